@@ -1,0 +1,215 @@
+//! `new`, `info`, `code`, `undo`, `redo`, `save`.
+
+use super::print_json;
+use crate::edit::Edit;
+use crate::model::*;
+use crate::store::Store;
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use std::path::Path;
+
+/// Opens a project for writing and prints what opening it repaired.
+pub(crate) fn open(dir: &Path) -> Result<Store> {
+    let mut store = Store::open(dir).with_context(|| format!("cannot open project {}", dir.display()))?;
+    for w in store.take_warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(store)
+}
+
+/// Opens a project for reading; falls back to read-only when another Tema holds it.
+pub(crate) fn open_for_reading(dir: &Path) -> Result<Store> {
+    let store = match Store::open(dir) {
+        Ok(s) => s,
+        Err(crate::store::StoreError::Locked { .. }) => Store::open_read_only(dir)?,
+        Err(e) => return Err(e).with_context(|| format!("cannot open project {}", dir.display())),
+    };
+    for w in store.warnings() {
+        eprintln!("warning: {w}");
+    }
+    Ok(store)
+}
+
+/// Folds a long journal into the snapshot after a command; a failure here loses nothing
+/// (the journal still holds every change), so it is only reported.
+pub(crate) fn finish(store: &mut Store) {
+    if let Err(e) = store.maybe_save() {
+        eprintln!("warning: could not save a snapshot ({e}); your changes are safe in the journal");
+    }
+}
+
+pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: bool) -> Result<()> {
+    let language = match language {
+        Some(l) => {
+            Some(Language::parse(&l).with_context(|| format!("unknown language {l:?}: use english or norwegian"))?)
+        }
+        None => None,
+    };
+    let mut store = Store::create(dir, name.as_deref().unwrap_or(""))?;
+    if let Some(language) = language {
+        let settings = Settings { language, ..store.project().settings.clone() };
+        store.apply(Edit::SetSettings { settings })?;
+        store.save()?;
+    }
+    let name = store.project().settings.name.clone();
+    if json {
+        print_json(&json!({ "path": dir, "name": name }))
+    } else {
+        println!("Created project “{name}” in {}", dir.display());
+        Ok(())
+    }
+}
+
+pub fn info(dir: &Path, json: bool) -> Result<()> {
+    let store = open_for_reading(dir)?;
+    let p = store.project();
+    let kinds: std::collections::BTreeMap<&str, usize> = DocKind::ALL
+        .iter()
+        .map(|k| (k.slug(), p.documents.values().filter(|d| d.kind() == *k).count()))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    let value = json!({
+        "path": dir,
+        "name": p.settings.name,
+        "language": p.settings.language,
+        "documents": p.documents.len(),
+        "documents_by_kind": kinds,
+        "words": p.word_count(),
+        "participants": p.participants.len(),
+        "coders": p.coders.len(),
+        "codes": p.codes.len(),
+        "themes": p.themes.len(),
+        "codings": p.codings.len(),
+        "quotes": p.quotes.len(),
+        "memos": p.memos.len(),
+        "unsaved_changes": store.unsaved(),
+        "read_only": store.is_read_only(),
+    });
+    if json {
+        return print_json(&value);
+    }
+    println!("{} ({})", p.settings.name, dir.display());
+    println!("  documents     {:>8}   {} words", p.documents.len(), p.word_count());
+    for (k, n) in &kinds {
+        println!("    {k:<12}{n:>8}");
+    }
+    println!("  participants  {:>8}", p.participants.len());
+    println!("  coders        {:>8}", p.coders.len());
+    println!("  codes         {:>8}", p.codes.len());
+    println!("  themes        {:>8}", p.themes.len());
+    println!("  codings       {:>8}", p.codings.len());
+    println!("  quotes        {:>8}", p.quotes.len());
+    println!("  memos         {:>8}", p.memos.len());
+    if store.is_read_only() {
+        println!("  (opened read-only: another Tema has this project open)");
+    }
+    Ok(())
+}
+
+/// The coder a command acts for: the flag, else $TEMA_CODER, else the user name.
+pub(crate) fn coder_name(flag: Option<String>) -> String {
+    flag.filter(|s| !s.trim().is_empty())
+        .or_else(|| std::env::var("TEMA_CODER").ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| std::env::var("USER").ok().filter(|s| !s.trim().is_empty()))
+        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.trim().is_empty()))
+        .unwrap_or_else(|| "researcher".to_string())
+}
+
+/// The coder with this name, or the edit that creates them.
+pub(crate) fn ensure_coder(p: &Project, name: &str) -> (CoderId, Option<Edit>) {
+    if let Some(c) = p.coder_by_name(name) {
+        return (c.id, None);
+    }
+    let coder = p.new_coder(name);
+    (coder.id, Some(Edit::AddCoder { coder, index: None }))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn code(
+    dir: &Path,
+    doc: &str,
+    start: usize,
+    end: usize,
+    code: &str,
+    coder: Option<String>,
+    comment: Option<String>,
+    json: bool,
+) -> Result<()> {
+    let mut store = open(dir)?;
+    let p = store.project();
+    let Some(d) = p.document_by_name(doc) else {
+        bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());
+    };
+    let span = Span::new(start, end);
+    if start >= end {
+        bail!("--start ({start}) must be less than --end ({end})");
+    }
+    if end > d.char_len {
+        bail!("--end {end} is past the end of document {:?}, which has {} characters", d.name(), d.char_len);
+    }
+    let doc_id = d.id;
+    let text = d.slice(span).unwrap_or_default().to_string();
+    let mut edits = Vec::new();
+    let (coder_id, add_coder) = ensure_coder(p, &coder_name(coder));
+    let coder_created = add_coder.is_some();
+    edits.extend(add_coder);
+    let (code_id, code_created) = match p.code_by_name(code) {
+        Some(c) => (c.id, false),
+        None => {
+            let c = Code::new(CodeId::new(), code.trim(), p.next_code_colour());
+            let id = c.id;
+            edits.push(Edit::CreateCode { code: c, index: None });
+            (id, true)
+        }
+    };
+    let coding = Coding {
+        id: CodingId::new(),
+        doc: doc_id,
+        span,
+        code: code_id,
+        coder: coder_id,
+        created: chrono::Utc::now(),
+        comment: comment.unwrap_or_default(),
+    };
+    let coding_id = coding.id;
+    edits.push(Edit::AddCoding { coding });
+    let edit = if edits.len() == 1 {
+        edits.remove(0)
+    } else {
+        Edit::batch(format!("Code passage as “{}”", code.trim()), edits)
+    };
+    store.apply(edit)?;
+    finish(&mut store);
+    if json {
+        return print_json(&json!({
+            "coding": coding_id, "doc": doc_id, "code": code_id, "code_created": code_created,
+            "coder": coder_id, "coder_created": coder_created, "start": start, "end": end, "text": text,
+        }));
+    }
+    let created = if code_created { " (new code)" } else { "" };
+    println!("Coded {doc} [{start}, {end}) as “{}”{created}: {text:?}", code.trim());
+    Ok(())
+}
+
+pub fn undo(dir: &Path, json: bool, redo: bool) -> Result<()> {
+    let mut store = open(dir)?;
+    let label = if redo { store.redo()? } else { store.undo()? };
+    finish(&mut store);
+    let verb = if redo { "redone" } else { "undone" };
+    if json {
+        return print_json(&json!({ verb: label }));
+    }
+    match label {
+        Some(l) => println!("{}: {l}", if redo { "Redone" } else { "Undone" }),
+        None => println!("Nothing to {}", if redo { "redo" } else { "undo" }),
+    }
+    Ok(())
+}
+
+pub fn save(dir: &Path) -> Result<()> {
+    let mut store = open(dir)?;
+    let n = store.unsaved();
+    store.save()?;
+    println!("Saved {} ({n} changes folded into the project files)", dir.display());
+    Ok(())
+}

@@ -1,0 +1,769 @@
+//! Applying edits: validation first, then the change, then the inverse.
+//!
+//! Composite edits (removing a document, deleting or merging codes and themes) are expanded
+//! into primitive edits and applied as a batch, so their inverses are built by the same code
+//! that undoes the primitives and cannot drift from it.
+
+use super::{Edit, EditError};
+use crate::model::*;
+use indexmap::IndexMap;
+use std::collections::HashSet;
+use std::hash::Hash;
+
+type Applied = Result<Edit, EditError>;
+
+/// Inserts at `index` (or appends), refusing an index past the end.
+fn insert_at<K: Hash + Eq, V>(
+    map: &mut IndexMap<K, V>,
+    index: Option<usize>,
+    key: K,
+    value: V,
+) -> Result<(), EditError> {
+    let len = map.len();
+    let index = index.unwrap_or(len);
+    if index > len {
+        return Err(EditError::BadIndex { index, len });
+    }
+    map.shift_insert(index, key, value);
+    Ok(())
+}
+
+fn check_index(index: usize, len: usize) -> Result<(), EditError> {
+    if index >= len { Err(EditError::BadIndex { index, len }) } else { Ok(()) }
+}
+
+/// Refuses an empty name or one already used by another entity of the same kind.
+fn check_name<'a>(kind: &'static str, name: &str, others: impl Iterator<Item = &'a str>) -> Result<(), EditError> {
+    let key = name_key(name);
+    if key.is_empty() {
+        return Err(EditError::EmptyName { kind });
+    }
+    if others.map(name_key).any(|o| o == key) {
+        return Err(EditError::DuplicateName { kind, name: name.trim().to_string() });
+    }
+    Ok(())
+}
+
+impl Project {
+    /// Validates and applies one edit, returning the edit that undoes it. On error the
+    /// project is exactly as it was.
+    pub fn apply(&mut self, edit: Edit) -> Applied {
+        let inverse = self.apply_inner(edit)?;
+        self.revisions.all += 1;
+        Ok(inverse)
+    }
+
+    fn apply_inner(&mut self, edit: Edit) -> Applied {
+        match edit {
+            Edit::Batch { label, edits } => self.apply_batch(label, edits),
+            Edit::SetSettings { settings } => {
+                if settings.name.trim().is_empty() {
+                    return Err(EditError::EmptyName { kind: "project" });
+                }
+                let old = std::mem::replace(&mut self.settings, settings);
+                Ok(Edit::SetSettings { settings: old })
+            }
+
+            Edit::AddDocument { document, index } => self.add_document(*document, index),
+            Edit::RemoveDocument { id } => self.remove_document(id),
+            Edit::UpdateDocument { id, props } => {
+                let others = self.documents.values().filter(|d| d.id != id).map(|d| d.name());
+                check_name("document", &props.name, others)?;
+                let doc = self.documents.get_mut(&id).ok_or_else(|| EditError::unknown("document", id))?;
+                let old = std::mem::replace(&mut doc.props, props);
+                Ok(Edit::UpdateDocument { id, props: old })
+            }
+            Edit::MoveDocument { id, index } => {
+                let from = self.documents.get_index_of(&id).ok_or_else(|| EditError::unknown("document", id))?;
+                check_index(index, self.documents.len())?;
+                self.documents.move_index(from, index);
+                Ok(Edit::MoveDocument { id, index: from })
+            }
+            Edit::SetDocumentRead { id, coder, read } => {
+                if !self.coders.contains_key(&coder) {
+                    return Err(EditError::unknown("coder", coder));
+                }
+                let doc = self.documents.get_mut(&id).ok_or_else(|| EditError::unknown("document", id))?;
+                let was = if read { !doc.read_by.insert(coder) } else { doc.read_by.remove(&coder) };
+                Ok(Edit::SetDocumentRead { id, coder, read: was })
+            }
+            Edit::SetTurns { id, turns } => {
+                let doc = self.documents.get(&id).ok_or_else(|| EditError::unknown("document", id))?;
+                self.check_turns(doc.name(), doc.char_len, &turns)?;
+                let doc = self.documents.get_mut(&id).ok_or_else(|| EditError::unknown("document", id))?;
+                let old = std::mem::replace(&mut doc.turns, turns);
+                self.bump_doc(id);
+                Ok(Edit::SetTurns { id, turns: old })
+            }
+
+            Edit::AddParticipant { participant, index } => {
+                if self.participants.contains_key(&participant.id) {
+                    return Err(EditError::DuplicateId { kind: "participant", id: participant.id.to_string() });
+                }
+                check_name("participant", participant.label(), self.participants.values().map(|p| p.label()))?;
+                let id = participant.id;
+                insert_at(&mut self.participants, index, id, participant)?;
+                Ok(Edit::RemoveParticipant { id })
+            }
+            Edit::UpdateParticipant { id, props } => {
+                let others = self.participants.values().filter(|p| p.id != id).map(|p| p.label());
+                check_name("participant", &props.label, others)?;
+                let p = self.participants.get_mut(&id).ok_or_else(|| EditError::unknown("participant", id))?;
+                let old = std::mem::replace(&mut p.props, props);
+                Ok(Edit::UpdateParticipant { id, props: old })
+            }
+            Edit::RemoveParticipant { id } => self.remove_participant(id),
+
+            Edit::AddCoder { coder, index } => {
+                if self.coders.contains_key(&coder.id) {
+                    return Err(EditError::DuplicateId { kind: "coder", id: coder.id.to_string() });
+                }
+                check_name("coder", &coder.name, self.coders.values().map(|c| c.name.as_str()))?;
+                let slug_ok = !coder.slug.is_empty()
+                    && coder.slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+                if !slug_ok || self.coders.values().any(|c| c.slug.eq_ignore_ascii_case(&coder.slug)) {
+                    return Err(EditError::BadSlug { slug: coder.slug });
+                }
+                let id = coder.id;
+                insert_at(&mut self.coders, index, id, coder)?;
+                Ok(Edit::RemoveCoder { id })
+            }
+            Edit::UpdateCoder { id, name, colour } => {
+                let others = self.coders.values().filter(|c| c.id != id).map(|c| c.name.as_str());
+                check_name("coder", &name, others)?;
+                let c = self.coders.get_mut(&id).ok_or_else(|| EditError::unknown("coder", id))?;
+                let old_name = std::mem::replace(&mut c.name, name);
+                let old_colour = std::mem::replace(&mut c.colour, colour);
+                Ok(Edit::UpdateCoder { id, name: old_name, colour: old_colour })
+            }
+            Edit::RemoveCoder { id } => self.remove_coder(id),
+
+            Edit::CreateCode { code, index } => {
+                if self.codes.contains_key(&code.id) {
+                    return Err(EditError::DuplicateId { kind: "code", id: code.id.to_string() });
+                }
+                check_name("code", code.name(), self.codes.values().map(|c| c.name()))?;
+                if let Some(p) = code.parent
+                    && !self.codes.contains_key(&p)
+                {
+                    return Err(EditError::unknown("code", p));
+                }
+                let id = code.id;
+                insert_at(&mut self.codes, index, id, code)?;
+                self.revisions.codebook += 1;
+                Ok(Edit::DeleteCode { id })
+            }
+            Edit::UpdateCode { id, props } => {
+                let others = self.codes.values().filter(|c| c.id != id).map(|c| c.name());
+                check_name("code", &props.name, others)?;
+                let code = self.codes.get_mut(&id).ok_or_else(|| EditError::unknown("code", id))?;
+                let old = std::mem::replace(&mut code.props, props);
+                self.revisions.codebook += 1;
+                Ok(Edit::UpdateCode { id, props: old })
+            }
+            Edit::MoveCode { id, parent, index } => {
+                let from = self.codes.get_index_of(&id).ok_or_else(|| EditError::unknown("code", id))?;
+                check_index(index, self.codes.len())?;
+                if let Some(p) = parent {
+                    if !self.codes.contains_key(&p) {
+                        return Err(EditError::unknown("code", p));
+                    }
+                    if self.code_subtree(id).contains(&p) {
+                        return Err(EditError::Cycle { name: self.code_path(id), parent: self.code_path(p) });
+                    }
+                }
+                let old_parent = match self.codes.get_mut(&id) {
+                    Some(code) => std::mem::replace(&mut code.parent, parent),
+                    None => return Err(EditError::unknown("code", id)),
+                };
+                self.codes.move_index(from, index);
+                self.revisions.codebook += 1;
+                Ok(Edit::MoveCode { id, parent: old_parent, index: from })
+            }
+            Edit::DeleteCode { id } => self.delete_code(id),
+            Edit::MergeCodes { from, into } => self.merge_codes(from, into),
+
+            Edit::AddCoding { coding } => {
+                if self.codings.contains_key(&coding.id) {
+                    return Err(EditError::DuplicateId { kind: "coding", id: coding.id.to_string() });
+                }
+                if !self.coders.contains_key(&coding.coder) {
+                    return Err(EditError::unknown("coder", coding.coder));
+                }
+                self.check_coding(coding.id, coding.doc, coding.span, coding.code, coding.coder)?;
+                let (id, doc) = (coding.id, coding.doc);
+                self.derived.coding_keys.insert((doc, coding.span, coding.code, coding.coder), id);
+                self.codings.insert(id, coding);
+                self.bump_doc(doc);
+                Ok(Edit::RemoveCoding { id })
+            }
+            Edit::UpdateCoding { id, props } => {
+                let (doc, coder) = match self.codings.get(&id) {
+                    Some(c) => (c.doc, c.coder),
+                    None => return Err(EditError::unknown("coding", id)),
+                };
+                self.check_coding(id, doc, props.span, props.code, coder)?;
+                let Some(c) = self.codings.get_mut(&id) else {
+                    return Err(EditError::unknown("coding", id));
+                };
+                let old = c.props();
+                c.span = props.span;
+                c.code = props.code;
+                c.comment = props.comment;
+                self.derived.coding_keys.remove(&(doc, old.span, old.code, coder));
+                self.derived.coding_keys.insert((doc, props.span, props.code, coder), id);
+                self.bump_doc(doc);
+                Ok(Edit::UpdateCoding { id, props: old })
+            }
+            Edit::RemoveCoding { id } => self.remove_coding(id),
+
+            Edit::CreateTheme { theme, index } => {
+                if self.themes.contains_key(&theme.id) {
+                    return Err(EditError::DuplicateId { kind: "theme", id: theme.id.to_string() });
+                }
+                check_name("theme", theme.name(), self.themes.values().map(|t| t.name()))?;
+                if let Some(p) = theme.parent
+                    && !self.themes.contains_key(&p)
+                {
+                    return Err(EditError::unknown("theme", p));
+                }
+                self.check_members(&theme.codes)?;
+                let id = theme.id;
+                insert_at(&mut self.themes, index, id, theme)?;
+                self.revisions.themes += 1;
+                Ok(Edit::DeleteTheme { id })
+            }
+            Edit::UpdateTheme { id, props } => {
+                let others = self.themes.values().filter(|t| t.id != id).map(|t| t.name());
+                check_name("theme", &props.name, others)?;
+                let t = self.themes.get_mut(&id).ok_or_else(|| EditError::unknown("theme", id))?;
+                let old = std::mem::replace(&mut t.props, props);
+                self.revisions.themes += 1;
+                Ok(Edit::UpdateTheme { id, props: old })
+            }
+            Edit::MoveTheme { id, parent, index } => {
+                let from = self.themes.get_index_of(&id).ok_or_else(|| EditError::unknown("theme", id))?;
+                check_index(index, self.themes.len())?;
+                if let Some(p) = parent {
+                    if !self.themes.contains_key(&p) {
+                        return Err(EditError::unknown("theme", p));
+                    }
+                    if self.theme_subtree(id).contains(&p) {
+                        let name = |t: ThemeId| self.themes.get(&t).map(|t| t.name().to_string()).unwrap_or_default();
+                        return Err(EditError::Cycle { name: name(id), parent: name(p) });
+                    }
+                }
+                let old_parent = match self.themes.get_mut(&id) {
+                    Some(t) => std::mem::replace(&mut t.parent, parent),
+                    None => return Err(EditError::unknown("theme", id)),
+                };
+                self.themes.move_index(from, index);
+                self.revisions.themes += 1;
+                Ok(Edit::MoveTheme { id, parent: old_parent, index: from })
+            }
+            Edit::SetThemeCodes { id, codes } => {
+                self.check_members(&codes)?;
+                let t = self.themes.get_mut(&id).ok_or_else(|| EditError::unknown("theme", id))?;
+                let old = std::mem::replace(&mut t.codes, codes);
+                self.revisions.themes += 1;
+                Ok(Edit::SetThemeCodes { id, codes: old })
+            }
+            Edit::DeleteTheme { id } => self.delete_theme(id),
+            Edit::MergeThemes { from, into } => self.merge_themes(from, into),
+
+            Edit::AddQuote { quote, index } => {
+                if self.quotes.contains_key(&quote.id) {
+                    return Err(EditError::DuplicateId { kind: "quote", id: quote.id.to_string() });
+                }
+                if !self.themes.contains_key(&quote.theme) {
+                    return Err(EditError::unknown("theme", quote.theme));
+                }
+                self.check_quote(quote.doc, &quote.props)?;
+                let id = quote.id;
+                insert_at(&mut self.quotes, index, id, quote)?;
+                Ok(Edit::RemoveQuote { id })
+            }
+            Edit::UpdateQuote { id, props } => {
+                let doc = self.quotes.get(&id).map(|q| q.doc).ok_or_else(|| EditError::unknown("quote", id))?;
+                self.check_quote(doc, &props)?;
+                let q = self.quotes.get_mut(&id).ok_or_else(|| EditError::unknown("quote", id))?;
+                let old = std::mem::replace(&mut q.props, props);
+                Ok(Edit::UpdateQuote { id, props: old })
+            }
+            Edit::MoveQuote { id, theme, index } => {
+                let from = self.quotes.get_index_of(&id).ok_or_else(|| EditError::unknown("quote", id))?;
+                check_index(index, self.quotes.len())?;
+                if !self.themes.contains_key(&theme) {
+                    return Err(EditError::unknown("theme", theme));
+                }
+                let old_theme = match self.quotes.get_mut(&id) {
+                    Some(q) => std::mem::replace(&mut q.theme, theme),
+                    None => return Err(EditError::unknown("quote", id)),
+                };
+                self.quotes.move_index(from, index);
+                Ok(Edit::MoveQuote { id, theme: old_theme, index: from })
+            }
+            Edit::RemoveQuote { id } => {
+                let (index, _, quote) =
+                    self.quotes.shift_remove_full(&id).ok_or_else(|| EditError::unknown("quote", id))?;
+                Ok(Edit::AddQuote { quote, index: Some(index) })
+            }
+
+            Edit::AddMemo { memo, index } => {
+                if self.memos.contains_key(&memo.id) {
+                    return Err(EditError::DuplicateId { kind: "memo", id: memo.id.to_string() });
+                }
+                self.check_target(memo.props.target)?;
+                let id = memo.id;
+                insert_at(&mut self.memos, index, id, memo)?;
+                Ok(Edit::RemoveMemo { id })
+            }
+            Edit::UpdateMemo { id, props } => {
+                self.check_target(props.target)?;
+                let m = self.memos.get_mut(&id).ok_or_else(|| EditError::unknown("memo", id))?;
+                let old = std::mem::replace(&mut m.props, props);
+                Ok(Edit::UpdateMemo { id, props: old })
+            }
+            Edit::RemoveMemo { id } => {
+                let (index, _, memo) =
+                    self.memos.shift_remove_full(&id).ok_or_else(|| EditError::unknown("memo", id))?;
+                Ok(Edit::AddMemo { memo, index: Some(index) })
+            }
+        }
+    }
+
+    /// Applies edits in order; if one fails, undoes those already applied.
+    fn apply_batch(&mut self, label: String, edits: Vec<Edit>) -> Applied {
+        let mut inverses = Vec::with_capacity(edits.len());
+        for edit in edits {
+            match self.apply_inner(edit) {
+                Ok(inverse) => inverses.push(inverse),
+                Err(err) => {
+                    self.roll_back(inverses);
+                    return Err(err);
+                }
+            }
+        }
+        inverses.reverse();
+        Ok(Edit::Batch { label, edits: inverses })
+    }
+
+    /// Applies inverses of already-applied edits, newest first. They cannot fail on the
+    /// state their edits produced; if one does, that is a bug in an inverse, caught by the
+    /// property tests, and the rest are still applied.
+    fn roll_back(&mut self, inverses: Vec<Edit>) {
+        for inverse in inverses.into_iter().rev() {
+            let result = self.apply_inner(inverse);
+            debug_assert!(result.is_ok(), "inverse failed during roll-back: {result:?}");
+        }
+    }
+
+    /// Applies a composite edit's expansion: the dependent changes, then the edit itself.
+    fn expand(&mut self, label: String, mut steps: Vec<Edit>, last: Edit) -> Applied {
+        steps.push(last);
+        self.apply_batch(label, steps)
+    }
+
+    fn bump_doc(&mut self, doc: DocId) {
+        *self.revisions.docs.entry(doc).or_insert(0) += 1;
+    }
+
+    // ---- documents ----
+
+    fn add_document(&mut self, document: Document, index: Option<usize>) -> Applied {
+        if self.documents.contains_key(&document.id) {
+            return Err(EditError::DuplicateId { kind: "document", id: document.id.to_string() });
+        }
+        check_name("document", document.name(), self.documents.values().map(|d| d.name()))?;
+        let found = document.text.chars().count();
+        if found != document.char_len {
+            return Err(EditError::TextMismatch {
+                doc: document.name().to_string(),
+                expected: document.char_len,
+                found,
+            });
+        }
+        self.check_turns(document.name(), document.char_len, &document.turns)?;
+        if let Some(c) = document.read_by.iter().find(|c| !self.coders.contains_key(*c)) {
+            return Err(EditError::unknown("coder", c));
+        }
+        let id = document.id;
+        insert_at(&mut self.documents, index, id, document)?;
+        self.bump_doc(id);
+        Ok(Edit::RemoveDocument { id })
+    }
+
+    fn remove_document(&mut self, id: DocId) -> Applied {
+        let name =
+            self.documents.get(&id).map(|d| d.name().to_string()).ok_or_else(|| EditError::unknown("document", id))?;
+        let mut steps: Vec<Edit> = Vec::new();
+        steps.extend(self.quotes.values().filter(|q| q.doc == id).map(|q| Edit::RemoveQuote { id: q.id }));
+        steps.extend(
+            self.memos
+                .values()
+                .filter(|m| m.props.target == MemoTarget::Document(id))
+                .map(|m| Edit::RemoveMemo { id: m.id }),
+        );
+        steps.extend(self.codings.values().filter(|c| c.doc == id).map(|c| Edit::RemoveCoding { id: c.id }));
+        if !steps.is_empty() {
+            return self.expand(format!("Remove document “{name}”"), steps, Edit::RemoveDocument { id });
+        }
+        let (index, _, document) =
+            self.documents.shift_remove_full(&id).ok_or_else(|| EditError::unknown("document", id))?;
+        self.bump_doc(id);
+        Ok(Edit::AddDocument { document: Box::new(document), index: Some(index) })
+    }
+
+    fn check_turns(&self, doc: &str, char_len: usize, turns: &[Turn]) -> Result<(), EditError> {
+        let invalid = |reason: String| EditError::InvalidTurns { doc: doc.to_string(), reason };
+        let mut prev_end = 0;
+        for (i, t) in turns.iter().enumerate() {
+            if t.span.is_empty() {
+                return Err(invalid(format!("turn {} is empty", i + 1)));
+            }
+            if t.span.start.get() < prev_end {
+                return Err(invalid(format!("turn {} overlaps the turn before it", i + 1)));
+            }
+            if t.span.end.get() > char_len {
+                return Err(invalid(format!(
+                    "turn {} ends at {}, past the end of the text ({char_len})",
+                    i + 1,
+                    t.span.end
+                )));
+            }
+            if let Some(p) = t.participant
+                && !self.participants.contains_key(&p)
+            {
+                return Err(invalid(format!("turn {} names an unknown participant {p}", i + 1)));
+            }
+            prev_end = t.span.end.get();
+        }
+        Ok(())
+    }
+
+    // ---- participants and coders ----
+
+    fn remove_participant(&mut self, id: ParticipantId) -> Applied {
+        let label = self
+            .participants
+            .get(&id)
+            .map(|p| p.label().to_string())
+            .ok_or_else(|| EditError::unknown("participant", id))?;
+        let steps: Vec<Edit> = self
+            .documents
+            .values()
+            .filter(|d| d.turns.iter().any(|t| t.participant == Some(id)))
+            .map(|d| Edit::SetTurns {
+                id: d.id,
+                turns: d
+                    .turns
+                    .iter()
+                    .map(|t| Turn { participant: t.participant.filter(|p| *p != id), ..t.clone() })
+                    .collect(),
+            })
+            .collect();
+        if !steps.is_empty() {
+            return self.expand(format!("Remove participant {label}"), steps, Edit::RemoveParticipant { id });
+        }
+        let (index, _, participant) =
+            self.participants.shift_remove_full(&id).ok_or_else(|| EditError::unknown("participant", id))?;
+        Ok(Edit::AddParticipant { participant, index: Some(index) })
+    }
+
+    fn remove_coder(&mut self, id: CoderId) -> Applied {
+        let name = self.coders.get(&id).map(|c| c.name.clone()).ok_or_else(|| EditError::unknown("coder", id))?;
+        let count = self.codings.values().filter(|c| c.coder == id).count();
+        if count > 0 {
+            return Err(EditError::CoderInUse { name, count });
+        }
+        let steps: Vec<Edit> = self
+            .documents
+            .values()
+            .filter(|d| d.read_by.contains(&id))
+            .map(|d| Edit::SetDocumentRead { id: d.id, coder: id, read: false })
+            .collect();
+        if !steps.is_empty() {
+            return self.expand(format!("Remove coder {name}"), steps, Edit::RemoveCoder { id });
+        }
+        let (index, _, coder) = self.coders.shift_remove_full(&id).ok_or_else(|| EditError::unknown("coder", id))?;
+        Ok(Edit::AddCoder { coder, index: Some(index) })
+    }
+
+    // ---- codes ----
+
+    fn delete_code(&mut self, id: CodeId) -> Applied {
+        let code = self.codes.get(&id).cloned().ok_or_else(|| EditError::unknown("code", id))?;
+        let mut steps: Vec<Edit> = Vec::new();
+        steps.extend(self.codings.values().filter(|c| c.code == id).map(|c| Edit::RemoveCoding { id: c.id }));
+        steps.extend(
+            self.themes.values().filter(|t| t.codes.contains(&id)).map(|t| Edit::SetThemeCodes {
+                id: t.id,
+                codes: t.codes.iter().copied().filter(|c| *c != id).collect(),
+            }),
+        );
+        steps.extend(
+            self.memos
+                .values()
+                .filter(|m| m.props.target == MemoTarget::Code(id))
+                .map(|m| Edit::RemoveMemo { id: m.id }),
+        );
+        // Children move up to the deleted code's parent and keep their place.
+        steps.extend(
+            self.codes
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, c))| c.parent == Some(id))
+                .map(|(index, (cid, _))| Edit::MoveCode { id: *cid, parent: code.parent, index }),
+        );
+        if !steps.is_empty() {
+            return self.expand(format!("Delete code “{}”", code.name()), steps, Edit::DeleteCode { id });
+        }
+        let (index, _, code) = self.codes.shift_remove_full(&id).ok_or_else(|| EditError::unknown("code", id))?;
+        self.revisions.codebook += 1;
+        Ok(Edit::CreateCode { code, index: Some(index) })
+    }
+
+    fn merge_codes(&mut self, from: CodeId, into: CodeId) -> Applied {
+        let from_name =
+            self.codes.get(&from).map(|c| c.name().to_string()).ok_or_else(|| EditError::unknown("code", from))?;
+        let into_name =
+            self.codes.get(&into).map(|c| c.name().to_string()).ok_or_else(|| EditError::unknown("code", into))?;
+        if self.code_subtree(from).contains(&into) {
+            return Err(EditError::MergeIntoSelf { name: from_name });
+        }
+        let mut steps = Vec::new();
+        let existing: HashSet<(DocId, Span, CoderId)> =
+            self.codings.values().filter(|c| c.code == into).map(|c| (c.doc, c.span, c.coder)).collect();
+        for c in self.codings.values().filter(|c| c.code == from) {
+            if existing.contains(&(c.doc, c.span, c.coder)) {
+                steps.push(Edit::RemoveCoding { id: c.id });
+            } else {
+                steps.push(Edit::UpdateCoding { id: c.id, props: CodingProps { code: into, ..c.props() } });
+            }
+        }
+        for t in self.themes.values().filter(|t| t.codes.contains(&from)) {
+            let mut codes = Vec::with_capacity(t.codes.len());
+            for &c in &t.codes {
+                let c = if c == from { into } else { c };
+                if !codes.contains(&c) {
+                    codes.push(c);
+                }
+            }
+            steps.push(Edit::SetThemeCodes { id: t.id, codes });
+        }
+        for m in self.memos.values().filter(|m| m.props.target == MemoTarget::Code(from)) {
+            steps.push(Edit::UpdateMemo {
+                id: m.id,
+                props: MemoProps { target: MemoTarget::Code(into), ..m.props.clone() },
+            });
+        }
+        for (index, (cid, _)) in self.codes.iter().enumerate().filter(|(_, (_, c))| c.parent == Some(from)) {
+            steps.push(Edit::MoveCode { id: *cid, parent: Some(into), index });
+        }
+        self.expand(format!("Merge code “{from_name}” into “{into_name}”"), steps, Edit::DeleteCode { id: from })
+    }
+
+    // ---- codings ----
+
+    fn check_coding(
+        &self,
+        id: CodingId,
+        doc: DocId,
+        span: Span,
+        code: CodeId,
+        coder: CoderId,
+    ) -> Result<(), EditError> {
+        let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+        let c = self.codes.get(&code).ok_or_else(|| EditError::unknown("code", code))?;
+        if span.is_empty() {
+            return Err(EditError::EmptySpan { what: "coded" });
+        }
+        if span.end.get() > d.char_len {
+            return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
+        }
+        let duplicate = self.find_coding(doc, span, code, coder).is_some_and(|other| other != id);
+        if duplicate {
+            return Err(EditError::DuplicateCoding { doc: d.name().to_string(), code: c.name().to_string() });
+        }
+        Ok(())
+    }
+
+    fn remove_coding(&mut self, id: CodingId) -> Applied {
+        if !self.codings.contains_key(&id) {
+            return Err(EditError::unknown("coding", id));
+        }
+        let steps: Vec<Edit> = self
+            .memos
+            .values()
+            .filter(|m| m.props.target == MemoTarget::Coding(id))
+            .map(|m| Edit::RemoveMemo { id: m.id })
+            .collect();
+        if !steps.is_empty() {
+            return self.expand("Remove coding".into(), steps, Edit::RemoveCoding { id });
+        }
+        let coding = self.codings.remove(&id).ok_or_else(|| EditError::unknown("coding", id))?;
+        self.derived.coding_keys.remove(&(coding.doc, coding.span, coding.code, coding.coder));
+        self.bump_doc(coding.doc);
+        Ok(Edit::AddCoding { coding })
+    }
+
+    // ---- themes ----
+
+    fn check_members(&self, codes: &[CodeId]) -> Result<(), EditError> {
+        let mut seen = HashSet::new();
+        for c in codes {
+            if !self.codes.contains_key(c) {
+                return Err(EditError::unknown("code", c));
+            }
+            if !seen.insert(c) {
+                return Err(EditError::DuplicateMember { code: self.code_path(*c) });
+            }
+        }
+        Ok(())
+    }
+
+    fn delete_theme(&mut self, id: ThemeId) -> Applied {
+        let theme = self.themes.get(&id).cloned().ok_or_else(|| EditError::unknown("theme", id))?;
+        let mut steps: Vec<Edit> = Vec::new();
+        steps.extend(self.quotes.values().filter(|q| q.theme == id).map(|q| Edit::RemoveQuote { id: q.id }));
+        steps.extend(
+            self.memos
+                .values()
+                .filter(|m| m.props.target == MemoTarget::Theme(id))
+                .map(|m| Edit::RemoveMemo { id: m.id }),
+        );
+        steps.extend(
+            self.themes
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, t))| t.parent == Some(id))
+                .map(|(index, (tid, _))| Edit::MoveTheme { id: *tid, parent: theme.parent, index }),
+        );
+        if !steps.is_empty() {
+            return self.expand(format!("Delete theme “{}”", theme.name()), steps, Edit::DeleteTheme { id });
+        }
+        let (index, _, theme) = self.themes.shift_remove_full(&id).ok_or_else(|| EditError::unknown("theme", id))?;
+        self.revisions.themes += 1;
+        Ok(Edit::CreateTheme { theme, index: Some(index) })
+    }
+
+    fn merge_themes(&mut self, from: ThemeId, into: ThemeId) -> Applied {
+        let source = self.themes.get(&from).cloned().ok_or_else(|| EditError::unknown("theme", from))?;
+        let target = self.themes.get(&into).cloned().ok_or_else(|| EditError::unknown("theme", into))?;
+        if self.theme_subtree(from).contains(&into) {
+            return Err(EditError::MergeIntoSelf { name: source.name().to_string() });
+        }
+        let mut steps = Vec::new();
+        let mut codes = target.codes.clone();
+        codes.extend(source.codes.iter().copied().filter(|c| !target.codes.contains(c)));
+        if codes != target.codes {
+            steps.push(Edit::SetThemeCodes { id: into, codes });
+        }
+        for (index, (tid, _)) in self.themes.iter().enumerate().filter(|(_, (_, t))| t.parent == Some(from)) {
+            steps.push(Edit::MoveTheme { id: *tid, parent: Some(into), index });
+        }
+        for (index, (qid, _)) in self.quotes.iter().enumerate().filter(|(_, (_, q))| q.theme == from) {
+            steps.push(Edit::MoveQuote { id: *qid, theme: into, index });
+        }
+        for m in self.memos.values().filter(|m| m.props.target == MemoTarget::Theme(from)) {
+            steps.push(Edit::UpdateMemo {
+                id: m.id,
+                props: MemoProps { target: MemoTarget::Theme(into), ..m.props.clone() },
+            });
+        }
+        self.expand(
+            format!("Merge theme “{}” into “{}”", source.name(), target.name()),
+            steps,
+            Edit::DeleteTheme { id: from },
+        )
+    }
+
+    // ---- quotes and memos ----
+
+    fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
+        let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+        let span = props.span;
+        if span.is_empty() {
+            return Err(EditError::EmptySpan { what: "quoted" });
+        }
+        if span.end.get() > d.char_len {
+            return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
+        }
+        let invalid = |reason: &str| EditError::InvalidQuote { reason: reason.to_string() };
+        let mut prev_end = span.start;
+        for cut in &props.cuts {
+            if cut.is_empty() || !span.contains_span(cut) {
+                return Err(invalid("a cut must be a non-empty part of the quoted passage"));
+            }
+            if cut.start < prev_end {
+                return Err(invalid("cuts must be in order and must not overlap"));
+            }
+            prev_end = cut.end;
+        }
+        for ins in &props.insertions {
+            if ins.at < span.start || ins.at > span.end {
+                return Err(invalid("an insertion must be inside the quoted passage"));
+            }
+            if ins.text.trim().is_empty() {
+                return Err(invalid("an insertion needs some text"));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_target(&self, target: MemoTarget) -> Result<(), EditError> {
+        let ok = match target {
+            MemoTarget::Journal => true,
+            MemoTarget::Document(id) => self.documents.contains_key(&id),
+            MemoTarget::Code(id) => self.codes.contains_key(&id),
+            MemoTarget::Theme(id) => self.themes.contains_key(&id),
+            MemoTarget::Coding(id) => self.codings.contains_key(&id),
+        };
+        if ok { Ok(()) } else { Err(EditError::Unknown { kind: "memo target", id: format!("{target:?}") }) }
+    }
+
+    /// Checks every invariant over the whole project: what a loaded project must satisfy
+    /// before Tema trusts it (files can be edited by hand or damaged by a sync tool).
+    pub fn check_integrity(&self) -> Result<(), EditError> {
+        let mut fresh = Project { settings: self.settings.clone(), ..Default::default() };
+        // Rebuild the project through the edit path: every check that guards an edit guards
+        // a loaded file too, and there is one place that defines what "valid" means.
+        for c in self.coders.values() {
+            fresh.apply_inner(Edit::AddCoder { coder: c.clone(), index: None })?;
+        }
+        for p in self.participants.values() {
+            fresh.apply_inner(Edit::AddParticipant { participant: p.clone(), index: None })?;
+        }
+        for d in self.documents.values() {
+            fresh.apply_inner(Edit::AddDocument { document: Box::new(d.clone()), index: None })?;
+        }
+        // Codes and themes may list a parent that comes later in the file: add them flat
+        // first, then set parents, so order in the file is not an invariant.
+        for c in self.codes.values() {
+            fresh.apply_inner(Edit::CreateCode { code: Code { parent: None, ..c.clone() }, index: None })?;
+        }
+        for (index, c) in self.codes.values().enumerate() {
+            if c.parent.is_some() {
+                fresh.apply_inner(Edit::MoveCode { id: c.id, parent: c.parent, index })?;
+            }
+        }
+        for c in self.codings.values() {
+            fresh.apply_inner(Edit::AddCoding { coding: c.clone() })?;
+        }
+        for t in self.themes.values() {
+            fresh.apply_inner(Edit::CreateTheme { theme: Theme { parent: None, ..t.clone() }, index: None })?;
+        }
+        for (index, t) in self.themes.values().enumerate() {
+            if t.parent.is_some() {
+                fresh.apply_inner(Edit::MoveTheme { id: t.id, parent: t.parent, index })?;
+            }
+        }
+        for q in self.quotes.values() {
+            fresh.apply_inner(Edit::AddQuote { quote: q.clone(), index: None })?;
+        }
+        for m in self.memos.values() {
+            fresh.apply_inner(Edit::AddMemo { memo: m.clone(), index: None })?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,126 @@
+//! Undo and redo on top of inverses.
+//!
+//! A step holds the edit that undoes it. Typing into a memo or dragging a boundary produces
+//! many edits; those that share a coalescing key within a short window become one step, so
+//! one undo takes back the whole gesture.
+
+use super::{Edit, EditError};
+use crate::model::{Project, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// Edits with the same key closer together than this become one undo step.
+const COALESCE_WINDOW_SECS: i64 = 60;
+/// Steps kept; older ones are forgotten when the history is saved.
+pub const HISTORY_LIMIT: usize = 500;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub label: String,
+    /// The edit that takes this step back.
+    pub inverse: Edit,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coalesce: Option<String>,
+    pub at: Timestamp,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct History {
+    pub undo: Vec<Step>,
+    pub redo: Vec<Step>,
+}
+
+impl History {
+    /// Applies an edit and records its inverse. Returns the step's label.
+    pub fn apply(
+        &mut self,
+        project: &mut Project,
+        edit: Edit,
+        coalesce: Option<String>,
+        at: Timestamp,
+    ) -> Result<String, EditError> {
+        let label = edit.describe(project);
+        let inverse = project.apply(edit)?;
+        Ok(self.record(label, inverse, coalesce, at))
+    }
+
+    /// Records an applied edit's inverse as a new step, or folds it into the newest step
+    /// when both belong to the same gesture. Returns the step's label.
+    pub fn record(&mut self, label: String, inverse: Edit, coalesce: Option<String>, at: Timestamp) -> String {
+        self.redo.clear();
+        if let (Some(key), Some(top)) = (&coalesce, self.undo.last_mut())
+            && top.coalesce.as_ref() == Some(key)
+            && (at - top.at).num_seconds().abs() < COALESCE_WINDOW_SECS
+        {
+            // The older inverse already restores the state before the whole gesture.
+            top.at = at;
+            return top.label.clone();
+        }
+        self.undo.push(Step { label: label.clone(), inverse, coalesce, at });
+        label
+    }
+
+    /// Takes back the newest step. `Ok(None)` when there is nothing to undo.
+    pub fn undo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
+        let Some(step) = self.undo.pop() else { return Ok(None) };
+        match project.apply(step.inverse.clone()) {
+            Ok(redo) => {
+                let label = step.label.clone();
+                self.redo.push(Step { label: step.label, inverse: redo, coalesce: None, at });
+                Ok(Some(label))
+            }
+            Err(e) => {
+                self.undo.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    /// Re-applies the newest undone step. `Ok(None)` when there is nothing to redo.
+    pub fn redo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
+        let Some(step) = self.redo.pop() else { return Ok(None) };
+        match project.apply(step.inverse.clone()) {
+            Ok(undo) => {
+                let label = step.label.clone();
+                self.undo.push(Step { label: step.label, inverse: undo, coalesce: None, at });
+                Ok(Some(label))
+            }
+            Err(e) => {
+                self.redo.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// Forgets the oldest steps beyond the limit.
+    pub fn trim(&mut self) {
+        if self.undo.len() > HISTORY_LIMIT {
+            let drop = self.undo.len() - HISTORY_LIMIT;
+            self.undo.drain(..drop);
+        }
+        if self.redo.len() > HISTORY_LIMIT {
+            let drop = self.redo.len() - HISTORY_LIMIT;
+            self.redo.drain(..drop);
+        }
+    }
+
+    /// Every edit held by the history, for the store to find the texts they refer to.
+    pub fn edits_mut(&mut self) -> impl Iterator<Item = &mut Edit> {
+        self.undo.iter_mut().chain(self.redo.iter_mut()).map(|s| &mut s.inverse)
+    }
+}

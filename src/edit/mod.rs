@@ -1,0 +1,283 @@
+//! Every change to a project is an [`Edit`] value.
+//!
+//! [`Project::apply`](crate::model::Project::apply) validates an edit, applies it and returns
+//! its inverse; undo is applying the inverse. The store appends each applied edit to the
+//! journal before acknowledging it, so the journal *is* the history of the project. Edits
+//! carry every id and timestamp they need, so replaying the journal on the snapshot it
+//! started from gives the same project, bit for bit.
+
+mod apply;
+mod error;
+mod history;
+
+pub use error::EditError;
+pub use history::{History, Step};
+
+use crate::model::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Edit {
+    /// Several edits applied as one step: all or nothing, undone together.
+    Batch {
+        label: String,
+        edits: Vec<Edit>,
+    },
+    SetSettings {
+        settings: Settings,
+    },
+
+    /// Add a document; its text travels in memory and is stored in its own file.
+    AddDocument {
+        document: Box<Document>,
+        index: Option<usize>,
+    },
+    /// Remove a document with its codings, quotes and memos.
+    RemoveDocument {
+        id: DocId,
+    },
+    UpdateDocument {
+        id: DocId,
+        props: DocumentProps,
+    },
+    MoveDocument {
+        id: DocId,
+        index: usize,
+    },
+    SetDocumentRead {
+        id: DocId,
+        coder: CoderId,
+        read: bool,
+    },
+    /// Replace a document's speaker turns (re-attribution, re-detection).
+    SetTurns {
+        id: DocId,
+        turns: Vec<Turn>,
+    },
+
+    AddParticipant {
+        participant: Participant,
+        index: Option<usize>,
+    },
+    UpdateParticipant {
+        id: ParticipantId,
+        props: ParticipantProps,
+    },
+    /// Remove a participant; their turns become unattributed.
+    RemoveParticipant {
+        id: ParticipantId,
+    },
+
+    AddCoder {
+        coder: Coder,
+        index: Option<usize>,
+    },
+    UpdateCoder {
+        id: CoderId,
+        name: String,
+        colour: Colour,
+    },
+    /// Remove a coder who has no codings.
+    RemoveCoder {
+        id: CoderId,
+    },
+
+    CreateCode {
+        code: Code,
+        index: Option<usize>,
+    },
+    UpdateCode {
+        id: CodeId,
+        props: CodeProps,
+    },
+    /// Re-parent a code and put it at `index` in codebook order.
+    MoveCode {
+        id: CodeId,
+        parent: Option<CodeId>,
+        index: usize,
+    },
+    /// Delete a code with its codings; its children move up to its parent.
+    DeleteCode {
+        id: CodeId,
+    },
+    /// Fold `from` into `into`: codings, theme memberships, children and memos move over.
+    MergeCodes {
+        from: CodeId,
+        into: CodeId,
+    },
+
+    AddCoding {
+        coding: Coding,
+    },
+    UpdateCoding {
+        id: CodingId,
+        props: CodingProps,
+    },
+    RemoveCoding {
+        id: CodingId,
+    },
+
+    CreateTheme {
+        theme: Theme,
+        index: Option<usize>,
+    },
+    UpdateTheme {
+        id: ThemeId,
+        props: ThemeProps,
+    },
+    MoveTheme {
+        id: ThemeId,
+        parent: Option<ThemeId>,
+        index: usize,
+    },
+    SetThemeCodes {
+        id: ThemeId,
+        codes: Vec<CodeId>,
+    },
+    /// Delete a theme with its quotes and memos; its subthemes move up to its parent.
+    DeleteTheme {
+        id: ThemeId,
+    },
+    /// Fold `from` into `into`: member codes, subthemes, quotes and memos move over.
+    MergeThemes {
+        from: ThemeId,
+        into: ThemeId,
+    },
+
+    AddQuote {
+        quote: Quote,
+        index: Option<usize>,
+    },
+    UpdateQuote {
+        id: QuoteId,
+        props: QuoteProps,
+    },
+    /// Move a quote to a theme (possibly its own) at `index` in quote order.
+    MoveQuote {
+        id: QuoteId,
+        theme: ThemeId,
+        index: usize,
+    },
+    RemoveQuote {
+        id: QuoteId,
+    },
+
+    AddMemo {
+        memo: Memo,
+        index: Option<usize>,
+    },
+    UpdateMemo {
+        id: MemoId,
+        props: MemoProps,
+    },
+    RemoveMemo {
+        id: MemoId,
+    },
+}
+
+impl Edit {
+    pub fn batch(label: impl Into<String>, edits: Vec<Edit>) -> Edit {
+        Edit::Batch { label: label.into(), edits }
+    }
+
+    /// A short description for the undo menu and the command line, naming what it touches.
+    pub fn describe(&self, p: &Project) -> String {
+        let doc = |id: &DocId| p.documents.get(id).map(|d| d.name().to_string()).unwrap_or_default();
+        let code = |id: &CodeId| p.codes.get(id).map(|c| c.name().to_string()).unwrap_or_default();
+        let theme = |id: &ThemeId| p.themes.get(id).map(|t| t.name().to_string()).unwrap_or_default();
+        match self {
+            Edit::Batch { label, .. } => label.clone(),
+            Edit::SetSettings { .. } => "Change project settings".into(),
+            Edit::AddDocument { document, .. } => format!("Add document “{}”", document.name()),
+            Edit::RemoveDocument { id } => format!("Remove document “{}”", doc(id)),
+            Edit::UpdateDocument { props, .. } => format!("Edit document “{}”", props.name),
+            Edit::MoveDocument { id, .. } => format!("Move document “{}”", doc(id)),
+            Edit::SetDocumentRead { id, read, .. } => {
+                format!("Mark “{}” as {}", doc(id), if *read { "read" } else { "unread" })
+            }
+            Edit::SetTurns { id, .. } => format!("Change speaker turns of “{}”", doc(id)),
+            Edit::AddParticipant { participant, .. } => format!("Add participant {}", participant.label()),
+            Edit::UpdateParticipant { props, .. } => format!("Edit participant {}", props.label),
+            Edit::RemoveParticipant { id } => {
+                format!("Remove participant {}", p.participants.get(id).map(|x| x.label()).unwrap_or_default())
+            }
+            Edit::AddCoder { coder, .. } => format!("Add coder {}", coder.name),
+            Edit::UpdateCoder { name, .. } => format!("Edit coder {name}"),
+            Edit::RemoveCoder { id } => {
+                format!("Remove coder {}", p.coders.get(id).map(|c| c.name.as_str()).unwrap_or_default())
+            }
+            Edit::CreateCode { code, .. } => format!("Create code “{}”", code.name()),
+            Edit::UpdateCode { id, props } => {
+                if code(id) != props.name {
+                    format!("Rename code “{}” to “{}”", code(id), props.name)
+                } else {
+                    format!("Edit code “{}”", props.name)
+                }
+            }
+            Edit::MoveCode { id, .. } => format!("Move code “{}”", code(id)),
+            Edit::DeleteCode { id } => format!("Delete code “{}”", code(id)),
+            Edit::MergeCodes { from, into } => format!("Merge code “{}” into “{}”", code(from), code(into)),
+            Edit::AddCoding { coding } => format!("Code passage in “{}” as “{}”", doc(&coding.doc), code(&coding.code)),
+            Edit::UpdateCoding { id, .. } => {
+                let d = p.codings.get(id).map(|c| doc(&c.doc)).unwrap_or_default();
+                format!("Change coding in “{d}”")
+            }
+            Edit::RemoveCoding { id } => {
+                let (d, c) = p.codings.get(id).map(|c| (doc(&c.doc), code(&c.code))).unwrap_or_default();
+                format!("Remove “{c}” from passage in “{d}”")
+            }
+            Edit::CreateTheme { theme, .. } => format!("Create theme “{}”", theme.name()),
+            Edit::UpdateTheme { id, props } => {
+                if theme(id) != props.name {
+                    format!("Rename theme “{}” to “{}”", theme(id), props.name)
+                } else {
+                    format!("Edit theme “{}”", props.name)
+                }
+            }
+            Edit::MoveTheme { id, .. } => format!("Move theme “{}”", theme(id)),
+            Edit::SetThemeCodes { id, .. } => format!("Change codes of theme “{}”", theme(id)),
+            Edit::DeleteTheme { id } => format!("Delete theme “{}”", theme(id)),
+            Edit::MergeThemes { from, into } => format!("Merge theme “{}” into “{}”", theme(from), theme(into)),
+            Edit::AddQuote { quote, .. } => format!("Add quote to “{}”", theme(&quote.theme)),
+            Edit::UpdateQuote { .. } => "Edit quote".into(),
+            Edit::MoveQuote { .. } => "Move quote".into(),
+            Edit::RemoveQuote { .. } => "Remove quote".into(),
+            Edit::AddMemo { memo, .. } => {
+                if memo.props.target == MemoTarget::Journal {
+                    "Add journal entry".into()
+                } else {
+                    "Add memo".into()
+                }
+            }
+            Edit::UpdateMemo { .. } => "Edit memo".into(),
+            Edit::RemoveMemo { .. } => "Delete memo".into(),
+        }
+    }
+
+    /// Calls `f` on every document this edit adds, nested batches included. The store uses
+    /// it to write texts before journaling and to fill them in when replaying.
+    pub fn for_each_added_document(&mut self, f: &mut dyn FnMut(&mut Document)) {
+        match self {
+            Edit::AddDocument { document, .. } => f(document),
+            Edit::Batch { edits, .. } => {
+                for e in edits {
+                    e.for_each_added_document(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Number of primitive edits inside (for progress and statistics).
+    pub fn len(&self) -> usize {
+        match self {
+            Edit::Batch { edits, .. } => edits.iter().map(Edit::len).sum(),
+            _ => 1,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}

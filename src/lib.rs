@@ -1,0 +1,9 @@
+//! Tema: a workbench for qualitative thematic analysis.
+//!
+//! The crate is a UI-free core (`model`, `edit`, `store`, ...) with two thin front ends over
+//! it: the command line (`cli`) and the egui app (`ui`). See `docs/ARCHITECTURE.md`.
+
+pub mod cli;
+pub mod edit;
+pub mod model;
+pub mod store;

@@ -1,0 +1,200 @@
+//! Documents: the immutable, normalised text of a transcript or field notes, and the
+//! speaker turns found in it at import.
+
+use super::{CharPos, CoderId, DocId, ParticipantId, Span};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// What a document is; it decides how it is counted in analyses (field notes have no
+/// speakers and land in the "unattributed" column of a triangulation table).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DocKind {
+    #[default]
+    Interview,
+    FocusGroup,
+    FieldNotes,
+    Other,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 4] = [DocKind::Interview, DocKind::FocusGroup, DocKind::FieldNotes, DocKind::Other];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DocKind::Interview => "Interview",
+            DocKind::FocusGroup => "Focus group",
+            DocKind::FieldNotes => "Field notes",
+            DocKind::Other => "Other",
+        }
+    }
+
+    /// The word used on the command line (`--kind focus-group`).
+    pub fn slug(self) -> &'static str {
+        match self {
+            DocKind::Interview => "interview",
+            DocKind::FocusGroup => "focus-group",
+            DocKind::FieldNotes => "field-notes",
+            DocKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_lowercase().replace(['_', ' '], "-");
+        match s.as_str() {
+            "interview" | "interviews" => Some(DocKind::Interview),
+            "focus-group" | "focusgroup" | "fg" => Some(DocKind::FocusGroup),
+            "field-notes" | "fieldnotes" | "notes" | "field-note" => Some(DocKind::FieldNotes),
+            "other" => Some(DocKind::Other),
+            _ => None,
+        }
+    }
+}
+
+/// Where a document came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SourceInfo {
+    /// The file name as it was on the researcher's disk.
+    pub file_name: String,
+    /// The format it was read as (`docx`, `txt`, `vtt`, ...).
+    pub format: String,
+    /// blake3 of the original bytes, to spot the same file imported twice.
+    pub file_hash: String,
+    /// The text encoding detected for plain-text files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<String>,
+    pub imported_at: DateTime<Utc>,
+}
+
+/// One speaker's stretch of talk.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Turn {
+    /// The whole turn, speaker label included, so consecutive turns tile the dialogue.
+    pub span: Span,
+    /// The speaker as written in the transcript (`J1`, `Interviewer`, `Kari`).
+    pub speaker: String,
+    /// Who that speaker is, once mapped; `None` leaves the turn unattributed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participant: Option<ParticipantId>,
+    /// Media time of the turn, for transcripts made from recordings (WebVTT, SRT, ...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<u64>,
+}
+
+/// A document's editable description (its text never changes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DocumentProps {
+    pub name: String,
+    pub kind: DocKind,
+    #[serde(default)]
+    pub metadata: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: DocId,
+    #[serde(flatten)]
+    pub props: DocumentProps,
+    /// The normalised text (UTF-8, LF, NFC). Stored in its own file, not in the JSON.
+    #[serde(skip)]
+    pub text: Arc<str>,
+    /// Length of the text in chars; a check against a damaged text file.
+    pub char_len: usize,
+    pub words: usize,
+    /// blake3 of the normalised text.
+    pub text_hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceInfo>,
+    #[serde(default)]
+    pub turns: Vec<Turn>,
+    /// Coders who have marked the document as read (familiarisation, phase 1).
+    #[serde(default)]
+    pub read_by: BTreeSet<CoderId>,
+}
+
+impl Document {
+    /// A document over already-normalised text; derives length, word count and hash.
+    pub fn new(id: DocId, name: impl Into<String>, kind: DocKind, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        Self {
+            id,
+            props: DocumentProps { name: name.into(), kind, metadata: BTreeMap::new() },
+            char_len: text.chars().count(),
+            words: count_words(&text),
+            text_hash: text_hash(&text),
+            text,
+            source: None,
+            turns: Vec::new(),
+            read_by: BTreeSet::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.props.name
+    }
+
+    pub fn kind(&self) -> DocKind {
+        self.props.kind
+    }
+
+    /// The whole text as a span.
+    pub fn full_span(&self) -> Span {
+        Span { start: CharPos(0), end: CharPos(self.char_len) }
+    }
+
+    /// The text of a span, if it fits.
+    pub fn slice(&self, span: Span) -> Option<&str> {
+        super::text::slice(&self.text, span)
+    }
+
+    /// The turn containing a position (turns are sorted and disjoint).
+    pub fn turn_at(&self, pos: CharPos) -> Option<&Turn> {
+        let i = self.turns.partition_point(|t| t.span.end <= pos);
+        self.turns.get(i).filter(|t| t.span.contains(pos))
+    }
+
+    /// Turns that share at least one char with a span.
+    pub fn turns_overlapping(&self, span: Span) -> impl Iterator<Item = &Turn> {
+        let i = self.turns.partition_point(|t| t.span.end <= span.start);
+        self.turns[i..].iter().take_while(move |t| t.span.start < span.end).filter(move |t| t.span.overlaps(&span))
+    }
+}
+
+/// Words as a researcher counts them: runs of non-whitespace that contain a letter or digit.
+pub fn count_words(text: &str) -> usize {
+    text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+pub fn text_hash(text: &str) -> String {
+    blake3::hash(text.as_bytes()).to_hex().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(a: usize, b: usize, who: &str) -> Turn {
+        Turn { span: Span::new(a, b), speaker: who.into(), participant: None, start_ms: None, end_ms: None }
+    }
+
+    #[test]
+    fn turn_lookup() {
+        let mut d = Document::new(DocId::from_u128(1), "d", DocKind::Interview, "I: hi\nJ1: hello there\n");
+        d.turns = vec![turn(0, 6, "I"), turn(6, 22, "J1")];
+        assert_eq!(d.turn_at(CharPos(3)).map(|t| t.speaker.as_str()), Some("I"));
+        assert_eq!(d.turn_at(CharPos(6)).map(|t| t.speaker.as_str()), Some("J1"));
+        assert!(d.turn_at(CharPos(22)).is_none());
+        let who: Vec<_> = d.turns_overlapping(Span::new(4, 8)).map(|t| t.speaker.clone()).collect();
+        assert_eq!(who, ["I", "J1"]);
+        assert_eq!(d.words, 4);
+    }
+
+    #[test]
+    fn words_ignore_punctuation_runs() {
+        assert_eq!(count_words("Ja – det er «riktig» ... 😀 ok"), 5);
+    }
+}

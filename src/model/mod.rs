@@ -1,0 +1,33 @@
+//! The model: plain data and the invariants that hold between its parts.
+//!
+//! Nothing here does I/O or knows about a user interface; changes go through
+//! [`crate::edit::Edit`].
+
+mod code;
+mod coder;
+mod coding;
+mod colour;
+mod document;
+mod ids;
+mod memo;
+mod participant;
+mod project;
+mod quote;
+pub mod text;
+mod theme;
+
+pub use code::{Code, CodeDescription, CodeProps};
+pub use coder::Coder;
+pub use coding::{Coding, CodingProps};
+pub use colour::{Colour, PALETTE, palette_colour};
+pub use document::{DocKind, Document, DocumentProps, SourceInfo, Turn, count_words, text_hash};
+pub use ids::{CodeId, CoderId, CodingId, DocId, MemoId, ParticipantId, QuoteId, ThemeId};
+pub use memo::{Memo, MemoProps, MemoTarget};
+pub use participant::{Participant, ParticipantProps};
+pub use project::{Language, Project, Revisions, Settings, name_key};
+pub use quote::{Insertion, Quote, QuoteProps};
+pub use text::{CharPos, Span, TextIndex};
+pub use theme::{FormerName, Theme, ThemeDefinition, ThemeProps, ThemeStatus};
+
+/// Timestamps are UTC, stored as RFC 3339 text.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -1,0 +1,263 @@
+//! The whole project as plain data: what the store saves and every view reads.
+//!
+//! Fields are public for reading; they change only through [`crate::edit`], which keeps the
+//! invariants (names unique, references valid, trees acyclic, spans inside their text).
+
+use super::*;
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// The language of the corpus, which decides stemming in search.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Language {
+    #[default]
+    English,
+    Norwegian,
+}
+
+impl Language {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "en" | "english" => Some(Language::English),
+            "no" | "nb" | "nn" | "norwegian" | "norsk" => Some(Language::Norwegian),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Settings {
+    pub name: String,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Change counters for memoising derived views (layouts, tables, counts).
+///
+/// They are bookkeeping, not content: two projects with the same content compare equal
+/// whatever their histories, so `PartialEq` ignores them.
+#[derive(Clone, Debug, Default)]
+pub struct Revisions {
+    /// Bumped by every edit.
+    pub all: u64,
+    /// Bumped when a document's codings (or the codes drawn on it) change.
+    pub docs: HashMap<DocId, u64>,
+    /// Bumped when codes are created, renamed, recoloured, moved or deleted.
+    pub codebook: u64,
+    /// Bumped when themes or their memberships change.
+    pub themes: u64,
+}
+
+impl PartialEq for Revisions {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Revisions {
+    pub fn doc(&self, id: DocId) -> u64 {
+        self.docs.get(&id).copied().unwrap_or(0)
+    }
+}
+
+/// Look-up tables derived from the codings, kept in step by the edit functions. Like
+/// [`Revisions`] they are not content, so `PartialEq` ignores them.
+#[derive(Clone, Debug, Default)]
+pub struct Derived {
+    /// Every coding by what makes it unique: the same coder cannot apply the same code to
+    /// the same span twice. Makes that check O(1) instead of a scan of all codings.
+    pub(crate) coding_keys: HashMap<(DocId, Span, CodeId, CoderId), CodingId>,
+}
+
+impl PartialEq for Derived {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Project {
+    pub settings: Settings,
+    pub documents: IndexMap<DocId, Document>,
+    pub participants: IndexMap<ParticipantId, Participant>,
+    pub coders: IndexMap<CoderId, Coder>,
+    pub codes: IndexMap<CodeId, Code>,
+    pub themes: IndexMap<ThemeId, Theme>,
+    pub codings: BTreeMap<CodingId, Coding>,
+    pub quotes: IndexMap<QuoteId, Quote>,
+    pub memos: IndexMap<MemoId, Memo>,
+    pub revisions: Revisions,
+    pub(crate) derived: Derived,
+}
+
+/// Case- and space-insensitive form of a name, for uniqueness and look-up.
+pub fn name_key(name: &str) -> String {
+    name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Project {
+    pub fn new(name: impl Into<String>) -> Self {
+        Self { settings: Settings { name: name.into(), ..Default::default() }, ..Default::default() }
+    }
+
+    /// Rebuilds the derived look-up tables after the fields were filled directly (loading).
+    pub fn rebuild_derived(&mut self) {
+        self.derived.coding_keys = self.codings.values().map(|c| ((c.doc, c.span, c.code, c.coder), c.id)).collect();
+    }
+
+    /// The coding that applies `code` by `coder` to exactly `span`, if there is one.
+    pub fn find_coding(&self, doc: DocId, span: Span, code: CodeId, coder: CoderId) -> Option<CodingId> {
+        self.derived.coding_keys.get(&(doc, span, code, coder)).copied()
+    }
+
+    pub fn document_by_name(&self, name: &str) -> Option<&Document> {
+        let key = name_key(name);
+        self.documents.values().find(|d| name_key(d.name()) == key)
+    }
+
+    pub fn code_by_name(&self, name: &str) -> Option<&Code> {
+        let key = name_key(name);
+        self.codes.values().find(|c| name_key(c.name()) == key)
+    }
+
+    pub fn theme_by_name(&self, name: &str) -> Option<&Theme> {
+        let key = name_key(name);
+        self.themes.values().find(|t| name_key(t.name()) == key)
+    }
+
+    pub fn coder_by_name(&self, name: &str) -> Option<&Coder> {
+        let key = name_key(name);
+        self.coders.values().find(|c| name_key(&c.name) == key)
+    }
+
+    pub fn participant_by_label(&self, label: &str) -> Option<&Participant> {
+        let key = name_key(label);
+        self.participants.values().find(|p| name_key(p.label()) == key)
+    }
+
+    /// The participant a transcript's speaker name refers to, by label or alias.
+    pub fn participant_for_speaker(&self, speaker: &str) -> Option<&Participant> {
+        self.participant_by_label(speaker).or_else(|| self.participants.values().find(|p| p.answers_to(speaker)))
+    }
+
+    /// Children of a code (or the top level), in codebook order.
+    pub fn code_children(&self, parent: Option<CodeId>) -> impl Iterator<Item = &Code> {
+        self.codes.values().filter(move |c| c.parent == parent)
+    }
+
+    /// A code and every code below it.
+    pub fn code_subtree(&self, root: CodeId) -> Vec<CodeId> {
+        let mut out = vec![root];
+        let mut i = 0;
+        while i < out.len() {
+            let id = out[i];
+            out.extend(self.codes.values().filter(|c| c.parent == Some(id)).map(|c| c.id));
+            i += 1;
+        }
+        out
+    }
+
+    /// `Parent / Child` path of a code, for messages and exports.
+    pub fn code_path(&self, id: CodeId) -> String {
+        let mut parts = Vec::new();
+        let mut cur = Some(id);
+        let mut guard = 0;
+        while let Some(c) = cur.and_then(|id| self.codes.get(&id)) {
+            parts.push(c.name().to_string());
+            cur = c.parent;
+            guard += 1;
+            if guard > self.codes.len() {
+                break;
+            }
+        }
+        parts.reverse();
+        parts.join(" / ")
+    }
+
+    /// Depth of a code in the tree (top level is 0).
+    pub fn code_depth(&self, id: CodeId) -> usize {
+        let mut depth = 0;
+        let mut cur = self.codes.get(&id).and_then(|c| c.parent);
+        while let Some(p) = cur {
+            depth += 1;
+            if depth > self.codes.len() {
+                break;
+            }
+            cur = self.codes.get(&p).and_then(|c| c.parent);
+        }
+        depth
+    }
+
+    pub fn theme_children(&self, parent: Option<ThemeId>) -> impl Iterator<Item = &Theme> {
+        self.themes.values().filter(move |t| t.parent == parent)
+    }
+
+    /// A theme and every subtheme below it.
+    pub fn theme_subtree(&self, root: ThemeId) -> Vec<ThemeId> {
+        let mut out = vec![root];
+        let mut i = 0;
+        while i < out.len() {
+            let id = out[i];
+            out.extend(self.themes.values().filter(|t| t.parent == Some(id)).map(|t| t.id));
+            i += 1;
+        }
+        out
+    }
+
+    /// Codings of one document, in text order.
+    pub fn codings_in(&self, doc: DocId) -> Vec<&Coding> {
+        let mut v: Vec<&Coding> = self.codings.values().filter(|c| c.doc == doc).collect();
+        v.sort_by_key(|c| (c.span.start, c.span.end, c.id));
+        v
+    }
+
+    /// Number of codings per code (not counting children).
+    pub fn coding_counts(&self) -> HashMap<CodeId, usize> {
+        let mut m = HashMap::new();
+        for c in self.codings.values() {
+            *m.entry(c.code).or_insert(0) += 1;
+        }
+        m
+    }
+
+    /// Total words over all documents.
+    pub fn word_count(&self) -> usize {
+        self.documents.values().map(|d| d.words).sum()
+    }
+
+    /// The speaker turn a coding starts in, and its participant.
+    pub fn participant_at(&self, doc: DocId, pos: CharPos) -> Option<&Participant> {
+        let d = self.documents.get(&doc)?;
+        let pid = d.turn_at(pos)?.participant?;
+        self.participants.get(&pid)
+    }
+
+    /// A new coder (not yet added) with a codings-file name not yet taken.
+    pub fn new_coder(&self, name: &str) -> Coder {
+        let mut base = String::new();
+        for c in name.trim().chars() {
+            let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' };
+            if !(c == '-' && (base.is_empty() || base.ends_with('-'))) {
+                base.push(c);
+            }
+        }
+        let base = base.trim_end_matches('-');
+        let base = if base.is_empty() { "coder" } else { base };
+        let mut slug = base.to_string();
+        let mut n = 2;
+        while self.coders.values().any(|c| c.slug.eq_ignore_ascii_case(&slug)) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+        Coder { id: CoderId::new(), name: name.trim().to_string(), colour: palette_colour(self.coders.len() + 3), slug }
+    }
+
+    /// The next free palette colour for a new code.
+    pub fn next_code_colour(&self) -> Colour {
+        palette_colour(self.codes.len())
+    }
+}

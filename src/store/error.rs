@@ -1,0 +1,40 @@
+//! What can go wrong with a project folder. Every message names the file and says what to do.
+
+use crate::edit::EditError;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("could not {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid Tema project data: {reason}")]
+    Corrupt { path: PathBuf, reason: String },
+    #[error("{path} is not a Tema project (no project.json); create one with `tema new`")]
+    NotAProject { path: PathBuf },
+    #[error("{path} already exists and is not empty; choose a new folder for the project")]
+    NotEmpty { path: PathBuf },
+    #[error("the project {path} is open in another Tema ({holder}); close it there first, or open this copy read-only")]
+    Locked { path: PathBuf, holder: String },
+    #[error(
+        "the project {path} was written by a newer Tema (format {found}, this Tema reads up to {supported}); update Tema"
+    )]
+    NewerFormat { path: PathBuf, found: u32, supported: u32 },
+    #[error("the project is open read-only; nothing can be changed")]
+    ReadOnly,
+    #[error(transparent)]
+    Edit(#[from] EditError),
+}
+
+impl StoreError {
+    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
+        let path = path.into();
+        move |source| StoreError::Io { action, path, source }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,206 @@
+//! The append-only journal of edits.
+//!
+//! One line per entry: eight hex digits of CRC-32 over the JSON, a space, the JSON. A line is
+//! written and fsynced before the edit it records is acknowledged. On open, a last line that
+//! is incomplete or fails its checksum is the trace of a crash mid-write and is cut off; a
+//! damaged line with good lines after it is real damage: the good prefix is kept and the file
+//! is set aside for a human to look at.
+
+use super::atomic;
+use super::error::{Result, StoreError};
+use crate::edit::Edit;
+use crate::model::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const JOURNAL_FILE: &str = "journal.jsonl";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub seq: u64,
+    pub at: Timestamp,
+    pub op: Op,
+}
+
+// Entries are transient (one per edit), so the size of `Do` does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Op {
+    Do {
+        edit: Edit,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        coalesce: Option<String>,
+    },
+    Undo,
+    Redo,
+}
+
+pub fn encode(entry: &Entry) -> Result<String> {
+    let json = serde_json::to_string(entry)
+        .map_err(|e| StoreError::Corrupt { path: PathBuf::from(JOURNAL_FILE), reason: e.to_string() })?;
+    Ok(format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes())))
+}
+
+fn decode(line: &[u8]) -> Option<Entry> {
+    let line = std::str::from_utf8(line).ok()?;
+    let (crc, json) = line.split_once(' ')?;
+    let crc = u32::from_str_radix(crc, 16).ok()?;
+    if crc32fast::hash(json.as_bytes()) != crc {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// The first line of a journal: which snapshot its entries were made on top of. A journal
+/// whose base is not the snapshot on disk (the snapshot files were replaced by a sync tool or
+/// `git pull`) cannot be replayed safely and is set aside instead.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub tema_journal: u32,
+    pub base: String,
+    pub seq: u64,
+}
+
+pub fn encode_header(base: &str, seq: u64) -> String {
+    let json = serde_json::to_string(&Header { tema_journal: 1, base: base.to_string(), seq }).unwrap_or_default();
+    format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
+}
+
+fn decode_header(line: &[u8]) -> Option<Header> {
+    let line = std::str::from_utf8(line).ok()?;
+    let (crc, json) = line.split_once(' ')?;
+    let crc = u32::from_str_radix(crc, 16).ok()?;
+    if crc32fast::hash(json.as_bytes()) != crc {
+        return None;
+    }
+    serde_json::from_str(json).ok()
+}
+
+/// What reading the journal found.
+#[derive(Debug, Default)]
+pub struct ReadOutcome {
+    pub header: Option<Header>,
+    /// Good entries, in order, each with its encoded line.
+    pub entries: Vec<(Entry, String)>,
+    /// Byte length of the good prefix.
+    pub good_len: u64,
+    /// Bytes after the good prefix that were the torn tail of a crash.
+    pub torn_tail: bool,
+    /// The line number of real damage (good lines follow a bad one).
+    pub damaged_at: Option<usize>,
+}
+
+pub fn read(path: &Path) -> Result<ReadOutcome> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ReadOutcome::default()),
+        Err(e) => return Err(StoreError::io("read", path)(e)),
+    };
+    let mut out = ReadOutcome::default();
+    let mut pos = 0usize;
+    let mut line_no = 0usize;
+    let mut last_seq = 0u64;
+    if let Some(end) = bytes.iter().position(|&b| b == b'\n')
+        && let Some(h) = decode_header(&bytes[..end])
+    {
+        last_seq = h.seq;
+        out.header = Some(h);
+        pos = end + 1;
+        out.good_len = pos as u64;
+        line_no = 1;
+    }
+    while pos < bytes.len() {
+        line_no += 1;
+        let end = bytes[pos..].iter().position(|&b| b == b'\n').map(|i| pos + i);
+        let Some(end) = end else {
+            out.torn_tail = true; // no newline: the write never finished
+            break;
+        };
+        match decode(&bytes[pos..end]) {
+            Some(entry) if entry.seq > last_seq => {
+                last_seq = entry.seq;
+                let line = String::from_utf8_lossy(&bytes[pos..=end]).into_owned();
+                out.entries.push((entry, line));
+                pos = end + 1;
+                out.good_len = pos as u64;
+            }
+            _ => {
+                // Bad line. If nothing good follows, it is a torn tail; otherwise damage.
+                let rest_has_good = bytes[end + 1..].split(|&b| b == b'\n').any(|l| decode(l).is_some());
+                if rest_has_good {
+                    out.damaged_at = Some(line_no);
+                } else {
+                    out.torn_tail = true;
+                }
+                break;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The open journal, appending.
+#[derive(Debug)]
+pub struct JournalWriter {
+    path: PathBuf,
+    file: File,
+    len: u64,
+}
+
+impl JournalWriter {
+    /// Opens for appending, first cutting the file to `good_len` (dropping a torn tail).
+    pub fn open(path: &Path, good_len: u64) -> Result<JournalWriter> {
+        let existed = path.exists();
+        let file = OpenOptions::new().create(true).append(true).open(path).map_err(StoreError::io("open", path))?;
+        let len = file.metadata().map_err(StoreError::io("read", path))?.len();
+        if len != good_len {
+            file.set_len(good_len).map_err(StoreError::io("repair", path))?;
+            file.sync_all().map_err(StoreError::io("flush to disk", path))?;
+        }
+        if !existed {
+            atomic::sync_parent(path)?;
+        }
+        Ok(JournalWriter { path: path.to_path_buf(), file, len: good_len })
+    }
+
+    /// Appends one encoded line and waits until it is on disk.
+    pub fn append(&mut self, line: &str) -> Result<()> {
+        let result = self
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|_| self.file.sync_data())
+            .map_err(StoreError::io("write to", &self.path));
+        match result {
+            Ok(()) => {
+                self.len += line.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // Leave no half line behind for the next append to follow.
+                let _ = self.file.set_len(self.len);
+                Err(e)
+            }
+        }
+    }
+
+    /// Starts the journal afresh on top of a new snapshot, keeping `lines` (entries made
+    /// after the snapshot was taken).
+    pub fn rewrite(&mut self, base: &str, seq: u64, lines: &[String]) -> Result<()> {
+        let body: String = std::iter::once(encode_header(base, seq)).chain(lines.iter().cloned()).collect();
+        atomic::write_atomic(&self.path, body.as_bytes())?;
+        self.file = OpenOptions::new().append(true).open(&self.path).map_err(StoreError::io("open", &self.path))?;
+        self.len = body.len() as u64;
+        Ok(())
+    }
+
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
