@@ -5,6 +5,7 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+mod import;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -67,6 +68,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import transcripts, field notes and a participants sheet, as one undoable step.
+    ///
+    /// PATHs are files or folders (searched recursively) of .docx, .odt, .rtf, .pdf, .txt,
+    /// .md, .html, .vtt and .srt files. Speaker turns are found and mapped to participants.
+    /// If any file cannot be read, nothing is imported unless --skip-failed is given.
+    Import {
+        dir: PathBuf,
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The kind of every document: interview, focus-group, field-notes or other
+        /// (default: from the folder name, else from the number of speakers).
+        #[arg(long)]
+        kind: Option<String>,
+        /// A participants sheet (.csv, .tsv or .xlsx): label first, then group, aliases,
+        /// interviewer and any attributes.
+        #[arg(long)]
+        participants: Option<PathBuf>,
+        /// A regular expression for speaker labels at the start of a line, with a named
+        /// group `speaker` (and optionally `time`), instead of the built-in shapes.
+        #[arg(long)]
+        speaker_pattern: Option<String>,
+        /// Refuse files whose speakers do not all map to participants.
+        #[arg(long)]
+        strict: bool,
+        /// Import the files that can be read even if others cannot.
+        #[arg(long)]
+        skip_failed: bool,
+        /// Show what would be imported (speakers and who they map to) without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the documents: kind, words, speaker turns and participants.
+    Docs {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a document's normalised text exactly as character offsets count it.
+    Text {
+        dir: PathBuf,
+        /// The document's name.
+        doc: String,
+    },
     /// Take back the last change.
     Undo {
         dir: PathBuf,
@@ -92,6 +139,14 @@ pub fn run(command: Command) -> Result<()> {
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }
+        Command::Import { dir, paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json } => {
+            import::import(
+                &dir,
+                import::ImportArgs { paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json },
+            )
+        }
+        Command::Docs { dir, json } => import::docs(&dir, json),
+        Command::Text { dir, doc } => import::text(&dir, &doc),
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
