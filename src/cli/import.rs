@@ -43,7 +43,7 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
     let progress = |p: ImportProgress| {
         if show_progress {
             let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let pct = if p.bytes_total > 0 { p.bytes_done * 100 / p.bytes_total } else { 100 };
+            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(100);
             let stage = match p.stage {
                 Stage::Reading => "reading",
                 Stage::Extracting => "extracting",

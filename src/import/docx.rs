@@ -33,10 +33,10 @@ fn main_part(zip: &mut Zipped) -> Result<String, FileError> {
         match reader.read_event() {
             Ok(Event::Empty(e) | Event::Start(e)) if e.local_name().as_ref() == "Relationship" => {
                 let ty = attr(&e, "Type").unwrap_or_default();
-                if ty.ends_with("/officeDocument") {
-                    if let Some(target) = attr(&e, "Target") {
-                        return Ok(target.trim_start_matches('/').to_string());
-                    }
+                if ty.ends_with("/officeDocument")
+                    && let Some(target) = attr(&e, "Target")
+                {
+                    return Ok(target.trim_start_matches('/').to_string());
                 }
             }
             Ok(Event::Eof) | Err(_) => return Ok("word/document.xml".into()),

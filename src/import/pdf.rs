@@ -126,10 +126,9 @@ impl OutputDev for Collector {
         let (vx, vy) = (font_size * (trm.m11 + trm.m21), font_size * (trm.m12 + trm.m22));
         let size = (vx * vy).abs().sqrt().max(0.1);
         if self.has_glyph {
-            let moved_down = (y - self.cur.y).abs() > size * 0.5;
-            if moved_down && x < self.cur.x_end {
-                self.end_line();
-            } else if (y - self.cur.y).abs() > size * 1.5 {
+            // A new line: down and back to the left, or far down.
+            let dy = (y - self.cur.y).abs();
+            if (dy > size * 0.5 && x < self.cur.x_end) || dy > size * 1.5 {
                 self.end_line();
             } else if self.word_start && x > self.cur.x_end + size * 0.1 && !self.cur.text.ends_with(' ') {
                 self.cur.text.push(' ');

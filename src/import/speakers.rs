@@ -336,10 +336,10 @@ pub fn parse_label(line: &str) -> Option<Label<'_>> {
         }
     }
     // Header line: Speaker 1  00:01:02
-    if rest.len() <= 64 {
-        if let Some((name, t)) = name_and_time(rest) {
-            return Some(Label { speaker: name, time_ms: Some(t), rest: "" });
-        }
+    if rest.len() <= 64
+        && let Some((name, t)) = name_and_time(rest)
+    {
+        return Some(Label { speaker: name, time_ms: Some(t), rest: "" });
     }
     None
 }

@@ -78,7 +78,7 @@ fn checked(text: String, encoding: &'static Encoding) -> Result<Decoded, FileErr
 /// UTF-16 without a byte-order mark: in text that is mostly Latin script, every other byte
 /// is NUL. Looks at the first 4 KiB.
 fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
-    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+    if bytes.len() < 4 || !bytes.len().is_multiple_of(2) {
         return None;
     }
     let sample = &bytes[..bytes.len().min(4096)];
