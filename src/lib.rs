@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod edit;
 pub mod model;
+pub mod sample;
 pub mod store;
