@@ -7,4 +7,5 @@ pub mod cli;
 pub mod edit;
 pub mod import;
 pub mod model;
+pub mod sample;
 pub mod store;

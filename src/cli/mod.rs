@@ -6,6 +6,7 @@
 
 mod basic;
 mod import;
+pub mod stress;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -129,6 +130,20 @@ pub enum Command {
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
     Save { dir: PathBuf },
+    /// Apply a deterministic stream of edits, printing `ack K` as each is durable (for
+    /// crash tests).
+    #[command(hide = true)]
+    Stress {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        #[arg(long, default_value_t = 0)]
+        save_every: u64,
+    },
 }
 
 /// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
@@ -150,6 +165,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
+        Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
     }
 }
 

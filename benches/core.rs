@@ -1,0 +1,219 @@
+//! Core benchmark (issue 2): a synthetic project of 2 M words in 200 documents, 500 codes and
+//! 50,000 codings. Measures open-to-ready, the latency of an acknowledged edit (journal append
+//! and fsync) and a full save (snapshot). Run with `cargo bench --bench core`.
+//!
+//! Targets: open < 300 ms; edit p99 < 10 ms; save < 1 s.
+
+use std::time::{Duration, Instant};
+use tema::edit::Edit;
+use tema::model::*;
+use tema::store::Store;
+
+const DOCS: usize = 200;
+const WORDS_PER_DOC: usize = 10_000;
+const CODES: usize = 500;
+const CODINGS: usize = 50_000;
+
+const WORDS: &[&str] = &[
+    "meeting",
+    "therapist",
+    "social",
+    "worker",
+    "job",
+    "benefits",
+    "felt",
+    "talked",
+    "about",
+    "me",
+    "and",
+    "the",
+    "specialist",
+    "møtet",
+    "jobb",
+    "følte",
+    "å",
+    "være",
+    "sett",
+    "I",
+    "we",
+    "they",
+    "said",
+    "work",
+    "hope",
+];
+
+fn rng(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+fn transcript(seed: u64) -> (String, Vec<Turn>) {
+    let mut s = seed | 1;
+    let mut text = String::new();
+    let mut turns = Vec::new();
+    let mut words = 0;
+    let mut chars = 0;
+    let mut turn = 0;
+    while words < WORDS_PER_DOC {
+        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
+        let mut line = format!("{speaker}: ");
+        let n = 20 + rng(&mut s) % 80;
+        for _ in 0..n {
+            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
+            line.push(' ');
+        }
+        line.push_str("\n\n");
+        let len = line.chars().count();
+        turns.push(Turn {
+            span: Span::new(chars, chars + len),
+            speaker: speaker.into(),
+            participant: None,
+            start_ms: None,
+            end_ms: None,
+        });
+        chars += len;
+        words += n as usize + 1;
+        text.push_str(&line);
+        turn += 1;
+    }
+    (text, turns)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("bench.tema");
+    let build = Instant::now();
+    let mut store = Store::create(&dir, "Benchmark")?;
+    let coder = store.project().new_coder("Bench");
+    let coder_id = coder.id;
+    let mut edits = vec![Edit::AddCoder { coder, index: None }];
+    let mut docs = Vec::new();
+    for i in 0..DOCS {
+        let (text, turns) = transcript(i as u64 + 1);
+        let mut d = Document::new(DocId::new(), format!("D{i:03}"), DocKind::Interview, text);
+        d.turns = turns;
+        docs.push((d.id, d.char_len));
+        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+    }
+    let mut codes = Vec::new();
+    for i in 0..CODES {
+        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
+        if i >= 50 {
+            c.parent = Some(codes[i % 50]);
+        }
+        codes.push(c.id);
+        edits.push(Edit::CreateCode { code: c, index: None });
+    }
+    store.apply(Edit::batch("documents and codes", edits))?;
+    let mut s = 42u64;
+    let mut codings = Vec::with_capacity(CODINGS);
+    for _ in 0..CODINGS {
+        let (doc, len) = docs[(rng(&mut s) % DOCS as u64) as usize];
+        let start = (rng(&mut s) % (len as u64 - 400)) as usize;
+        codings.push(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc,
+                span: Span::new(start, start + 20 + (rng(&mut s) % 300) as usize),
+                code: codes[(rng(&mut s) % CODES as u64) as usize],
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        });
+    }
+    store.apply(Edit::batch("codings", codings))?;
+    store.save()?;
+    let words = store.project().word_count();
+    let bytes: usize = store.project().documents.values().map(|d| d.text.len()).sum();
+    println!(
+        "project: {} documents, {words} words ({:.1} MB of text), {} codes, {} codings; built in {:.1} s",
+        DOCS,
+        bytes as f64 / 1e6,
+        store.project().codes.len(),
+        store.project().codings.len(),
+        build.elapsed().as_secs_f64()
+    );
+    drop(store);
+
+    // Open to ready: load every file, verify every text, check every invariant.
+    let mut opens = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let store = Store::open(&dir)?;
+        opens.push(t.elapsed());
+        assert_eq!(store.project().codings.len(), CODINGS);
+    }
+    opens.sort();
+    println!(
+        "open to ready: median {:.0} ms, worst {:.0} ms (7 runs; target < 300 ms)",
+        ms(percentile(&opens, 0.5)),
+        ms(opens[6])
+    );
+
+    // Acknowledged edits: each returns after its journal line is fsynced.
+    let mut store = Store::open(&dir)?;
+    let mut lat = Vec::new();
+    for i in 0..1_000 {
+        let (doc, len) = docs[i % DOCS];
+        let start = (rng(&mut s) % (len as u64 - 100)) as usize;
+        let edit = Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc,
+                span: Span::new(start, start + 50),
+                code: codes[i % CODES],
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        };
+        let t = Instant::now();
+        store.apply(edit)?;
+        lat.push(t.elapsed());
+    }
+    lat.sort();
+    println!(
+        "acknowledged edit (apply + journal + fsync): p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms (1000 edits; target p99 < 10 ms)",
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(lat[lat.len() - 1])
+    );
+
+    // Save: serialise every concern, write changed files, commit, restart the journal.
+    let mut saves = Vec::new();
+    for (i, (doc, _)) in docs.iter().take(5).enumerate() {
+        // Touch codings and the codebook so the big files really are rewritten.
+        store.apply(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc: *doc,
+                span: Span::new(10, 30 + i),
+                code: codes[0],
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        })?;
+        let t = Instant::now();
+        store.save()?;
+        saves.push(t.elapsed());
+    }
+    saves.sort();
+    println!(
+        "save (snapshot of 50k codings): median {:.0} ms, worst {:.0} ms (5 runs; target < 1 s)",
+        ms(saves[2]),
+        ms(saves[4])
+    );
+    Ok(())
+}

@@ -1,0 +1,402 @@
+//! Property tests: random sequences of edits against the invariants of the model.
+//!
+//! Actions are drawn as small numbers and interpreted against the current project, so that
+//! most of them are valid edits on existing things and some are deliberately invalid (an
+//! unknown id, a span past the end, a cycle). Checked:
+//! - a refused edit leaves the project exactly as it was;
+//! - after every step the whole project passes the integrity check;
+//! - undoing every step gives back the starting project; redoing them all gives the end;
+//! - through the store: closing and reopening (journal replay) and saving and reopening
+//!   (snapshot) both give the same project and the same undo history.
+
+use proptest::prelude::*;
+use tema::edit::{Edit, History};
+use tema::model::*;
+use tema::store::Store;
+
+mod common;
+use common::canonical;
+
+const TEXT_A: &str = "Interviewer: How was the meeting?\nJ1: Fine, I guess. They talked about me, not with me.\n\
+                      Interviewer: Who was there?\nJ1: My therapist, the social worker, Kari from IPS.\n";
+const TEXT_B: &str = "Intervjuer: Hvordan gikk møtet?\nJ4: Jeg følte meg sett 😀 — for første gang på lenge.\n\
+                      Intervjuer: Og sosialarbeideren?\nJ4: Hun snakket om AAP og aktivitetsplikt, ord jeg ikke forstår.\n";
+
+/// The project every sequence starts from.
+fn base() -> Project {
+    let mut p = Project::new("Property");
+    let mut edits = vec![
+        Edit::AddCoder {
+            coder: Coder {
+                id: CoderId::from_u128(1),
+                name: "Ingrid".into(),
+                colour: palette_colour(0),
+                slug: "ingrid".into(),
+            },
+            index: None,
+        },
+        Edit::AddCoder {
+            coder: Coder {
+                id: CoderId::from_u128(2),
+                name: "Tom".into(),
+                colour: palette_colour(1),
+                slug: "tom".into(),
+            },
+            index: None,
+        },
+    ];
+    for (n, label, group) in [(10, "J1", "Jobseeker"), (11, "J4", "Jobseeker"), (12, "Interviewer", "")] {
+        let mut part = Participant::new(ParticipantId::from_u128(n), label, group);
+        part.props.interviewer = group.is_empty();
+        edits.push(Edit::AddParticipant { participant: part, index: None });
+    }
+    for (n, name, text, who) in [(20, "J1", TEXT_A, 10), (21, "J4", TEXT_B, 11)] {
+        let mut d = Document::new(DocId::from_u128(n), name, DocKind::Interview, text);
+        // One turn per line, alternating interviewer and participant.
+        let mut start = 0;
+        for (i, line) in text.split_inclusive('\n').enumerate() {
+            let len = line.chars().count();
+            let pid = if i % 2 == 0 { 12 } else { who };
+            d.turns.push(Turn {
+                span: Span::new(start, start + len),
+                speaker: line.split(':').next().unwrap_or_default().to_string(),
+                participant: Some(ParticipantId::from_u128(pid)),
+                start_ms: None,
+                end_ms: None,
+            });
+            start += len;
+        }
+        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+    }
+    for (i, name) in ["Voice", "Feeling talked about", "Jargon", "Hope"].iter().enumerate() {
+        let mut c = Code::new(CodeId::from_u128(30 + i as u128), *name, palette_colour(i));
+        c.parent = if i == 1 || i == 2 { Some(CodeId::from_u128(30)) } else { None };
+        edits.push(Edit::CreateCode { code: c, index: None });
+    }
+    let r = p.apply(Edit::batch("base", edits));
+    assert!(r.is_ok(), "base project: {r:?}");
+    p
+}
+
+/// A step of a sequence: which action, and numbers to pick things with.
+#[derive(Clone, Debug)]
+struct Action {
+    kind: u8,
+    a: usize,
+    b: usize,
+    c: usize,
+    d: usize,
+}
+
+fn action() -> impl Strategy<Value = Action> {
+    (0u8..32, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+        kind,
+        a,
+        b,
+        c,
+        d,
+    })
+}
+
+fn pick<T: Copy>(items: &[T], n: usize) -> Option<T> {
+    if items.is_empty() { None } else { Some(items[n % items.len()]) }
+}
+
+/// Ids are unique per step so that a sequence never reuses one by accident.
+fn uid(step: usize, n: u128) -> u128 {
+    ((step as u128) << 16) | n | (1 << 100)
+}
+
+/// Turns an action into an edit for the current project. Sometimes the edit is invalid on
+/// purpose (the pick wraps past the known ids into a fresh one, a span runs off the end).
+fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
+    let docs: Vec<DocId> = p.documents.keys().copied().collect();
+    let codes: Vec<CodeId> = p.codes.keys().copied().collect();
+    let themes: Vec<ThemeId> = p.themes.keys().copied().collect();
+    let codings: Vec<CodingId> = p.codings.keys().copied().collect();
+    let quotes: Vec<QuoteId> = p.quotes.keys().copied().collect();
+    let memos: Vec<MemoId> = p.memos.keys().copied().collect();
+    let parts: Vec<ParticipantId> = p.participants.keys().copied().collect();
+    let coders = [CoderId::from_u128(1), CoderId::from_u128(2)];
+    let at = chrono::DateTime::from_timestamp(1_700_000_000 + step as i64, 0).unwrap_or_default();
+    let names = ["Voice", "Hope", "Money", "Jargon", "Trust", "Roles", "møte", "Ærlighet"];
+    let span_in = |doc: DocId, a: usize, b: usize| {
+        let len = p.documents.get(&doc).map(|d| d.char_len).unwrap_or(10);
+        // One time in sixteen the span runs past the end of the text.
+        let limit = if a.is_multiple_of(16) { len + 5 } else { len };
+        let start = a % limit.max(1);
+        let end = (start + 1 + b % 40).min(limit);
+        Span::new(start, end)
+    };
+    let some_code =
+        |n: usize| if n.is_multiple_of(23) { Some(CodeId::from_u128(uid(step, 999))) } else { pick(&codes, n) };
+    Some(match x.kind {
+        0 | 1 => Edit::CreateCode {
+            code: Code {
+                id: CodeId::from_u128(uid(step, 1)),
+                parent: if x.b.is_multiple_of(3) { pick(&codes, x.c) } else { None },
+                props: CodeProps { name: format!("{} {}", names[x.a % names.len()], x.d % 5), ..Default::default() },
+            },
+            index: if x.c.is_multiple_of(4) { Some(x.d % (codes.len() + 2)) } else { None },
+        },
+        2 => {
+            let id = pick(&codes, x.a)?;
+            let mut props = p.codes[&id].props.clone();
+            props.name = format!("{} {}", names[x.b % names.len()], x.c % 7);
+            props.colour = palette_colour(x.d);
+            props.description.definition = "Passages where the jobseeker's voice is at stake.".into();
+            Edit::UpdateCode { id, props }
+        }
+        3 => Edit::MoveCode {
+            id: pick(&codes, x.a)?,
+            parent: if x.b.is_multiple_of(3) { None } else { pick(&codes, x.c) },
+            index: x.d % (codes.len() + 1),
+        },
+        4 => Edit::DeleteCode { id: pick(&codes, x.a)? },
+        5 => Edit::MergeCodes { from: pick(&codes, x.a)?, into: pick(&codes, x.b)? },
+        6..=9 => {
+            let doc = pick(&docs, x.a)?;
+            Edit::AddCoding {
+                coding: Coding {
+                    id: CodingId::from_u128(uid(step, 2)),
+                    doc,
+                    span: span_in(doc, x.b, x.c),
+                    code: some_code(x.d)?,
+                    coder: coders[x.d % 2],
+                    created: at,
+                    comment: if x.a.is_multiple_of(5) { "in vivo 😀".into() } else { String::new() },
+                },
+            }
+        }
+        10 => {
+            let id = pick(&codings, x.a)?;
+            let c = &p.codings[&id];
+            Edit::UpdateCoding {
+                id,
+                props: CodingProps { span: span_in(c.doc, x.b, x.c), code: some_code(x.d)?, comment: "moved".into() },
+            }
+        }
+        11 => Edit::RemoveCoding { id: pick(&codings, x.a)? },
+        12 | 13 => Edit::CreateTheme {
+            theme: Theme {
+                id: ThemeId::from_u128(uid(step, 3)),
+                parent: if x.b.is_multiple_of(2) { pick(&themes, x.c) } else { None },
+                props: ThemeProps { name: format!("Theme {}", x.a % 9), ..Default::default() },
+                codes: codes.iter().copied().filter(|c| (c.0.as_u128() as usize + x.d).is_multiple_of(3)).collect(),
+            },
+            index: None,
+        },
+        14 => {
+            let id = pick(&themes, x.a)?;
+            let mut props = p.themes[&id].props.clone();
+            if x.b.is_multiple_of(2) {
+                props.former_names.push(FormerName { name: props.name.clone(), until: at });
+                props.name = format!("Renamed {}", x.c % 9);
+            }
+            props.status = ThemeStatus::ALL[x.d % 4];
+            props.definition.concept = "A central organising concept.".into();
+            Edit::UpdateTheme { id, props }
+        }
+        15 => Edit::MoveTheme {
+            id: pick(&themes, x.a)?,
+            parent: if x.b.is_multiple_of(2) { None } else { pick(&themes, x.c) },
+            index: x.d % (themes.len() + 1),
+        },
+        16 => {
+            let mut list: Vec<CodeId> =
+                codes.iter().copied().filter(|c| (c.0.as_u128() as usize ^ x.b).is_multiple_of(2)).collect();
+            if x.c.is_multiple_of(9) {
+                list.extend(list.first().copied()); // a duplicate member: refused
+            }
+            Edit::SetThemeCodes { id: pick(&themes, x.a)?, codes: list }
+        }
+        17 => Edit::DeleteTheme { id: pick(&themes, x.a)? },
+        18 => Edit::MergeThemes { from: pick(&themes, x.a)?, into: pick(&themes, x.b)? },
+        19 => {
+            let doc = pick(&docs, x.b)?;
+            let span = span_in(doc, x.c, x.d);
+            let cut = Span::new(span.start.get() + 1, (span.start.get() + 3).min(span.end.get()));
+            Edit::AddQuote {
+                quote: Quote {
+                    id: QuoteId::from_u128(uid(step, 4)),
+                    theme: pick(&themes, x.a)?,
+                    doc,
+                    coding: pick(&codings, x.c),
+                    props: QuoteProps {
+                        span,
+                        cuts: if x.a.is_multiple_of(2) && !cut.is_empty() { vec![cut] } else { vec![] },
+                        insertions: vec![Insertion { at: span.start, text: "the specialist".into() }],
+                        translation: "I felt seen".into(),
+                        starred: x.d.is_multiple_of(2),
+                        note: String::new(),
+                    },
+                },
+                index: None,
+            }
+        }
+        20 => {
+            let id = pick(&quotes, x.a)?;
+            let mut props = p.quotes[&id].props.clone();
+            props.starred = !props.starred;
+            props.translation = format!("v{}", x.b % 5);
+            Edit::UpdateQuote { id, props }
+        }
+        21 => Edit::MoveQuote { id: pick(&quotes, x.a)?, theme: pick(&themes, x.b)?, index: x.c % (quotes.len() + 1) },
+        22 => Edit::RemoveQuote { id: pick(&quotes, x.a)? },
+        23 => {
+            let target = match x.b % 5 {
+                0 => MemoTarget::Journal,
+                1 => MemoTarget::Document(pick(&docs, x.c)?),
+                2 => MemoTarget::Code(pick(&codes, x.c)?),
+                3 => MemoTarget::Theme(pick(&themes, x.c)?),
+                _ => MemoTarget::Coding(pick(&codings, x.c)?),
+            };
+            Edit::AddMemo {
+                memo: Memo {
+                    id: MemoId::from_u128(uid(step, 5)),
+                    created: at,
+                    author: Some(coders[x.d % 2]),
+                    props: MemoProps { target, title: "Note".into(), body: "Refleksjon: møtet".into(), modified: at },
+                },
+                index: None,
+            }
+        }
+        24 => {
+            let id = pick(&memos, x.a)?;
+            let mut props = p.memos[&id].props.clone();
+            props.body.push_str(" more");
+            props.modified = at;
+            Edit::UpdateMemo { id, props }
+        }
+        25 => Edit::RemoveMemo { id: pick(&memos, x.a)? },
+        26 => {
+            let doc = pick(&docs, x.a)?;
+            let mut turns = p.documents[&doc].turns.clone();
+            if let Some(t) = turns.get_mut(x.b % 4) {
+                t.participant = if x.c.is_multiple_of(2) { None } else { pick(&parts, x.d) };
+            }
+            Edit::SetTurns { id: doc, turns }
+        }
+        27 => Edit::SetDocumentRead { id: pick(&docs, x.a)?, coder: coders[x.b % 2], read: x.c.is_multiple_of(2) },
+        28 => {
+            let id = pick(&parts, x.a)?;
+            if x.b.is_multiple_of(3) {
+                Edit::RemoveParticipant { id }
+            } else {
+                let mut props = p.participants[&id].props.clone();
+                props.attributes.insert("site".into(), ["Nordby", "Sørvik"][x.c % 2].into());
+                Edit::UpdateParticipant { id, props }
+            }
+        }
+        29 => {
+            if x.b.is_multiple_of(2) {
+                Edit::RemoveDocument { id: pick(&docs, x.a)? }
+            } else {
+                let text = if x.c.is_multiple_of(2) { TEXT_A } else { TEXT_B };
+                Edit::AddDocument {
+                    document: Box::new(Document::new(
+                        DocId::from_u128(uid(step, 6)),
+                        format!("Doc {}", x.d % 4),
+                        DocKind::FieldNotes,
+                        text,
+                    )),
+                    index: Some(x.a % (docs.len() + 1)),
+                }
+            }
+        }
+        _ => {
+            // A batch of two coding actions: both apply or neither does.
+            let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;
+            let second = edit_for(p, step + 1_000_000, &Action { kind: 11, a: x.b, ..x.clone() })
+                .unwrap_or_else(|| Edit::SetDocumentRead { id: DocId::from_u128(20), coder: coders[0], read: true });
+            Edit::batch("two at once", vec![first, second])
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 192, .. ProptestConfig::default() })]
+
+    #[test]
+    fn undo_all_restores_the_start(actions in prop::collection::vec(action(), 1..60)) {
+        let start = base();
+        let mut p = start.clone();
+        let mut history = History::default();
+        let mut states = vec![canonical(&p)];
+        for (step, x) in actions.iter().enumerate() {
+            let Some(edit) = edit_for(&p, step, x) else { continue };
+            let before = canonical(&p);
+            let at = chrono::DateTime::from_timestamp(1_700_000_000 + step as i64, 0).unwrap_or_default();
+            match history.apply(&mut p, edit, None, at) {
+                Ok(_) => states.push(canonical(&p)),
+                Err(_) => prop_assert_eq!(&canonical(&p), &before, "a refused edit changed the project"),
+            }
+            let integrity = p.check_integrity();
+            prop_assert!(integrity.is_ok(), "step {}: {:?}", step, integrity);
+        }
+        let end = canonical(&p);
+        let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        // Undo walks back through every intermediate state.
+        for expected in states.iter().rev().skip(1) {
+            let undone = history.undo(&mut p, at);
+            prop_assert!(matches!(undone, Ok(Some(_))), "undo failed: {:?}", undone);
+            prop_assert_eq!(&canonical(&p), expected);
+        }
+        prop_assert_eq!(canonical(&p), canonical(&start));
+        prop_assert!(matches!(history.undo(&mut p, at), Ok(None)));
+        while let Ok(Some(_)) = history.redo(&mut p, at) {}
+        prop_assert_eq!(canonical(&p), end);
+    }
+}
+
+proptest! {
+    // Through the disk: fewer cases, since every edit is fsynced.
+    #![proptest_config(ProptestConfig { cases: 24, .. ProptestConfig::default() })]
+
+    #[test]
+    fn reopen_and_save_keep_everything(actions in prop::collection::vec(action(), 1..40), undo_mask in any::<u64>()) {
+        let tmp = tempfile::tempdir().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let dir = tmp.path().join("p.tema");
+        let mut store = Store::create(&dir, "Property").map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let r = store.apply(Edit::batch("base", base_edits()));
+        prop_assert!(r.is_ok(), "{:?}", r);
+        for (step, x) in actions.iter().enumerate() {
+            if undo_mask >> (step % 64) & 1 == 1 && step % 3 == 0 {
+                let _ = store.undo();
+                continue;
+            }
+            let Some(edit) = edit_for(store.project(), step, x) else { continue };
+            let _ = store.apply(edit);
+            if step % 11 == 10 {
+                let _ = store.redo();
+            }
+        }
+        let expected = canonical(store.project());
+        let expected_history = store.history().clone();
+        drop(store);
+        // Replay from the journal.
+        let mut store = Store::open(&dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(canonical(store.project()), expected.clone());
+        prop_assert_eq!(store.history().undo.len(), expected_history.undo.len());
+        prop_assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+        // Fold into the snapshot and read it back.
+        store.save().map_err(|e| TestCaseError::fail(e.to_string()))?;
+        drop(store);
+        let mut store = Store::open(&dir).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(canonical(store.project()), expected);
+        prop_assert_eq!(store.history(), &expected_history);
+        // And the history still works after the round trip.
+        while let Ok(Some(_)) = store.undo() {}
+        prop_assert_eq!(canonical(store.project()), canonical(&Project::new("Property")));
+    }
+}
+
+/// The base project as edits (for the store test, which starts from an empty project).
+fn base_edits() -> Vec<Edit> {
+    let p = base();
+    let mut edits: Vec<Edit> = p.coders.values().map(|c| Edit::AddCoder { coder: c.clone(), index: None }).collect();
+    edits.extend(p.participants.values().map(|x| Edit::AddParticipant { participant: x.clone(), index: None }));
+    edits.extend(p.documents.values().map(|d| Edit::AddDocument { document: Box::new(d.clone()), index: None }));
+    edits.extend(p.codes.values().map(|c| Edit::CreateCode { code: c.clone(), index: None }));
+    edits
+}

@@ -1,0 +1,354 @@
+//! The project folder under bad input and accidents: invalid edits, torn and damaged
+//! journals, an interrupted snapshot, a second writer, a newer format, damaged files.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+use tema::edit::{Edit, EditError};
+use tema::model::*;
+use tema::store::{Store, StoreError};
+
+mod common;
+use common::canonical;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn coder() -> Coder {
+    Coder { id: CoderId::from_u128(1), name: "Ingrid".into(), colour: palette_colour(0), slug: "ingrid".into() }
+}
+
+/// A project with one Norwegian document, one coder and one code.
+fn setup(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    let mut store = Store::create(dir, "Test")?;
+    let doc =
+        Document::new(DocId::from_u128(10), "J4", DocKind::Interview, "J4: Møtet var bra 😀. Vi snakket om jobb.\n");
+    store.apply(Edit::batch(
+        "setup",
+        vec![
+            Edit::AddCoder { coder: coder(), index: None },
+            Edit::AddDocument { document: Box::new(doc), index: None },
+            Edit::CreateCode { code: Code::new(CodeId::from_u128(20), "Hope", palette_colour(0)), index: None },
+        ],
+    ))?;
+    Ok(store)
+}
+
+fn coding(n: u128, start: usize, end: usize, code: u128) -> Edit {
+    Edit::AddCoding {
+        coding: Coding {
+            id: CodingId::from_u128(n),
+            doc: DocId::from_u128(10),
+            span: Span::new(start, end),
+            code: CodeId::from_u128(code),
+            coder: CoderId::from_u128(1),
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        },
+    }
+}
+
+#[test]
+fn invalid_edits_are_refused_with_clear_errors() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let mut store = setup(&tmp.path().join("p"))?;
+    let before = canonical(store.project());
+    let journal_len = std::fs::metadata(tmp.path().join("p/journal.jsonl"))?.len();
+
+    // An offset past the end of the document (it has 41 characters).
+    let err = store.apply(coding(1, 30, 99, 20)).err().ok_or("accepted a span past the end")?;
+    let msg = err.to_string();
+    assert!(msg.contains("outside document \"J4\"") && msg.contains("41 characters"), "{msg}");
+
+    // An unknown code.
+    let err = store.apply(coding(2, 0, 5, 777)).err().ok_or("accepted an unknown code")?;
+    assert!(matches!(err, StoreError::Edit(EditError::Unknown { kind: "code", .. })), "{err}");
+
+    // A cycle: Hope under its own child.
+    let mut child = Code::new(CodeId::from_u128(21), "Hope for work", palette_colour(1));
+    child.parent = Some(CodeId::from_u128(20));
+    store.apply(Edit::CreateCode { code: child, index: None })?;
+    let after_child = canonical(store.project());
+    let err = store
+        .apply(Edit::MoveCode { id: CodeId::from_u128(20), parent: Some(CodeId::from_u128(21)), index: 0 })
+        .err()
+        .ok_or("accepted a cycle")?;
+    assert!(err.to_string().contains("inside itself"), "{err}");
+    assert_eq!(canonical(store.project()), after_child);
+
+    // A duplicate name, case and spacing aside.
+    let err = store
+        .apply(Edit::CreateCode { code: Code::new(CodeId::from_u128(22), "  hope ", palette_colour(2)), index: None })
+        .err()
+        .ok_or("accepted a duplicate name")?;
+    assert!(err.to_string().contains("already exists"), "{err}");
+
+    // A batch whose second edit fails leaves nothing of the first.
+    let err = store.apply(Edit::batch("two", vec![coding(3, 0, 4, 20), coding(4, 0, 4, 999)]));
+    assert!(err.is_err());
+    assert!(store.project().codings.is_empty());
+
+    // Refused edits are not journaled: only the child code was added.
+    drop(store);
+    let store = Store::open(&tmp.path().join("p"))?;
+    assert_eq!(canonical(store.project()), after_child);
+    assert_ne!(before, after_child);
+    assert!(std::fs::metadata(tmp.path().join("p/journal.jsonl"))?.len() > journal_len);
+    Ok(())
+}
+
+#[test]
+fn a_torn_last_journal_line_is_cut_off_and_earlier_edits_kept() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    store.apply(coding(2, 10, 13, 20))?;
+    let expected = canonical(store.project());
+    drop(store);
+    // A crash in the middle of writing a line leaves half of it.
+    let mut f = OpenOptions::new().append(true).open(dir.join("journal.jsonl"))?;
+    f.write_all(b"1234abcd {\"seq\":99,\"at\":\"2026-01-01T00:00:00Z\",\"op\":{\"kind\":\"do\",\"ed")?;
+    drop(f);
+    let mut store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), expected);
+    assert!(store.warnings().iter().any(|w| w.contains("incomplete")), "{:?}", store.warnings());
+    // The journal is usable again: a new edit lands and survives.
+    store.apply(coding(3, 0, 2, 20))?;
+    drop(store);
+    let store = Store::open(&dir)?;
+    assert_eq!(store.project().codings.len(), 3);
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    Ok(())
+}
+
+#[test]
+fn a_line_damaged_in_the_middle_keeps_what_came_before_and_sets_the_journal_aside() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    let after_first = canonical(store.project());
+    store.apply(coding(2, 10, 13, 20))?;
+    store.apply(coding(3, 14, 16, 20))?;
+    drop(store);
+    // Flip one byte inside the second coding's line.
+    let path = dir.join("journal.jsonl");
+    let text = std::fs::read_to_string(&path)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let target = lines.iter().position(|l| l.contains(&CodingId::from_u128(2).to_string())).ok_or("line not found")?;
+    let damaged: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| if i == target { l.replacen("\"seq\"", "\"sEq\"", 1) } else { l.to_string() })
+        .collect();
+    std::fs::write(&path, damaged.join("\n") + "\n")?;
+
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), after_first);
+    let w = store.warnings().join("\n");
+    assert!(w.contains("damaged at line"), "{w}");
+    let kept =
+        std::fs::read_dir(&dir)?.flatten().any(|e| e.file_name().to_string_lossy().starts_with("journal.damaged-"));
+    assert!(kept, "the damaged journal was not kept for inspection");
+    drop(store);
+    // What was recovered is now in the snapshot: reopening is clean and the same.
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), after_first);
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    Ok(())
+}
+
+#[test]
+fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    store.save()?;
+    store.apply(coding(2, 10, 13, 20))?;
+    let expected = canonical(store.project());
+    drop(store);
+
+    // Stage a snapshot by hand the way `save` does, and stop after the commit point with
+    // only some files renamed: a crash mid-commit.
+    let copy = tmp.path().join("copy");
+    copy_dir(&dir, &copy)?;
+    {
+        let mut s = Store::open(&copy)?;
+        s.save()?;
+    }
+    let staged = ["codings/ingrid.json", "project.json"];
+    for f in staged {
+        std::fs::copy(copy.join(f), dir.join(format!("{f}.new")))?;
+    }
+    std::fs::write(
+        dir.join("commit.json"),
+        serde_json::to_vec(&serde_json::json!({"install": staged, "delete": []}))?,
+    )?;
+    // One file was renamed before the crash.
+    std::fs::rename(dir.join("codings/ingrid.json.new"), dir.join("codings/ingrid.json"))?;
+
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), expected);
+    assert!(!dir.join("commit.json").exists());
+    assert!(store.warnings().iter().any(|w| w.contains("interrupted save")), "{:?}", store.warnings());
+    Ok(())
+}
+
+#[test]
+fn staged_files_without_a_commit_are_discarded() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    let expected = canonical(store.project());
+    drop(store);
+    // A crash before the commit point leaves staged files with garbage in them.
+    std::fs::write(dir.join("codebook.json.new"), b"[{\"half")?;
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), expected);
+    assert!(!dir.join("codebook.json.new").exists());
+    Ok(())
+}
+
+#[test]
+fn a_second_writer_gets_a_clear_error_and_can_read() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut first = setup(&dir)?;
+    first.apply(coding(1, 4, 9, 20))?;
+    let err = Store::open(&dir).err().ok_or("a second writer was let in")?;
+    let msg = err.to_string();
+    assert!(matches!(err, StoreError::Locked { .. }), "{msg}");
+    assert!(msg.contains("open in another Tema") && msg.contains(&format!("process {}", std::process::id())), "{msg}");
+    let mut reader = Store::open_read_only(&dir)?;
+    assert_eq!(reader.project().codings.len(), 1);
+    assert!(matches!(reader.apply(coding(2, 0, 3, 20)), Err(StoreError::ReadOnly)));
+    drop(first);
+    // Once the first closes, the project opens for writing again.
+    Store::open(&dir)?;
+    Ok(())
+}
+
+#[test]
+fn a_project_from_a_newer_tema_is_refused_untouched() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    drop(setup(&dir)?);
+    let path = dir.join("project.json");
+    let text = std::fs::read_to_string(&path)?.replace("\"format\": 1", "\"format\": 9");
+    std::fs::write(&path, &text)?;
+    let err = Store::open(&dir).err().ok_or("opened a newer format")?;
+    assert!(matches!(err, StoreError::NewerFormat { found: 9, .. }), "{err}");
+    assert!(err.to_string().contains("update Tema"));
+    assert_eq!(std::fs::read_to_string(&path)?, text);
+    Ok(())
+}
+
+#[test]
+fn a_changed_text_file_is_reported_by_name() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    drop(setup(&dir)?);
+    {
+        let mut s = Store::open(&dir)?;
+        s.save()?;
+    }
+    let text = dir.join("texts").join(format!("{}.txt", DocId::from_u128(10)));
+    std::fs::write(&text, "J4: Møtet var dårlig.\n")?;
+    let err = Store::open(&dir).err().ok_or("opened a project with a changed text")?;
+    let msg = err.to_string();
+    assert!(msg.contains("\"J4\"") && msg.contains(&text.display().to_string()), "{msg}");
+    Ok(())
+}
+
+#[test]
+fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    store.save()?;
+    drop(store);
+    // Someone edits a coding's end past the text.
+    let path = dir.join("codings/ingrid.json");
+    let text = std::fs::read_to_string(&path)?.replace("\"end\":9}", "\"end\":900}");
+    std::fs::write(&path, text)?;
+    let err = Store::open(&dir).err().ok_or("opened a coding past the end of its text")?;
+    assert!(err.to_string().contains("outside document \"J4\""), "{err}");
+    Ok(())
+}
+
+#[test]
+fn a_journal_made_on_another_version_is_set_aside() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.save()?;
+    drop(store);
+    // Two copies diverge: this one keeps a journal entry; the other saves and its files
+    // arrive here through a sync tool.
+    let other = tmp.path().join("other");
+    copy_dir(&dir, &other)?;
+    {
+        let mut s = Store::open(&dir)?;
+        s.apply(coding(1, 4, 9, 20))?;
+    }
+    {
+        let mut s = Store::open(&other)?;
+        s.apply(coding(2, 10, 13, 20))?;
+        s.save()?;
+    }
+    for f in ["project.json", "codings/ingrid.json", "history.json"] {
+        std::fs::copy(other.join(f), dir.join(f))?;
+    }
+    let store = Store::open(&dir)?;
+    let ids: Vec<_> = store.project().codings.keys().copied().collect();
+    assert_eq!(ids, vec![CodingId::from_u128(2)], "the local journal was replayed onto the other version");
+    assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
+    Ok(())
+}
+
+#[test]
+fn undo_and_redo_survive_a_restart() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    store.apply(Edit::MergeCodes { from: CodeId::from_u128(20), into: CodeId::from_u128(20) }).err();
+    store.save()?;
+    store.apply(coding(2, 10, 13, 20))?;
+    drop(store);
+    let mut store = Store::open(&dir)?;
+    assert_eq!(store.undo()?.as_deref(), Some("Code passage in “J4” as “Hope”"));
+    drop(store);
+    let mut store = Store::open(&dir)?;
+    assert_eq!(store.project().codings.len(), 1);
+    store.redo()?;
+    store.save()?;
+    drop(store);
+    let mut store = Store::open(&dir)?;
+    assert_eq!(store.project().codings.len(), 2);
+    store.undo()?;
+    store.undo()?;
+    assert!(store.project().codings.is_empty());
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".lock" {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
