@@ -18,12 +18,10 @@ use tema::model::Project;
 const FILES: usize = 200;
 const WORDS_PER_FILE: usize = 10_000;
 
-const VOCABULARY: &[&str] = &[
-    "the", "meeting", "was", "long", "and", "I", "felt", "that", "they", "talked", "about", "me", "not", "with",
-    "work", "benefits", "therapist", "social", "worker", "specialist", "job", "sleep", "money", "fear", "hope",
-    "møtet", "på", "fredag", "gikk", "bra", "jeg", "var", "nervøs", "søvn", "økonomi", "arbeid", "tålmodig",
-    "um,", "well,", "really.", "you", "know?", "it", "depends.", "[laughs]", "—", "sometimes", "always",
-];
+/// Words the transcripts are made of, separated by spaces.
+const VOCABULARY: &str = "the meeting was long and I felt that they talked about me not with work benefits \
+    therapist social worker specialist job sleep money fear hope møtet på fredag gikk bra jeg var nervøs søvn \
+    økonomi arbeid tålmodig um, well, really. you know? it depends. [laughs] — sometimes always";
 
 /// A transcript of about `words` words in turns of 20–120 words.
 fn transcript(seed: usize, words: usize) -> Vec<(String, String)> {
@@ -35,11 +33,12 @@ fn transcript(seed: usize, words: usize) -> Vec<(String, String)> {
         state ^= state << 17;
         state as usize
     };
+    let vocabulary: Vec<&str> = VOCABULARY.split_whitespace().collect();
     let mut left = words;
     let mut interviewer = true;
     while left > 0 {
         let n = (20 + next() % 100).min(left);
-        let body: Vec<&str> = (0..n).map(|_| VOCABULARY[next() % VOCABULARY.len()]).collect();
+        let body: Vec<&str> = (0..n).map(|_| vocabulary[next() % vocabulary.len()]).collect();
         let speaker = if interviewer { "Interviewer".to_string() } else { format!("J{}", seed % 6 + 1) };
         turns.push((speaker, body.join(" ")));
         left -= n;
@@ -92,7 +91,8 @@ fn run(label: &str, paths: &[PathBuf], bytes_label: &str) -> Result<(), Box<dyn 
     let mut apply_secs = 0.0;
     for _ in 0..3 {
         let t = Instant::now();
-        let plan = plan_import(&Project::new("bench"), paths, &ImportOptions::default(), &|_| {}, &AtomicBool::new(false))?;
+        let plan =
+            plan_import(&Project::new("bench"), paths, &ImportOptions::default(), &|_| {}, &AtomicBool::new(false))?;
         let secs = t.elapsed().as_secs_f64();
         if plan.has_failures() {
             return Err(format!("{label}: some files failed").into());
