@@ -6,12 +6,11 @@ use tema::cli::{Cli, run};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Some(command) = cli.command else {
-        // The app arrives with the app issue; until then, say what there is.
-        let _ = <Cli as clap::CommandFactory>::command().print_help();
-        return ExitCode::SUCCESS;
+    let result = match cli.command {
+        Some(command) => run(command),
+        None => tema::ui::run(None),
     };
-    match run(command) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
