@@ -161,7 +161,9 @@ impl Bench {
                 self.view.ui(&mut cx, ui);
             });
         });
-        let _ = self.ctx.tessellate(out.shapes, out.pixels_per_point);
+        let mut out = out;
+        let _ = self.ctx.tessellate(std::mem::take(&mut out.shapes), out.pixels_per_point);
+        out.textures_delta.clear();
         started.elapsed()
     }
 }

@@ -44,13 +44,17 @@ fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
     h.run();
 }
 
-/// Selects part of the first lines of the open transcript.
-fn select_some_text(h: &mut Harness<'_, TemaApp>) -> Span {
-    let rect = h.get_by_label_contains("Text of ").rect();
-    drag(h, pos2(rect.left() + 30.0, rect.top() + 40.0), pos2(rect.left() + 320.0, rect.top() + 40.0));
+/// Selects words at the start of the paragraph that begins with `text`.
+fn select_in(h: &mut Harness<'_, TemaApp>, text: &str) -> Span {
+    let rect = h.get_by_label_contains(text).rect();
+    drag(h, pos2(rect.left() + 3.0, rect.top() + 8.0), pos2(rect.left() + 240.0, rect.top() + 8.0));
     let sel = h.state().state.selection.text;
     assert!(sel.is_some(), "dragging over the text selects it");
     sel.map(|s| s.span).unwrap_or_default()
+}
+
+fn select_some_text(h: &mut Harness<'_, TemaApp>) -> Span {
+    select_in(h, "Interviewer: Thanks for coming in")
 }
 
 #[test]
@@ -127,13 +131,12 @@ fn enter_creates_a_new_code_and_number_keys_reapply_recent_codes() -> Result {
     h.run();
     assert_eq!(count_of(&h, "Gaming at night"), 1);
     // Another passage, coded with the recent code on key 1.
-    let rect = h.get_by_label("Text of J3").rect();
-    drag(&mut h, pos2(rect.left() + 30.0, rect.top() + 120.0), pos2(rect.left() + 250.0, rect.top() + 120.0));
+    select_in(&mut h, "J3: Um. Okay.");
     h.key_press(Key::Num1);
     h.run();
     assert_eq!(count_of(&h, "Gaming at night"), 2);
     // In vivo: the selected words become the code.
-    drag(&mut h, pos2(rect.left() + 30.0, rect.top() + 200.0), pos2(rect.left() + 200.0, rect.top() + 200.0));
+    select_in(&mut h, "Interviewer: That's fine");
     let words = {
         let p = project(&h);
         let sel = h.state().state.selection.text.map(|s| s.span).unwrap_or_default();
@@ -244,7 +247,7 @@ fn palette_find_and_mark_read() -> Result {
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::F);
     h.run();
-    h.get_by_label("Find in document").type_text("henrik");
+    h.get_by_label("Find text").type_text("henrik");
     h.run();
     h.get_by_label_contains("1 of ");
 

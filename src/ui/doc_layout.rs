@@ -413,7 +413,7 @@ mod tests {
         let d = doc();
         let ctx = egui::Context::default();
         let mut layout = DocLayout::new(&d);
-        let _ = ctx.run_ui(egui::RawInput::default(), |ui| {
+        let mut out = ctx.run_ui(egui::RawInput::default(), |ui| {
             layout.set_style(LayoutStyle {
                 width: 120.0,
                 font_size: 14.0,
@@ -426,6 +426,7 @@ mod tests {
             let n = layout.paras.len();
             layout.ensure(0..n, &mut |job| ui.fonts_mut(|f| f.layout_job(job)));
         });
+        out.textures_delta.clear();
         // Every char position maps to a rect from which a hit finds it again.
         for pos in [17, 30, 46, 60, 62, 80, 91] {
             let r = layout.char_rect(CharPos(pos));

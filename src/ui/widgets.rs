@@ -77,3 +77,21 @@ fn inline(ui: &mut Ui, line: &str) {
         }
     }
 }
+
+/// Every symbol the app's own words use, so a test can check the bundled fonts draw them.
+pub const SYMBOLS: &str = "…✔⚠➕🔍⏶⏷⏵✖•“”‘’·—–";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_fonts_draw_every_symbol_we_use() {
+        let ctx = egui::Context::default();
+        let mut out = ctx.run_ui(egui::RawInput::default(), |_| {});
+        out.textures_delta.clear();
+        let missing: String = super::SYMBOLS
+            .chars()
+            .filter(|c| !ctx.fonts_mut(|f| f.has_glyph(&egui::FontId::proportional(14.0), *c)))
+            .collect();
+        assert_eq!(missing, "", "no glyph for these");
+    }
+}

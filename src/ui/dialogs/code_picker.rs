@@ -140,7 +140,7 @@ impl CodePicker {
                 }
             });
             ui.label(
-                RichText::new("↑↓ to choose · Enter to apply · Esc to cancel")
+                RichText::new("Up and Down to choose · Enter to apply · Esc to cancel")
                     .color(tokens.weak_text)
                     .size(tokens.small_size),
             );

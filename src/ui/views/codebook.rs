@@ -6,7 +6,7 @@ use crate::model::*;
 use crate::ui::cache::CodeRow;
 use crate::ui::widgets::{PALETTE_NAMES, icon_button, swatch};
 use crate::ui::{Action, Item, UiCommand, ViewCtx, ViewKind};
-use egui::{Id, RichText, Sense, Stroke, Ui};
+use egui::{RichText, Sense, Stroke, Ui};
 use std::collections::HashSet;
 
 #[derive(Default)]
@@ -137,69 +137,72 @@ impl Codebook {
     fn row(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, row: &CodeRow, flat: bool) {
         let t = cx.tokens;
         let selected = cx.selection.item == Some(Item::Code(row.id));
-        let drag_id = Id::unique(("code-row", row.id));
-        let inner = ui.dnd_drag_source(drag_id, row.id, |ui| {
-            ui.horizontal(|ui| {
-                ui.add_space(if flat { 0.0 } else { row.depth as f32 * 14.0 });
-                if row.has_children && !flat {
-                    let open = !self.collapsed.contains(&row.id);
-                    let name = if open { format!("Collapse {}", row.name) } else { format!("Expand {}", row.name) };
-                    if icon_button(ui, if open { "⏷" } else { "⏵" }, &name).clicked() {
-                        if open {
-                            self.collapsed.insert(row.id);
-                        } else {
-                            self.collapsed.remove(&row.id);
-                        }
-                    }
-                } else {
-                    ui.add_space(14.0);
-                }
-                swatch(ui, t, row.colour, 12.0);
-                match &mut self.renaming {
-                    Some((id, name, focus)) if *id == row.id => {
-                        let r = ui.add(egui::TextEdit::singleline(name).desired_width(150.0));
-                        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Code name"));
-                        if *focus {
-                            r.request_focus();
-                            *focus = false;
-                        }
-                        let cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
-                        if r.lost_focus() {
-                            let new = name.trim().to_string();
-                            let id = *id;
-                            self.renaming = None;
-                            if !cancel
-                                && let Some(c) = cx.project.codes.get(&id)
-                                && !new.is_empty()
-                                && new != c.name()
-                            {
-                                let props = CodeProps { name: new, ..c.props.clone() };
-                                cx.edit(Edit::UpdateCode { id, props });
-                            }
-                        }
-                    }
-                    _ => {
-                        let label = if flat { cx.project.code_path(row.id) } else { row.name.clone() };
-                        let r = ui.selectable_label(selected, label);
-                        if r.clicked() {
-                            cx.push(Action::Select(Some(Item::Code(row.id))));
-                        }
-                        if r.double_clicked() {
-                            cx.push(Action::Retrieve(row.id));
-                        }
-                        r.context_menu(|ui| self.menu(cx, ui, row));
+        let inner = ui.horizontal(|ui| {
+            ui.add_space(if flat { 0.0 } else { row.depth as f32 * 14.0 });
+            if row.has_children && !flat {
+                let open = !self.collapsed.contains(&row.id);
+                let name = if open { format!("Collapse {}", row.name) } else { format!("Expand {}", row.name) };
+                if icon_button(ui, if open { "⏷" } else { "⏵" }, &name).clicked() {
+                    if open {
+                        self.collapsed.insert(row.id);
+                    } else {
+                        self.collapsed.remove(&row.id);
                     }
                 }
-                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    let text =
-                        if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
-                    let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
-                    let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));
-                    let name = format!("{}: {} codings", row.name, row.own);
-                    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
-                    r.on_hover_text(hover);
-                });
-            })
+            } else {
+                ui.add_space(14.0);
+            }
+            swatch(ui, t, row.colour, 12.0);
+            match &mut self.renaming {
+                Some((id, name, focus)) if *id == row.id => {
+                    let r = ui.add(egui::TextEdit::singleline(name).desired_width(150.0));
+                    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Code name"));
+                    if *focus {
+                        r.request_focus();
+                        *focus = false;
+                    }
+                    let cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
+                    if r.lost_focus() {
+                        let new = name.trim().to_string();
+                        let id = *id;
+                        self.renaming = None;
+                        if !cancel
+                            && let Some(c) = cx.project.codes.get(&id)
+                            && !new.is_empty()
+                            && new != c.name()
+                        {
+                            let props = CodeProps { name: new, ..c.props.clone() };
+                            cx.edit(Edit::UpdateCode { id, props });
+                        }
+                    }
+                }
+                _ => {
+                    let label = if flat { cx.project.code_path(row.id) } else { row.name.clone() };
+                    let r = ui.add(egui::Button::selectable(selected, label).sense(Sense::click_and_drag()));
+                    if !cx.read_only && !flat {
+                        r.dnd_set_drag_payload(row.id);
+                    }
+                    if r.dragged() {
+                        ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                    }
+                    if r.clicked() {
+                        cx.push(Action::Select(Some(Item::Code(row.id))));
+                    }
+                    if r.double_clicked() {
+                        cx.push(Action::Retrieve(row.id));
+                    }
+                    r.context_menu(|ui| self.menu(cx, ui, row));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let text =
+                    if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
+                let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
+                let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));
+                let name = format!("{}: {} codings", row.name, row.own);
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
+                r.on_hover_text(hover);
+            });
         });
         let response = inner.response;
         if cx.read_only || flat {

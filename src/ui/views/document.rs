@@ -192,8 +192,8 @@ impl DocumentView {
                 let edit = egui::TextEdit::singleline(&mut self.find.query)
                     .hint_text("words in this document")
                     .desired_width(240.0);
-                let r = ui.add(edit).on_hover_text("Find in document");
-                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Find in document"));
+                let r = ui.add(edit).on_hover_text("Words to find in this document");
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Find text"));
                 if self.find.focus {
                     r.request_focus();
                     self.find.focus = false;
@@ -310,8 +310,13 @@ impl DocumentView {
             .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Text of {}", doc.name())));
         let response = response.on_hover_cursor(egui::CursorIcon::Text);
         let to_doc = |p: Pos2| pos2(p.x - origin.x, p.y - origin.y);
-        if response.drag_started()
-            && let Some(press) = ui.input(|i| i.pointer.press_origin())
+        let (primary_down, press, pointer) =
+            ui.input(|i| (i.pointer.primary_down(), i.pointer.press_origin(), i.pointer.interact_pos()));
+        if self.anchor.is_none()
+            && self.handle.is_none()
+            && response.is_pointer_button_down_on()
+            && primary_down
+            && let Some(press) = press
         {
             let at = layout.hit(to_doc(press));
             let extend = ui.input(|i| i.modifiers.shift);
@@ -320,11 +325,13 @@ impl DocumentView {
                 _ => Some(at),
             };
         }
-        if (response.dragged() || response.drag_stopped())
-            && let (Some(a), Some(p)) = (self.anchor, response.interact_pointer_pos())
-        {
+        if primary_down && let (Some(a), Some(p)) = (self.anchor, pointer) {
             let b = layout.hit(to_doc(p));
-            self.live = Some(Span { start: a.min(b), end: a.max(b) });
+            let span = Span { start: a.min(b), end: a.max(b) };
+            if self.live != Some(span) && !span.is_empty() {
+                cx.push(Action::SelectText(Some(TextSel { doc: doc.id, span })));
+            }
+            self.live = Some(span);
             // Scroll while dragging past the top or bottom edge.
             let edge = 24.0;
             if p.y < screen_view.top() + edge {
@@ -333,12 +340,15 @@ impl DocumentView {
                 ui.scroll_with_delta(vec2(0.0, -(p.y - screen_view.bottom() + edge).min(40.0)));
             }
         }
-        if response.drag_stopped() {
+        if !primary_down && self.anchor.is_some() {
             let span = self.live.take().filter(|s| !s.is_empty());
             self.anchor = None;
-            cx.push(Action::SelectText(span.map(|span| TextSel { doc: doc.id, span })));
+            if let Some(span) = span {
+                cx.push(Action::SelectText(Some(TextSel { doc: doc.id, span })));
+            }
         }
         if response.clicked()
+            && !response.double_clicked()
             && let Some(p) = response.interact_pointer_pos()
         {
             let at = layout.hit(to_doc(p));
@@ -415,11 +425,17 @@ impl DocumentView {
             }
         }
 
-        // The text itself, with accessible paragraphs.
+        // The text itself; each paragraph on screen is a node for screen readers.
+        let accessible = ui.ctx().has_accesskit_node(response.id);
         for i in visible.clone() {
             let top = layout.text_top(i);
             if let Some(g) = layout.galley(i) {
                 let pos = origin + vec2(0.0, top);
+                if accessible {
+                    let r = ui.interact(Rect::from_min_size(pos, g.size()), id.with(("paragraph", i)), Sense::hover());
+                    let text = g.job.text.clone();
+                    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Paragraph, true, &text));
+                }
                 painter.galley(pos, Arc::clone(g), t.text);
             }
         }

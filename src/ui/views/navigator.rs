@@ -66,12 +66,14 @@ impl Navigator {
         let read = cx.coder.is_some_and(|c| d.read_by.contains(&c));
         let coverage = cx.cache.coverage(cx.project, d.id, None);
         ui.horizontal(|ui| {
-            let (mark, colour, hover) = if read {
-                ("●", cx.tokens.read_mark, "Read (click a document's “Mark as read” to change)")
+            let hover = if read { "Read (“Mark as read” above the text changes it)" } else { "Not read yet" };
+            let (rect, r) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            if read {
+                ui.painter().circle_filled(rect.center(), 4.0, cx.tokens.read_mark);
             } else {
-                ("○", cx.tokens.weak_text, "Not read yet")
-            };
-            ui.label(RichText::new(mark).color(colour)).on_hover_text(hover);
+                ui.painter().circle_stroke(rect.center(), 3.5, egui::Stroke::new(1.0, cx.tokens.weak_text));
+            }
+            r.on_hover_text(hover);
             let open = self.open_doc == Some(d.id);
             let r = ui.selectable_label(open, d.name()).on_hover_text(format!(
                 "{} · {} words · {:.0}% coded",
