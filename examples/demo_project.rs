@@ -9,7 +9,7 @@ mod common;
 
 fn main() -> anyhow::Result<()> {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "demo.tema".into());
-    common::build(std::path::Path::new(&dir), "Working together (demo)", &["J3", "J4", "S2", "T3", "T5"], true)?;
+    common::build(std::path::Path::new(&dir), "Working together (demo)", &["J3", "J4", "S2", "T3"], true)?;
     println!("Built {dir}");
     Ok(())
 }

@@ -243,6 +243,13 @@ impl TemaApp {
     }
 
     fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        let action = match action {
+            Action::RunJob { name, work } => {
+                self.state.jobs.spawn(ctx, name, work);
+                return;
+            }
+            other => other,
+        };
         match &action {
             Action::Command(c) => self.command(*c, ctx),
             Action::Edit { edit, coalesce } => {
@@ -331,7 +338,7 @@ impl TemaApp {
             }
             Action::FocusComment => self.inspector.focus_comment = true,
             Action::Status { text, error } => self.status(text.clone(), *error),
-            Action::ToView { .. } => {}
+            Action::RunJob { .. } | Action::ToView { .. } => {}
         }
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());

@@ -30,6 +30,9 @@ use crate::model::{CodeId, CodingId, DocId, Span};
 use std::any::Any;
 use std::path::PathBuf;
 
+/// Work for a worker thread: it reports progress and returns the actions to apply.
+pub type JobWork = Box<dyn FnOnce(&crate::progress::Progress) -> Vec<Action> + Send>;
+
 /// Something a view (or a menu, a shortcut, a worker job) asks the app to do. Actions are
 /// queued during a frame and applied together after it, in order.
 pub enum Action {
@@ -70,6 +73,12 @@ pub enum Action {
         text: String,
         error: bool,
     },
+    /// Run slow work on a worker thread with a progress bar and Cancel in the status bar;
+    /// the actions it returns are applied when it finishes (see [`jobs::Jobs`]).
+    RunJob {
+        name: String,
+        work: JobWork,
+    },
     /// A result for one view, typically from a worker job (search hits, an import preview).
     ToView {
         view: ViewKind,
@@ -98,6 +107,7 @@ impl std::fmt::Debug for Action {
             Action::StartRename(c) => write!(f, "StartRename({c:?})"),
             Action::FocusComment => write!(f, "FocusComment"),
             Action::Status { text, error } => write!(f, "Status({text:?}, error: {error})"),
+            Action::RunJob { name, .. } => write!(f, "RunJob({name:?})"),
             Action::ToView { view, .. } => write!(f, "ToView({view:?})"),
         }
     }
