@@ -32,36 +32,51 @@ impl RetrievalView {
             ui.checkbox(&mut self.filter.include_children, "Include sub-codes");
             let groups = retrieval::groups(p);
             let current = self.filter.group.clone().unwrap_or_else(|| "All groups".into());
-            egui::ComboBox::from_label("Group").selected_text(current).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.filter.group, None, "All groups");
-                for g in groups {
-                    ui.selectable_value(&mut self.filter.group, Some(g.clone()), g);
-                }
-            });
+            let l = ui.label("Group");
+            egui::ComboBox::from_id_salt("retrieval-group")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.group, None, "All groups");
+                    for g in groups {
+                        ui.selectable_value(&mut self.filter.group, Some(g.clone()), g);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
             let attrs = retrieval::attributes(p);
             let current =
                 self.filter.attribute.as_ref().map(|(k, v)| format!("{k} = {v}")).unwrap_or_else(|| "Any".into());
-            egui::ComboBox::from_label("Attribute").selected_text(current).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.filter.attribute, None, "Any");
-                for (k, values) in attrs {
-                    for v in values {
-                        let label = format!("{k} = {v}");
-                        ui.selectable_value(&mut self.filter.attribute, Some((k.clone(), v.clone())), label);
+            let l = ui.label("Attribute");
+            egui::ComboBox::from_id_salt("retrieval-attribute")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.attribute, None, "Any");
+                    for (k, values) in attrs {
+                        for v in values {
+                            let label = format!("{k} = {v}");
+                            ui.selectable_value(&mut self.filter.attribute, Some((k.clone(), v.clone())), label);
+                        }
                     }
-                }
-            });
+                })
+                .response
+                .labelled_by(l.id);
             let current = self
                 .filter
                 .coder
                 .and_then(|c| p.coders.get(&c))
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| "All coders".into());
-            egui::ComboBox::from_label("Coder").selected_text(current).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.filter.coder, None, "All coders");
-                for c in p.coders.values() {
-                    ui.selectable_value(&mut self.filter.coder, Some(c.id), c.name.clone());
-                }
-            });
+            let l = ui.label("Coder");
+            egui::ComboBox::from_id_salt("retrieval-coder")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.coder, None, "All coders");
+                    for c in p.coders.values() {
+                        ui.selectable_value(&mut self.filter.coder, Some(c.id), c.name.clone());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
         });
     }
 }
