@@ -127,6 +127,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open a project in the app.
+    Open { dir: PathBuf },
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
     Save { dir: PathBuf },
@@ -166,6 +168,12 @@ pub fn run(command: Command) -> Result<()> {
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
+        Command::Open { dir } => {
+            if !crate::ui::startup::is_project(&dir) {
+                anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
+            }
+            crate::ui::run(Some(dir))
+        }
     }
 }
 
