@@ -5,5 +5,6 @@
 
 pub mod cli;
 pub mod edit;
+pub mod index;
 pub mod model;
 pub mod store;
