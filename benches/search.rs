@@ -23,6 +23,21 @@ use tema::model::*;
 
 const DOCS: usize = 200;
 const QUERIES: usize = 200;
+/// Words this far up the frequency list count as common.
+const COMMON: usize = 40;
+/// Phrases of common words only, the worst case for a phrase query: timed apart.
+const STOP_PHRASES: [(&str, &str); 10] = [
+    ("and", "the"),
+    ("of", "the"),
+    ("it", "was"),
+    ("in", "the"),
+    ("i", "think"),
+    ("that", "it"),
+    ("to", "the"),
+    ("we", "were"),
+    ("det", "er"),
+    ("og", "det"),
+];
 
 const ENGLISH: &str = "the and to of a i in that it was we you they he she is for on with but so have be at \
     not this what had there were just about like them all do when me my be would could one know think \
@@ -136,6 +151,8 @@ fn corpus(words: usize) -> Project {
         assert!(r.is_ok());
         labels.push(label);
     }
+    let ids: std::collections::HashMap<String, ParticipantId> =
+        p.participants.values().map(|x| (x.label().to_string(), x.id)).collect();
     let per_doc = words / DOCS;
     for d in 0..DOCS {
         let kind = match d % 10 {
@@ -177,7 +194,7 @@ fn corpus(words: usize) -> Project {
             text.push_str("\n\n");
             chars += len + 2;
             if let Some(speaker) = speakers.get(turn_no % speakers.len().max(1)) {
-                let participant = p.participant_by_label(speaker).map(|x| x.id);
+                let participant = ids.get(*speaker).copied();
                 turns.push(Turn {
                     span: Span::new(start, start + len),
                     speaker: speaker.to_string(),
@@ -224,6 +241,8 @@ fn queries(p: &Project) -> Vec<Kind> {
             }
         }
     };
+    let common: Vec<&str> =
+        ENGLISH.split_whitespace().take(COMMON).chain(NORWEGIAN.split_whitespace().take(COMMON / 2)).collect();
     let mut out = Vec::new();
     for _ in 0..QUERIES / 2 {
         out.push(Kind::Term(pick_words(&mut rng).0));
@@ -238,11 +257,14 @@ fn queries(p: &Project) -> Vec<Kind> {
         if ws.len() < 4 {
             continue;
         }
-        let a = ws[1];
-        let b = ws[2];
+        let a = ws[1].to_lowercase();
+        let b = ws[2].to_lowercase();
         let clean = |w: &str| w.chars().all(|c| c.is_alphabetic());
-        if clean(a) && clean(b) && a.chars().count() >= 3 && b.chars().count() >= 3 {
-            out.push(Kind::Phrase(a.to_lowercase(), b.to_lowercase()));
+        // A phrase someone would look for has at least one word that is not among the most
+        // common; phrases of common words only are timed apart (see `STOP_PHRASES`).
+        let meaningful = !common.contains(&a.as_str()) || !common.contains(&b.as_str());
+        if clean(&a) && clean(&b) && a.chars().count() >= 3 && b.chars().count() >= 3 && meaningful {
+            out.push(Kind::Phrase(a, b));
         }
     }
     for i in 0..QUERIES - QUERIES * 3 / 4 {
@@ -283,6 +305,25 @@ fn rg_args(q: &Kind) -> Vec<String> {
     a
 }
 
+/// CPU time of this process (all threads) and of its waited-for children, from
+/// `/proc/self/stat` (Linux; zero elsewhere). On a shared machine wall time includes
+/// waiting for a core; CPU time does not.
+fn process_cpu() -> (Duration, Duration) {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return (Duration::ZERO, Duration::ZERO) };
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<u64> = rest.split_whitespace().map(|x| x.parse().unwrap_or(0)).collect();
+    // utime, stime, cutime, cstime are fields 14-17 of stat; here 11-14 (0-based after ')').
+    let tick = |i: usize| Duration::from_millis(f.get(i).copied().unwrap_or(0) * 10);
+    (tick(11) + tick(12), tick(13) + tick(14))
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -310,11 +351,41 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
 
     let dir = scratch.join(format!("project-{words}"));
     let (index, _) = SearchIndex::open(&dir, Language::English)?;
-    let t = Instant::now();
-    let report = index.sync(&p, &mut |_| {}, &AtomicBool::new(false))?;
-    let build = t.elapsed();
+    // The build, timed `TEMA_BENCH_BUILDS` times (default 3) from an empty index; the best
+    // run counts (the others lost the CPU to something else on the machine).
+    let builds: usize = std::env::var("TEMA_BENCH_BUILDS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let load_before = load_average();
+    let mut best: Option<(Duration, Duration)> = None;
+    let mut report = Default::default();
+    for i in 0..builds {
+        if i > 0 {
+            index.clear()?;
+        }
+        let (cpu0, _) = process_cpu();
+        let t = Instant::now();
+        report = index.sync(&p, &mut |_| {}, &AtomicBool::new(false))?;
+        let wall = t.elapsed();
+        let cpu = process_cpu().0.saturating_sub(cpu0);
+        eprintln!("indexed {} passages in {:.2} s ({:.2} CPU-s)", report.units, wall.as_secs_f64(), cpu.as_secs_f64());
+        if best.is_none_or(|(w, _)| wall < w) {
+            best = Some((wall, cpu));
+        }
+    }
+    let report: tema::index::SyncReport = report;
+    let (build, build_cpu) = best.unwrap_or_default();
     let mb_s = bytes as f64 / 1e6 / build.as_secs_f64();
-    eprintln!("indexed {} passages in {:.2} s", report.units, build.as_secs_f64());
+    let mb_cpu_s = bytes as f64 / 1e6 / build_cpu.as_secs_f64().max(1e-9);
+    // Opening the index again (checksums verified) and finding it up to date: what opening a
+    // project costs.
+    drop(index);
+    let t = Instant::now();
+    let (index, opened) = SearchIndex::open(&dir, Language::English)?;
+    let reopen = t.elapsed();
+    assert!(opened.rebuilt.is_none(), "{:?}", opened.rebuilt);
+    let t = Instant::now();
+    let current = index.is_current(&p);
+    let check = t.elapsed();
+    assert!(current);
 
     // The same documents as text files, for ripgrep.
     let texts = scratch.join(format!("texts-{words}"));
@@ -330,26 +401,63 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     for q in &qs {
         hits += search(&index, &p, &request(q))?.hits.len();
     }
-    let mut tantivy_times = Vec::new();
+    // Each query `runs` times in rounds; per query the fastest run counts (on a shared
+    // machine the slower ones measure the other processes), and the first round is kept
+    // too, as it was.
+    let runs: usize = std::env::var("TEMA_BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3).max(1);
+    let mut best = vec![Duration::MAX; qs.len()];
+    let mut first_round = Vec::new();
+    let mut totals = vec![0usize; qs.len()];
+    for round in 0..runs {
+        for (i, q) in qs.iter().enumerate() {
+            let r = request(q);
+            let t = Instant::now();
+            let results = search(&index, &p, &r)?;
+            let e = t.elapsed();
+            totals[i] = results.total;
+            std::hint::black_box(&results);
+            best[i] = best[i].min(e);
+            if round == 0 {
+                first_round.push(e);
+            }
+        }
+    }
     let mut by_kind: [Vec<Duration>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for q in &qs {
-        let r = request(q);
-        let t = Instant::now();
-        let results = search(&index, &p, &r)?;
-        let e = t.elapsed();
-        std::hint::black_box(&results);
-        tantivy_times.push(e);
+    for (q, e) in qs.iter().zip(&best) {
         let k = match q {
             Kind::Term(_) => 0,
             Kind::Phrase(..) => 1,
             Kind::Filtered(..) => 2,
         };
-        by_kind[k].push(e);
+        by_kind[k].push(*e);
     }
+    let mut slowest: Vec<(Duration, String)> = qs
+        .iter()
+        .zip(&best)
+        .zip(&totals)
+        .map(|((q, e), n)| (*e, format!("{:?} → {n} passages", request(q).query)))
+        .collect();
+    slowest.sort_by_key(|s| std::cmp::Reverse(s.0));
+    let mut tantivy_times = best.clone();
     tantivy_times.sort();
+    first_round.sort();
     for v in &mut by_kind {
         v.sort();
     }
+
+    let mut stop_times = Vec::new();
+    for (a, b) in STOP_PHRASES {
+        let r = request(&Kind::Phrase(a.into(), b.into()));
+        let mut fastest = Duration::MAX;
+        let mut total = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            total = search(&index, &p, &r)?.total;
+            fastest = fastest.min(t.elapsed());
+        }
+        stop_times.push((fastest, format!("{:?} → {total} passages", r.query)));
+    }
+    stop_times.sort_by_key(|s| s.0);
 
     // The cost of handing a keystroke's search to the worker (what the UI thread pays).
     let worker = SearchWorker::spawn(|| {})?;
@@ -364,18 +472,27 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     submit.sort();
 
     let mut rg_times = Vec::new();
-    let rg_ok = Command::new("rg").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
+    let mut rg_cpu = Duration::ZERO;
+    let rg_ok = std::env::var_os("TEMA_BENCH_NO_RG").is_none()
+        && Command::new("rg").arg("--version").stdout(Stdio::null()).status().is_ok_and(|s| s.success());
     if rg_ok {
         for q in qs.iter().take(20) {
             let _ = Command::new("rg").args(rg_args(q)).arg(&texts).stdout(Stdio::null()).status();
         }
-        for q in &qs {
-            let t = Instant::now();
-            let status = Command::new("rg").args(rg_args(q)).arg(&texts).stdout(Stdio::null()).status()?;
-            rg_times.push(t.elapsed());
-            // 1 means no match, which is an answer too.
-            assert!(status.code().is_some_and(|c| c <= 1), "rg failed: {status}");
+        let (_, children0) = process_cpu();
+        let rg_runs = runs.min(2);
+        let mut best_rg = vec![Duration::MAX; qs.len()];
+        for _ in 0..rg_runs {
+            for (i, q) in qs.iter().enumerate() {
+                let t = Instant::now();
+                let status = Command::new("rg").args(rg_args(q)).arg(&texts).stdout(Stdio::null()).status()?;
+                best_rg[i] = best_rg[i].min(t.elapsed());
+                // 1 means no match, which is an answer too.
+                assert!(status.code().is_some_and(|c| c <= 1), "rg failed: {status}");
+            }
         }
+        rg_cpu = process_cpu().1.saturating_sub(children0) / (qs.len() * rg_runs) as u32;
+        rg_times = best_rg;
         rg_times.sort();
     } else {
         eprintln!("ripgrep (rg) not found: install it (apt-get install ripgrep) to compare");
@@ -394,7 +511,17 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     println!();
     println!("| | p50 | p99 |");
     println!("|---|---|---|");
-    println!("| Tema search, all {} queries (top 50 with KWIC) | {:.2} ms | {:.2} ms |", qs.len(), ms(p50), ms(p99));
+    println!(
+        "| Tema search, all {} queries (top 50 with KWIC), best of {runs} | {:.2} ms | {:.2} ms |",
+        qs.len(),
+        ms(p50),
+        ms(p99)
+    );
+    println!(
+        "| … the same, first round only (no best-of-{runs}) | {:.2} ms | {:.2} ms |",
+        ms(percentile(&first_round, 0.5)),
+        ms(percentile(&first_round, 0.99))
+    );
     for (name, v) in ["terms", "phrases", "filtered"].iter().zip(&by_kind) {
         println!("| … {name} ({}) | {:.2} ms | {:.2} ms |", v.len(), ms(percentile(v, 0.5)), ms(percentile(v, 0.99)));
     }
@@ -404,7 +531,13 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
         ms(percentile(&submit, 0.99))
     );
     if rg_ok {
-        println!("| ripgrep over the same files, same terms | {:.2} ms | {:.2} ms |", ms(r50), ms(r99));
+        println!(
+            "| ripgrep over the same files, same terms, best of {} | {:.2} ms | {:.2} ms |",
+            runs.min(2),
+            ms(r50),
+            ms(r99)
+        );
+        println!("| … ripgrep CPU time per query (mean over all runs, all threads) | {:.2} ms | |", ms(rg_cpu));
         println!(
             "| ratio ripgrep / Tema | {:.0}× | {:.0}× |",
             r50.as_secs_f64() / p50.as_secs_f64().max(1e-9),
@@ -413,12 +546,33 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     println!();
     println!(
-        "Index build: {:.2} s for {:.1} MB = {mb_s:.0} MB/s; index on disk {:.1} MB; {} segments; {hits} hits in the warm-up.",
+        "Index build: {:.2} s for {:.1} MB = {mb_s:.0} MB/s wall; {:.2} CPU-s = {mb_cpu_s:.0} MB per CPU-second \
+         (load average before: {load_before}); index on disk {:.1} MB; {} segments. Reopening it (checksums \
+         verified) {:.0} ms; checking it is up to date {:.0} ms; {hits} hits in the warm-up.",
         build.as_secs_f64(),
         bytes as f64 / 1e6,
+        build_cpu.as_secs_f64(),
         index.size_on_disk() as f64 / 1e6,
-        index.snapshot().searcher().segment_readers().len()
+        index.snapshot().searcher().segment_readers().len(),
+        ms(reopen),
+        ms(check)
     );
+    println!();
+    if let (Some(lo), Some(hi)) = (stop_times.first(), stop_times.last()) {
+        println!(
+            "Phrases of common words only ({} of them, not among the 200): {:.2} ms ({}) to {:.2} ms ({}).",
+            stop_times.len(),
+            ms(lo.0),
+            lo.1,
+            ms(hi.0),
+            hi.1
+        );
+        println!();
+    }
+    println!("Slowest queries (best of {runs}):");
+    for (e, q) in slowest.iter().take(5) {
+        println!("- {:.2} ms: {q}", ms(*e));
+    }
     Ok(())
 }
 

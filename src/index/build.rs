@@ -2,11 +2,11 @@
 //! the last commit are (re)indexed by their id, the rest is left alone. Runs on the
 //! caller's thread ([`SearchIndex::sync`]) or on a worker ([`IndexJob`]).
 
-use super::schema::{attr_key, key};
-use super::units::{Unit, fingerprint, units};
+use super::schema::{Fields, attr_key, key};
+use super::units::{Fingerprinter, Unit, units};
 use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
-use crate::model::{DocId, Document, Project};
-use std::collections::BTreeSet;
+use crate::model::{DocId, Document, ParticipantId, Project};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
@@ -72,7 +72,7 @@ impl SearchIndex {
     /// Compares the index with the project.
     pub fn plan(&self, project: &Project) -> SyncPlan {
         let snapshot = self.snapshot();
-        plan(&snapshot.manifest, project)
+        plan(&snapshot.manifest, project).0
     }
 
     /// Whether the index holds exactly the project's documents as they are now.
@@ -95,7 +95,7 @@ impl SearchIndex {
         }
         let mut writer = self.writer()?;
         let mut manifest = (*self.snapshot().manifest).clone();
-        let plan = plan(&manifest, project);
+        let (plan, mut prints) = plan(&manifest, project);
         let mut report = SyncReport { unchanged: plan.unchanged, ..Default::default() };
         if plan.is_empty() {
             report.elapsed = started.elapsed();
@@ -126,10 +126,11 @@ impl SearchIndex {
             let slot = manifest.next_slot;
             manifest.next_slot += 1;
             let units = units(doc);
+            let keywords = Keywords::new(project, doc);
             let ops: Vec<UserOperation> = units
                 .iter()
                 .enumerate()
-                .map(|(ordinal, unit)| UserOperation::Add(self.unit_document(project, doc, slot, ordinal, unit)))
+                .map(|(ordinal, unit)| UserOperation::Add(unit_document(&f, &keywords, doc, slot, ordinal, unit)))
                 .collect();
             let bytes: u64 = units.iter().map(|u| (u.bytes.end - u.bytes.start) as u64).sum();
             if !ops.is_empty() {
@@ -137,7 +138,12 @@ impl SearchIndex {
             }
             manifest.docs.insert(
                 doc.id,
-                IndexedDoc { slot, fingerprint: fingerprint(project, doc), units: units.len() as u32, bytes },
+                IndexedDoc {
+                    slot,
+                    fingerprint: prints.remove(&doc.id).unwrap_or_default(),
+                    units: units.len() as u32,
+                    bytes,
+                },
             );
             report.indexed += 1;
             report.units += units.len();
@@ -174,73 +180,117 @@ impl SearchIndex {
         drop(writer);
         self.publish(manifest)
     }
+}
 
-    fn unit_document(
-        &self,
-        project: &Project,
-        doc: &Document,
-        slot: u64,
-        ordinal: usize,
-        unit: &Unit,
-    ) -> TantivyDocument {
-        let f = &self.fields;
-        let text = &doc.text[unit.bytes.clone()];
-        let mut d = TantivyDocument::new();
-        d.add_u64(f.uid, (slot << 32) | ordinal as u64);
-        d.add_u64(f.doc_slot, slot);
-        d.add_text(f.doc_id, doc.id.to_string());
-        d.add_u64(f.unit, ordinal as u64);
-        d.add_i64(f.turn, unit.turn.map_or(-1, |t| t as i64));
-        d.add_u64(f.start, unit.span.start.get() as u64);
-        d.add_u64(f.end, unit.span.end.get() as u64);
-        d.add_u64(f.start_byte, unit.bytes.start as u64);
-        d.add_u64(f.end_byte, unit.bytes.end as u64);
-        d.add_text(f.text, text);
-        d.add_text(f.exact, text);
-        d.add_text(f.doc_name, key(doc.name()));
-        d.add_text(f.kind, doc.kind().slug());
-        let mut attrs: BTreeSet<String> = doc.props.metadata.iter().map(|(k, v)| attr_key(k, v)).collect();
-        if let Some(turn) = unit.turn.and_then(|t| doc.turns.get(t)) {
-            let mut speakers = BTreeSet::new();
-            speakers.insert(key(&turn.speaker));
-            if let Some(p) = turn.participant.and_then(|p| project.participants.get(&p)) {
-                speakers.insert(key(p.label()));
-                speakers.extend(p.props.aliases.iter().map(|a| key(a)));
-                if !p.group().trim().is_empty() {
-                    d.add_text(f.group, key(p.group()));
-                }
-                attrs.extend(p.props.attributes.iter().map(|(k, v)| attr_key(k, v)));
-            }
-            for s in speakers.into_iter().filter(|s| !s.is_empty()) {
-                d.add_text(f.speaker, s);
-            }
+/// The keyword values of one document's units, worked out once per document.
+struct Keywords {
+    doc_name: String,
+    kind: &'static str,
+    /// Document metadata as attributes, shared by every unit.
+    doc_attrs: Vec<String>,
+    /// Per turn: speaker keys, group key, participant attributes.
+    turns: Vec<TurnKeywords>,
+}
+
+#[derive(Clone, Default)]
+struct TurnKeywords {
+    speakers: Vec<String>,
+    group: Option<String>,
+    attrs: Vec<String>,
+}
+
+impl Keywords {
+    fn new(project: &Project, doc: &Document) -> Keywords {
+        let mut by_participant: HashMap<ParticipantId, TurnKeywords> = HashMap::new();
+        let turns = doc
+            .turns
+            .iter()
+            .map(|turn| {
+                let mut k = match turn.participant.and_then(|p| project.participants.get(&p)) {
+                    Some(p) => by_participant
+                        .entry(p.id)
+                        .or_insert_with(|| TurnKeywords {
+                            speakers: std::iter::once(p.label())
+                                .chain(p.props.aliases.iter().map(String::as_str))
+                                .map(key)
+                                .collect(),
+                            group: Some(key(p.group())).filter(|g| !g.is_empty()),
+                            attrs: p.props.attributes.iter().map(|(k, v)| attr_key(k, v)).collect(),
+                        })
+                        .clone(),
+                    None => TurnKeywords::default(),
+                };
+                k.speakers.push(key(&turn.speaker));
+                k.speakers.sort();
+                k.speakers.dedup();
+                k.speakers.retain(|s| !s.is_empty());
+                k
+            })
+            .collect();
+        Keywords {
+            doc_name: key(doc.name()),
+            kind: doc.kind().slug(),
+            doc_attrs: doc.props.metadata.iter().map(|(k, v)| attr_key(k, v)).collect(),
+            turns,
         }
-        for a in attrs {
-            d.add_text(f.attr, a);
-        }
-        d
     }
 }
 
-fn plan(manifest: &Manifest, project: &Project) -> SyncPlan {
-    let mut out = SyncPlan::default();
-    for (id, doc) in &project.documents {
-        let print = fingerprint(project, doc);
-        match manifest.docs.get(id) {
-            Some(indexed) if indexed.fingerprint == print => out.unchanged += 1,
-            Some(indexed) => {
-                out.remove.push((*id, indexed.slot));
-                out.index.push(*id);
-            }
-            None => out.index.push(*id),
+fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, ordinal: usize, unit: &Unit) -> TantivyDocument {
+    let text = &doc.text[unit.bytes.clone()];
+    let mut d = TantivyDocument::new();
+    d.add_u64(f.uid, (slot << 32) | ordinal as u64);
+    d.add_u64(f.doc_slot, slot);
+    d.add_i64(f.turn, unit.turn.map_or(-1, |t| t as i64));
+    d.add_u64(f.start, unit.span.start.get() as u64);
+    d.add_u64(f.end, unit.span.end.get() as u64);
+    d.add_u64(f.start_byte, unit.bytes.start as u64);
+    d.add_u64(f.end_byte, unit.bytes.end as u64);
+    d.add_text(f.text, text);
+    d.add_text(f.exact, text);
+    d.add_text(f.doc_name, &k.doc_name);
+    d.add_text(f.kind, k.kind);
+    for a in &k.doc_attrs {
+        d.add_text(f.attr, a);
+    }
+    if let Some(t) = unit.turn.and_then(|t| k.turns.get(t)) {
+        for s in &t.speakers {
+            d.add_text(f.speaker, s);
         }
+        if let Some(g) = &t.group {
+            d.add_text(f.group, g);
+        }
+        for a in &t.attrs {
+            d.add_text(f.attr, a);
+        }
+    }
+    d
+}
+
+/// The plan, and the fingerprint of each document to index.
+fn plan(manifest: &Manifest, project: &Project) -> (SyncPlan, HashMap<DocId, String>) {
+    let fingerprints = Fingerprinter::new(project);
+    let mut out = SyncPlan::default();
+    let mut prints = HashMap::new();
+    for (id, doc) in &project.documents {
+        let print = fingerprints.of(doc);
+        match manifest.docs.get(id) {
+            Some(indexed) if indexed.fingerprint == print => {
+                out.unchanged += 1;
+                continue;
+            }
+            Some(indexed) => out.remove.push((*id, indexed.slot)),
+            None => {}
+        }
+        out.index.push(*id);
+        prints.insert(*id, print);
     }
     for (id, indexed) in &manifest.docs {
         if !project.documents.contains_key(id) {
             out.remove.push((*id, indexed.slot));
         }
     }
-    out
+    (out, prints)
 }
 
 /// What an [`IndexJob`] reports.

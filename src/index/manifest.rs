@@ -21,7 +21,7 @@ pub struct Manifest {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexedDoc {
     pub slot: u64,
-    /// [`super::units::fingerprint`] of the document when it was indexed.
+    /// [`super::units::Fingerprinter`] print of the document when it was indexed.
     pub fingerprint: String,
     pub units: u32,
     /// Bytes of text indexed.

@@ -26,7 +26,7 @@ use crate::model::*;
 use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tantivy::collector::{Collector, SegmentCollector, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
     AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery,
@@ -710,28 +710,16 @@ fn run_plain(
 ) -> Result<SearchResults, IndexError> {
     let searcher = &snapshot.searcher;
     let err = tantivy_err(index);
-    let (raw, counts) = match (request.order, request.limit) {
-        (_, Some(0)) => {
-            let (_, counts) = searcher.search(query, &UnitCollector::new(ranks, Keep::None)).map_err(&err)?;
-            (Vec::new(), counts)
-        }
-        (Order::Relevance, Some(limit)) => {
-            let top = searcher.search(query, &TopDocs::with_limit(limit).order_by_score()).map_err(&err)?;
-            let (_, counts) = searcher.search(query, &UnitCollector::new(ranks, Keep::None)).map_err(&err)?;
-            (top, counts)
-        }
-        (Order::Document, Some(limit)) => {
-            let (units, counts) =
-                searcher.search(query, &UnitCollector::new(ranks, Keep::First(limit))).map_err(&err)?;
-            (units.into_iter().map(|u| (u.score, u.addr)).collect(), counts)
-        }
-        (order, None) => {
-            let collector = UnitCollector::new(ranks, Keep::All { scored: order == Order::Relevance });
-            let (mut units, counts) = searcher.search(query, &collector).map_err(&err)?;
-            sort_units(&mut units, order);
-            (units.into_iter().map(|u| (u.score, u.addr)).collect(), counts)
-        }
+    // One pass collects the passages to show and counts every match per document.
+    let keep = match (request.order, request.limit) {
+        (_, Some(0)) => Keep::None,
+        (Order::Relevance, Some(n)) => Keep::Best(n),
+        (Order::Document, Some(n)) => Keep::First(n),
+        (order, None) => Keep::All { scored: order == Order::Relevance },
     };
+    let (mut units, counts) = searcher.search(query, &UnitCollector::new(ranks, keep)).map_err(&err)?;
+    sort_units(&mut units, request.order);
+    let raw: Vec<(Score, DocAddress)> = units.into_iter().map(|u| (u.score, u.addr)).collect();
     let mut reader = ColumnCache::new(snapshot);
     let mut hits = Vec::with_capacity(raw.len());
     for (score, addr) in raw {
@@ -927,6 +915,8 @@ impl CodedSpans {
 pub(crate) enum Keep {
     /// Count only.
     None,
+    /// The `n` best scored.
+    Best(usize),
     /// The first `n` in document order.
     First(usize),
     /// Every unit, with its score when `scored`.
@@ -941,20 +931,38 @@ pub(crate) struct RawUnit {
     pub addr: DocAddress,
 }
 
-impl PartialEq for RawUnit {
-    fn eq(&self, o: &Self) -> bool {
-        (self.rank, self.start) == (o.rank, o.start)
+impl RawUnit {
+    fn doc_order(&self) -> (u32, u64, DocAddress) {
+        (self.rank, self.start, self.addr)
     }
 }
-impl Eq for RawUnit {}
-impl PartialOrd for RawUnit {
+
+/// Orders units so that the one to drop first is the greatest: by document order, or by
+/// score (a lower score is "greater"; ties go to document order).
+#[derive(Clone, Copy, Debug)]
+struct Ranked {
+    unit: RawUnit,
+    by_score: bool,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, o: &Self) -> bool {
+        self.cmp(o) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for Ranked {}
+impl PartialOrd for Ranked {
     fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(o))
     }
 }
-impl Ord for RawUnit {
+impl Ord for Ranked {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
-        (self.rank, self.start, self.addr).cmp(&(o.rank, o.start, o.addr))
+        if self.by_score {
+            o.unit.score.total_cmp(&self.unit.score).then(self.unit.doc_order().cmp(&o.unit.doc_order()))
+        } else {
+            self.unit.doc_order().cmp(&o.unit.doc_order())
+        }
     }
 }
 
@@ -977,7 +985,7 @@ pub(crate) struct UnitSegment {
     start: Column<u64>,
     rank: Arc<Vec<u32>>,
     keep: Keep,
-    heap: BinaryHeap<RawUnit>,
+    heap: BinaryHeap<Ranked>,
     all: Vec<RawUnit>,
     counts: Vec<u32>,
 }
@@ -1001,7 +1009,7 @@ impl Collector for UnitCollector {
     }
 
     fn requires_scoring(&self) -> bool {
-        matches!(self.keep, Keep::All { scored: true })
+        matches!(self.keep, Keep::All { scored: true } | Keep::Best(_))
     }
 
     fn merge_fruits(&self, fruits: Vec<(Vec<RawUnit>, Vec<u32>)>) -> tantivy::Result<Self::Fruit> {
@@ -1013,9 +1021,16 @@ impl Collector for UnitCollector {
                 *a += b;
             }
         }
-        if let Keep::First(n) = self.keep {
-            units.sort();
-            units.truncate(n);
+        match self.keep {
+            Keep::First(n) => {
+                sort_units(&mut units, Order::Document);
+                units.truncate(n);
+            }
+            Keep::Best(n) => {
+                sort_units(&mut units, Order::Relevance);
+                units.truncate(n);
+            }
+            Keep::None | Keep::All { .. } => {}
         }
         Ok((units, counts))
     }
@@ -1032,27 +1047,33 @@ impl SegmentCollector for UnitSegment {
         }
         self.counts[slot as usize] += 1;
         let unit = |start| RawUnit { rank, start, score, addr: DocAddress::new(self.ord, doc) };
-        match self.keep {
-            Keep::None => {}
-            Keep::First(n) => {
-                let u = unit(self.start.first(doc).unwrap_or(0));
-                if self.heap.len() < n {
-                    self.heap.push(u);
-                } else if self.heap.peek().is_some_and(|top| u < *top) {
-                    self.heap.pop();
-                    self.heap.push(u);
-                }
-            }
+        let (n, by_score) = match self.keep {
+            Keep::None => return,
             Keep::All { .. } => {
                 let u = unit(self.start.first(doc).unwrap_or(0));
                 self.all.push(u);
+                return;
             }
+            Keep::First(n) => (n, false),
+            Keep::Best(n) => (n, true),
+        };
+        // With scores, the start is only a tie-break: read it only when the unit gets in.
+        let full = self.heap.len() >= n;
+        if by_score && full && self.heap.peek().is_some_and(|worst| score < worst.unit.score) {
+            return;
+        }
+        let u = Ranked { unit: unit(self.start.first(doc).unwrap_or(0)), by_score };
+        if !full {
+            self.heap.push(u);
+        } else if self.heap.peek().is_some_and(|worst| u < *worst) {
+            self.heap.pop();
+            self.heap.push(u);
         }
     }
 
     fn harvest(self) -> Self::Fruit {
         let mut units = self.all;
-        units.extend(self.heap.into_vec());
+        units.extend(self.heap.into_vec().into_iter().map(|r| r.unit));
         (units, self.counts)
     }
 }

@@ -5,7 +5,8 @@
 //! for "J1" finds what was said about J1 rather than every turn J1 spoke, and so that
 //! coding a whole turn codes what was said. Units are trimmed of surrounding white space.
 
-use crate::model::{CharPos, Document, Participant, Project, Span, TextIndex};
+use crate::model::{Document, Participant, ParticipantId, Project, Span, TextIndex};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Paragraph blocks (text between blank lines) longer than this many chars are cut at
@@ -119,45 +120,70 @@ fn paragraphs(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     out
 }
 
-/// What a document's index entries depend on: its text, name and kind, its turns, and the
-/// participants those turns name. When this changes, the document is indexed again.
-pub fn fingerprint(project: &Project, doc: &Document) -> String {
-    let mut h = blake3::Hasher::new();
-    let mut field = |s: &str| {
-        h.update(&(s.len() as u64).to_le_bytes());
-        h.update(s.as_bytes());
-    };
-    field(&doc.text_hash);
-    field(doc.name());
-    field(doc.kind().slug());
-    for t in &doc.turns {
-        field(&format!("{}-{}", t.span.start, t.span.end));
-        field(&t.speaker);
-        match t.participant.and_then(|p| project.participants.get(&p)) {
-            Some(p) => participant_fields(p, &mut field),
-            None => field("-"),
+/// What a document's index entries depend on: its text, name, kind and metadata, its turns,
+/// and the participants those turns name. When this changes, the document is indexed again.
+/// Each participant is hashed once, not once per turn.
+pub struct Fingerprinter {
+    participants: HashMap<ParticipantId, [u8; 32]>,
+}
+
+impl Fingerprinter {
+    pub fn new(project: &Project) -> Self {
+        let participants = project
+            .participants
+            .values()
+            .map(|p| {
+                let mut h = blake3::Hasher::new();
+                participant_fields(&mut h, p);
+                (p.id, *h.finalize().as_bytes())
+            })
+            .collect();
+        Fingerprinter { participants }
+    }
+
+    pub fn of(&self, doc: &Document) -> String {
+        let mut h = blake3::Hasher::new();
+        field(&mut h, &doc.text_hash);
+        field(&mut h, doc.name());
+        field(&mut h, doc.kind().slug());
+        h.update(&(doc.props.metadata.len() as u64).to_le_bytes());
+        for (k, v) in &doc.props.metadata {
+            field(&mut h, k);
+            field(&mut h, v);
         }
+        h.update(&(doc.turns.len() as u64).to_le_bytes());
+        for t in &doc.turns {
+            h.update(&(t.span.start.get() as u64).to_le_bytes());
+            h.update(&(t.span.end.get() as u64).to_le_bytes());
+            field(&mut h, &t.speaker);
+            match t.participant.and_then(|p| self.participants.get(&p)) {
+                Some(digest) => h.update(digest),
+                None => h.update(&[0u8; 32]),
+            };
+        }
+        h.finalize().to_hex().to_string()
     }
-    h.finalize().to_hex().to_string()
 }
 
-fn participant_fields(p: &Participant, field: &mut impl FnMut(&str)) {
-    field(&p.id.to_string());
-    field(p.label());
-    field(p.group());
+/// A length-prefixed string, so that no two sequences of fields hash alike.
+fn field(h: &mut blake3::Hasher, s: &str) {
+    h.update(&(s.len() as u64).to_le_bytes());
+    h.update(s.as_bytes());
+}
+
+fn participant_fields(h: &mut blake3::Hasher, p: &Participant) {
+    h.update(p.id.0.as_bytes());
+    field(h, p.label());
+    field(h, p.group());
+    h.update(&(p.props.aliases.len() as u64).to_le_bytes());
     for a in &p.props.aliases {
-        field(a);
+        field(h, a);
     }
-    field("|");
+    h.update(&(p.props.attributes.len() as u64).to_le_bytes());
     for (k, v) in &p.props.attributes {
-        field(k);
-        field(v);
+        field(h, k);
+        field(h, v);
     }
-}
-
-/// The char position of a byte offset inside a unit, given the unit's own text index.
-pub fn char_in_unit(unit_start: CharPos, unit_text: &str, unit_index: &TextIndex, byte: usize) -> CharPos {
-    CharPos(unit_start.0 + unit_index.char_of(unit_text, byte).0)
 }
 
 #[cfg(test)]
