@@ -405,6 +405,8 @@ pub(crate) enum Q {
     And(Vec<Q>),
     Or(Vec<Q>),
     Not(Box<Q>),
+    /// Matches no passage (a filter on a field that does not exist).
+    Nothing,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -416,16 +418,15 @@ pub(crate) enum FilterField {
     Attr(String),
 }
 
-pub(crate) struct Resolver<'a> {
+pub(crate) struct Resolver {
     stem: TextAnalyzer,
     exact: TextAnalyzer,
     attributes: HashSet<String>,
     pub notes: Vec<String>,
-    _project: &'a Project,
 }
 
-impl<'a> Resolver<'a> {
-    pub fn new(index: &SearchIndex, project: &'a Project) -> Self {
+impl Resolver {
+    pub fn new(index: &SearchIndex, project: &Project) -> Self {
         let mut attributes = HashSet::new();
         for p in project.participants.values() {
             attributes.extend(p.props.attributes.keys().map(|k| key(k)));
@@ -441,7 +442,6 @@ impl<'a> Resolver<'a> {
             exact: tokenizers.get(super::schema::EXACT_TOKENIZER).unwrap_or_else(super::schema::exact_analyzer),
             attributes,
             notes: Vec::new(),
-            _project: project,
         }
     }
 
@@ -491,7 +491,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    pub fn filter(&self, f: &Filter) -> Q {
+    pub fn filter(&mut self, f: &Filter) -> Q {
         match self.field(&f.field) {
             Some(field) => {
                 let prefix = f.value.ends_with('*');
@@ -499,7 +499,10 @@ impl<'a> Resolver<'a> {
                 Q::Filter(field, value, prefix)
             }
             // An unknown attribute matches nothing, rather than everything.
-            None => Q::Filter(FilterField::Attr(key(&f.field)), Self::filter_value(&FilterField::Kind, "\u{0}"), false),
+            None => {
+                self.notes.push(format!("there is no field or attribute “{}”, so nothing matches it", f.field));
+                Q::Nothing
+            }
         }
     }
 
@@ -568,7 +571,7 @@ impl Q {
             Q::Prefix(p) => out.push(Leaf::Prefix(p.clone())),
             Q::Fuzzy(w, d) => out.push(Leaf::Fuzzy(w.clone(), *d)),
             Q::And(parts) | Q::Or(parts) => parts.iter().for_each(|p| p.leaves(out)),
-            Q::Filter(..) | Q::Not(_) => {}
+            Q::Filter(..) | Q::Not(_) | Q::Nothing => {}
         }
     }
 
@@ -620,6 +623,7 @@ impl Q {
             Q::Or(parts) => {
                 Box::new(BooleanQuery::new(parts.iter().map(|p| (Occur::Should, p.to_tantivy(f))).collect()))
             }
+            Q::Nothing => Box::new(EmptyQuery),
             Q::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0))),
                 (Occur::MustNot, inner.to_tantivy(f)),
