@@ -89,6 +89,9 @@ fn search_json_gives_char_offsets_speakers_and_context() -> R {
     let kari = &hits[1];
     assert_eq!((kari["speaker"].as_str(), kari["participant"].as_str()), (Some("Kari"), Some("E5")));
     assert_eq!(kari["group"], "jobbspesialist");
+    // The example in docs/CLI.md.
+    assert_eq!((kari["start"].as_u64(), kari["end"].as_u64(), kari["turn"].as_u64()), (Some(50), Some(56), Some(1)));
+    assert_eq!((kari["passage"]["start"].as_u64(), kari["passage"]["end"].as_u64()), (Some(50), Some(98)));
     assert_eq!(kari["context"], "**Møtene** går bra. Vi har et møte hver uke med NAV.");
     assert_eq!(hits[0]["before"], "Hvordan går ");
 
