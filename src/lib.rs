@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod cli;
 pub mod edit;
 pub mod import;
+pub mod index;
 pub mod model;
 pub mod progress;
 pub mod sample;

@@ -6,6 +6,7 @@
 
 mod basic;
 mod import;
+mod search;
 pub mod stress;
 
 use anyhow::Result;
@@ -146,6 +147,84 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         save_every: u64,
     },
+    /// Search the documents: keyword in context, with who said it.
+    #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
+                  QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
+                  prefix*, fuzzy~ (or fuzzy~2), ( ) for grouping, and filters: group:G doc:\"NAME\" speaker:S\n\
+                  kind:focus-group or any participant attribute such as site:Nordby.")]
+    Search {
+        dir: PathBuf,
+        query: String,
+        #[command(flatten)]
+        args: search::SearchArgs,
+        /// Whose codings --uncoded and --within look at (default: everyone's).
+        #[arg(long)]
+        coder: Option<String>,
+        /// Hits to show (0 for all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// relevance (best first) or document (in the order of the text).
+        #[arg(long, default_value = "relevance")]
+        order: String,
+        /// Characters of context on each side of a match.
+        #[arg(long, default_value_t = 60)]
+        context: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build or update the search index (it lives in DIR/index and is rebuilt when needed).
+    Index {
+        dir: PathBuf,
+        /// Index every document again from scratch.
+        #[arg(long)]
+        rebuild: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Code every hit of a search in one step (undo takes it all back).
+    CodeHits {
+        dir: PathBuf,
+        query: String,
+        /// The code to apply (created if it does not exist).
+        #[arg(long)]
+        code: String,
+        /// What gets coded: match (the words), sentence, or turn (the whole turn or paragraph).
+        #[arg(long, default_value = "match")]
+        scope: String,
+        /// Who is coding (default: $TEMA_CODER, else the user name).
+        #[arg(long)]
+        coder: Option<String>,
+        #[command(flatten)]
+        args: search::SearchArgs,
+        /// Show what would be coded without changing the project.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Passages similar to a coded passage that are not yet coded with its code.
+    Similar {
+        dir: PathBuf,
+        /// The document of the passage.
+        #[arg(long)]
+        doc: String,
+        /// First character of the passage.
+        #[arg(long)]
+        start: usize,
+        /// One past the last character of the passage.
+        #[arg(long)]
+        end: usize,
+        /// The code; passages already coded with it are left out.
+        #[arg(long)]
+        code: String,
+        /// Only this coder's codings count as already coded (default: anyone's).
+        #[arg(long)]
+        coder: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
@@ -173,6 +252,16 @@ pub fn run(command: Command) -> Result<()> {
                 anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
             }
             crate::ui::run(Some(dir))
+        }
+        Command::Search { dir, query, args, coder, limit, order, context, json } => {
+            search::search(&dir, &query, &args, coder, limit, &order, context, json)
+        }
+        Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
+        Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
+            search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
+        }
+        Command::Similar { dir, doc, start, end, code, coder, limit, json } => {
+            search::similar(&dir, &doc, start, end, &code, coder, limit, json)
         }
     }
 }
