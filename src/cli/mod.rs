@@ -6,6 +6,7 @@
 
 mod basic;
 mod import;
+mod sample;
 mod search;
 pub mod stress;
 
@@ -147,6 +148,9 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         save_every: u64,
     },
+    /// Build the coded sample project from `sample-corpus/` (the app opens a copy on first run).
+    #[command(subcommand)]
+    Sample(SampleCommand),
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -228,6 +232,22 @@ pub enum Command {
 }
 
 /// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
+#[derive(Debug, Subcommand)]
+pub enum SampleCommand {
+    /// Import the corpus and apply the coding plans in `CORPUS/plan/`, reproducibly.
+    Build {
+        /// The corpus folder.
+        #[arg(long, default_value = "sample-corpus")]
+        corpus: PathBuf,
+        /// Where the project goes (default: CORPUS/IPS-collaboration.tema).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Replace an existing project there.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
@@ -252,6 +272,10 @@ pub fn run(command: Command) -> Result<()> {
                 anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
             }
             crate::ui::run(Some(dir))
+        }
+        Command::Sample(SampleCommand::Build { corpus, out, force }) => {
+            let out = out.unwrap_or_else(|| corpus.join(crate::ui::startup::SAMPLE_NAME));
+            sample::build(&corpus, &out, force)
         }
         Command::Search { dir, query, args, coder, limit, order, context, json } => {
             search::search(&dir, &query, &args, coder, limit, &order, context, json)
