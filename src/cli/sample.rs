@@ -43,7 +43,7 @@ pub fn build(corpus: &Path, out: &Path, force: bool) -> Result<()> {
     let paths: Vec<PathBuf> = FOLDERS.iter().map(|f| corpus.join(f)).collect();
     let plan = plan_import(store.project(), &paths, &options, &|_| {}, &AtomicBool::new(false))?;
     if let Some(failed) = plan.failures().next() {
-        bail!("{}: {}", failed.path.display(), failed.error_message().unwrap_or_default());
+        bail!("{}", failed.error_message().unwrap_or_default());
     }
     let Some(import) = plan.edit() else { bail!("{} holds no documents", corpus.display()) };
     store.apply(stabilise(import))?;

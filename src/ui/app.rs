@@ -3,6 +3,7 @@
 use super::cache::Cache;
 use super::dialogs::Dialog;
 use super::dialogs::code_picker::{CodePicker, Purpose};
+use super::dialogs::import::ImportDialog;
 use super::dialogs::palette::Palette;
 use super::dialogs::project::{CoderDialog, ProjectDialog, ProjectMode};
 use super::jobs::Jobs;
@@ -14,6 +15,7 @@ use super::views::inspector::Inspector;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
 use super::views::retrieval::RetrievalView;
+use super::views::search::SearchView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -39,7 +41,12 @@ pub struct Launch {
 
 /// The views of the centre area, in tab order. A new view is one line here.
 pub fn main_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+    vec![
+        Box::new(DocumentView::default()),
+        Box::new(RetrievalView::default()),
+        Box::new(MemosView::default()),
+        Box::new(SearchView::default()),
+    ]
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -437,11 +444,13 @@ impl TemaApp {
             UiCommand::ToggleRead => writable && self.state.open_doc.is_some(),
             UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => self.state.open_doc.is_some(),
             UiCommand::NextDocument | UiCommand::PreviousDocument => open,
-            UiCommand::NewCode | UiCommand::NewJournalEntry => writable,
+            UiCommand::NewCode | UiCommand::NewJournalEntry | UiCommand::ImportFiles => writable,
             UiCommand::RenameCode => writable && self.state.selection.code().is_some(),
-            UiCommand::FocusCodeSearch | UiCommand::ShowDocument | UiCommand::ShowRetrieval | UiCommand::ShowMemos => {
-                open
-            }
+            UiCommand::FocusCodeSearch
+            | UiCommand::ShowDocument
+            | UiCommand::ShowRetrieval
+            | UiCommand::ShowMemos
+            | UiCommand::ShowSearch => open,
         }
     }
 
@@ -556,6 +565,15 @@ impl TemaApp {
             UiCommand::ShowDocument => self.state.view = ViewKind::Document,
             UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
             UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
+            UiCommand::ShowSearch => {
+                self.state.view = ViewKind::Search;
+                self.state.actions.push(Action::ShowView(ViewKind::Search));
+            }
+            UiCommand::ImportFiles => {
+                if let Some(p) = self.project() {
+                    self.dialog = Some(Dialog::Import(Box::new(ImportDialog::new(p))));
+                }
+            }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -615,6 +633,8 @@ impl TemaApp {
                     }
                 });
                 ui.separator();
+                item(ui, UiCommand::ImportFiles, None);
+                ui.separator();
                 item(ui, UiCommand::SaveNow, None);
                 item(ui, UiCommand::ChangeCoder, None);
                 ui.separator();
@@ -664,6 +684,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowDocument, None);
                 item(ui, UiCommand::ShowRetrieval, None);
                 item(ui, UiCommand::ShowMemos, None);
+                item(ui, UiCommand::ShowSearch, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);
@@ -766,6 +787,7 @@ impl TemaApp {
             Dialog::Project(d) => d.show(ctx).map(|a| a.into_iter().collect()),
             Dialog::Coder(d) => d.show(ctx).map(|a| a.into_iter().collect()),
             Dialog::ConfirmDelete { code } => confirm_delete(ctx, project, *code, t),
+            Dialog::Import(d) => d.show(ctx),
         };
         if let Some(actions) = outcome {
             self.dialog = None;
@@ -805,6 +827,7 @@ fn with_cx<R>(state: &mut AppState, f: impl FnOnce(&mut ViewCtx<'_>) -> R) -> Op
         coder_name: state.coder_name.as_deref().unwrap_or(""),
         recent_codes: &state.recent_codes,
         read_only: store.is_read_only(),
+        project_dir: store.dir(),
         cache: &mut state.cache,
         actions: &mut state.actions,
     };

@@ -16,6 +16,8 @@ pub struct ViewCtx<'a> {
     /// Most recently applied codes, newest first (number keys 1–9).
     pub recent_codes: &'a [CodeId],
     pub read_only: bool,
+    /// The project folder (empty for a project held only in memory).
+    pub project_dir: &'a std::path::Path,
     pub cache: &'a mut Cache,
     pub(super) actions: &'a mut Vec<Action>,
 }
@@ -41,6 +43,7 @@ impl<'a> ViewCtx<'a> {
             coder_name: "",
             recent_codes: &[],
             read_only: false,
+            project_dir: std::path::Path::new(""),
             cache,
             actions,
         }

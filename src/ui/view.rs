@@ -10,6 +10,7 @@ pub enum ViewKind {
     Document,
     Retrieval,
     Memos,
+    Search,
 }
 
 pub trait View {

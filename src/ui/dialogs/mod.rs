@@ -2,6 +2,7 @@
 //! confirmations. Each draws itself with `egui::Modal` and reports what was chosen.
 
 pub mod code_picker;
+pub mod import;
 pub mod palette;
 pub mod project;
 
@@ -14,4 +15,5 @@ pub enum Dialog {
     Project(project::ProjectDialog),
     Coder(project::CoderDialog),
     ConfirmDelete { code: CodeId },
+    Import(Box<import::ImportDialog>),
 }

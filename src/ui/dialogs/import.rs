@@ -1,0 +1,366 @@
+//! The import dialog: choose files and folders (and a participants sheet), read them on a
+//! worker thread with a progress bar, look at what was found — speakers and who they map
+//! to, files that could not be read and why — and only then import, as one undoable step.
+
+use crate::import::{FileOutcome, ImportOptions, ImportPlan, ImportProgress, Mapping, plan_import};
+use crate::model::{DocKind, Project};
+use crate::ui::Action;
+use egui::{Id, RichText};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+use std::sync::{Arc, Mutex};
+
+enum Stage {
+    Choosing,
+    Reading {
+        rx: Receiver<Result<ImportPlan, String>>,
+        progress: Arc<Mutex<Option<ImportProgress>>>,
+        cancel: Arc<AtomicBool>,
+    },
+    Preview(Box<ImportPlan>),
+}
+
+pub struct ImportDialog {
+    /// Files or folders, one per line.
+    pub paths: String,
+    pub participants: String,
+    pub kind: Option<DocKind>,
+    /// Import the files that could be read even when others could not.
+    pub skip_failed: bool,
+    project: Arc<Project>,
+    stage: Stage,
+    message: Option<String>,
+}
+
+impl ImportDialog {
+    pub fn new(project: &Project) -> Self {
+        Self {
+            paths: String::new(),
+            participants: String::new(),
+            kind: None,
+            skip_failed: false,
+            project: Arc::new(project.clone()),
+            stage: Stage::Choosing,
+            message: None,
+        }
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.paths.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect()
+    }
+
+    /// Starts reading the chosen files on a worker thread.
+    pub fn start(&mut self, ctx: &egui::Context) {
+        let paths = self.paths();
+        if paths.is_empty() {
+            self.message = Some("Choose at least one file or folder.".into());
+            return;
+        }
+        let options = ImportOptions {
+            kind: self.kind,
+            participants: Some(self.participants.trim()).filter(|s| !s.is_empty()).map(PathBuf::from),
+            ..Default::default()
+        };
+        let (tx, rx) = channel();
+        let progress = Arc::new(Mutex::new(None));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (p, c, project, repaint) =
+            (Arc::clone(&progress), Arc::clone(&cancel), Arc::clone(&self.project), ctx.clone());
+        let spawned = std::thread::Builder::new().name("tema: import".into()).spawn(move || {
+            let report = |step: ImportProgress| {
+                if let Ok(mut slot) = p.lock() {
+                    *slot = Some(step);
+                }
+                repaint.request_repaint();
+            };
+            let result = plan_import(&project, &paths, &options, &report, &c).map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            repaint.request_repaint();
+        });
+        match spawned {
+            Ok(_) => {
+                self.message = None;
+                self.stage = Stage::Reading { rx, progress, cancel };
+            }
+            Err(e) => self.message = Some(format!("Could not start reading: {e}")),
+        }
+    }
+
+    /// Waits for the worker (tests, which cannot wait frame by frame).
+    pub fn wait(&mut self) {
+        if let Stage::Reading { rx, .. } = &self.stage {
+            let got = rx.recv().unwrap_or_else(|_| Err("the import stopped unexpectedly".into()));
+            self.finish_reading(got);
+        }
+    }
+
+    fn finish_reading(&mut self, got: Result<ImportPlan, String>) {
+        match got {
+            Ok(plan) => self.stage = Stage::Preview(Box::new(plan)),
+            Err(e) => {
+                self.message = Some(e);
+                self.stage = Stage::Choosing;
+            }
+        }
+    }
+
+    /// The planned import, once the files have been read.
+    pub fn plan(&self) -> Option<&ImportPlan> {
+        match &self.stage {
+            Stage::Preview(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The actions that carry out the import (empty when there is nothing to do).
+    pub fn confirm(&self) -> Vec<Action> {
+        let Some(plan) = self.plan() else { return Vec::new() };
+        let Some(edit) = plan.edit() else { return Vec::new() };
+        let docs = plan.imported().count();
+        let mut out = vec![Action::Edit { edit, coalesce: None }];
+        let failed = plan.failures().count();
+        let mut text = format!("Imported {docs} document{}", if docs == 1 { "" } else { "s" });
+        if failed > 0 {
+            text.push_str(&format!("; {failed} file{} could not be read", if failed == 1 { "" } else { "s" }));
+        }
+        out.push(Action::Status { text, error: failed > 0 });
+        if let Some(first) = plan.imported().next() {
+            out.push(Action::OpenDocument { doc: first.id, reveal: None, coding: None });
+        }
+        out
+    }
+
+    /// Draws the dialog; `Some(actions)` when it closes.
+    pub fn show(&mut self, ctx: &egui::Context) -> Option<Vec<Action>> {
+        if let Stage::Reading { rx, .. } = &self.stage {
+            match rx.try_recv() {
+                Ok(got) => self.finish_reading(got),
+                Err(TryRecvError::Disconnected) => self.finish_reading(Err("the import stopped unexpectedly".into())),
+                Err(TryRecvError::Empty) => {}
+            }
+        }
+        let mut result = None;
+        let modal = egui::Modal::new(Id::unique("import-dialog")).show(ctx, |ui| {
+            ui.set_width(720.0);
+            ui.heading("Import documents");
+            match &self.stage {
+                Stage::Choosing => result = self.choosing(ui),
+                Stage::Reading { progress, cancel, .. } => {
+                    let step = progress.lock().ok().and_then(|p| p.clone());
+                    match step {
+                        Some(s) => {
+                            let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            ui.label(format!("Reading file {} of {}: {name}", s.file + 1, s.files));
+                            let fraction =
+                                if s.bytes_total == 0 { 0.0 } else { s.bytes_done as f32 / s.bytes_total as f32 };
+                            ui.add(egui::ProgressBar::new(fraction).show_percentage());
+                        }
+                        None => {
+                            ui.label("Looking for files…");
+                            ui.add(egui::ProgressBar::new(0.0).animate(true));
+                        }
+                    }
+                    if ui.button("Cancel").clicked() {
+                        cancel.store(true, Ordering::Relaxed);
+                    }
+                }
+                Stage::Preview(plan) => {
+                    let (go, back, close) = preview(ui, plan, &mut self.skip_failed);
+                    if go {
+                        result = Some(self.confirm());
+                    } else if close {
+                        result = Some(Vec::new());
+                    } else if back {
+                        self.stage = Stage::Choosing;
+                    }
+                }
+            }
+        });
+        if modal.should_close() && result.is_none() && matches!(self.stage, Stage::Choosing) {
+            result = Some(Vec::new());
+        }
+        result
+    }
+
+    fn choosing(&mut self, ui: &mut egui::Ui) -> Option<Vec<Action>> {
+        ui.label(
+            RichText::new(
+                "Word (.docx), OpenDocument, RTF, PDF, plain text in any encoding, Markdown, HTML, \
+                 WebVTT and SRT. Folders are searched; a folder named interviews, focus-groups or \
+                 field-notes gives its files that kind.",
+            )
+            .weak(),
+        );
+        let l = ui.label("Files and folders, one per line");
+        ui.add(egui::TextEdit::multiline(&mut self.paths).desired_rows(4).desired_width(f32::INFINITY))
+            .labelled_by(l.id);
+        ui.horizontal(|ui| {
+            if ui.button("Add files…").on_hover_text("Choose files with your system's file dialog").clicked() {
+                match rfd::FileDialog::new().set_title("Files to import").pick_files() {
+                    Some(files) => self.add_paths(files),
+                    None => self.message = Some("No files chosen: type their paths above instead.".into()),
+                }
+            }
+            if ui.button("Add a folder…").on_hover_text("Import every document in a folder").clicked() {
+                match rfd::FileDialog::new().set_title("A folder to import").pick_folder() {
+                    Some(dir) => self.add_paths(vec![dir]),
+                    None => self.message = Some("No folder chosen: type its path above instead.".into()),
+                }
+            }
+        });
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            let l = ui.label("Participants sheet (optional)");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.participants)
+                    .hint_text(".csv, .tsv or .xlsx with a label and group column")
+                    .desired_width(340.0),
+            )
+            .labelled_by(l.id);
+            if ui.button("Browse…").clicked()
+                && let Some(f) = rfd::FileDialog::new()
+                    .add_filter("participants sheet", &["csv", "tsv", "xlsx"])
+                    .set_title("Participants sheet")
+                    .pick_file()
+            {
+                self.participants = f.display().to_string();
+            }
+        });
+        ui.horizontal(|ui| {
+            let l = ui.label("Kind");
+            egui::ComboBox::from_id_salt("import-kind")
+                .selected_text(self.kind.map(|k| k.label()).unwrap_or("found from folder and speakers"))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.kind, None, "found from folder and speakers");
+                    for k in [DocKind::Interview, DocKind::FocusGroup, DocKind::FieldNotes, DocKind::Other] {
+                        ui.selectable_value(&mut self.kind, Some(k), k.label());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+        if let Some(m) = &self.message {
+            ui.label(RichText::new(m).color(ui.visuals().error_fg_color));
+        }
+        let mut out = None;
+        ui.horizontal(|ui| {
+            if ui.button("Read files").on_hover_text("Read the files and show what would be imported").clicked() {
+                let ctx = ui.ctx().clone();
+                self.start(&ctx);
+            }
+            if ui.button("Cancel").clicked() {
+                out = Some(Vec::new());
+            }
+        });
+        out
+    }
+
+    fn add_paths(&mut self, paths: Vec<PathBuf>) {
+        for p in paths {
+            if !self.paths.is_empty() && !self.paths.ends_with('\n') {
+                self.paths.push('\n');
+            }
+            self.paths.push_str(&p.display().to_string());
+        }
+    }
+}
+
+/// The preview of a planned import; returns (import, back, close).
+fn preview(ui: &mut egui::Ui, plan: &ImportPlan, skip_failed: &mut bool) -> (bool, bool, bool) {
+    let docs = plan.imported().count();
+    let failed = plan.failures().count();
+    let dups = plan.duplicates();
+    let mut summary = format!("{docs} document{} to import", if docs == 1 { "" } else { "s" });
+    if dups > 0 {
+        summary.push_str(&format!(", {dups} already in the project (skipped)"));
+    }
+    if failed > 0 {
+        summary.push_str(&format!(", {failed} could not be read"));
+    }
+    ui.label(RichText::new(summary).strong());
+    let added = plan.participants.iter().filter(|c| c.action != crate::import::ParticipantAction::Unchanged).count();
+    if added > 0 {
+        ui.label(format!("{added} participants added or updated from the sheet and the transcripts"));
+    }
+    // A handful of files: show their speakers at once; many: one line each, opened on demand.
+    let few = plan.files.len() <= 6;
+    egui::ScrollArea::vertical().max_height(420.0).auto_shrink([false, true]).show(ui, |ui| {
+        for f in &plan.files {
+            match &f.outcome {
+                FileOutcome::Imported { document: d } => {
+                    let head = format!(
+                        "{} · {} · {} words · {} turns{}",
+                        d.name,
+                        d.kind.label(),
+                        d.words,
+                        d.turns,
+                        if d.unattributed_turns > 0 {
+                            format!(" ({} unattributed)", d.unattributed_turns)
+                        } else {
+                            String::new()
+                        }
+                    );
+                    egui::CollapsingHeader::new(head).id_salt(("import-file", &f.path)).default_open(few).show(
+                        ui,
+                        |ui| {
+                            if d.speakers.is_empty() {
+                                ui.label(RichText::new("No speakers: one account or field notes").weak());
+                            }
+                            for s in &d.speakers {
+                                let who = match &s.mapping {
+                                    Mapping::Label { participant } => format!("attributed to {participant}"),
+                                    Mapping::Alias { participant } => format!("attributed to {participant} (alias)"),
+                                    Mapping::FileName { participant } => {
+                                        format!("attributed to {participant} (from the file name)")
+                                    }
+                                    Mapping::Interviewer { participant, created } => {
+                                        format!("interviewer {participant}{}", if *created { " (new)" } else { "" })
+                                    }
+                                    Mapping::Unmapped => "nobody: the turns stay unattributed".into(),
+                                };
+                                let text = format!("{}: {} turns, {who}", s.speaker, s.turns);
+                                if matches!(s.mapping, Mapping::Unmapped) {
+                                    ui.label(RichText::new(text).color(ui.visuals().warn_fg_color));
+                                } else {
+                                    ui.label(text);
+                                }
+                            }
+                        },
+                    );
+                }
+                FileOutcome::Duplicate { duplicate_of } => {
+                    ui.label(RichText::new(format!("{}: already imported as {duplicate_of}", f.path.display())).weak());
+                }
+                FileOutcome::Failed { .. } => {
+                    let msg = f.error_message().unwrap_or_default();
+                    ui.label(RichText::new(msg).color(ui.visuals().error_fg_color));
+                }
+            }
+        }
+    });
+    if failed > 0 {
+        ui.checkbox(skip_failed, "Import the readable files even if some fail");
+    }
+    let blocked = failed > 0 && !*skip_failed;
+    if blocked {
+        ui.label(
+            RichText::new(
+                "Some files could not be read. Fix them, or tick “Import the readable files even if some fail”.",
+            )
+            .color(ui.visuals().warn_fg_color),
+        );
+    }
+    let mut out = (false, false, false);
+    ui.horizontal(|ui| {
+        let can = docs > 0 || added > 0;
+        let label = format!("Import {docs} document{}", if docs == 1 { "" } else { "s" });
+        out.0 = ui
+            .add_enabled(can && !blocked, egui::Button::new(label))
+            .on_hover_text("One step: Undo takes the whole import back")
+            .clicked();
+        out.1 = ui.button("Back").clicked();
+        out.2 = ui.button("Cancel").clicked();
+    });
+    out
+}

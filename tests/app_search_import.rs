@@ -1,0 +1,165 @@
+//! Searching, coding all hits and importing, driven through the app as a person would.
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tema::model::*;
+use tema::ui::startup::Places;
+use tema::ui::{Launch, TemaApp};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+fn app(project: &Path) -> Harness<'static, TemaApp> {
+    let launch = Launch {
+        project: Some(project.to_path_buf()),
+        coder: Some("Tester".into()),
+        places: Places::default(),
+        use_storage: false,
+    };
+    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+}
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+/// Runs frames until `done` holds (work on worker threads: indexing, searching, reading
+/// files), failing after a generous limit.
+fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
+    let start = Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}: {:#?}", h.root());
+        std::thread::sleep(Duration::from_millis(20));
+        // Steps, not runs: a progress bar keeps asking for frames while work goes on.
+        h.step();
+    }
+}
+
+/// Clicks into a text field and types, as a person does.
+fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+fn codings_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
+    let p = project(h);
+    let id = p.code_by_name(code).map(|c| c.id);
+    p.codings.values().filter(|c| id == Some(c.code)).count()
+}
+
+#[test]
+fn search_then_code_all_hits_in_one_undoable_step() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3", "S2"], false)?;
+    let mut h = app(&dir);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    h.get_by_label("Search for").type_text("meeting");
+    h.run();
+    run_until(&mut h, "search results", |h| h.query_by_label_contains("passages in").is_some());
+    // Every hit is listed with its document and the word in context.
+    let summary = h.get_by_label_contains("passages in").accesskit_node().value().unwrap_or_default();
+    let passages: usize = summary.split_whitespace().next().unwrap_or("0").parse()?;
+    assert!(passages >= 3, "{summary}");
+    assert!(h.query_all_by_label_contains("meeting").count() >= passages.min(3));
+
+    type_into(&mut h, "Code all hits as", "Meetings");
+    h.get_by_label(&format!("Code {passages} hits")).click();
+    run_until(&mut h, "the coding job", |h| codings_of(h, "Meetings") > 0);
+    let coded = codings_of(&h, "Meetings");
+    assert!(coded >= passages, "each passage has at least one coded match: {coded} < {passages}");
+    let p = project(&h);
+    let code = p.code_by_name("Meetings").map(|c| c.id);
+    for c in p.codings.values().filter(|c| Some(c.code) == code) {
+        let text = p.documents.get(&c.doc).and_then(|d| d.slice(c.span)).unwrap_or_default().to_lowercase();
+        assert!(text.starts_with("meet"), "coded {text:?}: a stem of “meeting”");
+    }
+
+    // One undo takes back the code and every coding.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(codings_of(&h, "Meetings"), 0);
+    assert!(project(&h).code_by_name("Meetings").is_none());
+    Ok(())
+}
+
+#[test]
+fn clicking_a_hit_opens_the_document_with_the_match_selected() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3", "S2"], false)?;
+    let mut h = app(&dir);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    h.get_by_label("Search for").type_text("\"collaboration meeting\"");
+    h.run();
+    run_until(&mut h, "search results", |h| h.query_by_label_contains("passages in").is_some());
+    let hit = h.query_all_by_label_contains("collaboration meeting").last();
+    hit.ok_or_else(|| anyhow::anyhow!("no hit listed"))?.click();
+    h.run();
+    let sel = h.state().state.selection.text.ok_or_else(|| anyhow::anyhow!("nothing selected"))?;
+    let p = project(&h);
+    let text = p.documents.get(&sel.doc).and_then(|d| d.slice(sel.span)).unwrap_or_default();
+    assert!(text.to_lowercase().starts_with("collaboration meeting"), "{text:?}");
+    assert_eq!(h.state().state.open_doc, Some(sel.doc));
+    Ok(())
+}
+
+#[test]
+fn import_a_transcript_through_the_dialog() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    let mut h = app(&dir);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    let corpus = common::corpus();
+    let files = format!(
+        "{}\n{}",
+        corpus.join("interviews").join("J3.txt").display(),
+        tmp.path().join("not-there.docx").display()
+    );
+    type_into(&mut h, "Files and folders, one per line", &files);
+    type_into(&mut h, "Participants sheet (optional)", &corpus.join("participants.csv").display().to_string());
+    h.get_by_label("Read files").click();
+    // A path that does not exist stops the whole import with its name.
+    run_until(&mut h, "the error", |h| h.query_by_label_contains("not-there.docx").is_some());
+    assert!(project(&h).documents.is_empty());
+
+    // Without it, the preview shows the speakers and who they map to.
+    h.get_by_label("Files and folders, one per line").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_label("Files and folders, one per line")
+        .type_text(&corpus.join("interviews").join("J3.txt").display().to_string());
+    h.run();
+    h.get_by_label("Read files").click();
+    run_until(&mut h, "the preview", |h| h.query_by_label("Import 1 document").is_some());
+    h.run(); // let the dialog settle at its new size before clicking in it
+    h.get_by_label_contains("J3 · Interview · 2105 words");
+    h.get_by_label("J3: 24 turns, attributed to J3");
+    h.get_by_label("Interviewer: 24 turns, interviewer Interviewer (new)");
+    h.get_by_label("Import 1 document").click();
+    h.run();
+    let p = project(&h);
+    assert_eq!(p.documents.len(), 1, "status: {:?}", h.state().state.status);
+    let j3 = p.document_by_name("J3").ok_or_else(|| anyhow::anyhow!("J3 not imported"))?;
+    assert!(j3.turns.iter().any(|t| t.participant.is_some()), "turns are attributed");
+    assert_eq!(h.state().state.open_doc, Some(j3.id));
+    // One undo takes the import back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(project(&h).documents.is_empty());
+    Ok(())
+}
