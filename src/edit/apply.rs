@@ -44,12 +44,34 @@ fn check_name<'a>(kind: &'static str, name: &str, others: impl Iterator<Item = &
     Ok(())
 }
 
+/// Whether an edit changes what the search index holds: documents, their turns, the
+/// participants the turns point to, or the language words are stemmed for.
+fn touches_corpus(edit: &Edit) -> bool {
+    match edit {
+        Edit::Batch { edits, .. } => edits.iter().any(touches_corpus),
+        Edit::SetSettings { .. }
+        | Edit::AddDocument { .. }
+        | Edit::RemoveDocument { .. }
+        | Edit::UpdateDocument { .. }
+        | Edit::MoveDocument { .. }
+        | Edit::SetTurns { .. }
+        | Edit::AddParticipant { .. }
+        | Edit::UpdateParticipant { .. }
+        | Edit::RemoveParticipant { .. } => true,
+        _ => false,
+    }
+}
+
 impl Project {
     /// Validates and applies one edit, returning the edit that undoes it. On error the
     /// project is exactly as it was.
     pub fn apply(&mut self, edit: Edit) -> Applied {
+        let corpus = touches_corpus(&edit);
         let inverse = self.apply_inner(edit)?;
         self.revisions.all += 1;
+        if corpus {
+            self.revisions.corpus += 1;
+        }
         Ok(inverse)
     }
 

@@ -50,6 +50,9 @@ pub struct Revisions {
     pub codebook: u64,
     /// Bumped when themes or their memberships change.
     pub themes: u64,
+    /// Bumped when documents, speaker turns, participants or the language change: what the
+    /// search index holds.
+    pub corpus: u64,
 }
 
 impl PartialEq for Revisions {

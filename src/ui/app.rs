@@ -810,6 +810,10 @@ impl TemaApp {
         if let Some(view) = self.views.iter_mut().find(|v| v.kind() == kind) {
             with_cx(state, |cx| view.ui(cx, ui));
         }
+        let ctx = ui.ctx().clone();
+        for view in &mut self.views {
+            with_cx(state, |cx| view.background(cx, &ctx));
+        }
     }
 }
 

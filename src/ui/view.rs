@@ -26,4 +26,8 @@ pub trait View {
     /// Lets the view react to an action the app has just applied (a document to open, a
     /// code whose extracts to show, results from a worker job). Most views ignore most actions.
     fn on_action(&mut self, _action: &Action, _project: &crate::model::Project) {}
+
+    /// Runs every frame whether or not the view is shown, for upkeep that should not wait
+    /// for the researcher to open the view (the search view keeps its index in step).
+    fn background(&mut self, _cx: &mut ViewCtx<'_>, _ctx: &egui::Context) {}
 }

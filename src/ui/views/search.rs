@@ -33,7 +33,7 @@ struct Engine {
     index: Arc<SearchIndex>,
     worker: SearchWorker,
     sync: Option<IndexJob>,
-    /// The project revision the index was last checked against.
+    /// The corpus revision the index was last checked against.
     checked: Option<u64>,
     notice: Option<String>,
 }
@@ -109,7 +109,8 @@ impl SearchView {
                 Err(e) => self.error = Some(format!("The search index could not be opened: {e}")),
             }
         }
-        let rev = p.revisions.all;
+        // Codings do not change the index; only the corpus revision matters here.
+        let rev = p.revisions.corpus;
         let needs_check = self.engine.as_ref().is_some_and(|e| e.sync.is_none() && e.checked != Some(rev));
         if needs_check {
             let shared = self.shared(p);
@@ -554,6 +555,11 @@ impl View for SearchView {
                 }
             }
         }
+    }
+
+    fn background(&mut self, cx: &mut ViewCtx<'_>, ctx: &egui::Context) {
+        let dir = cx.project_dir.to_path_buf();
+        self.engine(&dir, cx.project, ctx);
     }
 
     fn on_action(&mut self, action: &Action, _project: &Project) {
