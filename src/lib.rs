@@ -5,5 +5,8 @@
 
 pub mod cli;
 pub mod edit;
+pub mod export;
 pub mod model;
+pub mod progress;
+pub mod quotes;
 pub mod store;

@@ -60,6 +60,9 @@ impl Project {
                 if settings.name.trim().is_empty() {
                     return Err(EditError::EmptyName { kind: "project" });
                 }
+                if let Some(reason) = settings.quotes.problem() {
+                    return Err(EditError::InvalidSettings { reason });
+                }
                 let old = std::mem::replace(&mut self.settings, settings);
                 Ok(Edit::SetSettings { settings: old })
             }
@@ -706,6 +709,14 @@ impl Project {
             }
             if ins.text.trim().is_empty() {
                 return Err(invalid("an insertion needs some text"));
+            }
+            if ins.text.contains(['[', ']', '\n']) {
+                return Err(invalid("an insertion cannot contain brackets or line breaks"));
+            }
+            if props.cuts.iter().any(|c| c.start < ins.at && ins.at < c.end) {
+                return Err(invalid(
+                    "an insertion cannot sit inside a cut (put it at the cut's start to replace the cut)",
+                ));
             }
         }
         Ok(())
