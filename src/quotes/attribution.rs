@@ -1,7 +1,7 @@
 //! Attribution labels: who a quote is from, written the way the paper writes it.
 //!
 //! The label comes from the speaker turns the quote's *shown* text lies in (cut text does not
-//! count, nor a turn the quote touches only with spaces or punctuation). Interviewers are left
+//! count, nor a turn the quote touches only with spaces, punctuation or the speaker's name). Interviewers are left
 //! out when anyone else speaks. A quote from a focus group is labelled with the focus-group
 //! template, by default the document and the speakers: `FG1, E3`, or `FG1, E3/E5` when it
 //! spans two speakers' turns. A quote from another kind of document with several speakers
@@ -19,6 +19,17 @@ pub struct Attribution {
     pub label: String,
     /// The participants who speak in the quote, in order of their first words.
     pub speakers: Vec<ParticipantId>,
+}
+
+/// The part of a turn that is speech: after the speaker's name as the transcript writes it
+/// (`Sofie: `), so a quote that only reaches into the next turn's label is not that speaker's.
+fn speech_span(doc: &Document, turn: &Turn) -> Span {
+    let Some(text) = doc.slice(turn.span) else { return turn.span };
+    let speaker = turn.speaker.trim();
+    let Some(rest) = text.strip_prefix(speaker).filter(|_| !speaker.is_empty()) else { return turn.span };
+    let after = rest.trim_start_matches([':', ' ', '\t']);
+    let label = text.chars().count() - after.chars().count();
+    Span { start: CharPos(turn.span.start.get() + label), end: turn.span.end }
 }
 
 /// Makes attribution labels for one project under its scheme.
@@ -84,8 +95,11 @@ impl<'a> Attributor<'a> {
         for seg in text.segments.iter().filter(|s| s.kind == SegmentKind::Kept) {
             for turn in doc.turns_overlapping(seg.source) {
                 let Some(id) = turn.participant else { continue };
-                let shared =
-                    Span { start: seg.source.start.max(turn.span.start), end: seg.source.end.min(turn.span.end) };
+                let speech = speech_span(doc, turn);
+                let shared = Span { start: seg.source.start.max(speech.start), end: seg.source.end.min(speech.end) };
+                if shared.is_empty() {
+                    continue;
+                }
                 let says_something = doc.slice(shared).is_some_and(|t| t.chars().any(char::is_alphanumeric));
                 if says_something && !found.contains(&id) {
                     found.push(id);

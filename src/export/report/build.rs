@@ -190,12 +190,12 @@ pub fn code_counts(p: &Project) -> (HashMap<CodeId, CodeCounts>, HashMap<CodeId,
 /// longer than [`EXAMPLE_WORDS`] words (longer ones are cut at the end, marked `[...]`).
 pub fn examples<'a>(codings: &[&'a Coding], n: usize) -> Vec<&'a Coding> {
     let mut picked: Vec<&Coding> = Vec::new();
-    for c in codings {
+    for &c in codings {
         if picked.len() < n && !picked.iter().any(|x| x.doc == c.doc) {
             picked.push(c);
         }
     }
-    for c in codings {
+    for &c in codings {
         if picked.len() < n && !picked.iter().any(|x| x.id == c.id) {
             picked.push(c);
         }
