@@ -332,8 +332,10 @@ proptest! {
         let props = QuoteProps { span, cuts, insertions, ..Default::default() };
         // What validation accepts, display can show.
         let mut p = Project::new("P");
-        prop_assert!(p.apply(Edit::AddDocument { document: Box::new(doc.clone()), index: None }).is_ok());
-        prop_assert!(p.apply(Edit::CreateTheme { theme: Theme::new(ThemeId::from_u128(2), "T"), index: None }).is_ok());
+        let added_doc = p.apply(Edit::AddDocument { document: Box::new(doc.clone()), index: None });
+        prop_assert!(added_doc.is_ok(), "{:?}", added_doc);
+        let added_theme = p.apply(Edit::CreateTheme { theme: Theme::new(ThemeId::from_u128(2), "T"), index: None });
+        prop_assert!(added_theme.is_ok(), "{:?}", added_theme);
         let added = p.apply(Edit::AddQuote {
             quote: Quote { id: QuoteId::from_u128(3), theme: ThemeId::from_u128(2), doc: doc.id, coding: None, props: props.clone() },
             index: None,

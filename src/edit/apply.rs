@@ -694,7 +694,8 @@ impl Project {
 
     // ---- quotes and memos ----
 
-    fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
+    /// Checks display edits before they are applied (the Quotes view previews with it).
+    pub fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
         let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
         let span = props.span;
         if span.is_empty() {

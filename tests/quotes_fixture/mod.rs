@@ -111,6 +111,9 @@ pub fn study_edits() -> Vec<Edit> {
     build().1
 }
 
+/// Id, label, group, site, aliases, pseudonym, interviewer.
+type Person = (u128, &'static str, &'static str, &'static str, &'static [&'static str], Option<&'static str>, bool);
+
 fn build() -> (Project, Vec<Edit>) {
     let mut b = Build { p: Project::new("Working together"), edits: Vec::new() };
     let p = &mut b;
@@ -126,7 +129,7 @@ fn build() -> (Project, Vec<Edit>) {
             index: None,
         },
     );
-    let people: [(u128, &str, &str, &str, &[&str], Option<&str>, bool); 7] = [
+    let people: [Person; 7] = [
         (10, "J1", "Jobseeker", "Nordby", &[], None, false),
         (11, "J4", "Jobseeker", "Sørvik", &[], Some("Åse"), false),
         (12, "T1", "Therapist", "Nordby", &[], None, false),
