@@ -13,6 +13,7 @@ use super::views::document::DocumentView;
 use super::views::inspector::Inspector;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
+use super::views::quotes::{NewQuote, QuotesView};
 use super::views::retrieval::RetrievalView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
@@ -39,7 +40,12 @@ pub struct Launch {
 
 /// The views of the centre area, in tab order. A new view is one line here.
 pub fn main_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+    vec![
+        Box::new(DocumentView::default()),
+        Box::new(RetrievalView::default()),
+        Box::new(MemosView::default()),
+        Box::new(QuotesView::default()),
+    ]
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -442,6 +448,8 @@ impl TemaApp {
             UiCommand::FocusCodeSearch | UiCommand::ShowDocument | UiCommand::ShowRetrieval | UiCommand::ShowMemos => {
                 open
             }
+            UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
+            UiCommand::MakeQuote => writable && (coding || text),
         }
     }
 
@@ -556,6 +564,15 @@ impl TemaApp {
             UiCommand::ShowDocument => self.state.view = ViewKind::Document,
             UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
             UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
+            UiCommand::ShowQuotes | UiCommand::ExportQuotes => self.state.view = ViewKind::Quotes,
+            UiCommand::MakeQuote => {
+                let new = self.project().and_then(|p| NewQuote::from_selection(&self.state.selection, p));
+                if let Some(new) = new {
+                    self.state.actions.push(Action::ToView { view: ViewKind::Quotes, payload: Box::new(new) });
+                    self.state.view = ViewKind::Quotes;
+                    ctx.request_repaint();
+                }
+            }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -616,6 +633,7 @@ impl TemaApp {
                 });
                 ui.separator();
                 item(ui, UiCommand::SaveNow, None);
+                item(ui, UiCommand::ExportQuotes, None);
                 item(ui, UiCommand::ChangeCoder, None);
                 ui.separator();
                 item(ui, UiCommand::Quit, None);
@@ -646,6 +664,7 @@ impl TemaApp {
                 item(ui, UiCommand::RemoveCoding, None);
                 item(ui, UiCommand::FitCodingToSelection, None);
                 item(ui, UiCommand::CommentOnCoding, None);
+                item(ui, UiCommand::MakeQuote, None);
                 ui.separator();
                 item(ui, UiCommand::NewCode, None);
                 item(ui, UiCommand::RenameCode, None);
@@ -664,6 +683,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowDocument, None);
                 item(ui, UiCommand::ShowRetrieval, None);
                 item(ui, UiCommand::ShowMemos, None);
+                item(ui, UiCommand::ShowQuotes, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

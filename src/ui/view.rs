@@ -10,6 +10,7 @@ pub enum ViewKind {
     Document,
     Retrieval,
     Memos,
+    Quotes,
 }
 
 pub trait View {

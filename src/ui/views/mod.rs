@@ -5,4 +5,5 @@ pub mod document;
 pub mod inspector;
 pub mod memos;
 pub mod navigator;
+pub mod quotes;
 pub mod retrieval;
