@@ -479,6 +479,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
     let mut source: &str = &q.source;
     let out = egui::TextEdit::multiline(&mut source)
         .desired_width(f32::INFINITY)
+        .desired_rows(1)
         .font(t.body_font())
         .id_salt(("quote-source", d.id))
         .show(ui);
@@ -527,7 +528,8 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             if icon_button(ui, "✖", &format!("Remove cut {}", k + 1)).clicked() {
                 remove_cut = Some(k);
             }
-            ui.label(RichText::new(format!("Cut: “{}”", text_of(*c))).color(t.weak_text));
+            let what = if d.props.insertions.iter().any(|i| i.at == c.start) { "Replaced" } else { "Cut" };
+            ui.label(RichText::new(format!("{what}: “{}”", text_of(*c))).color(t.weak_text));
         });
     }
     if let Some(k) = remove_cut {
@@ -540,7 +542,8 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             if icon_button(ui, "✖", &format!("Remove bracketed words {}", k + 1)).clicked() {
                 remove_ins = Some(k);
             }
-            ui.label(RichText::new(format!("In brackets: [{}]", i.text)).color(t.weak_text));
+            let what = if d.props.cuts.iter().any(|c| c.start == i.at) { "Shown instead" } else { "Added" };
+            ui.label(RichText::new(format!("{what}: [{}]", i.text)).color(t.weak_text));
         });
     }
     if let Some(k) = remove_ins {
