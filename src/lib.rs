@@ -7,10 +7,12 @@
 pub mod analysis;
 pub mod cli;
 pub mod edit;
+pub mod export;
 pub mod import;
 pub mod index;
 pub mod model;
 pub mod progress;
+pub mod quotes;
 pub mod sample;
 pub mod store;
 pub mod ui;

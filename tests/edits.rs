@@ -89,7 +89,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..32, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..35, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -303,6 +303,36 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
                     index: Some(x.a % (docs.len() + 1)),
                 }
             }
+        }
+        32 => {
+            // Display edits on a quote: a replacement, a cut and an insertion; one time in
+            // four the insertion falls inside the cut (refused).
+            let id = pick(&quotes, x.a)?;
+            let mut props = p.quotes[&id].props.clone();
+            let (s, e) = (props.span.start.get(), props.span.end.get());
+            let len = e - s;
+            let c1 = s + x.b % len.max(1);
+            let c2 = (c1 + 1 + x.c % 6).min(e);
+            props.cuts = if c2 > c1 { vec![Span::new(c1, c2)] } else { vec![] };
+            let at = if x.d.is_multiple_of(4) && c2 > c1 + 1 { c1 + 1 } else { s + x.d % (len + 1) };
+            props.insertions = vec![
+                Insertion { at: CharPos(c1), text: "sosialarbeideren".into() },
+                Insertion { at: CharPos(at), text: "😀 ja".into() },
+            ];
+            Edit::UpdateQuote { id, props }
+        }
+        33 | 34 => {
+            // The attribution scheme; sometimes with an unknown placeholder or a zero
+            // threshold (refused).
+            let mut settings = p.settings.clone();
+            let q = &mut settings.quotes;
+            let templates = ["J{n}", "T{n}", "CLI", "{pseudonym} ({attr:site})", "{label}", "X{nr}"];
+            q.attribution.set_group(["Jobseeker", "Therapist", "Employer"][x.a % 3], templates[x.b % templates.len()]);
+            q.attribution.use_pseudonyms = x.c.is_multiple_of(2);
+            q.attribution.focus_group_template =
+                ["{doc}, {speakers}", "{speakers}", "{doc}: {speakers"][x.d % 3].into();
+            q.block_words = x.a % 60;
+            Edit::SetSettings { settings }
         }
         _ => {
             // A batch of two coding actions: both apply or neither does.

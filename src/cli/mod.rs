@@ -7,9 +7,11 @@
 mod basic;
 mod import;
 mod sample;
+mod quotes;
 mod search;
 pub mod stress;
 
+use crate::export::report::Kind;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -134,6 +136,63 @@ pub enum Command {
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
     Save { dir: PathBuf },
+    /// Export the quotes by theme (all themes, or one theme and its subthemes).
+    Quotes {
+        dir: PathBuf,
+        /// Only this theme and its subthemes.
+        #[arg(long)]
+        theme: Option<String>,
+        #[command(flatten)]
+        export: ExportFlags,
+    },
+    /// Export the results skeleton: themes as headings, their definitions and quotes.
+    Report {
+        dir: PathBuf,
+        #[command(flatten)]
+        export: ExportFlags,
+    },
+    /// Export the codebook: codes with definitions, criteria, counts and example extracts.
+    Codebook {
+        dir: PathBuf,
+        #[command(flatten)]
+        export: ExportFlags,
+        /// Example extracts per code (default 2).
+        #[arg(long)]
+        examples: Option<usize>,
+    },
+    /// Add or list quotes.
+    Quote {
+        #[command(subcommand)]
+        action: QuoteAction,
+    },
+    /// Show or change how quotes are attributed (labels per group, pseudonyms, focus groups)
+    /// and from how many words a quote is set as a block.
+    Attribution {
+        dir: PathBuf,
+        /// A group's label template, e.g. `Jobseeker=J{n}` or `Employer=EMP` (repeatable).
+        #[arg(long = "group", value_name = "GROUP=TEMPLATE")]
+        groups: Vec<String>,
+        /// The template for groups without their own (default `{label}`).
+        #[arg(long = "default", value_name = "TEMPLATE")]
+        default_template: Option<String>,
+        /// Attribute participants who have a pseudonym by it: yes or no.
+        #[arg(long, value_name = "yes|no")]
+        pseudonyms: Option<String>,
+        /// The label of a focus-group quote (default `{doc}, {speakers}`).
+        #[arg(long, value_name = "TEMPLATE")]
+        focus_group: Option<String>,
+        /// The label of a quote without a participant (default `{doc}`).
+        #[arg(long, value_name = "TEMPLATE")]
+        unattributed: Option<String>,
+        /// Between the labels of several speakers (default `/`).
+        #[arg(long)]
+        separator: Option<String>,
+        /// Quotes of this many words or more are block quotes (default 40, as APA).
+        #[arg(long)]
+        block_words: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply a deterministic stream of edits, printing `ack K` as each is durable (for
     /// crash tests).
     #[command(hide = true)]
@@ -231,7 +290,77 @@ pub enum Command {
     },
 }
 
-/// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
+/// Options of the export commands.
+#[derive(Debug, clap::Args)]
+pub struct ExportFlags {
+    /// docx, md, tex, html or csv (default: from the output file's extension).
+    #[arg(long)]
+    pub format: Option<String>,
+    /// The file to write (default: standard output).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// For translated quotes: both (translation, original beneath), only, or hide.
+    #[arg(long, value_name = "both|only|hide")]
+    pub translations: Option<String>,
+    /// Also themes set aside as parked.
+    #[arg(long)]
+    pub include_parked: bool,
+}
+
+impl ExportFlags {
+    fn args(self, examples: Option<usize>) -> quotes::ExportArgs {
+        quotes::ExportArgs {
+            format: self.format,
+            output: self.output,
+            translations: self.translations,
+            include_parked: self.include_parked,
+            examples,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QuoteAction {
+    /// Mark a passage as a quote for a theme, with display edits. Positions count Unicode
+    /// characters from the start of the document, like --start and --end.
+    Add {
+        dir: PathBuf,
+        /// The theme or subtheme the quote illustrates.
+        #[arg(long)]
+        theme: String,
+        /// The document's name.
+        #[arg(long)]
+        doc: String,
+        #[arg(long)]
+        start: usize,
+        #[arg(long)]
+        end: usize,
+        /// Leave out START:END, shown as [...] (repeatable).
+        #[arg(long = "cut", value_name = "START:END")]
+        cuts: Vec<String>,
+        /// Add words in brackets at POS; at a cut's start they replace it (repeatable).
+        #[arg(long = "insert", value_name = "POS:TEXT")]
+        inserts: Vec<String>,
+        #[arg(long)]
+        translation: Option<String>,
+        /// Mark it as the strongest quote of its theme.
+        #[arg(long)]
+        star: bool,
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List quotes by theme with their display text and attribution.
+    List {
+        dir: PathBuf,
+        #[arg(long)]
+        theme: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum SampleCommand {
     /// Import the corpus and apply the coding plans in `CORPUS/plan/`, reproducibly.
@@ -248,6 +377,7 @@ pub enum SampleCommand {
     },
 }
 
+/// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
@@ -266,6 +396,42 @@ pub fn run(command: Command) -> Result<()> {
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
+        Command::Quotes { dir, theme, export } => {
+            quotes::export(&dir, Kind::Quotes { theme: None }, theme.as_deref(), export.args(None))
+        }
+        Command::Report { dir, export } => quotes::export(&dir, Kind::Report, None, export.args(None)),
+        Command::Codebook { dir, export, examples } => {
+            quotes::export(&dir, Kind::Codebook, None, export.args(examples))
+        }
+        Command::Quote {
+            action: QuoteAction::Add { dir, theme, doc, start, end, cuts, inserts, translation, star, note, json },
+        } => {
+            quotes::add(&dir, quotes::AddArgs { theme, doc, start, end, cuts, inserts, translation, star, note, json })
+        }
+        Command::Quote { action: QuoteAction::List { dir, theme, json } } => quotes::list(&dir, theme.as_deref(), json),
+        Command::Attribution {
+            dir,
+            groups,
+            default_template,
+            pseudonyms,
+            focus_group,
+            unattributed,
+            separator,
+            block_words,
+            json,
+        } => quotes::scheme(
+            &dir,
+            quotes::SchemeArgs {
+                groups,
+                default_template,
+                pseudonyms,
+                focus_group,
+                unattributed,
+                separator,
+                block_words,
+                json,
+            },
+        ),
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
         Command::Open { dir } => {
             if !crate::ui::startup::is_project(&dir) {

@@ -82,6 +82,9 @@ impl Project {
                 if settings.name.trim().is_empty() {
                     return Err(EditError::EmptyName { kind: "project" });
                 }
+                if let Some(reason) = settings.quotes.problem() {
+                    return Err(EditError::InvalidSettings { reason });
+                }
                 let old = std::mem::replace(&mut self.settings, settings);
                 Ok(Edit::SetSettings { settings: old })
             }
@@ -713,7 +716,8 @@ impl Project {
 
     // ---- quotes and memos ----
 
-    fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
+    /// Checks display edits before they are applied (the Quotes view previews with it).
+    pub fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
         let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
         let span = props.span;
         if span.is_empty() {
@@ -739,6 +743,14 @@ impl Project {
             }
             if ins.text.trim().is_empty() {
                 return Err(invalid("an insertion needs some text"));
+            }
+            if ins.text.contains(['[', ']', '\n']) {
+                return Err(invalid("an insertion cannot contain brackets or line breaks"));
+            }
+            if props.cuts.iter().any(|c| c.start < ins.at && ins.at < c.end) {
+                return Err(invalid(
+                    "an insertion cannot sit inside a cut (put it at the cut's start to replace the cut)",
+                ));
             }
         }
         Ok(())

@@ -27,6 +27,8 @@ pub enum EditError {
     CoderInUse { name: String, count: usize },
     #[error("the speaker turns of \"{doc}\" are invalid: {reason}")]
     InvalidTurns { doc: String, reason: String },
+    #[error("the project settings are invalid: {reason}")]
+    InvalidSettings { reason: String },
     #[error("the quote is invalid: {reason}")]
     InvalidQuote { reason: String },
     #[error("the text of document \"{doc}\" does not match its recorded length ({expected} characters, found {found})")]

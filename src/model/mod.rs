@@ -3,6 +3,7 @@
 //! Nothing here does I/O or knows about a user interface; changes go through
 //! [`crate::edit::Edit`].
 
+mod attribution;
 mod code;
 mod coder;
 mod coding;
@@ -16,6 +17,7 @@ mod quote;
 pub mod text;
 mod theme;
 
+pub use attribution::{AttributionScheme, GroupTemplate, QuoteSettings, TemplatePart, template_parts};
 pub use code::{Code, CodeDescription, CodeProps};
 pub use coder::Coder;
 pub use coding::{Coding, CodingProps};

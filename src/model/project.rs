@@ -34,6 +34,9 @@ pub struct Settings {
     pub language: Language,
     #[serde(default)]
     pub description: String,
+    /// How quotes are attributed and laid out in exports.
+    #[serde(default)]
+    pub quotes: QuoteSettings,
 }
 
 /// Change counters for memoising derived views (layouts, tables, counts).

@@ -14,6 +14,7 @@ use super::views::document::DocumentView;
 use super::views::inspector::Inspector;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
+use super::views::quotes::{NewQuote, QuotesView};
 use super::views::retrieval::RetrievalView;
 use super::views::search::SearchView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
@@ -46,6 +47,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(RetrievalView::default()),
         Box::new(MemosView::default()),
         Box::new(SearchView::default()),
+        Box::new(QuotesView::default()),
     ]
 }
 
@@ -451,6 +453,8 @@ impl TemaApp {
             | UiCommand::ShowRetrieval
             | UiCommand::ShowMemos
             | UiCommand::ShowSearch => open,
+            UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
+            UiCommand::MakeQuote => writable && (coding || text),
         }
     }
 
@@ -574,6 +578,15 @@ impl TemaApp {
                     self.dialog = Some(Dialog::Import(Box::new(ImportDialog::new(p))));
                 }
             }
+            UiCommand::ShowQuotes | UiCommand::ExportQuotes => self.state.view = ViewKind::Quotes,
+            UiCommand::MakeQuote => {
+                let new = self.project().and_then(|p| NewQuote::from_selection(&self.state.selection, p));
+                if let Some(new) = new {
+                    self.state.actions.push(Action::ToView { view: ViewKind::Quotes, payload: Box::new(new) });
+                    self.state.view = ViewKind::Quotes;
+                    ctx.request_repaint();
+                }
+            }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -636,6 +649,7 @@ impl TemaApp {
                 item(ui, UiCommand::ImportFiles, None);
                 ui.separator();
                 item(ui, UiCommand::SaveNow, None);
+                item(ui, UiCommand::ExportQuotes, None);
                 item(ui, UiCommand::ChangeCoder, None);
                 ui.separator();
                 item(ui, UiCommand::Quit, None);
@@ -666,6 +680,7 @@ impl TemaApp {
                 item(ui, UiCommand::RemoveCoding, None);
                 item(ui, UiCommand::FitCodingToSelection, None);
                 item(ui, UiCommand::CommentOnCoding, None);
+                item(ui, UiCommand::MakeQuote, None);
                 ui.separator();
                 item(ui, UiCommand::NewCode, None);
                 item(ui, UiCommand::RenameCode, None);
@@ -685,6 +700,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowRetrieval, None);
                 item(ui, UiCommand::ShowMemos, None);
                 item(ui, UiCommand::ShowSearch, None);
+                item(ui, UiCommand::ShowQuotes, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

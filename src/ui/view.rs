@@ -11,6 +11,7 @@ pub enum ViewKind {
     Retrieval,
     Memos,
     Search,
+    Quotes,
 }
 
 pub trait View {

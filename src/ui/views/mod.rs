@@ -5,5 +5,6 @@ pub mod document;
 pub mod inspector;
 pub mod memos;
 pub mod navigator;
+pub mod quotes;
 pub mod retrieval;
 pub mod search;

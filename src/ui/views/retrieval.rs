@@ -4,7 +4,7 @@
 use crate::analysis::retrieval::{self, Extract, Filter};
 use crate::model::*;
 use crate::ui::widgets::swatch;
-use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
+use crate::ui::{Action, Item, UiCommand, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::collections::HashSet;
 
@@ -192,6 +192,10 @@ impl RetrievalView {
                     cx.push(Action::OpenDocument { doc: e.doc, reveal: Some(e.span), coding: Some(e.coding) });
                     cx.push(Action::Select(Some(Item::Coding(e.coding))));
                     cx.push(Action::ShowView(ViewKind::Document));
+                }
+                if ui.small_button("Make quote").on_hover_text(UiCommand::MakeQuote.tooltip()).clicked() {
+                    cx.push(Action::Select(Some(Item::Coding(e.coding))));
+                    cx.command(UiCommand::MakeQuote);
                 }
             });
         });

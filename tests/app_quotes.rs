@@ -1,0 +1,117 @@
+//! The Quotes view, driven as a person would: open a study with quotes, read them by theme,
+//! star one, make a new quote from a coded extract, and export the quotes as Markdown.
+
+mod quotes_fixture;
+
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+use std::time::{Duration, Instant};
+use tema::model::*;
+use tema::store::Store;
+use tema::ui::startup::Places;
+use tema::ui::{Launch, TemaApp, ViewKind};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+/// The quotes study of the export tests, as a project folder.
+fn study_on_disk(dir: &Path) -> Result {
+    let mut store = Store::create(dir, "Working together")?;
+    for edit in quotes_fixture::study_edits() {
+        store.apply(edit)?;
+    }
+    store.save()?;
+    Ok(())
+}
+
+fn app(dir: &Path) -> Harness<'static, TemaApp> {
+    let launch = Launch {
+        project: Some(dir.to_path_buf()),
+        coder: Some("Tester".into()),
+        places: Places::default(),
+        use_storage: false,
+    };
+    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+}
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+#[test]
+fn read_star_make_and_export_quotes() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    study_on_disk(&dir)?;
+    let mut h = app(&dir);
+    h.run();
+
+    // Open the Quotes tab: themes in reading order, quotes attributed as printed.
+    h.get_by_label("Quotes").click();
+    h.run();
+    assert_eq!(h.state().state.view, ViewKind::Quotes);
+    h.get_by_label_contains("6 quotes in 4 themes");
+    h.get_by_label("Voice in the meeting");
+    h.get_by_label("Talked about, not with");
+    h.get_by_label("“They talked about me, not with me.” (J1)");
+    h.get_by_label("“[the social worker] said I should wait [...] until I was better.” (J1)");
+    h.get_by_label_contains("I felt seen 😀 – for the first time in ages.” (J2)\nOriginal: “Jeg følte meg sett");
+
+    // Star the first quote not yet starred: the long one in "Voice in the meeting".
+    let starred = |h: &Harness<'_, TemaApp>| project(h).quotes.values().filter(|q| q.props.starred).count();
+    assert_eq!(starred(&h), 1);
+    h.get_all_by_label("Star as the strongest quote").next().ok_or_else(|| anyhow::anyhow!("no star button"))?.click();
+    h.run();
+    assert_eq!(starred(&h), 2);
+    assert!(project(&h).quotes[&QuoteId::from_u128(4)].props.starred, "the first unstarred quote in reading order");
+
+    // Make a quote from a coded extract: the code "Waiting for the therapist" sits under
+    // "Waiting", which belongs to one theme, so the quote goes there at once.
+    h.get_by_label("Waiting for the therapist").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num2);
+    h.run();
+    assert_eq!(h.state().state.view, ViewKind::Retrieval);
+    h.get_by_label("Make quote").click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().state.view, ViewKind::Quotes);
+    let p = project(&h);
+    assert_eq!(p.quotes.len(), 7);
+    let new = p.quotes.values().last().ok_or_else(|| anyhow::anyhow!("no quote"))?;
+    assert_eq!((new.theme, new.coding), (quotes_fixture::WAITING, Some(CodingId::from_u128(52))));
+    h.get_by_label("“And when she does not, we wait for weeks.” (FG1, E5)");
+
+    // Export the quotes as Markdown into a folder of our own.
+    let out = tmp.path().join("exports");
+    std::fs::create_dir(&out)?;
+    let file = out.join("quotes.md");
+    h.get_by_label("Export…").click();
+    h.run();
+    h.get_by_label("Format").click();
+    h.run();
+    h.get_by_label("Markdown").click();
+    h.run();
+    h.get_by_label("Save to").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Save to").type_text(&file.display().to_string());
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    let started = Instant::now();
+    while !file.exists() && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+        h.run();
+    }
+    h.run();
+    let md = std::fs::read_to_string(&file)?;
+    assert!(md.contains("Voice in the meeting") && md.contains("Waiting as a way of working"), "{md}");
+    assert!(md.contains("“They talked about me, not with me.” (J1)"), "{md}");
+    assert!(md.contains("“And when she does not, we wait for weeks.” (FG1, E5)"), "the new quote is exported:\n{md}");
+    assert!(!md.contains("Money worries"), "parked themes are left out");
+    assert_eq!(std::fs::read_dir(&out)?.count(), 1, "no partial file is left behind");
+    h.get_by_label_contains("Exported 7 quotes in 3 themes to");
+    Ok(())
+}

@@ -1,0 +1,363 @@
+//! Exports for the paper: the Markdown as an exact snapshot, CSV parsed back, LaTeX and
+//! HTML checked for structure and escaping, the DOCX checked for real Word styles and —
+//! with TEMA_EXTERNAL_CHECKS=1 — opened by LibreOffice. Also progress and cancelling.
+
+use std::io::Read;
+use std::path::Path;
+use tema::export::report::{self, ExportError, Format, Kind, Options, Request, Translations};
+use tema::model::*;
+use tema::progress::Progress;
+
+mod quotes_fixture;
+use quotes_fixture::*;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn export(p: &Project, kind: Kind, format: Format) -> Result<Vec<u8>, ExportError> {
+    report::export(p, &Request::new(kind, format), &Progress::new()).map(|(bytes, _)| bytes)
+}
+
+fn text(p: &Project, kind: Kind, format: Format) -> Result<String, Box<dyn std::error::Error>> {
+    Ok(String::from_utf8(export(p, kind, format)?)?)
+}
+
+const ALL_QUOTES: Kind = Kind::Quotes { theme: None };
+
+/// Compares with a snapshot in tests/fixtures/quotes/; `UPDATE_SNAPSHOTS=1` rewrites it.
+fn snapshot(name: &str, actual: &str) -> TestResult {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quotes").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().ok_or("no parent")?)?;
+        std::fs::write(&path, actual)?;
+        return Ok(());
+    }
+    let expected =
+        std::fs::read_to_string(&path).map_err(|e| format!("{}: {e} (UPDATE_SNAPSHOTS=1 makes it)", path.display()))?;
+    assert_eq!(actual, expected, "{name} differs from its snapshot");
+    Ok(())
+}
+
+#[test]
+fn markdown_snapshots() -> TestResult {
+    let p = study();
+    snapshot("report.md", &text(&p, Kind::Report, Format::Markdown)?)?;
+    snapshot("quotes.md", &text(&p, ALL_QUOTES, Format::Markdown)?)?;
+    snapshot("codebook.md", &text(&p, Kind::Codebook, Format::Markdown)?)?;
+    Ok(())
+}
+
+#[test]
+fn report_reads_as_a_results_section() -> TestResult {
+    let p = study();
+    let md = text(&p, Kind::Report, Format::Markdown)?;
+    // Main theme, then its subtheme, then the next main theme; the parked theme is left out.
+    let voice = md.find("## Voice in the meeting").ok_or("main theme")?;
+    let talked = md.find("### Talked about, not with").ok_or("subtheme")?;
+    let waiting = md.find("## Waiting as a way of working").ok_or("second theme")?;
+    assert!(voice < talked && talked < waiting);
+    assert!(!md.contains("Money worries"));
+    assert!(md.contains("**Central organising concept:** Jobseekers want to be spoken with, not about."));
+    // Inline, block, trimmed, translated, focus group, field notes.
+    assert!(md.contains("“They talked about me, not with me.” (J1)"));
+    assert!(md.contains("“[the social worker] said I should wait [...] until I was better.” (J1)"));
+    assert!(md.contains("> I wanted a job"), "a long quote is a block quote");
+    assert!(md.contains("“I felt seen 😀 – for the first time in ages.” (J2)"));
+    assert!(md.contains("_Original:_ “Jeg følte meg sett 😀 – for første gang på lenge.”"));
+    assert!(md.contains("(FG1, E3/E5)"));
+    assert!(md.contains("(FN1)"));
+    // Only the translation, or only the original.
+    let only = report::export(
+        &p,
+        &Request {
+            kind: Kind::Report,
+            format: Format::Markdown,
+            options: Options { translations: Translations::Only, ..Options::default() },
+        },
+        &Progress::new(),
+    )?;
+    let only = String::from_utf8(only.0)?;
+    assert!(only.contains("I felt seen") && !only.contains("Jeg følte"));
+    let hide = report::export(
+        &p,
+        &Request {
+            kind: Kind::Report,
+            format: Format::Markdown,
+            options: Options { translations: Translations::Hide, ..Options::default() },
+        },
+        &Progress::new(),
+    )?;
+    let hide = String::from_utf8(hide.0)?;
+    assert!(!hide.contains("I felt seen") && hide.contains("“Jeg følte meg sett 😀 – for første gang på lenge.” (J2)"));
+    // One theme only.
+    let one = text(&p, Kind::Quotes { theme: Some(WAITING) }, Format::Markdown)?;
+    assert!(one.contains("Waiting as a way of working") && !one.contains("Voice in the meeting"));
+    Ok(())
+}
+
+#[test]
+fn csv_parses_back_one_row_per_quote() -> TestResult {
+    let p = study();
+    let bytes = export(&p, ALL_QUOTES, Format::Csv)?;
+    assert!(bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark for Excel");
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    for col in [
+        "theme",
+        "theme_path",
+        "document",
+        "participants",
+        "attribution",
+        "groups",
+        "site",
+        "age_band",
+        "text",
+        "display_text",
+        "translation",
+        "starred",
+        "words",
+    ] {
+        assert!(header.iter().any(|h| h == col), "no column {col} in {header:?}");
+    }
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+    let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    assert_eq!(rows.len(), 6, "one row per quote (the parked theme has none)");
+    let get = |row: &csv::StringRecord, name: &str| row.get(col(name)).unwrap_or_default().to_string();
+    let by_display =
+        |needle: &str| rows.iter().find(|r| get(r, "display_text").contains(needle)).cloned().ok_or(needle.to_string());
+    let trimmed = by_display("[the social worker]")?;
+    assert_eq!(get(&trimmed, "text"), "She said I should wait, you know, until I was better.");
+    assert_eq!(get(&trimmed, "theme_path"), "Voice in the meeting / Talked about, not with");
+    assert_eq!(get(&trimmed, "participants"), "J1");
+    assert_eq!(get(&trimmed, "groups"), "Jobseeker");
+    assert_eq!(get(&trimmed, "site"), "Nordby");
+    let no = by_display("Jeg følte")?;
+    assert_eq!(get(&no, "translation"), "I felt seen 😀 – for the first time in ages.");
+    assert_eq!(get(&no, "starred"), "yes");
+    assert_eq!(get(&no, "site"), "Sørvik");
+    assert_eq!(get(&no, "words"), "9");
+    let fg = by_display("When the therapist")?;
+    assert_eq!(get(&fg, "participants"), "E3; E5");
+    assert_eq!(get(&fg, "attribution"), "FG1, E3/E5");
+    assert_eq!(get(&fg, "document_kind"), "focus-group");
+    assert!(get(&fg, "text").contains('\n'), "the source text keeps its line break");
+    let fn1 = by_display("read from the screen")?;
+    assert_eq!((get(&fn1, "participants"), get(&fn1, "attribution")), (String::new(), "FN1".to_string()));
+
+    // The codebook CSV.
+    let bytes = export(&p, Kind::Codebook, Format::Csv)?;
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    assert_eq!(rows.len(), p.codes.len());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
+    let waiting = rows.iter().find(|r| r.get(0) == Some("Waiting")).ok_or("Waiting")?;
+    assert_eq!(waiting.get(col("codings")), Some("2"));
+    assert_eq!(waiting.get(col("documents")), Some("2"));
+    assert_eq!(waiting.get(col("participants")), Some("1"), "J1; the field notes have no speaker");
+    assert_eq!(waiting.get(col("example_attribution_1")), Some("J1"));
+    assert_eq!(waiting.get(col("example_attribution_2")), Some("FN1"), "examples from different documents");
+    let child = rows.iter().find(|r| r.get(0) == Some("Waiting for the therapist")).ok_or("child")?;
+    assert_eq!(
+        (child.get(col("path")), child.get(col("level"))),
+        (Some("Waiting / Waiting for the therapist"), Some("2"))
+    );
+    Ok(())
+}
+
+#[test]
+fn latex_has_its_environments_and_escapes() -> TestResult {
+    let mut p = study();
+    // A theme definition full of LaTeX specials.
+    let mut props = p.themes[&VOICE].props.clone();
+    props.definition.concept = r"Being heard: 100% & more_than $5 #1 {x} ~ ^ \ ".into();
+    p.apply(tema::edit::Edit::UpdateTheme { id: VOICE, props })?;
+    let tex = text(&p, Kind::Report, Format::Latex)?;
+    assert!(tex.starts_with("\\documentclass"));
+    assert!(tex.contains("\\begin{document}") && tex.trim_end().ends_with("\\end{document}"));
+    assert!(tex.contains(
+        r"Being heard: 100\% \& more\_than \$5 \#1 \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{}"
+    ));
+    assert!(tex.contains("\\section*{Voice in the meeting}"));
+    assert!(tex.contains("\\subsection*{Talked about, not with}"));
+    assert!(tex.contains("\\begin{quote}\nI wanted a job"), "the long quote is a quote environment");
+    assert!(tex.contains("``[the social worker] said I should wait [...] until I was better.'' (J1)"));
+    assert!(tex.contains("Jeg følte meg sett 😀"), "UTF-8 passes through");
+    assert_eq!(tex.matches("\\begin{").count(), tex.matches("\\end{").count(), "environments are balanced");
+    // Every brace is balanced once escaped braces are set aside.
+    let unescaped = tex.replace("\\{", "").replace("\\}", "");
+    assert_eq!(unescaped.matches('{').count(), unescaped.matches('}').count());
+    assert!(!tex.contains("\\\\["), "no line break before a bracket");
+    // A block quote of two paragraphs is a quotation.
+    let mut settings = p.settings.clone();
+    settings.quotes.block_words = 3;
+    p.apply(tema::edit::Edit::SetSettings { settings })?;
+    let tex = text(&p, Kind::Report, Format::Latex)?;
+    assert!(
+        tex.contains("\\begin{quotation}\nWhen the therapist comes, we can plan together.\n\\par\nSofie: And when she"),
+        "{tex}"
+    );
+    Ok(())
+}
+
+#[test]
+fn html_is_self_contained_and_escaped() -> TestResult {
+    let mut p = study();
+    let mut props = p.themes[&VOICE].props.clone();
+    props.definition.concept = "<script>alert('x')</script> & co".into();
+    p.apply(tema::edit::Edit::UpdateTheme { id: VOICE, props })?;
+    let html = text(&p, Kind::Report, Format::Html)?;
+    assert!(
+        html.starts_with("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">") && html.contains("<style>")
+    );
+    assert!(!html.contains("<script") && html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; co"));
+    assert!(!html.contains("src=") && !html.contains("href="), "nothing loaded from outside");
+    assert!(html.contains("<h2>Voice in the meeting</h2>") && html.contains("<h3>Talked about, not with</h3>"));
+    assert!(html.contains("<blockquote class=\"quote\">\n<p>I wanted a job"));
+    assert!(html.contains("<span class=\"mark\" title=\"edited for the paper\">[the social worker]</span>"));
+    assert!(html.contains("<span class=\"attribution\">(FG1, E3/E5)</span>"));
+    Ok(())
+}
+
+/// The parts of a DOCX file.
+fn docx_part(bytes: &[u8], name: &str) -> Result<String, Box<dyn std::error::Error>> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))?;
+    let mut s = String::new();
+    zip.by_name(name)?.read_to_string(&mut s)?;
+    Ok(s)
+}
+
+#[test]
+fn docx_uses_real_word_styles() -> TestResult {
+    let p = study();
+    let bytes = export(&p, Kind::Report, Format::Docx)?;
+    let styles = docx_part(&bytes, "word/styles.xml")?;
+    let document = docx_part(&bytes, "word/document.xml")?;
+    // Word's built-in styles by their built-in names, headings with outline levels.
+    for (id, name, level) in [
+        ("Heading1", "heading 1", Some(0)),
+        ("Heading2", "heading 2", Some(1)),
+        ("Title", "Title", None),
+        ("Quote", "Quote", None),
+    ] {
+        let at = styles.find(&format!("w:styleId=\"{id}\"")).ok_or(format!("no style {id}"))?;
+        let style = &styles[at..at + styles[at..].find("</w:style>").ok_or("unclosed")?];
+        assert!(style.contains(&format!("<w:name w:val=\"{name}\" />")), "{id}: {style}");
+        if let Some(level) = level {
+            assert!(style.contains(&format!("<w:outlineLvl w:val=\"{level}\" />")), "{id}: {style}");
+        }
+    }
+    assert!(styles.contains("w:type=\"character\" w:styleId=\"Attribution\""));
+    // Every style the document uses is defined.
+    for used in document.split("<w:pStyle w:val=\"").skip(1).chain(document.split("<w:rStyle w:val=\"").skip(1)) {
+        let id = &used[..used.find('"').ok_or("unclosed")?];
+        assert!(styles.contains(&format!("w:styleId=\"{id}\"")), "style {id} is used but not defined");
+    }
+    assert!(document.contains("<w:pStyle w:val=\"Heading1\" />"));
+    assert!(document.contains("<w:pStyle w:val=\"Heading2\" />"));
+    assert!(document.contains("<w:pStyle w:val=\"Quote\" />"));
+    assert!(document.contains("<w:rStyle w:val=\"Attribution\" />"));
+    assert!(document.contains("Jeg følte meg sett 😀"));
+    Ok(())
+}
+
+/// `soffice` converts a file; `None` when LibreOffice is not installed and external checks
+/// are not required.
+fn soffice_convert(input: &Path, to: &str, out_dir: &Path) -> Result<Option<String>, Box<dyn std::error::Error>> {
+    let required = std::env::var("TEMA_EXTERNAL_CHECKS").is_ok_and(|v| v == "1");
+    let profile = out_dir.join("lo-profile");
+    let run = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .arg(input)
+        .output();
+    let out = match run {
+        Ok(out) => out,
+        Err(e) if !required => {
+            eprintln!(
+                "note: skipping the LibreOffice check: soffice cannot be run ({e}); set TEMA_EXTERNAL_CHECKS=1 to require it"
+            );
+            return Ok(None);
+        }
+        Err(e) => return Err(format!("TEMA_EXTERNAL_CHECKS=1 but soffice cannot be run: {e}").into()),
+    };
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+    let ext = to.split(':').next().unwrap_or(to);
+    let stem = input.file_stem().ok_or("no stem")?;
+    let converted = out_dir.join(stem).with_extension(ext);
+    Ok(Some(std::fs::read_to_string(&converted).map_err(|e| format!("{}: {e}", converted.display()))?))
+}
+
+#[test]
+fn libreoffice_opens_the_docx() -> TestResult {
+    let p = study();
+    let tmp = tempfile::tempdir()?;
+    let docx = tmp.path().join("results.docx");
+    report::export_to_file(&p, &Request::new(Kind::Report, Format::Docx), &docx, &Progress::new())?;
+    let Some(txt) = soffice_convert(&docx, "txt:Text (encoded):UTF8", tmp.path())? else { return Ok(()) };
+    for expected in [
+        "Working together",
+        "Voice in the meeting",
+        "Talked about, not with",
+        "Waiting as a way of working",
+        "Jobseekers want to be spoken with, not about.",
+        "“They talked about me, not with me.” (J1)",
+        "[the social worker] said I should wait [...] until I was better.",
+        "I felt seen 😀 – for the first time in ages.",
+        "Jeg følte meg sett 😀 – for første gang på lenge.",
+        "(FG1, E3/E5)",
+    ] {
+        assert!(txt.contains(expected), "LibreOffice's text lacks {expected:?}:\n{txt}");
+    }
+    // LibreOffice reads the headings as headings: they come out as <h1>/<h2> in HTML.
+    let quotes_docx = tmp.path().join("quotes.docx");
+    report::export_to_file(&p, &Request::new(ALL_QUOTES, Format::Docx), &quotes_docx, &Progress::new())?;
+    let Some(html) = soffice_convert(&quotes_docx, "html", tmp.path())? else { return Ok(()) };
+    let heading_with = |tag: &str, text: &str| {
+        html.split(&format!("<{tag}"))
+            .skip(1)
+            .any(|h| h.split(&format!("</{tag}>")).next().is_some_and(|h| h.contains(text)))
+    };
+    assert!(heading_with("h1", "Voice in the meeting"), "no <h1> with the main theme in LibreOffice's HTML:\n{html}");
+    assert!(heading_with("h2", "Talked about, not with"), "no <h2> with the subtheme:\n{html}");
+    Ok(())
+}
+
+#[test]
+fn unsupported_formats_and_unknown_themes_are_refused() {
+    let p = study();
+    assert!(matches!(export(&p, Kind::Report, Format::Csv), Err(ExportError::Unsupported { .. })));
+    let missing = Kind::Quotes { theme: Some(ThemeId::from_u128(999)) };
+    assert!(matches!(export(&p, missing, Format::Markdown), Err(ExportError::UnknownTheme(_))));
+}
+
+#[test]
+fn progress_counts_and_cancel_leaves_no_file() -> TestResult {
+    let p = study();
+    let tmp = tempfile::tempdir()?;
+    let progress = Progress::new();
+    let summary =
+        report::export_to_file(&p, &Request::new(ALL_QUOTES, Format::Docx), &tmp.path().join("q.docx"), &progress)?;
+    assert_eq!((summary.themes, summary.quotes), (3, 6));
+    assert_eq!(progress.total(), 3 + 6 + 1);
+    assert_eq!(progress.done(), progress.total());
+
+    // Cancelled on a worker thread: an error, and no file, not even a partial one.
+    let path = tmp.path().join("cancelled.docx");
+    let progress = Progress::new();
+    progress.cancel();
+    let handle = report::spawn(p.clone(), Request::new(Kind::Report, Format::Docx), path.clone(), progress);
+    let result = handle.join().map_err(|_| "the export thread panicked")?;
+    assert!(matches!(result, Err(ExportError::Cancelled)), "{result:?}");
+    assert!(!path.exists());
+    assert_eq!(std::fs::read_dir(tmp.path())?.count(), 1, "only the first export is there");
+
+    // A worker that finishes reports through the handle.
+    let progress = Progress::new();
+    let handle =
+        report::spawn(p, Request::new(Kind::Codebook, Format::Markdown), tmp.path().join("c.md"), progress.clone());
+    let summary = handle.join().map_err(|_| "the export thread panicked")??;
+    assert_eq!(summary.codes, 5);
+    assert_eq!(progress.fraction(), Some(1.0));
+    Ok(())
+}
