@@ -2,4 +2,6 @@
 //! a window and shared by the app and the command line.
 
 pub mod coverage;
+pub mod phases;
 pub mod retrieval;
+pub mod themes;
