@@ -261,7 +261,7 @@ fn the_phase_tracker_on_the_sample_study() -> TestResult {
             "4 quotes for “Consent as an ongoing conversation”",
             "3 quotes for “Different rules, same person”",
             "5 quotes for “From patient to worker”",
-            "1 quotes for “Who holds the thread?”",
+            "1 quote for “Who holds the thread?”",
             "4 quotes for “The specialist as hub”",
             "4 quotes for “Falling between chairs”",
         ]

@@ -203,8 +203,9 @@ pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
     )];
     // Quotes per final theme: one line each, the quotes counted by the theme itself.
     for t in finals() {
+        let n = p.quotes.values().filter(|q| q.theme == t.id).count();
         writing.push(Figure {
-            label: format!("quotes for “{}”", t.name()),
+            label: format!("{} for “{}”", if n == 1 { "quote" } else { "quotes" }, t.name()),
             todo_label: "",
             done: p.quotes.values().filter(|q| q.theme == t.id).map(|q| Ref::Quote(q.id)).collect(),
             todo: Vec::new(),

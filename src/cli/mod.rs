@@ -9,6 +9,7 @@ mod import;
 mod sample;
 mod search;
 pub mod stress;
+mod themes;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -206,6 +207,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the themes in tree order with status, definition, codes and counts of extracts,
+    /// participants, documents and quotes.
+    Themes {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a theme (`tema theme add DIR NAME ...`).
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Passages similar to a coded passage that are not yet coded with its code.
     Similar {
         dir: PathBuf,
@@ -248,6 +259,30 @@ pub enum SampleCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Create a theme from existing codes.
+    Add {
+        dir: PathBuf,
+        /// The theme's name.
+        name: String,
+        /// Member codes by name, comma-separated (they must exist).
+        #[arg(long, value_delimiter = ',')]
+        codes: Vec<String>,
+        /// Make it a subtheme of this theme.
+        #[arg(long)]
+        parent: Option<String>,
+        /// candidate (the default), reviewed, final or parked.
+        #[arg(long)]
+        status: Option<String>,
+        /// The central organising concept, in one sentence.
+        #[arg(long)]
+        definition: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
@@ -283,6 +318,10 @@ pub fn run(command: Command) -> Result<()> {
         Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
+        }
+        Command::Themes { dir, json } => themes::list(&dir, json),
+        Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
+            themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }
         Command::Similar { dir, doc, start, end, code, coder, limit, json } => {
             search::similar(&dir, &doc, start, end, &code, coder, limit, json)
