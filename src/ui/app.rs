@@ -11,9 +11,12 @@ use super::startup::{self, Places, Startup};
 use super::views::codebook::Codebook;
 use super::views::document::DocumentView;
 use super::views::inspector::Inspector;
+use super::views::map::MapView;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
+use super::views::phases::PhasesView;
 use super::views::retrieval::RetrievalView;
+use super::views::themes::ThemesView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -39,7 +42,14 @@ pub struct Launch {
 
 /// The views of the centre area, in tab order. A new view is one line here.
 pub fn main_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+    vec![
+        Box::new(DocumentView::default()),
+        Box::new(RetrievalView::default()),
+        Box::new(MemosView::default()),
+        Box::new(ThemesView::default()),
+        Box::new(MapView::default()),
+        Box::new(PhasesView::default()),
+    ]
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -442,6 +452,7 @@ impl TemaApp {
             UiCommand::FocusCodeSearch | UiCommand::ShowDocument | UiCommand::ShowRetrieval | UiCommand::ShowMemos => {
                 open
             }
+            UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
         }
     }
 
@@ -556,6 +567,9 @@ impl TemaApp {
             UiCommand::ShowDocument => self.state.view = ViewKind::Document,
             UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
             UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
+            UiCommand::ShowThemes => self.state.view = ViewKind::Themes,
+            UiCommand::ShowThemeMap => self.state.view = ViewKind::ThemeMap,
+            UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -664,6 +678,9 @@ impl TemaApp {
                 item(ui, UiCommand::ShowDocument, None);
                 item(ui, UiCommand::ShowRetrieval, None);
                 item(ui, UiCommand::ShowMemos, None);
+                item(ui, UiCommand::ShowThemes, None);
+                item(ui, UiCommand::ShowThemeMap, None);
+                item(ui, UiCommand::ShowPhases, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

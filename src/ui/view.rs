@@ -10,6 +10,9 @@ pub enum ViewKind {
     Document,
     Retrieval,
     Memos,
+    Themes,
+    ThemeMap,
+    Phases,
 }
 
 pub trait View {

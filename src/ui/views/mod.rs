@@ -3,6 +3,10 @@
 pub mod codebook;
 pub mod document;
 pub mod inspector;
+pub mod map;
 pub mod memos;
 pub mod navigator;
+pub mod phases;
 pub mod retrieval;
+pub mod review;
+pub mod themes;
