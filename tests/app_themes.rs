@@ -190,15 +190,31 @@ fn review_marks_an_extract_and_shows_the_counts() -> Result {
 #[test]
 fn drag_a_node_on_the_map_saves_its_position() -> Result {
     let (_tmp, mut h) = sample_on(ViewKind::ThemeMap)?;
-    assert!(theme(&h, "Money as a brake").map_pos.is_none());
-    let from = h.get_by_label("Map node theme Money as a brake").rect().center();
+    assert!(theme(&h, "Talked about, not with").map_pos.is_none());
+    let from = h.get_by_label("Map node theme Talked about, not with").rect().center();
     drag(&mut h, from, from + egui::vec2(60.0, 40.0));
-    let pos = theme(&h, "Money as a brake").map_pos.expect("a saved position");
+    let pos = theme(&h, "Talked about, not with").map_pos.expect("a saved position");
     h.run();
-    let after = h.get_by_label("Map node theme Money as a brake").rect().center();
+    let after = h.get_by_label("Map node theme Talked about, not with").rect().center();
     assert!((after - from - egui::vec2(60.0, 40.0)).length() < 2.0, "the node stays where it was dropped");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert!(theme(&h, "Money as a brake").map_pos.is_none(), "undo forgets {pos:?}");
+    assert!(theme(&h, "Talked about, not with").map_pos.is_none(), "undo forgets {pos:?}");
+    Ok(())
+}
+
+#[test]
+fn a_phase_figure_opens_to_the_items_behind_it() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Phases)?;
+    h.get_by_label_contains("11 of 12 themes reviewed");
+    h.get_by_label("1 not yet reviewed").click();
+    h.run();
+    h.get_by_label("Meeting fatigue").click();
+    h.run();
+    let id = theme(&h, "Meeting fatigue").id;
+    assert_eq!(h.state().state.view, ViewKind::Themes);
+    assert_eq!(h.state().state.selection.item, Some(tema::ui::Item::Theme(id)));
+    // The board opens with that theme in the detail panel.
+    h.get_by_label("Promote to Reviewed ⏵");
     Ok(())
 }

@@ -73,15 +73,45 @@ fn pos(p: Option<MapPos>) -> Option<(f32, f32)> {
 }
 
 impl ThematicMap {
-    /// The map of every theme that is not parked (or of all, with `parked`).
+    /// The map of every theme that is not parked (or of all, with `parked`). Main themes
+    /// the researcher has not placed are packed in rows, each with its subthemes and codes
+    /// around it, so that clusters do not overlap.
     pub fn build(p: &Project, parked: bool) -> ThematicMap {
         let mut map = ThematicMap::default();
         let shown = |t: &Theme| parked || t.status() != ThemeStatus::Parked;
         let mains: Vec<&Theme> = p.theme_children(None).filter(|t| shown(t)).collect();
-        let cols = (mains.len() as f32).sqrt().ceil().max(1.0) as usize;
-        for (i, t) in mains.iter().enumerate() {
-            let auto = ((i % cols) as f32 * 560.0, (i / cols) as f32 * 460.0);
-            map.add_theme(p, t, auto, None, 0, &shown);
+        // Rows about 1.6 times as wide as the clusters are tall, for a landscape map.
+        let (mut x, mut y, mut row_h) = (0.0f32, 0.0f32, 0.0f32);
+        let total: f32 = mains.len() as f32;
+        let row_w = 900.0 * total.sqrt().ceil().max(1.0) * 1.1;
+        for t in mains {
+            let first = map.nodes.len();
+            map.add_theme(p, t, (0.0, 0.0), None, 0, &shown);
+            // Move the cluster's automatic nodes to the next free place in the row. A theme
+            // the researcher placed keeps its place (its automatic nodes are around it) but
+            // still takes its slot, so moving one theme does not shuffle the others.
+            let auto: Vec<usize> = (first..map.nodes.len()).filter(|i| *i == first || !map.nodes[*i].placed).collect();
+            let (mut l, mut top, mut r, mut b) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for n in auto.iter().map(|i| &map.nodes[*i]) {
+                l = l.min(n.x - n.w / 2.0);
+                r = r.max(n.x + n.w / 2.0);
+                top = top.min(n.y - n.h / 2.0);
+                b = b.max(n.y + n.h / 2.0);
+            }
+            let (w, h) = (r - l, b - top);
+            if x > 0.0 && x + w > row_w {
+                x = 0.0;
+                y += row_h + 50.0;
+                row_h = 0.0;
+            }
+            if t.map_pos.is_none() {
+                for n in map.nodes[first..].iter_mut().filter(|n| !n.placed) {
+                    n.x += x - l;
+                    n.y += y - top;
+                }
+            }
+            x += w + 50.0;
+            row_h = row_h.max(h);
         }
         map
     }
@@ -130,11 +160,13 @@ impl ThematicMap {
             Some(a) => (a - 1.3, 2.6),
         };
         let step = if away.is_none() { spread / n.max(1) as f32 } else { spread / (n.max(2) - 1) as f32 };
-        let radius = if depth == 0 { 190.0 } else { 130.0 };
+        // Far enough out that neighbouring labels (about 150 units wide) do not touch.
+        let radius = if depth == 0 { (n as f32 * 36.0).max(200.0) } else { (n as f32 * 42.0).max(120.0) };
         let angle = |k: usize| if n == 1 && away.is_some() { away.unwrap_or(0.0) } else { start + step * k as f32 };
         for (k, s) in subs.iter().enumerate() {
             let a = angle(k);
-            let auto = (at.0 + radius * a.cos(), at.1 + radius * a.sin());
+            // Subthemes go further out than codes: their own codes fan out beyond them.
+            let auto = (at.0 + 1.25 * radius * a.cos(), at.1 + 1.25 * radius * a.sin());
             if depth < p.themes.len() {
                 let child = self.add_theme(p, s, auto, Some(a), depth + 1, shown);
                 self.edges.push((me, child));
@@ -181,8 +213,8 @@ impl ThematicMap {
         let _ = writeln!(
             s,
             r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="{left:.1} {top:.1} {w:.1} {h:.1}" font-family="Ubuntu, 'Helvetica Neue', Arial, sans-serif">"#,
-            w = width,
-            h = height + legend_h,
+            w = width.ceil(),
+            h = (height + legend_h).ceil(),
         );
         let _ = writeln!(s, "<title>{}</title>", escape(title));
         let _ = writeln!(
@@ -342,6 +374,21 @@ mod tests {
         let map = ThematicMap::build(&p, false);
         let n = &map.nodes[map.index()[&NodeKey::Code { theme: ThemeId::from_u128(2), code: CodeId::from_u128(2) }]];
         assert_eq!((n.x, n.y, n.placed), (-300.0, 250.0, true));
+        // Placing one main theme moves its own cluster and leaves the others where they were.
+        let parked = NodeKey::Theme(ThemeId::from_u128(3));
+        let at =
+            |m: &ThematicMap, k: NodeKey| m.index().get(&k).map(|i| (m.nodes[*i].x.round(), m.nodes[*i].y.round()));
+        let before = ThematicMap::build(&p, true);
+        p.apply(Edit::SetMapPosition {
+            theme: ThemeId::from_u128(1),
+            code: None,
+            pos: Some(MapPos { x: 900, y: 900 }),
+        })?;
+        let after = ThematicMap::build(&p, true);
+        assert_eq!(at(&after, parked), at(&before, parked));
+        assert_eq!(at(&after, NodeKey::Theme(ThemeId::from_u128(1))), Some((900.0, 900.0)));
+        let sub = NodeKey::Theme(ThemeId::from_u128(2));
+        assert_ne!(at(&after, sub), at(&before, sub), "its subtheme moved with it");
         Ok(())
     }
 

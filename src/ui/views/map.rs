@@ -15,6 +15,8 @@ pub struct MapView {
     /// Screen offset of map point (0, 0) from the canvas's top left, and points per map unit;
     /// `None` until the map is fitted to the canvas.
     view: Option<(Vec2, f32)>,
+    /// Fit the whole map next frame, however small (the "Fit to window" button).
+    fit_all: bool,
     /// The node being dragged and how far it has moved, in map units.
     dragging: Option<(NodeKey, Vec2)>,
     pub export_path: String,
@@ -27,6 +29,7 @@ impl Default for MapView {
         Self {
             show_parked: false,
             view: None,
+            fit_all: false,
             dragging: None,
             export_path: dir.join("thematic-map.svg").display().to_string(),
             cached: None,
@@ -59,11 +62,16 @@ impl MapView {
         }
     }
 
-    fn fit(map: &ThematicMap, canvas: Rect) -> (Vec2, f32) {
+    /// The whole map in the canvas; with `readable`, no smaller than labels can be read
+    /// (the top left then shows and the rest is a pan away).
+    fn fit(map: &ThematicMap, canvas: Rect, readable: bool) -> (Vec2, f32) {
         let (l, t, w, h) = map.bounds(30.0);
-        let zoom = (canvas.width() / w).min(canvas.height() / h).clamp(0.3, 1.2);
-        let offset = vec2((canvas.width() - w * zoom) / 2.0 - l * zoom, (canvas.height() - h * zoom) / 2.0 - t * zoom);
-        (offset, zoom)
+        let whole = (canvas.width() / w).min(canvas.height() / h);
+        let zoom = if readable { whole.clamp(0.8, 1.2) } else { whole.clamp(0.2, 1.2) };
+        let centred = |room: f32, size: f32, start: f32| {
+            if size * zoom <= room { (room - size * zoom) / 2.0 - start * zoom } else { -start * zoom }
+        };
+        (vec2(centred(canvas.width(), w, l), centred(canvas.height(), h, t)), zoom)
     }
 
     fn toolbar(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, map: &ThematicMap) {
@@ -73,6 +81,7 @@ impl MapView {
             }
             if ui.button("Fit to window").clicked() {
                 self.view = None;
+                self.fit_all = true;
             }
             let unplaced: Vec<Edit> =
                 map.nodes.iter().filter(|n| !n.placed).map(|n| position_edit(n.key, Some(to_pos(n.x, n.y)))).collect();
@@ -154,7 +163,8 @@ impl MapView {
             );
             return;
         }
-        let (mut offset, mut zoom) = *self.view.get_or_insert_with(|| Self::fit(map, canvas));
+        let readable = !std::mem::take(&mut self.fit_all);
+        let (mut offset, mut zoom) = *self.view.get_or_insert_with(|| Self::fit(map, canvas, readable));
         if background.dragged() {
             offset += background.drag_delta();
         }

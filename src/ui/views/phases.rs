@@ -49,17 +49,31 @@ impl PhasesView {
     fn figure(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, phase: usize, i: usize, f: &Figure) {
         let tk = cx.tokens;
         let p = cx.project;
-        ui.horizontal(|ui| {
-            if !f.is_count() {
-                let fraction = if f.total() == 0 { 0.0 } else { f.done.len() as f32 / f.total() as f32 };
-                let (rect, _) = ui.allocate_exact_size(vec2(120.0, 8.0), Sense::hover());
-                ui.painter().rect_filled(rect, 3.0, tk.weak_text.gamma_multiply(0.25));
-                let mut done = rect;
-                done.set_width(rect.width() * fraction);
-                ui.painter().rect_filled(done, 3.0, tk.ok);
-            } else {
-                ui.add_space(124.0);
+        if f.is_count() {
+            // A plain count (quotes of one final theme): the line itself opens to the items.
+            if f.done.is_empty() {
+                ui.label(RichText::new(f.text()).color(tk.danger));
+                return;
             }
+            egui::CollapsingHeader::new(f.text()).id_salt(("phase-figure", phase, i)).default_open(false).show(
+                ui,
+                |ui| {
+                    for r in &f.done {
+                        if ui.link(name(p, *r)).clicked() {
+                            open(cx, *r);
+                        }
+                    }
+                },
+            );
+            return;
+        }
+        ui.horizontal(|ui| {
+            let fraction = if f.total() == 0 { 0.0 } else { f.done.len() as f32 / f.total() as f32 };
+            let (rect, _) = ui.allocate_exact_size(vec2(120.0, 8.0), Sense::hover());
+            ui.painter().rect_filled(rect, 3.0, tk.weak_text.gamma_multiply(0.25));
+            let mut done = rect;
+            done.set_width(rect.width() * fraction);
+            ui.painter().rect_filled(done, 3.0, tk.ok);
             let mark = if f.complete() { "✔ " } else { "" };
             ui.label(RichText::new(format!("{mark}{}", f.text())));
         });
@@ -67,9 +81,7 @@ impl PhasesView {
         if items == 0 {
             return;
         }
-        let title = if f.is_count() {
-            "show them".to_string()
-        } else if f.todo.is_empty() {
+        let title = if f.todo.is_empty() {
             format!("show the {}", f.done.len())
         } else {
             format!("{} {}", f.todo.len(), f.todo_label)
