@@ -134,8 +134,7 @@ impl ThemesView {
         if self.counts.as_ref().is_none_or(|(r, _)| *r != rev) {
             self.counts = Some((rev, summaries(p).into_iter().map(|s| (s.id, s)).collect()));
         }
-        static EMPTY: std::sync::LazyLock<HashMap<ThemeId, ThemeSummary>> = std::sync::LazyLock::new(HashMap::new);
-        self.counts.as_ref().map_or(&EMPTY, |(_, m)| m)
+        &self.counts.get_or_insert_with(|| (rev, HashMap::new())).1
     }
 
     /// A text field holding a draft while focused; returns the new text when it loses focus
@@ -616,11 +615,10 @@ impl ThemesView {
                     cx.edit(Edit::CreateTheme { theme: sub, index: Some(after_family(p, id)) });
                     self.select(cx, sid);
                 }
-                if let Some(parent) = t.parent
+                if t.parent.is_some()
                     && ui.button("Make main theme").on_hover_text("Take it out of its main theme").clicked()
                 {
                     let index = p.themes.get_index_of(&id).unwrap_or(0);
-                    let _ = parent;
                     cx.edit(Edit::MoveTheme { id, parent: None, index });
                 }
             });
