@@ -274,6 +274,7 @@ pub fn plan_edits(project: &Project, plans: &[(String, Plan)]) -> Result<Vec<Edi
                 former_names: Vec::new(),
             },
             codes,
+            ..Theme::new(ThemeId::from_u128(0), "")
         };
         // Subthemes go right after their main theme's last subtheme.
         let index = parent.and_then(|p| {

@@ -89,7 +89,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..35, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..39, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -183,6 +183,7 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
                 parent: if x.b.is_multiple_of(2) { pick(&themes, x.c) } else { None },
                 props: ThemeProps { name: format!("Theme {}", x.a % 9), ..Default::default() },
                 codes: codes.iter().copied().filter(|c| (c.0.as_u128() as usize + x.d).is_multiple_of(3)).collect(),
+                ..Theme::new(ThemeId::from_u128(0), "")
             },
             index: None,
         },
@@ -333,6 +334,36 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
                 ["{doc}, {speakers}", "{speakers}", "{doc}: {speakers"][x.d % 3].into();
             q.block_words = x.a % 60;
             Edit::SetSettings { settings }
+        }
+        35 => {
+            // Split off some of a theme's codes (sometimes none, or a code it does not
+            // have: refused) and maybe one of its subthemes.
+            let id = pick(&themes, x.a)?;
+            let t = &p.themes[&id];
+            let mut new = Theme::new(ThemeId::from_u128(uid(step, 7)), format!("Split {}", x.b % 9));
+            new.codes = t.codes.iter().copied().filter(|c| (c.0.as_u128() as usize ^ x.c).is_multiple_of(2)).collect();
+            if x.d.is_multiple_of(7) {
+                new.codes.extend(some_code(x.d));
+            }
+            new.parent = if x.b.is_multiple_of(3) { t.parent } else { Some(id) };
+            let subs: Vec<ThemeId> = p.theme_children(Some(id)).map(|s| s.id).collect();
+            let subthemes = if x.d.is_multiple_of(2) { pick(&subs, x.c).into_iter().collect() } else { Vec::new() };
+            Edit::SplitTheme { id, new: Box::new(new), subthemes }
+        }
+        36 => Edit::SetReviewMark {
+            theme: pick(&themes, x.a)?,
+            coding: if x.b.is_multiple_of(13) { CodingId::from_u128(uid(step, 8)) } else { pick(&codings, x.b)? },
+            mark: [None, Some(Fit::Fits), Some(Fit::DoesNotFit)][x.c % 3],
+        },
+        37 => {
+            let id = pick(&themes, x.a)?;
+            let code = if x.b.is_multiple_of(2) { None } else { some_code(x.b) };
+            let pos = if x.c.is_multiple_of(5) {
+                None
+            } else {
+                Some(MapPos { x: (x.c % 800) as i32 - 400, y: (x.d % 600) as i32 })
+            };
+            Edit::SetMapPosition { theme: id, code, pos }
         }
         _ => {
             // A batch of two coding actions: both apply or neither does.

@@ -2,4 +2,7 @@
 //! a window and shared by the app and the command line.
 
 pub mod coverage;
+pub mod map;
+pub mod phases;
 pub mod retrieval;
+pub mod themes;

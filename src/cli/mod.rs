@@ -10,6 +10,7 @@ mod sample;
 mod quotes;
 mod search;
 pub mod stress;
+mod themes;
 
 use crate::export::report::Kind;
 use anyhow::Result;
@@ -265,6 +266,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the themes in tree order with status, definition, codes and counts of extracts,
+    /// participants, documents and quotes.
+    Themes {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a theme (`tema theme add DIR NAME ...`).
+    #[command(subcommand)]
+    Theme(ThemeCommand),
     /// Passages similar to a coded passage that are not yet coded with its code.
     Similar {
         dir: PathBuf,
@@ -377,6 +388,30 @@ pub enum SampleCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum ThemeCommand {
+    /// Create a theme from existing codes.
+    Add {
+        dir: PathBuf,
+        /// The theme's name.
+        name: String,
+        /// Member codes by name, comma-separated (they must exist).
+        #[arg(long, value_delimiter = ',')]
+        codes: Vec<String>,
+        /// Make it a subtheme of this theme.
+        #[arg(long)]
+        parent: Option<String>,
+        /// candidate (the default), reviewed, final or parked.
+        #[arg(long)]
+        status: Option<String>,
+        /// The central organising concept, in one sentence.
+        #[arg(long)]
+        definition: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 /// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
 pub fn run(command: Command) -> Result<()> {
     match command {
@@ -449,6 +484,10 @@ pub fn run(command: Command) -> Result<()> {
         Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
+        }
+        Command::Themes { dir, json } => themes::list(&dir, json),
+        Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
+            themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }
         Command::Similar { dir, doc, start, end, code, coder, limit, json } => {
             search::similar(&dir, &doc, start, end, &code, coder, limit, json)

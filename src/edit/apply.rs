@@ -295,6 +295,36 @@ impl Project {
             }
             Edit::DeleteTheme { id } => self.delete_theme(id),
             Edit::MergeThemes { from, into } => self.merge_themes(from, into),
+            Edit::SplitTheme { id, new, subthemes } => self.split_theme(id, *new, subthemes),
+            Edit::SetReviewMark { theme, coding, mark } => {
+                if mark.is_some() && !self.codings.contains_key(&coding) {
+                    return Err(EditError::unknown("coding", coding));
+                }
+                let t = self.themes.get_mut(&theme).ok_or_else(|| EditError::unknown("theme", theme))?;
+                let old = match mark {
+                    Some(m) => t.review.insert(coding, m),
+                    None => t.review.remove(&coding),
+                };
+                self.revisions.themes += 1;
+                Ok(Edit::SetReviewMark { theme, coding, mark: old })
+            }
+            Edit::SetMapPosition { theme, code, pos } => {
+                let t = self.themes.get_mut(&theme).ok_or_else(|| EditError::unknown("theme", theme))?;
+                let old = match (code, pos) {
+                    (None, _) => std::mem::replace(&mut t.map_pos, pos),
+                    (Some(c), Some(at)) => {
+                        if !t.codes.contains(&c) {
+                            let code =
+                                self.codes.get(&c).map(|x| x.name().to_string()).unwrap_or_else(|| c.to_string());
+                            return Err(EditError::NotAMember { code, theme: t.name().to_string() });
+                        }
+                        t.code_pos.insert(c, at)
+                    }
+                    (Some(c), None) => t.code_pos.remove(&c),
+                };
+                self.revisions.themes += 1;
+                Ok(Edit::SetMapPosition { theme, code, pos: old })
+            }
 
             Edit::AddQuote { quote, index } => {
                 if self.quotes.contains_key(&quote.id) {
@@ -707,11 +737,73 @@ impl Project {
                 props: MemoProps { target: MemoTarget::Theme(into), ..m.props.clone() },
             });
         }
+        // The target keeps its own verdicts and positions where it has them.
+        for (coding, mark) in &source.review {
+            if !target.review.contains_key(coding) && self.codings.contains_key(coding) {
+                steps.push(Edit::SetReviewMark { theme: into, coding: *coding, mark: Some(*mark) });
+            }
+        }
+        for (code, pos) in &source.code_pos {
+            if !target.code_pos.contains_key(code) && source.codes.contains(code) {
+                steps.push(Edit::SetMapPosition { theme: into, code: Some(*code), pos: Some(*pos) });
+            }
+        }
         self.expand(
             format!("Merge theme “{}” into “{}”", source.name(), target.name()),
             steps,
             Edit::DeleteTheme { id: from },
         )
+    }
+
+    fn split_theme(&mut self, id: ThemeId, mut new: Theme, subthemes: Vec<ThemeId>) -> Applied {
+        let source = self.themes.get(&id).cloned().ok_or_else(|| EditError::unknown("theme", id))?;
+        if new.codes.is_empty() && subthemes.is_empty() {
+            return Err(EditError::EmptySplit { name: source.name().to_string() });
+        }
+        if let Some(c) = new.codes.iter().find(|c| !source.codes.contains(c)) {
+            let code = self.codes.get(c).map(|x| x.name().to_string()).unwrap_or_else(|| c.to_string());
+            return Err(EditError::NotAMember { code, theme: source.name().to_string() });
+        }
+        let name = |t: ThemeId| self.themes.get(&t).map(|x| x.name().to_string()).unwrap_or_else(|| t.to_string());
+        if let Some(s) = subthemes.iter().find(|s| self.themes.get(*s).is_none_or(|t| t.parent != Some(id))) {
+            return Err(EditError::NotASubtheme { name: name(*s), theme: source.name().to_string() });
+        }
+        // The codes that go: the new theme's own and those of the subthemes it takes.
+        let mut leaving: HashSet<CodeId> = new.codes.iter().copied().collect();
+        for s in &subthemes {
+            for t in self.theme_subtree(*s) {
+                leaving.extend(self.themes.get(&t).map(|t| t.codes.clone()).unwrap_or_default());
+            }
+        }
+        let marks: Vec<(CodingId, Fit)> = source
+            .review
+            .iter()
+            .filter(|(c, _)| self.codings.get(c).is_some_and(|c| leaving.contains(&c.code)))
+            .map(|(c, m)| (*c, *m))
+            .collect();
+        for (c, m) in &marks {
+            new.review.entry(*c).or_insert(*m);
+        }
+        for c in &new.codes {
+            if let Some(pos) = source.code_pos.get(c) {
+                new.code_pos.entry(*c).or_insert(*pos);
+            }
+        }
+        let new_id = new.id;
+        let label = format!("Split “{}” off theme “{}”", new.name(), source.name());
+        let at = self.themes.get_index_of(&id).map(|i| i + 1);
+        let mut steps = vec![Edit::CreateTheme { theme: new.clone(), index: at }];
+        let staying: Vec<CodeId> = source.codes.iter().copied().filter(|c| !new.codes.contains(c)).collect();
+        if staying != source.codes {
+            steps.push(Edit::SetThemeCodes { id, codes: staying });
+        }
+        steps.extend(marks.iter().map(|(c, _)| Edit::SetReviewMark { theme: id, coding: *c, mark: None }));
+        for s in &subthemes {
+            // Its index after the new theme was inserted in front of it (or not).
+            let index = self.themes.get_index_of(s).map(|i| if at.is_some_and(|a| i >= a) { i + 1 } else { i });
+            steps.push(Edit::MoveTheme { id: *s, parent: Some(new_id), index: index.unwrap_or(0) });
+        }
+        self.apply_batch(label, steps)
     }
 
     // ---- quotes and memos ----

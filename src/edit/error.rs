@@ -39,6 +39,12 @@ pub enum EditError {
     BadSlug { slug: String },
     #[error("a theme lists code {code} twice")]
     DuplicateMember { code: String },
+    #[error("code \"{code}\" is not in theme \"{theme}\"")]
+    NotAMember { code: String, theme: String },
+    #[error("\"{name}\" is not a subtheme of \"{theme}\"")]
+    NotASubtheme { name: String, theme: String },
+    #[error("splitting \"{name}\" needs at least one of its codes or subthemes to take along")]
+    EmptySplit { name: String },
 }
 
 impl EditError {

@@ -139,10 +139,32 @@ pub enum Edit {
     DeleteTheme {
         id: ThemeId,
     },
-    /// Fold `from` into `into`: member codes, subthemes, quotes and memos move over.
+    /// Fold `from` into `into`: member codes, subthemes, quotes, memos, review marks and
+    /// map positions move over.
     MergeThemes {
         from: ThemeId,
         into: ThemeId,
+    },
+    /// Split a theme in two: `new` is created right after it and takes `new.codes` (which
+    /// must be codes of `id`, and leave it) with the review marks on their extracts, and
+    /// the listed subthemes of `id` move under `new`.
+    SplitTheme {
+        id: ThemeId,
+        new: Box<Theme>,
+        subthemes: Vec<ThemeId>,
+    },
+    /// Mark a coded extract as fitting the theme or not (phase 4); `None` clears the mark.
+    SetReviewMark {
+        theme: ThemeId,
+        coding: CodingId,
+        mark: Option<Fit>,
+    },
+    /// Put a theme's node (`code: None`) or one of its code nodes on the thematic map;
+    /// `pos: None` forgets the position (the map places the node itself).
+    SetMapPosition {
+        theme: ThemeId,
+        code: Option<CodeId>,
+        pos: Option<MapPos>,
     },
 
     AddQuote {
@@ -239,6 +261,15 @@ impl Edit {
             Edit::SetThemeCodes { id, .. } => format!("Change codes of theme “{}”", theme(id)),
             Edit::DeleteTheme { id } => format!("Delete theme “{}”", theme(id)),
             Edit::MergeThemes { from, into } => format!("Merge theme “{}” into “{}”", theme(from), theme(into)),
+            Edit::SplitTheme { id, new, .. } => format!("Split “{}” off theme “{}”", new.name(), theme(id)),
+            Edit::SetReviewMark { theme: t, mark, .. } => match mark {
+                Some(m) => format!("Mark an extract of “{}” as “{}”", theme(t), m.label()),
+                None => format!("Clear the review mark on an extract of “{}”", theme(t)),
+            },
+            Edit::SetMapPosition { theme: t, code: c, .. } => match c {
+                Some(c) => format!("Move “{}” on the map of “{}”", code(c), theme(t)),
+                None => format!("Move theme “{}” on the map", theme(t)),
+            },
             Edit::AddQuote { quote, .. } => format!("Add quote to “{}”", theme(&quote.theme)),
             Edit::UpdateQuote { .. } => "Edit quote".into(),
             Edit::MoveQuote { .. } => "Move quote".into(),

@@ -29,7 +29,7 @@ pub use participant::{Participant, ParticipantProps};
 pub use project::{Language, Project, Revisions, Settings, name_key};
 pub use quote::{Insertion, Quote, QuoteProps};
 pub use text::{CharPos, Span, TextIndex};
-pub use theme::{FormerName, Theme, ThemeDefinition, ThemeProps, ThemeStatus};
+pub use theme::{Fit, FormerName, MapPos, Theme, ThemeDefinition, ThemeProps, ThemeStatus};
 
 /// Timestamps are UTC, stored as RFC 3339 text.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -12,11 +12,15 @@ use super::startup::{self, Places, Startup};
 use super::views::codebook::Codebook;
 use super::views::document::DocumentView;
 use super::views::inspector::Inspector;
+use super::views::map::MapView;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
 use super::views::quotes::{NewQuote, QuotesView};
 use super::views::retrieval::RetrievalView;
 use super::views::search::SearchView;
+use super::views::phases::PhasesView;
+use super::views::retrieval::RetrievalView;
+use super::views::themes::ThemesView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -48,6 +52,9 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(MemosView::default()),
         Box::new(SearchView::default()),
         Box::new(QuotesView::default()),
+        Box::new(ThemesView::default()),
+        Box::new(MapView::default()),
+        Box::new(PhasesView::default()),
     ]
 }
 
@@ -455,6 +462,7 @@ impl TemaApp {
             | UiCommand::ShowSearch => open,
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
+            UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
         }
     }
 
@@ -587,6 +595,9 @@ impl TemaApp {
                     ctx.request_repaint();
                 }
             }
+            UiCommand::ShowThemes => self.state.view = ViewKind::Themes,
+            UiCommand::ShowThemeMap => self.state.view = ViewKind::ThemeMap,
+            UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -701,6 +712,9 @@ impl TemaApp {
                 item(ui, UiCommand::ShowMemos, None);
                 item(ui, UiCommand::ShowSearch, None);
                 item(ui, UiCommand::ShowQuotes, None);
+                item(ui, UiCommand::ShowThemes, None);
+                item(ui, UiCommand::ShowThemeMap, None);
+                item(ui, UiCommand::ShowPhases, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

@@ -38,6 +38,9 @@ pub enum UiCommand {
     ShowQuotes,
     MakeQuote,
     ExportQuotes,
+    ShowThemes,
+    ShowThemeMap,
+    ShowPhases,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -83,6 +86,9 @@ impl UiCommand {
             ShowQuotes,
             MakeQuote,
             ExportQuotes,
+            ShowThemes,
+            ShowThemeMap,
+            ShowPhases,
             NewJournalEntry,
             Undo,
             Redo,
@@ -132,6 +138,9 @@ impl UiCommand {
             ShowQuotes => "Show quotes".into(),
             MakeQuote => "Make quote".into(),
             ExportQuotes => "Export quotes, results or codebook…".into(),
+            ShowThemes => "Show themes board".into(),
+            ShowThemeMap => "Show thematic map".into(),
+            ShowPhases => "Show phase tracker".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -178,6 +187,9 @@ impl UiCommand {
             ExportQuotes => {
                 "Write the quotes, the results skeleton or the codebook as Word, Markdown, LaTeX, HTML or CSV"
             }
+            ShowThemes => "Candidate, reviewed and final themes: cluster codes, define, review, merge and split",
+            ShowThemeMap => "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
+            ShowPhases => "How far each of the six phases has come, measured from the project",
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -220,7 +232,7 @@ impl UiCommand {
             MakeQuote => vec![sc(NONE, Key::Q)],
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
-            ChangeCoder | ToggleDarkMode => vec![],
+            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases => vec![],
         }
     }
 

@@ -35,6 +35,10 @@ pub type JobWork = Box<dyn FnOnce(&crate::progress::Progress) -> Vec<Action> + S
 
 /// Something a view (or a menu, a shortcut, a worker job) asks the app to do. Actions are
 /// queued during a frame and applied together after it, in order.
+///
+/// An `Edit` is a few hundred bytes (a theme travels inline in it); actions are a handful
+/// per frame, so boxing it would buy nothing but noise at every call site.
+#[allow(clippy::large_enum_variant)]
 pub enum Action {
     Command(UiCommand),
     /// A change to the project, applied through `Store::apply`.

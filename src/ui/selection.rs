@@ -11,6 +11,7 @@ pub enum Item {
     Code(CodeId),
     Coding(CodingId),
     Memo(MemoId),
+    Theme(ThemeId),
 }
 
 /// Selected text of a document, in chars.
@@ -36,6 +37,7 @@ impl Selection {
             Some(Item::Code(id)) => p.codes.contains_key(&id),
             Some(Item::Coding(id)) => p.codings.contains_key(&id),
             Some(Item::Memo(id)) => p.memos.contains_key(&id),
+            Some(Item::Theme(id)) => p.themes.contains_key(&id),
         };
         if !alive {
             self.item = None;

@@ -12,6 +12,9 @@ pub enum ViewKind {
     Memos,
     Search,
     Quotes,
+    Themes,
+    ThemeMap,
+    Phases,
 }
 
 pub trait View {

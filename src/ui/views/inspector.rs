@@ -54,6 +54,7 @@ impl Inspector {
                 Some(Item::Document(id)) => self.document(cx, ui, id),
                 Some(Item::Participant(id)) => participant(cx, ui, id),
                 Some(Item::Memo(id)) => self.memo(cx, ui, id),
+                Some(Item::Theme(id)) => super::themes::inspector(cx, ui, id),
                 None if cx.selection.text.is_none() => {
                     ui.label(
                         RichText::new("Select a passage, a code or a document to see it here.")

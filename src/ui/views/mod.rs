@@ -3,8 +3,13 @@
 pub mod codebook;
 pub mod document;
 pub mod inspector;
+pub mod map;
 pub mod memos;
 pub mod navigator;
 pub mod quotes;
 pub mod retrieval;
 pub mod search;
+pub mod phases;
+pub mod retrieval;
+pub mod review;
+pub mod themes;

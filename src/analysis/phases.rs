@@ -1,0 +1,216 @@
+//! The phase tracker: Braun and Clarke's six phases with progress taken from the project
+//! itself, not from ticks — each figure lists the items it counts and those still to do, so
+//! a person can go straight to them.
+
+use super::themes::summaries;
+use crate::model::*;
+use std::collections::HashSet;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Phase {
+    Familiarisation,
+    InitialCodes,
+    GeneratingThemes,
+    ReviewingThemes,
+    DefiningThemes,
+    WritingUp,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 6] = [
+        Phase::Familiarisation,
+        Phase::InitialCodes,
+        Phase::GeneratingThemes,
+        Phase::ReviewingThemes,
+        Phase::DefiningThemes,
+        Phase::WritingUp,
+    ];
+
+    pub fn number(self) -> usize {
+        match self {
+            Phase::Familiarisation => 1,
+            Phase::InitialCodes => 2,
+            Phase::GeneratingThemes => 3,
+            Phase::ReviewingThemes => 4,
+            Phase::DefiningThemes => 5,
+            Phase::WritingUp => 6,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Phase::Familiarisation => "Familiarisation",
+            Phase::InitialCodes => "Generating initial codes",
+            Phase::GeneratingThemes => "Generating themes",
+            Phase::ReviewingThemes => "Reviewing themes",
+            Phase::DefiningThemes => "Defining and naming themes",
+            Phase::WritingUp => "Writing up",
+        }
+    }
+}
+
+/// Something a figure counts, to jump to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Ref {
+    Document(DocId),
+    Code(CodeId),
+    Theme(ThemeId),
+    Quote(QuoteId),
+}
+
+/// One measured figure: `done` of `total` (the lists are the items behind the numbers).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Figure {
+    /// What `done` counts, e.g. "documents read".
+    pub label: String,
+    /// What the items still to do are, e.g. "not yet read".
+    pub todo_label: &'static str,
+    pub done: Vec<Ref>,
+    pub todo: Vec<Ref>,
+}
+
+impl Figure {
+    pub fn total(&self) -> usize {
+        self.done.len() + self.todo.len()
+    }
+
+    /// Whether nothing is left to do (and there was something to do).
+    pub fn complete(&self) -> bool {
+        self.todo.is_empty() && !self.done.is_empty()
+    }
+
+    /// A plain count (quotes of one theme) rather than progress towards a total.
+    pub fn is_count(&self) -> bool {
+        self.todo_label.is_empty()
+    }
+
+    /// "12 of 20 documents read", or "3 quotes for “Hope”" for a plain count.
+    pub fn text(&self) -> String {
+        if self.todo_label.is_empty() {
+            format!("{} {}", self.done.len(), self.label)
+        } else {
+            format!("{} of {} {}", self.done.len(), self.total(), self.label)
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseProgress {
+    pub phase: Phase,
+    pub figures: Vec<Figure>,
+}
+
+fn split<T: Copy>(
+    items: impl Iterator<Item = T>,
+    done: impl Fn(T) -> bool,
+    r: impl Fn(T) -> Ref,
+) -> (Vec<Ref>, Vec<Ref>) {
+    let mut yes = Vec::new();
+    let mut no = Vec::new();
+    for x in items {
+        if done(x) { yes.push(r(x)) } else { no.push(r(x)) }
+    }
+    (yes, no)
+}
+
+fn figure(label: impl Into<String>, todo_label: &'static str, (done, todo): (Vec<Ref>, Vec<Ref>)) -> Figure {
+    Figure { label: label.into(), todo_label, done, todo }
+}
+
+/// The six phases and their figures. Parked themes are set aside and count in none of them.
+pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
+    let docs = || p.documents.values();
+    let coded_docs: HashSet<DocId> = p.codings.values().map(|c| c.doc).collect();
+    let used_codes: HashSet<CodeId> = p.codings.values().map(|c| c.code).collect();
+    let themed: HashSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
+    let live = || p.themes.values().filter(|t| t.status() != ThemeStatus::Parked);
+    let finals = || p.themes.values().filter(|t| t.status() == ThemeStatus::Final);
+    let quoted: HashSet<ThemeId> = p.quotes.values().map(|q| q.theme).collect();
+    let extracts: std::collections::HashMap<ThemeId, usize> =
+        summaries(p).into_iter().map(|s| (s.id, s.extracts)).collect();
+
+    let mut phases = Vec::with_capacity(6);
+    phases.push(PhaseProgress {
+        phase: Phase::Familiarisation,
+        figures: vec![figure(
+            "documents read",
+            "not yet read",
+            split(docs(), |d| !d.read_by.is_empty(), |d| Ref::Document(d.id)),
+        )],
+    });
+    phases.push(PhaseProgress {
+        phase: Phase::InitialCodes,
+        figures: vec![
+            figure(
+                "documents with codings",
+                "no coding yet",
+                split(docs(), |d| coded_docs.contains(&d.id), |d| Ref::Document(d.id)),
+            ),
+            figure(
+                "codes applied to a passage",
+                "never applied",
+                split(p.codes.values(), |c| used_codes.contains(&c.id), |c| Ref::Code(c.id)),
+            ),
+        ],
+    });
+    phases.push(PhaseProgress {
+        phase: Phase::GeneratingThemes,
+        figures: vec![
+            // Codes never applied (often headings of the codebook tree) are phase 2's business.
+            figure(
+                "applied codes in a theme",
+                "in no theme",
+                split(
+                    p.codes.values().filter(|c| used_codes.contains(&c.id)),
+                    |c| themed.contains(&c.id),
+                    |c| Ref::Code(c.id),
+                ),
+            ),
+            figure(
+                "themes with coded extracts",
+                "no extract yet",
+                split(live(), |t| extracts.get(&t.id).is_some_and(|n| *n > 0), |t| Ref::Theme(t.id)),
+            ),
+        ],
+    });
+    phases.push(PhaseProgress {
+        phase: Phase::ReviewingThemes,
+        figures: vec![figure(
+            "themes reviewed",
+            "not yet reviewed",
+            split(live(), |t| t.status() != ThemeStatus::Candidate, |t| Ref::Theme(t.id)),
+        )],
+    });
+    phases.push(PhaseProgress {
+        phase: Phase::DefiningThemes,
+        figures: vec![
+            figure(
+                "themes with a definition",
+                "no definition",
+                split(live(), |t| !t.props.definition.is_empty(), |t| Ref::Theme(t.id)),
+            ),
+            figure(
+                "themes final",
+                "not yet final",
+                split(live(), |t| t.status() == ThemeStatus::Final, |t| Ref::Theme(t.id)),
+            ),
+        ],
+    });
+    let mut writing = vec![figure(
+        "final themes with quotes",
+        "no quote yet",
+        split(finals(), |t| quoted.contains(&t.id), |t| Ref::Theme(t.id)),
+    )];
+    // Quotes per final theme: one line each, the quotes counted by the theme itself.
+    for t in finals() {
+        let n = p.quotes.values().filter(|q| q.theme == t.id).count();
+        writing.push(Figure {
+            label: format!("{} for “{}”", if n == 1 { "quote" } else { "quotes" }, t.name()),
+            todo_label: "",
+            done: p.quotes.values().filter(|q| q.theme == t.id).map(|q| Ref::Quote(q.id)).collect(),
+            todo: Vec::new(),
+        });
+    }
+    phases.push(PhaseProgress { phase: Phase::WritingUp, figures: writing });
+    phases
+}

@@ -1,0 +1,148 @@
+//! `themes` (list the themes with status, definition, codes and counts) and `theme add`.
+
+use super::basic::{finish, open, open_for_reading};
+use super::print_json;
+use crate::analysis::themes::summaries;
+use crate::edit::Edit;
+use crate::model::*;
+use anyhow::{Result, bail};
+use serde_json::json;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Themes in tree order: each main theme followed by its subthemes, with their depth.
+pub fn tree(p: &Project) -> Vec<(usize, &Theme)> {
+    fn walk<'a>(p: &'a Project, parent: Option<ThemeId>, depth: usize, out: &mut Vec<(usize, &'a Theme)>) {
+        for t in p.theme_children(parent) {
+            out.push((depth, t));
+            if depth < p.themes.len() {
+                walk(p, Some(t.id), depth + 1, out);
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(p.themes.len());
+    walk(p, None, 0, &mut out);
+    out
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
+}
+
+pub fn list(dir: &Path, json: bool) -> Result<()> {
+    let store = open_for_reading(dir)?;
+    let p = store.project();
+    let counts: HashMap<ThemeId, _> = summaries(p).into_iter().map(|s| (s.id, s)).collect();
+    let rows = tree(p);
+    if json {
+        let items: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(depth, t)| {
+                let c = counts.get(&t.id);
+                let fits = t.review.iter().filter(|(k, m)| **m == Fit::Fits && p.codings.contains_key(k)).count();
+                let misfits =
+                    t.review.iter().filter(|(k, m)| **m == Fit::DoesNotFit && p.codings.contains_key(k)).count();
+                json!({
+                    "id": t.id,
+                    "name": t.name(),
+                    "parent": t.parent.and_then(|id| p.themes.get(&id)).map(|x| x.name()),
+                    "depth": depth,
+                    "status": t.status(),
+                    "definition": t.props.definition,
+                    "former_names": t.props.former_names,
+                    "codes": t.codes.iter().filter_map(|c| p.codes.get(c)).map(|c| c.name()).collect::<Vec<_>>(),
+                    "extracts": c.map_or(0, |c| c.extracts),
+                    "participants": c.map_or(0, |c| c.participants),
+                    "documents": c.map_or(0, |c| c.documents),
+                    "quotes": c.map_or(0, |c| c.quotes),
+                    "fits": fits,
+                    "does_not_fit": misfits,
+                })
+            })
+            .collect();
+        return print_json(&items);
+    }
+    if rows.is_empty() {
+        println!("No themes yet; create one with `tema theme add {} NAME --codes A,B`", dir.display());
+        return Ok(());
+    }
+    for (depth, t) in rows {
+        let c = counts.get(&t.id);
+        let indent = "  ".repeat(depth);
+        println!(
+            "{indent}{} [{}] — {}, {}, {}, {}",
+            t.name(),
+            t.status().label().to_lowercase(),
+            plural(c.map_or(0, |c| c.extracts), "extract"),
+            plural(c.map_or(0, |c| c.participants), "participant"),
+            plural(c.map_or(0, |c| c.documents), "document"),
+            plural(c.map_or(0, |c| c.quotes), "quote"),
+        );
+        if !t.props.definition.concept.trim().is_empty() {
+            println!("{indent}    {}", t.props.definition.concept.trim());
+        }
+        let codes: Vec<&str> = t.codes.iter().filter_map(|c| p.codes.get(c)).map(|c| c.name()).collect();
+        if !codes.is_empty() {
+            println!("{indent}    codes: {}", codes.join(", "));
+        }
+    }
+    Ok(())
+}
+
+/// What `tema theme add` was given.
+pub struct AddArgs {
+    pub name: String,
+    pub codes: Vec<String>,
+    pub parent: Option<String>,
+    pub status: Option<String>,
+    pub definition: Option<String>,
+    pub json: bool,
+}
+
+pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
+    let mut store = open(dir)?;
+    let p = store.project();
+    let name = args.name.trim();
+    if let Some(t) = p.theme_by_name(name) {
+        bail!("there is already a theme named “{}”", t.name());
+    }
+    let mut theme = Theme::new(ThemeId::new(), name);
+    for c in args.codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let Some(code) = p.code_by_name(c) else {
+            bail!("there is no code named {c:?} (codes are matched by name, ignoring case; see the codebook)");
+        };
+        if !theme.codes.contains(&code.id) {
+            theme.codes.push(code.id);
+        }
+    }
+    if let Some(parent) = &args.parent {
+        let Some(t) = p.theme_by_name(parent) else {
+            bail!("there is no theme named {parent:?} to put “{name}” under (see `tema themes`)");
+        };
+        theme.parent = Some(t.id);
+    }
+    if let Some(s) = &args.status {
+        match ThemeStatus::parse(s) {
+            Some(status) => theme.props.status = status,
+            None => bail!("unknown status {s:?}: use candidate, reviewed, final or parked"),
+        }
+    }
+    if let Some(d) = &args.definition {
+        theme.props.definition.concept = d.trim().to_string();
+    }
+    // Subthemes go right after their main theme's family, as on the board.
+    let index = theme.parent.and_then(|parent| {
+        p.theme_subtree(parent).iter().filter_map(|id| p.themes.get_index_of(id)).max().map(|i| i + 1)
+    });
+    let id = theme.id;
+    let codes = theme.codes.len();
+    let status = theme.status();
+    store.apply(Edit::CreateTheme { theme, index })?;
+    finish(&mut store);
+    if args.json {
+        return print_json(&json!({ "id": id, "name": name, "status": status, "codes": codes }));
+    }
+    let under = args.parent.as_deref().map(|p| format!(" under “{}”", p.trim())).unwrap_or_default();
+    println!("Created {} theme “{name}”{under} with {}", status.label().to_lowercase(), plural(codes, "code"));
+    Ok(())
+}

@@ -1,0 +1,301 @@
+//! The thematic map: themes, subthemes and their codes as a graph the researcher arranges.
+//! Drag a node to move it (one undoable edit when it is let go; the position is saved with
+//! the theme), drag the background to pan, scroll with Ctrl to zoom. Colours show status.
+//! Export writes the same map as SVG, or as PNG rendered from that SVG, on a worker thread.
+
+use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour, svg_to_png};
+use crate::edit::Edit;
+use crate::model::*;
+use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
+use std::path::PathBuf;
+
+pub struct MapView {
+    pub show_parked: bool,
+    /// Screen offset of map point (0, 0) from the canvas's top left, and points per map unit;
+    /// `None` until the map is fitted to the canvas.
+    view: Option<(Vec2, f32)>,
+    /// Fit the whole map next frame, however small (the "Fit to window" button).
+    fit_all: bool,
+    /// The node being dragged and how far it has moved, in map units.
+    dragging: Option<(NodeKey, Vec2)>,
+    pub export_path: String,
+    cached: Option<((u64, bool), ThematicMap)>,
+}
+
+impl Default for MapView {
+    fn default() -> Self {
+        let dir = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_default();
+        Self {
+            show_parked: false,
+            view: None,
+            fit_all: false,
+            dragging: None,
+            export_path: dir.join("thematic-map.svg").display().to_string(),
+            cached: None,
+        }
+    }
+}
+
+fn to_pos(x: f32, y: f32) -> MapPos {
+    MapPos { x: x.round() as i32, y: y.round() as i32 }
+}
+
+/// The edit that saves a node where it is now.
+fn position_edit(key: NodeKey, pos: Option<MapPos>) -> Edit {
+    match key {
+        NodeKey::Theme(theme) => Edit::SetMapPosition { theme, code: None, pos },
+        NodeKey::Code { theme, code } => Edit::SetMapPosition { theme, code: Some(code), pos },
+    }
+}
+
+impl MapView {
+    fn map(&mut self, p: &Project) -> ThematicMap {
+        let key = (p.revisions.all, self.show_parked);
+        match &self.cached {
+            Some((k, m)) if *k == key => m.clone(),
+            _ => {
+                let m = ThematicMap::build(p, self.show_parked);
+                self.cached = Some((key, m.clone()));
+                m
+            }
+        }
+    }
+
+    /// The whole map in the canvas; with `readable`, no smaller than labels can be read
+    /// (the top left then shows and the rest is a pan away).
+    fn fit(map: &ThematicMap, canvas: Rect, readable: bool) -> (Vec2, f32) {
+        let (l, t, w, h) = map.bounds(30.0);
+        let whole = (canvas.width() / w).min(canvas.height() / h);
+        let zoom = if readable { whole.clamp(0.8, 1.2) } else { whole.clamp(0.2, 1.2) };
+        let centred = |room: f32, size: f32, start: f32| {
+            if size * zoom <= room { (room - size * zoom) / 2.0 - start * zoom } else { -start * zoom }
+        };
+        (vec2(centred(canvas.width(), w, l), centred(canvas.height(), h, t)), zoom)
+    }
+
+    fn toolbar(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, map: &ThematicMap) {
+        ui.horizontal_wrapped(|ui| {
+            if ui.checkbox(&mut self.show_parked, "Show parked themes").changed() {
+                self.view = None;
+            }
+            if ui.button("Fit to window").clicked() {
+                self.view = None;
+                self.fit_all = true;
+            }
+            let unplaced: Vec<Edit> =
+                map.nodes.iter().filter(|n| !n.placed).map(|n| position_edit(n.key, Some(to_pos(n.x, n.y)))).collect();
+            let r = ui
+                .add_enabled(!cx.read_only && !unplaced.is_empty(), egui::Button::new("Keep this layout"))
+                .on_hover_text("Save the automatic positions of nodes you have not moved, so they stay put");
+            if r.clicked() {
+                cx.edit(Edit::batch("Keep the map layout", unplaced));
+            }
+            let placed: Vec<Edit> = map.nodes.iter().filter(|n| n.placed).map(|n| position_edit(n.key, None)).collect();
+            let r = ui
+                .add_enabled(!cx.read_only && !placed.is_empty(), egui::Button::new("Reset layout"))
+                .on_hover_text("Forget every saved position and lay the map out again (undo brings them back)");
+            if r.clicked() {
+                cx.edit(Edit::batch("Reset the map layout", placed));
+                self.view = None;
+            }
+            ui.separator();
+            let l = ui.label("Export to");
+            ui.add(egui::TextEdit::singleline(&mut self.export_path).desired_width(260.0)).labelled_by(l.id);
+            if ui.button("Export SVG").on_hover_text("Write the map as an SVG drawing").clicked() {
+                self.export(cx, map, false);
+            }
+            if ui.button("Export PNG").on_hover_text("Write the map as a PNG picture (2× resolution)").clicked() {
+                self.export(cx, map, true);
+            }
+        });
+        ui.horizontal(|ui| {
+            for s in ThemeStatus::ALL {
+                let (rect, _) = ui.allocate_exact_size(vec2(12.0, 12.0), Sense::hover());
+                ui.painter().rect_filled(rect, 3.0, colour(status_colour(s)));
+                ui.label(RichText::new(s.label()).small());
+                ui.add_space(6.0);
+            }
+            ui.label(
+                RichText::new("Drag nodes to arrange them · drag the background to pan · Ctrl+scroll to zoom")
+                    .small()
+                    .color(cx.tokens.weak_text),
+            );
+        });
+    }
+
+    fn export(&mut self, cx: &mut ViewCtx<'_>, map: &ThematicMap, png: bool) {
+        let mut path = PathBuf::from(self.export_path.trim());
+        if path.as_os_str().is_empty() {
+            cx.push(Action::Status { text: "Type where to write the map first".into(), error: true });
+            return;
+        }
+        path.set_extension(if png { "png" } else { "svg" });
+        self.export_path = path.display().to_string();
+        let svg = map.to_svg(&cx.project.settings.name);
+        let name = if png { "Export map as PNG" } else { "Export map as SVG" };
+        cx.push(Action::RunJob {
+            name: name.into(),
+            work: Box::new(move |_progress| {
+                let bytes = if png { svg_to_png(&svg, 2.0).map_err(|e| e.to_string()) } else { Ok(svg.into_bytes()) };
+                let result = bytes.and_then(|b| std::fs::write(&path, b).map_err(|e| e.to_string()));
+                let (text, error) = match result {
+                    Ok(()) => (format!("Wrote the thematic map to {}", path.display()), false),
+                    Err(e) => (format!("Could not write {}: {e}", path.display()), true),
+                };
+                vec![Action::Status { text, error }]
+            }),
+        });
+    }
+
+    fn canvas(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, map: &ThematicMap) {
+        let tk = cx.tokens;
+        let (canvas, background) = ui.allocate_exact_size(ui.available_size(), Sense::click_and_drag());
+        let painter = ui.painter_at(canvas);
+        painter.rect_filled(canvas, 4.0, tk.page);
+        if map.nodes.is_empty() {
+            painter.text(
+                canvas.center(),
+                Align2::CENTER_CENTER,
+                "No themes to map yet: create themes on the board.",
+                FontId::proportional(15.0),
+                tk.weak_text,
+            );
+            return;
+        }
+        let readable = !std::mem::take(&mut self.fit_all);
+        let (mut offset, mut zoom) = *self.view.get_or_insert_with(|| Self::fit(map, canvas, readable));
+        if background.dragged() {
+            offset += background.drag_delta();
+        }
+        if background.contains_pointer() {
+            let (scroll, ctrl, pointer) =
+                ui.input(|i| (i.smooth_scroll_delta.y, i.modifiers.command, i.pointer.hover_pos()));
+            if ctrl
+                && scroll != 0.0
+                && let Some(at) = pointer
+            {
+                let new_zoom = (zoom * (1.0 + scroll * 0.002)).clamp(0.2, 3.0);
+                // Keep the map point under the pointer where it is.
+                let local = at - canvas.min;
+                offset = local - (local - offset) * (new_zoom / zoom);
+                zoom = new_zoom;
+            }
+        }
+        self.view = Some((offset, zoom));
+        let screen = |x: f32, y: f32| canvas.min + offset + vec2(x, y) * zoom;
+        let moved = |key: NodeKey| match self.dragging {
+            Some((k, d)) if k == key => d,
+            _ => Vec2::ZERO,
+        };
+        let centre: Vec<Pos2> = map
+            .nodes
+            .iter()
+            .map(|n| {
+                let d = moved(n.key);
+                screen(n.x + d.x, n.y + d.y)
+            })
+            .collect();
+        for (a, b) in &map.edges {
+            if let (Some(pa), Some(pb)) = (centre.get(*a), centre.get(*b)) {
+                painter.line_segment([*pa, *pb], Stroke::new(1.2, tk.weak_text.gamma_multiply(0.7)));
+            }
+        }
+        let mut released: Option<(NodeKey, MapPos)> = None;
+        for (i, n) in map.nodes.iter().enumerate() {
+            let c = centre[i];
+            let rect = Rect::from_center_size(c, vec2(n.w, n.h) * zoom);
+            let id = egui::Id::unique(("map-node", n.key));
+            let r = ui.interact(rect, id, Sense::click_and_drag());
+            let label = match n.kind {
+                NodeKind::Theme { .. } => format!("Map node theme {}", n.label),
+                NodeKind::Code { .. } => format!("Map node code {}", n.label),
+            };
+            r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+            if r.dragged() && !cx.read_only {
+                let d = self.dragging.filter(|(k, _)| *k == n.key).map_or(Vec2::ZERO, |(_, d)| d);
+                self.dragging = Some((n.key, d + r.drag_delta() / zoom));
+            }
+            if r.drag_stopped()
+                && let Some((k, d)) = self.dragging.take()
+                && k == n.key
+            {
+                released = Some((k, to_pos(n.x + d.x, n.y + d.y)));
+            }
+            if r.clicked()
+                && let NodeKey::Theme(t) = n.key
+            {
+                cx.push(Action::Select(Some(Item::Theme(t))));
+            }
+            if r.double_clicked() {
+                match n.key {
+                    NodeKey::Theme(t) => {
+                        cx.push(Action::Select(Some(Item::Theme(t))));
+                        cx.push(Action::ShowView(ViewKind::Themes));
+                    }
+                    NodeKey::Code { code, .. } => cx.push(Action::Retrieve(code)),
+                }
+            }
+            let selected = matches!(n.key, NodeKey::Theme(t) if cx.selection.item == Some(Item::Theme(t)));
+            let font = FontId::proportional(n.font_size() * zoom);
+            match &n.kind {
+                NodeKind::Theme { status, sub } => {
+                    let fill = colour(status_colour(*status));
+                    let fill = if tk.dark { fill.gamma_multiply(0.8) } else { fill };
+                    let width = if selected {
+                        3.0
+                    } else if *sub {
+                        1.0
+                    } else {
+                        2.0
+                    };
+                    painter.rect(
+                        rect,
+                        10.0 * zoom,
+                        fill,
+                        Stroke::new(width, Color32::from_gray(0x33)),
+                        egui::StrokeKind::Inside,
+                    );
+                    painter.text(c, Align2::CENTER_CENTER, &n.label, font, Color32::from_gray(0x11));
+                }
+                NodeKind::Code { colour: col } => {
+                    painter.rect(
+                        rect,
+                        rect.height() / 2.0,
+                        tk.page,
+                        Stroke::new(2.0, colour(*col)),
+                        egui::StrokeKind::Inside,
+                    );
+                    painter.text(c, Align2::CENTER_CENTER, &n.label, font, tk.text);
+                }
+            }
+            if r.hovered() || r.dragged() {
+                ui.ctx().set_cursor_icon(if r.dragged() { egui::CursorIcon::Grabbing } else { egui::CursorIcon::Grab });
+            }
+        }
+        if let Some((key, pos)) = released {
+            cx.edit(position_edit(key, Some(pos)));
+        }
+    }
+}
+
+fn colour(c: Colour) -> Color32 {
+    Color32::from_rgb(c.r, c.g, c.b)
+}
+
+impl View for MapView {
+    fn kind(&self) -> ViewKind {
+        ViewKind::ThemeMap
+    }
+
+    fn title(&self) -> String {
+        "Thematic map".into()
+    }
+
+    fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        let map = self.map(cx.project);
+        self.toolbar(cx, ui, &map);
+        ui.add_space(4.0);
+        self.canvas(cx, ui, &map);
+    }
+}

@@ -1,0 +1,220 @@
+//! The themes board, review, map and phase tracker, driven as a person would: by labels,
+//! clicks, drags and keys, on a copy of the sample study (no GPU needed).
+
+mod common;
+
+use egui::{Key, Modifiers, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+use tema::model::*;
+use tema::ui::startup::{Places, SAMPLE_NAME, copy_project};
+use tema::ui::{Launch, TemaApp, ViewKind};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+fn app(project: &Path) -> Harness<'static, TemaApp> {
+    let launch = Launch {
+        project: Some(project.to_path_buf()),
+        coder: Some("Tester".into()),
+        places: Places::default(),
+        use_storage: false,
+    };
+    Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+}
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+fn theme<'h>(h: &'h Harness<'_, TemaApp>, name: &str) -> &'h Theme {
+    project(h).theme_by_name(name).expect("the theme exists")
+}
+
+/// The sample study, copied so the test may change it, open on the themes board.
+fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    copy_project(&common::corpus().join(SAMPLE_NAME), &dir)?;
+    let mut h = app(&dir);
+    h.run();
+    h.state_mut().state.view = view;
+    h.run();
+    Ok((tmp, h))
+}
+
+/// Presses, moves in steps and releases the mouse, as a person dragging does.
+fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    let steps = 8;
+    for i in 1..=steps {
+        let t = i as f32 / steps as f32;
+        h.hover_at(from + (to - from) * t);
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    h.run();
+}
+
+#[test]
+fn drag_a_code_onto_a_theme_then_undo() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let code = project(&h).code_by_name("Clear agenda and minutes").map(|c| c.id).expect("code");
+    assert!(!theme(&h, "Meeting fatigue").codes.contains(&code));
+    // From the tray of codes in no theme, by its drag handle, onto the theme's card.
+    let from = h.get_by_label("Drag Clear agenda and minutes").rect().center();
+    let to = h.get_by_label("Theme Meeting fatigue").rect().center();
+    drag(&mut h, from, to);
+    assert!(theme(&h, "Meeting fatigue").codes.contains(&code), "the code joined the theme");
+    h.get_by_label("Code Clear agenda and minutes");
+    assert!(h.query_by_label("Drag Clear agenda and minutes").is_none(), "it left the tray");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(!theme(&h, "Meeting fatigue").codes.contains(&code), "undo took it out again");
+
+    // A chip dragged from one theme to another moves it, in one step.
+    let money = project(&h).code_by_name("Financial stress").map(|c| c.id).expect("code");
+    let from = h.get_by_label("Code Financial stress").rect().center();
+    let to = h.get_by_label("Theme Meeting fatigue").rect().center();
+    drag(&mut h, from, to);
+    assert!(theme(&h, "Meeting fatigue").codes.contains(&money));
+    assert!(!theme(&h, "Money as a brake").codes.contains(&money));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(theme(&h, "Money as a brake").codes.contains(&money));
+    assert!(!theme(&h, "Meeting fatigue").codes.contains(&money));
+    Ok(())
+}
+
+#[test]
+fn promote_a_theme_to_reviewed_then_undo() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    h.get_by_label("Candidate (1)");
+    h.get_by_label("Theme Meeting fatigue").click();
+    h.run();
+    h.get_by_label("Promote to Reviewed ⏵").click();
+    h.run();
+    assert_eq!(theme(&h, "Meeting fatigue").status(), ThemeStatus::Reviewed);
+    h.get_by_label("Candidate (0)");
+    h.get_by_label("Reviewed (2)");
+    // The phase tracker sees it at once.
+    h.state_mut().state.view = ViewKind::Phases;
+    h.run();
+    h.get_by_label_contains("12 of 12 themes reviewed");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(theme(&h, "Meeting fatigue").status(), ThemeStatus::Candidate);
+    h.get_by_label_contains("11 of 12 themes reviewed");
+
+    // Dragging a card onto the parked area parks it.
+    h.state_mut().state.view = ViewKind::Themes;
+    h.run();
+    let from = h.get_by_label("Theme Meeting fatigue").rect().center();
+    // Beside the parked card already there, not on it (that would nest it).
+    let to = h.get_by_label("Parked (1)").rect().left_center() + egui::vec2(600.0, 40.0);
+    drag(&mut h, from, to);
+    assert_eq!(theme(&h, "Meeting fatigue").status(), ThemeStatus::Parked);
+    assert_eq!(theme(&h, "Meeting fatigue").parent, None);
+    // And onto another theme's card, it becomes a subtheme of it.
+    let from = h.get_by_label("Theme Meeting fatigue").rect().center();
+    let to = h.get_by_label("Theme Money as a brake").rect().center();
+    drag(&mut h, from, to);
+    let money = theme(&h, "Money as a brake").id;
+    assert_eq!(theme(&h, "Meeting fatigue").parent, Some(money));
+    Ok(())
+}
+
+#[test]
+fn write_a_definition_and_rename_with_history_then_undo() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    h.get_by_label("Theme Meeting fatigue").click();
+    h.run();
+    let concept = "Too many meetings wear jobseekers down before work even starts.";
+    h.get_by_label("Central organising concept").click();
+    h.run();
+    h.get_by_label("Central organising concept").type_text(concept);
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    assert_eq!(theme(&h, "Meeting fatigue").props.definition.concept, concept);
+
+    h.get_by_label("Theme name").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Theme name").type_text("Worn down by meetings");
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    let t = theme(&h, "Worn down by meetings");
+    assert_eq!(t.props.former_names.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), ["Meeting fatigue"]);
+    h.get_by_label_contains("Earlier names: Meeting fatigue");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    let t = theme(&h, "Meeting fatigue");
+    assert!(t.props.definition.concept.is_empty() && t.props.former_names.is_empty());
+    Ok(())
+}
+
+#[test]
+fn review_marks_an_extract_and_shows_the_counts() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    h.get_by_label("Theme Screens and rooms").click();
+    h.run();
+    h.get_by_label("Review its extracts").click();
+    h.run();
+    h.get_by_label_contains("20 extracts from 14 documents, 14 participants");
+    let fits = h.query_all_by_label_contains("Fits: ").count();
+    assert_eq!(fits, 20, "a fits button per extract");
+    h.query_all_by_label_contains("Fits: ").next().expect("a fits button").click();
+    h.run();
+    let t = theme(&h, "Screens and rooms");
+    assert_eq!(t.review.values().copied().collect::<Vec<_>>(), [Fit::Fits]);
+    h.get_by_label_contains("1 fit, 0 do not fit, 19 not yet marked");
+    h.get_by_label("Participant").click();
+    h.run();
+    h.get_by_label_contains("Unattributed");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(theme(&h, "Screens and rooms").review.is_empty());
+    Ok(())
+}
+
+#[test]
+fn drag_a_node_on_the_map_saves_its_position() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::ThemeMap)?;
+    assert!(theme(&h, "Talked about, not with").map_pos.is_none());
+    let from = h.get_by_label("Map node theme Talked about, not with").rect().center();
+    drag(&mut h, from, from + egui::vec2(60.0, 40.0));
+    let pos = theme(&h, "Talked about, not with").map_pos.expect("a saved position");
+    h.run();
+    let after = h.get_by_label("Map node theme Talked about, not with").rect().center();
+    assert!((after - from - egui::vec2(60.0, 40.0)).length() < 2.0, "the node stays where it was dropped");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(theme(&h, "Talked about, not with").map_pos.is_none(), "undo forgets {pos:?}");
+    Ok(())
+}
+
+#[test]
+fn a_phase_figure_opens_to_the_items_behind_it() -> Result {
+    let (_tmp, mut h) = sample_on(ViewKind::Phases)?;
+    h.get_by_label_contains("11 of 12 themes reviewed");
+    h.get_by_label("1 not yet reviewed").click();
+    h.run();
+    h.get_by_label("Meeting fatigue").click();
+    h.run();
+    let id = theme(&h, "Meeting fatigue").id;
+    assert_eq!(h.state().state.view, ViewKind::Themes);
+    assert_eq!(h.state().state.selection.item, Some(tema::ui::Item::Theme(id)));
+    // The board opens with that theme in the detail panel.
+    h.get_by_label("Promote to Reviewed ⏵");
+    Ok(())
+}
