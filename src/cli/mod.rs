@@ -6,6 +6,7 @@
 
 mod basic;
 pub mod stress;
+mod team;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
@@ -83,6 +84,47 @@ pub enum Command {
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
     Save { dir: PathBuf },
+    /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
+    /// this project, as one undoable step. Documents are matched by their text.
+    Merge {
+        dir: PathBuf,
+        /// The other copy of the project.
+        other: PathBuf,
+        /// Show what would be brought in and the conflicts, without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Intercoder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha per
+    /// code and pooled, per document and overall (see docs/AGREEMENT.md).
+    Agreement {
+        dir: PathBuf,
+        /// The coders to compare, separated by commas (default: every coder with codings).
+        #[arg(long)]
+        coders: Option<String>,
+        /// Only this document (repeat for several).
+        #[arg(long = "doc")]
+        docs: Vec<String>,
+        /// Count every character as a unit, also text no coder coded.
+        #[arg(long)]
+        include_uncoded: bool,
+        #[arg(long, value_enum, default_value_t = team::ReportFormat::Table)]
+        format: team::ReportFormat,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare coders on one document: agreements, differences, code mapping suggestions.
+    Compare {
+        dir: PathBuf,
+        #[arg(long)]
+        doc: String,
+        /// Two or more coders, separated by commas (every pair is compared).
+        #[arg(long)]
+        coders: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Apply a deterministic stream of edits, printing `ack K` as each is durable (for
     /// crash tests).
     #[command(hide = true)]
@@ -110,6 +152,11 @@ pub fn run(command: Command) -> Result<()> {
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
+        Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
+        Command::Agreement { dir, coders, docs, include_uncoded, format, json } => {
+            team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
+        }
+        Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
     }
 }
