@@ -131,6 +131,25 @@ fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A coder's file with one compact coding per line: still readable, much smaller and faster
+/// to parse than pretty-printed JSON for the largest files, and a change to one coding is a
+/// change to one line — which is what makes codings files merge cleanly in git.
+fn coder_file_json(name: &str, file: &CoderFile<&Coding>) -> Result<Vec<u8>> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() };
+    let mut out = Vec::with_capacity(file.codings.len() * 256 + 256);
+    out.extend_from_slice(b"{\n  \"coder\": ");
+    serde_json::to_writer(&mut out, &file.coder).map_err(corrupt)?;
+    out.extend_from_slice(format!(",\n  \"position\": {},\n  \"read\": ", file.position).as_bytes());
+    serde_json::to_writer(&mut out, &file.read).map_err(corrupt)?;
+    out.extend_from_slice(b",\n  \"codings\": [");
+    for (i, coding) in file.codings.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut out, coding).map_err(corrupt)?;
+    }
+    out.extend_from_slice(if file.codings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+    Ok(out)
+}
+
 /// The relative path of a coder's file.
 pub fn coder_file(coder: &Coder) -> String {
     format!("{CODINGS_DIR}/{}.json", coder.slug)
@@ -171,7 +190,7 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
         let read = project.documents.values().filter(|d| d.read_by.contains(&coder.id)).map(|d| d.id).collect();
         let file = CoderFile { coder: coder.clone(), position, read, codings };
         let name = coder_file(coder);
-        files.push((name.clone(), to_json(&name, &file)?));
+        files.push((name.clone(), coder_file_json(&name, &file)?));
     }
     files.push((HISTORY_FILE.to_string(), to_json(HISTORY_FILE, history)?));
     // Last, so a reader of the folder that ignores commit.json still sees it change last.
@@ -339,69 +358,39 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     let file = read_project_file(dir, &mut written)?;
     let mut warnings = Vec::new();
     let mut project = Project { settings: file.settings.clone(), ..Default::default() };
-    let docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
-    for mut d in docs {
-        d.text = read_text(dir, &d)?;
-        project.documents.insert(d.id, d);
-    }
-    for p in read_json::<Vec<Participant>>(dir, "participants.json", &mut written)?.unwrap_or_default() {
-        project.participants.insert(p.id, p);
-    }
-    for c in read_json::<Vec<Coder>>(dir, LEGACY_CODERS_FILE, &mut written)?.unwrap_or_default() {
-        project.coders.insert(c.id, c);
-    }
-    for c in read_json::<Vec<Code>>(dir, "codebook.json", &mut written)?.unwrap_or_default() {
-        project.codes.insert(c.id, c);
-    }
-    for t in read_json::<Vec<Theme>>(dir, "themes.json", &mut written)?.unwrap_or_default() {
-        project.themes.insert(t.id, t);
-    }
-    for q in read_json::<Vec<Quote>>(dir, "quotes.json", &mut written)?.unwrap_or_default() {
-        project.quotes.insert(q.id, q);
-    }
-    for m in read_json::<Vec<Memo>>(dir, "memos.json", &mut written)?.unwrap_or_default() {
-        project.memos.insert(m.id, m);
-    }
-    for e in read_json::<Vec<ConsensusEntry>>(dir, CONSENSUS_FILE, &mut written)?.unwrap_or_default() {
-        project.consensus.insert(e.id, e);
-    }
-    let codings_dir = dir.join(CODINGS_DIR);
-    let mut coder_files = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(&codings_dir) {
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = format!("{CODINGS_DIR}/{name}");
-            let codings = match read_json::<AnyCoderFile>(dir, &rel, &mut written)? {
-                Some(AnyCoderFile::Current(f)) => {
-                    coder_files.push((f.position, f.coder, f.read));
-                    f.codings
-                }
-                Some(AnyCoderFile::Legacy(list)) => list,
-                None => Vec::new(),
-            };
-            for c in codings {
-                if project.codings.insert(c.id, c).is_some() {
-                    return Err(StoreError::Corrupt {
-                        path: dir.join(&rel),
-                        reason: "a coding appears twice in the codings files".into(),
-                    });
-                }
+    // Documents and their texts (hashing 10 MB of text) load on a second thread while this
+    // one parses the codings, the other large part.
+    let (docs, coder_files) = std::thread::scope(|scope| -> Result<_> {
+        let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written)> {
+            let mut written = Written::new();
+            let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
+            for d in &mut docs {
+                d.text = read_text(dir, d)?;
             }
-        }
+            Ok((docs, written))
+        });
+        let rest = load_rest(dir, &mut project, &mut written);
+        let docs = docs_thread.join().map_err(|_| StoreError::Corrupt {
+            path: dir.join("documents.json"),
+            reason: "reading the documents failed unexpectedly".into(),
+        })?;
+        let coder_files = rest?;
+        Ok((docs, coder_files))
+    })?;
+    let (docs, docs_written) = docs?;
+    written.extend(docs_written);
+    for d in docs {
+        project.documents.insert(d.id, d);
     }
     // Coders in their team order; two copies that each added a coder give both the same
     // position, and the file name decides.
+    let mut coder_files = coder_files;
     coder_files.sort_by(|a, b| (a.0, &a.1.slug).cmp(&(b.0, &b.1.slug)));
     for (_, record, read) in coder_files {
         let coder = record.id;
         if project.coders.insert(coder, record).is_some() {
             return Err(StoreError::Corrupt {
-                path: codings_dir.clone(),
+                path: dir.join(CODINGS_DIR),
                 reason: format!("coder {coder} has two codings files"),
             });
         }
@@ -437,6 +426,65 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         }
     };
     Ok(Loaded { project, history, file, written, warnings })
+}
+
+/// A coder's file as read: (team position, coder, documents they have read).
+type CoderRecord = (usize, Coder, Vec<DocId>);
+
+/// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
+/// consensus log and every coder's codings. Returns the coders' records, which need the
+/// documents for their read marks.
+fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<Vec<CoderRecord>> {
+    for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
+        project.participants.insert(p.id, p);
+    }
+    for c in read_json::<Vec<Coder>>(dir, LEGACY_CODERS_FILE, written)?.unwrap_or_default() {
+        project.coders.insert(c.id, c);
+    }
+    for c in read_json::<Vec<Code>>(dir, "codebook.json", written)?.unwrap_or_default() {
+        project.codes.insert(c.id, c);
+    }
+    for t in read_json::<Vec<Theme>>(dir, "themes.json", written)?.unwrap_or_default() {
+        project.themes.insert(t.id, t);
+    }
+    for q in read_json::<Vec<Quote>>(dir, "quotes.json", written)?.unwrap_or_default() {
+        project.quotes.insert(q.id, q);
+    }
+    for m in read_json::<Vec<Memo>>(dir, "memos.json", written)?.unwrap_or_default() {
+        project.memos.insert(m.id, m);
+    }
+    for e in read_json::<Vec<ConsensusEntry>>(dir, CONSENSUS_FILE, written)?.unwrap_or_default() {
+        project.consensus.insert(e.id, e);
+    }
+    let mut coder_files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{CODINGS_DIR}/{name}");
+            let codings = match read_json::<AnyCoderFile>(dir, &rel, written)? {
+                Some(AnyCoderFile::Current(f)) => {
+                    coder_files.push((f.position, f.coder, f.read));
+                    f.codings
+                }
+                Some(AnyCoderFile::Legacy(list)) => list,
+                None => Vec::new(),
+            };
+            for c in codings {
+                if project.codings.insert(c.id, c).is_some() {
+                    return Err(StoreError::Corrupt {
+                        path: dir.join(&rel),
+                        reason: "a coding appears twice in the codings files".into(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(coder_files)
 }
 
 /// Fills in the texts of documents that the history's steps would add back.
