@@ -48,7 +48,7 @@ fn codings(coder: CoderId, docs: &[DocId], codes: &[CodeId], seed: u64) -> Vec<E
             let doc = docs[(rng(&mut shared) % DOCS as u64) as usize];
             let start = (rng(&mut shared) % (CHARS_PER_DOC as u64 - 600)) as usize + (rng(&mut s) % 30) as usize;
             let len = 40 + (rng(&mut shared) % 300) as usize + (rng(&mut s) % 30) as usize;
-            let code = if rng(&mut s) % 5 == 0 { rng(&mut s) } else { rng(&mut shared) };
+            let code = if rng(&mut s).is_multiple_of(5) { rng(&mut s) } else { rng(&mut shared) };
             Edit::AddCoding {
                 coding: Coding {
                     id: CodingId::new(),

@@ -32,16 +32,40 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "møtet", "på", "NAV", "😀", "jeg", "følte", "meg", "sett", "ærlig", "talt", "sosialarbeideren", "snakket", "om",
-    "AAP", "og", "aktivitetsplikt", "🇳🇴", "jobb", "håp", "å", "få", "være", "med",
+    "møtet",
+    "på",
+    "NAV",
+    "😀",
+    "jeg",
+    "følte",
+    "meg",
+    "sett",
+    "ærlig",
+    "talt",
+    "sosialarbeideren",
+    "snakket",
+    "om",
+    "AAP",
+    "og",
+    "aktivitetsplikt",
+    "🇳🇴",
+    "jobb",
+    "håp",
+    "å",
+    "få",
+    "være",
+    "med",
 ];
+
+/// A coding as drawn: (coder, code, start, end).
+type Draw = (usize, usize, usize, usize);
 
 struct Case {
     include_uncoded: bool,
     coders: usize,
     codes: usize,
     /// Per document: its length and codings (coder, code, start, end).
-    docs: Vec<(usize, Vec<(usize, usize, usize, usize)>)>,
+    docs: Vec<(usize, Vec<Draw>)>,
     project: Project,
 }
 
@@ -144,12 +168,7 @@ fn compare_stats(what: &str, ours: &Stats, theirs: &Value, failures: &mut Vec<St
     }
 }
 
-fn compare_figures(
-    what: &str,
-    ours: &tema::team::agreement::Figures,
-    theirs: &Value,
-    failures: &mut Vec<String>,
-) {
+fn compare_figures(what: &str, ours: &tema::team::agreement::Figures, theirs: &Value, failures: &mut Vec<String>) {
     if theirs["units"].as_u64() != Some(ours.units) {
         failures.push(format!("{what}: units Tema {}, reference {}", ours.units, theirs["units"]));
     }
@@ -222,7 +241,12 @@ fn figures_match_scikit_learn_and_krippendorff() -> TestResult {
             compared += 1;
         }
     }
-    assert!(failures.is_empty(), "{} differences, first ones:\n{}", failures.len(), failures[..failures.len().min(20)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} differences, first ones:\n{}",
+        failures.len(),
+        failures[..failures.len().min(20)].join("\n")
+    );
     assert!(compared > 60, "too few documents compared: {compared}");
     println!("{} cases, {compared} documents: every figure within 1e-9 of the reference", cases.len());
     Ok(())

@@ -53,7 +53,7 @@ fn edit_for(p: &Project, copy: u128, step: usize, (kind, a, b, c): (u8, usize, u
     let codings: Vec<CodingId> = p.codings.keys().copied().collect();
     let pick = |v: &[CodeId], n: usize| if v.is_empty() { None } else { Some(v[n % v.len()]) };
     Some(match kind % 6 {
-        0 | 1 | 2 => {
+        0..=2 => {
             let doc = docs[a % docs.len()];
             let len = p.documents[&doc].char_len;
             let start = b % (len - 1);
@@ -114,7 +114,9 @@ fn content(p: &Project) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut codings: Vec<String> = p
         .codings
         .values()
-        .map(|c| format!("{} {:?} {} {}", p.documents[&c.doc].text_hash, c.span, code(&c.code), p.coders[&c.coder].name))
+        .map(|c| {
+            format!("{} {:?} {} {}", p.documents[&c.doc].text_hash, c.span, code(&c.code), p.coders[&c.coder].name)
+        })
         .collect();
     codings.sort();
     let mut codes: Vec<String> = p.codes.keys().map(code).collect();

@@ -387,11 +387,7 @@ fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
     }
     write("codings/ingrid.json", serde_json::json!([first]))?;
     // A journal written by format 1 on top of that snapshot, with one unsaved coding.
-    let entry = Entry {
-        seq: 1,
-        at: chrono::Utc::now(),
-        op: Op::Do { edit: coding(2, 10, 13, 20), coalesce: None },
-    };
+    let entry = Entry { seq: 1, at: chrono::Utc::now(), op: Op::Do { edit: coding(2, 10, 13, 20), coalesce: None } };
     std::fs::write(dir.join("journal.jsonl"), format!("{}{}", encode_header("0123abcd", 0), encode(&entry)?))?;
 
     let store = Store::open(&dir)?;

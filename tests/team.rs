@@ -71,7 +71,10 @@ fn code(dir: &Path, coder: &str, doc: &str, text: &str, phrase: &str, code: &str
     let start = text[..byte].chars().count();
     let end = start + phrase.chars().count();
     let d = dir.to_string_lossy();
-    ok(tema(coder, &["code", &d, "--doc", doc, "--start", &start.to_string(), "--end", &end.to_string(), "--code", code])?)?;
+    ok(tema(
+        coder,
+        &["code", &d, "--doc", doc, "--start", &start.to_string(), "--end", &end.to_string(), "--code", code],
+    )?)?;
     Ok(())
 }
 
@@ -188,7 +191,10 @@ fn merge_agreement_and_compare_commands() -> TestResult {
     let text = ok(tema("Ingrid", &["merge", &o, &t])?)?;
     assert!(text.contains("Brought in") && text.contains("3 codings, 1 codes"), "{text}");
     let info = json(tema("Ingrid", &["info", &o, "--json"])?)?;
-    assert_eq!((info["codings"].as_u64(), info["coders"].as_u64(), info["codes"].as_u64()), (Some(5), Some(2), Some(3)));
+    assert_eq!(
+        (info["codings"].as_u64(), info["coders"].as_u64(), info["codes"].as_u64()),
+        (Some(5), Some(2), Some(3))
+    );
     let again = json(tema("Ingrid", &["merge", &o, &t, "--json"])?)?;
     assert_eq!((again["applied"].as_bool(), again["added"]["codings"].as_u64()), (Some(false), Some(0)));
     // The merge is one step.

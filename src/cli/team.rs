@@ -176,15 +176,7 @@ fn print_comparison(c: &Comparison) {
     let s = &c.summary;
     println!(
         "{}: {} (A) and {} (B) — {} agreements, {} only A, {} only B, {} with other boundaries, {} with another code; {} resolved",
-        c.doc_name,
-        c.a.name,
-        c.b.name,
-        s.agreements,
-        s.only_a,
-        s.only_b,
-        s.boundaries,
-        s.different_code,
-        s.resolved
+        c.doc_name, c.a.name, c.b.name, s.agreements, s.only_a, s.only_b, s.boundaries, s.different_code, s.resolved
     );
     for (i, d) in c.differences.iter().enumerate() {
         let side = |v: &Option<crate::team::compare::CodingView>| match v {
@@ -213,6 +205,11 @@ fn print_comparison(c: &Comparison) {
     }
     for row in &c.log {
         let note = if row.entry.note.is_empty() { String::new() } else { format!(": {}", row.entry.note) };
-        println!("  Log {}: {} ({}){note}", row.entry.at.format("%Y-%m-%d"), row.resolution_label, row.entry.kind.label());
+        println!(
+            "  Log {}: {} ({}){note}",
+            row.entry.at.format("%Y-%m-%d"),
+            row.resolution_label,
+            row.entry.kind.label()
+        );
     }
 }

@@ -181,7 +181,8 @@ pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport
             });
             continue;
         }
-        let units = if opts.include_uncoded { d.char_len as u64 } else { Coverage::new(codings.iter().map(|c| c.span)).len() };
+        let units =
+            if opts.include_uncoded { d.char_len as u64 } else { Coverage::new(codings.iter().map(|c| c.span)).len() };
         let mut spans: HashMap<CodeId, Vec<Vec<Span>>> = HashMap::new();
         for c in codings {
             spans.entry(c.code).or_insert_with(|| vec![Vec::new(); n])[index[&c.coder]].push(c.span);
@@ -196,9 +197,8 @@ pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport
         included.push(DocCounts { doc: d, units, per_code });
     }
 
-    let ordered = |codes: &BTreeSet<CodeId>| -> Vec<CodeId> {
-        p.codes.keys().copied().filter(|c| codes.contains(c)).collect()
-    };
+    let ordered =
+        |codes: &BTreeSet<CodeId>| -> Vec<CodeId> { p.codes.keys().copied().filter(|c| codes.contains(c)).collect() };
     let all_codes: BTreeSet<CodeId> = included.iter().flat_map(|d| d.per_code.keys().copied()).collect();
     let all_codes = ordered(&all_codes);
 
@@ -393,10 +393,20 @@ impl AgreementReport {
         let scopes = std::iter::once(("overall", "", &self.overall))
             .chain(self.documents.iter().map(|d| ("document", d.name.as_str(), &d.figures)));
         for (scope, doc, f) in scopes {
-            let rows = f.codes.iter().map(|c| (c.name.as_str(), &c.stats)).chain(std::iter::once(("(pooled)", &f.pooled)));
+            let rows =
+                f.codes.iter().map(|c| (c.name.as_str(), &c.stats)).chain(std::iter::once(("(pooled)", &f.pooled)));
             for (code, s) in rows {
                 let record = |coders: &str, pct: Option<f64>, kappa: Option<f64>, alpha: Option<f64>| {
-                    [scope.to_string(), doc.to_string(), code.to_string(), coders.to_string(), f.units.to_string(), num(pct), num(kappa), num(alpha)]
+                    [
+                        scope.to_string(),
+                        doc.to_string(),
+                        code.to_string(),
+                        coders.to_string(),
+                        f.units.to_string(),
+                        num(pct),
+                        num(kappa),
+                        num(alpha),
+                    ]
                 };
                 w.write_record(record(&all, s.percent_agreement, s.kappa, s.alpha))?;
                 if s.pairs.len() > 1 {
@@ -479,7 +489,8 @@ impl AgreementReport {
             let _ = writeln!(out, "\n{title} ({} characters)", f.units);
             let width = f.codes.iter().map(|c| c.name.chars().count()).max().unwrap_or(0).max(8);
             let _ = writeln!(out, "  {:<width$}  {:>8}  {:>7}  {:>7}", "code", "% agree", "kappa", "alpha");
-            let rows = f.codes.iter().map(|c| (c.name.as_str(), &c.stats)).chain(std::iter::once(("(pooled)", &f.pooled)));
+            let rows =
+                f.codes.iter().map(|c| (c.name.as_str(), &c.stats)).chain(std::iter::once(("(pooled)", &f.pooled)));
             for (name, s) in rows {
                 let pad = width.saturating_sub(name.chars().count());
                 let _ = writeln!(
@@ -646,11 +657,8 @@ mod tests {
 
     #[test]
     fn exports_name_every_figure() -> Result<(), Box<dyn std::error::Error>> {
-        let p = project(
-            &[("J1", TEXT)],
-            3,
-            &[(0, 0, "Stemme", 0, 10), (1, 0, "Stemme", 5, 15), (2, 0, "Stemme", 5, 12)],
-        );
+        let p =
+            project(&[("J1", TEXT)], 3, &[(0, 0, "Stemme", 0, 10), (1, 0, "Stemme", 5, 15), (2, 0, "Stemme", 5, 12)]);
         let r = report(&p, false);
         let csv = r.to_csv()?;
         let mut lines = csv.lines();

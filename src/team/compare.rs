@@ -319,12 +319,15 @@ fn resolved_index(p: &Project, doc: DocId, a: CoderId, b: CoderId) -> HashMap<Di
     out
 }
 
+/// One coder's spans of one document, per code.
+type SpansByCode = BTreeMap<CodeId, Vec<Span>>;
+
 /// Which codes of coder `a` and coder `b` cover the same text, over the given documents (all
 /// documents when `docs` is empty), best match first.
 pub fn code_mapping(p: &Project, docs: &[DocId], a: CoderId, b: CoderId) -> Vec<CodePair> {
     let wanted: HashSet<DocId> = docs.iter().copied().collect();
     // Per document, per code: the spans of each coder.
-    let mut spans: BTreeMap<DocId, (BTreeMap<CodeId, Vec<Span>>, BTreeMap<CodeId, Vec<Span>>)> = BTreeMap::new();
+    let mut spans: BTreeMap<DocId, (SpansByCode, SpansByCode)> = BTreeMap::new();
     for c in p.codings.values().filter(|c| wanted.is_empty() || wanted.contains(&c.doc)) {
         let entry = spans.entry(c.doc).or_default();
         if c.coder == a {
@@ -382,7 +385,8 @@ pub fn code_mapping(p: &Project, docs: &[DocId], a: CoderId, b: CoderId) -> Vec<
         best_b.entry(pair.code_b).or_insert(pair.code_a);
     }
     for pair in &mut pairs {
-        pair.mutual_best = best_a.get(&pair.code_a) == Some(&pair.code_b) && best_b.get(&pair.code_b) == Some(&pair.code_a);
+        pair.mutual_best =
+            best_a.get(&pair.code_a) == Some(&pair.code_b) && best_b.get(&pair.code_b) == Some(&pair.code_a);
         pair.suggested = pair.mutual_best && pair.code_a != pair.code_b && pair.jaccard >= SUGGEST_MIN_JACCARD;
     }
     pairs
@@ -397,7 +401,10 @@ pub enum Choice {
     KeepB,
     Both,
     /// Another code for the passage (by default the passage both sides cover together).
-    NewCode { code: CodeChoice, span: Option<Span> },
+    NewCode {
+        code: CodeChoice,
+        span: Option<Span>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -484,7 +491,8 @@ pub fn resolve(p: &Project, cmp: &Comparison, diff: &Difference, decision: &Deci
             }
             let (id, name) = match code {
                 CodeChoice::Existing(id) => {
-                    let c = p.codes.get(id).ok_or_else(|| TeamError::Invalid(format!("there is no code with id {id}")))?;
+                    let c =
+                        p.codes.get(id).ok_or_else(|| TeamError::Invalid(format!("there is no code with id {id}")))?;
                     (*id, c.name().to_string())
                 }
                 CodeChoice::Named(name) => match p.code_by_name(name) {
@@ -511,7 +519,8 @@ pub fn resolve(p: &Project, cmp: &Comparison, diff: &Difference, decision: &Deci
     let comment_of = |from: &Option<CodingId>| from.and_then(|id| p.codings.get(&id)).map(|c| c.comment.clone());
     // Change a dropped coding into a missing one where possible: it keeps its id and memos.
     while let (Some(old), Some(new)) = (drop.last().copied(), add.last().copied()) {
-        let comment = comment_of(&new.2).unwrap_or_else(|| p.codings.get(&old.coding).map(|c| c.comment.clone()).unwrap_or_default());
+        let comment = comment_of(&new.2)
+            .unwrap_or_else(|| p.codings.get(&old.coding).map(|c| c.comment.clone()).unwrap_or_default());
         edits.push(Edit::UpdateCoding { id: old.coding, props: CodingProps { span: new.0, code: new.1, comment } });
         drop.pop();
         add.pop();
@@ -531,7 +540,12 @@ pub fn resolve(p: &Project, cmp: &Comparison, diff: &Difference, decision: &Deci
         });
     }
     let snapshot = |c: &Option<CodingView>| {
-        c.as_ref().map(|c| CodingSnapshot { coding: c.coding, span: c.span, code: c.code, code_name: c.code_name.clone() })
+        c.as_ref().map(|c| CodingSnapshot {
+            coding: c.coding,
+            span: c.span,
+            code: c.code,
+            code_name: c.code_name.clone(),
+        })
     };
     let label = format!("Resolve difference in “{}”: {}", doc.name(), resolution.label());
     edits.push(Edit::AddConsensus {
@@ -560,7 +574,8 @@ mod tests {
     use crate::team::testutil::*;
 
     /// 95 characters of Norwegian with an emoji and a flag (two characters).
-    const TEXT: &str = "Møtet på NAV 😀 var greit. De snakket om meg, ikke med meg. Jeg håper på jobb 🇳🇴 til våren, ærlig talt.";
+    const TEXT: &str =
+        "Møtet på NAV 😀 var greit. De snakket om meg, ikke med meg. Jeg håper på jobb 🇳🇴 til våren, ærlig talt.";
 
     fn setup() -> Project {
         assert!(TEXT.chars().count() >= 95);
@@ -568,14 +583,14 @@ mod tests {
             &[("J1", TEXT)],
             2,
             &[
-                (0, 0, "Stemme", 0, 10),  // agreement
+                (0, 0, "Stemme", 0, 10), // agreement
                 (1, 0, "Stemme", 0, 10),
-                (0, 0, "Håp", 20, 30),    // other boundaries
+                (0, 0, "Håp", 20, 30), // other boundaries
                 (1, 0, "Håp", 22, 33),
-                (0, 0, "Jobb", 40, 50),   // same passage, other code
+                (0, 0, "Jobb", 40, 50), // same passage, other code
                 (1, 0, "Tillit", 40, 50),
-                (0, 0, "AAP", 60, 70),    // only A
-                (1, 0, "Jobb", 80, 90),   // only B
+                (0, 0, "AAP", 60, 70),  // only A
+                (1, 0, "Jobb", 80, 90), // only B
             ],
         )
     }
@@ -615,11 +630,7 @@ mod tests {
     #[test]
     fn the_same_code_is_paired_before_another_code() {
         // Tom's "Håp" overlaps Ingrid's "Håp" less than his "Jobb" does, but the same code wins.
-        let p = project(
-            &[("J1", TEXT)],
-            2,
-            &[(0, 0, "Håp", 10, 30), (1, 0, "Jobb", 10, 30), (1, 0, "Håp", 25, 40)],
-        );
+        let p = project(&[("J1", TEXT)], 2, &[(0, 0, "Håp", 10, 30), (1, 0, "Jobb", 10, 30), (1, 0, "Håp", 25, 40)]);
         let c = cmp(&p);
         let kinds: Vec<DifferenceKind> = c.differences.iter().map(|d| d.kind).collect();
         assert_eq!(kinds, [DifferenceKind::OnlyB, DifferenceKind::Boundaries]);
@@ -724,7 +735,10 @@ mod tests {
         assert!(p.codings.values().any(|c| c.code == code && c.span == Span::new(40, 50)));
         let c = cmp(&p);
         let e = &c.log[0].entry;
-        assert_eq!(e.resolution, Resolution::NewCode { code, code_name: "Medvirkning".into(), span: Span::new(40, 50) });
+        assert_eq!(
+            e.resolution,
+            Resolution::NewCode { code, code_name: "Medvirkning".into(), span: Span::new(40, 50) }
+        );
         assert_eq!(e.a.as_ref().map(|s| s.code_name.as_str()), Some("Jobb"));
         // "Both" on the boundaries difference: the consensus coder gets both codings.
         p.apply(resolve(&p, &c, &c.differences[0], &decision(Choice::Both, Target::default()))?)?;
@@ -757,11 +771,8 @@ mod tests {
 
     #[test]
     fn more_than_two_coders_compare_pairwise() -> Result<(), Box<dyn std::error::Error>> {
-        let p = project(
-            &[("J1", TEXT)],
-            3,
-            &[(0, 0, "Stemme", 0, 10), (1, 0, "Stemme", 0, 10), (2, 0, "Stemme", 0, 12)],
-        );
+        let p =
+            project(&[("J1", TEXT)], 3, &[(0, 0, "Stemme", 0, 10), (1, 0, "Stemme", 0, 10), (2, 0, "Stemme", 0, 12)]);
         let all = compare_all(&p, doc_id(0), &[])?;
         let pairs: Vec<(&str, &str, usize)> =
             all.iter().map(|c| (c.a.name.as_str(), c.b.name.as_str(), c.differences.len())).collect();

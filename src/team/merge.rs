@@ -213,7 +213,8 @@ impl Merger {
                     parts.push(format!("{n} {what}"));
                 }
             }
-            let left = if parts.is_empty() { String::new() } else { format!("; its {} were left out", parts.join(", ")) };
+            let left =
+                if parts.is_empty() { String::new() } else { format!("; its {} were left out", parts.join(", ")) };
             self.conflict(
                 ConflictKind::DocumentMissing,
                 format!(
@@ -252,8 +253,7 @@ impl Merger {
 
     fn participants(&mut self, theirs: &Project) {
         for x in theirs.participants.values() {
-            let ours =
-                self.work.participants.get(&x.id).or_else(|| self.work.participant_by_label(x.label())).cloned();
+            let ours = self.work.participants.get(&x.id).or_else(|| self.work.participant_by_label(x.label())).cloned();
             match ours {
                 Some(ours) => {
                     let id = ours.id;
@@ -310,7 +310,10 @@ impl Merger {
                 self.report.matched.codes_by_name += 1;
                 self.conflict(
                     ConflictKind::CodeMatchedByName,
-                    format!("code “{}” has another id in each copy; taken to be the same code", path(&self.work, ours.id)),
+                    format!(
+                        "code “{}” has another id in each copy; taken to be the same code",
+                        path(&self.work, ours.id)
+                    ),
                 );
                 self.code_differences(c, &ours, parent, path(theirs, c.id));
                 self.codes.insert(c.id, ours.id);
@@ -397,7 +400,9 @@ impl Merger {
                     if !extra.is_empty() {
                         let n = extra.len();
                         codes.extend(extra);
-                        if self.push(Edit::SetThemeCodes { id: ours.id, codes }, || format!("codes of theme “{}”", ours.name())) {
+                        if self.push(Edit::SetThemeCodes { id: ours.id, codes }, || {
+                            format!("codes of theme “{}”", ours.name())
+                        }) {
                             self.report.added.theme_members += n;
                         }
                     }
@@ -466,7 +471,8 @@ impl Merger {
             let mapped = Quote { doc, theme, coding, ..q.clone() };
             if let Some(ours) = self.work.quotes.get(&q.id).cloned() {
                 if ours.props != mapped.props || ours.theme != theme {
-                    let theme_name = self.work.themes.get(&ours.theme).map(|t| t.name().to_string()).unwrap_or_default();
+                    let theme_name =
+                        self.work.themes.get(&ours.theme).map(|t| t.name().to_string()).unwrap_or_default();
                     self.conflict(
                         ConflictKind::QuoteDiffers,
                         format!("a quote of theme “{theme_name}” was edited in the other copy; kept this copy's"),
@@ -498,7 +504,11 @@ impl Merger {
             let mapped = Memo { author, props: MemoProps { target, ..m.props.clone() }, ..m.clone() };
             if let Some(ours) = self.work.memos.get(&m.id).cloned() {
                 if ours.props != mapped.props {
-                    let title = if ours.props.title.is_empty() { "untitled".to_string() } else { format!("“{}”", ours.props.title) };
+                    let title = if ours.props.title.is_empty() {
+                        "untitled".to_string()
+                    } else {
+                        format!("“{}”", ours.props.title)
+                    };
                     self.conflict(
                         ConflictKind::MemoDiffers,
                         format!("memo {title} was edited in both copies; kept this copy's (the other's text is in the other copy)"),
@@ -514,7 +524,9 @@ impl Merger {
         for e in theirs.consensus.values() {
             let Some(doc) = self.docs.get(&e.doc).copied() else { continue };
             let coder = |c: CoderId| self.coders.get(&c).copied();
-            let (Some(a), Some(b), Some(target)) = (coder(e.coder_a), coder(e.coder_b), coder(e.target)) else { continue };
+            let (Some(a), Some(b), Some(target)) = (coder(e.coder_a), coder(e.coder_b), coder(e.target)) else {
+                continue;
+            };
             let snap = |s: &Option<CodingSnapshot>| {
                 s.as_ref().map(|s| CodingSnapshot {
                     coding: self.codings.get(&s.coding).copied().unwrap_or(s.coding),
@@ -548,7 +560,9 @@ impl Merger {
                         "a consensus note was edited in both copies; kept this copy's".to_string(),
                     );
                 }
-            } else if self.push(Edit::AddConsensus { entry: Box::new(mapped), index: None }, || "a consensus entry".into()) {
+            } else if self
+                .push(Edit::AddConsensus { entry: Box::new(mapped), index: None }, || "a consensus entry".into())
+            {
                 self.report.added.consensus += 1;
             }
         }
@@ -588,7 +602,12 @@ mod tests {
             id: MemoId::from_u128(88),
             created: at,
             author: Some(coder_id(1)),
-            props: MemoProps { target: MemoTarget::Coding(CodingId::from_u128(1101)), title: "Håp".into(), body: "😀".into(), modified: at },
+            props: MemoProps {
+                target: MemoTarget::Coding(CodingId::from_u128(1101)),
+                title: "Håp".into(),
+                body: "😀".into(),
+                modified: at,
+            },
         };
         let quote = Quote {
             id: QuoteId::from_u128(99),
@@ -609,7 +628,16 @@ mod tests {
         let (p, report) = merged(&ours, &theirs);
         assert_eq!(
             report.added,
-            Counts { coders: 1, codes: 1, themes: 1, codings: 2, read_marks: 1, quotes: 1, memos: 1, ..Default::default() }
+            Counts {
+                coders: 1,
+                codes: 1,
+                themes: 1,
+                codings: 2,
+                read_marks: 1,
+                quotes: 1,
+                memos: 1,
+                ..Default::default()
+            }
         );
         assert!(report.conflicts.is_empty(), "{:?}", report.conflicts);
         assert_eq!(p.codings.len(), 3);
@@ -628,7 +656,8 @@ mod tests {
         // created "stemme" on its own.
         let ours = project(&[("J1", J1), ("J2", J2)], 1, &[(0, 0, "Stemme", 0, 5)]);
         let mut theirs = Project::new("Tom's copy");
-        let tom = Coder { id: CoderId::from_u128(555), name: "Tom".into(), colour: palette_colour(2), slug: "tom".into() };
+        let tom =
+            Coder { id: CoderId::from_u128(555), name: "Tom".into(), colour: palette_colour(2), slug: "tom".into() };
         let own_code = Code::new(CodeId::from_u128(556), "stemme", palette_colour(3));
         let d = Document::new(DocId::from_u128(557), "Intervju J2", DocKind::Interview, J2);
         let x = Document::new(DocId::from_u128(558), "Feltnotat", DocKind::FieldNotes, "Bare hos Tom.");
@@ -661,7 +690,9 @@ mod tests {
         assert_eq!(report.added.codings, 1);
         let kinds: Vec<ConflictKind> = report.conflicts.iter().map(|c| c.kind).collect();
         assert_eq!(kinds, [ConflictKind::CodeMatchedByName, ConflictKind::DocumentMissing]);
-        assert!(report.conflicts[1].message.contains("“Feltnotat”") && report.conflicts[1].message.contains("1 codings"));
+        assert!(
+            report.conflicts[1].message.contains("“Feltnotat”") && report.conflicts[1].message.contains("1 codings")
+        );
         let c = p.codings.get(&CodingId::from_u128(600)).ok_or("Tom's coding is missing")?;
         assert_eq!((c.doc, c.code), (doc_id(1), code_id("Stemme")), "mapped onto this copy's document and code");
         assert!(plan_merge(&p, &theirs).edit.is_none(), "idempotent");
@@ -676,7 +707,12 @@ mod tests {
             id: MemoId::from_u128(5),
             created: at,
             author: None,
-            props: MemoProps { target: MemoTarget::Journal, title: "Refleksjon".into(), body: body.into(), modified: at },
+            props: MemoProps {
+                target: MemoTarget::Journal,
+                title: "Refleksjon".into(),
+                body: body.into(),
+                modified: at,
+            },
         };
         let mut ours = base.clone();
         ours.apply(Edit::AddMemo { memo: memo("Min versjon"), index: None })?;

@@ -14,6 +14,7 @@ use super::views::inspector::Inspector;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
 use super::views::retrieval::RetrievalView;
+use super::views::team::TeamView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -39,7 +40,12 @@ pub struct Launch {
 
 /// The views of the centre area, in tab order. A new view is one line here.
 pub fn main_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+    vec![
+        Box::new(DocumentView::default()),
+        Box::new(RetrievalView::default()),
+        Box::new(MemosView::default()),
+        Box::new(TeamView::default()),
+    ]
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -439,9 +445,11 @@ impl TemaApp {
             UiCommand::NextDocument | UiCommand::PreviousDocument => open,
             UiCommand::NewCode | UiCommand::NewJournalEntry => writable,
             UiCommand::RenameCode => writable && self.state.selection.code().is_some(),
-            UiCommand::FocusCodeSearch | UiCommand::ShowDocument | UiCommand::ShowRetrieval | UiCommand::ShowMemos => {
-                open
-            }
+            UiCommand::FocusCodeSearch
+            | UiCommand::ShowDocument
+            | UiCommand::ShowRetrieval
+            | UiCommand::ShowMemos
+            | UiCommand::ShowTeam => open,
         }
     }
 
@@ -556,6 +564,7 @@ impl TemaApp {
             UiCommand::ShowDocument => self.state.view = ViewKind::Document,
             UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
             UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
+            UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -664,6 +673,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowDocument, None);
                 item(ui, UiCommand::ShowRetrieval, None);
                 item(ui, UiCommand::ShowMemos, None);
+                item(ui, UiCommand::ShowTeam, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

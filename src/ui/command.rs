@@ -33,6 +33,7 @@ pub enum UiCommand {
     ShowDocument,
     ShowRetrieval,
     ShowMemos,
+    ShowTeam,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -73,6 +74,7 @@ impl UiCommand {
             ShowDocument,
             ShowRetrieval,
             ShowMemos,
+            ShowTeam,
             NewJournalEntry,
             Undo,
             Redo,
@@ -117,6 +119,7 @@ impl UiCommand {
             ShowDocument => "Show document".into(),
             ShowRetrieval => "Show coded extracts".into(),
             ShowMemos => "Show memos and journal".into(),
+            ShowTeam => "Show team comparison".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -156,6 +159,7 @@ impl UiCommand {
             ShowDocument => "Read and code the open document",
             ShowRetrieval => "Every coded extract of the selected code, with who said it",
             ShowMemos => "The reflexive journal and the memos on documents and codes",
+            ShowTeam => "Compare coders: agreement per code, differences to settle, merging another copy",
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -193,7 +197,7 @@ impl UiCommand {
             ShowRetrieval => vec![sc(CMD, Key::Num2)],
             ShowMemos => vec![sc(CMD, Key::Num3)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
-            ChangeCoder | ToggleDarkMode => vec![],
+            ChangeCoder | ToggleDarkMode | ShowTeam => vec![],
         }
     }
 
