@@ -872,8 +872,12 @@ impl Project {
         for m in self.memos.values() {
             self.check_target(m.props.target)?;
         }
-        for e in self.consensus.values() {
-            fresh.apply_inner(Edit::AddConsensus { entry: Box::new(e.clone()), index: None })?;
+        // Against this project: the entries name its documents, which `fresh` does not hold.
+        for (id, e) in &self.consensus {
+            if *id != e.id {
+                return Err(EditError::unknown("consensus entry", id));
+            }
+            self.check_consensus(e)?;
         }
         Ok(())
     }
