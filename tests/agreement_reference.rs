@@ -8,6 +8,7 @@
 
 use serde_json::{Value, json};
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::team::agreement::{AgreementOptions, AgreementReport, Stats, agreement};
@@ -142,10 +143,16 @@ fn report(case: &Case) -> AgreementReport {
     r.unwrap_or_else(|_| unreachable!())
 }
 
+/// Figures that both sides defined (not null), so the comparison is not vacuous.
+static DEFINED: AtomicUsize = AtomicUsize::new(0);
+
 fn same(what: &str, ours: Option<f64>, theirs: &Value, failures: &mut Vec<String>) {
     let theirs = theirs.as_f64();
     let ok = match (ours, theirs) {
-        (Some(a), Some(b)) => (a - b).abs() <= 1e-9,
+        (Some(a), Some(b)) => {
+            DEFINED.fetch_add(1, Ordering::Relaxed);
+            (a - b).abs() <= 1e-9
+        }
         (None, None) => true,
         _ => false,
     };
@@ -248,6 +255,11 @@ fn figures_match_scikit_learn_and_krippendorff() -> TestResult {
         failures[..failures.len().min(20)].join("\n")
     );
     assert!(compared > 60, "too few documents compared: {compared}");
-    println!("{} cases, {compared} documents: every figure within 1e-9 of the reference", cases.len());
+    let defined = DEFINED.load(Ordering::Relaxed);
+    assert!(defined > 1000, "too few defined figures compared: {defined}");
+    println!(
+        "{} cases, {compared} documents, {defined} defined figures: every one within 1e-9 of the reference",
+        cases.len()
+    );
     Ok(())
 }

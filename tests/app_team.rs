@@ -9,6 +9,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use tema::model::*;
+use tema::team::agreement::{AgreementOptions, agreement};
 use tema::team::compare::Comparison;
 use tema::ui::startup::Places;
 use tema::ui::{Launch, TemaApp, ViewKind};
@@ -48,11 +49,20 @@ fn a_team_settles_a_difference_and_jumps_to_it() -> Result {
     h.run();
     assert_eq!(h.state().state.view, ViewKind::Team);
 
-    // The agreement table: a row per code and the pooled row, with the three figures.
+    // The agreement table: a row per code and the pooled row, with the figures the core
+    // computes for Ingrid and Tom.
     h.get_by_label("Cohen's κ");
     h.get_by_label("Krippendorff's α");
     h.get_by_label("All codes (pooled)");
-    h.get_by_label("Meetings");
+    let report = agreement(project(&h)?, &AgreementOptions::default())?;
+    let pooled = &report.overall.pooled;
+    let kappa = pooled.kappa.ok_or_else(|| anyhow::anyhow!("a pooled κ"))?;
+    let alpha = pooled.alpha.ok_or_else(|| anyhow::anyhow!("a pooled α"))?;
+    h.get_by_label(&format!("{kappa:.3}"));
+    h.get_by_label(&format!("{alpha:.3}"));
+    for code in &report.overall.codes {
+        assert!(h.query_all_by_label(&code.name).count() >= 1, "a row for “{}”", code.name);
+    }
 
     // The first open difference is listed with its kind and its text.
     let before = comparison(project(&h)?)?;
@@ -125,7 +135,7 @@ fn switching_the_current_coder_from_the_team_view() -> Result {
     h.get_by_role_and_label(Role::ComboBox, "Coding as").click();
     h.run();
     // The list opens on top; its entries are the project's coders.
-    h.query_all_by_label("Tom").last().ok_or_else(|| anyhow::anyhow!("Tom in the list"))?.click();
+    h.get_by_role_and_label(Role::Button, "Tom").click();
     h.run();
     assert_eq!(h.state().state.coder_name.as_deref(), Some("Tom"));
     h.get_by_label("Coder: Tom");
