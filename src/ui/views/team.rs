@@ -192,7 +192,7 @@ impl TeamView {
                 .on_hover_text("Units are every character, not only characters some coder coded");
             let doc_name = self.doc.and_then(|d| cx.project.documents.get(&d)).map(|d| d.name().to_string());
             if let Some(name) = doc_name {
-                ui.checkbox(&mut self.agreement_this_doc, format!("Only {name}"))
+                ui.checkbox(&mut self.agreement_this_doc, format!("This document only ({name})"))
                     .on_hover_text("Figures for the compared document only, instead of all documents");
             }
         });
@@ -651,7 +651,8 @@ impl View for TeamView {
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         self.settle_choices(cx.project);
         egui::ScrollArea::vertical().id_salt("team").auto_shrink(false).show(ui, |ui| {
-            ui.set_max_width(900.0);
+            // Never wider than the panel: set_max_width alone can widen the ui past it.
+            ui.set_max_width(ui.available_width().min(900.0));
             self.coders_section(cx, ui);
             ui.separator();
             self.agreement_section(cx, ui);
