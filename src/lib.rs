@@ -15,4 +15,5 @@ pub mod progress;
 pub mod quotes;
 pub mod sample;
 pub mod store;
+pub mod team;
 pub mod ui;

@@ -65,7 +65,7 @@ type Files = Vec<(String, Vec<u8>)>;
 /// The project's content as the store writes it.
 fn state(dir: &Path) -> Result<Files, Box<dyn std::error::Error>> {
     let store = Store::open_read_only(dir)?;
-    Ok(tema::store::snapshot::serialize(store.project(), &tema::edit::History::default(), "compare", 0)?)
+    Ok(tema::store::snapshot::serialize(store.project(), &tema::edit::History::default())?)
 }
 
 #[test]

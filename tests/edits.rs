@@ -89,7 +89,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..39, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..42, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -365,6 +365,52 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             };
             Edit::SetMapPosition { theme: id, code, pos }
         }
+        38 => {
+            // A consensus entry; sometimes invalid (sides that do not fit the kind, a span
+            // past the end of the text, a coder compared with themself).
+            let doc = pick(&docs, x.a)?;
+            let kind = DifferenceKind::ALL[x.b % 4];
+            let (has_a, has_b) = kind.sides();
+            let has_a = if x.c.is_multiple_of(7) { !has_a } else { has_a };
+            let snapshot = |n: usize, m: usize, k: u128| CodingSnapshot {
+                coding: CodingId::from_u128(uid(step, k)),
+                span: span_in(doc, n, m),
+                code: pick(&codes, n).unwrap_or(CodeId::from_u128(30)),
+                code_name: "Stemme".into(),
+            };
+            let resolution = match x.d % 4 {
+                0 => Resolution::KeepA,
+                1 => Resolution::KeepB,
+                2 => Resolution::Both,
+                _ => Resolution::NewCode {
+                    code: some_code(x.d)?,
+                    code_name: "Ærlighet".into(),
+                    span: span_in(doc, x.d, x.c),
+                },
+            };
+            Edit::AddConsensus {
+                entry: Box::new(ConsensusEntry {
+                    id: ConsensusId::from_u128(uid(step, 7)),
+                    doc,
+                    coder_a: coders[0],
+                    coder_b: coders[usize::from(!x.d.is_multiple_of(19))],
+                    kind,
+                    a: has_a.then(|| snapshot(x.b, x.c, 8)),
+                    b: has_b.then(|| snapshot(x.c, x.d, 9)),
+                    resolution,
+                    target: coders[x.a % 2],
+                    note: if x.b.is_multiple_of(2) { "Vi ble enige 😀".into() } else { String::new() },
+                    author: Some(coders[x.c % 2]),
+                    at,
+                }),
+                index: if x.c.is_multiple_of(3) { Some(x.d % (p.consensus.len() + 2)) } else { None },
+            }
+        }
+        39 => {
+            let id = pick(&p.consensus.keys().copied().collect::<Vec<_>>(), x.a)?;
+            Edit::UpdateConsensus { id, note: format!("Ny merknad {}", x.b % 5) }
+        }
+        40 => Edit::RemoveConsensus { id: pick(&p.consensus.keys().copied().collect::<Vec<_>>(), x.a)? },
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;

@@ -534,7 +534,7 @@ type Files = Vec<(String, Vec<u8>)>;
 
 /// The project's files as the store would write them, for comparing states.
 fn serialised(p: &Project) -> Result<Files, Box<dyn std::error::Error>> {
-    Ok(snapshot::serialize(p, &History::default(), "compare", 0)?)
+    Ok(snapshot::serialize(p, &History::default())?)
 }
 
 #[test]

@@ -236,7 +236,9 @@ fn a_project_from_a_newer_tema_is_refused_untouched() -> TestResult {
     let dir = tmp.path().join("p");
     drop(setup(&dir)?);
     let path = dir.join("project.json");
-    let text = std::fs::read_to_string(&path)?.replace("\"format\": 1", "\"format\": 9");
+    let current = format!("\"format\": {}", tema::store::snapshot::FORMAT);
+    let text = std::fs::read_to_string(&path)?.replace(&current, "\"format\": 9");
+    assert!(text.contains("\"format\": 9"));
     std::fs::write(&path, &text)?;
     let err = Store::open(&dir).err().ok_or("opened a newer format")?;
     assert!(matches!(err, StoreError::NewerFormat { found: 9, .. }), "{err}");
@@ -350,5 +352,120 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
             std::fs::copy(entry.path(), target)?;
         }
     }
+    Ok(())
+}
+
+#[test]
+fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
+    use tema::store::journal::{Entry, Op, encode, encode_header};
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("old");
+    std::fs::create_dir_all(dir.join("texts"))?;
+    std::fs::create_dir_all(dir.join("codings"))?;
+    let mut doc =
+        Document::new(DocId::from_u128(10), "J4", DocKind::Interview, "J4: Møtet var bra 😀. Vi snakket om jobb.\n");
+    doc.read_by.insert(CoderId::from_u128(1));
+    std::fs::write(dir.join("texts").join(format!("{}.txt", doc.id)), doc.text.as_bytes())?;
+    let code = Code::new(CodeId::from_u128(20), "Hope", palette_colour(0));
+    let first = match coding(1, 4, 9, 20) {
+        Edit::AddCoding { coding } => coding,
+        _ => return Err("not a coding".into()),
+    };
+    let write = |name: &str, v: serde_json::Value| std::fs::write(dir.join(name), serde_json::to_vec_pretty(&v)?);
+    // Format 1: the snapshot id in project.json, coders in coders.json, read marks in
+    // documents.json, each codings file a bare list.
+    write(
+        "project.json",
+        serde_json::json!({"format": 1, "snapshot": "0123abcd", "seq": 0, "generator": "Tema 0.1.0",
+                           "settings": {"name": "Old", "language": "norwegian", "description": ""}}),
+    )?;
+    write("documents.json", serde_json::json!([doc]))?;
+    write("coders.json", serde_json::json!([coder()]))?;
+    write("codebook.json", serde_json::json!([code]))?;
+    for f in ["participants.json", "themes.json", "quotes.json", "memos.json"] {
+        write(f, serde_json::json!([]))?;
+    }
+    write("codings/ingrid.json", serde_json::json!([first]))?;
+    // A journal written by format 1 on top of that snapshot, with one unsaved coding.
+    let entry = Entry { seq: 1, at: chrono::Utc::now(), op: Op::Do { edit: coding(2, 10, 13, 20), coalesce: None } };
+    std::fs::write(dir.join("journal.jsonl"), format!("{}{}", encode_header("0123abcd", 0), encode(&entry)?))?;
+
+    let store = Store::open(&dir)?;
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    let p = store.project();
+    assert_eq!(p.codings.len(), 2, "the format-1 journal was replayed");
+    assert!(p.documents[&DocId::from_u128(10)].read_by.contains(&CoderId::from_u128(1)));
+    assert_eq!(p.settings.language, Language::Norwegian);
+    let expected = canonical(p);
+    drop(store);
+    // Saved at once in format 2.
+    assert!(!dir.join("coders.json").exists());
+    let project: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("project.json"))?)?;
+    assert_eq!(project["format"], 2);
+    assert!(project.get("legacy_snapshot").is_none() && project.get("snapshot").is_none());
+    let file: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("codings/ingrid.json"))?)?;
+    assert_eq!(file["coder"]["name"], "Ingrid");
+    assert_eq!(file["read"], serde_json::json!([DocId::from_u128(10)]));
+    assert_eq!(file["codings"].as_array().map(Vec::len), Some(2));
+    assert!(!std::fs::read_to_string(dir.join("documents.json"))?.contains("read_by"));
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), expected);
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    Ok(())
+}
+
+#[test]
+fn saving_changes_only_the_files_whose_content_changed() -> TestResult {
+    // What keeps two clones under git from conflicting: project.json and the other shared
+    // files stay byte for byte the same when only a coder's codings change.
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.save()?;
+    let shared = ["project.json", "documents.json", "codebook.json", "consensus.json"];
+    let before: Vec<Vec<u8>> = shared.iter().map(|f| std::fs::read(dir.join(f))).collect::<Result<_, _>>()?;
+    let coder_file = std::fs::read(dir.join("codings/ingrid.json"))?;
+    store.apply(coding(1, 4, 9, 20))?;
+    store.apply(Edit::SetDocumentRead { id: DocId::from_u128(10), coder: CoderId::from_u128(1), read: true })?;
+    store.save()?;
+    store.save()?;
+    let after: Vec<Vec<u8>> = shared.iter().map(|f| std::fs::read(dir.join(f))).collect::<Result<_, _>>()?;
+    assert!(before == after, "a shared file changed");
+    assert_ne!(std::fs::read(dir.join("codings/ingrid.json"))?, coder_file);
+    Ok(())
+}
+
+#[test]
+fn a_copy_without_a_journal_gets_one_and_notices_new_files() -> TestResult {
+    // A fresh git clone has no journal (it is ignored); later a pull replaces the files.
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.save()?;
+    drop(store);
+    let clone = tmp.path().join("clone");
+    copy_dir(&dir, &clone)?;
+    std::fs::remove_file(clone.join("journal.jsonl"))?;
+    let mut store = Store::open(&clone)?;
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    store.apply(coding(1, 4, 9, 20))?;
+    store.save()?;
+    drop(store);
+    // The original codes something else, saves, and its files arrive in the clone while the
+    // clone has an unsaved change of its own.
+    {
+        let mut s = Store::open(&dir)?;
+        s.apply(coding(2, 10, 13, 20))?;
+        s.save()?;
+    }
+    {
+        let mut s = Store::open(&clone)?;
+        s.apply(coding(3, 0, 2, 20))?;
+    }
+    std::fs::copy(dir.join("codings/ingrid.json"), clone.join("codings/ingrid.json"))?;
+    let store = Store::open(&clone)?;
+    let ids: Vec<_> = store.project().codings.keys().copied().collect();
+    assert_eq!(ids, vec![CodingId::from_u128(2)], "the unsaved change was replayed onto other files");
+    assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
     Ok(())
 }

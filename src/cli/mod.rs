@@ -11,6 +11,7 @@ mod quotes;
 mod search;
 pub mod stress;
 mod themes;
+mod team;
 
 use crate::export::report::Kind;
 use anyhow::Result;
@@ -191,6 +192,44 @@ pub enum Command {
         /// Quotes of this many words or more are block quotes (default 40, as APA).
         #[arg(long)]
         block_words: Option<usize>,
+    /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
+    /// this project, as one undoable step. Documents are matched by their text.
+    Merge {
+        dir: PathBuf,
+        /// The other copy of the project.
+        other: PathBuf,
+        /// Show what would be brought in and the conflicts, without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Intercoder agreement: percent agreement, Cohen's kappa and Krippendorff's alpha per
+    /// code and pooled, per document and overall (see docs/AGREEMENT.md).
+    Agreement {
+        dir: PathBuf,
+        /// The coders to compare, separated by commas (default: every coder with codings).
+        #[arg(long)]
+        coders: Option<String>,
+        /// Only this document (repeat for several).
+        #[arg(long = "doc")]
+        docs: Vec<String>,
+        /// Count every character as a unit, also text no coder coded.
+        #[arg(long)]
+        include_uncoded: bool,
+        #[arg(long, value_enum, default_value_t = team::ReportFormat::Table)]
+        format: team::ReportFormat,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare coders on one document: agreements, differences, code mapping suggestions.
+    Compare {
+        dir: PathBuf,
+        #[arg(long)]
+        doc: String,
+        /// Two or more coders, separated by commas (every pair is compared).
+        #[arg(long)]
+        coders: String,
         #[arg(long)]
         json: bool,
     },
@@ -467,6 +506,11 @@ pub fn run(command: Command) -> Result<()> {
                 json,
             },
         ),
+        Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
+        Command::Agreement { dir, coders, docs, include_uncoded, format, json } => {
+            team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
+        }
+        Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
         Command::Open { dir } => {
             if !crate::ui::startup::is_project(&dir) {

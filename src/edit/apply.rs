@@ -384,6 +384,30 @@ impl Project {
                     self.memos.shift_remove_full(&id).ok_or_else(|| EditError::unknown("memo", id))?;
                 Ok(Edit::AddMemo { memo, index: Some(index) })
             }
+
+            Edit::AddConsensus { entry, index } => {
+                if self.consensus.contains_key(&entry.id) {
+                    return Err(EditError::DuplicateId { kind: "consensus entry", id: entry.id.to_string() });
+                }
+                self.check_consensus(&entry)?;
+                let (id, doc) = (entry.id, entry.doc);
+                insert_at(&mut self.consensus, index, id, *entry)?;
+                self.bump_doc(doc);
+                Ok(Edit::RemoveConsensus { id })
+            }
+            Edit::UpdateConsensus { id, note } => {
+                let e = self.consensus.get_mut(&id).ok_or_else(|| EditError::unknown("consensus entry", id))?;
+                let old = std::mem::replace(&mut e.note, note);
+                let doc = e.doc;
+                self.bump_doc(doc);
+                Ok(Edit::UpdateConsensus { id, note: old })
+            }
+            Edit::RemoveConsensus { id } => {
+                let (index, _, entry) =
+                    self.consensus.shift_remove_full(&id).ok_or_else(|| EditError::unknown("consensus entry", id))?;
+                self.bump_doc(entry.doc);
+                Ok(Edit::AddConsensus { entry: Box::new(entry), index: Some(index) })
+            }
         }
     }
 
@@ -460,6 +484,7 @@ impl Project {
                 .map(|m| Edit::RemoveMemo { id: m.id }),
         );
         steps.extend(self.codings.values().filter(|c| c.doc == id).map(|c| Edit::RemoveCoding { id: c.id }));
+        steps.extend(self.consensus.values().filter(|e| e.doc == id).map(|e| Edit::RemoveConsensus { id: e.id }));
         if !steps.is_empty() {
             return self.expand(format!("Remove document “{name}”"), steps, Edit::RemoveDocument { id });
         }
@@ -530,6 +555,10 @@ impl Project {
         let count = self.codings.values().filter(|c| c.coder == id).count();
         if count > 0 {
             return Err(EditError::CoderInUse { name, count });
+        }
+        let named = self.consensus.values().filter(|e| e.names_coder(id)).count();
+        if named > 0 {
+            return Err(EditError::CoderInConsensus { name, count: named });
         }
         let steps: Vec<Edit> = self
             .documents
@@ -859,6 +888,37 @@ impl Project {
         if ok { Ok(()) } else { Err(EditError::Unknown { kind: "memo target", id: format!("{target:?}") }) }
     }
 
+    // ---- the consensus log ----
+
+    fn check_consensus(&self, e: &ConsensusEntry) -> Result<(), EditError> {
+        let invalid = |reason: String| EditError::InvalidConsensus { reason };
+        let d = self.documents.get(&e.doc).ok_or_else(|| EditError::unknown("document", e.doc))?;
+        for coder in [Some(e.coder_a), Some(e.coder_b), Some(e.target), e.author].into_iter().flatten() {
+            if !self.coders.contains_key(&coder) {
+                return Err(EditError::unknown("coder", coder));
+            }
+        }
+        if e.coder_a == e.coder_b {
+            return Err(invalid("it compares a coder with themself".into()));
+        }
+        if (e.a.is_some(), e.b.is_some()) != e.kind.sides() {
+            return Err(invalid(format!("a difference of kind \"{}\" has the wrong sides", e.kind.label())));
+        }
+        let mut spans: Vec<Span> = e.a.iter().chain(&e.b).map(|s| s.span).collect();
+        if let Resolution::NewCode { span, .. } = &e.resolution {
+            spans.push(*span);
+        }
+        for span in spans {
+            if span.is_empty() {
+                return Err(EditError::EmptySpan { what: "resolved" });
+            }
+            if span.end.get() > d.char_len {
+                return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
+            }
+        }
+        Ok(())
+    }
+
     /// Checks every invariant over the whole project: what a loaded project must satisfy
     /// before Tema trusts it (files can be edited by hand or damaged by a sync tool).
     ///
@@ -937,6 +997,13 @@ impl Project {
         }
         for m in self.memos.values() {
             self.check_target(m.props.target)?;
+        }
+        // Against this project: the entries name its documents, which `fresh` does not hold.
+        for (id, e) in &self.consensus {
+            if *id != e.id {
+                return Err(EditError::unknown("consensus entry", id));
+            }
+            self.check_consensus(e)?;
         }
         Ok(())
     }

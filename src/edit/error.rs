@@ -25,6 +25,10 @@ pub enum EditError {
     DuplicateCoding { doc: String, code: String },
     #[error("coder \"{name}\" still has {count} codings; merge or delete them first")]
     CoderInUse { name: String, count: usize },
+    #[error("coder \"{name}\" is named in {count} entries of the consensus log; remove those entries first")]
+    CoderInConsensus { name: String, count: usize },
+    #[error("the consensus entry is invalid: {reason}")]
+    InvalidConsensus { reason: String },
     #[error("the speaker turns of \"{doc}\" are invalid: {reason}")]
     InvalidTurns { doc: String, reason: String },
     #[error("the project settings are invalid: {reason}")]

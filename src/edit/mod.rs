@@ -196,6 +196,22 @@ pub enum Edit {
     RemoveMemo {
         id: MemoId,
     },
+
+    /// Record how a difference between two coders was resolved (the coding changes that carry
+    /// the outcome travel beside it in the same batch; see `team::compare::resolve`).
+    AddConsensus {
+        entry: Box<ConsensusEntry>,
+        index: Option<usize>,
+    },
+    /// Rewrite the note of a consensus entry (what the team said about the difference).
+    UpdateConsensus {
+        id: ConsensusId,
+        note: String,
+    },
+    /// Remove an entry from the consensus log (the codings it changed stay as they are).
+    RemoveConsensus {
+        id: ConsensusId,
+    },
 }
 
 impl Edit {
@@ -283,6 +299,14 @@ impl Edit {
             }
             Edit::UpdateMemo { .. } => "Edit memo".into(),
             Edit::RemoveMemo { .. } => "Delete memo".into(),
+            Edit::AddConsensus { entry, .. } => {
+                format!("Resolve difference in “{}”: {}", doc(&entry.doc), entry.resolution.label())
+            }
+            Edit::UpdateConsensus { .. } => "Edit consensus note".into(),
+            Edit::RemoveConsensus { id } => {
+                let d = p.consensus.get(id).map(|e| doc(&e.doc)).unwrap_or_default();
+                format!("Remove consensus entry for “{d}”")
+            }
         }
     }
 

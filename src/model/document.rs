@@ -111,8 +111,9 @@ pub struct Document {
     pub source: Option<SourceInfo>,
     #[serde(default)]
     pub turns: Vec<Turn>,
-    /// Coders who have marked the document as read (familiarisation, phase 1).
-    #[serde(default)]
+    /// Coders who have marked the document as read (familiarisation, phase 1). In the project
+    /// folder each coder's marks are kept in that coder's own file, not in `documents.json`.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub read_by: BTreeSet<CoderId>,
 }
 

@@ -90,3 +90,7 @@ id_type!(
     /// A member of the research team who codes.
     CoderId
 );
+id_type!(
+    /// An entry of the consensus log (how a difference between coders was resolved).
+    ConsensusId
+);

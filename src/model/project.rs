@@ -96,6 +96,8 @@ pub struct Project {
     pub codings: BTreeMap<CodingId, Coding>,
     pub quotes: IndexMap<QuoteId, Quote>,
     pub memos: IndexMap<MemoId, Memo>,
+    /// The team's consensus log, oldest first.
+    pub consensus: IndexMap<ConsensusId, ConsensusEntry>,
     pub revisions: Revisions,
     pub(crate) derived: Derived,
 }

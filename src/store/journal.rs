@@ -196,6 +196,14 @@ impl JournalWriter {
         Ok(())
     }
 
+    /// Opens the file again after it was replaced on disk (a snapshot commit restarts the
+    /// journal by writing a new file in its place).
+    pub fn reopen(&mut self) -> Result<()> {
+        self.file = OpenOptions::new().append(true).open(&self.path).map_err(StoreError::io("open", &self.path))?;
+        self.len = self.file.metadata().map_err(StoreError::io("read", &self.path))?.len();
+        Ok(())
+    }
+
     pub fn len(&self) -> u64 {
         self.len
     }

@@ -4,6 +4,17 @@
 //! JSON (and the folder, when files move) in format N and returns it in format N+1. A project
 //! from any earlier version is brought forward one step at a time when it is opened, and
 //! written back in the current format at the next snapshot. Format 1 is the first format.
+//!
+//! Files that move between formats are read in both layouts by the loader (see `snapshot`),
+//! and the next save writes the new layout and deletes the old files in the same all-or-nothing
+//! commit; a step never rewrites files in place, so a crash while opening cannot damage them.
+//!
+//! - 1 → 2: `project.json` no longer carries the snapshot id and journal sequence number
+//!   (they changed at every save, so two copies synced through git always conflicted there);
+//!   a snapshot is named by a digest of its files, kept in the journal header. Coders move
+//!   from `coders.json` into their own `codings/<slug>.json`, with their read marks (which
+//!   leave `documents.json`). The old id is kept as `legacy_snapshot` for one opening, so a
+//!   journal written by format 1 on top of it is still replayed.
 
 use super::error::{Result, StoreError};
 use super::snapshot::FORMAT;
@@ -14,7 +25,21 @@ use std::path::Path;
 pub type Step = fn(&Path, Value) -> Result<Value>;
 
 /// `STEPS[i]` upgrades format `i + 1` to `i + 2`.
-pub const STEPS: &[Step] = &[];
+pub const STEPS: &[Step] = &[v1_to_v2];
+
+/// Format 2 names snapshots by content; keep format 1's id and sequence number aside for the
+/// journal that may have been written on top of them.
+fn v1_to_v2(_: &Path, mut value: Value) -> Result<Value> {
+    if let Some(o) = value.as_object_mut() {
+        if let Some(id) = o.remove("snapshot") {
+            o.insert("legacy_snapshot".into(), id);
+        }
+        if let Some(seq) = o.remove("seq") {
+            o.insert("legacy_seq".into(), seq);
+        }
+    }
+    Ok(value)
+}
 
 const _: () = assert!(STEPS.len() + 1 == FORMAT as usize, "every format after 1 needs a migration step");
 
@@ -71,6 +96,16 @@ mod tests {
         let v2 = serde_json::json!({"format": 2, "title": "kept"});
         let up = run(steps, &dir, 2, v2).unwrap_or_default();
         assert_eq!(up, serde_json::json!({"format": 3, "title": "kept", "language": "english"}));
+    }
+
+    #[test]
+    fn format_1_keeps_its_snapshot_id_aside() {
+        let v1 = serde_json::json!({"format": 1, "snapshot": "abc", "seq": 7, "settings": {"name": "S"}});
+        let up = upgrade(Path::new("/p"), 1, v1).unwrap_or_default();
+        assert_eq!(
+            up,
+            serde_json::json!({"format": 2, "legacy_snapshot": "abc", "legacy_seq": 7, "settings": {"name": "S"}})
+        );
     }
 
     #[test]

@@ -32,7 +32,10 @@ pub struct Store {
     /// `None` when opened read-only.
     journal: Option<JournalWriter>,
     _lock: Option<lock::ProjectLock>,
+    /// The digest of the snapshot files on disk, which the journal's header names.
     snapshot_id: String,
+    /// Format 1's name for the snapshot on disk, until the project is saved in format 2.
+    legacy: Option<(String, Option<u64>)>,
     /// Sequence number of the last journal entry applied.
     seq: u64,
     /// Journal entries since the last snapshot.
@@ -43,10 +46,6 @@ pub struct Store {
 
 fn now() -> Timestamp {
     chrono::Utc::now()
-}
-
-fn new_snapshot_id() -> String {
-    uuid::Uuid::now_v7().simple().to_string()
 }
 
 impl Store {
@@ -78,6 +77,7 @@ impl Store {
             journal: Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?),
             _lock: Some(lock),
             snapshot_id: String::new(),
+            legacy: None,
             seq: 0,
             pending: 0,
             written: Default::default(),
@@ -115,8 +115,9 @@ impl Store {
             history: loaded.history,
             journal: None,
             _lock: lock,
-            snapshot_id: loaded.file.snapshot.clone(),
-            seq: loaded.file.seq,
+            snapshot_id: snapshot::digest(&loaded.written),
+            legacy: loaded.file.legacy_snapshot.clone().map(|id| (id, loaded.file.legacy_seq)),
+            seq: 0,
             pending: 0,
             written: loaded.written,
             warnings,
@@ -126,6 +127,11 @@ impl Store {
             store.journal = Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?);
             if replay.must_save {
                 store.save()?;
+            } else if replay.restart {
+                let (id, seq) = (store.snapshot_id.clone(), store.seq);
+                if let Some(j) = store.journal.as_mut() {
+                    j.rewrite(&id, seq, &[])?;
+                }
             }
         }
         Ok(store)
@@ -135,15 +141,40 @@ impl Store {
     fn replay_journal(&mut self, read_only: bool) -> Result<Replay> {
         let path = self.dir.join(journal::JOURNAL_FILE);
         let outcome = journal::read(&path)?;
-        let mut replay = Replay { keep_len: outcome.good_len, must_save: false };
+        let mut replay = Replay { keep_len: outcome.good_len, must_save: false, restart: false };
         if outcome.torn_tail {
             self.warnings.push("the last change before a crash was incomplete and was discarded".into());
         }
         let foreign = match &outcome.header {
-            Some(h) => h.base != self.snapshot_id,
-            None => false,
+            Some(h) => {
+                let legacy = self.legacy.as_ref().filter(|(id, _)| *id == h.base);
+                if let Some((_, seq)) = legacy {
+                    // Written by format 1 on top of this snapshot: replay it, then save in
+                    // the current format at once.
+                    self.seq = seq.unwrap_or(h.seq).max(h.seq);
+                    replay.must_save = !read_only;
+                    false
+                } else {
+                    self.seq = h.seq;
+                    h.base != self.snapshot_id
+                }
+            }
+            None => {
+                // A new copy (a fresh clone has no journal) or a journal cut before its
+                // header: give it one naming this snapshot, folding in what it holds.
+                replay.restart = true;
+                replay.must_save = !outcome.entries.is_empty() && !read_only;
+                false
+            }
         };
-        if foreign && !outcome.entries.is_empty() {
+        if foreign && outcome.entries.is_empty() {
+            // Only a header naming other files (they arrived through a sync tool): nothing
+            // to replay; start again on top of what is here.
+            replay.keep_len = 0;
+            replay.restart = true;
+            return Ok(replay);
+        }
+        if foreign {
             // Written on top of another snapshot (the files were replaced by a sync tool):
             // replaying it here could apply edits to the wrong state.
             let aside = self.set_aside(&path, "orphaned", read_only)?;
@@ -154,6 +185,7 @@ impl Store {
                 aside.display()
             ));
             replay.keep_len = 0;
+            replay.restart = true;
             return Ok(replay);
         }
         let mut applied_all = true;
@@ -358,12 +390,18 @@ impl Store {
     pub fn save(&mut self) -> Result<()> {
         let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
         self.history.trim();
-        let snapshot_id = new_snapshot_id();
-        let files = snapshot::serialize(&self.project, &self.history, &snapshot_id, self.seq)?;
-        snapshot::commit(&self.dir, files, &mut self.written)?;
-        // From here the snapshot holds everything: start the journal afresh on top of it.
-        journal.rewrite(&snapshot_id, self.seq, &[])?;
+        let files = snapshot::serialize(&self.project, &self.history)?;
+        let snapshot_id = snapshot::digest_of(&files);
+        let reset = snapshot::JournalReset { base: snapshot_id.clone(), seq: self.seq };
+        // The commit restarts the journal on top of the new files as part of the commit, so a
+        // crash cannot leave a journal naming the old snapshot beside the new one.
+        if snapshot::commit(&self.dir, files, &mut self.written, Some(reset))? {
+            journal.reopen()?;
+        } else {
+            journal.rewrite(&snapshot_id, self.seq, &[])?;
+        }
         self.snapshot_id = snapshot_id;
+        self.legacy = None;
         self.pending = 0;
         snapshot::collect_texts(&self.dir, &self.project, &mut self.history);
         Ok(())
@@ -383,6 +421,9 @@ impl Store {
 struct Replay {
     /// Bytes of the journal file to keep when reopening it for appending.
     keep_len: u64,
-    /// The journal was set aside after replaying part of it: save at once.
+    /// What was replayed must be folded into the snapshot at once (the journal was set aside
+    /// after replaying part of it, had no header, or was written by an older format).
     must_save: bool,
+    /// The journal holds nothing to keep: restart it with a header naming this snapshot.
+    restart: bool,
 }

@@ -1,37 +1,50 @@
 //! The snapshot: one human-readable JSON file per concern, written all-or-nothing.
 //!
 //! ```text
-//! project.json        format version, snapshot id and sequence number, settings
+//! project.json        format version and settings
 //! documents.json      documents (metadata and speaker turns; not their text)
 //! texts/<id>.txt      each document's normalised text, written once at import
-//! participants.json   coders.json   codebook.json   themes.json   quotes.json   memos.json
-//! codings/<coder>.json  each coder's codings, so coders syncing one folder never conflict
+//! participants.json   codebook.json   themes.json   quotes.json   memos.json   consensus.json
+//! codings/<coder>.json  one file per coder: who they are, which documents they have read,
+//!                     and their codings — so a coder joining, reading and coding in their own
+//!                     copy touches only their own file, and copies synced through git merge
 //! history.json        undo/redo steps (local to this copy)
 //! journal.jsonl       edits since the snapshot (local to this copy)
 //! ```
 //!
+//! Nothing in the shared files changes unless the project's content does: which snapshot a
+//! journal was written on top of is a digest of the shared files' contents, kept in the
+//! journal's header (local), not an id in `project.json` (shared). So saving in two copies does
+//! not make every `git pull` conflict, and a journal whose files were replaced by a sync tool
+//! is still recognised and set aside.
+//!
 //! A snapshot changes several files, and a crash must not leave some new and some old. So
 //! new files are first written beside the old as `*.new` and fsynced; then `commit.json`,
-//! listing them, is written atomically — the commit point; then the `*.new` files are renamed
-//! into place and `commit.json` removed. Opening a project finishes a commit that was cut
-//! short, and deletes `*.new` files that no commit names.
+//! listing them and the journal header to start afresh with, is written atomically — the
+//! commit point; then the `*.new` files are renamed into place, the journal is restarted on
+//! top of the new snapshot and `commit.json` removed. Opening a project finishes a commit that
+//! was cut short, and deletes `*.new` files that no commit names.
 
 use super::atomic::{self, write_atomic, write_synced};
 use super::error::{Result, StoreError};
+use super::journal;
 use crate::edit::History;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// The format written by this version of Tema.
-pub const FORMAT: u32 = 1;
+/// The format written by this version of Tema (see `migrate` for what changed when).
+pub const FORMAT: u32 = 2;
 
 pub const PROJECT_FILE: &str = "project.json";
 pub const HISTORY_FILE: &str = "history.json";
 pub const COMMIT_FILE: &str = "commit.json";
+pub const CONSENSUS_FILE: &str = "consensus.json";
+/// Format 1 kept the coders in one file; format 2 keeps each in their own codings file.
+pub const LEGACY_CODERS_FILE: &str = "coders.json";
 pub const TEXTS_DIR: &str = "texts";
 pub const CODINGS_DIR: &str = "codings";
 
@@ -41,23 +54,71 @@ pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ProjectFile {
     pub format: u32,
-    /// Changes with every snapshot; the journal names the one it was written on top of.
-    pub snapshot: String,
-    /// The last journal entry folded into this snapshot.
-    pub seq: u64,
     #[serde(default)]
     pub generator: String,
     pub settings: Settings,
+    /// Format 1 named its snapshot here (a random id, new at every save); a journal written by
+    /// that version names it in its header. Read once to replay such a journal, never written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_snapshot: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy_seq: Option<u64>,
+}
+
+/// How the journal starts again once a snapshot is in place.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JournalReset {
+    pub base: String,
+    pub seq: u64,
 }
 
 #[derive(Debug, Serialize, Deserialize)]
 struct CommitFile {
     install: Vec<String>,
     delete: Vec<String>,
+    /// Written by format 2 and later; a commit without it leaves the journal alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    journal: Option<JournalReset>,
+}
+
+/// One coder's file, `codings/<slug>.json`.
+#[derive(Debug, Serialize, Deserialize)]
+struct CoderFile<C> {
+    coder: Coder,
+    /// The coder's place in the team list (ties, after two copies each added a coder, are
+    /// broken by file name).
+    #[serde(default)]
+    position: usize,
+    /// Documents this coder has marked as read.
+    #[serde(default)]
+    read: Vec<DocId>,
+    codings: Vec<C>,
+}
+
+/// A codings file as format 1 wrote it (a bare list) or as format 2 writes it.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum AnyCoderFile {
+    Current(CoderFile<Coding>),
+    Legacy(Vec<Coding>),
 }
 
 /// Relative path → content hash of what is on disk, to skip rewriting unchanged files.
 pub type Written = HashMap<String, blake3::Hash>;
+
+/// The identity of a snapshot: a digest of the shared files' contents (local files such as
+/// the undo history left out). Two copies with the same content have the same digest.
+pub fn digest(written: &Written) -> String {
+    let mut files: Vec<(&String, &blake3::Hash)> = written.iter().filter(|(p, _)| p.as_str() != HISTORY_FILE).collect();
+    files.sort_by_key(|(p, _)| *p);
+    let mut h = blake3::Hasher::new();
+    for (path, hash) in files {
+        h.update(path.as_bytes());
+        h.update(&[0]);
+        h.update(hash.as_bytes());
+    }
+    h.finalize().to_hex()[..32].to_string()
+}
 
 pub fn text_path(dir: &Path, id: DocId) -> PathBuf {
     dir.join(TEXTS_DIR).join(format!("{id}.txt"))
@@ -70,37 +131,46 @@ fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A JSON array with one compact element per line: still readable, much smaller and faster
-/// to parse than pretty-printed JSON for the largest files, and a change to one element is
-/// a change to one line — which is what makes codings files merge cleanly in git.
-fn to_json_lines<T: Serialize>(name: &str, items: &[T]) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(items.len() * 256 + 4);
-    out.extend_from_slice(b"[");
-    for (i, item) in items.iter().enumerate() {
-        out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
-        serde_json::to_writer(&mut out, item)
-            .map_err(|e| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() })?;
+/// A coder's file with one compact coding per line: still readable, much smaller and faster
+/// to parse than pretty-printed JSON for the largest files, and a change to one coding is a
+/// change to one line — which is what makes codings files merge cleanly in git.
+fn coder_file_json(name: &str, file: &CoderFile<&Coding>) -> Result<Vec<u8>> {
+    let corrupt = |e: serde_json::Error| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() };
+    let mut out = Vec::with_capacity(file.codings.len() * 256 + 256);
+    out.extend_from_slice(b"{\n  \"coder\": ");
+    serde_json::to_writer(&mut out, &file.coder).map_err(corrupt)?;
+    out.extend_from_slice(format!(",\n  \"position\": {},\n  \"read\": ", file.position).as_bytes());
+    serde_json::to_writer(&mut out, &file.read).map_err(corrupt)?;
+    out.extend_from_slice(b",\n  \"codings\": [");
+    for (i, coding) in file.codings.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer(&mut out, coding).map_err(corrupt)?;
     }
-    out.extend_from_slice(if items.is_empty() { b"]\n" } else { b"\n]\n" });
+    out.extend_from_slice(if file.codings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
     Ok(out)
 }
 
+/// The relative path of a coder's file.
+pub fn coder_file(coder: &Coder) -> String {
+    format!("{CODINGS_DIR}/{}.json", coder.slug)
+}
+
 /// Every snapshot file of a project, as (relative path, bytes).
-pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let pf = ProjectFile {
         format: FORMAT,
-        snapshot: snapshot.to_string(),
-        seq,
         generator: format!("Tema {}", env!("CARGO_PKG_VERSION")),
         settings: project.settings.clone(),
+        legacy_snapshot: None,
+        legacy_seq: None,
     };
-    let docs: Vec<&Document> = project.documents.values().collect();
+    // Read marks live in each coder's file.
+    let docs: Vec<Document> =
+        project.documents.values().map(|d| Document { read_by: BTreeSet::new(), ..d.clone() }).collect();
     files.push(("documents.json".to_string(), to_json("documents.json", &docs)?));
     let parts: Vec<&Participant> = project.participants.values().collect();
     files.push(("participants.json".to_string(), to_json("participants.json", &parts)?));
-    let coders: Vec<&Coder> = project.coders.values().collect();
-    files.push(("coders.json".to_string(), to_json("coders.json", &coders)?));
     let codes: Vec<&Code> = project.codes.values().collect();
     files.push(("codebook.json".to_string(), to_json("codebook.json", &codes)?));
     let themes: Vec<&Theme> = project.themes.values().collect();
@@ -109,14 +179,18 @@ pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64)
     files.push(("quotes.json".to_string(), to_json("quotes.json", &quotes)?));
     let memos: Vec<&Memo> = project.memos.values().collect();
     files.push(("memos.json".to_string(), to_json("memos.json", &memos)?));
+    let consensus: Vec<&ConsensusEntry> = project.consensus.values().collect();
+    files.push((CONSENSUS_FILE.to_string(), to_json(CONSENSUS_FILE, &consensus)?));
     let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
     for c in project.codings.values() {
         by_coder.entry(c.coder).or_default().push(c);
     }
-    for coder in project.coders.values() {
-        let list = by_coder.remove(&coder.id).unwrap_or_default();
-        let name = format!("{CODINGS_DIR}/{}.json", coder.slug);
-        files.push((name.clone(), to_json_lines(&name, &list)?));
+    for (position, coder) in project.coders.values().enumerate() {
+        let codings = by_coder.remove(&coder.id).unwrap_or_default();
+        let read = project.documents.values().filter(|d| d.read_by.contains(&coder.id)).map(|d| d.id).collect();
+        let file = CoderFile { coder: coder.clone(), position, read, codings };
+        let name = coder_file(coder);
+        files.push((name.clone(), coder_file_json(&name, &file)?));
     }
     files.push((HISTORY_FILE.to_string(), to_json(HISTORY_FILE, history)?));
     // Last, so a reader of the folder that ignores commit.json still sees it change last.
@@ -124,11 +198,23 @@ pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64)
     Ok(files)
 }
 
-/// Writes the changed files of a snapshot all-or-nothing and deletes stale coder files.
-pub fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>, written: &mut Written) -> Result<()> {
+/// The digest of a snapshot about to be committed (every file it consists of is in `files`).
+pub fn digest_of(files: &[(String, Vec<u8>)]) -> String {
+    digest(&files.iter().map(|(p, b)| (p.clone(), blake3::hash(b))).collect())
+}
+
+/// Writes the changed files of a snapshot all-or-nothing, deletes files of the previous
+/// snapshot that are no longer written (a removed coder, the format-1 coders file), and starts
+/// the journal afresh on top of it. Returns false when nothing on disk needed to change (the
+/// journal is then left for the caller to restart).
+pub fn commit(
+    dir: &Path,
+    files: Vec<(String, Vec<u8>)>,
+    written: &mut Written,
+    journal: Option<JournalReset>,
+) -> Result<bool> {
     let keep: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let delete: Vec<String> =
-        written.keys().filter(|p| p.starts_with(CODINGS_DIR) && !keep.contains(p.as_str())).cloned().collect();
+    let delete: Vec<String> = written.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
     let changed: Vec<(String, Vec<u8>, blake3::Hash)> = files
         .into_iter()
         .map(|(p, b)| {
@@ -138,7 +224,7 @@ pub fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>, written: &mut Written) 
         .filter(|(p, _, h)| written.get(p) != Some(h))
         .collect();
     if changed.is_empty() && delete.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     let codings_dir = dir.join(CODINGS_DIR);
     if !codings_dir.exists() {
@@ -148,7 +234,7 @@ pub fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>, written: &mut Written) 
     for (p, b, _) in &changed {
         write_synced(&new_path(&dir.join(p)), b)?;
     }
-    let record = CommitFile { install: changed.iter().map(|(p, _, _)| p.clone()).collect(), delete };
+    let record = CommitFile { install: changed.iter().map(|(p, _, _)| p.clone()).collect(), delete, journal };
     write_atomic(&dir.join(COMMIT_FILE), &to_json(COMMIT_FILE, &record)?)?;
     finish_commit(dir, &record)?;
     for (p, _, h) in changed {
@@ -157,7 +243,7 @@ pub fn commit(dir: &Path, files: Vec<(String, Vec<u8>)>, written: &mut Written) 
     for p in &record.delete {
         written.remove(p);
     }
-    Ok(())
+    Ok(true)
 }
 
 fn new_path(path: &Path) -> PathBuf {
@@ -182,6 +268,10 @@ fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
     }
     atomic::sync_dir(&dir.join(CODINGS_DIR))?;
     atomic::sync_dir(dir)?;
+    if let Some(reset) = &record.journal {
+        // Everything the journal holds is in the snapshot now.
+        write_atomic(&dir.join(journal::JOURNAL_FILE), journal::encode_header(&reset.base, reset.seq).as_bytes())?;
+    }
     let commit = dir.join(COMMIT_FILE);
     std::fs::remove_file(&commit).map_err(StoreError::io("delete", &commit))?;
     atomic::sync_dir(dir)
@@ -266,10 +356,11 @@ pub struct Loaded {
 pub fn load(dir: &Path) -> Result<Loaded> {
     let mut written = Written::new();
     let file = read_project_file(dir, &mut written)?;
+    let mut warnings = Vec::new();
     let mut project = Project { settings: file.settings.clone(), ..Default::default() };
     // Documents and their texts (hashing 10 MB of text) load on a second thread while this
     // one parses the codings, the other large part.
-    let docs_job = std::thread::scope(|scope| -> Result<_> {
+    let (docs, coder_files) = std::thread::scope(|scope| -> Result<_> {
         let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written)> {
             let mut written = Written::new();
             let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
@@ -283,18 +374,43 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             path: dir.join("documents.json"),
             reason: "reading the documents failed unexpectedly".into(),
         })?;
-        rest?;
-        docs
+        let coder_files = rest?;
+        Ok((docs, coder_files))
     })?;
-    let (docs, docs_written) = docs_job;
+    let (docs, docs_written) = docs?;
     written.extend(docs_written);
     for d in docs {
         project.documents.insert(d.id, d);
     }
+    // Coders in their team order; two copies that each added a coder give both the same
+    // position, and the file name decides.
+    let mut coder_files = coder_files;
+    coder_files.sort_by(|a, b| (a.0, &a.1.slug).cmp(&(b.0, &b.1.slug)));
+    for (_, record, read) in coder_files {
+        let coder = record.id;
+        if project.coders.insert(coder, record).is_some() {
+            return Err(StoreError::Corrupt {
+                path: dir.join(CODINGS_DIR),
+                reason: format!("coder {coder} has two codings files"),
+            });
+        }
+        let mut unknown = 0;
+        for doc in read {
+            match project.documents.get_mut(&doc) {
+                Some(d) => {
+                    d.read_by.insert(coder);
+                }
+                None => unknown += 1,
+            }
+        }
+        if unknown > 0 {
+            // A document removed in another copy: the mark has nothing left to mark.
+            warnings.push(format!("{unknown} read marks referred to documents no longer in the project"));
+        }
+    }
     project.rebuild_derived();
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
 
-    let mut warnings = Vec::new();
     let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
         Ok(Some(mut h)) => match fill_history_texts(dir, &mut h) {
             Ok(()) => h,
@@ -312,13 +428,17 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     Ok(Loaded { project, history, file, written, warnings })
 }
 
-/// Everything but the documents: participants, coders, codebook, themes, quotes, memos and
-/// every coder's codings.
-fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<()> {
+/// A coder's file as read: (team position, coder, documents they have read).
+type CoderRecord = (usize, Coder, Vec<DocId>);
+
+/// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
+/// consensus log and every coder's codings. Returns the coders' records, which need the
+/// documents for their read marks.
+fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<Vec<CoderRecord>> {
     for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
         project.participants.insert(p.id, p);
     }
-    for c in read_json::<Vec<Coder>>(dir, "coders.json", written)?.unwrap_or_default() {
+    for c in read_json::<Vec<Coder>>(dir, LEGACY_CODERS_FILE, written)?.unwrap_or_default() {
         project.coders.insert(c.id, c);
     }
     for c in read_json::<Vec<Code>>(dir, "codebook.json", written)?.unwrap_or_default() {
@@ -333,8 +453,11 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     for m in read_json::<Vec<Memo>>(dir, "memos.json", written)?.unwrap_or_default() {
         project.memos.insert(m.id, m);
     }
-    let codings_dir = dir.join(CODINGS_DIR);
-    if let Ok(entries) = std::fs::read_dir(&codings_dir) {
+    for e in read_json::<Vec<ConsensusEntry>>(dir, CONSENSUS_FILE, written)?.unwrap_or_default() {
+        project.consensus.insert(e.id, e);
+    }
+    let mut coder_files = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
         let mut names: Vec<String> = entries
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
@@ -343,7 +466,15 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
         names.sort();
         for name in names {
             let rel = format!("{CODINGS_DIR}/{name}");
-            for c in read_json::<Vec<Coding>>(dir, &rel, written)?.unwrap_or_default() {
+            let codings = match read_json::<AnyCoderFile>(dir, &rel, written)? {
+                Some(AnyCoderFile::Current(f)) => {
+                    coder_files.push((f.position, f.coder, f.read));
+                    f.codings
+                }
+                Some(AnyCoderFile::Legacy(list)) => list,
+                None => Vec::new(),
+            };
+            for c in codings {
                 if project.codings.insert(c.id, c).is_some() {
                     return Err(StoreError::Corrupt {
                         path: dir.join(&rel),
@@ -353,7 +484,7 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
             }
         }
     }
-    Ok(())
+    Ok(coder_files)
 }
 
 /// Fills in the texts of documents that the history's steps would add back.

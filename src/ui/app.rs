@@ -21,6 +21,7 @@ use super::views::search::SearchView;
 use super::views::phases::PhasesView;
 use super::views::retrieval::RetrievalView;
 use super::views::themes::ThemesView;
+use super::views::team::TeamView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -55,6 +56,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(ThemesView::default()),
         Box::new(MapView::default()),
         Box::new(PhasesView::default()),
+        Box::new(TeamView::default()),
     ]
 }
 
@@ -463,6 +465,7 @@ impl TemaApp {
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
             UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
+            UiCommand::ShowTeam => open,
         }
     }
 
@@ -598,6 +601,7 @@ impl TemaApp {
             UiCommand::ShowThemes => self.state.view = ViewKind::Themes,
             UiCommand::ShowThemeMap => self.state.view = ViewKind::ThemeMap,
             UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
+            UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -715,6 +719,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowThemes, None);
                 item(ui, UiCommand::ShowThemeMap, None);
                 item(ui, UiCommand::ShowPhases, None);
+                item(ui, UiCommand::ShowTeam, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

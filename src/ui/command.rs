@@ -41,6 +41,7 @@ pub enum UiCommand {
     ShowThemes,
     ShowThemeMap,
     ShowPhases,
+    ShowTeam,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -89,6 +90,7 @@ impl UiCommand {
             ShowThemes,
             ShowThemeMap,
             ShowPhases,
+            ShowTeam,
             NewJournalEntry,
             Undo,
             Redo,
@@ -141,6 +143,7 @@ impl UiCommand {
             ShowThemes => "Show themes board".into(),
             ShowThemeMap => "Show thematic map".into(),
             ShowPhases => "Show phase tracker".into(),
+            ShowTeam => "Show team comparison".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -190,6 +193,7 @@ impl UiCommand {
             ShowThemes => "Candidate, reviewed and final themes: cluster codes, define, review, merge and split",
             ShowThemeMap => "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
             ShowPhases => "How far each of the six phases has come, measured from the project",
+            ShowTeam => "Compare coders: agreement per code, differences to settle, merging another copy",
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -232,7 +236,7 @@ impl UiCommand {
             MakeQuote => vec![sc(NONE, Key::Q)],
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
-            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases => vec![],
+            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam => vec![],
         }
     }
 

@@ -15,6 +15,7 @@ pub enum ViewKind {
     Themes,
     ThemeMap,
     Phases,
+    Team,
 }
 
 pub trait View {

@@ -166,6 +166,7 @@ pub fn canonical(p: &Project) -> String {
     let codings: Vec<_> = p.codings.values().collect();
     let quotes: Vec<_> = p.quotes.values().collect();
     let memos: Vec<_> = p.memos.values().collect();
-    serde_json::to_string(&(&p.settings, docs, parts, coders, codes, themes, codings, quotes, memos))
+    let consensus: Vec<_> = p.consensus.values().collect();
+    serde_json::to_string(&(&p.settings, docs, parts, coders, codes, themes, codings, quotes, memos, consensus))
         .unwrap_or_else(|e| format!("unserialisable: {e}"))
 }

@@ -13,3 +13,4 @@ pub mod phases;
 pub mod retrieval;
 pub mod review;
 pub mod themes;
+pub mod team;
