@@ -3,7 +3,9 @@
 //! The crate is a UI-free core (`model`, `edit`, `store`, ...) with two thin front ends over
 //! it: the command line (`cli`) and the egui app (`ui`). See `docs/ARCHITECTURE.md`.
 
+pub mod analysis;
 pub mod cli;
 pub mod edit;
+pub mod export;
 pub mod model;
 pub mod store;

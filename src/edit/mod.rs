@@ -8,6 +8,7 @@
 
 mod apply;
 mod error;
+mod framework;
 mod history;
 
 pub use error::EditError;
@@ -174,6 +175,40 @@ pub enum Edit {
     RemoveMemo {
         id: MemoId,
     },
+
+    /// Write the researcher's summary of one cell of a triangulation table; an empty (or
+    /// blank) text clears it.
+    SetCellSummary {
+        row: RowKey,
+        column: ColumnKey,
+        text: String,
+    },
+    /// Mark how the columns of a row compare in tables `across` one dimension (groups,
+    /// sites...); `None` clears the mark.
+    SetRowMark {
+        row: RowKey,
+        across: Dimension,
+        mark: Option<RowMark>,
+    },
+}
+
+/// The name of a table row, for descriptions.
+fn row_name(p: &Project, row: RowKey) -> String {
+    match row {
+        RowKey::Theme(id) => p.themes.get(&id).map(|t| t.name().to_string()),
+        RowKey::Code(id) => p.codes.get(&id).map(|c| c.name().to_string()),
+    }
+    .unwrap_or_default()
+}
+
+/// The name of a table column, for descriptions.
+fn column_name(p: &Project, column: &ColumnKey) -> String {
+    match column {
+        ColumnKey::Value { attribute, value } if value.is_empty() => format!("no {attribute}"),
+        ColumnKey::Value { value, .. } => format!("“{value}”"),
+        ColumnKey::Unattributed { .. } => "unattributed extracts".into(),
+        ColumnKey::Document { id } => format!("“{}”", p.documents.get(id).map(|d| d.name()).unwrap_or_default()),
+    }
 }
 
 impl Edit {
@@ -252,6 +287,14 @@ impl Edit {
             }
             Edit::UpdateMemo { .. } => "Edit memo".into(),
             Edit::RemoveMemo { .. } => "Delete memo".into(),
+            Edit::SetCellSummary { row, column, text } => {
+                let verb = if text.trim().is_empty() { "Clear" } else { "Write" };
+                format!("{verb} summary of “{}” for {}", row_name(p, *row), column_name(p, column))
+            }
+            Edit::SetRowMark { row, mark, .. } => match mark {
+                Some(m) => format!("Mark “{}” as {}", row_name(p, *row), m.label().to_lowercase()),
+                None => format!("Clear the mark of “{}”", row_name(p, *row)),
+            },
         }
     }
 

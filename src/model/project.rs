@@ -50,6 +50,13 @@ pub struct Revisions {
     pub codebook: u64,
     /// Bumped when themes or their memberships change.
     pub themes: u64,
+    /// Bumped when any document is added, removed, renamed or moved, or its codings or
+    /// speaker turns change: one number to check instead of every entry of `docs`.
+    pub documents: u64,
+    /// Bumped when participants are added, changed or removed.
+    pub participants: u64,
+    /// Bumped when a framework summary or row mark changes.
+    pub framework: u64,
 }
 
 impl PartialEq for Revisions {
@@ -90,6 +97,8 @@ pub struct Project {
     pub codings: BTreeMap<CodingId, Coding>,
     pub quotes: IndexMap<QuoteId, Quote>,
     pub memos: IndexMap<MemoId, Memo>,
+    /// Summaries and marks written into triangulation tables.
+    pub framework: Framework,
     pub revisions: Revisions,
     pub(crate) derived: Derived,
 }

@@ -5,6 +5,7 @@
 //! documents.json      documents (metadata and speaker turns; not their text)
 //! texts/<id>.txt      each document's normalised text, written once at import
 //! participants.json   coders.json   codebook.json   themes.json   quotes.json   memos.json
+//! framework.json      summaries and marks written into triangulation tables
 //! codings/<coder>.json  each coder's codings, so coders syncing one folder never conflict
 //! history.json        undo/redo steps (local to this copy)
 //! journal.jsonl       edits since the snapshot (local to this copy)
@@ -34,6 +35,8 @@ pub const HISTORY_FILE: &str = "history.json";
 pub const COMMIT_FILE: &str = "commit.json";
 pub const TEXTS_DIR: &str = "texts";
 pub const CODINGS_DIR: &str = "codings";
+/// Added after format 1 without a format change: a project without it has no summaries.
+pub const FRAMEWORK_FILE: &str = "framework.json";
 
 /// What a fresh project folder ignores when it is put under git: everything local to one copy.
 pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
@@ -94,6 +97,7 @@ pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64)
     files.push(("quotes.json".to_string(), to_json("quotes.json", &quotes)?));
     let memos: Vec<&Memo> = project.memos.values().collect();
     files.push(("memos.json".to_string(), to_json("memos.json", &memos)?));
+    files.push((FRAMEWORK_FILE.to_string(), to_json(FRAMEWORK_FILE, &project.framework)?));
     let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
     for c in project.codings.values() {
         by_coder.entry(c.coder).or_default().push(c);
@@ -275,6 +279,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     for m in read_json::<Vec<Memo>>(dir, "memos.json", &mut written)?.unwrap_or_default() {
         project.memos.insert(m.id, m);
     }
+    project.framework = read_json(dir, FRAMEWORK_FILE, &mut written)?.unwrap_or_default();
     let codings_dir = dir.join(CODINGS_DIR);
     if let Ok(entries) = std::fs::read_dir(&codings_dir) {
         let mut names: Vec<String> = entries
@@ -296,9 +301,16 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         }
     }
     project.rebuild_derived();
+    let mut warnings = Vec::new();
+    let pruned = prune_framework(&mut project);
+    if pruned > 0 {
+        warnings.push(format!(
+            "{pruned} table summaries or marks in {FRAMEWORK_FILE} referred to themes, codes or documents that no longer \
+             exist (an older Tema may have deleted them) and were dropped"
+        ));
+    }
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
 
-    let mut warnings = Vec::new();
     let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
         Ok(Some(mut h)) => match fill_history_texts(dir, &mut h) {
             Ok(()) => h,
@@ -314,6 +326,28 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         }
     };
     Ok(Loaded { project, history, file, written, warnings })
+}
+
+/// Drops framework entries whose theme, code or document is gone. `framework.json` came
+/// after format 1, so a Tema that predates it can delete a theme without clearing its
+/// summaries; that must not make the project unopenable. Returns how many were dropped.
+fn prune_framework(project: &mut Project) -> usize {
+    let row_ok = |p: &Project, row: &RowKey| match row {
+        RowKey::Theme(id) => p.themes.contains_key(id),
+        RowKey::Code(id) => p.codes.contains_key(id),
+    };
+    let column_ok = |p: &Project, column: &ColumnKey| match column {
+        ColumnKey::Document { id } => p.documents.contains_key(id),
+        _ => true,
+    };
+    let before = project.framework.summaries.len() + project.framework.marks.len();
+    let mut framework = std::mem::take(&mut project.framework);
+    framework.summaries.retain(|(row, column), text| {
+        row_ok(project, row) && column_ok(project, column) && !text.trim().is_empty()
+    });
+    framework.marks.retain(|(row, _), _| row_ok(project, row));
+    project.framework = framework;
+    before - project.framework.summaries.len() - project.framework.marks.len()
 }
 
 /// Fills in the texts of documents that the history's steps would add back.

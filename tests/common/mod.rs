@@ -14,6 +14,6 @@ pub fn canonical(p: &Project) -> String {
     let codings: Vec<_> = p.codings.values().collect();
     let quotes: Vec<_> = p.quotes.values().collect();
     let memos: Vec<_> = p.memos.values().collect();
-    serde_json::to_string(&(&p.settings, docs, parts, coders, codes, themes, codings, quotes, memos))
+    serde_json::to_string(&(&p.settings, docs, parts, coders, codes, themes, codings, quotes, memos, &p.framework))
         .unwrap_or_else(|e| format!("unserialisable: {e}"))
 }
