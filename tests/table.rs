@@ -892,3 +892,37 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
     assert_eq!(v["pairs"][0]["occurrences"][0]["doc_name"], "Notes");
     Ok(())
 }
+
+/// LibreOffice opens the DOCX we write by hand and finds a table in it, cells in order (a
+/// second reader besides our own parse, since the file is WordprocessingML written directly).
+/// With TEMA_EXTERNAL_CHECKS set, a missing soffice is a failure.
+#[test]
+fn docx_opens_in_libreoffice() -> TestResult {
+    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(), "soffice is needed: apt-get install libreoffice-writer");
+        eprintln!("skipped: LibreOffice is not installed");
+        return Ok(());
+    }
+    let p = with_summaries()?;
+    let m = Matrix::build(&p, &MatrixOptions::default());
+    let tmp = tempfile::tempdir()?;
+    let docx = tmp.path().join("table.docx");
+    std::fs::write(&docx, export(&m, CellContent::Summaries, TableFormat::Docx)?)?;
+    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "html", "--outdir"])
+        .arg(tmp.path())
+        .arg(&docx)
+        .output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(tmp.path().join("table.html"))?;
+    assert!(html.to_lowercase().contains("<table"), "no table in {html}");
+    let mut at = 0;
+    for text in ["Theme", "Triangulation", "Being talked about", "Talked over, not with.", "Converge", "Jargon", "Acronyms", "Not heard", "Hope", "Silent"] {
+        let found = html[at..].find(text).map(|i| at + i);
+        assert!(found.is_some(), "{text:?} is missing or out of order in {html}");
+        at = found.unwrap_or(at);
+    }
+    Ok(())
+}
