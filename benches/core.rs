@@ -192,12 +192,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // Save: serialise every concern, write changed files, commit, restart the journal.
     let mut saves = Vec::new();
-    for i in 0..5 {
+    for (i, (doc, _)) in docs.iter().take(5).enumerate() {
         // Touch codings and the codebook so the big files really are rewritten.
         store.apply(Edit::AddCoding {
             coding: Coding {
                 id: CodingId::new(),
-                doc: docs[i].0,
+                doc: *doc,
                 span: Span::new(10, 30 + i),
                 code: codes[0],
                 coder: coder_id,

@@ -24,8 +24,31 @@ const SUBTHEMES: usize = 3;
 const CODINGS: usize = 50_000;
 
 const WORDS: &[&str] = &[
-    "meeting", "therapist", "social", "worker", "job", "benefits", "felt", "talked", "about", "me", "and", "the",
-    "specialist", "møtet", "jobb", "følte", "å", "være", "sett", "I", "we", "they", "said", "work", "hope",
+    "meeting",
+    "therapist",
+    "social",
+    "worker",
+    "job",
+    "benefits",
+    "felt",
+    "talked",
+    "about",
+    "me",
+    "and",
+    "the",
+    "specialist",
+    "møtet",
+    "jobb",
+    "følte",
+    "å",
+    "være",
+    "sett",
+    "I",
+    "we",
+    "they",
+    "said",
+    "work",
+    "hope",
 ];
 
 fn rng(state: &mut u64) -> u64 {
@@ -82,7 +105,7 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
         last = Some(out);
     }
     times.sort();
-    let out = last.unwrap_or_else(|| f());
+    let out = last.unwrap_or_else(f);
     (ms(times[times.len() / 2]), ms(times[times.len() - 1]), out)
 }
 
@@ -93,7 +116,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let coder = p.new_coder("Bench");
     let coder_id = coder.id;
     let mut edits = vec![Edit::AddCoder { coder, index: None }];
-    let groups = ["Jobseeker", "Therapist", "Social worker", "Employer", "Supervisor", "Counsellor", "Mentor", "Family"];
+    let groups =
+        ["Jobseeker", "Therapist", "Social worker", "Employer", "Supervisor", "Counsellor", "Mentor", "Family"];
     let mut by_group: Vec<Vec<ParticipantId>> = vec![Vec::new(); GROUPS];
     for (g, group) in groups.iter().enumerate() {
         for i in 0..PER_GROUP {

@@ -1,11 +1,17 @@
 //! Tema: a workbench for qualitative thematic analysis.
 //!
-//! The crate is a UI-free core (`model`, `edit`, `store`, ...) with two thin front ends over
-//! it: the command line (`cli`) and the egui app (`ui`). See `docs/ARCHITECTURE.md`.
+//! The crate is a UI-free core (`model`, `edit`, `store`, `analysis`, ...) with two thin
+//! front ends over it: the command line (`cli`) and the egui app (`ui`). See
+//! `docs/ARCHITECTURE.md`.
 
 pub mod analysis;
 pub mod cli;
 pub mod edit;
 pub mod export;
+pub mod import;
+pub mod index;
 pub mod model;
+pub mod progress;
+pub mod sample;
 pub mod store;
+pub mod ui;

@@ -5,13 +5,13 @@ use std::process::ExitCode;
 use tema::cli::{Cli, run};
 
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
-    let Some(command) = cli.command else {
-        // The app arrives with the app issue; until then, say what there is.
-        let _ = <Cli as clap::CommandFactory>::command().print_help();
-        return ExitCode::SUCCESS;
+    let result = match cli.command {
+        Some(command) => run(command),
+        None => tema::ui::run(None),
     };
-    match run(command) {
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
@@ -19,3 +19,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// Rust ignores SIGPIPE, which turns `tema docs DIR | head` into a panic when `head` closes
+/// the pipe. A command-line tool should simply stop, as every Unix tool does.
+#[cfg(unix)]
+fn restore_sigpipe() {
+    // SAFETY: setting a signal's disposition to the default at start-up, before any thread
+    // exists, has no preconditions.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_sigpipe() {}

@@ -324,7 +324,11 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             Edit::SetCellSummary { row, column, text: text.into() }
         }
         31 => {
-            let row = if x.a.is_multiple_of(3) { RowKey::Code(pick(&codes, x.b)?) } else { RowKey::Theme(pick(&themes, x.b)?) };
+            let row = if x.a.is_multiple_of(3) {
+                RowKey::Code(pick(&codes, x.b)?)
+            } else {
+                RowKey::Theme(pick(&themes, x.b)?)
+            };
             let across = match x.c % 3 {
                 0 => Dimension::group(),
                 1 => Dimension::attribute("site"),

@@ -272,7 +272,7 @@ fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
     drop(store);
     // Someone edits a coding's end past the text.
     let path = dir.join("codings/ingrid.json");
-    let text = std::fs::read_to_string(&path)?.replace("\"end\": 9", "\"end\": 900");
+    let text = std::fs::read_to_string(&path)?.replace("\"end\":9}", "\"end\":900}");
     std::fs::write(&path, text)?;
     let err = Store::open(&dir).err().ok_or("opened a coding past the end of its text")?;
     assert!(err.to_string().contains("outside document \"J4\""), "{err}");

@@ -13,6 +13,10 @@ use tema::model::*;
 use tema::store::Store;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+/// A participant of the fixture: id, label, group, attributes, aliases.
+type Person<'a> = (u128, &'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+/// The cells of a DOCX table (row by row), whether its first row is a header row, and the XML.
+type DocxTable = (Vec<Vec<String>>, bool, String);
 
 const J1_TEXT: &str = "Interviewer: How was the meeting?\n\
 J1: They talked about me, not with me.\n\
@@ -127,9 +131,15 @@ fn study_edits() -> Vec<Edit> {
         edits.push(e);
     };
     for (id, name, slug) in [(INGRID, "Ingrid", "ingrid"), (TOM, "Tom", "tom")] {
-        add(&mut p, Edit::AddCoder { coder: Coder { id, name: name.into(), colour: palette_colour(0), slug: slug.into() }, index: None });
+        add(
+            &mut p,
+            Edit::AddCoder {
+                coder: Coder { id, name: name.into(), colour: palette_colour(0), slug: slug.into() },
+                index: None,
+            },
+        );
     }
-    let people: [(u128, &str, &str, &[(&str, &str)], &[&str]); 7] = [
+    let people: [Person; 7] = [
         (J1, "J1", "Jobseeker", &[("site", "Nordby"), ("gender", "F")], &[]),
         (J2, "J2", "Jobseeker", &[("site", "Sørvik"), ("gender", "M")], &[]),
         (T1, "T1", "Therapist", &[("site", "Nordby"), ("gender", "F")], &["Kari"]),
@@ -184,7 +194,7 @@ fn study_edits() -> Vec<Edit> {
         // J1's interview.
         coding(1, 1, find(J1_TEXT, "talked about me"), TALKED, INGRID),
         coding(2, 1, between(J1_TEXT, "the meeting?", "They talked"), TALKED, INGRID), // interviewer + J1
-        coding(3, 1, find(J1_TEXT, "And the words"), HOPE, INGRID), // the interviewer only
+        coding(3, 1, find(J1_TEXT, "And the words"), HOPE, INGRID),                    // the interviewer only
         coding(4, 1, find(J1_TEXT, "jargon"), JARGON, INGRID),
         coding(14, 1, find(J1_TEXT, "I did not follow"), VOICE, INGRID), // same turn as 4
         // J2's interview (Norwegian, with an emoji before the coded words' end).
@@ -192,10 +202,10 @@ fn study_edits() -> Vec<Edit> {
         coding(6, 2, find(J2_TEXT, "ingen spurte hva jeg ønsket"), VOICE, TOM),
         // The focus group.
         coding(7, 3, between(FG_TEXT, "ikke med.", "Ja, det stemmer"), TALKED, INGRID), // Kari (T1) + Ola (J3)
-        coding(8, 3, find(FG_TEXT, "fagspråk"), JARGON, INGRID), // Per (S1)
+        coding(8, 3, find(FG_TEXT, "fagspråk"), JARGON, INGRID),                        // Per (S1)
         coding(9, 3, between(FG_TEXT, "hører på jobbsøkeren", "Det er sant"), VOICE, INGRID), // Kari + unmapped
-        coding(10, 3, find(FG_TEXT, "håper på en jobb"), HOPE, INGRID), // Ola
-        coding(11, 3, find(FG_TEXT, "Lønn er viktig"), MONEY, INGRID), // Per; a parked theme
+        coding(10, 3, find(FG_TEXT, "håper på en jobb"), HOPE, INGRID),                 // Ola
+        coding(11, 3, find(FG_TEXT, "Lønn er viktig"), MONEY, INGRID),                  // Per; a parked theme
         // Field notes: no speakers.
         coding(12, 4, find(NOTES_TEXT, "Ingen snakket med brukeren"), TALKED, INGRID),
         coding(13, 4, find(NOTES_TEXT, "preget av fagspråk. Ingen snakket"), JARGON, INGRID),
@@ -230,7 +240,14 @@ fn labels(m: &Matrix) -> Vec<&str> {
     m.columns.iter().map(|c| c.label.as_str()).collect()
 }
 
-fn row(label: &str, depth: usize, cells: &[(usize, usize, usize)], extracts: usize, n: usize, left_out: usize) -> RowView {
+fn row(
+    label: &str,
+    depth: usize,
+    cells: &[(usize, usize, usize)],
+    extracts: usize,
+    n: usize,
+    left_out: usize,
+) -> RowView {
     (label.to_string(), depth, cells.to_vec(), extracts, n, left_out)
 }
 
@@ -292,11 +309,17 @@ fn options_parked_flat_coder_and_codes() {
 
     // Codes in tree order; a parent code collects its children's codings.
     let codes = Matrix::build(&p, &MatrixOptions { rows: RowSource::Codes, ..Default::default() });
-    let names: Vec<(&str, usize, usize)> =
-        codes.rows.iter().map(|r| (r.label.as_str(), r.depth, r.extracts)).collect();
+    let names: Vec<(&str, usize, usize)> = codes.rows.iter().map(|r| (r.label.as_str(), r.depth, r.extracts)).collect();
     assert_eq!(
         names,
-        [("Talked about", 0, 4), ("Jargon", 0, 4), ("Acronyms", 1, 1), ("Voice", 0, 3), ("Hope", 0, 1), ("Money", 0, 1)]
+        [
+            ("Talked about", 0, 4),
+            ("Jargon", 0, 4),
+            ("Acronyms", 1, 1),
+            ("Voice", 0, 3),
+            ("Hope", 0, 1),
+            ("Money", 0, 1)
+        ]
     );
     assert_eq!(codes.rows[0].colour, Some(palette_colour(TALKED as usize)));
 }
@@ -345,7 +368,7 @@ fn a_cells_extracts_carry_speaker_labels() {
     assert_eq!(unattributed[1].text(), "Ingen snakket med brukeren");
     // The interviewer's part of k2 is marked as such.
     let jobseekers = m.extracts(&p, 0, 0);
-    assert_eq!(jobseekers[0].parts[0].interviewer, true);
+    assert!(jobseekers[0].parts[0].interviewer);
     assert_eq!(jobseekers[0].parts[0].text, "the meeting?\n");
     assert_eq!(jobseekers[4].text(), "AAP og NAV-språket 😀");
 }
@@ -361,7 +384,17 @@ fn cooccurrence_overlap_and_turn() {
     assert_eq!(overlap.pairs.len(), 1);
     let pair = overlap.pair(cid(TALKED), cid(JARGON)).map(|x| (x.count, x.occurrences.clone()));
     let shared = find(NOTES_TEXT, "Ingen snakket");
-    assert_eq!(pair, Some((1, vec![tema::analysis::cooccurrence::Occurrence { doc: did(4), span: shared, codings: vec![kid(13), kid(12)] }])));
+    assert_eq!(
+        pair,
+        Some((
+            1,
+            vec![tema::analysis::cooccurrence::Occurrence {
+                doc: did(4),
+                span: shared,
+                codings: vec![kid(13), kid(12)]
+            }]
+        ))
+    );
     assert_eq!(overlap.count(cid(JARGON), cid(TALKED)), 1);
     assert_eq!(overlap.count(cid(TALKED), cid(TALKED)), 4, "the diagonal is the code's own codings");
 
@@ -371,7 +404,10 @@ fn cooccurrence_overlap_and_turn() {
         turn.pairs.iter().map(|x| (turn.codes[x.a].name.as_str(), turn.codes[x.b].name.as_str(), x.count)).collect();
     assert_eq!(pairs, [("Talked about", "Jargon", 1), ("Jargon", "Voice", 1)]);
     let jv = turn.pair(cid(VOICE), cid(JARGON)).map(|x| x.occurrences[0].clone());
-    assert_eq!(jv.map(|o| (o.span, o.codings)), Some((find(J1_TEXT, "J1: All that jargon, I did not follow.\n"), vec![kid(4), kid(14)])));
+    assert_eq!(
+        jv.map(|o| (o.span, o.codings)),
+        Some((find(J1_TEXT, "J1: All that jargon, I did not follow.\n"), vec![kid(4), kid(14)]))
+    );
     // Talked about is in J1's first answer twice (k1, k2) but counts once per turn: J1's
     // question and answer, Kari's and Ola's turns, the notes.
     assert_eq!(turn.count(cid(TALKED), cid(TALKED)), 5);
@@ -388,8 +424,18 @@ fn framework_cells_undo_rename_and_show_in_the_matrix() -> TestResult {
     let at = chrono::Utc::now();
     let jobseekers = ColumnKey::value("group", "Jobseeker");
     let a = RowKey::Theme(tid(A));
-    history.apply(&mut p, Edit::SetCellSummary { row: a, column: jobseekers.clone(), text: "Feel talked over | *not* heard".into() }, None, at)?;
-    history.apply(&mut p, Edit::SetRowMark { row: a, across: Dimension::group(), mark: Some(RowMark::Diverge) }, None, at)?;
+    history.apply(
+        &mut p,
+        Edit::SetCellSummary { row: a, column: jobseekers.clone(), text: "Feel talked over | *not* heard".into() },
+        None,
+        at,
+    )?;
+    history.apply(
+        &mut p,
+        Edit::SetRowMark { row: a, across: Dimension::group(), mark: Some(RowMark::Diverge) },
+        None,
+        at,
+    )?;
     // A rename keeps the summary: it is keyed by the theme's id.
     let mut props = p.themes[&tid(A)].props.clone();
     props.name = "Talked about, not with".into();
@@ -403,7 +449,12 @@ fn framework_cells_undo_rename_and_show_in_the_matrix() -> TestResult {
     assert_eq!(site.rows[0].mark, None);
     assert!(site.rows[0].cells.iter().all(|c| c.summary.is_empty()));
     // A summary for a value no participant has is kept and reported, not shown.
-    history.apply(&mut p, Edit::SetCellSummary { row: a, column: ColumnKey::value("group", "Employer"), text: "x".into() }, None, at)?;
+    history.apply(
+        &mut p,
+        Edit::SetCellSummary { row: a, column: ColumnKey::value("group", "Employer"), text: "x".into() },
+        None,
+        at,
+    )?;
     assert_eq!(Matrix::build(&p, &MatrixOptions::default()).hidden_summaries, 1);
     while history.undo(&mut p, at)?.is_some() {}
     assert_eq!(p, start);
@@ -607,7 +658,8 @@ fn csv_reads_back() -> TestResult {
     // Spot checks against the hand-computed table.
     let bytes = export(&m, CellContent::Counts, TableFormat::Csv)?;
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
-    let jargon: Vec<String> = reader.records().nth(1).transpose()?.map(|r| r.iter().map(String::from).collect()).unwrap_or_default();
+    let jargon: Vec<String> =
+        reader.records().nth(1).transpose()?.map(|r| r.iter().map(String::from).collect()).unwrap_or_default();
     assert_eq!(jargon, ["Jargon", "2", "2", "0", "1", "1", "4"]);
     let bytes = export(&m, CellContent::Summaries, TableFormat::Csv)?;
     let first = csv::Reader::from_reader(bytes.as_slice()).records().next().transpose()?;
@@ -648,7 +700,7 @@ fn xlsx_reads_back_with_calamine() -> TestResult {
 
 /// The text of every cell of every table row in a DOCX, in order, and whether the first row
 /// is marked as a header row.
-fn docx_table(bytes: &[u8]) -> Result<(Vec<Vec<String>>, bool, String), Box<dyn std::error::Error>> {
+fn docx_table(bytes: &[u8]) -> Result<DocxTable, Box<dyn std::error::Error>> {
     use quick_xml::events::Event;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))?;
     for part in ["[Content_Types].xml", "_rels/.rels", "word/_rels/document.xml.rels", "word/styles.xml"] {
@@ -665,12 +717,12 @@ fn docx_table(bytes: &[u8]) -> Result<(Vec<Vec<String>>, bool, String), Box<dyn 
     loop {
         match reader.read_event()? {
             Event::Start(e) => match e.name().as_ref() {
-                b"w:tr" => row.clear(),
-                b"w:tc" => {
+                "w:tr" => row.clear(),
+                "w:tc" => {
                     cell = Some(String::new());
                     paragraphs_in_cell = 0;
                 }
-                b"w:p" if cell.is_some() => {
+                "w:p" if cell.is_some() => {
                     paragraphs_in_cell += 1;
                     if paragraphs_in_cell > 1
                         && let Some(c) = cell.as_mut()
@@ -678,10 +730,10 @@ fn docx_table(bytes: &[u8]) -> Result<(Vec<Vec<String>>, bool, String), Box<dyn 
                         c.push('\n');
                     }
                 }
-                b"w:t" => in_text = true,
+                "w:t" => in_text = true,
                 _ => {}
             },
-            Event::Empty(e) if e.name().as_ref() == b"w:tblHeader" => header = rows.is_empty(),
+            Event::Empty(e) if e.name().as_ref() == "w:tblHeader" => header = rows.is_empty(),
             Event::Text(t) if in_text => {
                 if let Some(c) = cell.as_mut() {
                     c.push_str(&t.xml10_content());
@@ -701,9 +753,9 @@ fn docx_table(bytes: &[u8]) -> Result<(Vec<Vec<String>>, bool, String), Box<dyn 
                 }
             }
             Event::End(e) => match e.name().as_ref() {
-                b"w:t" => in_text = false,
-                b"w:tc" => row.extend(cell.take()),
-                b"w:tr" => rows.push(std::mem::take(&mut row)),
+                "w:t" => in_text = false,
+                "w:tc" => row.extend(cell.take()),
+                "w:tr" => rows.push(std::mem::take(&mut row)),
                 _ => {}
             },
             Event::Eof => break,
@@ -764,7 +816,10 @@ fn latex_is_booktabs_and_escaped() -> TestResult {
         assert!(rows[3].trim_start().starts_with(r"\quad \quad Acronyms"), "{}", rows[3]);
     }
     let tex = String::from_utf8(export(&m, CellContent::Summaries, TableFormat::Latex)?)?;
-    assert!(tex.contains(r"Talked over, not with. \newline Feel «snakket om».") && tex.contains(r"50\% jargon \& \{acronyms\}"));
+    assert!(
+        tex.contains(r"Talked over, not with. \newline Feel «snakket om».")
+            && tex.contains(r"50\% jargon \& \{acronyms\}")
+    );
     Ok(())
 }
 
@@ -872,7 +927,16 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         Ok(String::from_utf8(out.stdout)?)
     };
-    ok(tema(&["summary", &d, "--theme", "being talked about", "--col", "group=Jobseeker", "--text", "Snakket om, ikke med"])?)?;
+    ok(tema(&[
+        "summary",
+        &d,
+        "--theme",
+        "being talked about",
+        "--col",
+        "group=Jobseeker",
+        "--text",
+        "Snakket om, ikke med",
+    ])?)?;
     ok(tema(&["summary", &d, "--theme", "Hope", "--col", "unattributed", "--text", "Nothing in the notes"])?)?;
     ok(tema(&["mark", &d, "--theme", "Being talked about", "--mark", "diverge"])?)?;
     let csv_text = ok(tema(&["table", &d, "--cells", "summaries", "--format", "csv"])?)?;
@@ -884,7 +948,10 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
     assert!(!out.status.success());
 
     let text = ok(tema(&["cooccurrence", &d, "--scope", "turn"])?)?;
-    assert_eq!(text, "Codes that meet in the same speaker turn: 2 pairs\n     1  Talked about  ×  Jargon\n     1  Jargon  ×  Voice\n");
+    assert_eq!(
+        text,
+        "Codes that meet in the same speaker turn: 2 pairs\n     1  Talked about  ×  Jargon\n     1  Jargon  ×  Voice\n"
+    );
     let v: serde_json::Value = serde_json::from_str(&ok(tema(&["cooccurrence", &d, "--json"])?)?)?;
     assert_eq!(v["scope"], "overlap");
     assert_eq!(v["pairs"][0]["a_name"], "Talked about");
@@ -900,7 +967,10 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
 fn docx_opens_in_libreoffice() -> TestResult {
     let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
     if !found {
-        assert!(std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(), "soffice is needed: apt-get install libreoffice-writer");
+        assert!(
+            std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(),
+            "soffice is needed: apt-get install libreoffice-writer"
+        );
         eprintln!("skipped: LibreOffice is not installed");
         return Ok(());
     }
@@ -919,7 +989,18 @@ fn docx_opens_in_libreoffice() -> TestResult {
     let html = std::fs::read_to_string(tmp.path().join("table.html"))?;
     assert!(html.to_lowercase().contains("<table"), "no table in {html}");
     let mut at = 0;
-    for text in ["Theme", "Triangulation", "Being talked about", "Talked over, not with.", "Converge", "Jargon", "Acronyms", "Not heard", "Hope", "Silent"] {
+    for text in [
+        "Theme",
+        "Triangulation",
+        "Being talked about",
+        "Talked over, not with.",
+        "Converge",
+        "Jargon",
+        "Acronyms",
+        "Not heard",
+        "Hope",
+        "Silent",
+    ] {
         let found = html[at..].find(text).map(|i| at + i);
         assert!(found.is_some(), "{text:?} is missing or out of order in {html}");
         at = found.unwrap_or(at);

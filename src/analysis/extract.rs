@@ -158,7 +158,8 @@ mod tests {
             end_ms: None,
         };
         d.turns = vec![t(7, 19, "M", m), t(19, 46, "Kari", kari)];
-        let coder = Coder { id: CoderId::from_u128(4), name: "Ingrid".into(), colour: Colour::default(), slug: "i".into() };
+        let coder =
+            Coder { id: CoderId::from_u128(4), name: "Ingrid".into(), colour: Colour::default(), slug: "i".into() };
         let code = Code::new(CodeId::from_u128(5), "Being seen", Colour::default());
         let coding = Coding {
             id: CodingId::from_u128(6),

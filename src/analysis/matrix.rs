@@ -534,7 +534,9 @@ fn theme_rows(project: &Project, options: &MatrixOptions) -> (Vec<RowSpec>, Rows
 }
 
 /// Children of each node (and of the top level, `None`), in the collection's order.
-fn children_of<K: Copy + Eq + std::hash::Hash>(items: impl Iterator<Item = (K, Option<K>)>) -> HashMap<Option<K>, Vec<K>> {
+fn children_of<K: Copy + Eq + std::hash::Hash>(
+    items: impl Iterator<Item = (K, Option<K>)>,
+) -> HashMap<Option<K>, Vec<K>> {
     let mut out: HashMap<Option<K>, Vec<K>> = HashMap::new();
     for (id, parent) in items {
         out.entry(parent).or_default().push(id);

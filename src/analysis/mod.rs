@@ -1,11 +1,20 @@
-//! Analyses over the project, as pure view models: who an extract counts for
-//! ([`attribution`]), the triangulation matrix ([`matrix`]), code co-occurrence
-//! ([`cooccurrence`]) and the extracts a view opens from them ([`extract`]).
+//! Analyses over a project: pure functions and view models from `&Project` to plain results,
+//! tested without a window and shared by the app and the command line.
+//!
+//! - [`coverage`] and [`retrieval`]: how much of each document is coded, and the extracts of a
+//!   code or theme.
+//! - [`attribution`]: who an extract counts for (the speaker of each turn it overlaps, or the
+//!   document's participant).
+//! - [`matrix`]: the triangulation matrix of themes or codes by participant group, attribute or
+//!   document, with the researcher's framework cells.
+//! - [`cooccurrence`]: code × code overlaps, and [`extract`]: the extracts a cell opens.
 
 pub mod attribution;
 pub mod cooccurrence;
+pub mod coverage;
 pub mod extract;
 pub mod matrix;
+pub mod retrieval;
 
 pub use attribution::{AttributedCoding, Attribution, AttributionIndex, Attributor};
 pub use cooccurrence::{Cooccurrence, CooccurrenceOptions, Scope};

@@ -5,6 +5,8 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+mod import;
+mod search;
 pub mod stress;
 mod table;
 
@@ -70,6 +72,52 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import transcripts, field notes and a participants sheet, as one undoable step.
+    ///
+    /// PATHs are files or folders (searched recursively) of .docx, .odt, .rtf, .pdf, .txt,
+    /// .md, .html, .vtt and .srt files. Speaker turns are found and mapped to participants.
+    /// If any file cannot be read, nothing is imported unless --skip-failed is given.
+    Import {
+        dir: PathBuf,
+        /// Files or folders to import.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The kind of every document: interview, focus-group, field-notes or other
+        /// (default: from the folder name, else from the number of speakers).
+        #[arg(long)]
+        kind: Option<String>,
+        /// A participants sheet (.csv, .tsv or .xlsx): label first, then group, aliases,
+        /// interviewer and any attributes.
+        #[arg(long)]
+        participants: Option<PathBuf>,
+        /// A regular expression for speaker labels at the start of a line, with a named
+        /// group `speaker` (and optionally `time`), instead of the built-in shapes.
+        #[arg(long)]
+        speaker_pattern: Option<String>,
+        /// Refuse files whose speakers do not all map to participants.
+        #[arg(long)]
+        strict: bool,
+        /// Import the files that can be read even if others cannot.
+        #[arg(long)]
+        skip_failed: bool,
+        /// Show what would be imported (speakers and who they map to) without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the documents: kind, words, speaker turns and participants.
+    Docs {
+        dir: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a document's normalised text exactly as character offsets count it.
+    Text {
+        dir: PathBuf,
+        /// The document's name.
+        doc: String,
+    },
     /// Take back the last change.
     Undo {
         dir: PathBuf,
@@ -82,6 +130,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Open a project in the app.
+    Open { dir: PathBuf },
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
     Save { dir: PathBuf },
@@ -173,6 +223,84 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         save_every: u64,
     },
+    /// Search the documents: keyword in context, with who said it.
+    #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
+                  QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
+                  prefix*, fuzzy~ (or fuzzy~2), ( ) for grouping, and filters: group:G doc:\"NAME\" speaker:S\n\
+                  kind:focus-group or any participant attribute such as site:Nordby.")]
+    Search {
+        dir: PathBuf,
+        query: String,
+        #[command(flatten)]
+        args: search::SearchArgs,
+        /// Whose codings --uncoded and --within look at (default: everyone's).
+        #[arg(long)]
+        coder: Option<String>,
+        /// Hits to show (0 for all).
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// relevance (best first) or document (in the order of the text).
+        #[arg(long, default_value = "relevance")]
+        order: String,
+        /// Characters of context on each side of a match.
+        #[arg(long, default_value_t = 60)]
+        context: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Build or update the search index (it lives in DIR/index and is rebuilt when needed).
+    Index {
+        dir: PathBuf,
+        /// Index every document again from scratch.
+        #[arg(long)]
+        rebuild: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Code every hit of a search in one step (undo takes it all back).
+    CodeHits {
+        dir: PathBuf,
+        query: String,
+        /// The code to apply (created if it does not exist).
+        #[arg(long)]
+        code: String,
+        /// What gets coded: match (the words), sentence, or turn (the whole turn or paragraph).
+        #[arg(long, default_value = "match")]
+        scope: String,
+        /// Who is coding (default: $TEMA_CODER, else the user name).
+        #[arg(long)]
+        coder: Option<String>,
+        #[command(flatten)]
+        args: search::SearchArgs,
+        /// Show what would be coded without changing the project.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Passages similar to a coded passage that are not yet coded with its code.
+    Similar {
+        dir: PathBuf,
+        /// The document of the passage.
+        #[arg(long)]
+        doc: String,
+        /// First character of the passage.
+        #[arg(long)]
+        start: usize,
+        /// One past the last character of the passage.
+        #[arg(long)]
+        end: usize,
+        /// The code; passages already coded with it are left out.
+        #[arg(long)]
+        code: String,
+        /// Only this coder's codings count as already coded (default: anyone's).
+        #[arg(long)]
+        coder: Option<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Runs a subcommand. `Ok(())` means it did its job; errors are printed by `main`.
@@ -183,6 +311,14 @@ pub fn run(command: Command) -> Result<()> {
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }
+        Command::Import { dir, paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json } => {
+            import::import(
+                &dir,
+                import::ImportArgs { paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json },
+            )
+        }
+        Command::Docs { dir, json } => import::docs(&dir, json),
+        Command::Text { dir, doc } => import::text(&dir, &doc),
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
@@ -207,6 +343,22 @@ pub fn run(command: Command) -> Result<()> {
             table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
         }
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
+        Command::Open { dir } => {
+            if !crate::ui::startup::is_project(&dir) {
+                anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
+            }
+            crate::ui::run(Some(dir))
+        }
+        Command::Search { dir, query, args, coder, limit, order, context, json } => {
+            search::search(&dir, &query, &args, coder, limit, &order, context, json)
+        }
+        Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
+        Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
+            search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
+        }
+        Command::Similar { dir, doc, start, end, code, coder, limit, json } => {
+            search::similar(&dir, &doc, start, end, &code, coder, limit, json)
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::analysis::extract::ExtractBuilder;
-use crate::analysis::{CountsFor, Cooccurrence, CooccurrenceOptions, Matrix, MatrixOptions, RowSource, Scope};
+use crate::analysis::{Cooccurrence, CooccurrenceOptions, CountsFor, Matrix, MatrixOptions, RowSource, Scope};
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, TableText};
 use crate::model::*;
@@ -73,7 +73,9 @@ fn dimension(p: &Project, cols: &str) -> Result<Dimension> {
     let known = attribute_names(p);
     match known.iter().find(|a| a.eq_ignore_ascii_case(cols)) {
         Some(name) => Ok(Dimension::attribute(name.as_str())),
-        None => bail!("no participant has an attribute named {cols:?}; use group, document or one of: {}", known.join(", ")),
+        None => {
+            bail!("no participant has an attribute named {cols:?}; use group, document or one of: {}", known.join(", "))
+        }
     }
 }
 
@@ -301,12 +303,13 @@ pub fn mark(
     let p = store.project();
     let row = row_key(p, theme, code)?;
     let across = dimension(p, across)?;
-    let mark = match mark.trim().to_lowercase().as_str() {
-        "none" | "clear" | "" => None,
-        m => Some(RowMark::parse(m).with_context(|| {
-            format!("unknown mark {m:?}: use converge, diverge, silent, not-applicable or none")
-        })?),
-    };
+    let mark =
+        match mark.trim().to_lowercase().as_str() {
+            "none" | "clear" | "" => None,
+            m => Some(RowMark::parse(m).with_context(|| {
+                format!("unknown mark {m:?}: use converge, diverge, silent, not-applicable or none")
+            })?),
+        };
     let label = store.apply(Edit::SetRowMark { row, across, mark })?;
     finish(&mut store);
     if json_out {

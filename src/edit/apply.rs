@@ -577,6 +577,23 @@ impl Project {
 
     // ---- codings ----
 
+    /// The document and code exist and the span is a non-empty part of the text.
+    fn check_coding_target(&self, doc: DocId, span: Span, code: CodeId) -> Result<(), EditError> {
+        let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+        if !self.codes.contains_key(&code) {
+            return Err(EditError::unknown("code", code));
+        }
+        if span.is_empty() {
+            return Err(EditError::EmptySpan { what: "coded" });
+        }
+        if span.end.get() > d.char_len {
+            return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
+        }
+        Ok(())
+    }
+
+    /// A coding may be made or changed: its target is valid and the same coder has not
+    /// applied the same code to exactly the same span.
     fn check_coding(
         &self,
         id: CodingId,
@@ -585,17 +602,11 @@ impl Project {
         code: CodeId,
         coder: CoderId,
     ) -> Result<(), EditError> {
-        let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
-        let c = self.codes.get(&code).ok_or_else(|| EditError::unknown("code", code))?;
-        if span.is_empty() {
-            return Err(EditError::EmptySpan { what: "coded" });
-        }
-        if span.end.get() > d.char_len {
-            return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
-        }
-        let duplicate = self.find_coding(doc, span, code, coder).is_some_and(|other| other != id);
-        if duplicate {
-            return Err(EditError::DuplicateCoding { doc: d.name().to_string(), code: c.name().to_string() });
+        self.check_coding_target(doc, span, code)?;
+        if self.find_coding(doc, span, code, coder).is_some_and(|other| other != id) {
+            let doc = self.documents.get(&doc).map(|d| d.name().to_string()).unwrap_or_default();
+            let code = self.codes.get(&code).map(|c| c.name().to_string()).unwrap_or_default();
+            return Err(EditError::DuplicateCoding { doc, code });
         }
         Ok(())
     }
@@ -738,18 +749,18 @@ impl Project {
 
     /// Checks every invariant over the whole project: what a loaded project must satisfy
     /// before Tema trusts it (files can be edited by hand or damaged by a sync tool).
+    ///
+    /// The small, structural parts (coders, participants, code and theme trees) are rebuilt
+    /// through the edit path, so one place defines what "valid" means for them. Documents,
+    /// codings, quotes and memos — the bulk of a large project — are checked in place by the
+    /// same check functions the edits use, which keeps opening a large project fast.
     pub fn check_integrity(&self) -> Result<(), EditError> {
         let mut fresh = Project { settings: self.settings.clone(), ..Default::default() };
-        // Rebuild the project through the edit path: every check that guards an edit guards
-        // a loaded file too, and there is one place that defines what "valid" means.
         for c in self.coders.values() {
             fresh.apply_inner(Edit::AddCoder { coder: c.clone(), index: None })?;
         }
         for p in self.participants.values() {
             fresh.apply_inner(Edit::AddParticipant { participant: p.clone(), index: None })?;
-        }
-        for d in self.documents.values() {
-            fresh.apply_inner(Edit::AddDocument { document: Box::new(d.clone()), index: None })?;
         }
         // Codes and themes may list a parent that comes later in the file: add them flat
         // first, then set parents, so order in the file is not an invariant.
@@ -761,9 +772,6 @@ impl Project {
                 fresh.apply_inner(Edit::MoveCode { id: c.id, parent: c.parent, index })?;
             }
         }
-        for c in self.codings.values() {
-            fresh.apply_inner(Edit::AddCoding { coding: c.clone() })?;
-        }
         for t in self.themes.values() {
             fresh.apply_inner(Edit::CreateTheme { theme: Theme { parent: None, ..t.clone() }, index: None })?;
         }
@@ -772,11 +780,51 @@ impl Project {
                 fresh.apply_inner(Edit::MoveTheme { id: t.id, parent: t.parent, index })?;
             }
         }
+
+        let mut names = HashSet::with_capacity(self.documents.len());
+        for (id, d) in &self.documents {
+            if *id != d.id {
+                return Err(EditError::unknown("document", id));
+            }
+            let key = name_key(d.name());
+            if key.is_empty() {
+                return Err(EditError::EmptyName { kind: "document" });
+            }
+            if !names.insert(key) {
+                return Err(EditError::DuplicateName { kind: "document", name: d.name().to_string() });
+            }
+            let found = d.text.chars().count();
+            if found != d.char_len {
+                return Err(EditError::TextMismatch { doc: d.name().to_string(), expected: d.char_len, found });
+            }
+            self.check_turns(d.name(), d.char_len, &d.turns)?;
+            if let Some(c) = d.read_by.iter().find(|c| !self.coders.contains_key(*c)) {
+                return Err(EditError::unknown("coder", c));
+            }
+        }
+        let mut seen = HashSet::with_capacity(self.codings.len());
+        for (id, c) in &self.codings {
+            if *id != c.id {
+                return Err(EditError::unknown("coding", id));
+            }
+            if !self.coders.contains_key(&c.coder) {
+                return Err(EditError::unknown("coder", c.coder));
+            }
+            self.check_coding_target(c.doc, c.span, c.code)?;
+            if !seen.insert((c.doc, c.span, c.code, c.coder)) {
+                let doc = self.documents.get(&c.doc).map(|d| d.name().to_string()).unwrap_or_default();
+                let code = self.codes.get(&c.code).map(|x| x.name().to_string()).unwrap_or_default();
+                return Err(EditError::DuplicateCoding { doc, code });
+            }
+        }
         for q in self.quotes.values() {
-            fresh.apply_inner(Edit::AddQuote { quote: q.clone(), index: None })?;
+            if !self.themes.contains_key(&q.theme) {
+                return Err(EditError::unknown("theme", q.theme));
+            }
+            self.check_quote(q.doc, &q.props)?;
         }
         for m in self.memos.values() {
-            fresh.apply_inner(Edit::AddMemo { memo: m.clone(), index: None })?;
+            self.check_target(m.props.target)?;
         }
         for ((row, column), text) in &self.framework.summaries {
             fresh.apply_inner(Edit::SetCellSummary { row: *row, column: column.clone(), text: text.clone() })?;

@@ -60,15 +60,17 @@ impl Project {
 
     /// Edits that clear every summary and mark of a row (its theme or code is being deleted).
     pub(super) fn clear_row_framework(&self, row: RowKey) -> Vec<Edit> {
-        let summaries = self.framework.summaries.keys().filter(|(r, _)| *r == row).map(|(_, column)| {
-            Edit::SetCellSummary { row, column: column.clone(), text: String::new() }
-        });
-        let marks = self
+        let summaries = self
             .framework
-            .marks
+            .summaries
             .keys()
             .filter(|(r, _)| *r == row)
-            .map(|(_, across)| Edit::SetRowMark { row, across: across.clone(), mark: None });
+            .map(|(_, column)| Edit::SetCellSummary { row, column: column.clone(), text: String::new() });
+        let marks = self.framework.marks.keys().filter(|(r, _)| *r == row).map(|(_, across)| Edit::SetRowMark {
+            row,
+            across: across.clone(),
+            mark: None,
+        });
         summaries.chain(marks).collect()
     }
 
@@ -151,11 +153,8 @@ mod tests {
     fn marks_are_per_dimension() -> Result<(), EditError> {
         let mut p = project();
         p.apply(Edit::SetRowMark { row: T1, across: Dimension::group(), mark: Some(RowMark::Diverge) })?;
-        let undo = p.apply(Edit::SetRowMark {
-            row: T1,
-            across: Dimension::attribute("site"),
-            mark: Some(RowMark::Converge),
-        })?;
+        let undo =
+            p.apply(Edit::SetRowMark { row: T1, across: Dimension::attribute("site"), mark: Some(RowMark::Converge) })?;
         assert_eq!(p.framework.mark(T1, &Dimension::group()), Some(RowMark::Diverge));
         assert_eq!(p.framework.mark(T1, &Dimension::attribute("site")), Some(RowMark::Converge));
         assert_eq!(undo, Edit::SetRowMark { row: T1, across: Dimension::attribute("site"), mark: None });

@@ -190,7 +190,7 @@ mod tests {
         assert!(d.turn_at(CharPos(22)).is_none());
         let who: Vec<_> = d.turns_overlapping(Span::new(4, 8)).map(|t| t.speaker.clone()).collect();
         assert_eq!(who, ["I", "J1"]);
-        assert_eq!(d.words, 4);
+        assert_eq!(d.words, 5);
     }
 
     #[test]

@@ -43,11 +43,18 @@ impl Dimension {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ColumnKey {
     /// Participants whose attribute has this value (an empty value: participants without one).
-    Value { attribute: String, value: String },
+    Value {
+        attribute: String,
+        value: String,
+    },
     /// Extracts spoken by no participant (field notes, unmapped speakers), in a table by an
     /// attribute.
-    Unattributed { attribute: String },
-    Document { id: DocId },
+    Unattributed {
+        attribute: String,
+    },
+    Document {
+        id: DocId,
+    },
 }
 
 impl ColumnKey {
@@ -194,7 +201,10 @@ mod tests {
         f.summaries.insert((row, ColumnKey::value("group", "Jobseeker")), "Feel talked about".into());
         f.marks.insert((row, Dimension::group()), RowMark::Diverge);
         let json = serde_json::to_value(&f)?;
-        assert_eq!(json["summaries"][0]["column"], serde_json::json!({"kind": "value", "attribute": "group", "value": "Jobseeker"}));
+        assert_eq!(
+            json["summaries"][0]["column"],
+            serde_json::json!({"kind": "value", "attribute": "group", "value": "Jobseeker"})
+        );
         assert_eq!(json["summaries"][0]["row"]["theme"], "00000000-0000-0000-0000-000000000007");
         assert_eq!(json["marks"][0]["across"], serde_json::json!({"kind": "attribute", "name": "group"}));
         assert_eq!(json["marks"][0]["mark"], "diverge");

@@ -73,6 +73,21 @@ fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// A JSON array with one compact element per line: still readable, much smaller and faster
+/// to parse than pretty-printed JSON for the largest files, and a change to one element is
+/// a change to one line — which is what makes codings files merge cleanly in git.
+fn to_json_lines<T: Serialize>(name: &str, items: &[T]) -> Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(items.len() * 256 + 4);
+    out.extend_from_slice(b"[");
+    for (i, item) in items.iter().enumerate() {
+        out.extend_from_slice(if i == 0 { b"\n  " } else { b",\n  " });
+        serde_json::to_writer(&mut out, item)
+            .map_err(|e| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() })?;
+    }
+    out.extend_from_slice(if items.is_empty() { b"]\n" } else { b"\n]\n" });
+    Ok(out)
+}
+
 /// Every snapshot file of a project, as (relative path, bytes).
 pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
@@ -105,7 +120,7 @@ pub fn serialize(project: &Project, history: &History, snapshot: &str, seq: u64)
     for coder in project.coders.values() {
         let list = by_coder.remove(&coder.id).unwrap_or_default();
         let name = format!("{CODINGS_DIR}/{}.json", coder.slug);
-        files.push((name.clone(), to_json(&name, &list)?));
+        files.push((name.clone(), to_json_lines(&name, &list)?));
     }
     files.push((HISTORY_FILE.to_string(), to_json(HISTORY_FILE, history)?));
     // Last, so a reader of the folder that ignores commit.json still sees it change last.
@@ -256,49 +271,29 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     let mut written = Written::new();
     let file = read_project_file(dir, &mut written)?;
     let mut project = Project { settings: file.settings.clone(), ..Default::default() };
-    let docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
-    for mut d in docs {
-        d.text = read_text(dir, &d)?;
-        project.documents.insert(d.id, d);
-    }
-    for p in read_json::<Vec<Participant>>(dir, "participants.json", &mut written)?.unwrap_or_default() {
-        project.participants.insert(p.id, p);
-    }
-    for c in read_json::<Vec<Coder>>(dir, "coders.json", &mut written)?.unwrap_or_default() {
-        project.coders.insert(c.id, c);
-    }
-    for c in read_json::<Vec<Code>>(dir, "codebook.json", &mut written)?.unwrap_or_default() {
-        project.codes.insert(c.id, c);
-    }
-    for t in read_json::<Vec<Theme>>(dir, "themes.json", &mut written)?.unwrap_or_default() {
-        project.themes.insert(t.id, t);
-    }
-    for q in read_json::<Vec<Quote>>(dir, "quotes.json", &mut written)?.unwrap_or_default() {
-        project.quotes.insert(q.id, q);
-    }
-    for m in read_json::<Vec<Memo>>(dir, "memos.json", &mut written)?.unwrap_or_default() {
-        project.memos.insert(m.id, m);
-    }
-    project.framework = read_json(dir, FRAMEWORK_FILE, &mut written)?.unwrap_or_default();
-    let codings_dir = dir.join(CODINGS_DIR);
-    if let Ok(entries) = std::fs::read_dir(&codings_dir) {
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json"))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = format!("{CODINGS_DIR}/{name}");
-            for c in read_json::<Vec<Coding>>(dir, &rel, &mut written)?.unwrap_or_default() {
-                if project.codings.insert(c.id, c).is_some() {
-                    return Err(StoreError::Corrupt {
-                        path: dir.join(&rel),
-                        reason: "a coding appears twice in the codings files".into(),
-                    });
-                }
+    // Documents and their texts (hashing 10 MB of text) load on a second thread while this
+    // one parses the codings, the other large part.
+    let docs_job = std::thread::scope(|scope| -> Result<_> {
+        let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written)> {
+            let mut written = Written::new();
+            let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
+            for d in &mut docs {
+                d.text = read_text(dir, d)?;
             }
-        }
+            Ok((docs, written))
+        });
+        let rest = load_rest(dir, &mut project, &mut written);
+        let docs = docs_thread.join().map_err(|_| StoreError::Corrupt {
+            path: dir.join("documents.json"),
+            reason: "reading the documents failed unexpectedly".into(),
+        })?;
+        rest?;
+        docs
+    })?;
+    let (docs, docs_written) = docs_job;
+    written.extend(docs_written);
+    for d in docs {
+        project.documents.insert(d.id, d);
     }
     project.rebuild_derived();
     let mut warnings = Vec::new();
@@ -328,6 +323,51 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     Ok(Loaded { project, history, file, written, warnings })
 }
 
+/// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
+/// framework cells and every coder's codings.
+fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<()> {
+    for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
+        project.participants.insert(p.id, p);
+    }
+    for c in read_json::<Vec<Coder>>(dir, "coders.json", written)?.unwrap_or_default() {
+        project.coders.insert(c.id, c);
+    }
+    for c in read_json::<Vec<Code>>(dir, "codebook.json", written)?.unwrap_or_default() {
+        project.codes.insert(c.id, c);
+    }
+    for t in read_json::<Vec<Theme>>(dir, "themes.json", written)?.unwrap_or_default() {
+        project.themes.insert(t.id, t);
+    }
+    for q in read_json::<Vec<Quote>>(dir, "quotes.json", written)?.unwrap_or_default() {
+        project.quotes.insert(q.id, q);
+    }
+    for m in read_json::<Vec<Memo>>(dir, "memos.json", written)?.unwrap_or_default() {
+        project.memos.insert(m.id, m);
+    }
+    project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
+    let codings_dir = dir.join(CODINGS_DIR);
+    if let Ok(entries) = std::fs::read_dir(&codings_dir) {
+        let mut names: Vec<String> = entries
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        names.sort();
+        for name in names {
+            let rel = format!("{CODINGS_DIR}/{name}");
+            for c in read_json::<Vec<Coding>>(dir, &rel, written)?.unwrap_or_default() {
+                if project.codings.insert(c.id, c).is_some() {
+                    return Err(StoreError::Corrupt {
+                        path: dir.join(&rel),
+                        reason: "a coding appears twice in the codings files".into(),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Drops framework entries whose theme, code or document is gone. `framework.json` came
 /// after format 1, so a Tema that predates it can delete a theme without clearing its
 /// summaries; that must not make the project unopenable. Returns how many were dropped.
@@ -342,9 +382,9 @@ fn prune_framework(project: &mut Project) -> usize {
     };
     let before = project.framework.summaries.len() + project.framework.marks.len();
     let mut framework = std::mem::take(&mut project.framework);
-    framework.summaries.retain(|(row, column), text| {
-        row_ok(project, row) && column_ok(project, column) && !text.trim().is_empty()
-    });
+    framework
+        .summaries
+        .retain(|(row, column), text| row_ok(project, row) && column_ok(project, column) && !text.trim().is_empty());
     framework.marks.retain(|(row, _), _| row_ok(project, row));
     project.framework = framework;
     before - project.framework.summaries.len() - project.framework.marks.len()

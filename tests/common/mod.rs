@@ -1,7 +1,159 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by the integration tests: test projects built through edits from the
+//! sample corpus's plain-text interviews, and a canonical form of a project for comparisons.
+//! (Shared by the app tests and `examples/demo_project.rs`; the real importer is `tema import`.)
 #![allow(dead_code)]
 
-use tema::model::Project;
+use std::path::{Path, PathBuf};
+use tema::edit::Edit;
+use tema::model::*;
+use tema::store::Store;
+
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
+}
+
+/// Speaker turns: a line starting `Name:` opens a turn; other lines continue it.
+pub fn turns(text: &str, p: &Project) -> Vec<Turn> {
+    let mut out: Vec<Turn> = Vec::new();
+    let mut pos = 0;
+    for line in text.split_inclusive('\n') {
+        let n = line.chars().count();
+        let speaker = line.split_once(':').map(|(s, _)| s.trim()).filter(|s| {
+            !s.is_empty() && s.chars().count() <= 24 && s.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-')
+        });
+        match speaker {
+            Some(s) => out.push(Turn {
+                span: Span::new(pos, pos + n),
+                speaker: s.to_string(),
+                participant: p.participant_for_speaker(s).map(|x| x.id),
+                start_ms: None,
+                end_ms: None,
+            }),
+            None => {
+                if let Some(last) = out.last_mut()
+                    && !line.trim().is_empty()
+                {
+                    last.span.end = CharPos(pos + n);
+                }
+            }
+        }
+        pos += n;
+    }
+    out
+}
+
+/// Participants from `participants.csv`, plus an interviewer.
+pub fn participants() -> anyhow::Result<Vec<Participant>> {
+    let csv = std::fs::read_to_string(corpus().join("participants.csv"))?;
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let mut out = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let cells: Vec<&str> = line.split(',').collect();
+        let mut p =
+            Participant::new(ParticipantId::from_u128(100 + i as u128), cells[0], cells.get(1).copied().unwrap_or(""));
+        for (k, v) in header.iter().zip(&cells).skip(2) {
+            if *k == "aliases" {
+                p.props.aliases = v.split(';').filter(|a| !a.is_empty()).map(str::to_string).collect();
+            } else if !v.is_empty() {
+                p.props.attributes.insert(k.to_string(), v.to_string());
+            }
+        }
+        out.push(p);
+    }
+    let mut i = Participant::new(ParticipantId::from_u128(99), "Interviewer", "");
+    i.props.interviewer = true;
+    out.push(i);
+    Ok(out)
+}
+
+pub const CODES: [(&str, Option<&str>); 8] = [
+    ("Meeting practice", None),
+    ("Preparing for the meeting", Some("Meeting practice")),
+    ("Voice and power", None),
+    ("Being heard", Some("Voice and power")),
+    ("Work and identity", None),
+    ("Fear of failing", Some("Work and identity")),
+    ("Money and benefits", None),
+    ("Roles and coordination", None),
+];
+
+/// A project with the given interviews (file stems in `sample-corpus/interviews`), the
+/// participants, a small codebook and, when `coded`, a few codings by two coders.
+pub fn build(dir: &Path, name: &str, stems: &[&str], coded: bool) -> anyhow::Result<()> {
+    let mut store = Store::create(dir, name)?;
+    for p in participants()? {
+        store.apply(Edit::AddParticipant { participant: p, index: None })?;
+    }
+    let ingrid = store.project().new_coder("Ingrid");
+    let ingrid_id = ingrid.id;
+    store.apply(Edit::AddCoder { coder: ingrid, index: None })?;
+    let tom = store.project().new_coder("Tom");
+    let tom_id = tom.id;
+    store.apply(Edit::AddCoder { coder: tom, index: None })?;
+    for (n, (code, parent)) in CODES.iter().enumerate() {
+        let mut c = Code::new(CodeId::from_u128(1 + n as u128), *code, PALETTE[n % PALETTE.len()]);
+        c.parent = parent.and_then(|p| store.project().code_by_name(p)).map(|p| p.id);
+        store.apply(Edit::CreateCode { code: c, index: None })?;
+    }
+    for stem in stems {
+        let text = std::fs::read_to_string(corpus().join("interviews").join(format!("{stem}.txt")))?;
+        let text = text.replace("\r\n", "\n");
+        let mut d = Document::new(DocId::new(), *stem, DocKind::Interview, text.as_str());
+        d.turns = turns(&text, store.project());
+        let id = d.id;
+        store.apply(Edit::AddDocument { document: Box::new(d), index: None })?;
+        if coded {
+            code_some(&mut store, id, &[ingrid_id, tom_id])?;
+        }
+    }
+    store.save()?;
+    Ok(())
+}
+
+/// Codes a few sentences that mention the codes' themes, alternating coders.
+fn code_some(store: &mut Store, doc: DocId, coders: &[CoderId]) -> anyhow::Result<()> {
+    let p = store.project();
+    let Some(d) = p.documents.get(&doc) else { return Ok(()) };
+    let text = d.text.clone();
+    let words = [
+        ("meeting", 1u128),
+        ("job", 5),
+        ("money", 7),
+        ("scared", 6),
+        ("listen", 4),
+        ("prepare", 2),
+        ("social worker", 8),
+    ];
+    let mut n = 0;
+    for (word, code) in words {
+        for (b, _) in text.match_indices(word).take(3) {
+            let start = text[..b].rfind(['.', '\n', '?']).map_or(0, |i| i + 1);
+            let end = text[b..].find(['.', '\n', '?']).map_or(text.len(), |i| b + i + 1);
+            let start = start + text[start..].len() - text[start..].trim_start().len();
+            let span = Span::new(text[..start].chars().count(), text[..end].chars().count());
+            if span.is_empty() {
+                continue;
+            }
+            let coder = coders[n % coders.len()];
+            n += 1;
+            if store.project().find_coding(doc, span, CodeId::from_u128(code), coder).is_some() {
+                continue;
+            }
+            let coding = Coding {
+                id: CodingId::new(),
+                doc,
+                span,
+                code: CodeId::from_u128(code),
+                coder,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            };
+            store.apply(Edit::AddCoding { coding })?;
+        }
+    }
+    Ok(())
+}
 
 /// The whole content of a project as one string, order included (maps compare equal
 /// regardless of order, but order is content: the codebook's order is the researcher's).

@@ -1,0 +1,246 @@
+//! `import`, `docs`, `text`.
+
+use super::basic::{finish, open, open_for_reading};
+use super::print_json;
+use crate::import::{
+    FileOutcome, ImportOptions, ImportPlan, ImportProgress, KindSource, Mapping, ParticipantAction, Stage, plan_import,
+};
+use crate::model::*;
+use anyhow::{Context, Result, bail};
+use serde_json::json;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+pub struct ImportArgs {
+    pub paths: Vec<PathBuf>,
+    pub kind: Option<String>,
+    pub participants: Option<PathBuf>,
+    pub speaker_pattern: Option<String>,
+    pub strict: bool,
+    pub skip_failed: bool,
+    pub dry_run: bool,
+    pub json: bool,
+}
+
+pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
+    let kind = match &args.kind {
+        Some(k) => Some(
+            DocKind::parse(k)
+                .with_context(|| format!("unknown kind {k:?}: use interview, focus-group, field-notes or other"))?,
+        ),
+        None => None,
+    };
+    let options = ImportOptions {
+        kind,
+        participants: args.participants.clone(),
+        speaker_pattern: args.speaker_pattern.clone(),
+        strict_speakers: args.strict,
+        ..Default::default()
+    };
+    let mut store = if args.dry_run { open_for_reading(dir)? } else { open(dir)? };
+    let show_progress = !args.json && std::io::stderr().is_terminal();
+    let progress = |p: ImportProgress| {
+        if show_progress {
+            let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(100);
+            let stage = match p.stage {
+                Stage::Reading => "reading",
+                Stage::Extracting => "extracting",
+                Stage::Normalising => "normalising",
+                Stage::Speakers => "finding speakers",
+                Stage::Done => "done",
+            };
+            eprint!("\r\x1b[K[{}/{}] {pct:>3}% {stage} {name}", p.file + 1, p.files);
+        }
+    };
+    let cancel = AtomicBool::new(false);
+    let plan = plan_import(store.project(), &args.paths, &options, &progress, &cancel);
+    if show_progress {
+        eprint!("\r\x1b[K");
+    }
+    let plan = plan?;
+    let failed = plan.failures().count();
+    let apply = !args.dry_run && (failed == 0 || args.skip_failed);
+    let edit = if apply { plan.edit() } else { None };
+    let applied = match edit {
+        Some(edit) => {
+            store.apply(edit)?;
+            finish(&mut store);
+            true
+        }
+        None => false,
+    };
+    if args.json {
+        let imported = plan.imported().count();
+        print_json(&json!({
+            "dry_run": args.dry_run,
+            "applied": applied,
+            "imported": if applied || args.dry_run { imported } else { 0 },
+            "duplicates": plan.duplicates(),
+            "failed": failed,
+            "plan": plan,
+        }))?;
+    } else {
+        print_plan(&plan, dir);
+    }
+    if args.dry_run {
+        if !args.json {
+            println!("Dry run: nothing was changed.");
+        }
+        return Ok(());
+    }
+    if failed > 0 && !args.skip_failed {
+        bail!(
+            "{failed} file{} could not be imported, so nothing was imported; fix or remove {}, \
+             or add --skip-failed to import the others",
+            if failed == 1 { "" } else { "s" },
+            if failed == 1 { "it" } else { "them" }
+        );
+    }
+    if !args.json {
+        let n = plan.imported().count();
+        if applied {
+            println!(
+                "Imported {n} document{} into {} (one step: `tema undo {}` takes it back).",
+                if n == 1 { "" } else { "s" },
+                dir.display(),
+                dir.display()
+            );
+        } else {
+            println!("Nothing to import.");
+        }
+    }
+    Ok(())
+}
+
+fn mapping_text(m: &Mapping) -> String {
+    match m {
+        Mapping::Label { participant } => format!("{participant} (label)"),
+        Mapping::Alias { participant } => format!("{participant} (alias)"),
+        Mapping::FileName { participant } => format!("{participant} (named in the file name)"),
+        Mapping::Interviewer { participant, created: true } => format!("{participant} (interviewer, new)"),
+        Mapping::Interviewer { participant, created: false } => format!("{participant} (interviewer)"),
+        Mapping::Unmapped => "no participant: turns stay unattributed".into(),
+    }
+}
+
+fn print_plan(plan: &ImportPlan, dir: &Path) {
+    if let Some(sheet) = &plan.participants_file {
+        let count = |a: ParticipantAction| plan.participants.iter().filter(|p| p.action == a).count();
+        println!(
+            "participants from {}: {} added, {} updated, {} unchanged",
+            sheet.display(),
+            count(ParticipantAction::Added),
+            count(ParticipantAction::Updated),
+            count(ParticipantAction::Unchanged)
+        );
+    }
+    for f in &plan.files {
+        match &f.outcome {
+            FileOutcome::Imported { document: d } => {
+                let from = match &d.kind_from {
+                    KindSource::Given => "as asked".to_string(),
+                    KindSource::Folder { folder } => format!("folder {folder}/"),
+                    KindSource::Speakers { speakers } => format!("{speakers} speakers besides interviewers"),
+                    KindSource::NoSpeakers => "no speakers".into(),
+                    KindSource::FileName => "named after a participant".into(),
+                };
+                let enc = d.encoding.as_deref().map(|e| format!(", {e}")).unwrap_or_default();
+                let renamed = if d.renamed { " (name taken: numbered)" } else { "" };
+                println!(
+                    "imported   {} → {}{renamed}: {} ({from}), {}{enc}, {} words, {} turns",
+                    f.path.display(),
+                    d.name,
+                    d.kind.slug(),
+                    d.format.slug(),
+                    d.words,
+                    d.turns
+                );
+                for s in &d.speakers {
+                    println!("             {:<16} {:>4} turns → {}", s.speaker, s.turns, mapping_text(&s.mapping));
+                }
+            }
+            FileOutcome::Duplicate { duplicate_of } => {
+                println!("duplicate  {}: the same file as “{duplicate_of}”, skipped", f.path.display());
+            }
+            FileOutcome::Failed { error } => println!("failed     {}: {error}", f.path.display()),
+        }
+    }
+    for p in plan.participants.iter().filter(|p| p.action == ParticipantAction::AddedInterviewer) {
+        println!("new interviewer participant {} (left out of group counts)", p.label);
+    }
+    if !plan.ignored.is_empty() {
+        println!("ignored {} files that are not documents Tema reads (in {})", plan.ignored.len(), dir.display());
+    }
+}
+
+pub fn docs(dir: &Path, json: bool) -> Result<()> {
+    let store = open_for_reading(dir)?;
+    let p = store.project();
+    let rows: Vec<serde_json::Value> = p
+        .documents
+        .values()
+        .map(|d| {
+            let mut participants: Vec<&str> = Vec::new();
+            let mut interviewers: Vec<&str> = Vec::new();
+            for t in &d.turns {
+                if let Some(pp) = t.participant.and_then(|id| p.participants.get(&id)) {
+                    let list = if pp.props.interviewer { &mut interviewers } else { &mut participants };
+                    if !list.contains(&pp.label()) {
+                        list.push(pp.label());
+                    }
+                }
+            }
+            json!({
+                "id": d.id,
+                "name": d.name(),
+                "kind": d.kind().slug(),
+                "words": d.words,
+                "chars": d.char_len,
+                "turns": d.turns.len(),
+                "unattributed_turns": d.turns.iter().filter(|t| t.participant.is_none()).count(),
+                "participants": participants,
+                "interviewers": interviewers,
+                "source": d.source.as_ref().map(|s| json!({
+                    "file_name": s.file_name, "format": s.format, "encoding": s.encoding,
+                })),
+            })
+        })
+        .collect();
+    if json {
+        return print_json(&rows);
+    }
+    if rows.is_empty() {
+        println!("No documents in {} (add some with `tema import`).", dir.display());
+        return Ok(());
+    }
+    println!("{:<28} {:<12} {:>8} {:>6}  participants", "document", "kind", "words", "turns");
+    for (d, r) in p.documents.values().zip(&rows) {
+        let who =
+            r["participants"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "));
+        println!(
+            "{:<28} {:<12} {:>8} {:>6}  {}",
+            d.name(),
+            d.kind().slug(),
+            d.words,
+            d.turns.len(),
+            who.unwrap_or_default()
+        );
+    }
+    Ok(())
+}
+
+pub fn text(dir: &Path, doc: &str) -> Result<()> {
+    let store = open_for_reading(dir)?;
+    let Some(d) = store.project().document_by_name(doc) else {
+        bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());
+    };
+    let mut out = std::io::stdout().lock();
+    match out.write_all(d.text.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        // `tema text ... | head` closes the pipe early: not an error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}

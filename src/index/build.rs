@@ -1,0 +1,389 @@
+//! Bringing the index in line with the project: documents added, removed or changed since
+//! the last commit are (re)indexed by their id, the rest is left alone. Runs on the
+//! caller's thread ([`SearchIndex::sync`]) or on a worker ([`IndexJob`]).
+
+use super::schema::{Fields, attr_key, key};
+use super::units::{Fingerprinter, Unit, units};
+use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
+use crate::model::{DocId, Document, ParticipantId, Project};
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::{Duration, Instant};
+use tantivy::indexer::UserOperation;
+use tantivy::{TantivyDocument, Term};
+
+/// How far a sync has got.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    pub docs_done: usize,
+    pub docs_total: usize,
+    pub bytes_done: u64,
+    pub bytes_total: u64,
+    /// Everything is queued; tantivy is writing and committing the segments.
+    pub committing: bool,
+}
+
+impl Progress {
+    /// Between 0 and 1, by bytes of text.
+    pub fn fraction(&self) -> f32 {
+        if self.bytes_total == 0 { 1.0 } else { self.bytes_done as f32 / self.bytes_total as f32 }
+    }
+}
+
+/// What a sync did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Documents indexed (new ones and changed ones).
+    pub indexed: usize,
+    /// Documents taken out because they left the project.
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Units and bytes of text indexed by this sync.
+    pub units: usize,
+    pub bytes: u64,
+    pub elapsed: Duration,
+}
+
+impl SyncReport {
+    pub fn changed(&self) -> bool {
+        self.indexed > 0 || self.removed > 0
+    }
+}
+
+/// What a sync would do.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncPlan {
+    /// Documents to index, in project order.
+    pub index: Vec<DocId>,
+    /// Indexed documents to take out, with their slots.
+    pub remove: Vec<(DocId, u64)>,
+    pub unchanged: usize,
+}
+
+impl SyncPlan {
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty() && self.remove.is_empty()
+    }
+}
+
+impl SearchIndex {
+    /// Compares the index with the project.
+    pub fn plan(&self, project: &Project) -> SyncPlan {
+        let snapshot = self.snapshot();
+        plan(&snapshot.manifest, project).0
+    }
+
+    /// Whether the index holds exactly the project's documents as they are now.
+    pub fn is_current(&self, project: &Project) -> bool {
+        project.settings.language == self.language && self.plan(project).is_empty()
+    }
+
+    /// Indexes what changed in the project since the last sync and commits it. `progress`
+    /// is called after each document; setting `cancel` stops the sync and leaves the index
+    /// as it was before it started.
+    pub fn sync(
+        &self,
+        project: &Project,
+        progress: &mut dyn FnMut(&Progress),
+        cancel: &AtomicBool,
+    ) -> Result<SyncReport, IndexError> {
+        let started = Instant::now();
+        if project.settings.language != self.language {
+            return Err(IndexError::LanguageChanged);
+        }
+        let mut writer = self.writer()?;
+        let mut manifest = (*self.snapshot().manifest).clone();
+        let (plan, mut prints) = plan(&manifest, project);
+        let mut report = SyncReport { unchanged: plan.unchanged, ..Default::default() };
+        if plan.is_empty() {
+            report.elapsed = started.elapsed();
+            return Ok(report);
+        }
+        let path = self.path().to_path_buf();
+        let failed = IndexError::tantivy(&path);
+        let f = self.fields;
+        for (doc, slot) in &plan.remove {
+            writer.delete_term(Term::from_field_u64(f.doc_slot, *slot));
+            manifest.docs.remove(doc);
+            if !project.documents.contains_key(doc) {
+                report.removed += 1;
+            }
+        }
+        let docs: Vec<&Document> = plan.index.iter().filter_map(|id| project.documents.get(id)).collect();
+        let mut p = Progress {
+            docs_total: docs.len(),
+            bytes_total: docs.iter().map(|d| d.text.len() as u64).sum(),
+            ..Default::default()
+        };
+        progress(&p);
+        for doc in docs {
+            if cancel.load(Ordering::Relaxed) {
+                writer.rollback().map_err(IndexError::tantivy(&path))?;
+                return Err(IndexError::Cancelled);
+            }
+            let slot = manifest.next_slot;
+            manifest.next_slot += 1;
+            let units = units(doc);
+            let keywords = Keywords::new(project, doc);
+            let ops: Vec<UserOperation> = units
+                .iter()
+                .enumerate()
+                .map(|(ordinal, unit)| UserOperation::Add(unit_document(&f, &keywords, doc, slot, ordinal, unit)))
+                .collect();
+            let bytes: u64 = units.iter().map(|u| (u.bytes.end - u.bytes.start) as u64).sum();
+            if !ops.is_empty() {
+                writer.run(ops).map_err(IndexError::tantivy(&path))?;
+            }
+            manifest.docs.insert(
+                doc.id,
+                IndexedDoc {
+                    slot,
+                    fingerprint: prints.remove(&doc.id).unwrap_or_default(),
+                    units: units.len() as u32,
+                    bytes,
+                },
+            );
+            report.indexed += 1;
+            report.units += units.len();
+            report.bytes += bytes;
+            p.docs_done += 1;
+            p.bytes_done += doc.text.len() as u64;
+            progress(&p);
+        }
+        if cancel.load(Ordering::Relaxed) {
+            writer.rollback().map_err(IndexError::tantivy(&path))?;
+            return Err(IndexError::Cancelled);
+        }
+        p.committing = true;
+        progress(&p);
+        if let Err(e) = commit(&mut writer, &manifest) {
+            // Leave the writer clean for the next attempt.
+            let _ = writer.rollback();
+            return Err(failed(e));
+        }
+        drop(writer);
+        self.publish(manifest)?;
+        report.elapsed = started.elapsed();
+        Ok(report)
+    }
+
+    /// Empties the index (the next sync indexes every document again).
+    pub fn clear(&self) -> Result<(), IndexError> {
+        let mut writer = self.writer()?;
+        let path = self.path().to_path_buf();
+        writer.delete_all_documents().map_err(IndexError::tantivy(&path))?;
+        let old = self.snapshot();
+        let manifest = Manifest { next_slot: old.manifest.next_slot, ..Manifest::new(self.language) };
+        commit(&mut writer, &manifest).map_err(IndexError::tantivy(&path))?;
+        drop(writer);
+        self.publish(manifest)
+    }
+}
+
+/// The keyword values of one document's units, worked out once per document.
+struct Keywords {
+    doc_name: String,
+    kind: &'static str,
+    /// Document metadata as attributes, shared by every unit.
+    doc_attrs: Vec<String>,
+    /// Per turn: speaker keys, group key, participant attributes.
+    turns: Vec<TurnKeywords>,
+}
+
+#[derive(Clone, Default)]
+struct TurnKeywords {
+    speakers: Vec<String>,
+    group: Option<String>,
+    attrs: Vec<String>,
+}
+
+impl Keywords {
+    fn new(project: &Project, doc: &Document) -> Keywords {
+        let mut by_participant: HashMap<ParticipantId, TurnKeywords> = HashMap::new();
+        let turns = doc
+            .turns
+            .iter()
+            .map(|turn| {
+                let mut k = match turn.participant.and_then(|p| project.participants.get(&p)) {
+                    Some(p) => by_participant
+                        .entry(p.id)
+                        .or_insert_with(|| TurnKeywords {
+                            speakers: std::iter::once(p.label())
+                                .chain(p.props.aliases.iter().map(String::as_str))
+                                .map(key)
+                                .collect(),
+                            group: Some(key(p.group())).filter(|g| !g.is_empty()),
+                            attrs: p.props.attributes.iter().map(|(k, v)| attr_key(k, v)).collect(),
+                        })
+                        .clone(),
+                    None => TurnKeywords::default(),
+                };
+                k.speakers.push(key(&turn.speaker));
+                k.speakers.sort();
+                k.speakers.dedup();
+                k.speakers.retain(|s| !s.is_empty());
+                k
+            })
+            .collect();
+        Keywords {
+            doc_name: key(doc.name()),
+            kind: doc.kind().slug(),
+            doc_attrs: doc.props.metadata.iter().map(|(k, v)| attr_key(k, v)).collect(),
+            turns,
+        }
+    }
+}
+
+fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, ordinal: usize, unit: &Unit) -> TantivyDocument {
+    let text = &doc.text[unit.bytes.clone()];
+    let mut d = TantivyDocument::new();
+    d.add_u64(f.uid, (slot << 32) | ordinal as u64);
+    d.add_u64(f.doc_slot, slot);
+    d.add_i64(f.turn, unit.turn.map_or(-1, |t| t as i64));
+    d.add_u64(f.start, unit.span.start.get() as u64);
+    d.add_u64(f.end, unit.span.end.get() as u64);
+    d.add_u64(f.start_byte, unit.bytes.start as u64);
+    d.add_u64(f.end_byte, unit.bytes.end as u64);
+    d.add_text(f.text, text);
+    d.add_text(f.exact, text);
+    d.add_text(f.doc_name, &k.doc_name);
+    d.add_text(f.kind, k.kind);
+    for a in &k.doc_attrs {
+        d.add_text(f.attr, a);
+    }
+    if let Some(t) = unit.turn.and_then(|t| k.turns.get(t)) {
+        for s in &t.speakers {
+            d.add_text(f.speaker, s);
+        }
+        if let Some(g) = &t.group {
+            d.add_text(f.group, g);
+        }
+        for a in &t.attrs {
+            d.add_text(f.attr, a);
+        }
+    }
+    d
+}
+
+/// The plan, and the fingerprint of each document to index.
+fn plan(manifest: &Manifest, project: &Project) -> (SyncPlan, HashMap<DocId, String>) {
+    let fingerprints = Fingerprinter::new(project);
+    let mut out = SyncPlan::default();
+    let mut prints = HashMap::new();
+    for (id, doc) in &project.documents {
+        let print = fingerprints.of(doc);
+        match manifest.docs.get(id) {
+            Some(indexed) if indexed.fingerprint == print => {
+                out.unchanged += 1;
+                continue;
+            }
+            Some(indexed) => out.remove.push((*id, indexed.slot)),
+            None => {}
+        }
+        out.index.push(*id);
+        prints.insert(*id, print);
+    }
+    for (id, indexed) in &manifest.docs {
+        if !project.documents.contains_key(id) {
+            out.remove.push((*id, indexed.slot));
+        }
+    }
+    (out, prints)
+}
+
+/// What an [`IndexJob`] reports.
+#[derive(Debug)]
+pub enum IndexEvent {
+    Progress(Progress),
+    Finished(Result<SyncReport, IndexError>),
+}
+
+/// A sync running on its own thread. The app polls [`IndexJob::poll`] each frame; the
+/// `notify` callback given to [`IndexJob::spawn`] (typically `ctx.request_repaint()`) runs
+/// after each event so the app wakes up to show it.
+#[derive(Debug)]
+pub struct IndexJob {
+    events: Receiver<IndexEvent>,
+    cancel: Arc<AtomicBool>,
+    last: Progress,
+    finished: bool,
+}
+
+impl IndexJob {
+    pub fn spawn(index: Arc<SearchIndex>, project: Arc<Project>, notify: impl Fn() + Send + 'static) -> IndexJob {
+        let (tx, rx) = channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&cancel);
+        let report = tx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("tema-index".into())
+            .spawn(move || run_job(&index, &project, &tx, &flag, &notify));
+        if let Err(source) = spawned {
+            let path = std::path::PathBuf::from("an indexing thread");
+            let _ = report.send(IndexEvent::Finished(Err(IndexError::Io { action: "start", path, source })));
+        }
+        IndexJob { events: rx, cancel, last: Progress::default(), finished: false }
+    }
+
+    /// Asks the job to stop; it reports `Finished(Err(Cancelled))` and the index is unchanged.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    /// The latest progress, and the outcome once the job is done (returned once).
+    pub fn poll(&mut self) -> (Progress, Option<Result<SyncReport, IndexError>>) {
+        loop {
+            match self.events.try_recv() {
+                Ok(IndexEvent::Progress(p)) => self.last = p,
+                Ok(IndexEvent::Finished(r)) => {
+                    self.finished = true;
+                    return (self.last, Some(r));
+                }
+                Err(TryRecvError::Empty) => return (self.last, None),
+                Err(TryRecvError::Disconnected) => {
+                    if self.finished {
+                        return (self.last, None);
+                    }
+                    self.finished = true;
+                    return (self.last, Some(Err(IndexError::Cancelled)));
+                }
+            }
+        }
+    }
+
+    /// Blocks until the job is done (tests and the command line).
+    pub fn wait(mut self) -> Result<SyncReport, IndexError> {
+        loop {
+            match self.events.recv() {
+                Ok(IndexEvent::Progress(p)) => self.last = p,
+                Ok(IndexEvent::Finished(r)) => return r,
+                Err(_) => return Err(IndexError::Cancelled),
+            }
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        self.finished
+    }
+}
+
+fn run_job(
+    index: &SearchIndex,
+    project: &Project,
+    tx: &Sender<IndexEvent>,
+    cancel: &AtomicBool,
+    notify: &(impl Fn() + Send),
+) {
+    let result = index.sync(
+        project,
+        &mut |p| {
+            let _ = tx.send(IndexEvent::Progress(*p));
+            notify();
+        },
+        cancel,
+    );
+    let _ = tx.send(IndexEvent::Finished(result));
+    notify();
+}

@@ -1,0 +1,935 @@
+//! The app shell: state, panels, menus, dialogs, and the once-per-frame drain of actions.
+
+use super::cache::Cache;
+use super::dialogs::Dialog;
+use super::dialogs::code_picker::{CodePicker, Purpose};
+use super::dialogs::palette::Palette;
+use super::dialogs::project::{CoderDialog, ProjectDialog, ProjectMode};
+use super::jobs::Jobs;
+use super::prefs::Prefs;
+use super::startup::{self, Places, Startup};
+use super::views::codebook::Codebook;
+use super::views::document::DocumentView;
+use super::views::inspector::Inspector;
+use super::views::memos::{MemosView, new_entry};
+use super::views::navigator::Navigator;
+use super::views::retrieval::RetrievalView;
+use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
+use crate::edit::Edit;
+use crate::model::*;
+use crate::store::{Store, StoreError};
+use egui::{RichText, Ui};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Save a snapshot after this long without changes.
+const IDLE_SAVE: Duration = Duration::from_secs(20);
+
+/// How the app starts.
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// A project to open (`tema open DIR`); else the last one, else the sample.
+    pub project: Option<PathBuf>,
+    /// The coder's name; else the preferences, else `$TEMA_CODER`, else ask.
+    pub coder: Option<String>,
+    pub places: Places,
+    /// Read and write preferences in eframe's storage (off in tests).
+    pub use_storage: bool,
+}
+
+/// The views of the centre area, in tab order. A new view is one line here.
+pub fn main_views() -> Vec<Box<dyn View>> {
+    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+}
+
+/// Everything the app knows between frames, apart from view state.
+pub struct AppState {
+    pub store: Option<Store>,
+    pub selection: Selection,
+    pub actions: Vec<Action>,
+    pub prefs: Prefs,
+    pub coder_name: Option<String>,
+    /// Codes applied most recently, newest first.
+    pub recent_codes: Vec<CodeId>,
+    pub status: Option<(String, bool)>,
+    pub jobs: Jobs,
+    pub tokens: Tokens,
+    pub view: ViewKind,
+    pub open_doc: Option<DocId>,
+    pub cache: Cache,
+    places: Places,
+    use_storage: bool,
+    last_change: Option<Instant>,
+    title: String,
+    save_error: Option<String>,
+}
+
+pub struct TemaApp {
+    pub state: AppState,
+    pub views: Vec<Box<dyn View>>,
+    navigator: Navigator,
+    codebook: Codebook,
+    inspector: Inspector,
+    dialog: Option<Dialog>,
+}
+
+fn default_coder() -> Option<String> {
+    std::env::var("TEMA_CODER").ok().filter(|s| !s.trim().is_empty())
+}
+
+fn user_name() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_default()
+}
+
+impl TemaApp {
+    pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        let prefs = if launch.use_storage { Prefs::load(cc.storage) } else { Prefs::default() };
+        let dark = prefs.dark.unwrap_or(cc.egui_ctx.global_style().visuals.dark_mode);
+        let tokens = Tokens::for_dark_mode(dark);
+        cc.egui_ctx.set_visuals(tokens.visuals());
+        let coder_name = launch.coder.clone().or_else(|| prefs.coder.clone()).or_else(default_coder);
+        let mut app = Self {
+            state: AppState {
+                store: None,
+                selection: Selection::default(),
+                actions: Vec::new(),
+                prefs,
+                coder_name,
+                recent_codes: Vec::new(),
+                status: None,
+                jobs: Jobs::default(),
+                tokens,
+                view: ViewKind::Document,
+                open_doc: None,
+                cache: Cache::default(),
+                places: launch.places.clone(),
+                use_storage: launch.use_storage,
+                last_change: None,
+                title: String::new(),
+                save_error: None,
+            },
+            views: main_views(),
+            navigator: Navigator::default(),
+            codebook: Codebook::default(),
+            inspector: Inspector::default(),
+            dialog: None,
+        };
+        let target = match launch.project {
+            Some(p) => Ok(Startup::Open(p)),
+            None => startup::choose(app.state.prefs.last_project(), &app.state.places),
+        };
+        match target {
+            Ok(Startup::Open(dir)) => app.open_project(&dir),
+            Ok(Startup::Welcome) => {}
+            Err(e) => app.state.status = Some((format!("{e:#}"), true)),
+        }
+        if app.state.coder_name.is_none() && app.state.store.is_some() {
+            app.ask_coder();
+        }
+        app
+    }
+
+    pub fn project(&self) -> Option<&Project> {
+        self.state.store.as_ref().map(Store::project)
+    }
+
+    fn ask_coder(&mut self) {
+        let known: Vec<String> =
+            self.project().map(|p| p.coders.values().map(|c| c.name.clone()).collect()).unwrap_or_default();
+        let name = self.state.coder_name.clone().unwrap_or_else(user_name);
+        self.dialog = Some(Dialog::Coder(CoderDialog::new(name, known)));
+    }
+
+    /// Opens a project folder, closing (and saving) the one open before.
+    pub fn open_project(&mut self, dir: &Path) {
+        let opened = match Store::open(dir) {
+            Err(StoreError::Locked { .. }) => Store::open_read_only(dir).map(|s| (s, true)),
+            other => other.map(|s| (s, false)),
+        };
+        match opened {
+            Ok((mut store, read_only)) => {
+                self.close_project();
+                let warnings = store.take_warnings();
+                let name = store.project().settings.name.clone();
+                self.state.status = Some(if read_only {
+                    (format!("“{name}” is open in another Tema; opened read-only"), true)
+                } else if let Some(w) = warnings.first() {
+                    (format!("Opened “{name}”: {w}"), true)
+                } else {
+                    (format!("Opened “{name}”"), false)
+                });
+                self.state.prefs.add_recent(dir);
+                let first = store.project().documents.keys().next().copied();
+                self.state.store = Some(store);
+                self.state.selection = Selection::default();
+                self.state.recent_codes.clear();
+                self.state.cache = Cache::default();
+                self.views = main_views();
+                self.navigator = Navigator::default();
+                self.codebook = Codebook::default();
+                if let Some(doc) = first {
+                    self.state.actions.push(Action::OpenDocument { doc, reveal: None, coding: None });
+                }
+            }
+            Err(e) => self.state.status = Some((format!("Could not open {}: {e}", dir.display()), true)),
+        }
+    }
+
+    /// Folds the journal into the project files and lets the folder go.
+    pub fn close_project(&mut self) {
+        if let Some(mut store) = self.state.store.take()
+            && !store.is_read_only()
+            && store.unsaved() > 0
+            && let Err(e) = store.save()
+        {
+            self.state.status =
+                Some((format!("Could not save a snapshot ({e}); your changes are safe in the journal"), true));
+        }
+        self.state.open_doc = None;
+    }
+
+    fn coder_id(&self) -> Option<CoderId> {
+        let p = self.project()?;
+        p.coder_by_name(self.state.coder_name.as_deref()?).map(|c| c.id)
+    }
+
+    /// The coder to act as, and the edit that adds them to the project if they are new.
+    fn ensure_coder(&mut self) -> Option<(CoderId, Option<Edit>)> {
+        let name = match &self.state.coder_name {
+            Some(n) => n.clone(),
+            None => {
+                let n = user_name();
+                let n = if n.is_empty() { "researcher".to_string() } else { n };
+                self.state.coder_name = Some(n.clone());
+                n
+            }
+        };
+        let p = self.project()?;
+        if let Some(c) = p.coder_by_name(&name) {
+            return Some((c.id, None));
+        }
+        let coder = p.new_coder(&name);
+        Some((coder.id, Some(Edit::AddCoder { coder, index: None })))
+    }
+
+    fn status(&mut self, text: impl Into<String>, error: bool) {
+        self.state.status = Some((text.into(), error));
+    }
+
+    // ---- applying actions ----
+
+    /// Applies every queued action, in order, including those queued while applying.
+    pub fn drain_actions(&mut self, ctx: &egui::Context) {
+        let mut rounds = 0;
+        while !self.state.actions.is_empty() && rounds < 8 {
+            rounds += 1;
+            let actions = std::mem::take(&mut self.state.actions);
+            for a in actions {
+                self.apply(a, ctx);
+            }
+        }
+    }
+
+    fn notify(&mut self, action: &Action) {
+        if let Some(p) = self.state.store.as_ref().map(Store::project) {
+            for v in &mut self.views {
+                v.on_action(action, p);
+            }
+        }
+    }
+
+    fn apply(&mut self, action: Action, ctx: &egui::Context) {
+        let action = match action {
+            Action::RunJob { name, work } => {
+                self.state.jobs.spawn(ctx, name, work);
+                return;
+            }
+            other => other,
+        };
+        match &action {
+            Action::Command(c) => self.command(*c, ctx),
+            Action::Edit { edit, coalesce } => {
+                let Some(store) = self.state.store.as_mut() else { return };
+                let result = match coalesce {
+                    Some(k) => store.apply_coalescing(edit.clone(), k.clone()),
+                    None => store.apply(edit.clone()),
+                };
+                match result {
+                    Ok(label) => {
+                        self.state.last_change = Some(Instant::now());
+                        self.state.save_error = None;
+                        self.status(label, false);
+                        ctx.request_repaint_after(IDLE_SAVE + Duration::from_secs(1));
+                    }
+                    Err(e) => {
+                        if matches!(e, StoreError::Io { .. }) {
+                            self.state.save_error = Some(e.to_string());
+                        }
+                        self.status(e.to_string(), true);
+                        return;
+                    }
+                }
+            }
+            Action::Select(item) => self.state.selection.item = *item,
+            Action::SelectText(t) => self.state.selection.text = *t,
+            Action::OpenDocument { doc, coding, .. } => {
+                self.state.open_doc = Some(*doc);
+                self.navigator.open_doc = Some(*doc);
+                self.state.view = ViewKind::Document;
+                if let Some(c) = coding {
+                    self.state.selection.item = Some(Item::Coding(*c));
+                }
+                if self.state.selection.text.is_some_and(|t| t.doc != *doc) {
+                    self.state.selection.text = None;
+                }
+            }
+            Action::ShowView(v) => self.state.view = *v,
+            Action::Retrieve(c) => {
+                self.state.selection.item = Some(Item::Code(*c));
+                self.state.view = ViewKind::Retrieval;
+            }
+            Action::ApplyCode(code) => self.code_selection(Some(*code), None),
+            Action::CreateAndApplyCode(name) => self.code_selection(None, Some(name.clone())),
+            Action::CreateCode(name) => {
+                if let Some(p) = self.project() {
+                    let code = Code::new(CodeId::new(), name.trim(), p.next_code_colour());
+                    let id = code.id;
+                    self.state
+                        .actions
+                        .push(Action::Edit { edit: Edit::CreateCode { code, index: None }, coalesce: None });
+                    self.state.actions.push(Action::Select(Some(Item::Code(id))));
+                }
+            }
+            Action::OpenProject(dir) => {
+                let dir = dir.clone();
+                self.open_project(&dir);
+            }
+            Action::CreateProject(dir) => {
+                let name = dir
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().trim_end_matches(".tema").to_string())
+                    .unwrap_or_default();
+                match Store::create(dir, &name) {
+                    Ok(store) => {
+                        drop(store);
+                        let dir = dir.clone();
+                        self.open_project(&dir);
+                    }
+                    Err(e) => self.status(format!("Could not create the project: {e}"), true),
+                }
+            }
+            Action::SetCoder(name) => {
+                self.state.coder_name = Some(name.clone());
+                self.state.prefs.coder = Some(name.clone());
+                self.status(format!("Coding as {name}"), false);
+            }
+            Action::ConfirmDeleteCode(code) => self.dialog = Some(Dialog::ConfirmDelete { code: *code }),
+            Action::PickMergeTarget(code) => {
+                self.dialog = Some(Dialog::Picker(CodePicker::new(Purpose::MergeFrom(*code))))
+            }
+            Action::StartRename(code) => {
+                if let Some(p) = self.state.store.as_ref().map(Store::project) {
+                    self.codebook.start_rename(p, *code);
+                }
+            }
+            Action::FocusComment => self.inspector.focus_comment = true,
+            Action::Status { text, error } => self.status(text.clone(), *error),
+            Action::RunJob { .. } | Action::ToView { .. } => {}
+        }
+        if let Some(store) = &self.state.store {
+            self.state.selection.drop_stale(store.project());
+        }
+        self.notify(&action);
+    }
+
+    /// Codes the selected text with a code, or with a new code of that name.
+    fn code_selection(&mut self, code: Option<CodeId>, new_name: Option<String>) {
+        let Some(sel) = self.state.selection.text else {
+            self.status("Select some text first", true);
+            return;
+        };
+        let Some((coder, add_coder)) = self.ensure_coder() else { return };
+        let Some(p) = self.project() else { return };
+        let mut edits: Vec<Edit> = add_coder.into_iter().collect();
+        let code = match (code, new_name) {
+            (Some(c), _) => c,
+            (None, Some(name)) => match p.code_by_name(&name) {
+                Some(c) => c.id,
+                None => {
+                    let c = Code::new(CodeId::new(), name.trim(), p.next_code_colour());
+                    let id = c.id;
+                    edits.push(Edit::CreateCode { code: c, index: None });
+                    id
+                }
+            },
+            (None, None) => return,
+        };
+        if p.find_coding(sel.doc, sel.span, code, coder).is_some() {
+            let name = p.codes.get(&code).map(|c| c.name().to_string()).unwrap_or_default();
+            self.status(format!("This passage is already coded “{name}”"), true);
+            return;
+        }
+        let coding = Coding {
+            id: CodingId::new(),
+            doc: sel.doc,
+            span: sel.span,
+            code,
+            coder,
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        };
+        let id = coding.id;
+        edits.push(Edit::AddCoding { coding });
+        let edit = if edits.len() == 1 {
+            edits.remove(0)
+        } else {
+            let name = match edits.iter().find_map(|e| match e {
+                Edit::CreateCode { code, .. } => Some(code.name().to_string()),
+                _ => None,
+            }) {
+                Some(n) => n,
+                None => p.codes.get(&code).map(|c| c.name().to_string()).unwrap_or_default(),
+            };
+            Edit::batch(format!("Code passage as “{name}”"), edits)
+        };
+        self.state.actions.push(Action::Edit { edit, coalesce: None });
+        self.state.actions.push(Action::Select(Some(Item::Coding(id))));
+        self.state.recent_codes.retain(|c| *c != code);
+        self.state.recent_codes.insert(0, code);
+        self.state.recent_codes.truncate(9);
+    }
+
+    /// A code name taken from the selected words (in-vivo coding).
+    fn in_vivo_name(&self) -> Option<String> {
+        let sel = self.state.selection.text?;
+        let doc = self.project()?.documents.get(&sel.doc)?;
+        let text = doc.slice(sel.span)?;
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut name = words.join(" ");
+        name = name.trim_matches(|c: char| !c.is_alphanumeric()).to_string();
+        if name.chars().count() > 60 {
+            name = name.chars().take(59).collect::<String>() + "…";
+        }
+        (!name.is_empty()).then_some(name)
+    }
+
+    pub fn enabled(&self, c: UiCommand) -> bool {
+        let open = self.state.store.is_some();
+        let writable = self.state.store.as_ref().is_some_and(|s| !s.is_read_only());
+        let text = self.state.selection.text.is_some();
+        let coding = self.state.selection.coding().is_some();
+        let history = self.state.store.as_ref().map(Store::history);
+        match c {
+            UiCommand::NewProject | UiCommand::OpenProject | UiCommand::Quit | UiCommand::CommandPalette => true,
+            UiCommand::ToggleDarkMode | UiCommand::ChangeCoder => true,
+            UiCommand::SaveNow => writable,
+            UiCommand::Undo => writable && history.is_some_and(|h| h.can_undo()),
+            UiCommand::Redo => writable && history.is_some_and(|h| h.can_redo()),
+            UiCommand::CodeSelection | UiCommand::InVivoCode => writable && text,
+            UiCommand::RecentCode(n) => writable && text && self.state.recent_codes.len() >= usize::from(n),
+            UiCommand::RemoveCoding | UiCommand::CommentOnCoding => writable && coding,
+            UiCommand::FitCodingToSelection => writable && coding && text,
+            UiCommand::ClearSelection => text || self.state.selection.item.is_some(),
+            UiCommand::ToggleRead => writable && self.state.open_doc.is_some(),
+            UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => self.state.open_doc.is_some(),
+            UiCommand::NextDocument | UiCommand::PreviousDocument => open,
+            UiCommand::NewCode | UiCommand::NewJournalEntry => writable,
+            UiCommand::RenameCode => writable && self.state.selection.code().is_some(),
+            UiCommand::FocusCodeSearch | UiCommand::ShowDocument | UiCommand::ShowRetrieval | UiCommand::ShowMemos => {
+                open
+            }
+        }
+    }
+
+    fn command(&mut self, c: UiCommand, ctx: &egui::Context) {
+        if !self.enabled(c) {
+            if matches!(c, UiCommand::CodeSelection | UiCommand::InVivoCode | UiCommand::RecentCode(_))
+                && self.state.selection.text.is_none()
+            {
+                self.status("Select some text first, then press a key to code it", true);
+            }
+            return;
+        }
+        let recent = self.state.prefs.recent.clone();
+        match c {
+            UiCommand::NewProject => self.dialog = Some(Dialog::Project(ProjectDialog::new(ProjectMode::New, recent))),
+            UiCommand::OpenProject => {
+                self.dialog = Some(Dialog::Project(ProjectDialog::new(ProjectMode::Open, recent)))
+            }
+            UiCommand::SaveNow => self.save_now(),
+            UiCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
+            UiCommand::Undo | UiCommand::Redo => {
+                let Some(store) = self.state.store.as_mut() else { return };
+                let result = if c == UiCommand::Undo { store.undo() } else { store.redo() };
+                match result {
+                    Ok(Some(label)) => {
+                        let verb = if c == UiCommand::Undo { "Undone" } else { "Redone" };
+                        self.status(format!("{verb}: {label}"), false);
+                        self.state.last_change = Some(Instant::now());
+                    }
+                    Ok(None) => {}
+                    Err(e) => self.status(e.to_string(), true),
+                }
+            }
+            UiCommand::CommandPalette => self.dialog = Some(Dialog::Palette(Palette::default())),
+            UiCommand::CodeSelection => self.dialog = Some(Dialog::Picker(CodePicker::new(Purpose::Apply))),
+            UiCommand::InVivoCode => {
+                if let Some(name) = self.in_vivo_name() {
+                    self.code_selection(None, Some(name));
+                }
+            }
+            UiCommand::RecentCode(n) => {
+                if let Some(code) = usize::from(n).checked_sub(1).and_then(|i| self.state.recent_codes.get(i)).copied()
+                {
+                    self.code_selection(Some(code), None);
+                }
+            }
+            UiCommand::RemoveCoding => {
+                if let Some(id) = self.state.selection.coding() {
+                    self.state.actions.push(Action::Edit { edit: Edit::RemoveCoding { id }, coalesce: None });
+                }
+            }
+            UiCommand::FitCodingToSelection => {
+                let (Some(id), Some(sel)) = (self.state.selection.coding(), self.state.selection.text) else { return };
+                let edit = self
+                    .project()
+                    .and_then(|p| p.codings.get(&id))
+                    .filter(|c| c.doc == sel.doc)
+                    .map(|c| Edit::UpdateCoding { id, props: CodingProps { span: sel.span, ..c.props() } });
+                if let Some(edit) = edit {
+                    self.state.actions.push(Action::Edit { edit, coalesce: None });
+                }
+            }
+            UiCommand::CommentOnCoding => self.inspector.focus_comment = true,
+            UiCommand::ClearSelection => {
+                if self.state.selection.text.is_some() {
+                    self.state.selection.text = None;
+                } else {
+                    self.state.selection.item = None;
+                }
+            }
+            UiCommand::ToggleRead => {
+                let Some(doc) = self.state.open_doc else { return };
+                let Some((coder, add)) = self.ensure_coder() else { return };
+                let read =
+                    self.project().and_then(|p| p.documents.get(&doc)).is_some_and(|d| d.read_by.contains(&coder));
+                let mut edits: Vec<Edit> = add.into_iter().collect();
+                edits.push(Edit::SetDocumentRead { id: doc, coder, read: !read });
+                let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::batch("Mark document as read", edits) };
+                self.state.actions.push(Action::Edit { edit, coalesce: None });
+            }
+            UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => {
+                self.state.view = ViewKind::Document;
+            }
+            UiCommand::NextDocument | UiCommand::PreviousDocument => {
+                let Some(p) = self.project() else { return };
+                let n = p.documents.len();
+                if n == 0 {
+                    return;
+                }
+                let cur = self.state.open_doc.and_then(|d| p.documents.get_index_of(&d));
+                let next = match (cur, c == UiCommand::NextDocument) {
+                    (None, _) => 0,
+                    (Some(i), true) => (i + 1) % n,
+                    (Some(i), false) => (i + n - 1) % n,
+                };
+                let target = p.documents.get_index(next).map(|(id, _)| *id);
+                if let Some(doc) = target {
+                    self.state.actions.push(Action::OpenDocument { doc, reveal: None, coding: None });
+                }
+            }
+            UiCommand::NewCode => {
+                let state = &mut self.state;
+                let codebook = &mut self.codebook;
+                with_cx(state, |cx| codebook.new_code(cx, None));
+            }
+            UiCommand::RenameCode => {
+                if let (Some(code), Some(store)) = (self.state.selection.code(), &self.state.store) {
+                    self.codebook.start_rename(store.project(), code);
+                }
+            }
+            UiCommand::FocusCodeSearch => self.codebook.focus_filter = true,
+            UiCommand::ShowDocument => self.state.view = ViewKind::Document,
+            UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
+            UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
+            UiCommand::NewJournalEntry => {
+                let memo = new_entry(self.coder_id());
+                self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
+                self.state.actions.push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
+                self.state.view = ViewKind::Memos;
+            }
+            UiCommand::ChangeCoder => self.ask_coder(),
+            UiCommand::ToggleDarkMode => {
+                let dark = !self.state.tokens.dark;
+                self.state.prefs.dark = Some(dark);
+                self.state.tokens = Tokens::for_dark_mode(dark);
+                ctx.set_visuals(self.state.tokens.visuals());
+            }
+        }
+    }
+
+    fn save_now(&mut self) {
+        let Some(store) = self.state.store.as_mut() else { return };
+        let started = Instant::now();
+        match store.save() {
+            Ok(()) => {
+                self.state.save_error = None;
+                self.state.last_change = None;
+                self.status(format!("Saved the project files ({} ms)", started.elapsed().as_millis()), false);
+            }
+            Err(e) => {
+                self.state.save_error = Some(e.to_string());
+                self.status(format!("Could not save a snapshot ({e}); your changes are safe in the journal"), true);
+            }
+        }
+    }
+
+    // ---- drawing ----
+
+    fn menu_bar(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        let chosen: std::cell::RefCell<Vec<Action>> = Default::default();
+        egui::MenuBar::new().ui(ui, |ui| {
+            let item = |ui: &mut Ui, c: UiCommand, label: Option<String>| {
+                let text = label.unwrap_or_else(|| c.label());
+                let button = egui::Button::new(text).shortcut_text(c.shortcut_text(&ctx));
+                if ui.add_enabled(self.enabled(c), button).on_hover_text(c.hover_text(&ctx)).clicked() {
+                    chosen.borrow_mut().push(Action::Command(c));
+                }
+            };
+            ui.menu_button("File", |ui| {
+                item(ui, UiCommand::NewProject, None);
+                item(ui, UiCommand::OpenProject, None);
+                ui.menu_button("Open recent", |ui| {
+                    if self.state.prefs.recent.is_empty() {
+                        ui.label("No recent projects");
+                    }
+                    for p in &self.state.prefs.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            chosen.borrow_mut().push(Action::OpenProject(p.clone()));
+                        }
+                    }
+                });
+                ui.separator();
+                item(ui, UiCommand::SaveNow, None);
+                item(ui, UiCommand::ChangeCoder, None);
+                ui.separator();
+                item(ui, UiCommand::Quit, None);
+            });
+            ui.menu_button("Edit", |ui| {
+                let history = self.state.store.as_ref().map(Store::history);
+                let undo = history.and_then(|h| h.undo_label()).map(|l| format!("Undo {l}"));
+                let redo = history.and_then(|h| h.redo_label()).map(|l| format!("Redo {l}"));
+                item(ui, UiCommand::Undo, undo);
+                item(ui, UiCommand::Redo, redo);
+                ui.separator();
+                item(ui, UiCommand::CommandPalette, None);
+                item(ui, UiCommand::ClearSelection, None);
+            });
+            ui.menu_button("Code", |ui| {
+                item(ui, UiCommand::CodeSelection, None);
+                item(ui, UiCommand::InVivoCode, None);
+                let names: Vec<String> = self
+                    .state
+                    .recent_codes
+                    .iter()
+                    .filter_map(|c| self.project().and_then(|p| p.codes.get(c)).map(|c| c.name().to_string()))
+                    .collect();
+                for (n, name) in names.into_iter().enumerate() {
+                    item(ui, UiCommand::RecentCode(n as u8 + 1), Some(format!("Apply “{name}”")));
+                }
+                ui.separator();
+                item(ui, UiCommand::RemoveCoding, None);
+                item(ui, UiCommand::FitCodingToSelection, None);
+                item(ui, UiCommand::CommentOnCoding, None);
+                ui.separator();
+                item(ui, UiCommand::NewCode, None);
+                item(ui, UiCommand::RenameCode, None);
+                item(ui, UiCommand::FocusCodeSearch, None);
+            });
+            ui.menu_button("Text", |ui| {
+                item(ui, UiCommand::ToggleRead, None);
+                item(ui, UiCommand::FindInDocument, None);
+                item(ui, UiCommand::FindNext, None);
+                item(ui, UiCommand::FindPrevious, None);
+                ui.separator();
+                item(ui, UiCommand::NextDocument, None);
+                item(ui, UiCommand::PreviousDocument, None);
+            });
+            ui.menu_button("View", |ui| {
+                item(ui, UiCommand::ShowDocument, None);
+                item(ui, UiCommand::ShowRetrieval, None);
+                item(ui, UiCommand::ShowMemos, None);
+                item(ui, UiCommand::NewJournalEntry, None);
+                ui.separator();
+                item(ui, UiCommand::ToggleDarkMode, None);
+            });
+        });
+        self.state.actions.extend(chosen.into_inner());
+    }
+
+    fn status_bar(&mut self, ui: &mut Ui) {
+        let t = self.state.tokens.clone();
+        ui.horizontal(|ui| {
+            let coder = self.state.coder_name.clone().unwrap_or_else(|| "nobody yet".into());
+            let r = ui.button(format!("Coder: {coder}")).on_hover_text(UiCommand::ChangeCoder.tooltip());
+            if r.clicked() {
+                self.state.actions.push(Action::Command(UiCommand::ChangeCoder));
+            }
+            ui.separator();
+            self.state.jobs.ui(ui);
+            if let Some((text, error)) = &self.state.status {
+                let colour = if *error { t.danger } else { t.weak_text };
+                ui.label(RichText::new(text).color(colour));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if let Some(store) = &self.state.store {
+                    let p = store.project();
+                    let saved = match (&self.state.save_error, store.is_read_only()) {
+                        (Some(_), _) => RichText::new("⚠ not saved").color(t.danger),
+                        (None, true) => RichText::new("read-only").color(t.danger),
+                        (None, false) => RichText::new("✔ all changes saved").color(t.ok),
+                    };
+                    ui.label(saved)
+                        .on_hover_text("Each change is written to the project's journal the moment you make it");
+                    ui.label(
+                        RichText::new(format!(
+                            "{} documents · {} codes · {} codings",
+                            p.documents.len(),
+                            p.codes.len(),
+                            p.codings.len()
+                        ))
+                        .color(t.weak_text),
+                    );
+                }
+            });
+        });
+    }
+
+    fn welcome(&mut self, ui: &mut Ui) {
+        ui.add_space(60.0);
+        ui.vertical_centered(|ui| {
+            ui.heading(RichText::new("Tema").size(32.0));
+            ui.label("A workbench for thematic analysis of interviews, focus groups and field notes.");
+            ui.add_space(20.0);
+            if ui.button("New project…").on_hover_text(UiCommand::NewProject.tooltip()).clicked() {
+                self.state.actions.push(Action::Command(UiCommand::NewProject));
+            }
+            if ui.button("Open project…").on_hover_text(UiCommand::OpenProject.tooltip()).clicked() {
+                self.state.actions.push(Action::Command(UiCommand::OpenProject));
+            }
+            if let Some(sample) = self.state.places.sample.clone()
+                && ui
+                    .button("Open the sample study")
+                    .on_hover_text("A coded copy of the “Working together” sample study")
+                    .clicked()
+            {
+                match self.state.places.data_dir.clone() {
+                    Some(data) => {
+                        let copy = data.join(startup::SAMPLE_NAME);
+                        let result =
+                            if startup::is_project(&copy) { Ok(()) } else { startup::copy_project(&sample, &copy) };
+                        match result {
+                            Ok(()) => self.state.actions.push(Action::OpenProject(copy)),
+                            Err(e) => self.status(format!("{e:#}"), true),
+                        }
+                    }
+                    None => self.status("There is no data folder to copy the sample into", true),
+                }
+            }
+            if !self.state.prefs.recent.is_empty() {
+                ui.add_space(16.0);
+                ui.label(RichText::new("Recent projects").strong());
+                for p in self.state.prefs.recent.clone() {
+                    if ui.link(p.display().to_string()).clicked() {
+                        self.state.actions.push(Action::OpenProject(p));
+                    }
+                }
+            }
+        });
+    }
+
+    fn dialogs(&mut self, ctx: &egui::Context) {
+        let Some(dialog) = &mut self.dialog else { return };
+        let project = self.state.store.as_ref().map(Store::project);
+        let t = &self.state.tokens;
+        let outcome: Option<Vec<Action>> = match dialog {
+            Dialog::Picker(picker) => match project {
+                Some(p) => picker.show(ctx, p, &self.state.recent_codes, t).map(|a| a.into_iter().collect()),
+                None => Some(Vec::new()),
+            },
+            Dialog::Palette(palette) => palette.show(ctx, project, t),
+            Dialog::Project(d) => d.show(ctx).map(|a| a.into_iter().collect()),
+            Dialog::Coder(d) => d.show(ctx).map(|a| a.into_iter().collect()),
+            Dialog::ConfirmDelete { code } => confirm_delete(ctx, project, *code, t),
+        };
+        if let Some(actions) = outcome {
+            self.dialog = None;
+            self.state.actions.extend(actions);
+        }
+    }
+
+    fn centre(&mut self, ui: &mut Ui) {
+        let state = &mut self.state;
+        ui.horizontal(|ui| {
+            for v in &self.views {
+                let on = state.view == v.kind();
+                if ui.selectable_label(on, v.title()).clicked() {
+                    state.view = v.kind();
+                }
+            }
+        });
+        ui.separator();
+        let kind = state.view;
+        if let Some(view) = self.views.iter_mut().find(|v| v.kind() == kind) {
+            with_cx(state, |cx| view.ui(cx, ui));
+        }
+    }
+}
+
+/// Builds the frame's [`ViewCtx`] from the state and runs `f` with it.
+fn with_cx<R>(state: &mut AppState, f: impl FnOnce(&mut ViewCtx<'_>) -> R) -> Option<R> {
+    let store = state.store.as_ref()?;
+    let project = store.project();
+    let coder = state.coder_name.as_deref().and_then(|n| project.coder_by_name(n)).map(|c| c.id);
+    let mut cx = ViewCtx {
+        project,
+        history: store.history(),
+        selection: &state.selection,
+        tokens: &state.tokens,
+        coder,
+        coder_name: state.coder_name.as_deref().unwrap_or(""),
+        recent_codes: &state.recent_codes,
+        read_only: store.is_read_only(),
+        cache: &mut state.cache,
+        actions: &mut state.actions,
+    };
+    Some(f(&mut cx))
+}
+
+fn confirm_delete(ctx: &egui::Context, p: Option<&Project>, code: CodeId, t: &Tokens) -> Option<Vec<Action>> {
+    let p = p?;
+    let Some(c) = p.codes.get(&code) else { return Some(Vec::new()) };
+    let own = p.codings.values().filter(|k| k.code == code).count();
+    let children = p.code_children(Some(code)).count();
+    let mut result = None;
+    let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
+        ui.set_width(420.0);
+        ui.heading(format!("Delete “{}”?", c.name()));
+        let mut text = match own {
+            0 => "It is not applied to any passage.".to_string(),
+            1 => "It is applied to 1 passage, which will be uncoded.".to_string(),
+            n => format!("It is applied to {n} passages, which will be uncoded."),
+        };
+        if children > 0 {
+            text.push_str(&format!(" Its {children} sub-codes move up one level."));
+        }
+        ui.label(text);
+        ui.label(RichText::new("You can undo this.").color(t.weak_text));
+        ui.horizontal(|ui| {
+            if ui.button(RichText::new("Delete").color(t.danger)).clicked() {
+                result = Some(vec![Action::Edit { edit: Edit::DeleteCode { id: code }, coalesce: None }]);
+            }
+            if ui.button("Cancel").clicked() {
+                result = Some(Vec::new());
+            }
+        });
+    });
+    if modal.should_close() && result.is_none() {
+        result = Some(Vec::new());
+    }
+    result
+}
+
+impl eframe::App for TemaApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        let done = self.state.jobs.poll();
+        self.state.actions.extend(done);
+        // Fold the journal into the snapshot once the researcher pauses.
+        if let Some(at) = self.state.last_change
+            && at.elapsed() >= IDLE_SAVE
+            && self.state.store.as_ref().is_some_and(|s| s.unsaved() > 0 && !s.is_read_only())
+            && !ctx.input(|i| i.pointer.any_down())
+        {
+            self.save_now();
+        }
+    }
+
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        if let Some(store) = &self.state.store {
+            self.state.selection.drop_stale(store.project());
+        }
+        if self.dialog.is_none() {
+            let commands = UiCommand::from_input(&ctx);
+            self.state.actions.extend(commands.into_iter().map(Action::Command));
+        }
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        if self.state.store.is_some() {
+            let panel = egui::Frame::side_top_panel(ui.style()).fill(self.state.tokens.panel);
+            egui::Panel::left("navigator").resizable(true).default_size(280.0).frame(panel).show(ui, |ui| {
+                let state = &mut self.state;
+                let codebook = &mut self.codebook;
+                let navigator = &mut self.navigator;
+                egui::Panel::bottom("codebook").resizable(true).default_size(420.0).show(ui, |ui| {
+                    with_cx(state, |cx| codebook.ui(cx, ui));
+                });
+                with_cx(state, |cx| navigator.ui(cx, ui));
+            });
+            egui::Panel::right("inspector").resizable(true).default_size(300.0).frame(panel).show(ui, |ui| {
+                let state = &mut self.state;
+                let inspector = &mut self.inspector;
+                with_cx(state, |cx| inspector.ui(cx, ui));
+            });
+            let frame = egui::Frame::central_panel(ui.style()).fill(self.state.tokens.page);
+            egui::CentralPanel::default().frame(frame).show(ui, |ui| self.centre(ui));
+        } else {
+            egui::CentralPanel::default().show(ui, |ui| self.welcome(ui));
+        }
+        self.dialogs(&ctx);
+        self.drain_actions(&ctx);
+        self.update_title(&ctx);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        if self.state.use_storage {
+            self.state.prefs.store(storage);
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.close_project();
+    }
+}
+
+impl TemaApp {
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = match &self.state.store {
+            None => "Tema".to_string(),
+            Some(s) => {
+                let state = if self.state.save_error.is_some() {
+                    "NOT SAVED"
+                } else if s.is_read_only() {
+                    "read-only"
+                } else {
+                    "saved"
+                };
+                format!("{} — {state} — Tema", s.project().settings.name)
+            }
+        };
+        if title != self.state.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.state.title = title;
+        }
+    }
+
+    /// The window title as last set.
+    pub fn title(&self) -> &str {
+        &self.state.title
+    }
+}

@@ -1,0 +1,125 @@
+//! Derived data the views need every frame, memoised by the project's revision counters so
+//! nothing is recomputed until the data it depends on changes.
+
+use crate::analysis::coverage::coverage;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// One row of the codebook tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CodeRow {
+    pub id: CodeId,
+    pub parent: Option<CodeId>,
+    pub depth: usize,
+    pub name: String,
+    pub colour: Colour,
+    /// Codings of this code.
+    pub own: usize,
+    /// Codings of this code and every code below it.
+    pub total: usize,
+    pub has_children: bool,
+}
+
+/// The codebook as a flat list in tree order (depth-first, codebook order among siblings).
+pub fn code_rows(p: &Project) -> Vec<CodeRow> {
+    let counts = p.coding_counts();
+    let mut children: HashMap<Option<CodeId>, Vec<CodeId>> = HashMap::new();
+    for c in p.codes.values() {
+        children.entry(c.parent).or_default().push(c.id);
+    }
+    fn total(id: CodeId, children: &HashMap<Option<CodeId>, Vec<CodeId>>, counts: &HashMap<CodeId, usize>) -> usize {
+        let own = counts.get(&id).copied().unwrap_or(0);
+        own + children.get(&Some(id)).map_or(0, |k| k.iter().map(|c| total(*c, children, counts)).sum())
+    }
+    let mut rows = Vec::with_capacity(p.codes.len());
+    let mut stack: Vec<(CodeId, usize)> =
+        children.get(&None).map(|v| v.iter().rev().map(|c| (*c, 0)).collect()).unwrap_or_default();
+    while let Some((id, depth)) = stack.pop() {
+        let Some(code) = p.codes.get(&id) else { continue };
+        let kids = children.get(&Some(id));
+        rows.push(CodeRow {
+            id,
+            parent: code.parent,
+            depth,
+            name: code.name().to_string(),
+            colour: code.props.colour,
+            own: counts.get(&id).copied().unwrap_or(0),
+            total: total(id, &children, &counts),
+            has_children: kids.is_some_and(|k| !k.is_empty()),
+        });
+        if let Some(kids) = kids {
+            stack.extend(kids.iter().rev().map(|c| (*c, depth + 1)));
+        }
+    }
+    rows
+}
+
+#[derive(Default)]
+pub struct Cache {
+    code_rows: Option<(u64, std::rc::Rc<Vec<CodeRow>>)>,
+    coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
+}
+
+impl Cache {
+    /// The codebook tree rows; rebuilt only after an edit.
+    pub fn code_rows(&mut self, p: &Project) -> std::rc::Rc<Vec<CodeRow>> {
+        let rev = p.revisions.all;
+        match &self.code_rows {
+            Some((r, rows)) if *r == rev => rows.clone(),
+            _ => {
+                let rows = std::rc::Rc::new(code_rows(p));
+                self.code_rows = Some((rev, rows.clone()));
+                rows
+            }
+        }
+    }
+
+    /// How much of a document is coded; recomputed when that document's codings change.
+    pub fn coverage(&mut self, p: &Project, doc: DocId, coder: Option<CoderId>) -> f32 {
+        let rev = p.revisions.doc(doc);
+        match self.coverage.get(&(doc, coder)) {
+            Some((r, v)) if *r == rev => *v,
+            _ => {
+                let v = coverage(p, doc, coder);
+                self.coverage.insert((doc, coder), (rev, v));
+                v
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_in_tree_order_with_totals() {
+        let mut p = Project::new("t");
+        let mk = |n: u128, name: &str, parent: Option<u128>| {
+            let mut c = Code::new(CodeId::from_u128(n), name, PALETTE[0]);
+            c.parent = parent.map(CodeId::from_u128);
+            c
+        };
+        for c in [mk(1, "A", None), mk(2, "B", None), mk(3, "A1", Some(1)), mk(4, "A1a", Some(3))] {
+            p.codes.insert(c.id, c);
+        }
+        let coding = |n: u128, code: u128| Coding {
+            id: CodingId::from_u128(n),
+            doc: DocId::from_u128(1),
+            span: Span::new(0, 1),
+            code: CodeId::from_u128(code),
+            coder: CoderId::from_u128(1),
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        };
+        for (n, code) in [(1, 4), (2, 3), (3, 1), (4, 2)] {
+            let c = coding(n, code);
+            p.codings.insert(c.id, c);
+        }
+        let rows = code_rows(&p);
+        let names: Vec<(&str, usize, usize, usize)> =
+            rows.iter().map(|r| (r.name.as_str(), r.depth, r.own, r.total)).collect();
+        assert_eq!(names, [("A", 0, 1, 3), ("A1", 1, 1, 2), ("A1a", 2, 1, 1), ("B", 0, 1, 1)]);
+        assert!(rows[0].has_children && !rows[3].has_children);
+    }
+}

@@ -1,0 +1,286 @@
+//! Every command a person can give the app, with its label, tooltip and shortcuts. Menus,
+//! the command palette and tooltips are generated from this one list, and shortcuts are
+//! matched in one place ([`UiCommand::from_input`]).
+
+use egui::{Key, KeyboardShortcut, Modifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UiCommand {
+    NewProject,
+    OpenProject,
+    SaveNow,
+    Quit,
+    Undo,
+    Redo,
+    CommandPalette,
+    CodeSelection,
+    InVivoCode,
+    /// Applies the n-th most recently used code (1–9) to the selection.
+    RecentCode(u8),
+    RemoveCoding,
+    FitCodingToSelection,
+    CommentOnCoding,
+    ClearSelection,
+    ToggleRead,
+    FindInDocument,
+    FindNext,
+    FindPrevious,
+    NextDocument,
+    PreviousDocument,
+    NewCode,
+    RenameCode,
+    FocusCodeSearch,
+    ShowDocument,
+    ShowRetrieval,
+    ShowMemos,
+    NewJournalEntry,
+    ChangeCoder,
+    ToggleDarkMode,
+}
+
+const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
+    KeyboardShortcut::new(modifiers, key)
+}
+
+const NONE: Modifiers = Modifiers::NONE;
+const CMD: Modifiers = Modifiers::COMMAND;
+const CMD_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND };
+const SHIFT: Modifiers = Modifiers::SHIFT;
+
+const DIGITS: [Key; 9] =
+    [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
+
+impl UiCommand {
+    /// Every command, in the order the palette lists them.
+    pub fn all() -> Vec<UiCommand> {
+        use UiCommand::*;
+        let mut v = vec![
+            CodeSelection,
+            InVivoCode,
+            RemoveCoding,
+            FitCodingToSelection,
+            CommentOnCoding,
+            ClearSelection,
+            ToggleRead,
+            FindInDocument,
+            FindNext,
+            FindPrevious,
+            NextDocument,
+            PreviousDocument,
+            NewCode,
+            RenameCode,
+            FocusCodeSearch,
+            ShowDocument,
+            ShowRetrieval,
+            ShowMemos,
+            NewJournalEntry,
+            Undo,
+            Redo,
+            CommandPalette,
+            NewProject,
+            OpenProject,
+            SaveNow,
+            ChangeCoder,
+            ToggleDarkMode,
+            Quit,
+        ];
+        v.extend((1..=9).map(RecentCode));
+        v
+    }
+
+    pub fn label(self) -> String {
+        use UiCommand::*;
+        match self {
+            NewProject => "New project…".into(),
+            OpenProject => "Open project…".into(),
+            SaveNow => "Save now".into(),
+            Quit => "Quit".into(),
+            Undo => "Undo".into(),
+            Redo => "Redo".into(),
+            CommandPalette => "Command palette…".into(),
+            CodeSelection => "Code selection…".into(),
+            InVivoCode => "Code in vivo".into(),
+            RecentCode(n) => format!("Apply recent code {n}"),
+            RemoveCoding => "Remove coding".into(),
+            FitCodingToSelection => "Fit coding to selection".into(),
+            CommentOnCoding => "Comment on coding".into(),
+            ClearSelection => "Clear selection".into(),
+            ToggleRead => "Mark document read / unread".into(),
+            FindInDocument => "Find in document…".into(),
+            FindNext => "Find next".into(),
+            FindPrevious => "Find previous".into(),
+            NextDocument => "Next document".into(),
+            PreviousDocument => "Previous document".into(),
+            NewCode => "New code…".into(),
+            RenameCode => "Rename code…".into(),
+            FocusCodeSearch => "Search the codebook".into(),
+            ShowDocument => "Show document".into(),
+            ShowRetrieval => "Show coded extracts".into(),
+            ShowMemos => "Show memos and journal".into(),
+            NewJournalEntry => "New journal entry".into(),
+            ChangeCoder => "Change coder…".into(),
+            ToggleDarkMode => "Toggle dark mode".into(),
+        }
+    }
+
+    pub fn tooltip(self) -> &'static str {
+        use UiCommand::*;
+        match self {
+            NewProject => "Create an empty project folder",
+            OpenProject => "Open a project folder",
+            SaveNow => {
+                "Every change is saved the moment you make it; this also folds the change journal into the project files (do it before copying the folder or committing it to git)"
+            }
+            Quit => "Close Tema (everything is already saved)",
+            Undo => "Take back the last change",
+            Redo => "Re-apply the last change taken back",
+            CommandPalette => "Find any command, document or code by typing",
+            CodeSelection => {
+                "Pick a code for the selected text; type to filter, Enter to apply or to create a new code"
+            }
+            InVivoCode => "Create a code named after the selected words and apply it",
+            RecentCode(_) => "Apply one of the codes used most recently to the selected text",
+            RemoveCoding => "Remove the selected coding from its passage",
+            FitCodingToSelection => "Move the selected coding's boundaries to the selected text",
+            CommentOnCoding => "Write a comment on the selected coding",
+            ClearSelection => "Clear the text selection and the selected coding",
+            ToggleRead => "Mark the open document as read (familiarisation) or unread again",
+            FindInDocument => "Find words in the open document",
+            FindNext => "Go to the next match",
+            FindPrevious => "Go to the previous match",
+            NextDocument => "Open the next document in the navigator",
+            PreviousDocument => "Open the previous document in the navigator",
+            NewCode => "Add a code to the codebook",
+            RenameCode => "Rename the selected code",
+            FocusCodeSearch => "Filter the codebook tree by name",
+            ShowDocument => "Read and code the open document",
+            ShowRetrieval => "Every coded extract of the selected code, with who said it",
+            ShowMemos => "The reflexive journal and the memos on documents and codes",
+            NewJournalEntry => "Write a dated entry in the reflexive journal",
+            ChangeCoder => "Choose whose codings you are making",
+            ToggleDarkMode => "Switch between light and dark mode",
+        }
+    }
+
+    /// Shortcuts, the first one shown in menus.
+    pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
+        use UiCommand::*;
+        match self {
+            NewProject => vec![sc(CMD, Key::N)],
+            OpenProject => vec![sc(CMD, Key::O)],
+            SaveNow => vec![sc(CMD, Key::S)],
+            Quit => vec![sc(CMD, Key::Q)],
+            Undo => vec![sc(CMD, Key::Z)],
+            Redo => vec![sc(CMD_SHIFT, Key::Z), sc(CMD, Key::Y)],
+            CommandPalette => vec![sc(CMD, Key::K), sc(CMD_SHIFT, Key::P)],
+            CodeSelection => vec![sc(NONE, Key::C), sc(CMD, Key::E)],
+            InVivoCode => vec![sc(NONE, Key::V)],
+            RecentCode(n) => DIGITS.get(usize::from(n).wrapping_sub(1)).map(|k| vec![sc(NONE, *k)]).unwrap_or_default(),
+            RemoveCoding => vec![sc(NONE, Key::Delete), sc(NONE, Key::Backspace)],
+            FitCodingToSelection => vec![sc(NONE, Key::B)],
+            CommentOnCoding => vec![sc(NONE, Key::M)],
+            ClearSelection => vec![sc(NONE, Key::Escape)],
+            ToggleRead => vec![sc(CMD, Key::R)],
+            FindInDocument => vec![sc(CMD, Key::F)],
+            FindNext => vec![sc(NONE, Key::F3)],
+            FindPrevious => vec![sc(SHIFT, Key::F3)],
+            NextDocument => vec![sc(CMD, Key::PageDown)],
+            PreviousDocument => vec![sc(CMD, Key::PageUp)],
+            NewCode => vec![sc(CMD_SHIFT, Key::N)],
+            RenameCode => vec![sc(NONE, Key::F2)],
+            FocusCodeSearch => vec![sc(CMD, Key::L)],
+            ShowDocument => vec![sc(CMD, Key::Num1)],
+            ShowRetrieval => vec![sc(CMD, Key::Num2)],
+            ShowMemos => vec![sc(CMD, Key::Num3)],
+            NewJournalEntry => vec![sc(CMD, Key::J)],
+            ChangeCoder | ToggleDarkMode => vec![],
+        }
+    }
+
+    /// The first shortcut as text for menus and tooltips (`Ctrl+Shift+Z`), or empty.
+    pub fn shortcut_text(self, ctx: &egui::Context) -> String {
+        self.shortcuts().first().map(|s| ctx.format_shortcut(s)).unwrap_or_default()
+    }
+
+    /// The tooltip with the shortcut appended.
+    pub fn hover_text(self, ctx: &egui::Context) -> String {
+        let keys = self.shortcut_text(ctx);
+        if keys.is_empty() { self.tooltip().to_string() } else { format!("{} ({keys})", self.tooltip()) }
+    }
+
+    /// The commands whose shortcut was pressed this frame, consuming the key presses.
+    /// Nothing matches while a text field has focus: the keys are the field's.
+    pub fn from_input(ctx: &egui::Context) -> Vec<UiCommand> {
+        if ctx.text_edit_focused() {
+            return Vec::new();
+        }
+        let mut table: Vec<(KeyboardShortcut, UiCommand)> =
+            Self::all().into_iter().flat_map(|c| c.shortcuts().into_iter().map(move |s| (s, c))).collect();
+        // Most specific first, so Ctrl+Shift+Z is not taken for Ctrl+Z.
+        table.sort_by_key(|(s, _)| std::cmp::Reverse(modifier_count(s.modifiers)));
+        let mut out = Vec::new();
+        ctx.input_mut(|i| {
+            for (s, c) in &table {
+                if i.consume_shortcut(s) && !out.contains(c) {
+                    out.push(*c);
+                }
+            }
+        });
+        out
+    }
+}
+
+fn modifier_count(m: Modifiers) -> u8 {
+    u8::from(m.alt) + u8::from(m.ctrl) + u8::from(m.shift) + u8::from(m.mac_cmd) + u8::from(m.command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn no_two_commands_share_a_shortcut() {
+        let mut seen: HashMap<(bool, bool, bool, bool, Key), UiCommand> = HashMap::new();
+        for c in UiCommand::all() {
+            for s in c.shortcuts() {
+                let m = s.modifiers;
+                let key = (m.alt, m.ctrl || m.command, m.shift, m.mac_cmd, s.logical_key);
+                if let Some(other) = seen.insert(key, c) {
+                    assert!(other == c, "{other:?} and {c:?} share the shortcut {s:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_command_has_words() {
+        for c in UiCommand::all() {
+            assert!(!c.label().is_empty(), "{c:?} has no label");
+            assert!(!c.tooltip().is_empty(), "{c:?} has no tooltip");
+        }
+        assert_eq!(UiCommand::RecentCode(3).shortcuts(), vec![sc(NONE, Key::Num3)]);
+        assert!(UiCommand::RecentCode(0).shortcuts().is_empty());
+    }
+
+    #[test]
+    fn shift_variant_wins_over_plain() {
+        let ctx = egui::Context::default();
+        let press = |modifiers: Modifiers| {
+            let mut input = egui::RawInput::default();
+            input.events.push(egui::Event::Key {
+                key: Key::Z,
+                physical_key: None,
+                pressed: true,
+                repeat: false,
+                modifiers,
+            });
+            let mut got = Vec::new();
+            let mut out = ctx.run_ui(input, |ui| got = UiCommand::from_input(ui.ctx()));
+            out.textures_delta.clear();
+            got
+        };
+        assert_eq!(press(CMD_SHIFT), vec![UiCommand::Redo]);
+        assert_eq!(press(CMD), vec![UiCommand::Undo]);
+    }
+}

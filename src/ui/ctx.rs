@@ -1,0 +1,67 @@
+//! The one context every view borrows each frame.
+
+use super::cache::Cache;
+use super::{Action, Selection, Tokens};
+use crate::edit::{Edit, History};
+use crate::model::{CodeId, CoderId, Project};
+
+pub struct ViewCtx<'a> {
+    pub project: &'a Project,
+    pub history: &'a History,
+    pub selection: &'a Selection,
+    pub tokens: &'a Tokens,
+    /// The coder codings are made for, once they exist in the project.
+    pub coder: Option<CoderId>,
+    pub coder_name: &'a str,
+    /// Most recently applied codes, newest first (number keys 1–9).
+    pub recent_codes: &'a [CodeId],
+    pub read_only: bool,
+    pub cache: &'a mut Cache,
+    pub(super) actions: &'a mut Vec<Action>,
+}
+
+impl<'a> ViewCtx<'a> {
+    /// A context over a project, for benchmarks and tools that drive a view without the app.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        project: &'a Project,
+        history: &'a History,
+        selection: &'a Selection,
+        tokens: &'a Tokens,
+        coder: Option<CoderId>,
+        cache: &'a mut Cache,
+        actions: &'a mut Vec<Action>,
+    ) -> Self {
+        Self {
+            project,
+            history,
+            selection,
+            tokens,
+            coder,
+            coder_name: "",
+            recent_codes: &[],
+            read_only: false,
+            cache,
+            actions,
+        }
+    }
+
+    pub fn push(&mut self, action: Action) {
+        self.actions.push(action);
+    }
+
+    /// Queues an edit; the app applies it through the store after the frame.
+    pub fn edit(&mut self, edit: Edit) {
+        self.actions.push(Action::Edit { edit, coalesce: None });
+    }
+
+    /// Queues an edit that belongs to one gesture (typing a memo): edits with the same key
+    /// become one undo step.
+    pub fn edit_coalescing(&mut self, edit: Edit, key: impl Into<String>) {
+        self.actions.push(Action::Edit { edit, coalesce: Some(key.into()) });
+    }
+
+    pub fn command(&mut self, command: super::UiCommand) {
+        self.actions.push(Action::Command(command));
+    }
+}

@@ -1,0 +1,57 @@
+//! UI preferences kept in eframe's storage: recent projects, the current coder, light or
+//! dark mode. Research data never goes here; it lives in the project folder.
+
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const STORAGE_KEY: &str = "tema-prefs";
+const RECENT_LIMIT: usize = 10;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Prefs {
+    /// Most recently opened first; the first is reopened at start-up.
+    #[serde(default)]
+    pub recent: Vec<PathBuf>,
+    /// The name the app codes under.
+    #[serde(default)]
+    pub coder: Option<String>,
+    /// `None` follows the system.
+    #[serde(default)]
+    pub dark: Option<bool>,
+}
+
+impl Prefs {
+    pub fn load(storage: Option<&dyn eframe::Storage>) -> Self {
+        storage.and_then(|s| eframe::get_value(s, STORAGE_KEY)).unwrap_or_default()
+    }
+
+    pub fn store(&self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, STORAGE_KEY, self);
+    }
+
+    pub fn last_project(&self) -> Option<&Path> {
+        self.recent.first().map(PathBuf::as_path)
+    }
+
+    pub fn add_recent(&mut self, dir: &Path) {
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        self.recent.retain(|p| p != &dir);
+        self.recent.insert(0, dir);
+        self.recent.truncate(RECENT_LIMIT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recent_is_most_recent_first_without_duplicates() {
+        let mut p = Prefs::default();
+        p.add_recent(Path::new("/nonexistent/a"));
+        p.add_recent(Path::new("/nonexistent/b"));
+        p.add_recent(Path::new("/nonexistent/a"));
+        assert_eq!(p.recent, [PathBuf::from("/nonexistent/a"), PathBuf::from("/nonexistent/b")]);
+        assert_eq!(p.last_project(), Some(Path::new("/nonexistent/a")));
+    }
+}

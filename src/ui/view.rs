@@ -1,0 +1,28 @@
+//! The views of the centre area, behind one small trait: a new view (themes board,
+//! triangulation, quotes, team comparison, search, ...) is one file implementing [`View`]
+//! and one line in [`super::app::main_views`].
+
+use super::{Action, ViewCtx};
+
+/// The views that can fill the centre of the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ViewKind {
+    Document,
+    Retrieval,
+    Memos,
+}
+
+pub trait View {
+    fn kind(&self) -> ViewKind;
+
+    /// The tab title.
+    fn title(&self) -> String;
+
+    /// Draws the view. It reads the project through `cx` and changes it only by pushing
+    /// actions (edits among them) onto `cx`.
+    fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut egui::Ui);
+
+    /// Lets the view react to an action the app has just applied (a document to open, a
+    /// code whose extracts to show, results from a worker job). Most views ignore most actions.
+    fn on_action(&mut self, _action: &Action, _project: &crate::model::Project) {}
+}

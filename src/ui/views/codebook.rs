@@ -1,0 +1,341 @@
+//! The codebook tree: colours, counts, a search box; create, rename, recolour, nest and
+//! reorder by drag and drop (or the context menu), merge, delete. Every change is an edit.
+
+use crate::edit::Edit;
+use crate::model::*;
+use crate::ui::cache::CodeRow;
+use crate::ui::widgets::{PALETTE_NAMES, icon_button, swatch};
+use crate::ui::{Action, Item, UiCommand, ViewCtx, ViewKind};
+use egui::{RichText, Sense, Stroke, Ui};
+use std::collections::HashSet;
+
+#[derive(Default)]
+pub struct Codebook {
+    pub filter: String,
+    pub focus_filter: bool,
+    collapsed: HashSet<CodeId>,
+    /// The code being renamed and the name typed so far.
+    renaming: Option<(CodeId, String, bool)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum DropAt {
+    Before(CodeId),
+    After(CodeId),
+    Into(CodeId),
+}
+
+/// The edit that moves `id` to a new place among its new siblings.
+fn move_edit(p: &Project, id: CodeId, drop: DropAt) -> Option<Edit> {
+    let index_of = |c: CodeId| p.codes.get_index_of(&c);
+    let from = index_of(id)?;
+    let last = p.codes.len() - 1;
+    let (parent, index) = match drop {
+        DropAt::Into(t) => (Some(t), last),
+        DropAt::Before(t) | DropAt::After(t) if t == id => return None,
+        DropAt::Before(t) => {
+            let ti = index_of(t)?;
+            (p.codes.get(&t)?.parent, if from < ti { ti - 1 } else { ti })
+        }
+        DropAt::After(t) => {
+            let ti = index_of(t)?;
+            (p.codes.get(&t)?.parent, if from <= ti { ti } else { ti + 1 })
+        }
+    };
+    Some(Edit::MoveCode { id, parent, index })
+}
+
+/// The siblings of a code, in order.
+fn siblings(p: &Project, id: CodeId) -> Vec<CodeId> {
+    let parent = p.codes.get(&id).and_then(|c| c.parent);
+    p.code_children(parent).map(|c| c.id).collect()
+}
+
+/// A name like “New code 2” not yet used.
+pub fn fresh_name(p: &Project, base: &str) -> String {
+    let mut name = base.to_string();
+    let mut n = 2;
+    while p.code_by_name(&name).is_some() {
+        name = format!("{base} {n}");
+        n += 1;
+    }
+    name
+}
+
+impl Codebook {
+    pub fn start_rename(&mut self, p: &Project, id: CodeId) {
+        if let Some(c) = p.codes.get(&id) {
+            self.renaming = Some((id, c.name().to_string(), true));
+        }
+    }
+
+    /// Creates a code (under `parent`) and starts renaming it.
+    pub fn new_code(&mut self, cx: &mut ViewCtx<'_>, parent: Option<CodeId>) {
+        let p = cx.project;
+        let name = fresh_name(p, "New code");
+        let mut code = Code::new(CodeId::new(), name.clone(), p.next_code_colour());
+        code.parent = parent;
+        let id = code.id;
+        cx.edit(Edit::CreateCode { code, index: None });
+        cx.push(Action::Select(Some(Item::Code(id))));
+        self.renaming = Some((id, name, true));
+    }
+
+    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        let rows = cx.cache.code_rows(cx.project);
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(format!("Codebook ({})", rows.len())).strong());
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let hover = UiCommand::NewCode.hover_text(ui.ctx());
+                let r = icon_button(ui, "➕", "New code").on_hover_text(hover);
+                if r.clicked() && !cx.read_only {
+                    self.new_code(cx, None);
+                }
+            });
+        });
+        let search =
+            egui::TextEdit::singleline(&mut self.filter).hint_text("Search codes").desired_width(f32::INFINITY);
+        let r = ui.add(search);
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Search codes"));
+        if self.focus_filter {
+            r.request_focus();
+            self.focus_filter = false;
+        }
+        ui.add_space(2.0);
+        egui::ScrollArea::vertical().id_salt("codebook").auto_shrink([false, false]).show(ui, |ui| {
+            let filtering = !self.filter.trim().is_empty();
+            let shown: Vec<&CodeRow> = if filtering {
+                let order = crate::ui::fuzzy::rank(&self.filter, rows.iter().map(|r| r.name.as_str()));
+                order.into_iter().filter_map(|i| rows.get(i)).collect()
+            } else {
+                let mut hidden_under: Option<usize> = None;
+                rows.iter()
+                    .filter(|r| {
+                        if let Some(d) = hidden_under {
+                            if r.depth > d {
+                                return false;
+                            }
+                            hidden_under = None;
+                        }
+                        if self.collapsed.contains(&r.id) {
+                            hidden_under = Some(r.depth);
+                        }
+                        true
+                    })
+                    .collect()
+            };
+            if shown.is_empty() {
+                let msg = if filtering { "No code matches." } else { "No codes yet: select text and press C." };
+                ui.label(RichText::new(msg).color(cx.tokens.weak_text));
+            }
+            for row in shown {
+                self.row(cx, ui, row, filtering);
+            }
+        });
+    }
+
+    fn row(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, row: &CodeRow, flat: bool) {
+        let t = cx.tokens;
+        let selected = cx.selection.item == Some(Item::Code(row.id));
+        let inner = ui.horizontal(|ui| {
+            ui.add_space(if flat { 0.0 } else { row.depth as f32 * 14.0 });
+            if row.has_children && !flat {
+                let open = !self.collapsed.contains(&row.id);
+                let name = if open { format!("Collapse {}", row.name) } else { format!("Expand {}", row.name) };
+                if icon_button(ui, if open { "⏷" } else { "⏵" }, &name).clicked() {
+                    if open {
+                        self.collapsed.insert(row.id);
+                    } else {
+                        self.collapsed.remove(&row.id);
+                    }
+                }
+            } else {
+                ui.add_space(14.0);
+            }
+            swatch(ui, t, row.colour, 12.0);
+            match &mut self.renaming {
+                Some((id, name, focus)) if *id == row.id => {
+                    let r = ui.add(egui::TextEdit::singleline(name).desired_width(150.0));
+                    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::TextInput, true, "Code name"));
+                    if *focus {
+                        r.request_focus();
+                        *focus = false;
+                    }
+                    let cancel = ui.input(|i| i.key_pressed(egui::Key::Escape));
+                    if r.lost_focus() {
+                        let new = name.trim().to_string();
+                        let id = *id;
+                        self.renaming = None;
+                        if !cancel
+                            && let Some(c) = cx.project.codes.get(&id)
+                            && !new.is_empty()
+                            && new != c.name()
+                        {
+                            let props = CodeProps { name: new, ..c.props.clone() };
+                            cx.edit(Edit::UpdateCode { id, props });
+                        }
+                    }
+                }
+                _ => {
+                    let label = if flat { cx.project.code_path(row.id) } else { row.name.clone() };
+                    let r = ui.add(egui::Button::selectable(selected, label).sense(Sense::click_and_drag()));
+                    if !cx.read_only && !flat {
+                        r.dnd_set_drag_payload(row.id);
+                    }
+                    if r.dragged() {
+                        ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+                    }
+                    if r.clicked() {
+                        cx.push(Action::Select(Some(Item::Code(row.id))));
+                    }
+                    if r.double_clicked() {
+                        cx.push(Action::Retrieve(row.id));
+                    }
+                    r.context_menu(|ui| self.menu(cx, ui, row));
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let text =
+                    if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
+                let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
+                let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));
+                let name = format!("{}: {} codings", row.name, row.own);
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
+                r.on_hover_text(hover);
+            });
+        });
+        let response = inner.response;
+        if cx.read_only || flat {
+            return;
+        }
+        // Dropping another code on this row: above the middle band puts it before, below
+        // after, in the middle makes it a sub-code.
+        if let (Some(payload), Some(pointer)) =
+            (response.dnd_hover_payload::<CodeId>(), ui.ctx().pointer_interact_pos())
+            && *payload != row.id
+        {
+            let rect = response.rect;
+            let f = (pointer.y - rect.top()) / rect.height().max(1.0);
+            let drop = if f < 0.25 {
+                DropAt::Before(row.id)
+            } else if f > 0.75 {
+                DropAt::After(row.id)
+            } else {
+                DropAt::Into(row.id)
+            };
+            let stroke = Stroke::new(2.0, t.focus);
+            match drop {
+                DropAt::Before(_) => {
+                    ui.painter().hline(rect.x_range(), rect.top(), stroke);
+                }
+                DropAt::After(_) => {
+                    ui.painter().hline(rect.x_range(), rect.bottom(), stroke);
+                }
+                DropAt::Into(_) => {
+                    ui.painter().rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
+                }
+            }
+            if let Some(dragged) = response.dnd_release_payload::<CodeId>()
+                && let Some(edit) = move_edit(cx.project, *dragged, drop)
+            {
+                cx.edit(edit);
+            }
+        }
+    }
+
+    fn menu(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, row: &CodeRow) {
+        let p = cx.project;
+        let id = row.id;
+        if ui.button("Show coded extracts").clicked() {
+            cx.push(Action::Retrieve(id));
+            cx.push(Action::ShowView(ViewKind::Retrieval));
+        }
+        if ui.button("Rename…").clicked() {
+            self.start_rename(p, id);
+        }
+        ui.menu_button("Colour", |ui| {
+            for (i, colour) in PALETTE.iter().enumerate() {
+                ui.horizontal(|ui| {
+                    swatch(ui, cx.tokens, *colour, 14.0);
+                    if ui.button(PALETTE_NAMES[i]).clicked()
+                        && let Some(c) = p.codes.get(&id)
+                    {
+                        cx.edit(Edit::UpdateCode { id, props: CodeProps { colour: *colour, ..c.props.clone() } });
+                    }
+                });
+            }
+        });
+        if ui.button("Describe…").on_hover_text("Definition, inclusion, exclusion and an example").clicked() {
+            cx.push(Action::Select(Some(Item::Code(id))));
+        }
+        if ui.button("New sub-code").clicked() {
+            self.new_code(cx, Some(id));
+        }
+        ui.separator();
+        let sibs = siblings(p, id);
+        let pos = sibs.iter().position(|c| *c == id).unwrap_or(0);
+        if ui.add_enabled(pos > 0, egui::Button::new("Move up")).clicked()
+            && let Some(e) = move_edit(p, id, DropAt::Before(sibs[pos - 1]))
+        {
+            cx.edit(e);
+        }
+        if ui.add_enabled(pos + 1 < sibs.len(), egui::Button::new("Move down")).clicked()
+            && let Some(e) = move_edit(p, id, DropAt::After(sibs[pos + 1]))
+        {
+            cx.edit(e);
+        }
+        if ui.add_enabled(row.parent.is_some(), egui::Button::new("Move to top level")).clicked() {
+            cx.edit(Edit::MoveCode { id, parent: None, index: p.codes.len() - 1 });
+        }
+        if ui.button("Merge into…").clicked() {
+            cx.push(Action::PickMergeTarget(id));
+        }
+        ui.separator();
+        if ui.button(RichText::new("Delete…").color(cx.tokens.danger)).clicked() {
+            cx.push(Action::ConfirmDeleteCode(id));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> Project {
+        let mut p = Project::new("t");
+        for (n, name) in [(1, "A"), (2, "B"), (3, "C")] {
+            let c = Code::new(CodeId::from_u128(n), name, PALETTE[0]);
+            p.codes.insert(c.id, c);
+        }
+        p
+    }
+
+    fn order(p: &Project) -> Vec<&str> {
+        p.codes.values().map(|c| c.name()).collect()
+    }
+
+    #[test]
+    fn moves_land_where_dropped() -> Result<(), crate::edit::EditError> {
+        let id = CodeId::from_u128;
+        let mut p = project();
+        if let Some(e) = move_edit(&p, id(3), DropAt::Before(id(1))) {
+            p.apply(e)?;
+        }
+        assert_eq!(order(&p), ["C", "A", "B"]);
+        if let Some(e) = move_edit(&p, id(3), DropAt::After(id(2))) {
+            p.apply(e)?;
+        }
+        assert_eq!(order(&p), ["A", "B", "C"]);
+        if let Some(e) = move_edit(&p, id(1), DropAt::After(id(2))) {
+            p.apply(e)?;
+        }
+        assert_eq!(order(&p), ["B", "A", "C"]);
+        if let Some(e) = move_edit(&p, id(2), DropAt::Into(id(3))) {
+            p.apply(e)?;
+        }
+        assert_eq!(p.codes.get(&id(2)).and_then(|c| c.parent), Some(id(3)));
+        assert!(move_edit(&p, id(2), DropAt::Before(id(2))).is_none());
+        assert_eq!(fresh_name(&p, "A"), "A 2");
+        Ok(())
+    }
+}

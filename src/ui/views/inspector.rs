@@ -1,0 +1,337 @@
+//! The inspector (right): the details of what is selected, editable. Text fields keep a
+//! draft while they have focus and become one edit when they lose it.
+
+use crate::edit::Edit;
+use crate::model::*;
+use crate::ui::widgets::{PALETTE_NAMES, swatch};
+use crate::ui::{Action, Item, UiCommand, ViewCtx, ViewKind};
+use egui::{Id, RichText, Ui};
+use std::collections::HashMap;
+
+#[derive(Default)]
+pub struct Inspector {
+    drafts: HashMap<Id, String>,
+    /// Put the keyboard in the coding's comment field next frame.
+    pub focus_comment: bool,
+}
+
+impl Inspector {
+    /// A labelled text field bound to `current`; returns the new text once the field loses
+    /// focus with a changed value.
+    fn field(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        key: impl std::hash::Hash + std::fmt::Debug,
+        current: &str,
+        rows: usize,
+    ) -> Option<String> {
+        let id = Id::unique(("inspector-field", label, key));
+        let focused = ui.ctx().memory(|m| m.has_focus(id));
+        let draft = self.drafts.entry(id).or_default();
+        if !focused {
+            current.clone_into(draft);
+        }
+        let l = ui.label(RichText::new(label).strong());
+        let edit = if rows > 1 {
+            egui::TextEdit::multiline(draft).desired_rows(rows)
+        } else {
+            egui::TextEdit::singleline(draft)
+        };
+        let r = ui.add(edit.id(id).desired_width(f32::INFINITY)).labelled_by(l.id);
+        (r.lost_focus() && draft.as_str() != current).then(|| draft.clone())
+    }
+
+    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| {
+            if let Some(sel) = cx.selection.text {
+                self.text_selection(cx, ui, sel.span);
+                ui.separator();
+            }
+            match cx.selection.item {
+                Some(Item::Code(id)) => self.code(cx, ui, id),
+                Some(Item::Coding(id)) => self.coding(cx, ui, id),
+                Some(Item::Document(id)) => self.document(cx, ui, id),
+                Some(Item::Participant(id)) => participant(cx, ui, id),
+                Some(Item::Memo(id)) => self.memo(cx, ui, id),
+                None if cx.selection.text.is_none() => {
+                    ui.label(
+                        RichText::new("Select a passage, a code or a document to see it here.")
+                            .color(cx.tokens.weak_text),
+                    );
+                }
+                None => {}
+            }
+        });
+    }
+
+    fn text_selection(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, span: Span) {
+        ui.label(RichText::new(format!("{} characters selected", span.len())).strong());
+        let keys = format!(
+            "{} to pick a code · {} in vivo · 1–9 recent codes",
+            UiCommand::CodeSelection.shortcut_text(ui.ctx()),
+            UiCommand::InVivoCode.shortcut_text(ui.ctx())
+        );
+        ui.label(RichText::new(keys).color(cx.tokens.weak_text).size(cx.tokens.small_size));
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!cx.read_only, egui::Button::new("Code…"))
+                .on_hover_text(UiCommand::CodeSelection.hover_text(ui.ctx()))
+                .clicked()
+            {
+                cx.command(UiCommand::CodeSelection);
+            }
+            if ui
+                .add_enabled(!cx.read_only, egui::Button::new("In vivo"))
+                .on_hover_text(UiCommand::InVivoCode.hover_text(ui.ctx()))
+                .clicked()
+            {
+                cx.command(UiCommand::InVivoCode);
+            }
+        });
+        for (n, code) in cx.recent_codes.iter().take(9).enumerate() {
+            let Some(c) = cx.project.codes.get(code) else { continue };
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(format!("{}", n + 1)).monospace().color(cx.tokens.weak_text));
+                swatch(ui, cx.tokens, c.props.colour, 12.0);
+                if ui
+                    .add_enabled(!cx.read_only, egui::Button::new(c.name()).frame(false))
+                    .on_hover_text(format!("Apply “{}” (key {})", c.name(), n + 1))
+                    .clicked()
+                {
+                    cx.push(Action::ApplyCode(*code));
+                }
+            });
+        }
+    }
+
+    fn code(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: CodeId) {
+        let p = cx.project;
+        let Some(code) = p.codes.get(&id) else { return };
+        let rows = cx.cache.code_rows(p);
+        let row = rows.iter().find(|r| r.id == id);
+        ui.horizontal(|ui| {
+            swatch(ui, cx.tokens, code.props.colour, 16.0);
+            ui.heading(code.name());
+        });
+        if code.parent.is_some() {
+            ui.label(RichText::new(p.code_path(id)).color(cx.tokens.weak_text));
+        }
+        if let Some(r) = row {
+            ui.label(format!("{} codings ({} with sub-codes)", r.own, r.total));
+        }
+        ui.horizontal(|ui| {
+            if ui.button("Show coded extracts").clicked() {
+                cx.push(Action::Retrieve(id));
+                cx.push(Action::ShowView(ViewKind::Retrieval));
+            }
+            if ui.button("Merge into…").clicked() {
+                cx.push(Action::PickMergeTarget(id));
+            }
+            if ui.button(RichText::new("Delete…").color(cx.tokens.danger)).clicked() {
+                cx.push(Action::ConfirmDeleteCode(id));
+            }
+        });
+        ui.add_space(6.0);
+        if let Some(name) = self.field(ui, "Name", id, code.name(), 1) {
+            cx.edit(Edit::UpdateCode { id, props: CodeProps { name, ..code.props.clone() } });
+        }
+        ui.label(RichText::new("Colour").strong());
+        ui.horizontal_wrapped(|ui| {
+            for (i, colour) in PALETTE.iter().enumerate() {
+                let r =
+                    swatch(ui, cx.tokens, *colour, 18.0).interact(egui::Sense::click()).on_hover_text(PALETTE_NAMES[i]);
+                r.widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Colour {}", PALETTE_NAMES[i]))
+                });
+                if *colour == code.props.colour {
+                    ui.painter().rect_stroke(
+                        r.rect,
+                        3.0,
+                        egui::Stroke::new(2.0, cx.tokens.focus),
+                        egui::StrokeKind::Inside,
+                    );
+                }
+                if r.clicked() && *colour != code.props.colour {
+                    cx.edit(Edit::UpdateCode { id, props: CodeProps { colour: *colour, ..code.props.clone() } });
+                }
+            }
+        });
+        let d = &code.props.description;
+        let fields = [
+            ("Definition", &d.definition),
+            ("Include when", &d.inclusion),
+            ("Exclude when", &d.exclusion),
+            ("Example", &d.example),
+        ];
+        for (n, (label, current)) in fields.into_iter().enumerate() {
+            if let Some(text) = self.field(ui, label, id, current, 3) {
+                let mut props = code.props.clone();
+                let slot = match n {
+                    0 => &mut props.description.definition,
+                    1 => &mut props.description.inclusion,
+                    2 => &mut props.description.exclusion,
+                    _ => &mut props.description.example,
+                };
+                *slot = text;
+                cx.edit_coalescing(Edit::UpdateCode { id, props }, format!("describe-{id}"));
+            }
+        }
+        self.memo_on(cx, ui, MemoTarget::Code(id));
+    }
+
+    fn coding(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: CodingId) {
+        let p = cx.project;
+        let Some(c) = p.codings.get(&id) else { return };
+        let Some(doc) = p.documents.get(&c.doc) else { return };
+        ui.label(RichText::new("Coding").weak());
+        if let Some(code) = p.codes.get(&c.code) {
+            ui.horizontal(|ui| {
+                swatch(ui, cx.tokens, code.props.colour, 16.0);
+                ui.heading(p.code_path(code.id));
+            });
+        }
+        let coder = p.coders.get(&c.coder).map(|k| k.name.as_str()).unwrap_or("?");
+        let who = doc.turn_at(c.span.start).map(|t| t.speaker.clone()).unwrap_or_default();
+        ui.label(
+            RichText::new(format!("{} · {who} · coded by {coder} on {}", doc.name(), c.created.format("%Y-%m-%d")))
+                .color(cx.tokens.weak_text),
+        );
+        let text = doc.slice(c.span).unwrap_or_default();
+        egui::Frame::new().fill(cx.tokens.page).inner_margin(6.0).corner_radius(4.0).show(ui, |ui| {
+            let shown: String = text.chars().take(600).collect();
+            ui.label(if text.chars().count() > 600 { format!("{shown}…") } else { shown });
+        });
+        ui.horizontal(|ui| {
+            if ui.button("Go to passage").clicked() {
+                cx.push(Action::OpenDocument { doc: c.doc, reveal: Some(c.span), coding: Some(id) });
+                cx.push(Action::ShowView(ViewKind::Document));
+            }
+            let fit = cx.selection.text.is_some_and(|t| t.doc == c.doc);
+            let hover = UiCommand::FitCodingToSelection.hover_text(ui.ctx());
+            if ui
+                .add_enabled(fit && !cx.read_only, egui::Button::new("Fit to selection"))
+                .on_hover_text(hover)
+                .clicked()
+            {
+                cx.command(UiCommand::FitCodingToSelection);
+            }
+            let hover = UiCommand::RemoveCoding.hover_text(ui.ctx());
+            if ui
+                .add_enabled(!cx.read_only, egui::Button::new(RichText::new("Remove coding").color(cx.tokens.danger)))
+                .on_hover_text(hover)
+                .clicked()
+            {
+                cx.command(UiCommand::RemoveCoding);
+            }
+        });
+        ui.label(
+            RichText::new("Drag the handles at either end of the highlight to change where it starts or ends.")
+                .color(cx.tokens.weak_text)
+                .size(cx.tokens.small_size),
+        );
+        if self.focus_comment {
+            ui.ctx().memory_mut(|m| m.request_focus(Id::unique(("inspector-field", "Comment", id))));
+            self.focus_comment = false;
+        }
+        if let Some(comment) = self.field(ui, "Comment", id, &c.comment, 3) {
+            cx.edit(Edit::UpdateCoding { id, props: CodingProps { comment, ..c.props() } });
+        }
+    }
+
+    fn document(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
+        let p = cx.project;
+        let Some(d) = p.documents.get(&id) else { return };
+        ui.heading(d.name());
+        ui.label(format!("{} · {} words · {} speaker turns", d.kind().label(), d.words, d.turns.len()));
+        let coverage = cx.cache.coverage(p, id, None);
+        ui.label(format!(
+            "{:.0}% of the text coded · {} codings",
+            coverage * 100.0,
+            p.codings.values().filter(|c| c.doc == id).count()
+        ));
+        let readers: Vec<&str> = d.read_by.iter().filter_map(|c| p.coders.get(c)).map(|c| c.name.as_str()).collect();
+        ui.label(if readers.is_empty() {
+            "Not marked read by anyone".to_string()
+        } else {
+            format!("Read by {}", readers.join(", "))
+        });
+        if let Some(src) = &d.source {
+            ui.label(RichText::new(format!("From {} ({})", src.file_name, src.format)).color(cx.tokens.weak_text));
+        }
+        self.memo_on(cx, ui, MemoTarget::Document(id));
+    }
+
+    fn memo(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: MemoId) {
+        let p = cx.project;
+        let Some(m) = p.memos.get(&id) else { return };
+        ui.heading(crate::ui::views::navigator::memo_title(p, m));
+        ui.label(RichText::new(format!("Written {}", m.created.format("%Y-%m-%d %H:%M"))).color(cx.tokens.weak_text));
+        if let Some(title) = self.field(ui, "Title", id, &m.props.title, 1) {
+            cx.edit(Edit::UpdateMemo {
+                id,
+                props: MemoProps { title, modified: chrono::Utc::now(), ..m.props.clone() },
+            });
+        }
+        if let Some(body) = self.field(ui, "Text", id, &m.props.body, 10) {
+            cx.edit_coalescing(
+                Edit::UpdateMemo { id, props: MemoProps { body, modified: chrono::Utc::now(), ..m.props.clone() } },
+                format!("memo-{id}"),
+            );
+        }
+    }
+
+    /// The memo on a document or code: edit it, or start it.
+    fn memo_on(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, target: MemoTarget) {
+        ui.add_space(8.0);
+        let existing = cx.project.memos.values().find(|m| m.props.target == target);
+        let current = existing.map(|m| m.props.body.as_str()).unwrap_or_default();
+        let Some(body) = self.field(ui, "Memo", target, current, 6) else { return };
+        let now = chrono::Utc::now();
+        match existing {
+            Some(m) => {
+                let props = MemoProps { body, modified: now, ..m.props.clone() };
+                cx.edit_coalescing(Edit::UpdateMemo { id: m.id, props }, format!("memo-{}", m.id));
+            }
+            None => {
+                let memo = Memo {
+                    id: MemoId::new(),
+                    created: now,
+                    author: cx.coder,
+                    props: MemoProps { target, title: String::new(), body, modified: now },
+                };
+                cx.edit(Edit::AddMemo { memo, index: None });
+            }
+        }
+    }
+}
+
+fn participant(cx: &mut ViewCtx<'_>, ui: &mut Ui, id: ParticipantId) {
+    let p = cx.project;
+    let Some(x) = p.participants.get(&id) else { return };
+    ui.heading(x.label());
+    if !x.group().is_empty() {
+        ui.label(x.group());
+    }
+    egui::Grid::new("participant-attributes").num_columns(2).striped(true).show(ui, |ui| {
+        for (k, v) in &x.props.attributes {
+            ui.label(RichText::new(k).color(cx.tokens.weak_text));
+            ui.label(v);
+            ui.end_row();
+        }
+        if !x.props.aliases.is_empty() {
+            ui.label(RichText::new("also called").color(cx.tokens.weak_text));
+            ui.label(x.props.aliases.join(", "));
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
+    ui.label(RichText::new("Speaks in").strong());
+    for d in p.documents.values() {
+        let turns = d.turns.iter().filter(|t| t.participant == Some(id)).count();
+        if turns > 0 && ui.link(format!("{} ({turns} turns)", d.name())).clicked() {
+            cx.push(Action::OpenDocument { doc: d.id, reveal: None, coding: None });
+            cx.push(Action::ShowView(ViewKind::Document));
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! The navigator (left): documents grouped by kind with read marks and coding progress,
+//! participants by group, and the memos and journal.
+
+use crate::model::*;
+use crate::ui::widgets::coverage_bar;
+use crate::ui::{Action, Item, ViewCtx, ViewKind};
+use egui::{RichText, Ui};
+use std::collections::BTreeMap;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Tab {
+    #[default]
+    Documents,
+    Participants,
+    Memos,
+}
+
+#[derive(Default)]
+pub struct Navigator {
+    pub tab: Tab,
+    /// The document open in the document view, to highlight its row.
+    pub open_doc: Option<DocId>,
+}
+
+impl Navigator {
+    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        ui.horizontal(|ui| {
+            for (tab, name) in
+                [(Tab::Documents, "Documents"), (Tab::Participants, "Participants"), (Tab::Memos, "Memos")]
+            {
+                if ui.selectable_label(self.tab == tab, name).clicked() {
+                    self.tab = tab;
+                }
+            }
+        });
+        ui.separator();
+        egui::ScrollArea::vertical().id_salt("navigator").auto_shrink([false, true]).show(ui, |ui| match self.tab {
+            Tab::Documents => self.documents(cx, ui),
+            Tab::Participants => participants(cx, ui),
+            Tab::Memos => memos(cx, ui),
+        });
+    }
+
+    fn documents(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        let p = cx.project;
+        if p.documents.is_empty() {
+            ui.label(RichText::new("No documents yet.").color(cx.tokens.weak_text));
+            return;
+        }
+        for kind in DocKind::ALL {
+            let docs: Vec<&Document> = p.documents.values().filter(|d| d.kind() == kind).collect();
+            if docs.is_empty() {
+                continue;
+            }
+            let read = docs.iter().filter(|d| cx.coder.is_some_and(|c| d.read_by.contains(&c))).count();
+            let title = format!("{} ({}, {read} read)", plural(kind), docs.len());
+            egui::CollapsingHeader::new(title).id_salt(("kind", kind.slug())).default_open(true).show(ui, |ui| {
+                for d in docs {
+                    self.document_row(cx, ui, d);
+                }
+            });
+        }
+    }
+
+    fn document_row(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &Document) {
+        let read = cx.coder.is_some_and(|c| d.read_by.contains(&c));
+        let coverage = cx.cache.coverage(cx.project, d.id, None);
+        ui.horizontal(|ui| {
+            let hover = if read { "Read (“Mark as read” above the text changes it)" } else { "Not read yet" };
+            let (rect, r) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+            if read {
+                ui.painter().circle_filled(rect.center(), 4.0, cx.tokens.read_mark);
+            } else {
+                ui.painter().circle_stroke(rect.center(), 3.5, egui::Stroke::new(1.0, cx.tokens.weak_text));
+            }
+            r.on_hover_text(hover);
+            let open = self.open_doc == Some(d.id);
+            let r = ui.selectable_label(open, d.name()).on_hover_text(format!(
+                "{} · {} words · {:.0}% coded",
+                d.kind().label(),
+                d.words,
+                coverage * 100.0
+            ));
+            if r.clicked() {
+                cx.push(Action::OpenDocument { doc: d.id, reveal: None, coding: None });
+                cx.push(Action::Select(Some(Item::Document(d.id))));
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                ui.label(
+                    RichText::new(format!("{:.0}%", coverage * 100.0))
+                        .color(cx.tokens.weak_text)
+                        .size(cx.tokens.small_size),
+                );
+                coverage_bar(ui, cx.tokens, coverage, 40.0).on_hover_text("Share of the text coded");
+            });
+        });
+    }
+}
+
+fn plural(kind: DocKind) -> &'static str {
+    match kind {
+        DocKind::Interview => "Interviews",
+        DocKind::FocusGroup => "Focus groups",
+        DocKind::FieldNotes => "Field notes",
+        DocKind::Other => "Other documents",
+    }
+}
+
+fn participants(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    let p = cx.project;
+    if p.participants.is_empty() {
+        ui.label(RichText::new("No participants yet.").color(cx.tokens.weak_text));
+        return;
+    }
+    let mut groups: BTreeMap<String, Vec<&Participant>> = BTreeMap::new();
+    for x in p.participants.values() {
+        let g = if x.group().trim().is_empty() { "(no group)".to_string() } else { x.group().to_string() };
+        groups.entry(g).or_default().push(x);
+    }
+    for (group, people) in groups {
+        egui::CollapsingHeader::new(format!("{group} ({})", people.len()))
+            .id_salt(("group", &group))
+            .default_open(true)
+            .show(ui, |ui| {
+                for x in people {
+                    let selected = cx.selection.item == Some(Item::Participant(x.id));
+                    let attrs: Vec<String> = x.props.attributes.values().filter(|v| !v.is_empty()).cloned().collect();
+                    ui.horizontal(|ui| {
+                        if ui.selectable_label(selected, x.label()).clicked() {
+                            cx.push(Action::Select(Some(Item::Participant(x.id))));
+                        }
+                        ui.label(
+                            RichText::new(attrs.join(" · ")).color(cx.tokens.weak_text).size(cx.tokens.small_size),
+                        );
+                    });
+                }
+            });
+    }
+}
+
+fn memos(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    let p = cx.project;
+    if ui.button("Open journal and memos").on_hover_text("Show the reflexive journal and all memos").clicked() {
+        cx.push(Action::ShowView(ViewKind::Memos));
+    }
+    let mut journal: Vec<&Memo> = p.memos.values().filter(|m| m.props.target == MemoTarget::Journal).collect();
+    journal.sort_by_key(|m| std::cmp::Reverse(m.created));
+    ui.label(RichText::new(format!("Journal ({})", journal.len())).strong());
+    for m in journal.iter().take(30) {
+        let title = if m.props.title.is_empty() { first_line(&m.props.body) } else { m.props.title.clone() };
+        let r = ui.selectable_label(
+            cx.selection.item == Some(Item::Memo(m.id)),
+            format!("{} · {title}", m.created.format("%Y-%m-%d")),
+        );
+        if r.clicked() {
+            cx.push(Action::Select(Some(Item::Memo(m.id))));
+            cx.push(Action::ShowView(ViewKind::Memos));
+        }
+    }
+    let others: Vec<&Memo> = p.memos.values().filter(|m| m.props.target != MemoTarget::Journal).collect();
+    ui.add_space(6.0);
+    ui.label(RichText::new(format!("Memos ({})", others.len())).strong());
+    for m in others {
+        let r = ui.selectable_label(cx.selection.item == Some(Item::Memo(m.id)), memo_title(p, m));
+        if r.clicked() {
+            cx.push(Action::Select(Some(Item::Memo(m.id))));
+            cx.push(Action::ShowView(ViewKind::Memos));
+        }
+    }
+}
+
+pub fn first_line(s: &str) -> String {
+    let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or_default().trim();
+    let mut out: String = line.chars().take(60).collect();
+    if line.chars().count() > 60 {
+        out.push('…');
+    }
+    out
+}
+
+/// What a memo is about, for lists.
+pub fn memo_title(p: &Project, m: &Memo) -> String {
+    let about = match m.props.target {
+        MemoTarget::Journal => "Journal".to_string(),
+        MemoTarget::Document(id) => format!("Document {}", p.documents.get(&id).map(|d| d.name()).unwrap_or("?")),
+        MemoTarget::Code(id) => format!("Code {}", p.codes.get(&id).map(|c| c.name()).unwrap_or("?")),
+        MemoTarget::Theme(id) => format!("Theme {}", p.themes.get(&id).map(|t| t.name()).unwrap_or("?")),
+        MemoTarget::Coding(_) => "Coding".to_string(),
+    };
+    let title = if m.props.title.is_empty() { first_line(&m.props.body) } else { m.props.title.clone() };
+    if title.is_empty() { about } else { format!("{about}: {title}") }
+}

@@ -1,0 +1,200 @@
+//! Retrieval: every coded extract of a code (and its children), with speaker and document,
+//! filtered by group or attribute; context on demand; a jump to the source.
+
+use crate::analysis::retrieval::{self, Extract, Filter};
+use crate::model::*;
+use crate::ui::widgets::swatch;
+use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
+use egui::{RichText, Ui};
+use std::collections::HashSet;
+
+#[derive(Default)]
+pub struct RetrievalView {
+    pub code: Option<CodeId>,
+    pub filter: Filter,
+    /// Extracts shown with their surrounding lines.
+    expanded: HashSet<CodingId>,
+    cached: Option<((CodeId, u64, Filter), Vec<Extract>)>,
+}
+
+impl RetrievalView {
+    fn extracts(&mut self, p: &Project, code: CodeId) -> &[Extract] {
+        let key = (code, p.revisions.all, self.filter.clone());
+        if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.cached = Some((key, retrieval::extracts(p, code, &self.filter)));
+        }
+        self.cached.as_ref().map(|(_, v)| v.as_slice()).unwrap_or_default()
+    }
+
+    fn filters(&mut self, cx: &ViewCtx<'_>, ui: &mut Ui) {
+        let p = cx.project;
+        ui.horizontal_wrapped(|ui| {
+            ui.checkbox(&mut self.filter.include_children, "Include sub-codes");
+            let groups = retrieval::groups(p);
+            let current = self.filter.group.clone().unwrap_or_else(|| "All groups".into());
+            let l = ui.label("Group");
+            egui::ComboBox::from_id_salt("retrieval-group")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.group, None, "All groups");
+                    for g in groups {
+                        ui.selectable_value(&mut self.filter.group, Some(g.clone()), g);
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let attrs = retrieval::attributes(p);
+            let current =
+                self.filter.attribute.as_ref().map(|(k, v)| format!("{k} = {v}")).unwrap_or_else(|| "Any".into());
+            let l = ui.label("Attribute");
+            egui::ComboBox::from_id_salt("retrieval-attribute")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.attribute, None, "Any");
+                    for (k, values) in attrs {
+                        for v in values {
+                            let label = format!("{k} = {v}");
+                            ui.selectable_value(&mut self.filter.attribute, Some((k.clone(), v.clone())), label);
+                        }
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+            let current = self
+                .filter
+                .coder
+                .and_then(|c| p.coders.get(&c))
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| "All coders".into());
+            let l = ui.label("Coder");
+            egui::ComboBox::from_id_salt("retrieval-coder")
+                .selected_text(current)
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.filter.coder, None, "All coders");
+                    for c in p.coders.values() {
+                        ui.selectable_value(&mut self.filter.coder, Some(c.id), c.name.clone());
+                    }
+                })
+                .response
+                .labelled_by(l.id);
+        });
+    }
+}
+
+impl View for RetrievalView {
+    fn kind(&self) -> ViewKind {
+        ViewKind::Retrieval
+    }
+
+    fn title(&self) -> String {
+        "Coded extracts".into()
+    }
+
+    fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if let Some(c) = cx.selection.code() {
+            self.code = Some(c);
+        }
+        let p = cx.project;
+        let Some(code) = self.code.and_then(|c| p.codes.get(&c)) else {
+            ui.add_space(40.0);
+            ui.vertical_centered(|ui| {
+                ui.label(
+                    RichText::new("Select a code in the codebook to see its coded extracts.")
+                        .color(cx.tokens.weak_text),
+                )
+            });
+            return;
+        };
+        ui.horizontal(|ui| {
+            swatch(ui, cx.tokens, code.props.colour, 16.0);
+            ui.heading(p.code_path(code.id));
+        });
+        if !code.props.description.definition.is_empty() {
+            ui.label(RichText::new(&code.props.description.definition).italics().color(cx.tokens.weak_text));
+        }
+        self.filters(cx, ui);
+        let code_id = code.id;
+        let extracts = self.extracts(p, code_id).to_vec();
+        let docs: HashSet<DocId> = extracts.iter().map(|e| e.doc).collect();
+        ui.label(RichText::new(format!("{} extracts from {} documents", extracts.len(), docs.len())).strong());
+        ui.separator();
+        egui::ScrollArea::vertical().id_salt("retrieval").auto_shrink(false).show(ui, |ui| {
+            ui.set_max_width(760.0);
+            for e in &extracts {
+                self.card(cx, ui, e);
+            }
+        });
+    }
+
+    fn on_action(&mut self, action: &Action, _project: &Project) {
+        if let Action::Retrieve(code) = action {
+            self.code = Some(*code);
+        }
+    }
+}
+
+impl RetrievalView {
+    fn card(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, e: &Extract) {
+        let p = cx.project;
+        let t = cx.tokens;
+        let Some(doc) = p.documents.get(&e.doc) else { return };
+        let who = match e.participant.and_then(|id| p.participants.get(&id)) {
+            Some(x) if !x.group().is_empty() => format!("{} ({})", x.label(), x.group()),
+            Some(x) => x.label().to_string(),
+            None => e.speaker.clone().unwrap_or_else(|| "unattributed".into()),
+        };
+        egui::Frame::new().fill(t.page).inner_margin(8.0).corner_radius(4.0).show(ui, |ui| {
+            ui.set_width(ui.available_width());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(who).strong());
+                ui.label(RichText::new(format!("· {}", doc.name())).color(t.weak_text));
+                if e.code != self.code.unwrap_or(e.code)
+                    && let Some(c) = p.codes.get(&e.code)
+                {
+                    swatch(ui, t, c.props.colour, 10.0);
+                    ui.label(RichText::new(c.name()).color(t.weak_text).size(t.small_size));
+                }
+            });
+            let open = self.expanded.contains(&e.coding);
+            if open {
+                let ctx_span = retrieval::context_span(&doc.text, e.span, 1);
+                let before = doc.slice(Span { start: ctx_span.start, end: e.span.start }).unwrap_or_default();
+                let after = doc.slice(Span { start: e.span.end, end: ctx_span.end }).unwrap_or_default();
+                let mut job = egui::text::LayoutJob::default();
+                let font = egui::FontId::proportional(t.body_size - 1.0);
+                let fmt = |color, background| egui::TextFormat {
+                    font_id: font.clone(),
+                    color,
+                    background,
+                    ..Default::default()
+                };
+                job.append(before, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
+                let colour = p.codes.get(&e.code).map(|c| t.highlight(c.props.colour)).unwrap_or(t.selection);
+                job.append(&e.text, 0.0, fmt(t.text, colour));
+                job.append(after, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
+                ui.label(job);
+            } else {
+                ui.label(RichText::new(&e.text).size(t.body_size - 1.0).color(t.text));
+            }
+            if !e.comment.is_empty() {
+                ui.label(RichText::new(format!("Comment: {}", e.comment)).italics().color(t.weak_text));
+            }
+            ui.horizontal(|ui| {
+                let label = if open { "Less context" } else { "More context" };
+                if ui.small_button(label).on_hover_text("Show the lines around the extract").clicked() {
+                    if open {
+                        self.expanded.remove(&e.coding);
+                    } else {
+                        self.expanded.insert(e.coding);
+                    }
+                }
+                if ui.small_button("Go to source").on_hover_text("Open the document at this passage").clicked() {
+                    cx.push(Action::OpenDocument { doc: e.doc, reveal: Some(e.span), coding: Some(e.coding) });
+                    cx.push(Action::Select(Some(Item::Coding(e.coding))));
+                    cx.push(Action::ShowView(ViewKind::Document));
+                }
+            });
+        });
+        ui.add_space(6.0);
+    }
+}

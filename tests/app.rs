@@ -1,0 +1,288 @@
+//! The app, driven as a person would: by labels, clicks, drags and keys (no GPU needed).
+
+mod common;
+
+use egui::{Key, Modifiers, Pos2, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use std::path::Path;
+use tema::model::*;
+use tema::ui::startup::{Places, SAMPLE_NAME};
+use tema::ui::{Launch, TemaApp, ViewKind};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+fn app(project: Option<&Path>, places: Places) -> Harness<'static, TemaApp> {
+    let launch =
+        Launch { project: project.map(Path::to_path_buf), coder: Some("Tester".into()), places, use_storage: false };
+    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+}
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+fn count_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
+    let p = project(h);
+    let id = p.code_by_name(code).map(|c| c.id);
+    p.codings.values().filter(|c| Some(c.code) == id).count()
+}
+
+/// Drags the mouse across the transcript, as a person selecting text does.
+fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    let steps = 6;
+    for i in 1..=steps {
+        let t = i as f32 / steps as f32;
+        h.hover_at(from + (to - from) * t);
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+/// Selects words at the start of the paragraph that begins with `text`.
+fn select_in(h: &mut Harness<'_, TemaApp>, text: &str) -> Span {
+    let rect = h.get_by_label_contains(text).rect();
+    drag(h, pos2(rect.left() + 3.0, rect.top() + 8.0), pos2(rect.left() + 240.0, rect.top() + 8.0));
+    let sel = h.state().state.selection.text;
+    assert!(sel.is_some(), "dragging over the text selects it");
+    sel.map(|s| s.span).unwrap_or_default()
+}
+
+fn select_some_text(h: &mut Harness<'_, TemaApp>) -> Span {
+    select_in(h, "Interviewer: Thanks for coming in")
+}
+
+#[test]
+fn opens_a_project_and_shows_its_documents_and_codebook() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3", "J4"], true)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    assert!(h.query_all_by_label("J3").count() >= 2, "in the navigator and as the open document's title");
+    h.get_by_label("J4");
+    h.get_by_label("Text of J3");
+    h.get_by_label("Work and identity");
+    assert!(h.state().title().starts_with("Study — saved"), "{}", h.state().title());
+    // The stripes in the margin name the codes of the codings on screen.
+    assert!(h.query_all_by_label_contains("Coding: ").count() > 0);
+    h.get_by_label("J4").click();
+    h.run();
+    assert_eq!(h.state().state.open_doc, project(&h).document_by_name("J4").map(|d| d.id));
+    Ok(())
+}
+
+#[test]
+fn select_text_and_code_it_through_the_picker_then_undo_and_redo() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], false)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    h.get_by_label("Work and identity: 0 codings");
+    let span = select_some_text(&mut h);
+    assert!(span.len() > 5, "{span:?}");
+    h.key_press(Key::C);
+    h.run();
+    h.get_by_label("Code name").type_text("wo");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(count_of(&h, "Work and identity"), 1);
+    let p = project(&h);
+    let coding = p.codings.values().next().map(|c| (c.span, c.coder));
+    assert_eq!(coding.map(|c| c.0), Some(span));
+    assert_eq!(coding.and_then(|c| p.coders.get(&c.1)).map(|c| c.name.as_str()), Some("Tester"));
+    h.get_by_label("Work and identity: 1 codings");
+
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(count_of(&h, "Work and identity"), 0);
+    h.get_by_label("Work and identity: 0 codings");
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z);
+    h.run();
+    assert_eq!(count_of(&h, "Work and identity"), 1);
+
+    // The change is on disk: a fresh open sees it.
+    drop(h);
+    let store = tema::store::Store::open(&dir)?;
+    assert_eq!(store.project().codings.len(), 1);
+    Ok(())
+}
+
+#[test]
+fn enter_creates_a_new_code_and_number_keys_reapply_recent_codes() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], false)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    select_some_text(&mut h);
+    h.key_press(Key::C);
+    h.run();
+    h.get_by_label("Code name").type_text("Gaming at night");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(count_of(&h, "Gaming at night"), 1);
+    // Another passage, coded with the recent code on key 1.
+    select_in(&mut h, "J3: Um. Okay.");
+    h.key_press(Key::Num1);
+    h.run();
+    assert_eq!(count_of(&h, "Gaming at night"), 2);
+    // In vivo: the selected words become the code.
+    select_in(&mut h, "Interviewer: That's fine");
+    let words = {
+        let p = project(&h);
+        let sel = h.state().state.selection.text.map(|s| s.span).unwrap_or_default();
+        let doc = p.document_by_name("J3").map(|d| d.slice(sel).unwrap_or_default().to_string()).unwrap_or_default();
+        doc.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    h.key_press(Key::V);
+    h.run();
+    let p = project(&h);
+    assert!(p.codes.values().any(|c| words.contains(c.name())), "an in-vivo code named after “{words}”");
+    Ok(())
+}
+
+#[test]
+fn create_rename_and_merge_codes() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    let before = project(&h).codes.len();
+    h.get_by_label("New code").click();
+    h.run();
+    assert_eq!(project(&h).codes.len(), before + 1);
+    // The new code's name is ready to be typed over.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Code name").type_text("Trust");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(project(&h).code_by_name("Trust").is_some(), "renamed");
+
+    // Rename again through the context menu.
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_by_label("Trust").click_secondary();
+    h.run();
+    h.get_by_label("Rename…").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Code name").type_text("Trust in staff");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(project(&h).code_by_name("Trust in staff").is_some());
+
+    // Merge "Money and benefits" into "Work and identity": its codings move over.
+    let money = count_of(&h, "Money and benefits");
+    let work = count_of(&h, "Work and identity");
+    h.key_press(Key::Escape);
+    h.run();
+    h.get_by_label("Money and benefits").click_secondary();
+    h.run();
+    h.get_by_label("Merge into…").click();
+    h.run();
+    h.get_by_label("Code name").type_text("work and");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(project(&h).code_by_name("Money and benefits").is_none());
+    assert_eq!(count_of(&h, "Work and identity"), money + work);
+    // One undo brings it back whole.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(count_of(&h, "Money and benefits"), money);
+    Ok(())
+}
+
+#[test]
+fn delete_a_code_after_a_warning_with_its_count() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    let n = count_of(&h, "Work and identity");
+    assert!(n > 0);
+    h.get_by_label("Work and identity").click_secondary();
+    h.run();
+    h.get_by_label("Delete…").click();
+    h.run();
+    h.get_by_label_contains(&format!("applied to {n} passage"));
+    h.get_by_label("Delete").click();
+    h.run();
+    assert!(project(&h).code_by_name("Work and identity").is_none());
+    Ok(())
+}
+
+#[test]
+fn palette_find_and_mark_read() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = app(Some(&dir), Places::default());
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_label("Command").type_text("memos and journal");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.view, ViewKind::Memos);
+    h.get_by_label("New entry").click();
+    h.run();
+    assert_eq!(project(&h).memos.len(), 1);
+
+    h.get_by_label("Document").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::F);
+    h.run();
+    h.get_by_label("Find text").type_text("henrik");
+    h.run();
+    h.get_by_label_contains("1 of ");
+
+    h.get_by_label("Mark as read").click();
+    h.run();
+    let p = project(&h);
+    let tester = p.coder_by_name("Tester").map(|c| c.id);
+    assert!(p.document_by_name("J3").is_some_and(|d| tester.is_some_and(|t| d.read_by.contains(&t))));
+    h.get_by_label("✔ Read");
+    Ok(())
+}
+
+#[test]
+fn first_run_opens_a_copy_of_the_sample() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let sample = tmp.path().join("sample-corpus").join(SAMPLE_NAME);
+    common::build(&sample, "Working together", &["J3"], true)?;
+    let data = tmp.path().join("data");
+    let mut h = app(None, Places { sample: Some(sample.clone()), data_dir: Some(data.clone()) });
+    h.run();
+    assert!(h.state().title().starts_with("Working together"), "{}", h.state().title());
+    assert!(data.join(SAMPLE_NAME).join("project.json").is_file());
+    drop(h);
+    // Without a sample, the welcome screen offers New and Open.
+    let mut h = app(None, Places { sample: None, data_dir: Some(tmp.path().join("empty")) });
+    h.run();
+    h.get_by_label("New project…");
+    h.get_by_label("Open project…").click();
+    h.run();
+    h.get_by_label("Folder").click();
+    h.run();
+    h.get_by_label("Folder").type_text(&sample.display().to_string());
+    h.run();
+    h.get_by_label("Open").click();
+    h.run();
+    assert!(h.state().project().is_some());
+    Ok(())
+}
