@@ -275,7 +275,8 @@ fn themes_by_group_hand_computed() {
     // group (none here) or two groups (k7) is in both columns once.
     assert_eq!(m.rows[0].cells[0].extracts, [kid(2), kid(1), kid(4), kid(14), kid(5), kid(6), kid(7)]);
     assert_eq!(m.rows[0].cells[1].extracts, [kid(7), kid(9)]);
-    assert_eq!(m.rows[0].cells[3].extracts, [kid(9), kid(12), kid(13)]);
+    // In the notes k13 starts before k12.
+    assert_eq!(m.rows[0].cells[3].extracts, [kid(9), kid(13), kid(12)]);
     assert_eq!(m.rows[0].cells[0].participants, [pid(J1), pid(J2), pid(J3)]);
     // Shading: n/N in group columns, against the busiest cell in the unattributed column.
     let shades: Vec<Vec<u8>> = m.rows.iter().map(|r| r.cells.iter().map(|c| c.shade).collect()).collect();
@@ -365,7 +366,8 @@ fn a_cells_extracts_carry_speaker_labels() {
     let k9: Vec<(&str, bool)> = unattributed[0].parts.iter().map(|x| (x.text.as_str(), x.counts_here)).collect();
     assert_eq!(k9, [("hører på jobbsøkeren.\n", false), ("Gjest: Det er sant", true)]);
     assert_eq!(unattributed[1].parts[0].speaker, None);
-    assert_eq!(unattributed[1].text(), "Ingen snakket med brukeren");
+    assert_eq!(unattributed[1].text(), "preget av fagspråk. Ingen snakket");
+    assert_eq!(unattributed[2].text(), "Ingen snakket med brukeren");
     // The interviewer's part of k2 is marked as such.
     let jobseekers = m.extracts(&p, 0, 0);
     assert!(jobseekers[0].parts[0].interviewer);

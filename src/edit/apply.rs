@@ -826,12 +826,8 @@ impl Project {
         for m in self.memos.values() {
             self.check_target(m.props.target)?;
         }
-        for ((row, column), text) in &self.framework.summaries {
-            fresh.apply_inner(Edit::SetCellSummary { row: *row, column: column.clone(), text: text.clone() })?;
-        }
-        for ((row, across), mark) in &self.framework.marks {
-            fresh.apply_inner(Edit::SetRowMark { row: *row, across: across.clone(), mark: Some(*mark) })?;
-        }
-        Ok(())
+        // Framework cells name themes, codes and documents: check them against this project
+        // (the fresh one holds no documents).
+        self.check_framework()
     }
 }

@@ -37,6 +37,24 @@ impl Project {
         Ok(Edit::SetRowMark { row, across, mark: old })
     }
 
+    /// Every summary and mark names a theme or code (and a document) of the project: what
+    /// applying them one by one would have checked. (Blank summaries are dropped on loading.)
+    pub(super) fn check_framework(&self) -> Result<(), EditError> {
+        for (row, column) in self.framework.summaries.keys() {
+            self.check_row(*row)?;
+            self.check_column(column)?;
+        }
+        for (row, across) in self.framework.marks.keys() {
+            self.check_row(*row)?;
+            if let Dimension::Attribute { name } = across
+                && name.trim().is_empty()
+            {
+                return Err(EditError::EmptyName { kind: "attribute" });
+            }
+        }
+        Ok(())
+    }
+
     fn check_row(&self, row: RowKey) -> Result<(), EditError> {
         match row {
             RowKey::Theme(id) if !self.themes.contains_key(&id) => Err(EditError::unknown("theme", id)),

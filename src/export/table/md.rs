@@ -8,7 +8,12 @@ pub(super) fn render(t: &TableText) -> String {
     line(&mut out, &header);
     let align = if t.numeric { "---:" } else { "---" };
     let rule: Vec<String> = std::iter::once("---").chain(t.columns.iter().map(|_| align)).map(String::from).collect();
-    line(&mut out, &rule);
+    out.push('|');
+    for r in rule {
+        out.push_str(&r);
+        out.push('|');
+    }
+    out.push('\n');
     for row in &t.rows {
         let label = escape(&row.label);
         let label = if t.hierarchical && row.depth == 0 {
