@@ -14,6 +14,7 @@ use super::views::inspector::Inspector;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
 use super::views::retrieval::RetrievalView;
+use super::views::triangulation::TriangulationView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -39,7 +40,12 @@ pub struct Launch {
 
 /// The views of the centre area, in tab order. A new view is one line here.
 pub fn main_views() -> Vec<Box<dyn View>> {
-    vec![Box::new(DocumentView::default()), Box::new(RetrievalView::default()), Box::new(MemosView::default())]
+    vec![
+        Box::new(DocumentView::default()),
+        Box::new(RetrievalView::default()),
+        Box::new(MemosView::default()),
+        Box::new(TriangulationView::default()),
+    ]
 }
 
 /// Everything the app knows between frames, apart from view state.

@@ -10,6 +10,7 @@ pub enum ViewKind {
     Document,
     Retrieval,
     Memos,
+    Triangulation,
 }
 
 pub trait View {

@@ -6,3 +6,4 @@ pub mod inspector;
 pub mod memos;
 pub mod navigator;
 pub mod retrieval;
+pub mod triangulation;
