@@ -7,7 +7,6 @@ mod sample;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::analysis::{Matrix, MatrixOptions};
-use tema::model::*;
 use tema::ui::startup::Places;
 use tema::ui::{Launch, TemaApp, ViewKind};
 
