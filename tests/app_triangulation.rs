@@ -63,7 +63,26 @@ fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
     // Undo takes the summary back.
     h.state_mut().state.actions.push(tema::ui::Action::Command(tema::ui::UiCommand::Undo));
     h.run();
-    let p = h.state().project().expect("still open");
+    let p = h.state().project().expect("still open").clone();
     assert_eq!(p.framework.summary(key.0, &key.1), None);
+
+    // Co-occurrence: click the busiest pair of codes, see where they meet.
+    let co = tema::analysis::Cooccurrence::build(&p, &Default::default());
+    let busiest = co.pairs.iter().max_by_key(|x| x.count).expect("codes of the sample overlap");
+    let name = format!("{} + {}", co.codes[busiest.a].name, co.codes[busiest.b].name);
+    h.get_by_label("Co-occurrence").click();
+    h.run();
+    // The table is symmetric: the pair is in two cells; either opens it.
+    let cell = h.query_all_by_label(&name).next();
+    assert!(cell.is_some(), "a cell for {name}");
+    if let Some(cell) = cell {
+        cell.click();
+    }
+    h.run();
+    h.get_by_label(&format!("{} time{}", busiest.count, if busiest.count == 1 { "" } else { "s" }));
+    let first = &busiest.occurrences[0];
+    let text = p.documents[&first.doc].slice(first.span).unwrap_or_default();
+    let words: String = text.split_whitespace().take(5).collect::<Vec<_>>().join(" ");
+    assert!(h.query_all_by_label_contains(&words).count() >= 1, "the passage {words:?} is shown");
     Ok(())
 }

@@ -36,9 +36,9 @@ enum Tab {
     Cooccurrence,
 }
 
-const CELL: egui::Vec2 = vec2(116.0, 34.0);
-const SUMMARY_CELL: egui::Vec2 = vec2(180.0, 58.0);
-const ROW_HEADER: f32 = 250.0;
+const CELL: egui::Vec2 = vec2(84.0, 30.0);
+const SUMMARY_CELL: egui::Vec2 = vec2(170.0, 58.0);
+const ROW_HEADER: f32 = 230.0;
 
 #[derive(Default)]
 pub struct TriangulationView {
@@ -52,7 +52,7 @@ pub struct TriangulationView {
     draft: String,
     draft_for: Option<(RowKey, ColumnKey)>,
     /// The extracts of the selected cell, with the matrix they were read from.
-    extracts: Option<(usize, Arc<Matrix>, Vec<Extract>)>,
+    extracts: Option<(usize, Arc<Matrix>, Arc<Vec<Extract>>)>,
     scope: Scope,
     cooccurrence: Option<((u64, u64, Scope), Arc<Cooccurrence>)>,
     /// The co-occurring pair (indices into the codes) whose passages are shown.
@@ -105,11 +105,20 @@ impl TriangulationView {
             return;
         }
         let selected = self.selected.as_ref().and_then(|(r, c)| Some((m.row_index(*r)?, m.column_index(c)?)));
-        egui::Panel::right("triangulation-cell").resizable(true).default_size(440.0).min_size(280.0).show(ui, |ui| {
-            match selected {
-                Some((r, c)) => self.cell_panel(cx, ui, &m, r, c),
-                None => {
-                    ui.add_space(20.0);
+        // The matrix takes the width (tables grow sideways); a clicked cell opens below it.
+        if let Some((r, c)) = selected {
+            let height = ui.available_height();
+            egui::Panel::bottom("triangulation-cell")
+                .resizable(true)
+                .default_size(height * 0.5)
+                .min_size(160.0)
+                .show(ui, |ui| self.cell_panel(cx, ui, &m, r, c));
+        }
+        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
+            egui::ScrollArea::both().id_salt("triangulation-matrix").auto_shrink(false).show(ui, |ui| {
+                self.grid(cx, ui, &m, selected);
+                if selected.is_none() {
+                    ui.add_space(8.0);
                     ui.label(
                         RichText::new(
                             "Click a cell to see its extracts, with who says them, and to write its summary.",
@@ -117,11 +126,6 @@ impl TriangulationView {
                         .color(cx.tokens.weak_text),
                     );
                 }
-            }
-        });
-        egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
-            egui::ScrollArea::both().id_salt("triangulation-matrix").auto_shrink(false).show(ui, |ui| {
-                self.grid(cx, ui, &m, selected);
             });
         });
     }
@@ -199,7 +203,9 @@ impl TriangulationView {
                 .on_hover_text("What each cell of the exported table says");
             let l = ui.label("File");
             if self.export_path.is_empty() {
-                self.export_path = format!("table.{}", format.extension());
+                let name = format!("table.{}", format.extension());
+                let folder = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_default();
+                self.export_path = folder.join(name).display().to_string();
             }
             ui.add(egui::TextEdit::singleline(&mut self.export_path).desired_width(220.0)).labelled_by(l.id);
             if ui.button("Browse…").on_hover_text("Choose where to save with your system's file dialog").clicked() {
@@ -264,7 +270,8 @@ impl TriangulationView {
                     ui.label(RichText::new(n).color(t.weak_text).size(t.small_size));
                 });
             }
-            ui.label(RichText::new("Across groups").strong());
+            ui.label(RichText::new("Triangulation").strong())
+                .on_hover_text("Whether the columns converge, diverge or are silent on the row");
             ui.end_row();
             for (r, row) in m.rows.iter().enumerate() {
                 ui.allocate_ui(vec2(ROW_HEADER, size.y), |ui| {
@@ -335,61 +342,69 @@ impl TriangulationView {
         let (row, column) = (&m.rows[r], &m.columns[c]);
         let Some(cell) = m.cell(r, c) else { return };
         let key = (row.key, column.key.clone());
-        ui.heading(&row.label);
-        ui.label(RichText::new(&column.label).strong());
-        ui.label(
-            RichText::new(format!(
-                "{} extract{} · {}",
-                cell.extracts.len(),
-                if cell.extracts.len() == 1 { "" } else { "s" },
-                cell.participants_label()
-            ))
-            .color(cx.tokens.weak_text),
-        );
-        ui.add_space(6.0);
-
-        // The summary: typed straight into the project, one undo step per cell and gesture.
-        let l = ui.label(RichText::new("Summary").strong());
-        let editing = ui.memory(|mem| mem.has_focus(egui::Id::unique("triangulation-summary")));
-        if self.draft_for.as_ref() != Some(&key) || (!editing && self.draft != cell.summary) {
-            self.draft = cell.summary.clone();
-            self.draft_for = Some(key.clone());
-        }
-        let r_edit = ui
-            .add_enabled(
-                !cx.read_only,
-                egui::TextEdit::multiline(&mut self.draft)
-                    .id(egui::Id::unique("triangulation-summary"))
-                    .hint_text("What this group says about the theme")
-                    .desired_rows(3)
-                    .desired_width(f32::INFINITY),
-            )
-            .labelled_by(l.id);
-        if r_edit.changed() {
-            let coalesce = format!("summary {:?} {:?}", key.0, key.1);
-            cx.edit_coalescing(
-                Edit::SetCellSummary { row: key.0, column: key.1.clone(), text: self.draft.clone() },
-                coalesce,
-            );
-        }
-        ui.add_space(6.0);
-        ui.separator();
-
         let stale =
             self.extracts.as_ref().is_none_or(|(at, mm, _)| *at != r * m.columns.len() + c || !Arc::ptr_eq(mm, m));
         if stale {
-            self.extracts = Some((r * m.columns.len() + c, Arc::clone(m), m.extracts(cx.project, r, c)));
+            let extracts = Arc::new(m.extracts(cx.project, r, c));
+            self.extracts = Some((r * m.columns.len() + c, Arc::clone(m), extracts));
         }
-        let Some((_, _, extracts)) = &self.extracts else { return };
-        let extracts = extracts.clone();
-        egui::ScrollArea::vertical().id_salt("triangulation-extracts").auto_shrink(false).show(ui, |ui| {
-            if extracts.is_empty() {
-                ui.label(RichText::new("No extracts in this cell.").color(cx.tokens.weak_text));
-            }
-            for e in &extracts {
-                extract_card(cx, ui, e);
-            }
+        let extracts = self.extracts.as_ref().map(|(_, _, x)| Arc::clone(x)).unwrap_or_default();
+        egui::Panel::left("triangulation-cell-summary").resizable(true).default_size(320.0).min_size(220.0).show(
+            ui,
+            |ui| {
+                ui.add_space(4.0);
+                ui.horizontal(|ui| {
+                    ui.heading(&row.label);
+                    if ui.small_button("Close").on_hover_text("Close the cell").clicked() {
+                        self.selected = None;
+                    }
+                });
+                ui.label(RichText::new(&column.label).strong());
+                ui.label(
+                    RichText::new(format!(
+                        "{} extract{} · {}",
+                        cell.extracts.len(),
+                        if cell.extracts.len() == 1 { "" } else { "s" },
+                        cell.participants_label()
+                    ))
+                    .color(cx.tokens.weak_text),
+                );
+                ui.add_space(6.0);
+                self.summary_editor(cx, ui, key, &cell.summary);
+            },
+        );
+        egui::CentralPanel::default().show(ui, |ui| {
+            egui::ScrollArea::vertical().id_salt("triangulation-extracts").auto_shrink(false).show(ui, |ui| {
+                if extracts.is_empty() {
+                    ui.label(RichText::new("No extracts in this cell.").color(cx.tokens.weak_text));
+                }
+                for e in extracts.iter() {
+                    extract_card(cx, ui, e);
+                }
+            });
         });
+    }
+
+    /// The cell's summary, typed straight into the project: one undo step per cell and gesture.
+    fn summary_editor(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, key: (RowKey, ColumnKey), stored: &str) {
+        let l = ui.label(RichText::new("Summary").strong());
+        let id = egui::Id::unique("triangulation-summary");
+        let editing = ui.memory(|mem| mem.has_focus(id));
+        // Follow the project (undo, another cell) unless the researcher is typing.
+        if self.draft_for.as_ref() != Some(&key) || (!editing && self.draft != stored) {
+            self.draft = stored.to_string();
+            self.draft_for = Some(key.clone());
+        }
+        let edit = egui::TextEdit::multiline(&mut self.draft)
+            .id(id)
+            .hint_text("What this group says about the theme")
+            .desired_rows(5)
+            .desired_width(f32::INFINITY);
+        let response = ui.add_enabled(!cx.read_only, edit).labelled_by(l.id);
+        if response.changed() {
+            let coalesce = format!("summary {:?} {:?}", key.0, key.1);
+            cx.edit_coalescing(Edit::SetCellSummary { row: key.0, column: key.1, text: self.draft.clone() }, coalesce);
+        }
     }
 
     fn cooccurrence_tab(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
@@ -423,46 +438,45 @@ impl TriangulationView {
         let shown: Vec<usize> =
             (0..co.codes.len()).filter(|i| co.pairs.iter().any(|x| x.a == *i || x.b == *i)).collect();
         let busiest = co.pairs.iter().map(|x| x.count).max().unwrap_or(1).max(1);
-        let pair = self.pair;
-        egui::Panel::right("cooccurrence-pair").resizable(true).default_size(440.0).min_size(280.0).show(ui, |ui| {
-            match pair.and_then(|(a, b)| co.pairs.iter().find(|x| x.a == a && x.b == b)) {
-                Some(x) => {
-                    ui.heading(format!("{} + {}", co.codes[x.a].name, co.codes[x.b].name));
-                    ui.label(
-                        RichText::new(format!("{} time{}", x.count, if x.count == 1 { "" } else { "s" }))
-                            .color(t.weak_text),
-                    );
-                    ui.separator();
+        // The passages of a clicked pair open below the table, as a matrix cell's extracts do.
+        if let Some(x) = self.pair.and_then(|(a, b)| co.pairs.iter().find(|x| x.a == a && x.b == b)) {
+            let height = ui.available_height();
+            egui::Panel::bottom("cooccurrence-pair").resizable(true).default_size(height * 0.45).min_size(140.0).show(
+                ui,
+                |ui| {
+                    ui.horizontal(|ui| {
+                        ui.heading(format!("{} + {}", co.codes[x.a].name, co.codes[x.b].name));
+                        ui.label(
+                            RichText::new(format!("{} time{}", x.count, if x.count == 1 { "" } else { "s" }))
+                                .color(t.weak_text),
+                        );
+                        if ui.small_button("Close").on_hover_text("Close the passages").clicked() {
+                            self.pair = None;
+                        }
+                    });
                     egui::ScrollArea::vertical().id_salt("cooccurrence-passages").auto_shrink(false).show(ui, |ui| {
+                        ui.set_max_width(760.0);
                         for o in &x.occurrences {
                             occurrence_card(cx, ui, o.doc, o.span, o.codings.first().copied());
                         }
                     });
-                }
-                None => {
-                    ui.add_space(20.0);
-                    ui.label(RichText::new("Click a count to see where the two codes meet.").color(t.weak_text));
-                }
-            }
-        });
+                },
+            );
+        }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             egui::ScrollArea::both().id_salt("cooccurrence-table").auto_shrink(false).show(ui, |ui| {
+                // Columns are numbered like the rows, so the table stays narrow.
                 egui::Grid::new("cooccurrence-grid").spacing(vec2(3.0, 3.0)).show(ui, |ui| {
                     ui.label("");
-                    for &j in &shown {
-                        ui.add_sized(
-                            vec2(54.0, 20.0),
-                            egui::Label::new(RichText::new(short(&co.codes[j].name)).strong()),
-                        )
-                        .on_hover_text(&co.codes[j].path);
+                    for (k, &j) in shown.iter().enumerate() {
+                        ui.add_sized(vec2(40.0, 20.0), egui::Label::new(RichText::new((k + 1).to_string()).strong()))
+                            .on_hover_text(&co.codes[j].path);
                     }
                     ui.end_row();
-                    for &i in &shown {
+                    for (k, &i) in shown.iter().enumerate() {
                         let entry = &co.codes[i];
-                        ui.horizontal(|ui| {
-                            ui.add_space(14.0 * entry.depth as f32);
-                            ui.label(&entry.name).on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
-                        });
+                        ui.label(format!("{}. {}", k + 1, entry.name))
+                            .on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
                         for &j in &shown {
                             let (a, b) = (i.min(j), i.max(j));
                             let n = if i == j { 0 } else { co.count(co.codes[a].id, co.codes[b].id) };
@@ -470,17 +484,8 @@ impl TriangulationView {
                             let shade = if n == 0 { 0 } else { (1 + 3 * n / busiest).min(4) as u8 };
                             let text = if i == j || n == 0 { String::new() } else { n.to_string() };
                             let on = self.pair == Some((a, b));
-                            let r = cell_button(
-                                ui,
-                                t,
-                                vec2(54.0, 26.0),
-                                &text,
-                                &name,
-                                &format!("{name}: {n}"),
-                                shade,
-                                on,
-                                false,
-                            );
+                            let hover = format!("{name}: {n}");
+                            let r = cell_button(ui, t, vec2(40.0, 24.0), &text, &name, &hover, shade, on, false);
                             if r.clicked() && n > 0 {
                                 self.pair = Some((a, b));
                             }
@@ -488,6 +493,10 @@ impl TriangulationView {
                         ui.end_row();
                     }
                 });
+                if self.pair.is_none() {
+                    ui.add_space(8.0);
+                    ui.label(RichText::new("Click a count to see where the two codes meet.").color(t.weak_text));
+                }
             });
         });
     }
@@ -628,9 +637,4 @@ fn scope_label(s: Scope) -> &'static str {
         Scope::Overlap => "in overlapping codings",
         Scope::Turn => "in the same speaker turn",
     }
-}
-
-/// A code name short enough for a column header.
-fn short(name: &str) -> String {
-    if name.chars().count() <= 9 { name.to_string() } else { name.chars().take(8).collect::<String>() + "…" }
 }
