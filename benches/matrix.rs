@@ -183,6 +183,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     p.apply(Edit::batch("study", edits))?;
     let mut codings = Vec::with_capacity(CODINGS);
+    // A coder codes a passage with a code once: redraw the code on a repeat.
+    let mut taken = std::collections::HashSet::new();
     for n in 0..CODINGS {
         let (doc, len, turns) = &docs[(rng(&mut s) % total_docs as u64) as usize];
         let span = if n % 10 == 0 && turns.len() > 2 {
@@ -193,12 +195,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let start = (rng(&mut s) % (*len as u64 - 400)) as usize;
             Span::new(start, start + 20 + (rng(&mut s) % 300) as usize)
         };
+        let mut code = codes[(rng(&mut s) % CODES as u64) as usize];
+        while !taken.insert((*doc, span, code)) {
+            code = codes[(rng(&mut s) % CODES as u64) as usize];
+        }
         codings.push(Edit::AddCoding {
             coding: Coding {
                 id: CodingId::new(),
                 doc: *doc,
                 span,
-                code: codes[(rng(&mut s) % CODES as u64) as usize],
+                code,
                 coder: coder_id,
                 created: chrono::Utc::now(),
                 comment: String::new(),
