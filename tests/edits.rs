@@ -89,7 +89,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..42, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..46, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -411,6 +411,39 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             Edit::UpdateConsensus { id, note: format!("Ny merknad {}", x.b % 5) }
         }
         40 => Edit::RemoveConsensus { id: pick(&p.consensus.keys().copied().collect::<Vec<_>>(), x.a)? },
+        41 => {
+            // A summary of a cell; sometimes of an unknown theme or document (refused).
+            let row = if x.a.is_multiple_of(3) {
+                RowKey::Code(pick(&codes, x.b)?)
+            } else if x.a.is_multiple_of(17) {
+                RowKey::Theme(ThemeId::from_u128(uid(step, 998)))
+            } else {
+                RowKey::Theme(pick(&themes, x.b)?)
+            };
+            let column = match x.c % 5 {
+                0 => ColumnKey::value("group", "Jobseeker"),
+                1 => ColumnKey::value("site", ["Nordby", "Sørvik", ""][x.d % 3]),
+                2 => ColumnKey::Unattributed { attribute: "group".into() },
+                3 => ColumnKey::Document { id: pick(&docs, x.d)? },
+                _ => ColumnKey::Document { id: DocId::from_u128(uid(step, 997)) },
+            };
+            let text = ["", "They feel talked about 😀", "Ærlig: møtene hjelper", "  "][x.d % 4];
+            Edit::SetCellSummary { row, column, text: text.into() }
+        }
+        42 => {
+            let row = if x.a.is_multiple_of(3) {
+                RowKey::Code(pick(&codes, x.b)?)
+            } else {
+                RowKey::Theme(pick(&themes, x.b)?)
+            };
+            let across = match x.c % 3 {
+                0 => Dimension::group(),
+                1 => Dimension::attribute("site"),
+                _ => Dimension::Document,
+            };
+            let mark = if x.d.is_multiple_of(5) { None } else { Some(RowMark::ALL[x.d % 4]) };
+            Edit::SetRowMark { row, across, mark }
+        }
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;

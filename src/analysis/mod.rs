@@ -1,8 +1,25 @@
-//! Analyses over a project: pure functions from `&Project` to plain results, tested without
-//! a window and shared by the app and the command line.
+//! Analyses over a project: pure functions and view models from `&Project` to plain results,
+//! tested without a window and shared by the app and the command line.
+//!
+//! - [`coverage`] and [`retrieval`]: how much of each document is coded, and the extracts of a
+//!   code or theme.
+//! - [`attribution`]: who an extract counts for (the speaker of each turn it overlaps, or the
+//!   document's participant).
+//! - [`matrix`]: the triangulation matrix of themes or codes by participant group, attribute or
+//!   document, with the researcher's framework cells.
+//! - [`cooccurrence`]: code × code overlaps, and [`extract`]: the extracts a cell opens.
 
+pub mod attribution;
+pub mod cooccurrence;
 pub mod coverage;
+pub mod extract;
 pub mod map;
+pub mod matrix;
 pub mod phases;
 pub mod retrieval;
 pub mod themes;
+
+pub use attribution::{AttributedCoding, Attribution, AttributionIndex, Attributor};
+pub use cooccurrence::{Cooccurrence, CooccurrenceOptions, Scope};
+pub use extract::{CountsFor, Extract, ExtractBuilder, ExtractPart};
+pub use matrix::{Cell, Column, ColumnKind, Matrix, MatrixCache, MatrixOptions, Row, RowSource};

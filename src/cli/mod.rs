@@ -6,17 +6,19 @@
 
 mod basic;
 mod import;
-mod sample;
 mod quotes;
+mod sample;
 mod search;
 pub mod stress;
-mod themes;
+mod table;
 mod team;
+mod themes;
 
 use crate::export::report::Kind;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
+use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -192,6 +194,9 @@ pub enum Command {
         /// Quotes of this many words or more are block quotes (default 40, as APA).
         #[arg(long)]
         block_words: Option<usize>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
     /// this project, as one undoable step. Documents are matched by their text.
     Merge {
@@ -230,6 +235,80 @@ pub enum Command {
         /// Two or more coders, separated by commas (every pair is compared).
         #[arg(long)]
         coders: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print or export a triangulation table: themes (or codes) by participant group (or any
+    /// attribute, or document).
+    Table {
+        dir: PathBuf,
+        /// What the rows are.
+        #[arg(long, value_enum, default_value = "themes")]
+        rows: RowsArg,
+        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...), or
+        /// `document`.
+        #[arg(long, default_value = "group")]
+        cols: String,
+        /// What each cell says.
+        #[arg(long, value_enum, default_value = "counts")]
+        cells: CellsArg,
+        /// Output format (default: from the -o file's extension, else md).
+        #[arg(long, value_enum)]
+        format: Option<FormatArg>,
+        /// The file to write; text formats go to stdout without it.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Include parked themes.
+        #[arg(long)]
+        include_parked: bool,
+        /// Count each row's own codings only, not its subthemes' or child codes'.
+        #[arg(long)]
+        no_aggregate: bool,
+        /// Only this coder's codings (repeat for several).
+        #[arg(long)]
+        coder: Vec<String>,
+    },
+    /// Which codes occur together, in overlapping extracts or in the same speaker turn.
+    Cooccurrence {
+        dir: PathBuf,
+        #[arg(long, value_enum, default_value = "overlap")]
+        scope: ScopeArg,
+        /// Only this coder's codings (repeat for several).
+        #[arg(long)]
+        coder: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the summary of a cell of a triangulation table (an empty text clears it).
+    Summary {
+        dir: PathBuf,
+        /// The row's theme.
+        #[arg(long, conflicts_with = "code")]
+        theme: Option<String>,
+        /// The row's code (for tables of codes).
+        #[arg(long)]
+        code: Option<String>,
+        /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, or unattributed[:ATTRIBUTE].
+        #[arg(long)]
+        col: String,
+        #[arg(long)]
+        text: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark whether the columns of a row converge, diverge or are silent.
+    Mark {
+        dir: PathBuf,
+        #[arg(long, conflicts_with = "code")]
+        theme: Option<String>,
+        #[arg(long)]
+        code: Option<String>,
+        /// The kind of table the mark is for: group, another attribute, or document.
+        #[arg(long, default_value = "group")]
+        across: String,
+        /// converge, diverge, silent, not-applicable, or none to clear it.
+        #[arg(long)]
+        mark: String,
         #[arg(long)]
         json: bool,
     },
@@ -511,6 +590,26 @@ pub fn run(command: Command) -> Result<()> {
             team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
+        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coder } => {
+            table::table(table::TableArgs {
+                dir,
+                rows,
+                cols,
+                cells,
+                format,
+                output,
+                include_parked,
+                no_aggregate,
+                coders: coder,
+            })
+        }
+        Command::Cooccurrence { dir, scope, coder, json } => table::cooccurrence(&dir, scope, &coder, json),
+        Command::Summary { dir, theme, code, col, text, json } => {
+            table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
+        }
+        Command::Mark { dir, theme, code, across, mark, json } => {
+            table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
+        }
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
         Command::Open { dir } => {
             if !crate::ui::startup::is_project(&dir) {

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use std::collections::HashSet;
 use std::hash::Hash;
 
-type Applied = Result<Edit, EditError>;
+pub(super) type Applied = Result<Edit, EditError>;
 
 /// Inserts at `index` (or appends), refusing an index past the end.
 fn insert_at<K: Hash + Eq, V>(
@@ -75,7 +75,7 @@ impl Project {
         Ok(inverse)
     }
 
-    fn apply_inner(&mut self, edit: Edit) -> Applied {
+    pub(super) fn apply_inner(&mut self, edit: Edit) -> Applied {
         match edit {
             Edit::Batch { label, edits } => self.apply_batch(label, edits),
             Edit::SetSettings { settings } => {
@@ -96,12 +96,14 @@ impl Project {
                 check_name("document", &props.name, others)?;
                 let doc = self.documents.get_mut(&id).ok_or_else(|| EditError::unknown("document", id))?;
                 let old = std::mem::replace(&mut doc.props, props);
+                self.revisions.documents += 1;
                 Ok(Edit::UpdateDocument { id, props: old })
             }
             Edit::MoveDocument { id, index } => {
                 let from = self.documents.get_index_of(&id).ok_or_else(|| EditError::unknown("document", id))?;
                 check_index(index, self.documents.len())?;
                 self.documents.move_index(from, index);
+                self.revisions.documents += 1;
                 Ok(Edit::MoveDocument { id, index: from })
             }
             Edit::SetDocumentRead { id, coder, read } => {
@@ -128,6 +130,7 @@ impl Project {
                 check_name("participant", participant.label(), self.participants.values().map(|p| p.label()))?;
                 let id = participant.id;
                 insert_at(&mut self.participants, index, id, participant)?;
+                self.revisions.participants += 1;
                 Ok(Edit::RemoveParticipant { id })
             }
             Edit::UpdateParticipant { id, props } => {
@@ -135,6 +138,7 @@ impl Project {
                 check_name("participant", &props.label, others)?;
                 let p = self.participants.get_mut(&id).ok_or_else(|| EditError::unknown("participant", id))?;
                 let old = std::mem::replace(&mut p.props, props);
+                self.revisions.participants += 1;
                 Ok(Edit::UpdateParticipant { id, props: old })
             }
             Edit::RemoveParticipant { id } => self.remove_participant(id),
@@ -408,6 +412,8 @@ impl Project {
                 self.bump_doc(entry.doc);
                 Ok(Edit::AddConsensus { entry: Box::new(entry), index: Some(index) })
             }
+            Edit::SetCellSummary { row, column, text } => self.set_cell_summary(row, column, text),
+            Edit::SetRowMark { row, across, mark } => self.set_row_mark(row, across, mark),
         }
     }
 
@@ -445,6 +451,7 @@ impl Project {
 
     fn bump_doc(&mut self, doc: DocId) {
         *self.revisions.docs.entry(doc).or_insert(0) += 1;
+        self.revisions.documents += 1;
     }
 
     // ---- documents ----
@@ -485,6 +492,7 @@ impl Project {
         );
         steps.extend(self.codings.values().filter(|c| c.doc == id).map(|c| Edit::RemoveCoding { id: c.id }));
         steps.extend(self.consensus.values().filter(|e| e.doc == id).map(|e| Edit::RemoveConsensus { id: e.id }));
+        steps.extend(self.clear_document_framework(id));
         if !steps.is_empty() {
             return self.expand(format!("Remove document “{name}”"), steps, Edit::RemoveDocument { id });
         }
@@ -547,6 +555,7 @@ impl Project {
         }
         let (index, _, participant) =
             self.participants.shift_remove_full(&id).ok_or_else(|| EditError::unknown("participant", id))?;
+        self.revisions.participants += 1;
         Ok(Edit::AddParticipant { participant, index: Some(index) })
     }
 
@@ -599,6 +608,7 @@ impl Project {
                 .filter(|(_, (_, c))| c.parent == Some(id))
                 .map(|(index, (cid, _))| Edit::MoveCode { id: *cid, parent: code.parent, index }),
         );
+        steps.extend(self.clear_row_framework(RowKey::Code(id)));
         if !steps.is_empty() {
             return self.expand(format!("Delete code “{}”", code.name()), steps, Edit::DeleteCode { id });
         }
@@ -644,6 +654,7 @@ impl Project {
         for (index, (cid, _)) in self.codes.iter().enumerate().filter(|(_, (_, c))| c.parent == Some(from)) {
             steps.push(Edit::MoveCode { id: *cid, parent: Some(into), index });
         }
+        steps.extend(self.merge_row_framework(RowKey::Code(from), RowKey::Code(into)));
         self.expand(format!("Merge code “{from_name}” into “{into_name}”"), steps, Edit::DeleteCode { id: from })
     }
 
@@ -734,6 +745,7 @@ impl Project {
                 .filter(|(_, (_, t))| t.parent == Some(id))
                 .map(|(index, (tid, _))| Edit::MoveTheme { id: *tid, parent: theme.parent, index }),
         );
+        steps.extend(self.clear_row_framework(RowKey::Theme(id)));
         if !steps.is_empty() {
             return self.expand(format!("Delete theme “{}”", theme.name()), steps, Edit::DeleteTheme { id });
         }
@@ -777,6 +789,7 @@ impl Project {
                 steps.push(Edit::SetMapPosition { theme: into, code: Some(*code), pos: Some(*pos) });
             }
         }
+        steps.extend(self.merge_row_framework(RowKey::Theme(from), RowKey::Theme(into)));
         self.expand(
             format!("Merge theme “{}” into “{}”", source.name(), target.name()),
             steps,
@@ -1005,6 +1018,7 @@ impl Project {
             }
             self.check_consensus(e)?;
         }
-        Ok(())
+        // Framework cells name themes, codes and documents: check them here too.
+        self.check_framework()
     }
 }

@@ -8,6 +8,7 @@
 
 mod apply;
 mod error;
+mod framework;
 mod history;
 
 pub use error::EditError;
@@ -212,6 +213,39 @@ pub enum Edit {
     RemoveConsensus {
         id: ConsensusId,
     },
+    /// Write the researcher's summary of one cell of a triangulation table; an empty (or
+    /// blank) text clears it.
+    SetCellSummary {
+        row: RowKey,
+        column: ColumnKey,
+        text: String,
+    },
+    /// Mark how the columns of a row compare in tables `across` one dimension (groups,
+    /// sites...); `None` clears the mark.
+    SetRowMark {
+        row: RowKey,
+        across: Dimension,
+        mark: Option<RowMark>,
+    },
+}
+
+/// The name of a table row, for descriptions.
+fn row_name(p: &Project, row: RowKey) -> String {
+    match row {
+        RowKey::Theme(id) => p.themes.get(&id).map(|t| t.name().to_string()),
+        RowKey::Code(id) => p.codes.get(&id).map(|c| c.name().to_string()),
+    }
+    .unwrap_or_default()
+}
+
+/// The name of a table column, for descriptions.
+fn column_name(p: &Project, column: &ColumnKey) -> String {
+    match column {
+        ColumnKey::Value { attribute, value } if value.is_empty() => format!("no {attribute}"),
+        ColumnKey::Value { value, .. } => format!("“{value}”"),
+        ColumnKey::Unattributed { .. } => "unattributed extracts".into(),
+        ColumnKey::Document { id } => format!("“{}”", p.documents.get(id).map(|d| d.name()).unwrap_or_default()),
+    }
 }
 
 impl Edit {
@@ -307,6 +341,14 @@ impl Edit {
                 let d = p.consensus.get(id).map(|e| doc(&e.doc)).unwrap_or_default();
                 format!("Remove consensus entry for “{d}”")
             }
+            Edit::SetCellSummary { row, column, text } => {
+                let verb = if text.trim().is_empty() { "Clear" } else { "Write" };
+                format!("{verb} summary of “{}” for {}", row_name(p, *row), column_name(p, column))
+            }
+            Edit::SetRowMark { row, mark, .. } => match mark {
+                Some(m) => format!("Mark “{}” as {}", row_name(p, *row), m.label().to_lowercase()),
+                None => format!("Clear the mark of “{}”", row_name(p, *row)),
+            },
         }
     }
 

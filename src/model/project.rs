@@ -56,6 +56,13 @@ pub struct Revisions {
     /// Bumped when documents, speaker turns, participants or the language change: what the
     /// search index holds.
     pub corpus: u64,
+    /// Bumped when any document is added, removed, renamed or moved, or its codings or
+    /// speaker turns change: one number to check instead of every entry of `docs`.
+    pub documents: u64,
+    /// Bumped when participants are added, changed or removed.
+    pub participants: u64,
+    /// Bumped when a framework summary or row mark changes.
+    pub framework: u64,
 }
 
 impl PartialEq for Revisions {
@@ -98,6 +105,8 @@ pub struct Project {
     pub memos: IndexMap<MemoId, Memo>,
     /// The team's consensus log, oldest first.
     pub consensus: IndexMap<ConsensusId, ConsensusEntry>,
+    /// Summaries and marks written into triangulation tables.
+    pub framework: Framework,
     pub revisions: Revisions,
     pub(crate) derived: Derived,
 }

@@ -8,6 +8,7 @@
 //! codings/<coder>.json  one file per coder: who they are, which documents they have read,
 //!                     and their codings — so a coder joining, reading and coding in their own
 //!                     copy touches only their own file, and copies synced through git merge
+//! framework.json      summaries and marks written into triangulation tables
 //! history.json        undo/redo steps (local to this copy)
 //! journal.jsonl       edits since the snapshot (local to this copy)
 //! ```
@@ -47,6 +48,8 @@ pub const CONSENSUS_FILE: &str = "consensus.json";
 pub const LEGACY_CODERS_FILE: &str = "coders.json";
 pub const TEXTS_DIR: &str = "texts";
 pub const CODINGS_DIR: &str = "codings";
+/// Added after format 1 without a format change: a project without it has no summaries.
+pub const FRAMEWORK_FILE: &str = "framework.json";
 
 /// What a fresh project folder ignores when it is put under git: everything local to one copy.
 pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
@@ -181,6 +184,7 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
     files.push(("memos.json".to_string(), to_json("memos.json", &memos)?));
     let consensus: Vec<&ConsensusEntry> = project.consensus.values().collect();
     files.push((CONSENSUS_FILE.to_string(), to_json(CONSENSUS_FILE, &consensus)?));
+    files.push((FRAMEWORK_FILE.to_string(), to_json(FRAMEWORK_FILE, &project.framework)?));
     let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
     for c in project.codings.values() {
         by_coder.entry(c.coder).or_default().push(c);
@@ -409,6 +413,14 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         }
     }
     project.rebuild_derived();
+    let mut warnings = Vec::new();
+    let pruned = prune_framework(&mut project);
+    if pruned > 0 {
+        warnings.push(format!(
+            "{pruned} table summaries or marks in {FRAMEWORK_FILE} referred to themes, codes or documents that no longer \
+             exist (an older Tema may have deleted them) and were dropped"
+        ));
+    }
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
 
     let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
@@ -456,6 +468,7 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     for e in read_json::<Vec<ConsensusEntry>>(dir, CONSENSUS_FILE, written)?.unwrap_or_default() {
         project.consensus.insert(e.id, e);
     }
+    project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
     let mut coder_files = Vec::new();
     if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
         let mut names: Vec<String> = entries
@@ -485,6 +498,28 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
         }
     }
     Ok(coder_files)
+}
+
+/// Drops framework entries whose theme, code or document is gone. `framework.json` came
+/// after format 1, so a Tema that predates it can delete a theme without clearing its
+/// summaries; that must not make the project unopenable. Returns how many were dropped.
+fn prune_framework(project: &mut Project) -> usize {
+    let row_ok = |p: &Project, row: &RowKey| match row {
+        RowKey::Theme(id) => p.themes.contains_key(id),
+        RowKey::Code(id) => p.codes.contains_key(id),
+    };
+    let column_ok = |p: &Project, column: &ColumnKey| match column {
+        ColumnKey::Document { id } => p.documents.contains_key(id),
+        _ => true,
+    };
+    let before = project.framework.summaries.len() + project.framework.marks.len();
+    let mut framework = std::mem::take(&mut project.framework);
+    framework
+        .summaries
+        .retain(|(row, column), text| row_ok(project, row) && column_ok(project, column) && !text.trim().is_empty());
+    framework.marks.retain(|(row, _), _| row_ok(project, row));
+    project.framework = framework;
+    before - project.framework.summaries.len() - project.framework.marks.len()
 }
 
 /// Fills in the texts of documents that the history's steps would add back.

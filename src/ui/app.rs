@@ -15,13 +15,13 @@ use super::views::inspector::Inspector;
 use super::views::map::MapView;
 use super::views::memos::{MemosView, new_entry};
 use super::views::navigator::Navigator;
+use super::views::phases::PhasesView;
 use super::views::quotes::{NewQuote, QuotesView};
 use super::views::retrieval::RetrievalView;
 use super::views::search::SearchView;
-use super::views::phases::PhasesView;
-use super::views::retrieval::RetrievalView;
-use super::views::themes::ThemesView;
 use super::views::team::TeamView;
+use super::views::themes::ThemesView;
+use super::views::triangulation::TriangulationView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
 use crate::model::*;
@@ -57,6 +57,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(MapView::default()),
         Box::new(PhasesView::default()),
         Box::new(TeamView::default()),
+        Box::new(TriangulationView::default()),
     ]
 }
 

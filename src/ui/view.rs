@@ -16,6 +16,7 @@ pub enum ViewKind {
     ThemeMap,
     Phases,
     Team,
+    Triangulation,
 }
 
 pub trait View {

@@ -167,6 +167,18 @@ pub fn canonical(p: &Project) -> String {
     let quotes: Vec<_> = p.quotes.values().collect();
     let memos: Vec<_> = p.memos.values().collect();
     let consensus: Vec<_> = p.consensus.values().collect();
-    serde_json::to_string(&(&p.settings, docs, parts, coders, codes, themes, codings, quotes, memos, consensus))
-        .unwrap_or_else(|e| format!("unserialisable: {e}"))
+    serde_json::to_string(&(
+        &p.settings,
+        docs,
+        parts,
+        coders,
+        codes,
+        themes,
+        codings,
+        quotes,
+        memos,
+        consensus,
+        &p.framework,
+    ))
+    .unwrap_or_else(|e| format!("unserialisable: {e}"))
 }

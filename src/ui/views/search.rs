@@ -24,7 +24,10 @@ enum Listing {
     #[default]
     None,
     Results(SearchResults),
-    Similar { coding: CodingId, hits: Vec<Hit> },
+    Similar {
+        coding: CodingId,
+        hits: Vec<Hit>,
+    },
 }
 
 /// The index of the open project and the workers over it.

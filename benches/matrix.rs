@@ -1,0 +1,296 @@
+//! Triangulation benchmark (issue 7): a synthetic study of 2 M words — 150 interviews, 30
+//! focus groups of 6–8 speakers with a moderator, 20 field notes — with 170 participants in
+//! 8 groups, 500 codes, 40 themes (10 main themes with 3 subthemes each) and 50,000 codings,
+//! a tenth of them crossing a speaker turn. Run with `cargo bench --bench matrix`.
+//!
+//! Target: the full matrix of 40 themes × 8 groups in < 20 ms, and cached between edits that
+//! do not touch it.
+
+use std::time::{Duration, Instant};
+use tema::analysis::*;
+use tema::edit::Edit;
+use tema::export::table::{CellContent, TableFormat, export};
+use tema::model::*;
+
+const WORDS_PER_DOC: usize = 10_000;
+const INTERVIEWS: usize = 150;
+const FOCUS_GROUPS: usize = 30;
+const FIELD_NOTES: usize = 20;
+const GROUPS: usize = 8;
+const PER_GROUP: usize = 21;
+const CODES: usize = 500;
+const MAIN_THEMES: usize = 10;
+const SUBTHEMES: usize = 3;
+const CODINGS: usize = 50_000;
+
+const WORDS: &[&str] = &[
+    "meeting",
+    "therapist",
+    "social",
+    "worker",
+    "job",
+    "benefits",
+    "felt",
+    "talked",
+    "about",
+    "me",
+    "and",
+    "the",
+    "specialist",
+    "møtet",
+    "jobb",
+    "følte",
+    "å",
+    "være",
+    "sett",
+    "I",
+    "we",
+    "they",
+    "said",
+    "work",
+    "hope",
+];
+
+fn rng(state: &mut u64) -> u64 {
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    *state
+}
+
+/// A transcript of ~10,000 words whose turns go round `speakers` (`None`: field notes, one
+/// paragraph after another with no turns).
+fn transcript(seed: u64, speakers: Option<&[(String, ParticipantId)]>) -> (String, Vec<Turn>) {
+    let mut s = seed | 1;
+    let (mut text, mut turns, mut words, mut chars, mut k) = (String::new(), Vec::new(), 0, 0, 0);
+    while words < WORDS_PER_DOC {
+        let who = speakers.map(|list| &list[k % list.len()]);
+        let mut line = who.map(|(name, _)| format!("{name}: ")).unwrap_or_default();
+        let n = 20 + rng(&mut s) % 80;
+        for _ in 0..n {
+            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
+            line.push(' ');
+        }
+        line.push_str("\n\n");
+        let len = line.chars().count();
+        if let Some((name, id)) = who {
+            turns.push(Turn {
+                span: Span::new(chars, chars + len),
+                speaker: name.clone(),
+                participant: Some(*id),
+                start_ms: None,
+                end_ms: None,
+            });
+        }
+        chars += len;
+        words += n as usize;
+        text.push_str(&line);
+        k += 1;
+    }
+    (text, turns)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Median and worst of `runs` timings of `f`.
+fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
+    let mut times = Vec::with_capacity(runs);
+    let mut last = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let out = f();
+        times.push(t.elapsed());
+        last = Some(out);
+    }
+    times.sort();
+    let out = last.unwrap_or_else(f);
+    (ms(times[times.len() / 2]), ms(times[times.len() - 1]), out)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let built = Instant::now();
+    let mut p = Project::new("Benchmark");
+    let mut s = 7u64;
+    let coder = p.new_coder("Bench");
+    let coder_id = coder.id;
+    let mut edits = vec![Edit::AddCoder { coder, index: None }];
+    let groups =
+        ["Jobseeker", "Therapist", "Social worker", "Employer", "Supervisor", "Counsellor", "Mentor", "Family"];
+    let mut by_group: Vec<Vec<ParticipantId>> = vec![Vec::new(); GROUPS];
+    for (g, group) in groups.iter().enumerate() {
+        for i in 0..PER_GROUP {
+            let mut x = Participant::new(ParticipantId::new(), format!("{}{}", &group[..1], g * 100 + i), *group);
+            x.props.attributes.insert("site".into(), ["Nordby", "Sørvik", "Vestby"][i % 3].into());
+            by_group[g].push(x.id);
+            edits.push(Edit::AddParticipant { participant: x, index: None });
+        }
+    }
+    let interviewer = Participant {
+        id: ParticipantId::new(),
+        props: ParticipantProps { label: "Interviewer".into(), interviewer: true, ..Default::default() },
+    };
+    let interviewer_id = interviewer.id;
+    edits.push(Edit::AddParticipant { participant: interviewer, index: None });
+    let mut docs: Vec<(DocId, usize, Vec<Span>)> = Vec::new();
+    let total_docs = INTERVIEWS + FOCUS_GROUPS + FIELD_NOTES;
+    for i in 0..total_docs {
+        let (kind, speakers): (DocKind, Option<Vec<(String, ParticipantId)>>) = if i < INTERVIEWS {
+            let who = by_group[i % GROUPS][(i / GROUPS) % PER_GROUP];
+            (DocKind::Interview, Some(vec![("Interviewer".into(), interviewer_id), ("P".into(), who)]))
+        } else if i < INTERVIEWS + FOCUS_GROUPS {
+            let n = 6 + rng(&mut s) as usize % 3;
+            let mut list = vec![("Moderator".to_string(), interviewer_id)];
+            for k in 0..n {
+                let g = (i + k) % GROUPS;
+                list.push((format!("S{k}"), by_group[g][(i + 3 * k) % PER_GROUP]));
+            }
+            (DocKind::FocusGroup, Some(list))
+        } else {
+            (DocKind::FieldNotes, None)
+        };
+        let (text, turns) = transcript(i as u64 + 1, speakers.as_deref());
+        let mut d = Document::new(DocId::new(), format!("D{i:03}"), kind, text);
+        d.turns = turns;
+        docs.push((d.id, d.char_len, d.turns.iter().map(|t| t.span).collect()));
+        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+    }
+    let mut codes = Vec::new();
+    for i in 0..CODES {
+        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
+        if i >= 50 {
+            c.parent = Some(codes[i % 50]);
+        }
+        codes.push(c.id);
+        edits.push(Edit::CreateCode { code: c, index: None });
+    }
+    // 40 themes: each main theme and subtheme holds 10 codes; codes 400–499 are in none.
+    let mut themes = 0;
+    for m in 0..MAIN_THEMES {
+        let main = ThemeId::new();
+        let mut t = Theme::new(main, format!("Theme {m}"));
+        t.codes = (0..10).map(|k| codes[50 + themes * 10 + k]).collect();
+        themes += 1;
+        edits.push(Edit::CreateTheme { theme: t, index: None });
+        for sub in 0..SUBTHEMES {
+            let mut t = Theme::new(ThemeId::new(), format!("Theme {m}.{sub}"));
+            t.parent = Some(main);
+            t.codes = (0..10).map(|k| codes[50 + themes * 10 + k]).collect();
+            themes += 1;
+            edits.push(Edit::CreateTheme { theme: t, index: None });
+        }
+    }
+    p.apply(Edit::batch("study", edits))?;
+    let mut codings = Vec::with_capacity(CODINGS);
+    // A coder codes a passage with a code once: redraw the code on a repeat.
+    let mut taken = std::collections::HashSet::new();
+    for n in 0..CODINGS {
+        let (doc, len, turns) = &docs[(rng(&mut s) % total_docs as u64) as usize];
+        let span = if n % 10 == 0 && turns.len() > 2 {
+            // Across a turn boundary: the end of one turn into the next.
+            let k = (rng(&mut s) as usize) % (turns.len() - 1);
+            Span::new(turns[k].end.get() - 30, turns[k].end.get() + 40)
+        } else {
+            let start = (rng(&mut s) % (*len as u64 - 400)) as usize;
+            Span::new(start, start + 20 + (rng(&mut s) % 300) as usize)
+        };
+        let mut code = codes[(rng(&mut s) % CODES as u64) as usize];
+        while !taken.insert((*doc, span, code)) {
+            code = codes[(rng(&mut s) % CODES as u64) as usize];
+        }
+        codings.push(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc: *doc,
+                span,
+                code,
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        });
+    }
+    p.apply(Edit::batch("codings", codings))?;
+    println!(
+        "project: {} documents, {} words, {} participants, {} codes, {} themes, {} codings; built in {:.1} s",
+        p.documents.len(),
+        p.word_count(),
+        p.participants.len(),
+        p.codes.len(),
+        p.themes.len(),
+        p.codings.len(),
+        built.elapsed().as_secs_f64()
+    );
+
+    let options = MatrixOptions::default();
+    let (med, worst, index) = time(7, || AttributionIndex::build(&p));
+    println!("attribute every coding (index, cold): median {med:.1} ms, worst {worst:.1} ms");
+    let (med, worst, m) = time(21, || Matrix::build_with(&p, &index, &options));
+    println!(
+        "matrix {} themes × {} columns from the index: median {med:.1} ms, worst {worst:.1} ms (target < 20 ms)",
+        m.rows.len(),
+        m.columns.len()
+    );
+    let (med, worst, _) = time(7, || Matrix::build(&p, &options));
+    println!("matrix from scratch (index + matrix): median {med:.1} ms, worst {worst:.1} ms");
+    let by_site = MatrixOptions { columns: Dimension::attribute("site"), ..Default::default() };
+    let (med, _, _) = time(7, || Matrix::build_with(&p, &index, &by_site));
+    println!("matrix by site: median {med:.1} ms");
+    let by_doc = MatrixOptions { columns: Dimension::Document, ..Default::default() };
+    let (med, _, m) = time(7, || Matrix::build_with(&p, &index, &by_doc));
+    println!("matrix by document ({} columns): median {med:.1} ms", m.columns.len());
+    let codes_opts = MatrixOptions { rows: RowSource::Codes, ..Default::default() };
+    let (med, _, m) = time(7, || Matrix::build_with(&p, &index, &codes_opts));
+    println!("matrix of {} codes × groups: median {med:.1} ms", m.rows.len());
+
+    // The cache, as a view calls it every frame.
+    let mut cache = MatrixCache::new();
+    cache.get(&p, &options);
+    let (med, worst, _) = time(1001, || cache.get(&p, &options));
+    println!("cached matrix, nothing changed: median {:.4} ms, worst {:.4} ms", med, worst);
+    let mut after_edit = Vec::new();
+    for i in 0..21 {
+        let (doc, len, _) = &docs[i * 7 % total_docs];
+        let start = (rng(&mut s) % (*len as u64 - 100)) as usize;
+        p.apply(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc: *doc,
+                span: Span::new(start, start + 50),
+                code: codes[50 + i],
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        })?;
+        let t = Instant::now();
+        cache.get(&p, &options);
+        after_edit.push(t.elapsed());
+    }
+    after_edit.sort();
+    println!(
+        "matrix after one new coding (re-attribute one document + rebuild): median {:.1} ms, worst {:.1} ms",
+        ms(after_edit[10]),
+        ms(after_edit[20])
+    );
+
+    let m = cache.get(&p, &options);
+    let (row, col) = (0..m.rows.len())
+        .flat_map(|r| (0..m.columns.len()).map(move |c| (r, c)))
+        .max_by_key(|(r, c)| m.rows[*r].cells[*c].extracts.len())
+        .unwrap_or((0, 0));
+    let (med, _, extracts) = time(7, || m.extracts(&p, row, col));
+    println!("open the largest cell ({} extracts with speaker labels): median {med:.1} ms", extracts.len());
+
+    for scope in [Scope::Overlap, Scope::Turn] {
+        let o = CooccurrenceOptions { scope, ..Default::default() };
+        let (med, _, co) = time(5, || Cooccurrence::build_with(&p, cache.index(), &o));
+        println!("co-occurrence ({scope:?}): {} pairs, median {med:.1} ms", co.pairs.len());
+    }
+    for format in TableFormat::ALL {
+        let (med, _, bytes) = time(5, || export(&m, CellContent::Participants, format));
+        println!("export {:?} ({} bytes): median {med:.1} ms", format, bytes?.len());
+    }
+    Ok(())
+}

@@ -1,0 +1,269 @@
+//! Which participants a coded extract counts for.
+//!
+//! An extract counts for the participant of every speaker turn it overlaps, so a passage
+//! that runs across a focus-group exchange counts for each speaker in it. Interviewers and
+//! moderators (`Participant.props.interviewer`) speak but are left out of every count. Text
+//! that no participant speaks — field notes, which have no turns, a turn whose speaker was
+//! never mapped, a heading before the first turn — makes the extract (also) unattributed.
+//!
+//! [`AttributionIndex`] holds the attribution of every coding, grouped by document in text
+//! order, and recomputes only the documents whose revision changed: the tables and the
+//! co-occurrence view read it instead of walking turns again.
+
+use crate::model::*;
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// Who speaks in an extract.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct Attribution {
+    /// Participants of the turns the extract overlaps, in text order, each once. Interviewers
+    /// are included here; [`Attribution::counted`] leaves them out.
+    pub speakers: Vec<ParticipantId>,
+    /// Some of the extract lies in text that no participant speaks: a turn without a
+    /// participant, or non-blank text outside every turn.
+    pub unattributed: bool,
+}
+
+impl Attribution {
+    /// The participants the extract counts for: its speakers less interviewers (and less any
+    /// participant that no longer exists).
+    pub fn counted<'a>(&'a self, project: &'a Project) -> impl Iterator<Item = &'a Participant> + 'a {
+        self.speakers.iter().filter_map(|id| project.participants.get(id)).filter(|p| is_counted(p))
+    }
+
+    /// True when the extract counts for no participant and is not unattributed either: only
+    /// interviewers speak in it.
+    pub fn interviewer_only(&self, project: &Project) -> bool {
+        !self.unattributed && self.counted(project).next().is_none()
+    }
+}
+
+/// Whether a participant counts in analyses (interviewers and moderators do not).
+pub fn is_counted(p: &Participant) -> bool {
+    !p.props.interviewer
+}
+
+/// Attributes spans of one document. Keeps a char→byte table, made the first time a span
+/// reaches text outside the turns and has to be checked for words.
+pub struct Attributor<'a> {
+    doc: &'a Document,
+    index: Option<TextIndex>,
+}
+
+impl<'a> Attributor<'a> {
+    pub fn new(doc: &'a Document) -> Self {
+        Self { doc, index: None }
+    }
+
+    /// Who speaks in `span` of the document.
+    pub fn attribute(&mut self, span: Span) -> Attribution {
+        let doc = self.doc;
+        if doc.turns.is_empty() {
+            return Attribution { speakers: Vec::new(), unattributed: true };
+        }
+        let mut out = Attribution::default();
+        let mut covered = span.start;
+        for turn in doc.turns_overlapping(span) {
+            if turn.span.start > covered && !out.unattributed {
+                out.unattributed = self.has_words(Span { start: covered, end: turn.span.start });
+            }
+            covered = covered.max(turn.span.end);
+            match turn.participant {
+                Some(p) if !out.speakers.contains(&p) => out.speakers.push(p),
+                Some(_) => {}
+                None => out.unattributed = true,
+            }
+        }
+        if covered < span.end && !out.unattributed {
+            out.unattributed = self.has_words(Span { start: covered, end: span.end });
+        }
+        out
+    }
+
+    /// Whether a stretch of the text holds anything but white space.
+    fn has_words(&mut self, span: Span) -> bool {
+        let text = &self.doc.text;
+        let index = self.index.get_or_insert_with(|| TextIndex::new(text));
+        let range = index.byte_range(text, span);
+        text.get(range).is_some_and(|s| s.chars().any(|c| !c.is_whitespace()))
+    }
+}
+
+/// A coding with its attribution.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttributedCoding {
+    pub id: CodingId,
+    pub code: CodeId,
+    pub coder: CoderId,
+    pub span: Span,
+    pub attribution: Attribution,
+}
+
+#[derive(Clone, Debug, Default)]
+struct DocEntry {
+    revision: u64,
+    /// In text order: by start, then end, then id.
+    codings: Vec<AttributedCoding>,
+    /// Participants who speak in the document (interviewers included), in order of first turn.
+    speakers: Vec<ParticipantId>,
+}
+
+/// The attribution of every coding, per document, kept up to date by revision.
+#[derive(Clone, Debug, Default)]
+pub struct AttributionIndex {
+    docs: HashMap<DocId, DocEntry>,
+    /// `Project.revisions.documents` when last refreshed.
+    seen: Option<u64>,
+}
+
+impl AttributionIndex {
+    /// The index of a project, computed from scratch.
+    pub fn build(project: &Project) -> Self {
+        let mut index = Self::default();
+        index.refresh(project);
+        index
+    }
+
+    /// Brings the index up to date, recomputing only documents whose revision changed.
+    /// Returns how many documents were recomputed. An index belongs to one open project:
+    /// revisions restart when a project is loaded, so make a new index for another one.
+    pub fn refresh(&mut self, project: &Project) -> usize {
+        if self.seen == Some(project.revisions.documents) {
+            return 0;
+        }
+        self.docs.retain(|id, _| project.documents.contains_key(id));
+        let stale: Vec<DocId> = project
+            .documents
+            .keys()
+            .copied()
+            .filter(|id| self.docs.get(id).is_none_or(|e| e.revision != project.revisions.doc(*id)))
+            .collect();
+        if !stale.is_empty() {
+            let mut by_doc: HashMap<DocId, Vec<&Coding>> = stale.iter().map(|id| (*id, Vec::new())).collect();
+            for c in project.codings.values() {
+                if let Some(list) = by_doc.get_mut(&c.doc) {
+                    list.push(c);
+                }
+            }
+            for (id, mut list) in by_doc {
+                let Some(doc) = project.documents.get(&id) else { continue };
+                list.sort_by_key(|c| (c.span.start, c.span.end, c.id));
+                let mut attributor = Attributor::new(doc);
+                let codings = list
+                    .into_iter()
+                    .map(|c| AttributedCoding {
+                        id: c.id,
+                        code: c.code,
+                        coder: c.coder,
+                        span: c.span,
+                        attribution: attributor.attribute(c.span),
+                    })
+                    .collect();
+                let mut speakers: Vec<ParticipantId> = Vec::new();
+                for p in doc.turns.iter().filter_map(|t| t.participant) {
+                    if !speakers.contains(&p) {
+                        speakers.push(p);
+                    }
+                }
+                self.docs.insert(id, DocEntry { revision: project.revisions.doc(id), codings, speakers });
+            }
+        }
+        self.seen = Some(project.revisions.documents);
+        stale.len()
+    }
+
+    /// A document's codings with their attributions, in text order.
+    pub fn codings(&self, doc: DocId) -> &[AttributedCoding] {
+        self.docs.get(&doc).map(|e| e.codings.as_slice()).unwrap_or_default()
+    }
+
+    /// Participants who speak in a document, interviewers included.
+    pub fn speakers(&self, doc: DocId) -> &[ParticipantId] {
+        self.docs.get(&doc).map(|e| e.speakers.as_slice()).unwrap_or_default()
+    }
+
+    /// The attribution of one coding.
+    pub fn of(&self, project: &Project, coding: CodingId) -> Option<&Attribution> {
+        let c = project.codings.get(&coding)?;
+        let list = self.codings(c.doc);
+        let i = list.partition_point(|a| (a.span.start, a.span.end, a.id) < (c.span.start, c.span.end, c.id));
+        list.get(i).filter(|a| a.id == coding).map(|a| &a.attribution)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const J1: ParticipantId = ParticipantId::from_u128(1);
+    const MOD: ParticipantId = ParticipantId::from_u128(2);
+    const T2: ParticipantId = ParticipantId::from_u128(3);
+
+    fn turn(a: usize, b: usize, who: Option<ParticipantId>) -> Turn {
+        Turn { span: Span::new(a, b), speaker: String::new(), participant: who, start_ms: None, end_ms: None }
+    }
+
+    /// A heading with no speaker, then four turns (one unmapped) and a blank line before the last.
+    fn doc() -> Document {
+        let text = "Møte 😀\nM: Hei?\nJ1: Jeg følte meg sett.\nX: Hm.\n   \nT2: Å ja.\n";
+        let mut d = Document::new(DocId::from_u128(9), "FG", DocKind::FocusGroup, text);
+        let at = |s: &str| text.find(s).map(|b| text[..b].chars().count()).unwrap_or(0);
+        let (m, j, x, gap, t) = (at("M:"), at("J1:"), at("X:"), at("   "), at("T2:"));
+        d.turns = vec![turn(m, j, Some(MOD)), turn(j, x, Some(J1)), turn(x, gap, None), turn(t, d.char_len, Some(T2))];
+        d
+    }
+
+    #[test]
+    fn spans_count_for_each_speaker_they_overlap() {
+        let d = doc();
+        let mut a = Attributor::new(&d);
+        let j = d.turns[1].span;
+        // Inside one turn.
+        assert_eq!(a.attribute(Span::new(j.start.get() + 4, j.end.get() - 2)).speakers, [J1]);
+        // Across the moderator's question and J1's answer: both listed, in text order.
+        let across = a.attribute(Span::new(d.turns[0].span.start.get() + 3, j.start.get() + 6));
+        assert_eq!(across, Attribution { speakers: vec![MOD, J1], unattributed: false });
+        // Into the unmapped speaker's turn: unattributed as well.
+        let into_x = a.attribute(Span::new(j.end.get() - 3, d.turns[2].span.start.get() + 2));
+        assert_eq!(into_x, Attribution { speakers: vec![J1], unattributed: true });
+    }
+
+    #[test]
+    fn blank_gaps_do_not_make_an_extract_unattributed_but_words_do() {
+        let d = doc();
+        let mut a = Attributor::new(&d);
+        // From the end of X's turn over the blank line into T2's turn: the blank line is no one's
+        // talk, X's turn is unattributed.
+        let x_end = d.turns[2].span.end.get();
+        let over_blank = a.attribute(Span::new(x_end - 1, d.turns[3].span.start.get() + 3));
+        assert_eq!(over_blank, Attribution { speakers: vec![T2], unattributed: true });
+        let only_blank_then_t2 = a.attribute(Span::new(x_end + 1, d.turns[3].span.start.get() + 3));
+        assert_eq!(only_blank_then_t2, Attribution { speakers: vec![T2], unattributed: false });
+        // The heading (with ø and an emoji) before the first turn is text no one speaks.
+        let heading = a.attribute(Span::new(0, d.turns[0].span.start.get() + 2));
+        assert_eq!(heading, Attribution { speakers: vec![MOD], unattributed: true });
+    }
+
+    #[test]
+    fn documents_without_turns_are_unattributed() {
+        let d = Document::new(DocId::from_u128(5), "Notes", DocKind::FieldNotes, "Observerte møtet.");
+        let got = Attributor::new(&d).attribute(Span::new(0, 5));
+        assert_eq!(got, Attribution { speakers: vec![], unattributed: true });
+    }
+
+    #[test]
+    fn interviewers_are_not_counted() {
+        let mut p = Project::new("x");
+        let mut m = Participant::new(MOD, "Moderator", "");
+        m.props.interviewer = true;
+        p.participants.insert(MOD, m);
+        p.participants.insert(J1, Participant::new(J1, "J1", "Jobseeker"));
+        let both = Attribution { speakers: vec![MOD, J1], unattributed: false };
+        let labels: Vec<&str> = both.counted(&p).map(|x| x.label()).collect();
+        assert_eq!(labels, ["J1"]);
+        assert!(!both.interviewer_only(&p));
+        assert!(Attribution { speakers: vec![MOD], unattributed: false }.interviewer_only(&p));
+        assert!(!Attribution { speakers: vec![MOD], unattributed: true }.interviewer_only(&p));
+    }
+}

@@ -1,0 +1,290 @@
+//! Code co-occurrence: how often two codes meet, and where.
+//!
+//! Two scopes:
+//! - **overlap**: a pair of codings (of different codes) whose spans share text; counted
+//!   once per pair of codings, and each occurrence is the shared text.
+//! - **turn**: a speaker turn in which both codes are applied (somewhere); counted once per
+//!   turn. Text outside every turn (field notes) is taken a line at a time instead.
+//!
+//! Every count keeps its occurrences, so a view can open the extracts behind it.
+
+use super::attribution::AttributionIndex;
+use crate::model::*;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    Overlap,
+    Turn,
+}
+
+impl Scope {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_lowercase().as_str() {
+            "overlap" | "overlapping" | "span" => Some(Scope::Overlap),
+            "turn" | "turns" | "same-turn" => Some(Scope::Turn),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct CooccurrenceOptions {
+    pub scope: Scope,
+    /// Only these coders' codings; every coder's when empty.
+    pub coders: Vec<CoderId>,
+}
+
+/// A code, as a row and column of the table.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CodeEntry {
+    pub id: CodeId,
+    pub name: String,
+    /// `Parent / Child`.
+    pub path: String,
+    pub depth: usize,
+    /// Its codings (overlap scope) or the turns it is in (turn scope): the diagonal.
+    pub total: usize,
+}
+
+/// Where two codes meet.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Occurrence {
+    pub doc: DocId,
+    /// The shared text (overlap scope) or the turn (turn scope).
+    pub span: Span,
+    /// The codings of both codes involved, in text order.
+    pub codings: Vec<CodingId>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Pair {
+    /// Indices into [`Cooccurrence::codes`], `a < b`.
+    pub a: usize,
+    pub b: usize,
+    pub count: usize,
+    /// In document order, then text order.
+    pub occurrences: Vec<Occurrence>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Cooccurrence {
+    pub options: CooccurrenceOptions,
+    /// The codebook in tree order.
+    pub codes: Vec<CodeEntry>,
+    /// Pairs that meet at least once, by `(a, b)`.
+    pub pairs: Vec<Pair>,
+}
+
+impl Cooccurrence {
+    pub fn build(project: &Project, options: &CooccurrenceOptions) -> Self {
+        Self::build_with(project, &AttributionIndex::build(project), options)
+    }
+
+    /// Builds from an up-to-date attribution index (which holds each document's codings in
+    /// text order).
+    pub fn build_with(project: &Project, index: &AttributionIndex, options: &CooccurrenceOptions) -> Self {
+        let order = tree_order(project);
+        let pos: HashMap<CodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+        let mut totals = vec![0usize; order.len()];
+        let mut pairs: HashMap<(usize, usize), Vec<Occurrence>> = HashMap::new();
+        let coders: HashSet<CoderId> = options.coders.iter().copied().collect();
+        for doc in project.documents.values() {
+            // (code index, coding) in text order.
+            let codings: Vec<(usize, CodingId, Span)> = index
+                .codings(doc.id)
+                .iter()
+                .filter(|c| coders.is_empty() || coders.contains(&c.coder))
+                .filter_map(|c| pos.get(&c.code).map(|i| (*i, c.id, c.span)))
+                .collect();
+            match options.scope {
+                Scope::Overlap => overlap(doc.id, &codings, &mut totals, &mut pairs),
+                Scope::Turn => by_unit(doc, &codings, &mut totals, &mut pairs),
+            }
+        }
+        let codes = order
+            .iter()
+            .zip(totals)
+            .filter_map(|(id, total)| {
+                let c = project.codes.get(id)?;
+                Some(CodeEntry {
+                    id: *id,
+                    name: c.name().to_string(),
+                    path: project.code_path(*id),
+                    depth: project.code_depth(*id),
+                    total,
+                })
+            })
+            .collect();
+        let mut pairs: Vec<Pair> = pairs
+            .into_iter()
+            .map(|((a, b), occurrences)| Pair { a, b, count: occurrences.len(), occurrences })
+            .collect();
+        pairs.sort_by_key(|p| (p.a, p.b));
+        Cooccurrence { options: options.clone(), codes, pairs }
+    }
+
+    /// How often two codes meet (the diagonal: a code's own total).
+    pub fn count(&self, a: CodeId, b: CodeId) -> usize {
+        let (Some(i), Some(j)) = (self.index_of(a), self.index_of(b)) else { return 0 };
+        if i == j {
+            return self.codes[i].total;
+        }
+        self.pair_at(i, j).map(|p| p.count).unwrap_or(0)
+    }
+
+    /// Where two codes meet, if they do.
+    pub fn pair(&self, a: CodeId, b: CodeId) -> Option<&Pair> {
+        self.pair_at(self.index_of(a)?, self.index_of(b)?)
+    }
+
+    fn pair_at(&self, i: usize, j: usize) -> Option<&Pair> {
+        let key = (i.min(j), i.max(j));
+        self.pairs.binary_search_by_key(&key, |p| (p.a, p.b)).ok().map(|k| &self.pairs[k])
+    }
+
+    pub fn index_of(&self, code: CodeId) -> Option<usize> {
+        self.codes.iter().position(|c| c.id == code)
+    }
+
+    /// The full table of counts, codes in tree order; the diagonal holds each code's total.
+    pub fn counts(&self) -> Vec<Vec<usize>> {
+        let n = self.codes.len();
+        let mut m = vec![vec![0; n]; n];
+        for (i, c) in self.codes.iter().enumerate() {
+            m[i][i] = c.total;
+        }
+        for p in &self.pairs {
+            m[p.a][p.b] = p.count;
+            m[p.b][p.a] = p.count;
+        }
+        m
+    }
+}
+
+/// Codes depth-first in codebook order.
+fn tree_order(project: &Project) -> Vec<CodeId> {
+    let mut children: HashMap<Option<CodeId>, Vec<CodeId>> = HashMap::new();
+    for c in project.codes.values() {
+        children.entry(c.parent).or_default().push(c.id);
+    }
+    let mut out = Vec::with_capacity(project.codes.len());
+    let mut stack: Vec<CodeId> = children.get(&None).into_iter().flatten().rev().copied().collect();
+    let mut seen = HashSet::new();
+    while let Some(id) = stack.pop() {
+        if seen.insert(id) {
+            out.push(id);
+            stack.extend(children.get(&Some(id)).into_iter().flatten().rev().copied());
+        }
+    }
+    out
+}
+
+fn overlap(
+    doc: DocId,
+    codings: &[(usize, CodingId, Span)],
+    totals: &mut [usize],
+    pairs: &mut HashMap<(usize, usize), Vec<Occurrence>>,
+) {
+    // Sweep in text order, keeping the codings still open at the current start.
+    let mut open: Vec<(usize, CodingId, Span)> = Vec::new();
+    for &(code, id, span) in codings {
+        totals[code] += 1;
+        open.retain(|(_, _, s)| s.end > span.start);
+        for &(other, other_id, other_span) in &open {
+            if other == code {
+                continue;
+            }
+            let shared = Span { start: span.start.max(other_span.start), end: span.end.min(other_span.end) };
+            let key = (code.min(other), code.max(other));
+            pairs.entry(key).or_default().push(Occurrence { doc, span: shared, codings: vec![other_id, id] });
+        }
+        open.push((code, id, span));
+    }
+}
+
+/// The units of the turn scope: every turn, and each non-blank line of text outside turns.
+fn units(doc: &Document) -> Vec<Span> {
+    let mut out = Vec::new();
+    let mut gaps = Vec::new();
+    let mut at = 0;
+    for t in &doc.turns {
+        if t.span.start.get() > at {
+            gaps.push(Span::new(at, t.span.start.get()));
+        }
+        at = t.span.end.get();
+        out.push(t.span);
+    }
+    if at < doc.char_len {
+        gaps.push(Span::new(at, doc.char_len));
+    }
+    if gaps.is_empty() {
+        return out;
+    }
+    let index = TextIndex::new(&doc.text);
+    for gap in gaps {
+        let range = index.byte_range(&doc.text, gap);
+        let Some(text) = doc.text.get(range) else { continue };
+        let mut start = gap.start.get();
+        let mut words = false;
+        for (i, ch) in text.chars().enumerate() {
+            if ch == '\n' {
+                if words {
+                    out.push(Span::new(start, gap.start.get() + i + 1));
+                }
+                start = gap.start.get() + i + 1;
+                words = false;
+            } else if !ch.is_whitespace() {
+                words = true;
+            }
+        }
+        if words {
+            out.push(Span::new(start, gap.end.get()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn by_unit(
+    doc: &Document,
+    codings: &[(usize, CodingId, Span)],
+    totals: &mut [usize],
+    pairs: &mut HashMap<(usize, usize), Vec<Occurrence>>,
+) {
+    if codings.is_empty() {
+        return;
+    }
+    let units = units(doc);
+    // (unit, code, coding) for every unit a coding reaches.
+    let mut hits: Vec<(usize, usize, CodingId)> = Vec::new();
+    for &(code, id, span) in codings {
+        let first = units.partition_point(|u| u.end <= span.start);
+        for (k, u) in units.iter().enumerate().skip(first) {
+            if u.start >= span.end {
+                break;
+            }
+            hits.push((k, code, id));
+        }
+    }
+    // Codings arrive in text order, so hits are nearly sorted by unit already.
+    hits.sort_by_key(|h| h.0);
+    for group in hits.chunk_by(|x, y| x.0 == y.0) {
+        let unit = units[group[0].0];
+        let mut codes: Vec<usize> = group.iter().map(|h| h.1).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for &c in &codes {
+            totals[c] += 1;
+        }
+        for (i, &a) in codes.iter().enumerate() {
+            for &b in &codes[i + 1..] {
+                let codings = group.iter().filter(|h| h.1 == a || h.1 == b).map(|h| h.2).collect();
+                pairs.entry((a, b)).or_default().push(Occurrence { doc: doc.id, span: unit, codings });
+            }
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! `table`, `cooccurrence`, `summary`, `mark`: triangulation tables and their framework
+//! cells from the command line.
+
+use super::basic::{finish, open, open_for_reading};
+use super::print_json;
+use crate::analysis::extract::ExtractBuilder;
+use crate::analysis::{Cooccurrence, CooccurrenceOptions, CountsFor, Matrix, MatrixOptions, RowSource, Scope};
+use crate::edit::Edit;
+use crate::export::table::{CellContent, TableFormat, TableText};
+use crate::model::*;
+use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
+use serde_json::json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RowsArg {
+    Themes,
+    Codes,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CellsArg {
+    /// The number of coded extracts.
+    Counts,
+    /// Distinct participants of the column's participants: "4 of 6".
+    Participants,
+    /// The researcher's summary of each cell.
+    Summaries,
+    /// The row's name where the column has extracts for it (a paper's Table 1).
+    Names,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Md,
+    Csv,
+    Xlsx,
+    Docx,
+    Tex,
+    /// The whole view model, ids included, for scripts.
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// Codings whose spans share text.
+    Overlap,
+    /// Codes applied in the same speaker turn.
+    Turn,
+}
+
+/// What `tema table` was asked for.
+pub struct TableArgs {
+    pub dir: PathBuf,
+    pub rows: RowsArg,
+    pub cols: String,
+    pub cells: CellsArg,
+    pub format: Option<FormatArg>,
+    pub output: Option<PathBuf>,
+    pub include_parked: bool,
+    pub no_aggregate: bool,
+    pub coders: Vec<String>,
+}
+
+/// The column dimension a `--cols` value names: `document`, or a participant attribute.
+fn dimension(p: &Project, cols: &str) -> Result<Dimension> {
+    let cols = cols.trim();
+    if matches!(cols.to_lowercase().as_str(), "document" | "documents" | "doc" | "docs") {
+        return Ok(Dimension::Document);
+    }
+    let known = attribute_names(p);
+    match known.iter().find(|a| a.eq_ignore_ascii_case(cols)) {
+        Some(name) => Ok(Dimension::attribute(name.as_str())),
+        None => {
+            bail!("no participant has an attribute named {cols:?}; use group, document or one of: {}", known.join(", "))
+        }
+    }
+}
+
+/// `group`, `label` and every attribute some participant has, in the participants' order.
+fn attribute_names(p: &Project) -> Vec<String> {
+    let mut names = vec!["group".to_string(), "label".to_string()];
+    for part in p.participants.values() {
+        for k in part.props.attributes.keys() {
+            if !names.iter().any(|n| n.eq_ignore_ascii_case(k)) {
+                names.push(k.clone());
+            }
+        }
+    }
+    names
+}
+
+fn coder_ids(p: &Project, names: &[String]) -> Result<Vec<CoderId>> {
+    names
+        .iter()
+        .map(|n| p.coder_by_name(n).map(|c| c.id).with_context(|| format!("there is no coder named {n:?}")))
+        .collect()
+}
+
+pub fn table(args: TableArgs) -> Result<()> {
+    let store = open_for_reading(&args.dir)?;
+    let p = store.project();
+    let options = MatrixOptions {
+        rows: match args.rows {
+            RowsArg::Themes => RowSource::Themes,
+            RowsArg::Codes => RowSource::Codes,
+        },
+        columns: dimension(p, &args.cols)?,
+        include_parked: args.include_parked,
+        aggregate: !args.no_aggregate,
+        coders: coder_ids(p, &args.coders)?,
+    };
+    let format = match (args.format, &args.output) {
+        (Some(f), _) => f,
+        (None, Some(path)) => format_of(path)?,
+        (None, None) => FormatArg::Md,
+    };
+    let matrix = Matrix::build(p, &options);
+    let table_format = match format {
+        FormatArg::Md => Some(TableFormat::Markdown),
+        FormatArg::Csv => Some(TableFormat::Csv),
+        FormatArg::Xlsx => Some(TableFormat::Xlsx),
+        FormatArg::Docx => Some(TableFormat::Docx),
+        FormatArg::Tex => Some(TableFormat::Latex),
+        FormatArg::Json => None,
+    };
+    let bytes = match table_format {
+        None => {
+            let mut v = serde_json::to_vec_pretty(&matrix)?;
+            v.push(b'\n');
+            v
+        }
+        Some(format) => {
+            if format.is_binary() && args.output.is_none() {
+                bail!(
+                    "{} is not a text format: give a file to write with -o table.{}",
+                    format.extension().to_uppercase(),
+                    format.extension()
+                );
+            }
+            let content = match args.cells {
+                CellsArg::Counts => CellContent::Counts,
+                CellsArg::Participants => CellContent::Participants,
+                CellsArg::Summaries => CellContent::Summaries,
+                CellsArg::Names => CellContent::Names,
+            };
+            TableText::new(&matrix, content).render(format)?
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("Wrote {} ({} rows × {} columns)", path.display(), matrix.rows.len(), matrix.columns.len());
+        }
+        None => std::io::stdout().write_all(&bytes)?,
+    }
+    if matrix.hidden_summaries > 0 {
+        eprintln!(
+            "note: {} summaries belong to columns no participant has any more; they are kept but not shown",
+            matrix.hidden_summaries
+        );
+    }
+    Ok(())
+}
+
+fn format_of(path: &Path) -> Result<FormatArg> {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    Ok(match ext.as_str() {
+        "md" | "markdown" => FormatArg::Md,
+        "csv" => FormatArg::Csv,
+        "xlsx" => FormatArg::Xlsx,
+        "docx" => FormatArg::Docx,
+        "tex" => FormatArg::Tex,
+        "json" => FormatArg::Json,
+        _ => bail!("cannot tell the format from {}: add --format md|csv|xlsx|docx|tex|json", path.display()),
+    })
+}
+
+pub fn cooccurrence(dir: &Path, scope: ScopeArg, coders: &[String], json_out: bool) -> Result<()> {
+    let store = open_for_reading(dir)?;
+    let p = store.project();
+    let scope = match scope {
+        ScopeArg::Overlap => Scope::Overlap,
+        ScopeArg::Turn => Scope::Turn,
+    };
+    let options = CooccurrenceOptions { scope, coders: coder_ids(p, coders)? };
+    let co = Cooccurrence::build(p, &options);
+    if json_out {
+        let mut builder = ExtractBuilder::new(p);
+        let pairs: Vec<_> = co
+            .pairs
+            .iter()
+            .map(|pair| {
+                let occurrences: Vec<_> = pair
+                    .occurrences
+                    .iter()
+                    .map(|o| {
+                        let doc = p.documents.get(&o.doc);
+                        let text = doc.and_then(|d| d.slice(o.span)).unwrap_or_default();
+                        let speakers: Vec<String> = o
+                            .codings
+                            .iter()
+                            .filter_map(|c| builder.extract(*c, &CountsFor::Everyone))
+                            .map(|x| x.speakers_label())
+                            .collect();
+                        json!({
+                            "doc": o.doc, "doc_name": doc.map(|d| d.name()).unwrap_or_default(),
+                            "start": o.span.start, "end": o.span.end, "text": text,
+                            "codings": o.codings, "speakers": speakers,
+                        })
+                    })
+                    .collect();
+                json!({
+                    "a": co.codes[pair.a].id, "a_name": co.codes[pair.a].name,
+                    "b": co.codes[pair.b].id, "b_name": co.codes[pair.b].name,
+                    "count": pair.count, "occurrences": occurrences,
+                })
+            })
+            .collect();
+        return print_json(&json!({ "scope": scope, "codes": co.codes, "pairs": pairs }));
+    }
+    let what = match scope {
+        Scope::Overlap => "overlapping extracts",
+        Scope::Turn => "the same speaker turn",
+    };
+    let mut pairs: Vec<_> = co.pairs.iter().collect();
+    pairs.sort_by(|x, y| y.count.cmp(&x.count).then((x.a, x.b).cmp(&(y.a, y.b))));
+    println!("Codes that meet in {what}: {} pairs", pairs.len());
+    for pair in pairs {
+        println!("{:>6}  {}  ×  {}", pair.count, co.codes[pair.a].path, co.codes[pair.b].path);
+    }
+    Ok(())
+}
+
+/// A table row named on the command line: a theme, or a code with `--code`.
+fn row_key(p: &Project, theme: Option<&str>, code: Option<&str>) -> Result<RowKey> {
+    match (theme, code) {
+        (Some(t), None) => {
+            Ok(RowKey::Theme(p.theme_by_name(t).with_context(|| format!("there is no theme named {t:?}"))?.id))
+        }
+        (None, Some(c)) => {
+            Ok(RowKey::Code(p.code_by_name(c).with_context(|| format!("there is no code named {c:?}"))?.id))
+        }
+        _ => bail!("name the row with either --theme or --code"),
+    }
+}
+
+/// A column named on the command line: `ATTRIBUTE=VALUE`, `ATTRIBUTE=` (no value),
+/// `unattributed` (by group) or `unattributed:ATTRIBUTE`, or `document=NAME`.
+fn column_key(p: &Project, col: &str) -> Result<ColumnKey> {
+    let col = col.trim();
+    if let Some(rest) = col.strip_prefix("unattributed") {
+        let attribute = rest.strip_prefix(':').map(str::trim).filter(|a| !a.is_empty()).unwrap_or("group");
+        let Dimension::Attribute { name } = dimension(p, attribute)? else {
+            bail!("documents have no unattributed column");
+        };
+        return Ok(ColumnKey::Unattributed { attribute: name });
+    }
+    let Some((attribute, value)) = col.split_once('=') else {
+        bail!("give the column as ATTRIBUTE=VALUE (e.g. group=Jobseeker), document=NAME or unattributed");
+    };
+    match dimension(p, attribute)? {
+        Dimension::Document => {
+            let d = p.document_by_name(value).with_context(|| format!("there is no document named {value:?}"))?;
+            Ok(ColumnKey::Document { id: d.id })
+        }
+        Dimension::Attribute { name } => Ok(ColumnKey::value(name, value.trim())),
+    }
+}
+
+pub fn summary(
+    dir: &Path,
+    theme: Option<&str>,
+    code: Option<&str>,
+    col: &str,
+    text: &str,
+    json_out: bool,
+) -> Result<()> {
+    let mut store = open(dir)?;
+    let p = store.project();
+    let row = row_key(p, theme, code)?;
+    let column = column_key(p, col)?;
+    let label = store.apply(Edit::SetCellSummary { row, column, text: text.to_string() })?;
+    finish(&mut store);
+    if json_out {
+        return print_json(&json!({ "done": label }));
+    }
+    println!("{label}");
+    Ok(())
+}
+
+pub fn mark(
+    dir: &Path,
+    theme: Option<&str>,
+    code: Option<&str>,
+    across: &str,
+    mark: &str,
+    json_out: bool,
+) -> Result<()> {
+    let mut store = open(dir)?;
+    let p = store.project();
+    let row = row_key(p, theme, code)?;
+    let across = dimension(p, across)?;
+    let mark =
+        match mark.trim().to_lowercase().as_str() {
+            "none" | "clear" | "" => None,
+            m => Some(RowMark::parse(m).with_context(|| {
+                format!("unknown mark {m:?}: use converge, diverge, silent, not-applicable or none")
+            })?),
+        };
+    let label = store.apply(Edit::SetRowMark { row, across, mark })?;
+    finish(&mut store);
+    if json_out {
+        return print_json(&json!({ "done": label }));
+    }
+    println!("{label}");
+    Ok(())
+}

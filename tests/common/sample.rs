@@ -1,0 +1,44 @@
+//! Builds the coded sample study from `sample-corpus/`: the files through the normal import
+//! (with the participants sheet), then the coding plans (codebook, themes, codings, quotes,
+//! memos) as edits. Shared by the triangulation app test and `examples/sample_project.rs`.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use tema::import::{ImportOptions, plan_import};
+use tema::sample::{Plan, plan_edits};
+use tema::store::Store;
+
+pub fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
+}
+
+/// Creates the project at `dir` (which must not exist) and saves it.
+pub fn build_sample(dir: &Path) -> anyhow::Result<()> {
+    let corpus = corpus();
+    let mut store = Store::create(dir, "Working together")?;
+    let options = ImportOptions { participants: Some(corpus.join("participants.csv")), ..Default::default() };
+    let folders: Vec<PathBuf> = ["interviews", "focus-groups", "field-notes"].iter().map(|f| corpus.join(f)).collect();
+    let plan = plan_import(store.project(), &folders, &options, &|_| {}, &AtomicBool::new(false))?;
+    if let Some(failed) = plan.failures().next() {
+        anyhow::bail!("the sample corpus did not import: {failed:?}");
+    }
+    if let Some(edit) = plan.edit() {
+        store.apply(edit)?;
+    }
+    let mut plans = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(corpus.join("plan"))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for path in files {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let plan: Plan = serde_json::from_str(&std::fs::read_to_string(&path)?)?;
+        plans.push((name, plan));
+    }
+    let edits = plan_edits(store.project(), &plans)?;
+    store.apply(tema::edit::Edit::batch("Code the sample study", edits))?;
+    store.save()?;
+    Ok(())
+}
