@@ -120,8 +120,9 @@ impl SearchView {
             if let Some(e) = &mut self.engine {
                 e.checked = Some(rev);
                 if !e.index.is_read_only() && !e.index.is_current(p) {
-                    let repaint = ctx.clone();
-                    e.sync = Some(IndexJob::spawn(Arc::clone(&e.index), shared, move || repaint.request_repaint()));
+                    // No repaint from the worker: the index is polled on the next frame, and
+                    // the search view asks for frames itself while it waits for the sync.
+                    e.sync = Some(IndexJob::spawn(Arc::clone(&e.index), shared, || {}));
                 }
             }
         }
