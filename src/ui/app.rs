@@ -466,7 +466,7 @@ impl TemaApp {
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
             UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
-            UiCommand::ShowTeam => open,
+            UiCommand::ShowTeam | UiCommand::ShowTriangulation => open,
         }
     }
 
@@ -603,6 +603,7 @@ impl TemaApp {
             UiCommand::ShowThemeMap => self.state.view = ViewKind::ThemeMap,
             UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::ShowTeam => self.state.view = ViewKind::Team,
+            UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -721,6 +722,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowThemeMap, None);
                 item(ui, UiCommand::ShowPhases, None);
                 item(ui, UiCommand::ShowTeam, None);
+                item(ui, UiCommand::ShowTriangulation, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 item(ui, UiCommand::ToggleDarkMode, None);

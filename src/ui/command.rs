@@ -42,6 +42,7 @@ pub enum UiCommand {
     ShowThemeMap,
     ShowPhases,
     ShowTeam,
+    ShowTriangulation,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -91,6 +92,7 @@ impl UiCommand {
             ShowThemeMap,
             ShowPhases,
             ShowTeam,
+            ShowTriangulation,
             NewJournalEntry,
             Undo,
             Redo,
@@ -144,6 +146,7 @@ impl UiCommand {
             ShowThemeMap => "Show thematic map".into(),
             ShowPhases => "Show phase tracker".into(),
             ShowTeam => "Show team comparison".into(),
+            ShowTriangulation => "Show triangulation table".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -194,6 +197,9 @@ impl UiCommand {
             ShowThemeMap => "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
             ShowPhases => "How far each of the six phases has come, measured from the project",
             ShowTeam => "Compare coders: agreement per code, differences to settle, merging another copy",
+            ShowTriangulation => {
+                "Themes or codes by participant group, attribute or document, with extracts and summaries"
+            }
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -236,7 +242,9 @@ impl UiCommand {
             MakeQuote => vec![sc(NONE, Key::Q)],
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
-            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam => vec![],
+            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam | ShowTriangulation => {
+                vec![]
+            }
         }
     }
 
