@@ -835,7 +835,8 @@ impl TemaApp {
 
     fn centre(&mut self, ui: &mut Ui) {
         let state = &mut self.state;
-        ui.horizontal(|ui| {
+        // Ten views: wrap the tabs onto a second line rather than widen the panel.
+        ui.horizontal_wrapped(|ui| {
             for v in &self.views {
                 let on = state.view == v.kind();
                 if ui.selectable_label(on, v.title()).clicked() {
