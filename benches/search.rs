@@ -459,6 +459,34 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     }
     stop_times.sort_by_key(|s| s.0);
 
+    // Words as written: prefixes (3 letters to the whole of a word from the text) and fuzzy words
+    // (one letter of a word changed), answered from the vocabulary; timed apart.
+    let mut surface_times = Vec::new();
+    let mut rng = Rng(11);
+    for (i, q) in qs.iter().filter_map(|q| if let Kind::Term(t) = q { Some(t) } else { None }).take(60).enumerate() {
+        let chars: Vec<char> = q.chars().collect();
+        let query = if i < 40 {
+            // From three letters up to the whole word: a prefix longer than the stem
+            // ("meeting*") takes only some words of the stem, which costs a check.
+            let n = (3 + rng.below(chars.len().saturating_sub(2).max(1))).min(chars.len());
+            format!("{}*", chars[..n].iter().collect::<String>())
+        } else {
+            let mut c = chars.clone();
+            let at = 1 + rng.below(c.len() - 1);
+            c[at] = if c[at] == 'e' { 'a' } else { 'e' };
+            format!("{}~", c.iter().collect::<String>())
+        };
+        let r = SearchRequest::new(query.clone());
+        let mut fastest = Duration::MAX;
+        let mut total = 0;
+        for _ in 0..runs {
+            let t = Instant::now();
+            total = search(&index, &p, &r)?.total;
+            fastest = fastest.min(t.elapsed());
+        }
+        surface_times.push((fastest, format!("{query:?} → {total} passages"), i < 40));
+    }
+
     // The cost of handing a keystroke's search to the worker (what the UI thread pays).
     let worker = SearchWorker::spawn(|| {})?;
     let project = Arc::new(p.clone());
@@ -569,6 +597,23 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
         );
         println!();
     }
+    for (name, prefix) in [("Prefix queries", true), ("Fuzzy queries", false)] {
+        let mut t: Vec<&(Duration, String, bool)> = surface_times.iter().filter(|s| s.2 == prefix).collect();
+        t.sort_by_key(|s| s.0);
+        if let Some(worst) = t.last() {
+            let sorted: Vec<Duration> = t.iter().map(|s| s.0).collect();
+            println!(
+                "{name} ({}, best of {runs}): p50 {:.2} ms, p99 {:.2} ms; slowest {:.2} ms ({}).",
+                t.len(),
+                ms(percentile(&sorted, 0.5)),
+                ms(percentile(&sorted, 0.99)),
+                ms(worst.0),
+                worst.1
+            );
+        }
+    }
+    println!("Vocabulary: {} words as written.", index.snapshot().vocabulary().len());
+    println!();
     println!("Slowest queries (best of {runs}):");
     for (e, q) in slowest.iter().take(5) {
         println!("- {:.2} ms: {q}", ms(*e));

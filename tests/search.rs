@@ -406,6 +406,9 @@ fn rebuilt_after_the_index_folder_is_deleted() -> R {
     let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
     assert_eq!(report.rebuilt, None, "a good index is reused");
     assert!(index.is_current(&p));
+    // Words as written come from the vocabulary read back from the index folder.
+    assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"]);
+    assert!(index.snapshot().vocabulary().stem("boss").is_some());
     drop(index);
 
     std::fs::remove_dir_all(dir.path().join(INDEX_DIR))?;
@@ -450,6 +453,13 @@ fn a_corrupt_index_is_rebuilt_with_only_a_notice() -> R {
                 Ok(std::fs::write(d.join(INDEX_DIR).join(TANTIVY_DIR).join("meta.json"), "{not json")?)
             }),
         ),
+        (
+            "the vocabulary",
+            Box::new(|d: &Path| {
+                Ok(std::fs::write(d.join(INDEX_DIR).join(vocabulary::FILE), "tema-vocabulary 1\nb\n")?)
+            }),
+        ),
+        ("no vocabulary", Box::new(|d: &Path| Ok(std::fs::remove_file(d.join(INDEX_DIR).join(vocabulary::FILE))?))),
     ] {
         let dir = tempfile::tempdir()?;
         drop(on_disk(dir.path(), &p)?);
@@ -459,6 +469,7 @@ fn a_corrupt_index_is_rebuilt_with_only_a_notice() -> R {
         assert_eq!(report.notice().as_deref(), Some("the search index was damaged; rebuilding it"), "{what}");
         index.sync(&p, &mut |_| {}, &NEVER)?;
         assert_eq!(find(&index, &p, "boss")?.total, 1, "{what}");
+        assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"], "{what}");
     }
     Ok(())
 }

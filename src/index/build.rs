@@ -4,6 +4,7 @@
 
 use super::schema::{Fields, attr_key, key};
 use super::units::{Fingerprinter, Unit, units};
+use super::vocabulary::Vocabulary;
 use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
 use crate::model::{DocId, Document, ParticipantId, Project};
 use std::collections::HashMap;
@@ -102,8 +103,10 @@ impl SearchIndex {
             return Ok(report);
         }
         let path = self.path().to_path_buf();
-        let failed = IndexError::tantivy(&path);
         let f = self.fields;
+        let old = self.snapshot();
+        // Words reported by an earlier, cancelled sync are harmless but not needed.
+        self.new_words.lock().unwrap_or_else(|p| p.into_inner()).clear();
         for (doc, slot) in &plan.remove {
             writer.delete_term(Term::from_field_u64(f.doc_slot, *slot));
             manifest.docs.remove(doc);
@@ -127,11 +130,8 @@ impl SearchIndex {
             manifest.next_slot += 1;
             let units = units(doc);
             let keywords = Keywords::new(project, doc);
-            let ops: Vec<UserOperation> = units
-                .iter()
-                .enumerate()
-                .map(|(ordinal, unit)| UserOperation::Add(unit_document(&f, &keywords, doc, slot, ordinal, unit)))
-                .collect();
+            let ops: Vec<UserOperation> =
+                units.iter().map(|unit| UserOperation::Add(unit_document(&f, &keywords, doc, slot, unit))).collect();
             let bytes: u64 = units.iter().map(|u| (u.bytes.end - u.bytes.start) as u64).sum();
             if !ops.is_empty() {
                 writer.run(ops).map_err(IndexError::tantivy(&path))?;
@@ -158,13 +158,18 @@ impl SearchIndex {
         }
         p.committing = true;
         progress(&p);
-        if let Err(e) = commit(&mut writer, &manifest) {
-            // Leave the writer clean for the next attempt.
-            let _ = writer.rollback();
-            return Err(failed(e));
-        }
+        let root = self.root.clone();
+        let vocabulary = match commit(&mut writer, &manifest, root.as_deref(), || self.take_new_words(&old.vocabulary))
+        {
+            Ok(v) => v.unwrap_or_else(|| Arc::clone(&old.vocabulary)),
+            Err(e) => {
+                // Leave the writer clean for the next attempt.
+                let _ = writer.rollback();
+                return Err(e);
+            }
+        };
         drop(writer);
-        self.publish(manifest)?;
+        self.publish(manifest, vocabulary)?;
         report.elapsed = started.elapsed();
         Ok(report)
     }
@@ -176,9 +181,10 @@ impl SearchIndex {
         writer.delete_all_documents().map_err(IndexError::tantivy(&path))?;
         let old = self.snapshot();
         let manifest = Manifest { next_slot: old.manifest.next_slot, ..Manifest::new(self.language) };
-        commit(&mut writer, &manifest).map_err(IndexError::tantivy(&path))?;
+        let empty = Arc::new(Vocabulary::default());
+        commit(&mut writer, &manifest, self.root.as_deref(), || Some(Arc::clone(&empty)))?;
         drop(writer);
-        self.publish(manifest)
+        self.publish(manifest, empty)
     }
 }
 
@@ -236,10 +242,9 @@ impl Keywords {
     }
 }
 
-fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, ordinal: usize, unit: &Unit) -> TantivyDocument {
+fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, unit: &Unit) -> TantivyDocument {
     let text = &doc.text[unit.bytes.clone()];
     let mut d = TantivyDocument::new();
-    d.add_u64(f.uid, (slot << 32) | ordinal as u64);
     d.add_u64(f.doc_slot, slot);
     d.add_i64(f.turn, unit.turn.map_or(-1, |t| t as i64));
     d.add_u64(f.start, unit.span.start.get() as u64);
@@ -247,7 +252,6 @@ fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, ordinal: u
     d.add_u64(f.start_byte, unit.bytes.start as u64);
     d.add_u64(f.end_byte, unit.bytes.end as u64);
     d.add_text(f.text, text);
-    d.add_text(f.exact, text);
     d.add_text(f.doc_name, &k.doc_name);
     d.add_text(f.kind, k.kind);
     for a in &k.doc_attrs {

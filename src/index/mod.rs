@@ -8,11 +8,12 @@
 //! writing; after each commit the reader is reloaded at once (`ReloadPolicy::Manual`), so
 //! a search right after a sync sees it.
 //!
-//! The parts: [`schema`] (fields and analysers), [`units`] (cutting documents into turns
-//! and paragraphs), [`build`] (sync, worker job), [`query`] (the query language and the
-//! search), [`kwic`] (hits mapped to char spans, keyword in context), [`code_hits`] (code
-//! every hit in one edit), [`similar`] (more like this), [`worker`] (search off the UI
-//! thread, stale results dropped). See `docs/SEARCH.md`.
+//! The parts: [`schema`] (fields and analysers), [`words`] (the tokenizers), [`units`]
+//! (cutting documents into turns and paragraphs), [`build`] (sync, worker job),
+//! [`vocabulary`] (every word as written, with its stem), [`query`] (the query language and
+//! the search), [`surface`] (prefix and fuzzy words), [`kwic`] (hits mapped to char spans,
+//! keyword in context), [`code_hits`] (code every hit in one edit), [`similar`] (more like
+//! this), [`worker`] (search off the UI thread, stale results dropped). See `docs/SEARCH.md`.
 
 pub mod build;
 pub mod code_hits;
@@ -21,7 +22,10 @@ mod manifest;
 pub mod query;
 pub mod schema;
 pub mod similar;
+pub mod surface;
 pub mod units;
+pub mod vocabulary;
+pub mod words;
 pub mod worker;
 
 pub use build::{IndexEvent, IndexJob, Progress, SyncReport};
@@ -39,6 +43,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyError};
+use vocabulary::{NewWords, Vocabulary};
 
 /// The index folder inside a project folder (listed in the project's `.gitignore`).
 pub const INDEX_DIR: &str = "index";
@@ -138,6 +143,8 @@ impl OpenReport {
 pub struct Snapshot {
     pub(crate) searcher: Searcher,
     pub(crate) manifest: Arc<Manifest>,
+    /// The words of the indexed documents (and perhaps of some no longer indexed).
+    pub(crate) vocabulary: Arc<Vocabulary>,
     slots: HashMap<u64, DocId>,
 }
 
@@ -154,6 +161,10 @@ impl Snapshot {
     pub fn searcher(&self) -> &Searcher {
         &self.searcher
     }
+
+    pub fn vocabulary(&self) -> &Vocabulary {
+        &self.vocabulary
+    }
 }
 
 /// An open search index. Share it as `Arc<SearchIndex>`: searches take a [`Snapshot`] and
@@ -161,12 +172,13 @@ impl Snapshot {
 pub struct SearchIndex {
     /// `<project>/index`, or `None` for an index held in memory.
     root: Option<PathBuf>,
-    index: Index,
     fields: Fields,
     language: Language,
     reader: IndexReader,
     /// The one writer; `None` when another process holds it.
     writer: Option<Mutex<IndexWriter>>,
+    /// Words the indexing threads met since the last commit.
+    new_words: NewWords,
     current: RwLock<Arc<Snapshot>>,
 }
 
@@ -239,7 +251,9 @@ impl SearchIndex {
             names.sort();
             return Err(corrupt(format!("damaged files: {}", names.join(", "))));
         }
-        register_tokenizers(&index, language);
+        let vocabulary = Vocabulary::read(&root.join(vocabulary::FILE)).map_err(corrupt)?;
+        let new_words = NewWords::default();
+        register_tokenizers(&index, language, Arc::clone(&new_words));
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -250,14 +264,14 @@ impl SearchIndex {
             Err(TantivyError::LockFailure(..)) => None,
             Err(e) => return Err(corrupt(e.to_string())),
         };
-        let snapshot = Self::snapshot_of(&reader, manifest);
+        let snapshot = Self::snapshot_of(&reader, manifest, Arc::new(vocabulary));
         Ok(SearchIndex {
             root: Some(root.to_path_buf()),
-            index,
             fields,
             language,
             reader,
             writer,
+            new_words,
             current: RwLock::new(Arc::new(snapshot)),
         })
     }
@@ -278,7 +292,8 @@ impl SearchIndex {
 
     fn finish_create(index: Index, root: Option<PathBuf>, language: Language) -> Result<SearchIndex, IndexError> {
         let path = root.clone().unwrap_or_else(|| PathBuf::from("(memory)"));
-        register_tokenizers(&index, language);
+        let new_words = NewWords::default();
+        register_tokenizers(&index, language, Arc::clone(&new_words));
         let (schema, _) = build_schema();
         let fields = fields_of(&schema).ok_or_else(|| IndexError::Tantivy {
             path: path.clone(),
@@ -286,26 +301,27 @@ impl SearchIndex {
         })?;
         let mut writer = new_writer(&index).map_err(IndexError::tantivy(&path))?;
         let manifest = Manifest::new(language);
-        commit(&mut writer, &manifest).map_err(IndexError::tantivy(&path))?;
+        let vocabulary = Arc::new(Vocabulary::default());
+        commit(&mut writer, &manifest, root.as_deref(), || Some(Arc::clone(&vocabulary)))?;
         let reader: IndexReader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .map_err(IndexError::tantivy(&path))?;
-        let snapshot = Self::snapshot_of(&reader, manifest);
+        let snapshot = Self::snapshot_of(&reader, manifest, vocabulary);
         Ok(SearchIndex {
             root,
-            index,
             fields,
             language,
             reader,
             writer: Some(Mutex::new(writer)),
+            new_words,
             current: RwLock::new(Arc::new(snapshot)),
         })
     }
 
-    fn snapshot_of(reader: &IndexReader, manifest: Manifest) -> Snapshot {
-        Snapshot { searcher: reader.searcher(), slots: manifest.slot_map(), manifest: Arc::new(manifest) }
+    fn snapshot_of(reader: &IndexReader, manifest: Manifest, vocabulary: Arc<Vocabulary>) -> Snapshot {
+        Snapshot { searcher: reader.searcher(), slots: manifest.slot_map(), manifest: Arc::new(manifest), vocabulary }
     }
 
     /// The current committed state, for one search.
@@ -317,9 +333,9 @@ impl SearchIndex {
     }
 
     /// Makes the last commit visible to searches (read-your-writes).
-    fn publish(&self, manifest: Manifest) -> Result<(), IndexError> {
+    fn publish(&self, manifest: Manifest, vocabulary: Arc<Vocabulary>) -> Result<(), IndexError> {
         self.reader.reload().map_err(IndexError::tantivy(self.path()))?;
-        let snapshot = Arc::new(Self::snapshot_of(&self.reader, manifest));
+        let snapshot = Arc::new(Self::snapshot_of(&self.reader, manifest, vocabulary));
         match self.current.write() {
             Ok(mut s) => *s = snapshot,
             Err(poisoned) => *poisoned.into_inner() = snapshot,
@@ -351,10 +367,6 @@ impl SearchIndex {
         &self.fields
     }
 
-    pub(crate) fn tantivy(&self) -> &Index {
-        &self.index
-    }
-
     /// Bytes the index takes on disk (0 in memory).
     pub fn size_on_disk(&self) -> u64 {
         fn walk(p: &Path) -> u64 {
@@ -382,10 +394,38 @@ fn new_writer(index: &Index) -> tantivy::Result<IndexWriter> {
 }
 
 /// Commits what the writer holds, with the manifest as the commit's payload.
-fn commit(writer: &mut IndexWriter, manifest: &Manifest) -> tantivy::Result<()> {
-    let payload = serde_json::to_string(manifest).map_err(|e| TantivyError::InternalError(e.to_string()))?;
-    let mut prepared = writer.prepare_commit()?;
+///
+/// `vocabulary` runs once the commit is prepared — every document is analysed by then, so
+/// every new word has been reported — and returns the vocabulary to keep, or `None` when it
+/// did not change. A changed one is written to the index folder (`root`) before the commit
+/// is made, so the list on disk is never behind the index. Returns what `vocabulary` did.
+fn commit(
+    writer: &mut IndexWriter,
+    manifest: &Manifest,
+    root: Option<&Path>,
+    vocabulary: impl FnOnce() -> Option<Arc<Vocabulary>>,
+) -> Result<Option<Arc<Vocabulary>>, IndexError> {
+    let path = root.unwrap_or(Path::new("(memory)"));
+    let payload = serde_json::to_string(manifest).map_err(|e| TantivyError::InternalError(e.to_string()));
+    let payload = payload.map_err(IndexError::tantivy(path))?;
+    let mut prepared = writer.prepare_commit().map_err(IndexError::tantivy(path))?;
+    let changed = vocabulary();
+    if let (Some(root), Some(v)) = (root, &changed) {
+        let file = root.join(vocabulary::FILE);
+        if let Err(source) = v.write(&file) {
+            let _ = prepared.abort();
+            return Err(IndexError::Io { action: "write", path: file, source });
+        }
+    }
     prepared.set_payload(&payload);
-    prepared.commit()?;
-    Ok(())
+    prepared.commit().map_err(IndexError::tantivy(path))?;
+    Ok(changed)
+}
+
+impl SearchIndex {
+    /// The vocabulary with the words met since the last commit added, if there are any.
+    fn take_new_words(&self, base: &Vocabulary) -> Option<Arc<Vocabulary>> {
+        let new = std::mem::take(&mut *self.new_words.lock().unwrap_or_else(|p| p.into_inner()));
+        base.merged(new).map(Arc::new)
+    }
 }

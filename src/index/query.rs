@@ -19,8 +19,9 @@
 //! fails: unbalanced quotes and brackets are closed at the end of the query, so a query
 //! typed letter by letter always runs.
 
-use super::kwic::{Highlighter, Hit, Leaf, UnitRef, build_hit};
+use super::kwic::{Highlighter, Hit, Leaf, UnitRef, build_hit, within_edits};
 use super::schema::{Fields, columns, key};
+use super::surface::SurfaceMatch;
 use super::{IndexError, SearchIndex, Snapshot};
 use crate::model::*;
 use std::collections::{BinaryHeap, HashMap, HashSet};
@@ -29,12 +30,11 @@ use std::time::{Duration, Instant};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{
-    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RegexQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
-use tantivy::{DocAddress, Score, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocAddress, Score, SegmentOrdinal, SegmentReader, TantivyError, Term};
 
 /// How results are ordered.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -399,8 +399,10 @@ pub(crate) enum Q {
     Term(String),
     /// Stemmed words with their positions relative to the first.
     Phrase(Vec<(usize, String)>, u32),
-    Prefix(String),
-    Fuzzy(String, u8),
+    /// A word as written by its start, lower-cased, and the passages holding such words.
+    Prefix(String, SurfaceMatch),
+    /// A word as written within so many edits, and the passages holding such words.
+    Fuzzy(String, u8, SurfaceMatch),
     Filter(FilterField, String, bool),
     And(Vec<Q>),
     Or(Vec<Q>),
@@ -418,15 +420,21 @@ pub(crate) enum FilterField {
     Attr(String),
 }
 
-pub(crate) struct Resolver {
+pub(crate) struct Resolver<'a> {
     stem: TextAnalyzer,
     exact: TextAnalyzer,
     attributes: HashSet<String>,
     pub notes: Vec<String>,
+    snapshot: &'a Snapshot,
+    project: &'a Project,
+    fields: Fields,
+    /// The index could not be read while working out a prefix or fuzzy word.
+    pub failure: Option<TantivyError>,
 }
 
-impl Resolver {
-    pub fn new(index: &SearchIndex, project: &Project) -> Self {
+impl<'a> Resolver<'a> {
+    /// Resolves queries against one state of the index (the one the search then runs on).
+    pub fn new(index: &SearchIndex, snapshot: &'a Snapshot, project: &'a Project) -> Self {
         let mut attributes = HashSet::new();
         for p in project.participants.values() {
             attributes.extend(p.props.attributes.keys().map(|k| key(k)));
@@ -434,14 +442,32 @@ impl Resolver {
         for d in project.documents.values() {
             attributes.extend(d.props.metadata.keys().map(|k| key(k)));
         }
-        let tokenizers = index.tantivy().tokenizers();
         Resolver {
-            stem: tokenizers
-                .get(super::schema::STEM_TOKENIZER)
-                .unwrap_or_else(|| super::schema::stem_analyzer(index.language())),
-            exact: tokenizers.get(super::schema::EXACT_TOKENIZER).unwrap_or_else(super::schema::exact_analyzer),
+            stem: super::schema::stem_analyzer(index.language()),
+            exact: super::schema::exact_analyzer(),
             attributes,
             notes: Vec::new(),
+            snapshot,
+            project,
+            fields: *index.fields(),
+            failure: None,
+        }
+    }
+
+    /// What a prefix or fuzzy word matches: the vocabulary's words `keep` accepts.
+    fn surface(&mut self, keep: impl FnMut(&str) -> bool) -> SurfaceMatch {
+        let vocabulary = &self.snapshot.vocabulary;
+        let expansion = vocabulary.expand(vocabulary.matching(keep));
+        self.surface_of(expansion)
+    }
+
+    fn surface_of(&mut self, expansion: super::vocabulary::Expansion) -> SurfaceMatch {
+        match SurfaceMatch::new(expansion, self.snapshot, self.project, &self.fields) {
+            Ok(m) => m,
+            Err(e) => {
+                self.failure.get_or_insert(e);
+                SurfaceMatch::default()
+            }
         }
     }
 
@@ -516,7 +542,9 @@ impl Resolver {
                 let mut parts: Vec<Q> = Vec::new();
                 for (i, (_, t)) in toks.into_iter().enumerate() {
                     if i + 1 == n {
-                        parts.push(Q::Prefix(t));
+                        let vocabulary = Arc::clone(&self.snapshot.vocabulary);
+                        let m = self.surface_of(vocabulary.expand(vocabulary.with_prefix(&t)));
+                        parts.push(Q::Prefix(t, m));
                     } else {
                         parts.extend(self.words(&t, 0));
                     }
@@ -525,7 +553,15 @@ impl Resolver {
             }
             Node::Fuzzy { text, distance } => {
                 let toks = Self::tokens(&mut self.exact, text);
-                and_of(toks.into_iter().map(|(_, t)| Q::Fuzzy(t, *distance)).collect())
+                let mut parts = Vec::with_capacity(toks.len());
+                for (_, t) in toks {
+                    let chars: Vec<char> = t.chars().collect();
+                    let d = *distance;
+                    // Cheap length check first: most words are too long or too short.
+                    let m = self.surface(|w| w.len().abs_diff(t.len()) <= 4 * d as usize && within_edits(&chars, w, d));
+                    parts.push(Q::Fuzzy(t, d, m));
+                }
+                and_of(parts)
             }
             Node::Field { name, value, prefix, quoted } => match self.field(name) {
                 Some(field) => {
@@ -568,8 +604,8 @@ impl Q {
         match self {
             Q::Term(t) => out.push(Leaf::Term(t.clone())),
             Q::Phrase(words, slop) => out.push(Leaf::Phrase(words.clone(), *slop)),
-            Q::Prefix(p) => out.push(Leaf::Prefix(p.clone())),
-            Q::Fuzzy(w, d) => out.push(Leaf::Fuzzy(w.clone(), *d)),
+            Q::Prefix(p, _) => out.push(Leaf::Prefix(p.clone())),
+            Q::Fuzzy(w, d, _) => out.push(Leaf::Fuzzy(w.clone(), *d)),
             Q::And(parts) | Q::Or(parts) => parts.iter().for_each(|p| p.leaves(out)),
             Q::Filter(..) | Q::Not(_) | Q::Nothing => {}
         }
@@ -589,8 +625,7 @@ impl Q {
                 }
                 Box::new(PhraseQuery::new_with_offset_and_slop(terms, *slop))
             }
-            Q::Prefix(p) => regex_prefix(f.exact, p),
-            Q::Fuzzy(w, d) => Box::new(FuzzyTermQuery::new(Term::from_field_text(f.exact, w), *d, true)),
+            Q::Prefix(_, m) | Q::Fuzzy(_, _, m) => m.to_tantivy(f),
             Q::Filter(field, value, prefix) => {
                 let field = match field {
                     FilterField::Group => f.group,
@@ -647,9 +682,12 @@ fn regex_prefix(field: Field, prefix: &str) -> Box<dyn Query> {
 pub fn search(index: &SearchIndex, project: &Project, request: &SearchRequest) -> Result<SearchResults, IndexError> {
     let started = Instant::now();
     let snapshot = index.snapshot();
-    let mut resolver = Resolver::new(index, project);
+    let mut resolver = Resolver::new(index, &snapshot, project);
     let parsed = parse(&request.query);
     let text_query = resolver.resolve(&parsed);
+    if let Some(source) = resolver.failure.take() {
+        return Err(IndexError::Tantivy { path: index.path().to_path_buf(), source });
+    }
     let mut parts: Vec<Q> = text_query.iter().cloned().collect();
     parts.extend(request.filters.iter().map(|f| resolver.filter(f)));
     let Some(q) = and_of(parts) else {

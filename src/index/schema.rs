@@ -6,33 +6,24 @@
 //! in chars and in bytes) and its text is sliced from the document itself. That keeps the
 //! index small and a hit free of any decompression.
 
+use super::vocabulary::NewWords;
+use super::words::{StemmedWords, Words};
 use crate::model::Language;
-use rustc_hash::FxHashMap;
 use tantivy::Index;
-use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::{
-    Language as StemLanguage, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
-    Token, TokenFilter, TokenStream, Tokenizer,
-};
+use tantivy::schema::{FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::tokenizer::{Language as StemLanguage, TextAnalyzer};
 
 /// Bumped whenever the schema, the analysers or the way documents are cut into units
 /// change: an index with another version is thrown away and rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Stemmed words of the unit, with positions (phrases).
+/// Stemmed words of the unit, with positions (phrases). Words as written are not indexed:
+/// prefix and fuzzy queries go through the vocabulary (see [`super::vocabulary`]).
 pub const STEM_TOKENIZER: &str = "tema_stem";
-/// Lower-cased, unstemmed words, for prefix and fuzzy queries (which score every match
-/// alike, so neither positions nor frequencies are kept).
-pub const EXACT_TOKENIZER: &str = "tema_exact";
-
-/// Words longer than this are dropped from the index (they are base64, URLs, or noise).
-const MAX_TOKEN_BYTES: usize = 60;
 
 /// Handles to every field of the schema.
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
-    /// Our own unique id of a unit: `slot << 32 | ordinal` (tantivy has no primary key).
-    pub uid: Field,
     /// The document's slot number in this index (see the manifest); deletion goes by it.
     pub doc_slot: Field,
     /// Index of the speaker turn, or -1 for a paragraph outside turns.
@@ -45,8 +36,6 @@ pub struct Fields {
     pub end_byte: Field,
     /// The unit's words, stemmed for the project's language, with positions.
     pub text: Field,
-    /// The unit's words lower-cased and unstemmed (which units contain them, no more).
-    pub exact: Field,
     /// Keyword fields for filters, each value normalised with [`key`]. `speaker` holds the
     /// speaker as written, the participant's label and their aliases.
     pub speaker: Field,
@@ -69,25 +58,26 @@ pub mod columns {
 
 pub fn build_schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text_options = |tokenizer: &str, record: IndexRecordOption| {
-        TextOptions::default()
-            .set_indexing_options(TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record))
+    let text_options = |tokenizer: &str, record: IndexRecordOption, norms: bool| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(record).set_fieldnorms(norms),
+        )
     };
+    // Keywords are only ever filters (scored 0), so they need no field norms either.
+    let keyword = || text_options("raw", IndexRecordOption::Basic, false);
     let fields = Fields {
-        uid: b.add_u64_field("uid", FAST),
         doc_slot: b.add_u64_field(columns::DOC_SLOT, INDEXED | FAST),
         turn: b.add_i64_field(columns::TURN, FAST),
         start: b.add_u64_field(columns::START, FAST),
         end: b.add_u64_field(columns::END, FAST),
         start_byte: b.add_u64_field(columns::START_BYTE, FAST),
         end_byte: b.add_u64_field(columns::END_BYTE, FAST),
-        text: b.add_text_field("text", text_options(STEM_TOKENIZER, IndexRecordOption::WithFreqsAndPositions)),
-        exact: b.add_text_field("exact", text_options(EXACT_TOKENIZER, IndexRecordOption::Basic)),
-        speaker: b.add_text_field("speaker", STRING),
-        group: b.add_text_field("group", STRING),
-        doc_name: b.add_text_field("doc_name", STRING),
-        kind: b.add_text_field("kind", STRING),
-        attr: b.add_text_field("attr", STRING),
+        text: b.add_text_field("text", text_options(STEM_TOKENIZER, IndexRecordOption::WithFreqsAndPositions, true)),
+        speaker: b.add_text_field("speaker", keyword()),
+        group: b.add_text_field("group", keyword()),
+        doc_name: b.add_text_field("doc_name", keyword()),
+        kind: b.add_text_field("kind", keyword()),
+        attr: b.add_text_field("attr", keyword()),
     };
     (b.build(), fields)
 }
@@ -96,7 +86,6 @@ pub fn build_schema() -> (Schema, Fields) {
 pub fn fields_of(schema: &Schema) -> Option<Fields> {
     let f = |name: &str| schema.get_field(name).ok();
     Some(Fields {
-        uid: f("uid")?,
         doc_slot: f(columns::DOC_SLOT)?,
         turn: f(columns::TURN)?,
         start: f(columns::START)?,
@@ -104,7 +93,6 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
         start_byte: f(columns::START_BYTE)?,
         end_byte: f(columns::END_BYTE)?,
         text: f("text")?,
-        exact: f("exact")?,
         speaker: f("speaker")?,
         group: f("group")?,
         doc_name: f("doc_name")?,
@@ -116,100 +104,27 @@ pub fn fields_of(schema: &Schema) -> Option<Fields> {
 /// The analyser for the stemmed field: words (runs of letters and digits), lower-cased,
 /// stemmed with the Snowball stemmer of the project's language.
 pub fn stem_analyzer(language: Language) -> TextAnalyzer {
-    let stem = match language {
+    TextAnalyzer::from(StemmedWords::new(stem_language(language)))
+}
+
+/// The analyser for words as written: the same words, lower-cased only. Both analysers cut
+/// the text into the same tokens at the same positions, which the highlighter relies on.
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::from(Words::default())
+}
+
+fn stem_language(language: Language) -> StemLanguage {
+    match language {
         Language::English => StemLanguage::English,
         Language::Norwegian => StemLanguage::Norwegian,
-    };
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .filter(CachedStemmer(stem))
-        .build()
-}
-
-/// Distinct words an analyser remembers the stems of before it starts afresh.
-const STEM_CACHE_WORDS: usize = 200_000;
-
-/// tantivy's Snowball [`Stemmer`] with a memo of the words it has stemmed. A corpus uses a
-/// few tens of thousands of distinct words, each many times over; looking a word up costs a
-/// fraction of stemming it again, and stemming was a fifth of indexing time.
-#[derive(Clone, Copy)]
-pub struct CachedStemmer(pub StemLanguage);
-
-impl TokenFilter for CachedStemmer {
-    type Tokenizer<T: Tokenizer> = CachedStemmerFilter<T>;
-
-    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerFilter<T> {
-        let stemmer = TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(self.0)).build();
-        CachedStemmerFilter { inner, stemmer, cache: FxHashMap::default() }
     }
 }
 
-#[derive(Clone)]
-pub struct CachedStemmerFilter<T> {
-    inner: T,
-    stemmer: TextAnalyzer,
-    cache: FxHashMap<String, String>,
-}
-
-impl<T: Tokenizer> Tokenizer for CachedStemmerFilter<T> {
-    type TokenStream<'a> = CachedStemStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        CachedStemStream { tail: self.inner.token_stream(text), stemmer: &mut self.stemmer, cache: &mut self.cache }
-    }
-}
-
-pub struct CachedStemStream<'a, S> {
-    tail: S,
-    stemmer: &'a mut TextAnalyzer,
-    cache: &'a mut FxHashMap<String, String>,
-}
-
-impl<S: TokenStream> TokenStream for CachedStemStream<'_, S> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let token = self.tail.token_mut();
-        if let Some(stem) = self.cache.get(token.text.as_str()) {
-            token.text.clear();
-            token.text.push_str(stem);
-            return true;
-        }
-        let stem = {
-            let mut s = self.stemmer.token_stream(&token.text);
-            if s.advance() { s.token().text.clone() } else { token.text.clone() }
-        };
-        if self.cache.len() >= STEM_CACHE_WORDS {
-            self.cache.clear();
-        }
-        let word = std::mem::replace(&mut token.text, stem);
-        self.cache.insert(word, token.text.clone());
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
-    }
-}
-
-/// The analyser for the unstemmed field: the same words, lower-cased only. Both analysers
-/// cut the text into the same tokens at the same positions, which the highlighter relies on.
-pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(LowerCaser)
-        .build()
-}
-
-pub fn register_tokenizers(index: &Index, language: Language) {
-    index.tokenizers().register(STEM_TOKENIZER, stem_analyzer(language));
-    index.tokenizers().register(EXACT_TOKENIZER, exact_analyzer());
+/// Registers the analyser the index is built with: the stemmed one, reporting each word it
+/// meets to `new_words` for the vocabulary.
+pub fn register_tokenizers(index: &Index, language: Language, new_words: NewWords) {
+    let analyzer = TextAnalyzer::from(StemmedWords::reporting_to(stem_language(language), new_words));
+    index.tokenizers().register(STEM_TOKENIZER, analyzer);
 }
 
 /// The normal form of a keyword (names, groups, attribute values): words separated by one
@@ -244,22 +159,6 @@ mod tests {
         assert_eq!(no[0], no[1]);
         assert_eq!(no[1], no[2]);
         assert_eq!(tokens(exact_analyzer(), "Møtene 😀 e-post"), ["møtene", "e", "post"]);
-    }
-
-    #[test]
-    fn the_stem_cache_gives_what_the_stemmer_gives() {
-        let text = "Meetings meeting happily happy Møtene møtene stories";
-        let plain = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(LowerCaser)
-            .filter(Stemmer::new(StemLanguage::English))
-            .build();
-        let mut cached = stem_analyzer(Language::English);
-        // Twice: the second pass comes from the cache.
-        assert_eq!(tokens(cached.clone(), text), tokens(plain.clone(), text));
-        let mut s = cached.token_stream(text);
-        while s.advance() {}
-        drop(s);
-        assert_eq!(tokens(cached, text), tokens(plain, text));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn similar(index: &SearchIndex, project: &Project, request: &SimilarRequest)
         .with_max_query_terms(MAX_QUERY_TERMS)
         .with_boost_factor(1.0)
         .with_document_fields(vec![(fields.text, vec![OwnedValue::Str(source_text.to_string())])]);
-    let mut resolver = Resolver::new(index, project);
+    let mut resolver = Resolver::new(index, &snapshot, project);
     let filters: Vec<Q> = request.filters.iter().map(|f| resolver.filter(f)).collect();
     let query: Box<dyn Query> = if filters.is_empty() {
         Box::new(mlt)
