@@ -55,6 +55,13 @@ fn check_round_trip(doc: &Document, props: &QuoteProps, text: &QuoteText) -> Res
                 }
                 cuts_seen.push(s.source);
             }
+            SegmentKind::Speaker => {
+                // A transcribed name shown as a label: exactly a turn's speaker, in brackets.
+                let turn = doc.turns.iter().find(|t| t.span.start == s.source.start).ok_or("no turn there")?;
+                if src != turn.speaker.trim() || !(s.text.starts_with('[') && s.text.ends_with(']')) {
+                    return Err(format!("speaker label {:?} for {src:?}", s.text));
+                }
+            }
             SegmentKind::Replaced => {
                 cuts_seen.push(s.source);
                 inserted_seen.push((s.source.start, s.text.clone()));
@@ -219,6 +226,46 @@ fn inline_or_block_by_the_word_threshold() -> TestResult {
     settings.quotes.block_words = 5;
     p.apply(Edit::SetSettings { settings })?;
     assert_eq!(info(&p, 1)?.placement, Placement::Block);
+    Ok(())
+}
+
+#[test]
+fn names_written_at_turn_starts_inside_a_quote_print_as_labels() -> TestResult {
+    let mut p = study();
+    // Quote 5 runs from Amina's turn into Sofie's: "Sofie" is E5's transcribed first name.
+    let i = info(&p, 5)?;
+    assert_eq!(
+        i.display,
+        "When the therapist comes, we can plan together.\n[E5]: And when she does not, we wait for weeks."
+    );
+    assert!(!i.display.contains("Sofie"));
+    assert_eq!(i.attribution.label, "FG1, E3/E5", "the attribution is unchanged");
+    check_round_trip(&p.documents[&FG1], &p.quotes[&qid(5)].props, &i.text)?;
+    let name = i.text.segments.iter().find(|s| s.kind == SegmentKind::Speaker).ok_or("no label")?;
+    assert_eq!(name.source, span_of(FG1_TEXT, "Sofie"));
+
+    // A quote that starts with the name too; labels follow the scheme (pseudonyms here).
+    let span = Span::new(pos(FG1_TEXT, "Amina: When"), pos(FG1_TEXT, "Sofie: And") + "Sofie: And".len());
+    p.apply(Edit::AddQuote { quote: quote(8, VOICE, FG1, span), index: None })?;
+    assert_eq!(info(&p, 8)?.display, "[E3]: When the therapist comes, we can plan together.\n[E5]: And");
+    let mut settings = p.settings.clone();
+    settings.quotes.attribution.use_pseudonyms = true;
+    p.apply(Edit::SetSettings { settings })?;
+    // E3's pseudonym is the name the transcript writes, so it is left as written.
+    assert_eq!(info(&p, 8)?.display, "Amina: When the therapist comes, we can plan together.\n[E5]: And");
+
+    // A name the researcher cut stays cut; a label equal to the name is left as written.
+    let mut props = p.quotes[&qid(5)].props.clone();
+    props.cuts = vec![Span::new(pos(FG1_TEXT, "Sofie"), pos(FG1_TEXT, " And when"))];
+    p.apply(Edit::UpdateQuote { id: qid(5), props })?;
+    assert_eq!(
+        info(&p, 5)?.display,
+        "When the therapist comes, we can plan together.\n[...] And when she does not, we wait for weeks."
+    );
+    let span = Span::new(pos(J1_TEXT, "better."), pos(J1_TEXT, "J1: I wanted") + "J1: I wanted".len());
+    p.apply(Edit::AddQuote { quote: quote(9, VOICE, J1, span), index: None })?;
+    assert!(info(&p, 9)?.display.ends_with("J1: I wanted"));
+    assert!(info(&p, 9)?.display.contains("\nInterviewer: And what did you want?\n"), "labelled as written");
     Ok(())
 }
 

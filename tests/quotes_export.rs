@@ -193,7 +193,9 @@ fn latex_has_its_environments_and_escapes() -> TestResult {
     p.apply(tema::edit::Edit::SetSettings { settings })?;
     let tex = text(&p, Kind::Report, Format::Latex)?;
     assert!(
-        tex.contains("\\begin{quotation}\nWhen the therapist comes, we can plan together.\n\\par\nSofie: And when she"),
+        tex.contains(
+            "\\begin{quotation}\nWhen the therapist comes, we can plan together.\n\\par\n{[}E5{]}: And when she"
+        ),
         "{tex}"
     );
     Ok(())

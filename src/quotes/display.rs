@@ -6,7 +6,7 @@
 //! of [`Segment`]s, each tied to the source chars it stands for, so the original is always
 //! one step away and every mark can be traced back to where it was made.
 
-use crate::model::{CharPos, Document, Insertion, QuoteProps, Span, count_words};
+use crate::model::{CharPos, Document, Insertion, QuoteProps, Span, Turn, count_words};
 
 /// What a piece of the display text is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,6 +19,9 @@ pub enum SegmentKind {
     Inserted,
     /// Source text left out and replaced by words in brackets.
     Replaced,
+    /// A speaker's name as the transcript writes it at the start of a turn (`Sofie`), shown
+    /// as the label the paper uses, in brackets (`[E5]`). Made by Tema, not the researcher.
+    Speaker,
 }
 
 /// One piece of a quote's display text.
@@ -38,7 +41,8 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// True for the marks the researcher made (everything but kept text).
+    /// True for everything shown otherwise than the source has it: the researcher's marks
+    /// and speakers' labels (exports set these apart).
     pub fn is_edit(&self) -> bool {
         self.kind != SegmentKind::Kept
     }
@@ -160,6 +164,55 @@ impl QuoteText {
         Some(Self { span, segments })
     }
 
+    /// Shows the speaker names a transcript writes at the start of turns (`Sofie: `) as the
+    /// labels the paper uses, in brackets (`[E5]: `), wherever such a name lies in the
+    /// quote's kept text — typically a quote running from one turn into the next. Without
+    /// this a quote would print a participant's transcribed name, often a real first name,
+    /// while its attribution carefully says `E5`. `label_of` gives a turn's label, or `None`
+    /// to leave the name (a speaker not mapped to any participant: there is no label to
+    /// put in its place). A name the researcher cut stays cut.
+    pub fn relabel_turns(&mut self, doc: &Document, label_of: impl Fn(&Turn) -> Option<String>) {
+        for turn in doc.turns_overlapping(self.span) {
+            let name = turn.speaker.trim();
+            let Some(label) = label_of(turn).filter(|l| !l.trim().is_empty() && l.trim() != name) else { continue };
+            let Some(turn_text) = doc.slice(turn.span) else { continue };
+            if name.is_empty() || !turn_text.starts_with(name) {
+                continue;
+            }
+            let at = Span { start: turn.span.start, end: CharPos(turn.span.start.get() + name.chars().count()) };
+            if at.start < self.span.start || at.end > self.span.end {
+                continue;
+            }
+            let Some(i) = self
+                .segments
+                .iter()
+                .position(|s| s.kind == SegmentKind::Kept && s.source.start <= at.start && at.end <= s.source.end)
+            else {
+                continue;
+            };
+            let seg = self.segments.remove(i);
+            let chars: Vec<char> = seg.text.chars().collect();
+            let local = |p: CharPos| p.get() - seg.source.start.get();
+            let mut parts = Vec::with_capacity(3);
+            if at.start > seg.source.start {
+                let before = Span { start: seg.source.start, end: at.start };
+                parts.push(kept(before, chars[..local(at.start)].iter().collect()));
+            }
+            parts.push(Segment {
+                kind: SegmentKind::Speaker,
+                source: at,
+                text: format!("[{}]", label.trim()),
+                space_before: false,
+                space_after: false,
+            });
+            if at.end < seg.source.end {
+                let after = Span { start: at.end, end: seg.source.end };
+                parts.push(kept(after, chars[local(at.end)..].iter().collect()));
+            }
+            self.segments.splice(i..i, parts);
+        }
+    }
+
     /// The text as the reader sees it.
     pub fn display(&self) -> String {
         self.segments.iter().map(Segment::display).collect()
@@ -170,9 +223,9 @@ impl QuoteText {
         count_words(&self.display())
     }
 
-    /// True when the researcher edited the passage.
+    /// True when the researcher edited the passage (speakers' labels do not count).
     pub fn is_edited(&self) -> bool {
-        self.segments.iter().any(Segment::is_edit)
+        self.segments.iter().any(|s| !matches!(s.kind, SegmentKind::Kept | SegmentKind::Speaker))
     }
 
     /// The source position shown at a char offset of [`display`](Self::display), for

@@ -63,7 +63,9 @@ pub fn describe(p: &Project, attributor: &Attributor<'_>, q: &Quote) -> Result<Q
     let Some(doc) = p.documents.get(&q.doc) else {
         return Err(OutOfRange { doc: q.doc.to_string(), span: q.props.span });
     };
-    let text = QuoteText::new(doc, &q.props)?;
+    let mut text = QuoteText::new(doc, &q.props)?;
+    let attribution = attributor.quote(doc, &text);
+    relabel(p, attributor, doc, &mut text);
     let display = text.display();
     let words = count_words(&display);
     let translation = Some(q.props.translation.trim()).filter(|t| !t.is_empty()).map(str::to_string);
@@ -74,7 +76,7 @@ pub fn describe(p: &Project, attributor: &Attributor<'_>, q: &Quote) -> Result<Q
         theme: q.theme,
         doc: q.doc,
         source: doc.slice(q.props.span).unwrap_or_default().to_string(),
-        attribution: attributor.quote(doc, &text),
+        attribution,
         text,
         display,
         words,
@@ -84,6 +86,15 @@ pub fn describe(p: &Project, attributor: &Attributor<'_>, q: &Quote) -> Result<Q
         starred: q.props.starred,
         note: q.props.note.clone(),
     })
+}
+
+/// Puts the participants' labels in place of the names the transcript writes at the start
+/// of turns inside a quote (see [`QuoteText::relabel_turns`]).
+pub fn relabel(p: &Project, attributor: &Attributor<'_>, doc: &Document, text: &mut QuoteText) {
+    text.relabel_turns(doc, |turn| {
+        let x = p.participants.get(&turn.participant?)?;
+        Some(attributor.participant_label(x, Some(doc)))
+    });
 }
 
 /// Describes one quote (makes an attributor; use [`describe`] for many).

@@ -89,6 +89,10 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("\\textgreater{}"),
             '|' => out.push_str("\\textbar{}"),
             '"' => out.push_str("\\textquotedbl{}"),
+            // A bracket after `\item` or `\\` would be read as an optional argument; in
+            // braces it is only a bracket ("[E5]: And when", "[...]").
+            '[' => out.push_str("{[}"),
+            ']' => out.push_str("{]}"),
             '\n' => out.push(' '),
             _ => out.push(c),
         }

@@ -562,7 +562,11 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
     // A preview of the result, or why it cannot be.
     let problem = p.check_quote(q.doc, &d.props).err();
     match (&problem, QuoteText::from_source(&q.source, &d.props)) {
-        (None, Some(text)) => {
+        (None, Some(mut text)) => {
+            // As the paper will print it: transcribed names inside become labels.
+            if let Some(doc) = p.documents.get(&q.doc) {
+                quotes::relabel(p, &Attributor::new(p), doc, &mut text);
+            }
             ui.label(RichText::new(format!("Preview: “{}”", text.display())).color(t.text));
         }
         (Some(e), _) => {
