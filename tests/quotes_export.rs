@@ -180,7 +180,7 @@ fn latex_has_its_environments_and_escapes() -> TestResult {
     assert!(tex.contains("\\section*{Voice in the meeting}"));
     assert!(tex.contains("\\subsection*{Talked about, not with}"));
     assert!(tex.contains("\\begin{quote}\nI wanted a job"), "the long quote is a quote environment");
-    assert!(tex.contains("``[the social worker] said I should wait [...] until I was better.'' (J1)"));
+    assert!(tex.contains("``{[}the social worker{]} said I should wait {[}...{]} until I was better.'' (J1)"));
     assert!(tex.contains("Jeg følte meg sett 😀"), "UTF-8 passes through");
     assert_eq!(tex.matches("\\begin{").count(), tex.matches("\\end{").count(), "environments are balanced");
     // Every brace is balanced once escaped braces are set aside.
