@@ -5,7 +5,7 @@ use crate::edit::Edit;
 use crate::model::*;
 use crate::ui::cache::CodeRow;
 use crate::ui::widgets::{PALETTE_NAMES, icon_button, swatch};
-use crate::ui::{Action, Item, UiCommand, ViewCtx, ViewKind};
+use crate::ui::{Action, Item, Tokens, UiCommand, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Stroke, Ui};
 use std::collections::HashSet;
 
@@ -177,32 +177,18 @@ impl Codebook {
                     }
                 }
                 _ => {
-                    let label = if flat { cx.project.code_path(row.id) } else { row.name.clone() };
-                    let r = ui.add(egui::Button::selectable(selected, label).sense(Sense::click_and_drag()));
-                    if !cx.read_only && !flat {
-                        r.dnd_set_drag_payload(row.id);
-                    }
-                    if r.dragged() {
-                        ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
-                    }
-                    if r.clicked() {
-                        cx.push(Action::Select(Some(Item::Code(row.id))));
-                    }
-                    if r.double_clicked() {
-                        cx.push(Action::Retrieve(row.id));
-                    }
-                    r.context_menu(|ui| self.menu(cx, ui, row));
+                    // The count first, at the right edge, so a long name is shortened with
+                    // "…" (full name on hover) instead of running under it.
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        self.count(ui, t, row);
+                        ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                            self.name_button(cx, ui, row, selected, flat);
+                        });
+                    });
+                    return;
                 }
             }
-            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let text =
-                    if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
-                let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
-                let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));
-                let name = format!("{}: {} codings", row.name, row.own);
-                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
-                r.on_hover_text(hover);
-            });
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| self.count(ui, t, row));
         });
         let response = inner.response;
         if cx.read_only || flat {
@@ -241,6 +227,42 @@ impl Codebook {
                 cx.edit(edit);
             }
         }
+    }
+
+    /// A code's name as a button: select on click, extracts on double click, drag to move,
+    /// menu on right click. Shortened with "…" to the room it has; the full name on hover.
+    fn name_button(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, row: &CodeRow, selected: bool, flat: bool) {
+        let label = if flat { cx.project.code_path(row.id) } else { row.name.clone() };
+        let button = egui::Button::selectable(selected, label.as_str()).truncate().sense(Sense::click_and_drag());
+        let mut r = ui.add(button);
+        let font = egui::TextStyle::Button.resolve(ui.style());
+        let full = ui.painter().layout_no_wrap(label.clone(), font, egui::Color32::PLACEHOLDER).size().x;
+        if full + 2.0 * ui.spacing().button_padding.x > r.rect.width() + 0.5 {
+            r = r.on_hover_text(label);
+        }
+        if !cx.read_only && !flat {
+            r.dnd_set_drag_payload(row.id);
+        }
+        if r.dragged() {
+            ui.ctx().set_cursor_icon(egui::CursorIcon::Grabbing);
+        }
+        if r.clicked() {
+            cx.push(Action::Select(Some(Item::Code(row.id))));
+        }
+        if r.double_clicked() {
+            cx.push(Action::Retrieve(row.id));
+        }
+        r.context_menu(|ui| self.menu(cx, ui, row));
+    }
+
+    /// The code's own codings, and with its sub-codes in brackets when they add some.
+    fn count(&self, ui: &mut Ui, t: &Tokens, row: &CodeRow) {
+        let text = if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
+        let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
+        let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));
+        let name = format!("{}: {} codings", row.name, row.own);
+        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &name));
+        r.on_hover_text(hover);
     }
 
     fn menu(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, row: &CodeRow) {
