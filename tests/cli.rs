@@ -117,3 +117,61 @@ fn info_reads_a_project_open_elsewhere() -> TestResult {
     drop(holder);
     Ok(())
 }
+
+/// `tema speakers`: list who each written speaker is, and attribute one speaker's turns.
+#[test]
+fn speakers_are_listed_and_attributed() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let text = "Speaker 1: How was it?\nSpeaker 2: Fine.\nSpeaker 1: Really?\n";
+    {
+        let mut store = Store::create(&dir, "Auto")?;
+        let j7 = Participant::new(ParticipantId::from_u128(7), "J7", "jobseeker");
+        store.apply(Edit::AddParticipant { participant: j7, index: None })?;
+        let mut d = Document::new(DocId::from_u128(1), "Call", DocKind::Interview, text);
+        let mut at = 0;
+        for line in text.lines() {
+            let n = line.chars().count();
+            let speaker = line.split(':').next().unwrap_or_default().to_string();
+            d.turns.push(Turn {
+                span: Span::new(at, at + n),
+                speaker,
+                participant: None,
+                start_ms: None,
+                end_ms: None,
+            });
+            at += n + 1;
+        }
+        store.apply(Edit::AddDocument { document: Box::new(d), index: None })?;
+        store.save()?;
+    }
+    let d = dir.to_string_lossy().to_string();
+    let out = tema(&["speakers", &d, "Call", "--json"])?;
+    let v = json(&out)?;
+    assert_eq!(v["speakers"][0]["speaker"], "Speaker 1");
+    assert_eq!(v["speakers"][0]["turns"], 2);
+    assert_eq!(v["speakers"][0]["participants"], serde_json::json!([null]));
+
+    let out = tema(&["speakers", &d, "Call", "--speaker", "Speaker 1", "--participant", "J7"])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Attributed the 2 turns of \"Speaker 1\""));
+    let p = Store::open_read_only(&dir)?.project().clone();
+    let who: Vec<Option<ParticipantId>> =
+        p.documents.values().flat_map(|d| d.turns.iter().map(|t| t.participant)).collect();
+    assert_eq!(who, [Some(ParticipantId::from_u128(7)), None, Some(ParticipantId::from_u128(7))]);
+
+    // Unknown speakers and participants are refused, naming what there is; nothing changes.
+    let out = tema(&["speakers", &d, "Call", "--speaker", "Speaker 9", "--participant", "J7"])?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("its speakers are: Speaker 1, Speaker 2"));
+    let out = tema(&["speakers", &d, "Call", "--speaker", "Speaker 2", "--participant", "J99"])?;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no participant \"J99\""));
+    let out = tema(&["speakers", &d, "Call", "--speaker", "Speaker 2"])?;
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--nobody"));
+
+    // One undo takes the attribution back.
+    assert!(tema(&["undo", &d])?.status.success());
+    let p = Store::open_read_only(&dir)?.project().clone();
+    assert!(p.documents.values().all(|d| d.turns.iter().all(|t| t.participant.is_none())));
+    Ok(())
+}

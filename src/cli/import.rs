@@ -2,6 +2,7 @@
 
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
+use crate::edit::Edit;
 use crate::import::{
     FileOutcome, ImportOptions, ImportPlan, ImportProgress, KindSource, Mapping, ParticipantAction, Stage, plan_import,
 };
@@ -227,6 +228,79 @@ pub fn docs(dir: &Path, json: bool) -> Result<()> {
             d.turns.len(),
             who.unwrap_or_default()
         );
+    }
+    Ok(())
+}
+
+/// Lists a document's speakers, or attributes one speaker's turns (see `Command::Speakers`).
+pub fn speakers(
+    dir: &Path,
+    doc: &str,
+    speaker: Option<&str>,
+    participant: Option<&str>,
+    nobody: bool,
+    json: bool,
+) -> Result<()> {
+    let mut store = if speaker.is_some() { open(dir)? } else { open_for_reading(dir)? };
+    let p = store.project();
+    let Some(d) = p.document_by_name(doc) else {
+        bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());
+    };
+    let doc_id = d.id;
+    let mut changed = None;
+    if let Some(label) = speaker {
+        let known: Vec<String> = d.speakers().into_iter().map(|s| s.label).collect();
+        if !known.iter().any(|k| k == label.trim()) {
+            bail!("{:?} has no speaker {label:?}; its speakers are: {}", d.name(), known.join(", "));
+        }
+        let who = match (participant, nobody) {
+            (Some(name), _) => {
+                let Some(x) = p.participant_for_speaker(name) else {
+                    bail!("there is no participant {name:?} in {} (see `tema info`)", dir.display());
+                };
+                Some(x.id)
+            }
+            (None, true) => None,
+            (None, false) => bail!("say who {label:?} is with --participant LABEL, or --nobody"),
+        };
+        let turns = d.turns_with_speaker(label, who);
+        let n = d.turns.iter().filter(|t| t.speaker.trim() == label.trim()).count();
+        let did = turns.is_some();
+        if let Some(turns) = turns {
+            store.apply(Edit::SetTurns { id: doc_id, turns })?;
+            finish(&mut store);
+        }
+        changed = Some((label.trim().to_string(), n, did));
+    }
+    let p = store.project();
+    let Some(d) = p.documents.get(&doc_id) else { bail!("the document went away") };
+    let name_of = |who: &Option<ParticipantId>| match who.and_then(|id| p.participants.get(&id)) {
+        Some(x) => x.label().to_string(),
+        None => "nobody".to_string(),
+    };
+    let rows: Vec<serde_json::Value> = d
+        .speakers()
+        .iter()
+        .map(|s| {
+            json!({
+                "speaker": s.label,
+                "turns": s.turns,
+                "participants": s.participants.iter().map(|w| w.and_then(|id| p.participants.get(&id)).map(|x| x.label())).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    if json {
+        return print_json(&json!({ "document": d.name(), "speakers": rows }));
+    }
+    match changed {
+        Some((label, n, true)) => println!("Attributed the {n} turns of {label:?}; `tema undo` takes it back."),
+        Some((label, _, false)) => println!("{label:?} was already attributed so; nothing changed."),
+        None => {}
+    }
+    println!("{:<24} {:>6}  attributed to", "speaker", "turns");
+    for s in d.speakers() {
+        let who: Vec<String> = s.participants.iter().map(name_of).collect();
+        println!("{:<24} {:>6}  {}", s.label, s.turns, who.join(", "));
     }
     Ok(())
 }

@@ -117,6 +117,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List a document's speakers as the transcript writes them and who each is; with
+    /// --speaker, attribute all of that speaker's turns to a participant (one undoable step).
+    ///
+    /// For auto-transcripts ("Speaker 1", "Speaker 2") and names no participant is known by:
+    /// `tema speakers DIR J7 --speaker "Speaker 1" --participant J7`.
+    Speakers {
+        dir: PathBuf,
+        /// The document's name.
+        doc: String,
+        /// The speaker as the transcript writes it.
+        #[arg(long)]
+        speaker: Option<String>,
+        /// The participant (label or alias) that speaker is.
+        #[arg(long, requires = "speaker", conflicts_with = "nobody")]
+        participant: Option<String>,
+        /// Attribute that speaker's turns to nobody.
+        #[arg(long, requires = "speaker")]
+        nobody: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a document's normalised text exactly as character offsets count it.
     Text {
         dir: PathBuf,
@@ -546,6 +567,9 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Docs { dir, json } => import::docs(&dir, json),
         Command::Text { dir, doc } => import::text(&dir, &doc),
+        Command::Speakers { dir, doc, speaker, participant, nobody, json } => {
+            import::speakers(&dir, &doc, speaker.as_deref(), participant.as_deref(), nobody, json)
+        }
         Command::Undo { dir, json } => basic::undo(&dir, json, false),
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),

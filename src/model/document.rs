@@ -163,6 +163,58 @@ impl Document {
         let i = self.turns.partition_point(|t| t.span.end <= span.start);
         self.turns[i..].iter().take_while(move |t| t.span.start < span.end).filter(move |t| t.span.overlaps(&span))
     }
+
+    /// The speakers as the transcript writes them, in order of their first turn, with how
+    /// many turns each has and who those turns are attributed to.
+    pub fn speakers(&self) -> Vec<SpeakerLabel> {
+        let mut out: Vec<SpeakerLabel> = Vec::new();
+        for t in &self.turns {
+            let label = t.speaker.trim();
+            match out.iter_mut().find(|s| s.label == label) {
+                Some(s) => {
+                    s.turns += 1;
+                    if !s.participants.contains(&t.participant) {
+                        s.participants.push(t.participant);
+                    }
+                }
+                None => {
+                    out.push(SpeakerLabel { label: label.to_string(), turns: 1, participants: vec![t.participant] })
+                }
+            }
+        }
+        out
+    }
+
+    /// This document's turns with every turn of one written speaker attributed to `who`
+    /// (`None`: to nobody) — what "Speaker 1 is J3" means for an auto-transcript. `None`
+    /// when no turn has that speaker or every one of them is attributed so already.
+    pub fn turns_with_speaker(&self, label: &str, who: Option<ParticipantId>) -> Option<Vec<Turn>> {
+        let label = label.trim();
+        let mut changed = false;
+        let turns = self
+            .turns
+            .iter()
+            .map(|t| {
+                let mut t = t.clone();
+                if t.speaker.trim() == label && t.participant != who {
+                    t.participant = who;
+                    changed = true;
+                }
+                t
+            })
+            .collect();
+        changed.then_some(turns)
+    }
+}
+
+/// One speaker as a document's transcript writes them (`Speaker 1`, `Kari`, `J3`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SpeakerLabel {
+    pub label: String,
+    pub turns: usize,
+    /// Who their turns are attributed to (`None` for turns attributed to nobody); more than
+    /// one when the turns disagree.
+    pub participants: Vec<Option<ParticipantId>>,
 }
 
 /// Words as a researcher counts them: runs of non-whitespace that contain a letter or digit.
@@ -192,6 +244,23 @@ mod tests {
         let who: Vec<_> = d.turns_overlapping(Span::new(4, 8)).map(|t| t.speaker.clone()).collect();
         assert_eq!(who, ["I", "J1"]);
         assert_eq!(d.words, 5);
+    }
+
+    #[test]
+    fn speakers_and_attributing_all_turns_of_one() {
+        let mut d = Document::new(DocId::from_u128(1), "d", DocKind::Interview, "S1: a\nS2: b\nS1: c\n");
+        d.turns = vec![turn(0, 6, "Speaker 1"), turn(6, 12, "Speaker 2"), turn(12, 18, " Speaker 1")];
+        let j3 = ParticipantId::from_u128(3);
+        d.turns[1].participant = Some(j3);
+        let s = d.speakers();
+        assert_eq!(s.len(), 2);
+        assert_eq!((s[0].label.as_str(), s[0].turns, s[0].participants.clone()), ("Speaker 1", 2, vec![None]));
+        assert_eq!(s[1].participants, [Some(j3)]);
+        let turns = d.turns_with_speaker("Speaker 1", Some(j3)).unwrap_or_default();
+        assert_eq!(turns.iter().filter(|t| t.participant == Some(j3)).count(), 3);
+        assert_eq!(turns[0].span, d.turns[0].span, "only the attribution changes");
+        assert!(d.turns_with_speaker("Speaker 2", Some(j3)).is_none(), "already so");
+        assert!(d.turns_with_speaker("Speaker 9", None).is_none(), "no such speaker");
     }
 
     #[test]

@@ -13,6 +13,17 @@ pub struct Inspector {
     drafts: HashMap<Id, String>,
     /// Put the keyboard in the coding's comment field next frame.
     pub focus_comment: bool,
+    /// A new participant being described for one speaker of a document.
+    new_speaker: Option<NewSpeaker>,
+}
+
+/// The form for "this speaker is someone not in the project yet".
+#[derive(Clone, Debug)]
+struct NewSpeaker {
+    doc: DocId,
+    speaker: String,
+    label: String,
+    group: String,
 }
 
 impl Inspector {
@@ -260,7 +271,114 @@ impl Inspector {
         if let Some(src) = &d.source {
             ui.label(RichText::new(format!("From {} ({})", src.file_name, src.format)).color(cx.tokens.weak_text));
         }
+        self.speakers(cx, ui, id);
         self.memo_on(cx, ui, MemoTarget::Document(id));
+    }
+
+    /// Who each speaker of the document is: the transcript's names ("Speaker 1", "Kari")
+    /// with the participant their turns count for, changeable in one step per speaker.
+    fn speakers(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
+        let p = cx.project;
+        let Some(d) = p.documents.get(&id) else { return };
+        let speakers = d.speakers();
+        if speakers.is_empty() {
+            return;
+        }
+        ui.add_space(8.0);
+        ui.label(RichText::new("Speakers").strong());
+        let mut choice: Option<(String, Option<ParticipantId>)> = None;
+        egui::Grid::new(("speakers", id)).num_columns(3).spacing([8.0, 4.0]).show(ui, |ui| {
+            for s in &speakers {
+                let l = ui.label(&s.label);
+                ui.label(RichText::new(format!("{} turns", s.turns)).color(cx.tokens.weak_text));
+                let current = match s.participants.as_slice() {
+                    [Some(x)] => p.participants.get(x).map_or("?".to_string(), |x| x.label().to_string()),
+                    [None] => "not attributed".to_string(),
+                    _ => "mixed".to_string(),
+                };
+                let r = egui::ComboBox::from_id_salt(("speaker-is", id, &s.label))
+                    .selected_text(current)
+                    .height(420.0)
+                    .show_ui(ui, |ui| {
+                        if ui.selectable_label(s.participants == [None], "Nobody").clicked() {
+                            choice = Some((s.label.clone(), None));
+                        }
+                        if ui.selectable_label(false, "New participant…").clicked() {
+                            self.new_speaker = Some(NewSpeaker {
+                                doc: id,
+                                speaker: s.label.clone(),
+                                label: String::new(),
+                                group: String::new(),
+                            });
+                        }
+                        ui.separator();
+                        for x in p.participants.values() {
+                            let name = if x.group().is_empty() {
+                                x.label().to_string()
+                            } else {
+                                format!("{} ({})", x.label(), x.group())
+                            };
+                            if ui.selectable_label(s.participants == [Some(x.id)], name).clicked() {
+                                choice = Some((s.label.clone(), Some(x.id)));
+                            }
+                        }
+                    })
+                    .response;
+                let r = r.labelled_by(l.id);
+                r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, format!("Who is {}", s.label)));
+                ui.end_row();
+            }
+        });
+        if !cx.read_only
+            && let Some((label, who)) = choice
+            && let Some(turns) = d.turns_with_speaker(&label, who)
+        {
+            cx.edit(Edit::SetTurns { id, turns });
+        }
+        self.new_speaker_form(cx, ui, id);
+    }
+
+    /// Adds a participant for one speaker and attributes the speaker's turns to them, as one
+    /// undoable step.
+    fn new_speaker_form(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
+        let Some(form) = self.new_speaker.as_mut().filter(|f| f.doc == id) else { return };
+        ui.add_space(4.0);
+        ui.label(RichText::new(format!("A new participant for “{}”", form.speaker)).color(cx.tokens.weak_text));
+        let mut add = false;
+        let mut cancel = false;
+        egui::Grid::new(("new-speaker", id)).num_columns(2).show(ui, |ui| {
+            let l = ui.label("Label");
+            ui.add(egui::TextEdit::singleline(&mut form.label).hint_text("J7").desired_width(120.0)).labelled_by(l.id);
+            ui.end_row();
+            let l = ui.label("Group");
+            ui.add(egui::TextEdit::singleline(&mut form.group).hint_text("jobseeker").desired_width(120.0))
+                .labelled_by(l.id);
+            ui.end_row();
+        });
+        let label = form.label.trim().to_string();
+        let taken = cx.project.participant_by_label(&label).is_some();
+        if taken {
+            ui.label(RichText::new(format!("There is already a participant {label}")).color(cx.tokens.danger));
+        }
+        ui.horizontal(|ui| {
+            add = ui
+                .add_enabled(!label.is_empty() && !taken && !cx.read_only, egui::Button::new("Add and attribute"))
+                .clicked();
+            cancel = ui.button("Cancel").clicked();
+        });
+        if add {
+            let x = Participant::new(ParticipantId::new(), &label, form.group.trim());
+            let who = x.id;
+            let speaker = form.speaker.clone();
+            let mut edits = vec![Edit::AddParticipant { participant: x, index: None }];
+            if let Some(turns) = cx.project.documents.get(&id).and_then(|d| d.turns_with_speaker(&speaker, Some(who))) {
+                edits.push(Edit::SetTurns { id, turns });
+            }
+            cx.edit(Edit::batch(format!("{speaker} is {label}"), edits));
+            self.new_speaker = None;
+        } else if cancel {
+            self.new_speaker = None;
+        }
     }
 
     fn memo(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: MemoId) {
