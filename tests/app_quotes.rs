@@ -115,3 +115,49 @@ fn read_star_make_and_export_quotes() -> Result {
     h.get_by_label_contains("Exported 7 quotes in 3 themes to");
     Ok(())
 }
+
+#[test]
+fn attribution_labels_are_set_in_the_app_and_undone() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    study_on_disk(&dir)?;
+    let mut h = app(&dir);
+    h.run();
+    h.get_by_label("Quotes").click();
+    h.run();
+    h.get_by_label("“They talked about me, not with me.” (J1)");
+    h.get_by_label("Attribution…").click();
+    h.run();
+
+    // The study numbers jobseekers J{n}; a template with a broken placeholder is refused
+    // before it can be applied.
+    let field = || (egui::accesskit::Role::TextInput, "Jobseeker");
+    assert_eq!(h.get_by_role_and_label(field().0, field().1).value().as_deref(), Some("J{n}"));
+    h.get_by_role_and_label(field().0, field().1).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.get_by_role_and_label(field().0, field().1).type_text("P{n");
+    h.run();
+    h.get_by_label_contains("Cannot apply: the template for \"Jobseeker\" has a '{' without a '}'");
+    h.get_by_role_and_label(field().0, field().1).type_text("}");
+    h.run();
+    // The example and the preview follow the typing.
+    h.get_by_label("J1 as P1");
+    h.get_by_label_contains("Your quotes would read: (P1)");
+    h.get_by_label("Apply").click();
+    h.run();
+    let a = &project(&h).settings.quotes.attribution;
+    assert_eq!(a.template_for("jobseeker"), "P{n}");
+    h.get_by_label("“They talked about me, not with me.” (P1)");
+
+    assert_eq!(project(&h).settings.quotes.block_words, 40, "the threshold is kept as it was");
+
+    // One undo brings the old labels back, and the panel follows.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(project(&h).settings.quotes.attribution.template_for("jobseeker"), "J{n}");
+    h.get_by_label("“They talked about me, not with me.” (J1)");
+    h.get_by_label("J1 as J1");
+    Ok(())
+}

@@ -81,6 +81,17 @@ fn inline(ui: &mut Ui, line: &str) {
 /// Every symbol the app's own words use, so a test can check the bundled fonts draw them.
 pub const SYMBOLS: &str = "…✔⚠➕🔍⏶⏷⏵✖•“”‘’·—–";
 
+/// The frame of a form that opens inside a view (export, attribution, a new quote): the
+/// panel's colour with a thin border, so its text fields — drawn in the page colour — show
+/// as fields. (On the page colour itself they would vanish into the frame.)
+pub fn form_frame(tokens: &Tokens) -> egui::Frame {
+    egui::Frame::new()
+        .fill(tokens.panel)
+        .stroke(egui::Stroke::new(1.0, tokens.weak_text.gamma_multiply(0.45)))
+        .inner_margin(10.0)
+        .corner_radius(4.0)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

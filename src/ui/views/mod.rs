@@ -7,6 +7,7 @@ pub mod map;
 pub mod memos;
 pub mod navigator;
 pub mod phases;
+pub mod quote_settings;
 pub mod quotes;
 pub mod retrieval;
 pub mod review;

@@ -7,11 +7,12 @@
 //! The pure part ([`sections`], [`NewQuote`], [`printed`]) is tested without egui; the
 //! drawing only reads it and queues edits.
 
+use super::quote_settings::AttributionPanel;
 use crate::edit::Edit;
 use crate::export::report::{self, Format, Kind, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
-use crate::ui::widgets::icon_button;
+use crate::ui::widgets::{form_frame, icon_button};
 use crate::ui::{Action, Item, Selection, Tokens, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -198,6 +199,7 @@ pub struct QuotesView {
     editing: Option<Draft>,
     pending: Option<NewQuote>,
     export: Option<ExportPanel>,
+    attribution: Option<AttributionPanel>,
 }
 
 impl View for QuotesView {
@@ -227,7 +229,20 @@ impl View for QuotesView {
             {
                 self.export = if open { None } else { Some(ExportPanel::new(p)) };
             }
+            let open = self.attribution.is_some();
+            if ui
+                .selectable_label(open, "Attribution…")
+                .on_hover_text("How quotes are labelled (J1, FG1, E3/E5) and when they are set as blocks")
+                .clicked()
+            {
+                self.attribution = if open { None } else { Some(AttributionPanel::new(p)) };
+            }
         });
+        if let Some(panel) = &mut self.attribution
+            && panel.ui(cx, ui)
+        {
+            self.attribution = None;
+        }
         if let Some(panel) = &mut self.export {
             let close = export_panel(cx, ui, panel);
             if close {
@@ -621,7 +636,7 @@ fn new_quote_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, new: &mut NewQuote) -> boo
         return true;
     }
     let mut done = false;
-    egui::Frame::new().fill(t.page).inner_margin(10.0).corner_radius(4.0).show(ui, |ui| {
+    form_frame(t).show(ui, |ui| {
         ui.label(RichText::new("New quote").strong());
         let text = p.documents.get(&new.doc).and_then(|d| d.slice(new.span)).unwrap_or_default();
         let short: String = text.chars().take(160).collect();
@@ -678,7 +693,7 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
     let p = cx.project;
     let t = cx.tokens;
     let mut close = false;
-    egui::Frame::new().fill(t.page).inner_margin(10.0).corner_radius(4.0).show(ui, |ui| {
+    form_frame(t).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             let before = (panel.kind, panel.format);
             let l = ui.label("What to export");
