@@ -8,14 +8,12 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use tema::model::*;
 use tema::ui::startup::{Places, SAMPLE_NAME};
-use tema::ui::{Launch, TemaApp, ViewKind};
+use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
 fn app(project: Option<&Path>, places: Places) -> Harness<'static, TemaApp> {
-    let launch =
-        Launch { project: project.map(Path::to_path_buf), coder: Some("Tester".into()), places, use_storage: false };
-    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(project, "Tester", places, (1400.0, 900.0))
 }
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {

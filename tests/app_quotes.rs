@@ -1,6 +1,8 @@
 //! The Quotes view, driven as a person would: open a study with quotes, read them by theme,
 //! star one, make a new quote from a coded extract, and export the quotes as Markdown.
 
+mod common;
+
 mod quotes_fixture;
 
 use egui::{Key, Modifiers};
@@ -11,7 +13,7 @@ use std::time::{Duration, Instant};
 use tema::model::*;
 use tema::store::Store;
 use tema::ui::startup::Places;
-use tema::ui::{Launch, TemaApp, ViewKind};
+use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
@@ -26,13 +28,7 @@ fn study_on_disk(dir: &Path) -> Result {
 }
 
 fn app(dir: &Path) -> Harness<'static, TemaApp> {
-    let launch = Launch {
-        project: Some(dir.to_path_buf()),
-        coder: Some("Tester".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(Some(dir), "Tester", Places::default(), (1400.0, 900.0))
 }
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {

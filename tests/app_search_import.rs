@@ -8,19 +8,13 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
 use std::time::{Duration, Instant};
 use tema::model::*;
+use tema::ui::TemaApp;
 use tema::ui::startup::Places;
-use tema::ui::{Launch, TemaApp};
 
 type Result<T = ()> = anyhow::Result<T>;
 
 fn app(project: &Path) -> Harness<'static, TemaApp> {
-    let launch = Launch {
-        project: Some(project.to_path_buf()),
-        coder: Some("Tester".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(Some(project), "Tester", Places::default(), (1400.0, 900.0))
 }
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {

@@ -2,6 +2,8 @@
 //! the document, pick the participant for each speaker in the inspector (or add a new one),
 //! and take it back with one undo.
 
+mod common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
@@ -9,8 +11,8 @@ use std::path::Path;
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
+use tema::ui::TemaApp;
 use tema::ui::startup::Places;
-use tema::ui::{Launch, TemaApp};
 
 type Result<T = ()> = anyhow::Result<T>;
 
@@ -36,13 +38,7 @@ fn build(dir: &Path) -> Result {
 }
 
 fn app(project: &Path) -> Harness<'static, TemaApp> {
-    let launch = Launch {
-        project: Some(project.to_path_buf()),
-        coder: Some("Ingrid".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(Some(project), "Ingrid", Places::default(), (1400.0, 900.0))
 }
 
 fn turns_of(h: &Harness<'_, TemaApp>) -> Result<Vec<(String, Option<String>)>> {

@@ -12,18 +12,12 @@ use tema::model::*;
 use tema::team::agreement::{AgreementOptions, agreement};
 use tema::team::compare::Comparison;
 use tema::ui::startup::Places;
-use tema::ui::{Launch, TemaApp, ViewKind};
+use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
 fn app(project: &Path) -> Harness<'static, TemaApp> {
-    let launch = Launch {
-        project: Some(project.to_path_buf()),
-        coder: Some("Ingrid".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    Harness::builder().with_size((1400.0, 900.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(Some(project), "Ingrid", Places::default(), (1400.0, 900.0))
 }
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> Result<&'h Project> {

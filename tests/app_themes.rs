@@ -9,18 +9,12 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use tema::model::*;
 use tema::ui::startup::{Places, SAMPLE_NAME, copy_project};
-use tema::ui::{Launch, TemaApp, ViewKind};
+use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
 fn app(project: &Path) -> Harness<'static, TemaApp> {
-    let launch = Launch {
-        project: Some(project.to_path_buf()),
-        coder: Some("Tester".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch))
+    common::app_on(Some(project), "Tester", Places::default(), (1600.0, 1000.0))
 }
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {

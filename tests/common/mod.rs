@@ -3,10 +3,21 @@
 //! (Shared by the app tests and `examples/demo_project.rs`; the real importer is `tema import`.)
 #![allow(dead_code)]
 
+use egui_kittest::Harness;
 use std::path::{Path, PathBuf};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
+use tema::ui::startup::Places;
+use tema::ui::{Launch, TemaApp};
+
+/// The app as a coder opens it — on a project, or on what `places` says at start-up — in a
+/// window of `size`, with no state saved by earlier runs: where every app test starts.
+pub fn app_on(project: Option<&Path>, coder: &str, places: Places, size: (f32, f32)) -> Harness<'static, TemaApp> {
+    let launch =
+        Launch { project: project.map(Path::to_path_buf), coder: Some(coder.into()), places, use_storage: false };
+    Harness::builder().with_size(size).build_eframe(move |cc| TemaApp::new(cc, launch))
+}
 
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
