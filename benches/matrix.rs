@@ -4,9 +4,11 @@
 //! a tenth of them crossing a speaker turn. Run with `cargo bench --bench matrix`.
 //!
 //! Target: the full matrix of 40 themes × 8 groups in < 20 ms, and cached between edits that
-//! do not touch it.
+//! do not touch it. The same project then times the theme analyses (board counts, review,
+//! phase tracker, thematic map).
 
 use std::time::{Duration, Instant};
+use tema::analysis::themes::GroupBy;
 use tema::analysis::*;
 use tema::edit::Edit;
 use tema::export::table::{CellContent, TableFormat, export};
@@ -288,9 +290,64 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (med, _, co) = time(5, || Cooccurrence::build_with(&p, cache.index(), &o));
         println!("co-occurrence ({scope:?}): {} pairs, median {med:.1} ms", co.pairs.len());
     }
+    // What the co-occurrence tab pays after an edit: the index refreshed for the one
+    // document touched, then the table (same-turn, the dearer scope).
+    let turn = CooccurrenceOptions { scope: Scope::Turn, ..Default::default() };
+    let mut after = Vec::new();
+    for i in 0..11 {
+        let (doc, len, _) = &docs[(i * 13 + 5) % total_docs];
+        let start = (rng(&mut s) % (*len as u64 - 100)) as usize;
+        p.apply(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc: *doc,
+                span: Span::new(start, start + 60),
+                code: codes[100 + i],
+                coder: coder_id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        })?;
+        let t = Instant::now();
+        cache.get(&p, &options);
+        std::hint::black_box(Cooccurrence::build_with(&p, cache.index(), &turn));
+        after.push(t.elapsed());
+    }
+    after.sort();
+    println!(
+        "co-occurrence (Turn) after one new coding, as the tab rebuilds it: median {:.1} ms, worst {:.1} ms",
+        ms(after[5]),
+        ms(after[10])
+    );
+    let m = cache.get(&p, &options);
     for format in TableFormat::ALL {
         let (med, _, bytes) = time(5, || export(&m, CellContent::Participants, format));
         println!("export {:?} ({} bytes): median {med:.1} ms", format, bytes?.len());
     }
+
+    // The theme analyses (issue 6) on the same project: what the Themes board, Review mode,
+    // the Phase tracker and the Thematic map compute.
+    println!();
+    let (med, worst, sums) = time(7, || tema::analysis::themes::summaries(&p));
+    println!("counts for all {} themes (board): median {med:.1} ms, worst {worst:.1} ms", sums.len());
+    let largest = sums.iter().max_by_key(|s| s.extracts).map(|s| s.id);
+    if let Some(theme) = largest {
+        for by in [GroupBy::Subtheme, GroupBy::Code, GroupBy::Participant] {
+            let (med, worst, r) = time(7, || tema::analysis::themes::review(&p, theme, by));
+            println!(
+                "review of the largest theme by {by:?} ({} extracts, {} groups): median {med:.1} ms, worst {worst:.1} ms",
+                r.extracts.len(),
+                r.groups.len()
+            );
+        }
+    }
+    let (med, worst, phases) = time(7, || tema::analysis::phases::tracker(&p));
+    println!("phase tracker ({} phases): median {med:.1} ms, worst {worst:.1} ms", phases.len());
+    let (med, worst, map) = time(7, || tema::analysis::map::ThematicMap::build(&p, false));
+    println!("thematic map layout ({} nodes): median {med:.2} ms, worst {worst:.2} ms", map.nodes.len());
+    let (med, _, svg) = time(7, || map.to_svg("Benchmark"));
+    println!("thematic map SVG ({} bytes): median {med:.2} ms", svg.len());
+    let (med, _, png) = time(3, || tema::analysis::map::svg_to_png(&svg, 2.0));
+    println!("thematic map PNG at 2× ({} bytes, on a worker in the app): median {med:.0} ms", png?.len());
     Ok(())
 }

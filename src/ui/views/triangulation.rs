@@ -424,7 +424,12 @@ impl TriangulationView {
         let key = (p.revisions.documents, p.revisions.codebook, self.scope);
         if self.cooccurrence.as_ref().is_none_or(|(k, _)| *k != key) {
             let options = CooccurrenceOptions { scope: self.scope, coders: Vec::new() };
-            self.cooccurrence = Some((key, Arc::new(Cooccurrence::build(p, &options))));
+            // The matrix cache keeps the attribution index up to date by re-working only the
+            // documents an edit touched; building it afresh would double the cost of every
+            // edit made while this tab is open.
+            self.cache.get(p, &self.options);
+            let co = Cooccurrence::build_with(p, self.cache.index(), &options);
+            self.cooccurrence = Some((key, Arc::new(co)));
             self.pair = None;
         }
         let Some((_, co)) = &self.cooccurrence else { return };
