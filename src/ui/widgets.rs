@@ -81,6 +81,13 @@ fn inline(ui: &mut Ui, line: &str) {
 /// Every symbol the app's own words use, so a test can check the bundled fonts draw them.
 pub const SYMBOLS: &str = "…✔⚠➕🔍⏶⏷⏵✖•“”‘’·—–";
 
+/// What is dropped on `r` this frame, if it is a `T`. egui's `dnd_release_payload` takes the
+/// payload whatever its type, so a drop target that asked for the wrong type first would
+/// lose it: every drop target asks through this.
+pub fn released<T: std::any::Any + Send + Sync>(r: &Response) -> Option<std::sync::Arc<T>> {
+    r.dnd_hover_payload::<T>().is_some().then(|| r.dnd_release_payload::<T>()).flatten()
+}
+
 /// The frame of a form that opens inside a view (export, attribution, a new quote): the
 /// panel's colour with a thin border, so its text fields — drawn in the page colour — show
 /// as fields. (On the page colour itself they would vanish into the frame.)

@@ -4,7 +4,7 @@
 use crate::edit::Edit;
 use crate::model::*;
 use crate::ui::cache::CodeRow;
-use crate::ui::widgets::{PALETTE_NAMES, icon_button, swatch};
+use crate::ui::widgets::{PALETTE_NAMES, icon_button, released, swatch};
 use crate::ui::{Action, Item, Tokens, UiCommand, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Stroke, Ui};
 use std::collections::HashSet;
@@ -221,7 +221,7 @@ impl Codebook {
                     ui.painter().rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
                 }
             }
-            if let Some(dragged) = response.dnd_release_payload::<CodeId>()
+            if let Some(dragged) = released::<CodeId>(&response)
                 && let Some(edit) = move_edit(cx.project, *dragged, drop)
             {
                 cx.edit(edit);

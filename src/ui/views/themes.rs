@@ -9,7 +9,7 @@ use super::review::ReviewPanel;
 use crate::analysis::themes::{ThemeSummary, summaries};
 use crate::edit::Edit;
 use crate::model::*;
-use crate::ui::widgets::swatch;
+use crate::ui::widgets::{released, swatch};
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Color32, Id, RichText, Sense, Stroke, Ui, vec2};
 use std::collections::{BTreeSet, HashMap};
@@ -114,12 +114,6 @@ pub fn status_edit(p: &Project, id: ThemeId, status: ThemeStatus, to_top: bool) 
         1 => edits.pop(),
         _ => Some(Edit::batch(format!("Make “{}” a {} main theme", t.name(), status.label().to_lowercase()), edits)),
     }
-}
-
-/// What is dropped on `r` this frame, if it is a `T`. (egui's `dnd_release_payload` takes
-/// the payload whatever its type, so asking for the wrong type first would lose it.)
-fn released<T: std::any::Any + Send + Sync>(r: &egui::Response) -> Option<std::sync::Arc<T>> {
-    r.dnd_hover_payload::<T>().is_some().then(|| r.dnd_release_payload::<T>()).flatten()
 }
 
 fn status_fill(cx: &ViewCtx<'_>, status: ThemeStatus) -> Color32 {
