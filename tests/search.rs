@@ -419,6 +419,17 @@ fn rebuilt_after_the_index_folder_is_deleted() -> R {
     index.sync(&p, &mut |pr| seen.push(*pr), &NEVER)?;
     assert_eq!(seen.last().map(|s| (s.docs_done, s.docs_total, s.committing)), Some((4, 4, true)));
     assert_eq!(find(&index, &p, "boss")?.total, 1);
+
+    // `tema index --rebuild` empties the index and its vocabulary, then indexes everything.
+    index.clear()?;
+    assert_eq!(find(&index, &p, "bos*")?.total, 0);
+    assert!(index.snapshot().vocabulary().is_empty());
+    index.sync(&p, &mut |_| {}, &NEVER)?;
+    assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"]);
+    drop(index);
+    let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
+    assert_eq!(report.rebuilt, None);
+    assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"], "the vocabulary on disk followed");
     Ok(())
 }
 

@@ -181,10 +181,14 @@ impl SearchIndex {
         writer.delete_all_documents().map_err(IndexError::tantivy(&path))?;
         let old = self.snapshot();
         let manifest = Manifest { next_slot: old.manifest.next_slot, ..Manifest::new(self.language) };
+        // The emptied list is written only once the empty index is committed: until then the
+        // old list stays a superset of what the index holds, crash or not.
+        // If it cannot be written, the old list stays, on disk and here: a superset is safe.
+        commit(&mut writer, &manifest, self.root.as_deref(), || None)?;
         let empty = Arc::new(Vocabulary::default());
-        commit(&mut writer, &manifest, self.root.as_deref(), || Some(Arc::clone(&empty)))?;
+        let written = self.root.as_ref().is_none_or(|root| empty.write(&root.join(super::vocabulary::FILE)).is_ok());
         drop(writer);
-        self.publish(manifest, empty)
+        self.publish(manifest, if written { empty } else { Arc::clone(&old.vocabulary) })
     }
 }
 
