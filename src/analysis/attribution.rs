@@ -48,12 +48,11 @@ pub fn is_counted(p: &Participant) -> bool {
 /// reaches text outside the turns and has to be checked for words.
 pub struct Attributor<'a> {
     doc: &'a Document,
-    index: Option<TextIndex>,
 }
 
 impl<'a> Attributor<'a> {
     pub fn new(doc: &'a Document) -> Self {
-        Self { doc, index: None }
+        Self { doc }
     }
 
     /// Who speaks in `span` of the document.
@@ -84,7 +83,7 @@ impl<'a> Attributor<'a> {
     /// Whether a stretch of the text holds anything but white space.
     fn has_words(&mut self, span: Span) -> bool {
         let text = &self.doc.text;
-        let index = self.index.get_or_insert_with(|| TextIndex::new(text));
+        let index = self.doc.text_index();
         let range = index.byte_range(text, span);
         text.get(range).is_some_and(|s| s.chars().any(|c| !c.is_whitespace()))
     }

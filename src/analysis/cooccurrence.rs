@@ -224,7 +224,7 @@ fn units(doc: &Document) -> Vec<Span> {
     if gaps.is_empty() {
         return out;
     }
-    let index = TextIndex::new(&doc.text);
+    let index = doc.text_index();
     for gap in gaps {
         let range = index.byte_range(&doc.text, gap);
         let Some(text) = doc.text.get(range) else { continue };

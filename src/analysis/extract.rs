@@ -4,7 +4,6 @@
 use super::attribution::is_counted;
 use crate::model::*;
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One coded extract, ready to show.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -75,12 +74,11 @@ pub enum CountsFor {
 /// Builds extracts, keeping one char→byte table per document it has met.
 pub struct ExtractBuilder<'a> {
     project: &'a Project,
-    indexes: HashMap<DocId, TextIndex>,
 }
 
 impl<'a> ExtractBuilder<'a> {
     pub fn new(project: &'a Project) -> Self {
-        Self { project, indexes: HashMap::new() }
+        Self { project }
     }
 
     /// The extract of one coding, `None` if the coding is gone.
@@ -88,7 +86,7 @@ impl<'a> ExtractBuilder<'a> {
         let p = self.project;
         let c = p.codings.get(&coding)?;
         let doc = p.documents.get(&c.doc)?;
-        let index = self.indexes.entry(doc.id).or_insert_with(|| TextIndex::new(&doc.text));
+        let index = doc.text_index();
         let text_of = |span: Span| doc.text.get(index.byte_range(&doc.text, span)).unwrap_or_default().to_string();
         let mut parts = Vec::new();
         let mut at = c.span.start;

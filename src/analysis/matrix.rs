@@ -610,6 +610,14 @@ impl MatrixCache {
         &self.index
     }
 
+    /// The attribution index brought up to date with the project — only the documents edited
+    /// since are worked again — without building a matrix (for views that need only the
+    /// index, such as co-occurrence).
+    pub fn fresh_index(&mut self, project: &Project) -> &AttributionIndex {
+        self.index.refresh(project);
+        &self.index
+    }
+
     pub fn clear(&mut self) {
         *self = Self::default();
     }

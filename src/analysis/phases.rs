@@ -2,8 +2,9 @@
 //! itself, not from ticks — each figure lists the items it counts and those still to do, so
 //! a person can go straight to them.
 
-use super::themes::summaries;
+use super::themes::theme_codes;
 use crate::model::*;
+use rustc_hash::FxHashSet;
 use std::collections::HashSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,14 +121,15 @@ fn figure(label: impl Into<String>, todo_label: &'static str, (done, todo): (Vec
 /// The six phases and their figures. Parked themes are set aside and count in none of them.
 pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
     let docs = || p.documents.values();
-    let coded_docs: HashSet<DocId> = p.codings.values().map(|c| c.doc).collect();
-    let used_codes: HashSet<CodeId> = p.codings.values().map(|c| c.code).collect();
+    let coded_docs: FxHashSet<DocId> = p.codings.values().map(|c| c.doc).collect();
+    let used_codes: FxHashSet<CodeId> = p.codings.values().map(|c| c.code).collect();
     let themed: HashSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
     let live = || p.themes.values().filter(|t| t.status() != ThemeStatus::Parked);
     let finals = || p.themes.values().filter(|t| t.status() == ThemeStatus::Final);
     let quoted: HashSet<ThemeId> = p.quotes.values().map(|q| q.theme).collect();
-    let extracts: std::collections::HashMap<ThemeId, usize> =
-        summaries(p).into_iter().map(|s| (s.id, s.extracts)).collect();
+    // A theme has coded extracts when one of its codes (or its subthemes') was applied; no
+    // need to count them (that is the board's job, and costs far more).
+    let has_extracts = |t: &Theme| theme_codes(p, t.id).iter().any(|(c, _)| used_codes.contains(c));
 
     let mut phases = Vec::with_capacity(6);
     phases.push(PhaseProgress {
@@ -166,11 +168,7 @@ pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
                     |c| Ref::Code(c.id),
                 ),
             ),
-            figure(
-                "themes with coded extracts",
-                "no extract yet",
-                split(live(), |t| extracts.get(&t.id).is_some_and(|n| *n > 0), |t| Ref::Theme(t.id)),
-            ),
+            figure("themes with coded extracts", "no extract yet", split(live(), has_extracts, |t| Ref::Theme(t.id))),
         ],
     });
     phases.push(PhaseProgress {

@@ -44,7 +44,6 @@ pub fn extracts(p: &Project, code: CodeId, filter: &Filter) -> Vec<Extract> {
         .filter(|c| filter.coder.is_none_or(|k| k == c.coder))
         .collect();
     codings.sort_by_key(|c| (doc_order.get(&c.doc).copied().unwrap_or(usize::MAX), c.span.start, c.span.end, c.id));
-    let mut indexes: HashMap<DocId, TextIndex> = HashMap::new();
     let mut out = Vec::with_capacity(codings.len());
     for c in codings {
         let Some(doc) = p.documents.get(&c.doc) else { continue };
@@ -60,7 +59,7 @@ pub fn extracts(p: &Project, code: CodeId, filter: &Filter) -> Vec<Extract> {
         {
             continue;
         }
-        let index = indexes.entry(doc.id).or_insert_with(|| TextIndex::new(&doc.text));
+        let index = doc.text_index();
         let range = index.byte_range(&doc.text, c.span);
         out.push(Extract {
             coding: c.id,

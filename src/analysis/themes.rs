@@ -5,6 +5,7 @@
 
 use super::retrieval::{self, Extract, Filter};
 use crate::model::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// How the review lists a theme's extracts.
@@ -248,28 +249,38 @@ pub struct ThemeSummary {
 
 /// Counts for every theme in one pass over the codings.
 pub fn summaries(p: &Project) -> Vec<ThemeSummary> {
-    let mut by_code: HashMap<CodeId, Vec<&Coding>> = HashMap::new();
+    // Each coding's document and speaker (not an interviewer), worked out once: a coding
+    // counts in its theme and in every theme above it.
+    let mut by_code: FxHashMap<CodeId, Vec<(CodingId, DocId, Option<ParticipantId>)>> = FxHashMap::default();
     for c in p.codings.values() {
-        by_code.entry(c.code).or_default().push(c);
+        let who = p.participant_at(c.doc, c.span.start).filter(|x| !x.props.interviewer).map(|x| x.id);
+        by_code.entry(c.code).or_default().push((c.id, c.doc, who));
+    }
+    let mut quotes: FxHashMap<ThemeId, usize> = FxHashMap::default();
+    for q in p.quotes.values() {
+        *quotes.entry(q.theme).or_default() += 1;
     }
     p.themes
         .keys()
         .map(|&id| {
-            let mut codings: HashSet<CodingId> = HashSet::new();
-            let mut docs: HashSet<DocId> = HashSet::new();
-            let mut people: HashSet<ParticipantId> = HashSet::new();
+            let mut codings: FxHashSet<CodingId> = FxHashSet::default();
+            let mut docs: FxHashSet<DocId> = FxHashSet::default();
+            let mut people: FxHashSet<ParticipantId> = FxHashSet::default();
             for (code, _) in theme_codes(p, id) {
-                for c in by_code.get(&code).map(Vec::as_slice).unwrap_or_default() {
-                    if codings.insert(c.id) {
-                        docs.insert(c.doc);
-                        if let Some(x) = p.participant_at(c.doc, c.span.start).filter(|x| !x.props.interviewer) {
-                            people.insert(x.id);
-                        }
+                for (coding, doc, who) in by_code.get(&code).map(Vec::as_slice).unwrap_or_default() {
+                    if codings.insert(*coding) {
+                        docs.insert(*doc);
+                        people.extend(*who);
                     }
                 }
             }
-            let quotes = p.quotes.values().filter(|q| q.theme == id).count();
-            ThemeSummary { id, extracts: codings.len(), participants: people.len(), documents: docs.len(), quotes }
+            ThemeSummary {
+                id,
+                extracts: codings.len(),
+                participants: people.len(),
+                documents: docs.len(),
+                quotes: quotes.get(&id).copied().unwrap_or(0),
+            }
         })
         .collect()
 }

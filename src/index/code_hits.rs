@@ -71,7 +71,6 @@ pub struct CodeHitsOptions {
 pub fn plan_code_hits(project: &Project, hits: &[Hit], options: CodeHitsOptions) -> CodeHitsPlan {
     let CodeHitsOptions { code, code_name, coder, scope, setup, created } = options;
     let mut by_doc: HashMap<DocId, Vec<Span>> = HashMap::new();
-    let mut text_indexes: HashMap<DocId, TextIndex> = HashMap::new();
     for hit in hits {
         let Some(doc) = project.documents.get(&hit.doc) else { continue };
         let spans = by_doc.entry(hit.doc).or_default();
@@ -83,8 +82,8 @@ pub fn plan_code_hits(project: &Project, hits: &[Hit], options: CodeHitsOptions)
             match scope {
                 Scope::Match => spans.push(m.span),
                 Scope::Sentence => {
-                    let index = text_indexes.entry(hit.doc).or_insert_with(|| TextIndex::new(&doc.text));
-                    spans.push(sentence_around(&doc.text, index, hit.passage, m.span));
+                    let index = doc.text_index();
+                    spans.push(sentence_around(&doc.text, &index, hit.passage, m.span));
                 }
                 Scope::Turn => spans.push(hit.passage),
             }

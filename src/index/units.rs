@@ -5,7 +5,7 @@
 //! for "J1" finds what was said about J1 rather than every turn J1 spoke, and so that
 //! coding a whole turn codes what was said. Units are trimmed of surrounding white space.
 
-use crate::model::{Document, Participant, ParticipantId, Project, Span, TextIndex};
+use crate::model::{Document, Participant, ParticipantId, Project, Span};
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -27,7 +27,7 @@ pub struct Unit {
 /// The units of a document, in text order.
 pub fn units(doc: &Document) -> Vec<Unit> {
     let text: &str = &doc.text;
-    let index = TextIndex::new(text);
+    let index = doc.text_index();
     let mut out = Vec::new();
     let mut push = |bytes: Range<usize>, turn: Option<usize>| {
         let Some(bytes) = trim(text, bytes) else { return };

@@ -1,11 +1,11 @@
 //! Documents: the immutable, normalised text of a transcript or field notes, and the
 //! speaker turns found in it at import.
 
-use super::{CharPos, CoderId, DocId, ParticipantId, Span};
+use super::{CharPos, CoderId, DocId, ParticipantId, Span, TextIndex};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What a document is; it decides how it is counted in analyses (field notes have no
 /// speakers and land in the "unattributed" column of a triangulation table).
@@ -115,6 +115,45 @@ pub struct Document {
     /// folder each coder's marks are kept in that coder's own file, not in `documents.json`.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub read_by: BTreeSet<CoderId>,
+    /// Where each char of the text starts, built on first use: slicing a span out of a long
+    /// transcript would otherwise walk the text from its start every time.
+    #[serde(skip)]
+    index: IndexCache,
+}
+
+/// A [`TextIndex`] of a document's text, made when first asked for. It remembers which text
+/// it was made for, so a text swapped in later (loading sets it after the JSON) is never
+/// read through an index of another.
+#[derive(Default)]
+struct IndexCache(OnceLock<(usize, usize, TextIndex)>);
+
+/// A copy starts empty: copies are made to be changed or written out, and the index is
+/// cheap to make again where it is needed.
+impl Clone for IndexCache {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+impl IndexCache {
+    fn get(&self, text: &Arc<str>) -> Option<&TextIndex> {
+        let key = (text.as_ptr() as usize, text.len());
+        let (ptr, len, index) = self.0.get_or_init(|| (key.0, key.1, TextIndex::new(text)));
+        ((*ptr, *len) == key).then_some(index)
+    }
+}
+
+/// Derived data: two documents are equal whatever their caches hold.
+impl PartialEq for IndexCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for IndexCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "IndexCache(built)" } else { "IndexCache(empty)" })
+    }
 }
 
 impl Document {
@@ -131,6 +170,7 @@ impl Document {
             source: None,
             turns: Vec::new(),
             read_by: BTreeSet::new(),
+            index: IndexCache::default(),
         }
     }
 
@@ -149,7 +189,19 @@ impl Document {
 
     /// The text of a span, if it fits.
     pub fn slice(&self, span: Span) -> Option<&str> {
-        super::text::slice(&self.text, span)
+        let Some(index) = self.index.get(&self.text) else { return super::text::slice(&self.text, span) };
+        if span.start > span.end || span.end.get() > index.char_len() {
+            return None;
+        }
+        self.text.get(index.byte_range(&self.text, span))
+    }
+
+    /// The char ↔ byte index of the text (built once, on first use).
+    pub fn text_index(&self) -> TextIndexRef<'_> {
+        match self.index.get(&self.text) {
+            Some(index) => TextIndexRef::Cached(index),
+            None => TextIndexRef::Owned(TextIndex::new(&self.text)),
+        }
     }
 
     /// The turn containing a position (turns are sorted and disjoint).
@@ -207,6 +259,23 @@ impl Document {
     }
 }
 
+/// A document's [`TextIndex`]: its cached one, or one made for a text swapped in since.
+pub enum TextIndexRef<'a> {
+    Cached(&'a TextIndex),
+    Owned(TextIndex),
+}
+
+impl std::ops::Deref for TextIndexRef<'_> {
+    type Target = TextIndex;
+
+    fn deref(&self) -> &TextIndex {
+        match self {
+            TextIndexRef::Cached(i) => i,
+            TextIndexRef::Owned(i) => i,
+        }
+    }
+}
+
 /// One speaker as a document's transcript writes them (`Speaker 1`, `Kari`, `J3`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SpeakerLabel {
@@ -261,6 +330,28 @@ mod tests {
         assert_eq!(turns[0].span, d.turns[0].span, "only the attribution changes");
         assert!(d.turns_with_speaker("Speaker 2", Some(j3)).is_none(), "already so");
         assert!(d.turns_with_speaker("Speaker 9", None).is_none(), "no such speaker");
+    }
+
+    proptest::proptest! {
+        /// Slicing through the cached index gives what walking the text gives, for every
+        /// span, in and out of range, on text with multi-byte chars.
+        #[test]
+        fn slices_through_the_index_match_walking_the_text(
+            text in "[a-zæøå😀 \n]{0,200}",
+            a in 0usize..220,
+            b in 0usize..220,
+        ) {
+            let d = Document::new(DocId::from_u128(1), "d", DocKind::Interview, text.as_str());
+            let span = Span { start: CharPos(a), end: CharPos(b) };
+            proptest::prop_assert_eq!(d.slice(span), crate::model::text::slice(&text, span));
+            proptest::prop_assert_eq!(d.slice(span), crate::model::text::slice(&text, span), "again, from the cache");
+            // A text swapped in after the index was made is not read through it.
+            let mut e = d.clone();
+            let _ = e.slice(span);
+            e.text = Arc::from(format!("ø{text}"));
+            let swapped = format!("ø{text}");
+            proptest::prop_assert_eq!(e.slice(span), crate::model::text::slice(&swapped, span));
+        }
     }
 
     #[test]

@@ -33,7 +33,7 @@ use crate::edit::History;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -169,8 +169,15 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
         legacy_seq: None,
     };
     // Read marks live in each coder's file.
-    let docs: Vec<Document> =
-        project.documents.values().map(|d| Document { read_by: BTreeSet::new(), ..d.clone() }).collect();
+    let docs: Vec<Document> = project
+        .documents
+        .values()
+        .map(|d| {
+            let mut d = d.clone();
+            d.read_by.clear();
+            d
+        })
+        .collect();
     files.push(("documents.json".to_string(), to_json("documents.json", &docs)?));
     let parts: Vec<&Participant> = project.participants.values().collect();
     files.push(("participants.json".to_string(), to_json("participants.json", &parts)?));

@@ -427,8 +427,7 @@ impl TriangulationView {
             // The matrix cache keeps the attribution index up to date by re-working only the
             // documents an edit touched; building it afresh would double the cost of every
             // edit made while this tab is open.
-            self.cache.get(p, &self.options);
-            let co = Cooccurrence::build_with(p, self.cache.index(), &options);
+            let co = Cooccurrence::build_with(p, self.cache.fresh_index(p), &options);
             self.cooccurrence = Some((key, Arc::new(co)));
             self.pair = None;
         }
