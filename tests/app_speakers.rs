@@ -67,6 +67,8 @@ fn attribute_a_speaker_then_add_a_new_participant_for_another() -> Result {
     h.query_all_by_label("Teams call").next().ok_or_else(|| anyhow::anyhow!("the document"))?.click();
     h.run();
     h.get_by_label("Speakers");
+    // The document's header says there is something to do.
+    h.get_by_label("2 speakers not attributed");
 
     // Speaker 2 is J7: every one of their turns, in one step.
     h.get_by_role_and_label(Role::ComboBox, "Who is Speaker 2").click();
@@ -75,6 +77,7 @@ fn attribute_a_speaker_then_add_a_new_participant_for_another() -> Result {
     h.run();
     assert_eq!(who_is(&h, "Speaker 2")?, [Some("J7".to_string()), Some("J7".to_string())]);
     assert_eq!(who_is(&h, "Speaker 1")?, [None, None], "the other speaker is untouched");
+    h.get_by_label("“Speaker 1” not attributed");
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(who_is(&h, "Speaker 2")?, [None, None], "one undo takes it back");
@@ -96,6 +99,7 @@ fn attribute_a_speaker_then_add_a_new_participant_for_another() -> Result {
     h.get_by_label("Add and attribute").click();
     h.run();
     assert_eq!(who_is(&h, "Speaker 1")?, [Some("I2".to_string()), Some("I2".to_string())]);
+    assert!(h.query_by_label_contains("not attributed").is_none(), "nothing left to say");
     let p = h.state().project().ok_or_else(|| anyhow::anyhow!("no project"))?;
     assert_eq!(p.participant_by_label("I2").map(|x| x.group().to_string()), Some("interviewer".into()));
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);

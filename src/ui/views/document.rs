@@ -60,6 +60,9 @@ pub struct DocumentView {
     find: Find,
     /// Lower-cased chars of the document, for find (built on first use).
     folded: Option<(DocId, Vec<char>)>,
+    /// The document's speakers that no participant is known as, by document and
+    /// `revisions.corpus` (turns change only with it).
+    unknown_speakers: Option<((DocId, u64), Vec<String>)>,
 }
 
 fn fold(c: char) -> char {
@@ -173,6 +176,35 @@ impl DocumentView {
                 ))
                 .color(cx.tokens.weak_text),
             );
+            // Speakers no one is known as ("Speaker 1" of an auto-transcript): their words
+            // count for no one in triangulation and quotes until the researcher says who.
+            let key = (doc.id, cx.project.revisions.corpus);
+            if self.unknown_speakers.as_ref().is_none_or(|(k, _)| *k != key) {
+                let names = doc
+                    .speakers()
+                    .into_iter()
+                    .filter(|s| s.participants == [None])
+                    .map(|s| format!("“{}”", s.label))
+                    .collect();
+                self.unknown_speakers = Some((key, names));
+            }
+            let unknown = self.unknown_speakers.as_ref().map(|(_, n)| n.clone()).unwrap_or_default();
+            if !unknown.is_empty() {
+                let text = match unknown.len() {
+                    1 => format!("{} not attributed", unknown[0]),
+                    n => format!("{n} speakers not attributed"),
+                };
+                let hover = format!(
+                    "Say who {} {} under Speakers in the panel on the right: until then their words count for \
+                     no one in triangulation and quote attributions",
+                    unknown.join(", "),
+                    if unknown.len() == 1 { "is" } else { "are" }
+                );
+                let link = egui::Button::new(egui::RichText::new(text).color(cx.tokens.danger)).frame(false);
+                if ui.add(link).on_hover_text(hover).clicked() {
+                    cx.push(Action::Select(Some(Item::Document(doc.id))));
+                }
+            }
             ui.with_layout(egui::Layout::right_to_left(Align::Center), |ui| {
                 let read = cx.coder.is_some_and(|c| doc.read_by.contains(&c));
                 let label = if read { "✔ Read" } else { "Mark as read" };
