@@ -363,3 +363,33 @@ fn progress_counts_and_cancel_leaves_no_file() -> TestResult {
     assert_eq!(progress.fraction(), Some(1.0));
     Ok(())
 }
+
+/// The report compiles with pdflatex — emoji included, which pdfTeX cannot draw and the
+/// export declares as "[emoji]" for it. Required under TEMA_EXTERNAL_CHECKS=1 (the test
+/// script installs texlive-latex-recommended); skipped with a line otherwise.
+#[test]
+fn the_latex_report_compiles_with_pdflatex() -> TestResult {
+    let found = std::process::Command::new("pdflatex").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(),
+            "pdflatex is needed: apt-get install texlive-latex-recommended"
+        );
+        eprintln!("skipped: pdflatex is not installed");
+        return Ok(());
+    }
+    let p = study();
+    let tex = text(&p, Kind::Report, Format::Latex)?;
+    assert!(tex.contains("😀"), "the study quotes an emoji");
+    assert!(tex.contains("\\DeclareUnicodeCharacter{1F600}{{[}emoji{]}}"));
+    let tmp = tempfile::tempdir()?;
+    std::fs::write(tmp.path().join("report.tex"), &tex)?;
+    let out = std::process::Command::new("pdflatex")
+        .args(["-interaction=nonstopmode", "-halt-on-error", "report.tex"])
+        .current_dir(tmp.path())
+        .output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let pdf = std::fs::read(tmp.path().join("report.pdf"))?;
+    assert!(pdf.starts_with(b"%PDF"));
+    Ok(())
+}

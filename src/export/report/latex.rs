@@ -1,5 +1,7 @@
-//! LaTeX: a complete article that compiles with pdfLaTeX, XeLaTeX or LuaLaTeX (emoji need
-//! one of the latter two and a font that has them). Block quotes use `quote`, or
+//! LaTeX: a complete article that compiles with pdfLaTeX, XeLaTeX or LuaLaTeX. Emoji print
+//! with XeLaTeX or LuaLaTeX and a font that has them; pdfLaTeX has no way to draw them, so
+//! for it each emoji the text holds is declared to print as "[emoji]" rather than stop the
+//! run. Block quotes use `quote`, or
 //! `quotation` when they run to several paragraphs; inline quotes use ``` ``...'' ```.
 //! Line breaks are `\newline`, never `\\`, so a line that starts with `[...]` is not read as
 //! an optional argument.
@@ -12,7 +14,32 @@ const PREAMBLE: &str = "\\documentclass[11pt]{article}\n\
 \\ifPDFTeX\n  \\usepackage[T1]{fontenc}\n  \\usepackage[utf8]{inputenc}\n\\else\n  \\usepackage{fontspec}\n\\fi\n";
 
 pub fn render(doc: &Doc) -> String {
+    let body = body(doc);
     let mut out = String::from(PREAMBLE);
+    let mut emoji: Vec<char> = body.chars().filter(|c| is_pictograph(*c)).collect();
+    emoji.sort_unstable();
+    emoji.dedup();
+    if !emoji.is_empty() {
+        out.push_str("\\ifPDFTeX\n");
+        for c in emoji {
+            let shown = if matches!(c, '\u{200D}' | '\u{FE0F}') { "" } else { "{[}emoji{]}" };
+            out.push_str(&format!("  \\DeclareUnicodeCharacter{{{:04X}}}{{{shown}}}\n", c as u32));
+        }
+        out.push_str("\\fi\n");
+    }
+    out.push_str(&body);
+    out
+}
+
+/// Pictographs pdfLaTeX cannot set: emoji, the older symbol blocks they grew from, and the
+/// joiner and variation selector that glue them together.
+fn is_pictograph(c: char) -> bool {
+    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D)
+}
+
+/// Everything after the preamble.
+fn body(doc: &Doc) -> String {
+    let mut out = String::new();
     let subtitle =
         if doc.subtitle.is_empty() { String::new() } else { format!("\\\\\\large {}", escape(&doc.subtitle)) };
     out.push_str(&format!(
