@@ -324,6 +324,23 @@ fn load_average() -> String {
         .unwrap_or_default()
 }
 
+/// The fastest of `runs` runs of one search, and the passages it found.
+fn fastest_of(
+    runs: usize,
+    index: &SearchIndex,
+    p: &Project,
+    r: &SearchRequest,
+) -> Result<(Duration, usize), Box<dyn std::error::Error>> {
+    let mut fastest = Duration::MAX;
+    let mut total = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        total = search(index, p, r)?.total;
+        fastest = fastest.min(t.elapsed());
+    }
+    Ok((fastest, total))
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     if sorted.is_empty() {
         return Duration::ZERO;
@@ -448,13 +465,7 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut stop_times = Vec::new();
     for (a, b) in STOP_PHRASES {
         let r = request(&Kind::Phrase(a.into(), b.into()));
-        let mut fastest = Duration::MAX;
-        let mut total = 0;
-        for _ in 0..runs {
-            let t = Instant::now();
-            total = search(&index, &p, &r)?.total;
-            fastest = fastest.min(t.elapsed());
-        }
+        let (fastest, total) = fastest_of(runs, &index, &p, &r)?;
         stop_times.push((fastest, format!("{:?} → {total} passages", r.query)));
     }
     stop_times.sort_by_key(|s| s.0);
@@ -476,14 +487,7 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
             c[at] = if c[at] == 'e' { 'a' } else { 'e' };
             format!("{}~", c.iter().collect::<String>())
         };
-        let r = SearchRequest::new(query.clone());
-        let mut fastest = Duration::MAX;
-        let mut total = 0;
-        for _ in 0..runs {
-            let t = Instant::now();
-            total = search(&index, &p, &r)?.total;
-            fastest = fastest.min(t.elapsed());
-        }
+        let (fastest, total) = fastest_of(runs, &index, &p, &SearchRequest::new(query.clone()))?;
         surface_times.push((fastest, format!("{query:?} → {total} passages"), i < 40));
     }
 

@@ -8,6 +8,7 @@ use tema::export::report::{self, ExportError, Format, Kind, Options, Request, Tr
 use tema::model::*;
 use tema::progress::Progress;
 
+mod external;
 mod quotes_fixture;
 use quotes_fixture::*;
 
@@ -369,13 +370,7 @@ fn progress_counts_and_cancel_leaves_no_file() -> TestResult {
 /// script installs texlive-latex-recommended); skipped with a line otherwise.
 #[test]
 fn the_latex_report_compiles_with_pdflatex() -> TestResult {
-    let found = std::process::Command::new("pdflatex").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(),
-            "pdflatex is needed: apt-get install texlive-latex-recommended"
-        );
-        eprintln!("skipped: pdflatex is not installed");
+    if !external::available("pdflatex", "texlive-latex-recommended") {
         return Ok(());
     }
     let p = study();

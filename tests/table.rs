@@ -3,6 +3,8 @@
 //! that cross speaker turns. Checks the cells, the extracts behind them, co-occurrence, the
 //! framework cells (undo, save and reopen), every export format read back, and the CLI.
 
+mod external;
+
 use std::io::{Cursor, Read};
 use std::path::Path;
 use std::process::Command;
@@ -829,13 +831,7 @@ fn latex_is_booktabs_and_escaped() -> TestResult {
 /// has booktabs); with TEMA_EXTERNAL_CHECKS set, a missing pdflatex is a failure.
 #[test]
 fn latex_compiles_with_pdflatex() -> TestResult {
-    let found = Command::new("pdflatex").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(),
-            "pdflatex is needed: apt-get install texlive-latex-recommended"
-        );
-        eprintln!("skipped: pdflatex is not installed");
+    if !external::available("pdflatex", "texlive-latex-recommended") {
         return Ok(());
     }
     let mut p = with_summaries()?;
@@ -967,13 +963,7 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
 /// With TEMA_EXTERNAL_CHECKS set, a missing soffice is a failure.
 #[test]
 fn docx_opens_in_libreoffice() -> TestResult {
-    let found = Command::new("soffice").arg("--version").output().is_ok_and(|o| o.status.success());
-    if !found {
-        assert!(
-            std::env::var_os("TEMA_EXTERNAL_CHECKS").is_none(),
-            "soffice is needed: apt-get install libreoffice-writer"
-        );
-        eprintln!("skipped: LibreOffice is not installed");
+    if !external::available("soffice", "libreoffice-writer") {
         return Ok(());
     }
     let p = with_summaries()?;
