@@ -8,26 +8,67 @@ use anyhow::{Context, Result, bail};
 use serde_json::json;
 use std::path::Path;
 
+/// Seconds a writing command waits for another Tema to close the project (`--wait`).
+static WAIT_SECONDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Sets how long writing commands wait for the project's lock (`tema --wait SECONDS ...`).
+pub fn set_wait(seconds: u64) {
+    WAIT_SECONDS.store(seconds, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// Opens a project for writing and prints what opening it repaired.
 pub(crate) fn open(dir: &Path) -> Result<Store> {
-    let mut store = Store::open(dir).with_context(|| format!("cannot open project {}", dir.display()))?;
+    let wait = std::time::Duration::from_secs(WAIT_SECONDS.load(std::sync::atomic::Ordering::Relaxed));
+    let mut store = Store::open_waiting(dir, wait).with_context(|| format!("cannot open project {}", dir.display()))?;
     for w in store.take_warnings() {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::terminal::clean(&w));
     }
     Ok(store)
 }
 
-/// Opens a project for reading; falls back to read-only when another Tema holds it.
+/// Opens a project for reading only: never takes the lock and writes nothing, so it works
+/// while another Tema writes, on a read-only medium and on a damaged project.
 pub(crate) fn open_for_reading(dir: &Path) -> Result<Store> {
-    let store = match Store::open(dir) {
-        Ok(s) => s,
-        Err(crate::store::StoreError::Locked { .. }) => Store::open_read_only(dir)?,
-        Err(e) => return Err(e).with_context(|| format!("cannot open project {}", dir.display())),
-    };
+    let store = Store::open_read_only(dir).with_context(|| format!("cannot open project {}", dir.display()))?;
     for w in store.warnings() {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::terminal::clean(w));
     }
     Ok(store)
+}
+
+/// `tema repair DIR [--accept-loss]`: lists damaged files; with `--accept-loss`, opens the
+/// project accepting that their content is lost and saves it, so it can be written again.
+pub fn repair(dir: &Path, accept_loss: bool, json: bool) -> Result<()> {
+    let store = if accept_loss {
+        Store::open_accepting_loss(dir).with_context(|| format!("cannot open project {}", dir.display()))?
+    } else {
+        Store::open_read_only(dir).with_context(|| format!("cannot open project {}", dir.display()))?
+    };
+    let damage: Vec<String> = store.damage().iter().map(|d| crate::terminal::clean_line(d).into_owned()).collect();
+    let warnings: Vec<String> = store.warnings().iter().map(|w| crate::terminal::clean(w).into_owned()).collect();
+    if json {
+        print_json(&json!({ "damaged": damage, "accepted_loss": accept_loss, "warnings": warnings }))?;
+    } else {
+        for w in &warnings {
+            println!("{w}");
+        }
+        if damage.is_empty() && !accept_loss {
+            println!("Nothing is damaged.");
+        }
+        if accept_loss {
+            println!("The project was saved and can be changed again.");
+        }
+    }
+    if !damage.is_empty() {
+        bail!(
+            "{} damaged file{}: restore {} or run `tema repair {} --accept-loss`",
+            damage.len(),
+            if damage.len() == 1 { "" } else { "s" },
+            if damage.len() == 1 { "it" } else { "them" },
+            dir.display()
+        );
+    }
+    Ok(())
 }
 
 /// Folds a long journal into the snapshot after a command; a failure here loses nothing
@@ -62,6 +103,7 @@ pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: boo
 
 pub fn info(dir: &Path, json: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
+    let holder = crate::store::held_by(dir);
     let p = store.project();
     let kinds: std::collections::BTreeMap<&str, usize> = DocKind::ALL
         .iter()
@@ -70,7 +112,7 @@ pub fn info(dir: &Path, json: bool) -> Result<()> {
         .collect();
     let value = json!({
         "path": dir,
-        "name": p.settings.name,
+        "name": crate::terminal::clean_line(&p.settings.name),
         "language": p.settings.language,
         "documents": p.documents.len(),
         "documents_by_kind": kinds,
@@ -83,7 +125,9 @@ pub fn info(dir: &Path, json: bool) -> Result<()> {
         "quotes": p.quotes.len(),
         "memos": p.memos.len(),
         "unsaved_changes": store.unsaved(),
-        "read_only": store.is_read_only(),
+        "read_only": holder.is_some() || !store.damage().is_empty(),
+        "held_by": holder,
+        "damaged": store.damage(),
     });
     if json {
         return print_json(&value);
@@ -100,8 +144,11 @@ pub fn info(dir: &Path, json: bool) -> Result<()> {
     println!("  codings       {:>8}", p.codings.len());
     println!("  quotes        {:>8}", p.quotes.len());
     println!("  memos         {:>8}", p.memos.len());
-    if store.is_read_only() {
-        println!("  (opened read-only: another Tema has this project open)");
+    if let Some(holder) = &holder {
+        println!("  (another Tema has this project open: {})", crate::terminal::clean_line(holder));
+    }
+    for d in store.damage() {
+        println!("  damaged: {}", crate::terminal::clean_line(d));
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+pub use basic::set_wait;
 mod import;
 mod quotes;
 mod sample;
@@ -31,6 +32,10 @@ use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Commands that change the project wait up to this many seconds for another Tema to
+    /// close it, instead of failing at once.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub wait: Option<u64>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +58,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List files of the project found missing or emptied since the last save; with
+    /// --accept-loss, accept that their content is lost so the project can be changed again.
+    Repair {
+        dir: PathBuf,
+        /// Accept the loss of what the damaged files held, and save the project.
+        #[arg(long)]
+        accept_loss: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reads a PDF on standard input and writes its text on standard output: the child
+    /// process in which import reads PDFs, under a time and a memory limit.
+    #[command(hide = true, name = "__extract-pdf")]
+    ExtractPdf,
     /// Code a passage of a document (creates the code and the coder if they do not exist).
     Code {
         dir: PathBuf,
@@ -556,6 +575,11 @@ pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
         Command::Info { dir, json } => basic::info(&dir, json),
+        Command::Repair { dir, accept_loss, json } => basic::repair(&dir, accept_loss, json),
+        Command::ExtractPdf => {
+            crate::import::pdf::serve_child(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
+            Ok(())
+        }
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }

@@ -105,6 +105,30 @@ pub(crate) fn open_index(dir: &Path, project: &Project) -> Result<SearchIndex> {
     Ok(index)
 }
 
+/// Searches; if the index fails (damaged files, a panic in the index library), discards it,
+/// rebuilds it and searches again, so a search never fails because of the index.
+pub(crate) fn search_repairing(
+    dir: &Path,
+    project: &Project,
+    index: SearchIndex,
+    request: &crate::index::SearchRequest,
+) -> Result<(SearchIndex, crate::index::SearchResults)> {
+    match crate::index::search(&index, project, request) {
+        Err(e) if e.is_damage() => {
+            eprintln!("note: the search index failed ({e}); rebuilding it");
+            drop(index);
+            let fresh = match SearchIndex::rebuild(dir, project.settings.language) {
+                Ok(i) => i,
+                Err(_) => SearchIndex::in_memory(project.settings.language)?,
+            };
+            sync(&fresh, project)?;
+            let results = crate::index::search(&fresh, project, request)?;
+            Ok((fresh, results))
+        }
+        other => Ok((index, other?)),
+    }
+}
+
 fn sync(index: &SearchIndex, project: &Project) -> Result<SyncReport> {
     let plan = index.plan(project);
     if plan.is_empty() {
@@ -150,7 +174,7 @@ pub fn search(
     request.limit = (limit > 0).then_some(limit);
     request.context_chars = context;
     let index = open_index(dir, p)?;
-    let results = crate::index::search(&index, p, &request)?;
+    let (_index, results) = search_repairing(dir, p, index, &request)?;
     for n in &results.notes {
         eprintln!("note: {n}");
     }
@@ -327,7 +351,7 @@ pub fn code_hits(
     let mut request = args.request(p, query, filter_coder)?;
     request.limit = None;
     let index = open_index(dir, p)?;
-    let results = crate::index::search(&index, p, &request)?;
+    let (_index, results) = search_repairing(dir, p, index, &request)?;
     let mut setup: Vec<Edit> = add_coder.into_iter().collect();
     let (code_id, code_created) = match p.code_by_name(code) {
         Some(c) => (c.id, false),

@@ -32,11 +32,20 @@ fn check_index(index: usize, len: usize) -> Result<(), EditError> {
     if index >= len { Err(EditError::BadIndex { index, len }) } else { Ok(()) }
 }
 
-/// Refuses an empty name or one already used by another entity of the same kind.
+/// The longest name (of a document, participant, coder, code or theme) accepted: names are
+/// shown in lists, tables and file names derived from them, where longer ones break layouts
+/// and file-name limits.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// Refuses an empty name, one too long, or one already used by another entity of the same kind.
 fn check_name<'a>(kind: &'static str, name: &str, others: impl Iterator<Item = &'a str>) -> Result<(), EditError> {
     let key = name_key(name);
     if key.is_empty() {
         return Err(EditError::EmptyName { kind });
+    }
+    let chars = name.trim().chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(EditError::NameTooLong { kind, chars, max: MAX_NAME_CHARS });
     }
     if others.map(name_key).any(|o| o == key) {
         return Err(EditError::DuplicateName { kind, name: name.trim().to_string() });
@@ -149,6 +158,7 @@ impl Project {
                 }
                 check_name("coder", &coder.name, self.coders.values().map(|c| c.name.as_str()))?;
                 let slug_ok = !coder.slug.is_empty()
+                    && coder.slug.len() <= 64
                     && coder.slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
                 if !slug_ok || self.coders.values().any(|c| c.slug.eq_ignore_ascii_case(&coder.slug)) {
                     return Err(EditError::BadSlug { slug: coder.slug });

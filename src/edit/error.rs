@@ -13,6 +13,8 @@ pub enum EditError {
     DuplicateName { kind: &'static str, name: String },
     #[error("a {kind} needs a name")]
     EmptyName { kind: &'static str },
+    #[error("a {kind}'s name may have at most {max} characters; this one has {chars}")]
+    NameTooLong { kind: &'static str, chars: usize, max: usize },
     #[error("the span {span:?} is outside document \"{doc}\", which has {len} characters")]
     SpanOutOfRange { doc: String, span: Span, len: usize },
     #[error("an empty span cannot be {what}")]

@@ -11,6 +11,8 @@ pub enum FileError {
     Io(#[from] std::io::Error),
     #[error("the file is empty")]
     Empty,
+    #[error("this is not a regular file (it is {kind}); Tema imports only regular files")]
+    NotRegular { kind: &'static str },
     #[error("the file holds no text (only spaces, line breaks or formatting)")]
     NoText,
     #[error("the file is {size} bytes, more than the limit of {limit} bytes")]
@@ -61,6 +63,7 @@ impl FileError {
             FileError::NoTextLayer => "no_text_layer",
             FileError::Encrypted => "encrypted",
             FileError::UnmappedSpeakers(_) => "unmapped_speakers",
+            FileError::NotRegular { .. } => "not_regular",
         }
     }
 

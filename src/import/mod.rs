@@ -430,6 +430,41 @@ pub fn plan_import(
     Ok(plan)
 }
 
+/// Opens a file to import, refusing at once anything but a regular file: opening a FIFO
+/// would wait forever for a writer, a device could be read without end.
+pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, FileError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = options.open(path).map_err(FileError::Io)?;
+    let kind = f.metadata().map_err(FileError::Io)?.file_type();
+    if kind.is_file() {
+        return Ok(f);
+    }
+    Err(FileError::NotRegular { kind: file_kind(&kind) })
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+    }
+    if kind.is_dir() { "a folder" } else { "a special file" }
+}
+
 /// Lists the files to import: given files as they are, folders searched recursively in
 /// name order for files with a supported extension (hidden files, Word's `~$` lock files
 /// and participants sheets left out).
@@ -544,8 +579,10 @@ fn apply_sheet(
             reason: FileError::TooLarge { size: meta.len(), limit: limits.max_file_bytes.min(64 << 20) },
         });
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| ImportError::File { path: path.to_path_buf(), reason: FileError::Io(e) })?;
+    let mut bytes = Vec::new();
+    open_regular(path)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes).map_err(FileError::Io))
+        .map_err(|reason| ImportError::File { path: path.to_path_buf(), reason })?;
     let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_ascii_lowercase();
     if matches!(ext.as_str(), "xlsx" | "xlsm") {
         // calamine inflates parts itself: check the declared sizes first.
@@ -648,7 +685,7 @@ impl FilePlanner<'_> {
 
     /// Reads a file in chunks, reporting progress.
     fn read(&self, path: &Path) -> Result<Vec<u8>, Failure> {
-        let mut f = std::fs::File::open(path).map_err(FileError::Io)?;
+        let mut f = open_regular(path)?;
         let size = f.metadata().map_err(FileError::Io)?.len();
         let limit = self.options.limits.max_file_bytes;
         if size > limit {
@@ -878,7 +915,7 @@ fn extract(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<(Extracted
             let enc = Some(decoded.encoding);
             let extracted = match format {
                 Format::Markdown => Extracted::Text(md::markdown_text(&decoded.text)),
-                Format::Html => Extracted::Text(html::html_text(&decoded.text)),
+                Format::Html => Extracted::Text(html::html_text(&decoded.text)?),
                 Format::Vtt => Extracted::Cues(vtt::parse(&normalise::normalise(decoded.text))?),
                 Format::Srt => Extracted::Cues(srt::parse(&normalise::normalise(decoded.text))?),
                 _ => Extracted::Text(decoded.text),

@@ -13,12 +13,46 @@
 //! spacing, the line above ends well short of the right margin, or the line starts with a
 //! speaker label; a paragraph that runs over a page break is joined the same way.
 //! A PDF with pages but no text is a scan: "no text layer".
+//!
+//! A hostile PDF can make the reader loop forever (a page that is its own parent) or inflate
+//! a small stream to gigabytes. So the `tema` program reads PDFs in a child process — itself,
+//! re-run with the hidden subcommand `__extract-pdf` — under a time limit ([`TIME_LIMIT`]) and
+//! an address-space limit ([`MEMORY_LIMIT`], `setrlimit`), and either limit becomes a clear
+//! error for that one file. [`use_child_process`] turns this on (the binary does it at start);
+//! a library caller that does not reads in process.
 
 use super::FileError;
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use std::io::{Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 const FORMAT: &str = "PDF (.pdf)";
+
+/// How long reading one PDF may take in the child process.
+pub const TIME_LIMIT: Duration = Duration::from_secs(60);
+/// How much address space the child process may use.
+pub const MEMORY_LIMIT: u64 = 2 << 30;
+
+/// How the child process is run, once [`use_child_process`] was called.
+#[derive(Clone, Debug)]
+pub struct ChildLimits {
+    /// The program: `exe __extract-pdf` reads a PDF on its input.
+    pub exe: PathBuf,
+    /// Wall-clock time, after which the child is killed.
+    pub time: Duration,
+    /// Address space, in bytes.
+    pub memory: u64,
+}
+
+static CHILD: OnceLock<ChildLimits> = OnceLock::new();
+
+/// Reads PDFs in a child process under these limits from now on (once per process).
+pub fn use_child_process(limits: ChildLimits) {
+    let _ = CHILD.set(limits);
+}
 
 pub fn extract(bytes: &[u8]) -> Result<String, FileError> {
     if bytes.is_empty() {
@@ -29,6 +63,121 @@ pub fn extract(bytes: &[u8]) -> Result<String, FileError> {
         let hint = super::txt::known_binary(bytes).map(|w| format!(" (it is {w})")).unwrap_or_default();
         return Err(FileError::corrupt(FORMAT, format!("it has no PDF header{hint}")));
     }
+    match CHILD.get() {
+        Some(limits) => extract_in_child(limits, bytes),
+        None => extract_here(bytes),
+    }
+}
+
+/// The child's side: reads a PDF on `input`, writes one reply on `output` — `T` and the text,
+/// `N` (no text layer), `P` (password) or `C` and the reason it is damaged.
+pub fn serve_child(input: &mut impl Read, output: &mut impl Write) -> std::io::Result<()> {
+    let mut bytes = Vec::new();
+    input.read_to_end(&mut bytes)?;
+    let reply = match extract_here(&bytes) {
+        Ok(text) => format!("T{text}"),
+        Err(FileError::NoTextLayer) => "N".to_string(),
+        Err(FileError::Encrypted) => "P".to_string(),
+        Err(FileError::Empty) => "E".to_string(),
+        Err(e) => format!("C{}", corrupt_reason(&e)),
+    };
+    output.write_all(reply.as_bytes())?;
+    output.flush()
+}
+
+fn corrupt_reason(e: &FileError) -> String {
+    match e {
+        FileError::Corrupt { reason, .. } => reason.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn extract_in_child(limits: &ChildLimits, bytes: &[u8]) -> Result<String, FileError> {
+    use std::process::{Command, Stdio};
+    let limit = limits.time;
+    let mut command = Command::new(&limits.exe);
+    command.arg("__extract-pdf").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null());
+    limit_child(&mut command, limits.memory, limit);
+    let mut child = command.spawn().map_err(FileError::Io)?;
+    let mut stdin = child.stdin.take();
+    let input = bytes.to_vec();
+    let writer = std::thread::spawn(move || {
+        if let Some(s) = stdin.as_mut() {
+            // The child may stop reading (it crashed, or was killed): that is seen below.
+            let _ = s.write_all(&input);
+        }
+    });
+    let mut stdout = child.stdout.take();
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        if let Some(s) = stdout.as_mut() {
+            let _ = s.read_to_end(&mut out);
+        }
+        out
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().map_err(FileError::Io)? {
+            Some(status) => break Some(status),
+            None if started.elapsed() >= limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let _ = writer.join();
+    let out = reader.join().unwrap_or_default();
+    let Some(status) = status else {
+        return Err(FileError::corrupt(
+            FORMAT,
+            format!("reading it took longer than {} seconds, so it was stopped", limit.as_secs()),
+        ));
+    };
+    match (status.success(), out.split_first()) {
+        (true, Some((b'T', text))) => Ok(String::from_utf8_lossy(text).into_owned()),
+        (true, Some((b'N', _))) => Err(FileError::NoTextLayer),
+        (true, Some((b'P', _))) => Err(FileError::Encrypted),
+        (true, Some((b'E', _))) => Err(FileError::Empty),
+        (true, Some((b'C', reason))) => Err(FileError::corrupt(FORMAT, String::from_utf8_lossy(reason))),
+        _ => Err(FileError::corrupt(
+            FORMAT,
+            format!(
+                "the PDF reader stopped without reading it (it needed more than {} MB of memory, or crashed on it)",
+                limits.memory >> 20
+            ),
+        )),
+    }
+}
+
+/// Limits the child's address space (and its processor time, as a backstop to the wall-clock
+/// limit).
+#[cfg(unix)]
+fn limit_child(command: &mut std::process::Command, memory: u64, time: Duration) {
+    use std::os::unix::process::CommandExt;
+    let cpu = time.as_secs().max(1) * 2;
+    // SAFETY: the closure runs in the child between fork and exec and calls only setrlimit,
+    // which is async-signal-safe; it allocates nothing and touches no lock.
+    unsafe {
+        command.pre_exec(move || {
+            let memory = libc::rlimit { rlim_cur: memory as libc::rlim_t, rlim_max: memory as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_AS, &memory) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            let time = libc::rlimit { rlim_cur: cpu as libc::rlim_t, rlim_max: cpu as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_CPU, &time) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_child(_: &mut std::process::Command, _: u64, _: Duration) {}
+
+fn extract_here(bytes: &[u8]) -> Result<String, FileError> {
     let run = || -> Result<(Vec<Line>, usize), FileError> {
         let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| FileError::corrupt(FORMAT, e))?;
         if doc.is_encrypted() && doc.decrypt("").is_err() {

@@ -32,7 +32,7 @@ pub use build::{IndexEvent, IndexJob, Progress, SyncReport};
 pub use code_hits::{CodeHitsOptions, CodeHitsPlan, Scope, plan_code_hits};
 pub use kwic::{Context, Hit, Match};
 pub use manifest::{IndexedDoc, Manifest};
-pub use query::{CodingFilter, DocCount, Order, SearchRequest, SearchResults, search};
+pub use query::{CodingFilter, DocCount, Order, QueryError, SearchRequest, SearchResults, search};
 pub use similar::{Similar, SimilarRequest, similar};
 pub use worker::{SearchOutcome, SearchWorker};
 
@@ -74,11 +74,19 @@ pub enum IndexError {
     ReadOnly,
     #[error("indexing was cancelled")]
     Cancelled,
+    #[error("{0}")]
+    Query(#[from] query::QueryError),
     #[error("the project's language changed since the search index was opened; open it again to rebuild it")]
     LanguageChanged,
 }
 
 impl IndexError {
+    /// Whether the error comes from the index's files (damaged, unreadable) rather than from
+    /// the query or the caller: the index should then be discarded and rebuilt.
+    pub fn is_damage(&self) -> bool {
+        matches!(self, IndexError::Tantivy { .. })
+    }
+
     fn tantivy(path: &Path) -> impl FnOnce(TantivyError) -> IndexError + '_ {
         move |source| IndexError::Tantivy { path: path.to_path_buf(), source }
     }
@@ -197,18 +205,28 @@ impl SearchIndex {
     /// missing, outdated, for another language or damaged. Call [`SearchIndex::sync`] next.
     pub fn open(project_dir: &Path, language: Language) -> Result<(SearchIndex, OpenReport), IndexError> {
         let root = project_dir.join(INDEX_DIR);
-        let rebuilt = match Self::try_open(&root, language) {
+        // tantivy is not panic-free on damaged files (a truncated segment): a panic while
+        // opening is damage like any other, and the index is rebuilt.
+        let opened = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| Self::try_open(&root, language)))
+            .unwrap_or_else(|_| Err(Rebuilt::Corrupt { reason: "the index library failed reading it".into() }));
+        let rebuilt = match opened {
             Ok(index) => {
                 let read_only = index.writer.is_none();
                 return Ok((index, OpenReport { rebuilt: None, read_only }));
             }
             Err(r) => r,
         };
-        if root.exists() {
-            std::fs::remove_dir_all(&root).map_err(IndexError::io("delete the old search index", &root))?;
-        }
+        Self::discard(&root)?;
         let index = Self::create(&root, language)?;
         Ok((index, OpenReport { rebuilt: Some(rebuilt), read_only: false }))
+    }
+
+    /// Discards the project's index and builds an empty one in its place (call
+    /// [`SearchIndex::sync`] next): the repair for an index that failed.
+    pub fn rebuild(project_dir: &Path, language: Language) -> Result<SearchIndex, IndexError> {
+        let root = project_dir.join(INDEX_DIR);
+        Self::discard(&root)?;
+        Self::create(&root, language)
     }
 
     /// An index held in memory only (tests, and a read-only project with no index on disk).
@@ -217,10 +235,23 @@ impl SearchIndex {
         Self::finish_create(Index::create_in_ram(schema), None, language)
     }
 
+    /// Deletes the index folder. `remove_dir_all` removes a link rather than following it,
+    /// and the folder is Tema's own: nothing in it is anyone else's.
+    fn discard(root: &Path) -> Result<(), IndexError> {
+        match std::fs::symlink_metadata(root) {
+            Ok(m) if m.is_dir() => {
+                std::fs::remove_dir_all(root).map_err(IndexError::io("delete the old search index", root))
+            }
+            Ok(_) => std::fs::remove_file(root).map_err(IndexError::io("delete the old search index", root)),
+            Err(_) => Ok(()),
+        }
+    }
+
     fn try_open(root: &Path, language: Language) -> Result<SearchIndex, Rebuilt> {
         if !root.join(TANTIVY_DIR).exists() {
             return Err(Rebuilt::Missing);
         }
+        check_own_files(root).map_err(|reason| Rebuilt::Corrupt { reason })?;
         let found = std::fs::read_to_string(root.join(VERSION_FILE)).ok().and_then(|s| parse_version(&s));
         if found != Some(SCHEMA_VERSION) {
             return Err(Rebuilt::Outdated { found });
@@ -382,6 +413,39 @@ impl SearchIndex {
         }
         self.root.as_deref().map(walk).unwrap_or(0)
     }
+}
+
+/// Checks that the index folder holds only what an index of Tema's holds, before tantivy
+/// opens it: real folders (not links), regular files, and a `.managed.json` — the list of
+/// files tantivy's clean-up may delete — naming only plain file names inside it. Anything
+/// else means the folder is not Tema's own making, and it is discarded and rebuilt rather
+/// than cleaned by the library (which would delete whatever the list names).
+fn check_own_files(root: &Path) -> Result<(), String> {
+    for dir in [root.to_path_buf(), root.join(TANTIVY_DIR)] {
+        let meta = std::fs::symlink_metadata(&dir).map_err(|e| e.to_string())?;
+        if !meta.is_dir() {
+            return Err(format!("{} is not a folder", dir.display()));
+        }
+        let entries = std::fs::read_dir(&dir).map_err(|e| e.to_string())?;
+        for entry in entries.flatten() {
+            let kind = entry.file_type().map_err(|e| e.to_string())?;
+            let nested = dir == root && entry.file_name() == TANTIVY_DIR;
+            if kind.is_symlink() || !(kind.is_file() || nested) {
+                return Err(format!("{} is not a regular file", entry.path().display()));
+            }
+        }
+    }
+    let managed = root.join(TANTIVY_DIR).join(".managed.json");
+    if let Ok(bytes) = std::fs::read(&managed) {
+        let names: Vec<String> = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", managed.display()))?;
+        let plain = |n: &str| {
+            !n.is_empty() && n != "." && n != ".." && !n.contains(['/', '\\', ':', '\0']) && !n.starts_with('~')
+        };
+        if let Some(bad) = names.iter().find(|n| !plain(n)) {
+            return Err(format!("{} names {bad:?}, outside the index", managed.display()));
+        }
+    }
+    Ok(())
 }
 
 fn parse_version(s: &str) -> Option<u32> {

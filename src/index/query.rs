@@ -193,18 +193,47 @@ enum Lexeme {
     Atom(Node),
 }
 
-/// Parses a query; never fails (an empty query gives an empty `And`).
+/// The longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 10_000;
+/// How deep brackets and NOTs may nest. Every step over the query is recursive, so this
+/// bounds the stack they use (20,000 nested brackets would overflow it).
+pub const MAX_QUERY_DEPTH: usize = 64;
+
+/// Why a query was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum QueryError {
+    #[error("the query is {chars} characters long; at most {max} are searched", max = MAX_QUERY_CHARS)]
+    TooLong { chars: usize },
+    #[error("the query nests brackets or NOTs more than {max} deep", max = MAX_QUERY_DEPTH)]
+    TooDeep,
+}
+
+/// Parses a query; never fails (an empty query gives an empty `And`). A query over the
+/// limits of [`try_parse`] gives an empty `And` too.
 pub fn parse(input: &str) -> Node {
+    try_parse(input).unwrap_or(Node::And(Vec::new()))
+}
+
+/// Parses a query, refusing one longer than [`MAX_QUERY_CHARS`] or nested deeper than
+/// [`MAX_QUERY_DEPTH`].
+pub fn try_parse(input: &str) -> Result<Node, QueryError> {
+    let chars = input.chars().count();
+    if chars > MAX_QUERY_CHARS {
+        return Err(QueryError::TooLong { chars });
+    }
     let lexemes = lex(input);
-    let mut p = Parser { lexemes, at: 0 };
+    let mut p = Parser { lexemes, at: 0, depth: 0, too_deep: false };
     let node = p.or();
     // Stray closing brackets: parse what follows them too.
     let mut rest = vec![node];
-    while p.at < p.lexemes.len() {
+    while p.at < p.lexemes.len() && !p.too_deep {
         p.at += 1;
         rest.push(p.or());
     }
-    simplify(if rest.len() == 1 { rest.remove(0) } else { Node::And(rest) })
+    if p.too_deep {
+        return Err(QueryError::TooDeep);
+    }
+    Ok(simplify(if rest.len() == 1 { rest.remove(0) } else { Node::And(rest) }))
 }
 
 fn lex(input: &str) -> Vec<Lexeme> {
@@ -309,6 +338,10 @@ fn word_atom(word: &str) -> Node {
 struct Parser {
     lexemes: Vec<Lexeme>,
     at: usize,
+    /// Brackets and NOTs open around the current position.
+    depth: usize,
+    /// The query nests deeper than [`MAX_QUERY_DEPTH`]: parsing stopped.
+    too_deep: bool,
 }
 
 impl Parser {
@@ -344,6 +377,21 @@ impl Parser {
     fn unary(&mut self) -> Option<Node> {
         let lexeme = self.peek()?.clone();
         self.at += 1;
+        if matches!(lexeme, Lexeme::Not | Lexeme::Open) {
+            if self.depth >= MAX_QUERY_DEPTH {
+                self.too_deep = true;
+                self.at = self.lexemes.len();
+                return None;
+            }
+            self.depth += 1;
+            let node = self.nested(lexeme);
+            self.depth -= 1;
+            return node;
+        }
+        self.nested(lexeme)
+    }
+
+    fn nested(&mut self, lexeme: Lexeme) -> Option<Node> {
         match lexeme {
             Lexeme::Not => match self.peek() {
                 None | Some(Lexeme::Close) | Some(Lexeme::Or) | Some(Lexeme::And) => None,
@@ -679,11 +727,29 @@ fn regex_prefix(field: Field, prefix: &str) -> Box<dyn Query> {
 
 /// Runs a search on the index's current state. Fast enough to run on every keystroke for
 /// a few million words, but it still belongs on a worker thread: see [`super::SearchWorker`].
+///
+/// tantivy is not panic-free on a damaged index (a truncated segment): a panic here becomes
+/// an error for which [`IndexError::is_damage`] is true, and the caller rebuilds the index.
 pub fn search(index: &SearchIndex, project: &Project, request: &SearchRequest) -> Result<SearchResults, IndexError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| search_unguarded(index, project, request))).unwrap_or_else(
+        |_| {
+            Err(IndexError::Tantivy {
+                path: index.path().to_path_buf(),
+                source: TantivyError::InternalError("the index library failed reading the index".into()),
+            })
+        },
+    )
+}
+
+fn search_unguarded(
+    index: &SearchIndex,
+    project: &Project,
+    request: &SearchRequest,
+) -> Result<SearchResults, IndexError> {
     let started = Instant::now();
     let snapshot = index.snapshot();
     let mut resolver = Resolver::new(index, &snapshot, project);
-    let parsed = parse(&request.query);
+    let parsed = try_parse(&request.query).map_err(IndexError::Query)?;
     let text_query = resolver.resolve(&parsed);
     if let Some(source) = resolver.failure.take() {
         return Err(IndexError::Tantivy { path: index.path().to_path_buf(), source });

@@ -262,6 +262,8 @@ impl Project {
                 base.push(c);
             }
         }
+        // Bounded, so the file name stays far below every file system's limit.
+        let base: String = base.chars().take(48).collect();
         let base = base.trim_end_matches('-');
         let base = if base.is_empty() { "coder" } else { base };
         let mut slug = base.to_string();

@@ -26,11 +26,38 @@ pub enum StoreError {
     NewerFormat { path: PathBuf, found: u32, supported: u32 },
     #[error("the project is open read-only; nothing can be changed")]
     ReadOnly,
+    #[error(
+        "{path} {reason}; Tema does not follow links or open special files inside a project folder \
+         (replace it with a regular file or folder)"
+    )]
+    Unsafe { path: PathBuf, reason: String },
+    #[error(
+        "the project {path} is damaged: {}; it can be opened read-only. Restore the file{} (from a backup, \
+         the other copy or git), or accept the loss with `tema repair {} --accept-loss`",
+        .damage.join("; "),
+        if .damage.len() == 1 { "" } else { "s" },
+        .path.display()
+    )]
+    Damaged { path: PathBuf, damage: Vec<String> },
     #[error(transparent)]
     Edit(#[from] EditError),
 }
 
 impl StoreError {
+    /// Whether the project can still be opened read-only after this error from opening it
+    /// for writing: another Tema holds it, files are damaged, or the folder (or the medium it
+    /// is on) cannot be written.
+    pub fn allows_reading(&self) -> bool {
+        match self {
+            StoreError::Locked { .. } | StoreError::Damaged { .. } => true,
+            StoreError::Io { source, .. } => {
+                matches!(source.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
+                    || source.raw_os_error() == Some(30)
+            } // EROFS, where the kind is not mapped
+            _ => false,
+        }
+    }
+
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
         let path = path.into();
         move |source| StoreError::Io { action, path, source }

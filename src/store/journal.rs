@@ -2,12 +2,15 @@
 //!
 //! One line per entry: eight hex digits of CRC-32 over the JSON, a space, the JSON. A line is
 //! written and fsynced before the edit it records is acknowledged. On open, a last line that
-//! is incomplete or fails its checksum is the trace of a crash mid-write and is cut off; a
-//! damaged line with good lines after it is real damage: the good prefix is kept and the file
-//! is set aside for a human to look at.
+//! is incomplete is the trace of a crash mid-write and is cut off; a complete last line that
+//! fails its checksum (a flipped bit) is cut off too but first copied to a side file, so no
+//! byte of the journal is ever dropped unseen. A damaged line with good lines after it is real
+//! damage: the good prefix is kept and the file is set aside for a human to look at. A line
+//! repeated word for word (a sync tool or an editor duplicated it) is applied once.
 
 use super::atomic;
 use super::error::{Result, StoreError};
+use super::safe;
 use crate::edit::Edit;
 use crate::model::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -91,14 +94,15 @@ pub struct ReadOutcome {
     pub torn_tail: bool,
     /// The line number of real damage (good lines follow a bad one).
     pub damaged_at: Option<usize>,
+    /// The bytes cut off as a torn tail, when they hold a complete line: a line that was
+    /// written whole and later damaged, to be kept in a side file rather than dropped.
+    pub damaged_tail: Option<Vec<u8>>,
+    /// Lines that repeated the line before them word for word, skipped.
+    pub duplicates: usize,
 }
 
 pub fn read(path: &Path) -> Result<ReadOutcome> {
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(ReadOutcome::default()),
-        Err(e) => return Err(StoreError::io("read", path)(e)),
-    };
+    let Some(bytes) = safe::read(path)? else { return Ok(ReadOutcome::default()) };
     let mut out = ReadOutcome::default();
     let mut pos = 0usize;
     let mut line_no = 0usize;
@@ -119,7 +123,16 @@ pub fn read(path: &Path) -> Result<ReadOutcome> {
             out.torn_tail = true; // no newline: the write never finished
             break;
         };
-        match decode(&bytes[pos..end]) {
+        let decoded = decode(&bytes[pos..end]);
+        let repeated = |entry: &Entry| {
+            entry.seq == last_seq && out.entries.last().is_some_and(|(_, l)| l.as_bytes() == &bytes[pos..=end])
+        };
+        match decoded {
+            Some(entry) if repeated(&entry) => {
+                out.duplicates += 1;
+                pos = end + 1;
+                out.good_len = pos as u64;
+            }
             Some(entry) if entry.seq > last_seq => {
                 last_seq = entry.seq;
                 let line = String::from_utf8_lossy(&bytes[pos..=end]).into_owned();
@@ -134,6 +147,7 @@ pub fn read(path: &Path) -> Result<ReadOutcome> {
                     out.damaged_at = Some(line_no);
                 } else {
                     out.torn_tail = true;
+                    out.damaged_tail = Some(bytes[pos..].to_vec());
                 }
                 break;
             }
@@ -154,7 +168,7 @@ impl JournalWriter {
     /// Opens for appending, first cutting the file to `good_len` (dropping a torn tail).
     pub fn open(path: &Path, good_len: u64) -> Result<JournalWriter> {
         let existed = path.exists();
-        let file = OpenOptions::new().create(true).append(true).open(path).map_err(StoreError::io("open", path))?;
+        let file = safe::open_write(path, OpenOptions::new().create(true).append(true))?;
         let len = file.metadata().map_err(StoreError::io("read", path))?.len();
         if len != good_len {
             file.set_len(good_len).map_err(StoreError::io("repair", path))?;
@@ -191,7 +205,7 @@ impl JournalWriter {
     pub fn rewrite(&mut self, base: &str, seq: u64, lines: &[String]) -> Result<()> {
         let body: String = std::iter::once(encode_header(base, seq)).chain(lines.iter().cloned()).collect();
         atomic::write_atomic(&self.path, body.as_bytes())?;
-        self.file = OpenOptions::new().append(true).open(&self.path).map_err(StoreError::io("open", &self.path))?;
+        self.file = safe::open_write(&self.path, OpenOptions::new().append(true))?;
         self.len = body.len() as u64;
         Ok(())
     }
@@ -199,7 +213,7 @@ impl JournalWriter {
     /// Opens the file again after it was replaced on disk (a snapshot commit restarts the
     /// journal by writing a new file in its place).
     pub fn reopen(&mut self) -> Result<()> {
-        self.file = OpenOptions::new().append(true).open(&self.path).map_err(StoreError::io("open", &self.path))?;
+        self.file = safe::open_write(&self.path, OpenOptions::new().append(true))?;
         self.len = self.file.metadata().map_err(StoreError::io("read", &self.path))?.len();
         Ok(())
     }

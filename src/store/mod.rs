@@ -10,15 +10,17 @@ mod error;
 pub mod journal;
 mod lock;
 pub mod migrate;
+pub mod safe;
 pub mod snapshot;
 
 pub use error::{Result, StoreError};
-pub use lock::LOCK_FILE;
+pub use lock::{LOCK_FILE, held_by};
 
 use crate::edit::{Edit, History};
 use crate::model::{Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
 const AUTO_SAVE_BYTES: u64 = 4 << 20;
@@ -42,6 +44,18 @@ pub struct Store {
     pending: usize,
     written: snapshot::Written,
     warnings: Vec<String>,
+    /// Files found missing or emptied that held data at the last save (see [`Store::damage`]).
+    damage: Vec<String>,
+}
+
+/// How [`Store::open_with`] opens a project.
+#[derive(Clone, Copy, Debug, Default)]
+struct Mode {
+    read_only: bool,
+    /// Open for writing even though files are damaged, making their loss permanent.
+    accept_loss: bool,
+    /// How long to wait for another writer to close the project.
+    wait: Duration,
 }
 
 fn now() -> Timestamp {
@@ -66,10 +80,10 @@ impl Store {
         };
         let lock = lock::ProjectLock::acquire(dir)?;
         for sub in [snapshot::TEXTS_DIR, snapshot::CODINGS_DIR] {
-            let p = dir.join(sub);
-            std::fs::create_dir_all(&p).map_err(StoreError::io("create", &p))?;
+            safe::ensure_dir(dir, sub)?;
         }
         atomic::write_atomic(&dir.join(".gitignore"), snapshot::GITIGNORE.as_bytes())?;
+        atomic::write_atomic(&dir.join(".gitattributes"), snapshot::GITATTRIBUTES.as_bytes())?;
         let mut store = Store {
             dir: dir.to_path_buf(),
             project: Project::new(name),
@@ -82,33 +96,83 @@ impl Store {
             pending: 0,
             written: Default::default(),
             warnings: Vec::new(),
+            damage: Vec::new(),
         };
         store.save()?;
         Ok(store)
     }
 
     /// Opens a project for reading and writing, recovering from any crash it finds.
+    ///
+    /// A project whose files were found damaged (a coder's codings, the quotes or the memos
+    /// missing or emptied since the last save) is refused with [`StoreError::Damaged`]: open
+    /// it read-only, or with [`Store::open_accepting_loss`].
     pub fn open(dir: &Path) -> Result<Store> {
-        Self::open_with(dir, false)
+        Self::open_with(dir, Mode::default())
+    }
+
+    /// [`Store::open`], waiting up to `wait` for another Tema to close the project.
+    pub fn open_waiting(dir: &Path, wait: Duration) -> Result<Store> {
+        Self::open_with(dir, Mode { wait, ..Mode::default() })
     }
 
     /// Opens a project without taking the lock or writing anything (another Tema may have it
-    /// open). Edits are refused.
+    /// open, the folder may be read-only, files may be damaged). Edits are refused.
     pub fn open_read_only(dir: &Path) -> Result<Store> {
-        Self::open_with(dir, true)
+        Self::open_with(dir, Mode { read_only: true, ..Mode::default() })
     }
 
-    fn open_with(dir: &Path, read_only: bool) -> Result<Store> {
+    /// Opens a damaged project for writing, accepting that what the damaged files held is
+    /// lost: the project is saved at once, so the files are consistent again.
+    pub fn open_accepting_loss(dir: &Path) -> Result<Store> {
+        Self::open_with(dir, Mode { accept_loss: true, ..Mode::default() })
+    }
+
+    /// Opens for writing; when that is not possible but reading is — another Tema holds the
+    /// project, the folder or medium is read-only, files are damaged — opens read-only and
+    /// says why in the warnings. Returns whether it is read-only.
+    pub fn open_or_read_only(dir: &Path) -> Result<(Store, bool)> {
+        match Self::open(dir) {
+            Ok(s) => Ok((s, false)),
+            Err(e) if e.allows_reading() => {
+                let mut store = Self::open_read_only(dir)?;
+                if !matches!(e, StoreError::Damaged { .. }) {
+                    store.warnings.push(format!("opened read-only: {e}"));
+                }
+                Ok((store, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_with(dir: &Path, mode: Mode) -> Result<Store> {
+        let read_only = mode.read_only;
         if !dir.join(snapshot::PROJECT_FILE).exists() {
             return Err(StoreError::NotAProject { path: dir.to_path_buf() });
         }
-        let lock = if read_only { None } else { Some(lock::ProjectLock::acquire(dir)?) };
+        let lock = if read_only { None } else { Some(lock::ProjectLock::acquire_waiting(dir, mode.wait)?) };
         let mut warnings = Vec::new();
         if !read_only && snapshot::recover(dir)? {
             warnings.push("finished saving the project after an interrupted save".to_string());
         }
-        let loaded = snapshot::load(dir)?;
+        // A read-only opening cannot finish a commit cut short, but reads what it committed.
+        let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
+        let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
+        let loaded = snapshot::load_staged(dir, &staged)?;
+        if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
+            return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
+        }
         warnings.extend(loaded.warnings);
+        for d in &loaded.damage {
+            warnings.push(if mode.accept_loss {
+                format!("accepted as lost: {d}")
+            } else {
+                format!(
+                    "damaged: {d}; restore it, or accept the loss with `tema repair {} --accept-loss`",
+                    dir.display()
+                )
+            });
+        }
         let mut store = Store {
             dir: dir.to_path_buf(),
             project: loaded.project,
@@ -121,11 +185,16 @@ impl Store {
             pending: 0,
             written: loaded.written,
             warnings,
+            damage: if mode.accept_loss { Vec::new() } else { loaded.damage },
         };
+        if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
+            // The cut-short commit holds everything the journal held.
+            return Ok(store);
+        }
         let replay = store.replay_journal(read_only)?;
         if !read_only {
             store.journal = Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?);
-            if replay.must_save {
+            if replay.must_save || mode.accept_loss {
                 store.save()?;
             } else if replay.restart {
                 let (id, seq) = (store.snapshot_id.clone(), store.seq);
@@ -142,8 +211,24 @@ impl Store {
         let path = self.dir.join(journal::JOURNAL_FILE);
         let outcome = journal::read(&path)?;
         let mut replay = Replay { keep_len: outcome.good_len, must_save: false, restart: false };
-        if outcome.torn_tail {
+        if let Some(tail) = &outcome.damaged_tail {
+            // A complete line that fails its checksum: keep it for a human, never drop it.
+            let side = self.dir.join(format!("journal.damaged-{}.jsonl", now().format("%Y%m%dT%H%M%S")));
+            if !read_only {
+                atomic::write_atomic(&side, tail)?;
+            }
+            self.warnings.push(format!(
+                "the last change in the journal is damaged (it fails its checksum) and was not applied; it is kept in {}",
+                side.display()
+            ));
+        } else if outcome.torn_tail {
             self.warnings.push("the last change before a crash was incomplete and was discarded".into());
+        }
+        if outcome.duplicates > 0 {
+            self.warnings.push(format!(
+                "{} changes were written twice in the journal (a copy or sync tool repeated them); each was applied once",
+                outcome.duplicates
+            ));
         }
         let foreign = match &outcome.header {
             Some(h) => {
@@ -278,6 +363,12 @@ impl Store {
         self.journal.is_none()
     }
 
+    /// Files that held data at the last save and were found missing or emptied; the project
+    /// is then open read-only (see [`Store::open_accepting_loss`]).
+    pub fn damage(&self) -> &[String] {
+        &self.damage
+    }
+
     /// What opening the project repaired or could not restore, for the user to read.
     pub fn warnings(&self) -> &[String] {
         &self.warnings
@@ -369,18 +460,16 @@ impl Store {
 
     /// Writes the text of every document an edit adds, before the edit is journaled.
     fn write_texts(&self, edit: &mut Edit) -> Result<()> {
-        let texts = self.dir.join(snapshot::TEXTS_DIR);
         let mut result = Ok(());
         edit.for_each_added_document(&mut |d: &mut Document| {
             if result.is_err() {
                 return;
             }
             let path = snapshot::text_path(&self.dir, d.id);
-            if path.exists() {
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
                 return;
             }
-            result = std::fs::create_dir_all(&texts)
-                .map_err(StoreError::io("create", &texts))
+            result = safe::ensure_dir(&self.dir, snapshot::TEXTS_DIR)
                 .and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
         });
         result
@@ -404,6 +493,11 @@ impl Store {
         self.legacy = None;
         self.pending = 0;
         snapshot::collect_texts(&self.dir, &self.project, &mut self.history);
+        let attributes = self.dir.join(".gitattributes");
+        if std::fs::symlink_metadata(&attributes).is_err() {
+            // A project made before Tema wrote one; a user's own file is left as it is.
+            atomic::write_atomic(&attributes, snapshot::GITATTRIBUTES.as_bytes())?;
+        }
         Ok(())
     }
 

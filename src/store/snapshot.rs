@@ -25,10 +25,19 @@
 //! commit point; then the `*.new` files are renamed into place, the journal is restarted on
 //! top of the new snapshot and `commit.json` removed. Opening a project finishes a commit that
 //! was cut short, and deletes `*.new` files that no commit names.
+//!
+//! The folder is untrusted (see [`super::safe`]): `commit.json` may name only the store's own
+//! files, staged files are recognised by name, links are never followed. `manifest.json`
+//! (local, like the journal) records how many codings, quotes and memos each file held at
+//! the last save, so a file that went missing or was emptied since (a half-synced folder) is
+//! damage reported by name, not an empty list that the next save would make permanent.
+//! Files are compared with CRLF line ends undone, so git's line-ending conversion changes
+//! nothing.
 
 use super::atomic::{self, write_atomic, write_synced};
 use super::error::{Result, StoreError};
 use super::journal;
+use super::safe;
 use crate::edit::History;
 use crate::model::*;
 use serde::de::DeserializeOwned;
@@ -50,9 +59,15 @@ pub const TEXTS_DIR: &str = "texts";
 pub const CODINGS_DIR: &str = "codings";
 /// Added after format 1 without a format change: a project without it has no summaries.
 pub const FRAMEWORK_FILE: &str = "framework.json";
+/// Local to this copy: how many items each file of the last save held (see the module doc).
+pub const MANIFEST_FILE: &str = "manifest.json";
+/// Stops git from converting line endings in the project's files (a CRLF conversion changes
+/// every checksum).
+pub const GITATTRIBUTES: &str =
+    "# Tema's files are compared byte for byte: never convert their line endings.\n* -text\n";
 
 /// What a fresh project folder ignores when it is put under git: everything local to one copy.
-pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
+pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\nmanifest.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ProjectFile {
@@ -109,10 +124,46 @@ enum AnyCoderFile {
 /// Relative path → content hash of what is on disk, to skip rewriting unchanged files.
 pub type Written = HashMap<String, blake3::Hash>;
 
+/// The hash of a file's content with CRLF line ends read as LF: Tema never writes a CR
+/// (JSON escapes it), so a file whose line ends were converted (git on Windows) is the
+/// same file.
+pub fn content_hash(bytes: &[u8]) -> blake3::Hash {
+    if !bytes.windows(2).any(|w| w == b"\r\n") {
+        return blake3::hash(bytes);
+    }
+    let mut h = blake3::Hasher::new();
+    let mut rest = bytes;
+    while let Some(i) = rest.windows(2).position(|w| w == b"\r\n") {
+        h.update(&rest[..i]);
+        h.update(b"\n");
+        rest = &rest[i + 2..];
+    }
+    h.update(rest);
+    h.finalize()
+}
+
+/// What each file of the last save held: codings per coder file, quotes, memos.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct SaveManifest {
+    /// Relative path → (items, content hash).
+    files: std::collections::BTreeMap<String, ManifestEntry>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct ManifestEntry {
+    items: usize,
+    hash: String,
+}
+
+/// Files local to this copy, left out of the snapshot's digest.
+fn is_local(path: &str) -> bool {
+    path == HISTORY_FILE || path == MANIFEST_FILE
+}
+
 /// The identity of a snapshot: a digest of the shared files' contents (local files such as
 /// the undo history left out). Two copies with the same content have the same digest.
 pub fn digest(written: &Written) -> String {
-    let mut files: Vec<(&String, &blake3::Hash)> = written.iter().filter(|(p, _)| p.as_str() != HISTORY_FILE).collect();
+    let mut files: Vec<(&String, &blake3::Hash)> = written.iter().filter(|(p, _)| !is_local(p)).collect();
     files.sort_by_key(|(p, _)| *p);
     let mut h = blake3::Hasher::new();
     for (path, hash) in files {
@@ -192,6 +243,15 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
     let consensus: Vec<&ConsensusEntry> = project.consensus.values().collect();
     files.push((CONSENSUS_FILE.to_string(), to_json(CONSENSUS_FILE, &consensus)?));
     files.push((FRAMEWORK_FILE.to_string(), to_json(FRAMEWORK_FILE, &project.framework)?));
+    let mut manifest = SaveManifest::default();
+    let mut note = |files: &[(String, Vec<u8>)], items: usize| {
+        if let Some((name, bytes)) = files.last() {
+            let hash = blake3::hash(bytes).to_hex().to_string();
+            manifest.files.insert(name.clone(), ManifestEntry { items, hash });
+        }
+    };
+    note(&files[..files.len() - 3], quotes.len());
+    note(&files[..files.len() - 2], memos.len());
     let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
     for c in project.codings.values() {
         by_coder.entry(c.coder).or_default().push(c);
@@ -201,8 +261,11 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
         let read = project.documents.values().filter(|d| d.read_by.contains(&coder.id)).map(|d| d.id).collect();
         let file = CoderFile { coder: coder.clone(), position, read, codings };
         let name = coder_file(coder);
+        let items = file.codings.len();
         files.push((name.clone(), coder_file_json(&name, &file)?));
+        note(&files, items);
     }
+    files.push((MANIFEST_FILE.to_string(), to_json(MANIFEST_FILE, &manifest)?));
     files.push((HISTORY_FILE.to_string(), to_json(HISTORY_FILE, history)?));
     // Last, so a reader of the folder that ignores commit.json still sees it change last.
     files.push((PROJECT_FILE.to_string(), to_json(PROJECT_FILE, &pf)?));
@@ -211,7 +274,7 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
 
 /// The digest of a snapshot about to be committed (every file it consists of is in `files`).
 pub fn digest_of(files: &[(String, Vec<u8>)]) -> String {
-    digest(&files.iter().map(|(p, b)| (p.clone(), blake3::hash(b))).collect())
+    digest(&files.iter().map(|(p, b)| (p.clone(), content_hash(b))).collect())
 }
 
 /// Writes the changed files of a snapshot all-or-nothing, deletes files of the previous
@@ -229,7 +292,7 @@ pub fn commit(
     let changed: Vec<(String, Vec<u8>, blake3::Hash)> = files
         .into_iter()
         .map(|(p, b)| {
-            let h = blake3::hash(&b);
+            let h = content_hash(&b);
             (p, b, h)
         })
         .filter(|(p, _, h)| written.get(p) != Some(h))
@@ -237,10 +300,12 @@ pub fn commit(
     if changed.is_empty() && delete.is_empty() {
         return Ok(false);
     }
-    let codings_dir = dir.join(CODINGS_DIR);
-    if !codings_dir.exists() {
-        std::fs::create_dir_all(&codings_dir).map_err(StoreError::io("create", &codings_dir))?;
+    if !safe::real_dir(dir, CODINGS_DIR)? {
+        safe::ensure_dir(dir, CODINGS_DIR)?;
         atomic::sync_dir(dir)?;
+    }
+    if let Some(p) = changed.iter().map(|(p, _, _)| p).chain(&delete).find(|p| !safe::is_store_file(p)) {
+        return Err(StoreError::Unsafe { path: dir.join(p), reason: "is not a name Tema writes".into() });
     }
     for (p, b, _) in &changed {
         write_synced(&new_path(&dir.join(p)), b)?;
@@ -262,50 +327,85 @@ fn new_path(path: &Path) -> PathBuf {
 }
 
 fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
+    // Checked again here: a commit.json found on opening was written by whoever sent the folder.
+    if let Some(p) = record.install.iter().chain(&record.delete).find(|p| !safe::is_store_file(p)) {
+        return Err(StoreError::Unsafe {
+            path: dir.join(COMMIT_FILE),
+            reason: format!("names {p:?}, which is not a file Tema writes"),
+        });
+    }
+    safe::real_dir(dir, CODINGS_DIR)?;
     for p in &record.install {
         let target = dir.join(p);
         let staged = new_path(&target);
-        if staged.exists() {
-            std::fs::rename(&staged, &target).map_err(StoreError::io("replace", &target))?;
+        match std::fs::symlink_metadata(&staged) {
+            Ok(m) if m.is_file() => {
+                std::fs::rename(&staged, &target).map_err(StoreError::io("replace", &target))?;
+            }
+            // Only a regular file is installed: a link or anything else is left alone.
+            Ok(_) => return Err(StoreError::Unsafe { path: staged, reason: "is not a regular file".into() }),
+            Err(_) => {}
         }
     }
     for p in &record.delete {
-        let target = dir.join(p);
-        match std::fs::remove_file(&target) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::io("delete", &target)(e)),
-        }
+        safe::remove(&dir.join(p))?;
     }
     atomic::sync_dir(&dir.join(CODINGS_DIR))?;
     atomic::sync_dir(dir)?;
     if let Some(reset) = &record.journal {
+        if !safe::is_plain_name(&reset.base) {
+            return Err(StoreError::Unsafe {
+                path: dir.join(COMMIT_FILE),
+                reason: "names a malformed snapshot".into(),
+            });
+        }
         // Everything the journal holds is in the snapshot now.
         write_atomic(&dir.join(journal::JOURNAL_FILE), journal::encode_header(&reset.base, reset.seq).as_bytes())?;
     }
-    let commit = dir.join(COMMIT_FILE);
-    std::fs::remove_file(&commit).map_err(StoreError::io("delete", &commit))?;
+    safe::remove(&dir.join(COMMIT_FILE))?;
     atomic::sync_dir(dir)
+}
+
+/// Reads `commit.json`, if there is one. It is written atomically, so if it exists it is whole.
+fn read_commit(dir: &Path) -> Result<Option<CommitFile>> {
+    let commit = dir.join(COMMIT_FILE);
+    let Some(bytes) = safe::read(&commit)? else { return Ok(None) };
+    let record: CommitFile = serde_json::from_slice(&bytes)
+        .map_err(|e| StoreError::Corrupt { path: commit.clone(), reason: e.to_string() })?;
+    Ok(Some(record))
+}
+
+/// The files a commit cut short would install, for a read-only opening that cannot finish it
+/// but must read what it committed: relative path of each staged file still waiting.
+pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, bool)>> {
+    let Some(record) = read_commit(dir)? else { return Ok(None) };
+    if let Some(p) = record.install.iter().chain(&record.delete).find(|p| !safe::is_store_file(p)) {
+        return Err(StoreError::Unsafe {
+            path: dir.join(COMMIT_FILE),
+            reason: format!("names {p:?}, which is not a file Tema writes"),
+        });
+    }
+    Ok(Some((record.install, record.journal.is_some())))
 }
 
 /// Finishes a snapshot commit cut short by a crash, and removes staged files of one that
 /// never reached its commit point. Returns true if something was repaired.
 pub fn recover(dir: &Path) -> Result<bool> {
     let mut repaired = false;
-    let commit = dir.join(COMMIT_FILE);
-    if commit.exists() {
-        let bytes = std::fs::read(&commit).map_err(StoreError::io("read", &commit))?;
-        // commit.json is written atomically, so if it exists it is whole.
-        let record: CommitFile = serde_json::from_slice(&bytes)
-            .map_err(|e| StoreError::Corrupt { path: commit.clone(), reason: e.to_string() })?;
+    if let Some(record) = read_commit(dir)? {
         finish_commit(dir, &record)?;
         repaired = true;
     }
-    for folder in [dir.to_path_buf(), dir.join(CODINGS_DIR), dir.join(TEXTS_DIR)] {
-        let Ok(entries) = std::fs::read_dir(&folder) else { continue };
+    // Only files the store stages, by name: a user's own `notes.tmp` stays.
+    for sub in ["", CODINGS_DIR, TEXTS_DIR] {
+        if !sub.is_empty() && !safe::real_dir(dir, sub)? {
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else { continue };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".new") || name.ends_with(".tmp") {
+            let rel = if sub.is_empty() { name } else { format!("{sub}/{name}") };
+            if safe::is_staged_file(&rel) {
                 let _ = std::fs::remove_file(entry.path());
                 repaired = true;
             }
@@ -314,14 +414,19 @@ pub fn recover(dir: &Path) -> Result<bool> {
     Ok(repaired)
 }
 
+thread_local! {
+    /// Files a read-only opening reads from their staged `.new` copy (a commit cut short that
+    /// it may not finish).
+    static STAGED: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
+}
+
 fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written) -> Result<Option<T>> {
-    let path = dir.join(name);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(StoreError::io("read", &path)(e)),
-    };
-    written.insert(name.to_string(), blake3::hash(&bytes));
+    let mut path = dir.join(name);
+    if STAGED.with(|s| s.borrow().contains(name)) && new_path(&path).exists() {
+        path = new_path(&path);
+    }
+    let Some(bytes) = safe::read(&path)? else { return Ok(None) };
+    written.insert(name.to_string(), content_hash(&bytes));
     serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
 
@@ -341,7 +446,18 @@ pub fn read_project_file(dir: &Path, written: &mut Written) -> Result<ProjectFil
 /// Loads a document's text and checks it against the length and hash recorded for it.
 pub fn read_text(dir: &Path, doc: &Document) -> Result<Arc<str>> {
     let path = text_path(dir, doc.id);
-    let text = std::fs::read_to_string(&path).map_err(StoreError::io("read the text of a document from", &path))?;
+    safe::real_dir(dir, TEXTS_DIR)?;
+    let bytes = safe::read(&path)?.ok_or_else(|| StoreError::Io {
+        action: "read the text of a document from",
+        path: path.clone(),
+        source: std::io::ErrorKind::NotFound.into(),
+    })?;
+    let mut text =
+        String::from_utf8(bytes).map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+    if text_hash(&text) != doc.text_hash && text.contains("\r\n") {
+        // Line ends converted to CRLF (git on Windows): Tema's texts have none of their own.
+        text = text.replace("\r\n", "\n");
+    }
     if text_hash(&text) != doc.text_hash {
         return Err(StoreError::Corrupt {
             path,
@@ -362,17 +478,63 @@ pub struct Loaded {
     pub file: ProjectFile,
     pub written: Written,
     pub warnings: Vec<String>,
+    /// Files that held data at the last save and now hold none (missing or emptied), each
+    /// as a sentence for the user. Saving over them would make the loss permanent.
+    pub damage: Vec<String>,
+}
+
+/// Compares what the files hold now with what the last save wrote into `manifest.json`.
+fn check_manifest(
+    dir: &Path,
+    project: &Project,
+    counts: &HashMap<String, usize>,
+    written: &mut Written,
+) -> Vec<String> {
+    let manifest: SaveManifest = match read_json(dir, MANIFEST_FILE, written) {
+        Ok(Some(m)) => m,
+        // No manifest (a fresh clone, an older Tema) or an unreadable one: nothing to compare.
+        _ => return Vec::new(),
+    };
+    let mut damage = Vec::new();
+    for (file, entry) in &manifest.files {
+        if entry.items == 0 || !safe::is_store_file(file) {
+            continue;
+        }
+        let (now, what) = match file.as_str() {
+            "quotes.json" => (project.quotes.len(), "quotes"),
+            "memos.json" => (project.memos.len(), "memos"),
+            _ => (counts.get(file).copied().unwrap_or(0), "codings"),
+        };
+        if now == 0 {
+            let state = if dir.join(file).exists() { "is empty" } else { "is missing" };
+            damage.push(format!("{file} held {} {what} at the last save and {state}", entry.items));
+        }
+    }
+    damage
+}
+
+/// Loads the snapshot. `staged` names files to read from their `.new` copy (see
+/// [`pending_commit`]); empty unless opening read-only over a commit cut short.
+pub fn load_staged(dir: &Path, staged: &[String]) -> Result<Loaded> {
+    STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
+    let loaded = load(dir);
+    STAGED.with(|s| s.borrow_mut().clear());
+    loaded
 }
 
 pub fn load(dir: &Path) -> Result<Loaded> {
+    safe::real_dir(dir, CODINGS_DIR)?;
+    safe::real_dir(dir, TEXTS_DIR)?;
     let mut written = Written::new();
     let file = read_project_file(dir, &mut written)?;
     let mut warnings = Vec::new();
     let mut project = Project { settings: file.settings.clone(), ..Default::default() };
     // Documents and their texts (hashing 10 MB of text) load on a second thread while this
     // one parses the codings, the other large part.
-    let (docs, coder_files) = std::thread::scope(|scope| -> Result<_> {
+    let staged = STAGED.with(|s| s.borrow().clone());
+    let (docs, (coder_files, counts)) = std::thread::scope(|scope| -> Result<_> {
         let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written)> {
+            STAGED.with(|s| *s.borrow_mut() = staged.clone());
             let mut written = Written::new();
             let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
             for d in &mut docs {
@@ -429,6 +591,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         ));
     }
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
+    let damage = check_manifest(dir, &project, &counts, &mut written);
 
     let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
         Ok(Some(mut h)) => match fill_history_texts(dir, &mut h) {
@@ -444,7 +607,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             History::default()
         }
     };
-    Ok(Loaded { project, history, file, written, warnings })
+    Ok(Loaded { project, history, file, written, warnings, damage })
 }
 
 /// A coder's file as read: (team position, coder, documents they have read).
@@ -453,7 +616,11 @@ type CoderRecord = (usize, Coder, Vec<DocId>);
 /// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
 /// consensus log and every coder's codings. Returns the coders' records, which need the
 /// documents for their read marks.
-fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<Vec<CoderRecord>> {
+fn load_rest(
+    dir: &Path,
+    project: &mut Project,
+    written: &mut Written,
+) -> Result<(Vec<CoderRecord>, HashMap<String, usize>)> {
     for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
         project.participants.insert(p.id, p);
     }
@@ -477,11 +644,12 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     }
     project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
     let mut coder_files = Vec::new();
+    let mut counts = HashMap::new();
     if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
         let mut names: Vec<String> = entries
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json"))
+            .filter(|n| n.ends_with(".json") && safe::is_store_file(&format!("{CODINGS_DIR}/{n}")))
             .collect();
         names.sort();
         for name in names {
@@ -494,6 +662,7 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
                 Some(AnyCoderFile::Legacy(list)) => list,
                 None => Vec::new(),
             };
+            counts.insert(rel.clone(), codings.len());
             for c in codings {
                 if project.codings.insert(c.id, c).is_some() {
                     return Err(StoreError::Corrupt {
@@ -504,7 +673,7 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
             }
         }
     }
-    Ok(coder_files)
+    Ok((coder_files, counts))
 }
 
 /// Drops framework entries whose theme, code or document is gone. `framework.json` came
@@ -548,6 +717,10 @@ fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
 /// Deletes text files that neither the project nor its history refers to.
 pub fn collect_texts(dir: &Path, project: &Project, history: &mut History) {
     let mut live: std::collections::HashSet<String> = project.documents.keys().map(|id| format!("{id}.txt")).collect();
+    // Never through a link, and only files named as Tema names texts.
+    if !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
+        return;
+    }
     for edit in history.edits_mut() {
         edit.for_each_added_document(&mut |d| {
             live.insert(format!("{}.txt", d.id));
@@ -556,7 +729,9 @@ pub fn collect_texts(dir: &Path, project: &Project, history: &mut History) {
     let Ok(entries) = std::fs::read_dir(dir.join(TEXTS_DIR)) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".txt") && !live.contains(&name) {
+        let ours = name.strip_suffix(".txt").is_some_and(safe::is_text_id);
+        let regular = entry.file_type().is_ok_and(|t| t.is_file());
+        if ours && regular && !live.contains(&name) {
             let _ = std::fs::remove_file(entry.path());
         }
     }

@@ -165,17 +165,16 @@ impl TemaApp {
 
     /// Opens a project folder, closing (and saving) the one open before.
     pub fn open_project(&mut self, dir: &Path) {
-        let opened = match Store::open(dir) {
-            Err(StoreError::Locked { .. }) => Store::open_read_only(dir).map(|s| (s, true)),
-            other => other.map(|s| (s, false)),
-        };
+        // Another Tema holding it, a read-only folder or damaged files: open read-only.
+        let opened = Store::open_or_read_only(dir);
         match opened {
             Ok((mut store, read_only)) => {
                 self.close_project();
                 let warnings = store.take_warnings();
                 let name = store.project().settings.name.clone();
                 self.state.status = Some(if read_only {
-                    (format!("“{name}” is open in another Tema; opened read-only"), true)
+                    let why = warnings.first().cloned().unwrap_or_default();
+                    (format!("“{name}” opened read-only: {why}"), true)
                 } else if let Some(w) = warnings.first() {
                     (format!("Opened “{name}”: {w}"), true)
                 } else {
