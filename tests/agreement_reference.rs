@@ -2,9 +2,8 @@
 //! `cohen_kappa_score` and the `krippendorff` package, run by `tests/reference/agreement.py`
 //! on projects generated here, compared to 1e-9.
 //!
-//! Needs python3 with krippendorff, scikit-learn and numpy. With `TEMA_EXTERNAL_CHECKS=1`
-//! (as `scripts/test` and CI set it) a missing program or package fails the test; otherwise
-//! the test says what it skipped and passes.
+//! Needs python3 with krippendorff, scikit-learn and numpy; `tests/external` decides whether
+//! a missing one fails the test (`scripts/test`, CI) or is skipped and reported at exit.
 
 use serde_json::{Value, json};
 use std::process::Command;
@@ -12,6 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::team::agreement::{AgreementOptions, AgreementReport, Stats, agreement};
+
+mod external;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -192,22 +193,7 @@ fn compare_figures(what: &str, ours: &tema::team::agreement::Figures, theirs: &V
 
 #[test]
 fn figures_match_scikit_learn_and_krippendorff() -> TestResult {
-    let required = std::env::var("TEMA_EXTERNAL_CHECKS").is_ok_and(|v| v == "1");
-    let probe = Command::new("python3").args(["-c", "import krippendorff, sklearn, numpy"]).output();
-    let available = probe.as_ref().is_ok_and(|o| o.status.success());
-    if !available {
-        let why = match &probe {
-            Ok(o) => String::from_utf8_lossy(&o.stderr).trim().to_string(),
-            Err(e) => format!("python3: {e}"),
-        };
-        if required {
-            return Err(format!(
-                "TEMA_EXTERNAL_CHECKS=1 but the Python reference cannot run ({why}); \
-                 install with `python3 -m pip install krippendorff scikit-learn numpy`"
-            )
-            .into());
-        }
-        println!("skipped: the Python reference is not available ({why}); set TEMA_EXTERNAL_CHECKS=1 to require it");
+    if !external::available(&[&external::PYTHON_REFERENCE]) {
         return Ok(());
     }
 

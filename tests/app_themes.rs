@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use tema::model::*;
-use tema::ui::startup::{Places, SAMPLE_NAME, copy_project};
+use tema::ui::startup::Places;
 use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
@@ -29,7 +29,7 @@ fn theme<'h>(h: &'h Harness<'_, TemaApp>, name: &str) -> &'h Theme {
 fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("study.tema");
-    copy_project(&common::corpus().join(SAMPLE_NAME), &dir)?;
+    common::sample_copy(&dir)?;
     let mut h = app(&dir);
     h.run();
     h.state_mut().state.view = view;

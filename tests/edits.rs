@@ -6,6 +6,8 @@
 //! - a refused edit leaves the project exactly as it was;
 //! - after every step the whole project passes the integrity check;
 //! - undoing every step gives back the starting project; redoing them all gives the end;
+//! - every `Edit` variant is generated, applied and undone (`kinds_of` is an exhaustive
+//!   match, so a new variant does not compile without a generator kind);
 //! - through the store: closing and reopening (journal replay) and saving and reopening
 //!   (snapshot) both give the same project and the same undo history.
 
@@ -89,7 +91,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..46, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..KINDS, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -305,6 +307,21 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
                 }
             }
         }
+        30 => {
+            // Rename, change the kind and the metadata of a document; sometimes to an empty
+            // name (refused).
+            let id = pick(&docs, x.a)?;
+            let mut props = p.documents[&id].props.clone();
+            props.name =
+                if x.b.is_multiple_of(11) { "  ".into() } else { format!("{} {}", names[x.b % names.len()], x.c % 4) };
+            props.kind = [DocKind::Interview, DocKind::FocusGroup, DocKind::FieldNotes][x.c % 3];
+            props.metadata.insert("sted".into(), ["Nordby", "Sørvik 😀"][x.d % 2].into());
+            Edit::UpdateDocument { id, props }
+        }
+        31 => {
+            // Sometimes one place past the end (refused).
+            Edit::MoveDocument { id: pick(&docs, x.a)?, index: x.b % (docs.len() + 1) }
+        }
         32 => {
             // Display edits on a quote: a replacement, a cut and an insertion; one time in
             // four the insertion falls inside the cut (refused).
@@ -444,6 +461,42 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             let mark = if x.d.is_multiple_of(5) { None } else { Some(RowMark::ALL[x.d % 4]) };
             Edit::SetRowMark { row, across, mark }
         }
+        43 => {
+            // A new coder; one time in five with a slug that is not a file name (refused).
+            let slug = if x.b.is_multiple_of(5) { "../out".to_string() } else { format!("coder-{step}") };
+            Edit::AddCoder {
+                coder: Coder {
+                    id: CoderId::from_u128(uid(step, 10)),
+                    name: format!("{} {}", ["Åse", "Ola", "Kari"][x.a % 3], x.c % 4),
+                    colour: palette_colour(x.d),
+                    slug,
+                },
+                index: if x.c.is_multiple_of(2) { Some(x.d % (p.coders.len() + 2)) } else { None },
+            }
+        }
+        44 => {
+            // Rename or recolour a coder, or remove one (refused while it has codings).
+            let all: Vec<CoderId> = p.coders.keys().copied().collect();
+            let id = pick(&all, x.a)?;
+            if x.b.is_multiple_of(3) {
+                Edit::RemoveCoder { id }
+            } else {
+                let name = if x.c.is_multiple_of(13) { String::new() } else { format!("Koder {}", x.c % 6) };
+                Edit::UpdateCoder { id, name, colour: palette_colour(x.d) }
+            }
+        }
+        45 => {
+            let mut part = Participant::new(
+                ParticipantId::from_u128(uid(step, 11)),
+                format!("{}{}", ["J", "T", "S"][x.a % 3], x.b % 9),
+                ["Jobseeker", "Therapist", ""][x.c % 3],
+            );
+            part.props.aliases = if x.d.is_multiple_of(2) { vec!["Ærlig".into()] } else { Vec::new() };
+            Edit::AddParticipant {
+                participant: part,
+                index: if x.b.is_multiple_of(2) { Some(x.d % (parts.len() + 2)) } else { None },
+            }
+        }
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;
@@ -452,6 +505,159 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             Edit::batch("two at once", vec![first, second])
         }
     })
+}
+
+/// The number of action kinds: 0..KINDS-1 are generators above; the last is a batch.
+const KINDS: u8 = 47;
+
+/// The action kinds that generate each `Edit` variant. The match is exhaustive on purpose:
+/// a new variant does not compile until it is given a kind here (and a case in `edit_for`,
+/// which `every_variant_is_generated_applied_and_undone` checks).
+fn kinds_of(edit: &Edit) -> &'static [u8] {
+    match edit {
+        Edit::Batch { .. } => &[46],
+        Edit::SetSettings { .. } => &[33, 34],
+        Edit::AddDocument { .. } | Edit::RemoveDocument { .. } => &[29],
+        Edit::UpdateDocument { .. } => &[30],
+        Edit::MoveDocument { .. } => &[31],
+        Edit::SetDocumentRead { .. } => &[27],
+        Edit::SetTurns { .. } => &[26],
+        Edit::AddParticipant { .. } => &[45],
+        Edit::UpdateParticipant { .. } | Edit::RemoveParticipant { .. } => &[28],
+        Edit::AddCoder { .. } => &[43],
+        Edit::UpdateCoder { .. } | Edit::RemoveCoder { .. } => &[44],
+        Edit::CreateCode { .. } => &[0, 1],
+        Edit::UpdateCode { .. } => &[2],
+        Edit::MoveCode { .. } => &[3],
+        Edit::DeleteCode { .. } => &[4],
+        Edit::MergeCodes { .. } => &[5],
+        Edit::AddCoding { .. } => &[6, 7, 8, 9],
+        Edit::UpdateCoding { .. } => &[10],
+        Edit::RemoveCoding { .. } => &[11],
+        Edit::CreateTheme { .. } => &[12, 13],
+        Edit::UpdateTheme { .. } => &[14],
+        Edit::MoveTheme { .. } => &[15],
+        Edit::SetThemeCodes { .. } => &[16],
+        Edit::DeleteTheme { .. } => &[17],
+        Edit::MergeThemes { .. } => &[18],
+        Edit::SplitTheme { .. } => &[35],
+        Edit::SetReviewMark { .. } => &[36],
+        Edit::SetMapPosition { .. } => &[37],
+        Edit::AddQuote { .. } => &[19],
+        Edit::UpdateQuote { .. } => &[20, 32],
+        Edit::MoveQuote { .. } => &[21],
+        Edit::RemoveQuote { .. } => &[22],
+        Edit::AddMemo { .. } => &[23],
+        Edit::UpdateMemo { .. } => &[24],
+        Edit::RemoveMemo { .. } => &[25],
+        Edit::AddConsensus { .. } => &[38],
+        Edit::UpdateConsensus { .. } => &[39],
+        Edit::RemoveConsensus { .. } => &[40],
+        Edit::SetCellSummary { .. } => &[41],
+        Edit::SetRowMark { .. } => &[42],
+    }
+}
+
+/// The `op` tag of an edit as it is journaled (`add_coding`), and of the edits inside a batch.
+fn ops(edit: &Edit, out: &mut Vec<String>) {
+    if let Ok(v) = serde_json::to_value(edit)
+        && let Some(op) = v.get("op").and_then(|o| o.as_str())
+    {
+        out.push(op.to_string());
+    }
+    if let Edit::Batch { edits, .. } = edit {
+        for e in edits {
+            ops(e, out);
+        }
+    }
+}
+
+/// Every variant of `Edit`, by its `op` tag, as serde knows them: asking it to read an
+/// unknown op makes it list the ones there are. Independent of `kinds_of`, so a variant
+/// that was given a kind there but no generator is still missed here.
+fn all_ops() -> Vec<String> {
+    let err = match serde_json::from_str::<Edit>(r#"{"op":"no_such_op"}"#) {
+        Err(e) => e.to_string(),
+        Ok(e) => panic!("an unknown op was read as {e:?}"),
+    };
+    let list = err.split("expected one of").nth(1).unwrap_or_default();
+    list.split(',').map(|s| s.trim().trim_matches('`').to_string()).filter(|s| !s.is_empty()).collect()
+}
+
+/// A small deterministic generator (xorshift), so this test is the same on every run.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 as usize
+    }
+}
+
+/// Every variant of `Edit` is generated and applied at least once in a long run of random
+/// actions; each is generated by the kinds `kinds_of` names; and undoing the whole run
+/// walks back through every state to the start, and redoing it gives the end again.
+#[test]
+fn every_variant_is_generated_applied_and_undone() {
+    let all = all_ops();
+    assert!(all.len() >= 40, "serde listed too few variants: {all:?}");
+    let start = base();
+    let mut p = start.clone();
+    let mut history = History::default();
+    let mut states = vec![canonical(&p)];
+    let mut applied: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    for step in 0..6_000 {
+        let x = Action {
+            kind: (rng.next() % KINDS as usize) as u8,
+            a: rng.next(),
+            b: rng.next(),
+            c: rng.next(),
+            d: rng.next(),
+        };
+        let Some(edit) = edit_for(&p, step, &x) else { continue };
+        assert!(
+            kinds_of(&edit).contains(&x.kind),
+            "kind {} made {edit:?}, which kinds_of gives to {:?}",
+            x.kind,
+            kinds_of(&edit)
+        );
+        let mut names = Vec::new();
+        ops(&edit, &mut names);
+        let before = canonical(&p);
+        let at = chrono::DateTime::from_timestamp(1_700_000_000 + step as i64, 0).unwrap_or_default();
+        match history.apply(&mut p, edit, None, at) {
+            Ok(_) => {
+                for n in names {
+                    *applied.entry(n).or_default() += 1;
+                }
+                states.push(canonical(&p));
+            }
+            Err(_) => assert_eq!(canonical(&p), before, "a refused edit changed the project"),
+        }
+        assert!(p.check_integrity().is_ok(), "step {step}: {:?}", p.check_integrity());
+        // Keep the project small enough that deletions and refusals keep happening.
+        if states.len() > 2_000 {
+            break;
+        }
+    }
+    let missing: Vec<&String> = all.iter().filter(|op| !applied.contains_key(*op)).collect();
+    assert!(missing.is_empty(), "never generated and applied: {missing:?} (applied: {applied:?})");
+    let end = canonical(&p);
+    let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+    for (i, expected) in states.iter().rev().skip(1).enumerate() {
+        let undone = history.undo(&mut p, at);
+        assert!(matches!(undone, Ok(Some(_))), "undo {i} failed: {undone:?}");
+        assert_eq!(&canonical(&p), expected, "undo {i} did not give back the state before it");
+    }
+    assert_eq!(canonical(&p), canonical(&start));
+    let mut redone = 0;
+    while let Ok(Some(_)) = history.redo(&mut p, at) {
+        redone += 1;
+    }
+    assert_eq!(redone, states.len() - 1);
+    assert_eq!(canonical(&p), end);
 }
 
 proptest! {

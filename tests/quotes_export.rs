@@ -143,6 +143,20 @@ fn csv_parses_back_one_row_per_quote() -> TestResult {
     assert!(get(&fg, "text").contains('\n'), "the source text keeps its line break");
     let fn1 = by_display("read from the screen")?;
     assert_eq!((get(&fn1, "participants"), get(&fn1, "attribution")), (String::new(), "FN1".to_string()));
+    // Where each quote sits in its document, in characters (not bytes), counted by hand:
+    // J1's first line "Interviewer: How was the meeting?\n" is 34 chars, "J1: " 4 more,
+    // "Fine, I guess. " 15 and "They talked about me, not with me. " 35: "She" starts at 88;
+    // the quote is 53 chars long. In J4, "Intervjuer: Hvordan gikk møtet?\n" is 32 chars (33
+    // bytes) and "J4: " 4: "Jeg" starts at 36; the quote is 48 chars (the emoji is one).
+    assert_eq!((get(&trimmed, "start"), get(&trimmed, "end")), ("88".to_string(), "141".to_string()));
+    assert_eq!((get(&no, "start"), get(&no, "end")), ("36".to_string(), "84".to_string()));
+    // And for every row, those offsets cut the row's text out of its document.
+    for row in &rows {
+        let doc = p.document_by_name(&get(row, "document")).ok_or("a row names an unknown document")?;
+        let (start, end): (usize, usize) = (get(row, "start").parse()?, get(row, "end").parse()?);
+        let cut: String = doc.text.chars().skip(start).take(end - start).collect();
+        assert_eq!(cut, get(row, "text"), "start/end of {:?}", get(row, "quote_id"));
+    }
 
     // The codebook CSV.
     let bytes = export(&p, Kind::Codebook, Format::Csv)?;
@@ -218,6 +232,21 @@ fn html_is_self_contained_and_escaped() -> TestResult {
     assert!(html.contains("<blockquote class=\"quote\">\n<p>I wanted a job"));
     assert!(html.contains("<span class=\"mark\" title=\"edited for the paper\">[the social worker]</span>"));
     assert!(html.contains("<span class=\"attribution\">(FG1, E3/E5)</span>"));
+    // Read back by an HTML parser: the text a browser shows, escaped exactly once.
+    let doc = scraper::Html::parse_document(&html);
+    let sel = |css: &str| scraper::Selector::parse(css).map_err(|e| format!("{css}: {e}"));
+    let texts = |css: &str| -> Result<Vec<String>, String> {
+        Ok(doc.select(&sel(css)?).map(|e| e.text().collect::<String>().trim().to_string()).collect())
+    };
+    assert!(doc.select(&sel("script")?).next().is_none(), "a script element");
+    assert!(texts("h2")?.contains(&"Voice in the meeting".to_string()), "{:?}", texts("h2")?);
+    assert!(texts("h3")?.contains(&"Talked about, not with".to_string()), "{:?}", texts("h3")?);
+    let body = texts("body")?.concat();
+    assert!(body.contains("<script>alert('x')</script> & co"), "the definition as typed:\n{body}");
+    assert!(!body.contains("&lt;") && !body.contains("&amp;"), "escaped twice:\n{body}");
+    assert!(texts(".attribution")?.contains(&"(FG1, E3/E5)".to_string()), "{:?}", texts(".attribution")?);
+    assert!(texts(".mark")?.contains(&"[the social worker]".to_string()), "{:?}", texts(".mark")?);
+    assert!(body.contains("Jeg følte meg sett 😀 – for første gang på lenge."), "{body}");
     Ok(())
 }
 
@@ -263,27 +292,19 @@ fn docx_uses_real_word_styles() -> TestResult {
     Ok(())
 }
 
-/// `soffice` converts a file; `None` when LibreOffice is not installed and external checks
-/// are not required.
+/// `soffice` converts a file; `None` when LibreOffice is missing and outside programs are
+/// not required (see `tests/external`).
 fn soffice_convert(input: &Path, to: &str, out_dir: &Path) -> Result<Option<String>, Box<dyn std::error::Error>> {
-    let required = std::env::var("TEMA_EXTERNAL_CHECKS").is_ok_and(|v| v == "1");
+    if !external::available(&[&external::SOFFICE]) {
+        return Ok(None);
+    }
     let profile = out_dir.join("lo-profile");
-    let run = std::process::Command::new("soffice")
+    let out = std::process::Command::new("soffice")
         .arg(format!("-env:UserInstallation=file://{}", profile.display()))
         .args(["--headless", "--convert-to", to, "--outdir"])
         .arg(out_dir)
         .arg(input)
-        .output();
-    let out = match run {
-        Ok(out) => out,
-        Err(e) if !required => {
-            eprintln!(
-                "note: skipping the LibreOffice check: soffice cannot be run ({e}); set TEMA_EXTERNAL_CHECKS=1 to require it"
-            );
-            return Ok(None);
-        }
-        Err(e) => return Err(format!("TEMA_EXTERNAL_CHECKS=1 but soffice cannot be run: {e}").into()),
-    };
+        .output()?;
     assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
     let ext = to.split(':').next().unwrap_or(to);
     let stem = input.file_stem().ok_or("no stem")?;
@@ -366,11 +387,11 @@ fn progress_counts_and_cancel_leaves_no_file() -> TestResult {
 }
 
 /// The report compiles with pdflatex — emoji included, which pdfTeX cannot draw and the
-/// export declares as "[emoji]" for it. Required under TEMA_EXTERNAL_CHECKS=1 (the test
-/// script installs texlive-latex-recommended); skipped with a line otherwise.
+/// export declares as "[emoji]" for it — and pdftotext reads the text back. Whether a
+/// missing program fails or skips is `tests/external`'s rule.
 #[test]
 fn the_latex_report_compiles_with_pdflatex() -> TestResult {
-    if !external::available("pdflatex", "texlive-latex-recommended") {
+    if !external::available(&[&external::PDFLATEX, &external::PDFTOTEXT]) {
         return Ok(());
     }
     let p = study();
@@ -384,7 +405,18 @@ fn the_latex_report_compiles_with_pdflatex() -> TestResult {
         .current_dir(tmp.path())
         .output()?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    let pdf = std::fs::read(tmp.path().join("report.pdf"))?;
-    assert!(pdf.starts_with(b"%PDF"));
+    // What a reader of the PDF sees, read by poppler: Norwegian letters, the emoji's
+    // declared stand-in, and the brackets that mark a clarification and a cut.
+    let text = external::pdf_text(&tmp.path().join("report.pdf"))?;
+    for expected in [
+        "Working together",
+        "Voice in the meeting",
+        "Jeg følte meg sett [emoji] – for første gang på lenge.",
+        "[the social worker] said I should wait [...] until I was better.",
+        "(FG1, E3/E5)",
+    ] {
+        assert!(text.contains(expected), "pdftotext's text lacks {expected:?}:\n{text}");
+    }
+    assert!(!text.contains("\\"), "a LaTeX command leaked into the PDF's text:\n{text}");
     Ok(())
 }

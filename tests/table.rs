@@ -659,6 +659,55 @@ fn csv_reads_back() -> TestResult {
             assert_eq!(record[2..], row.cells[..]);
         }
     }
+    // The whole counts and participants tables against the hand-computed figures of
+    // `themes_by_group_hand_computed` (extracts, participants of N per group column;
+    // extracts in the unattributed column; the total is distinct extracts and participants).
+    let read = |content| -> Result<Vec<Vec<String>>, Box<dyn std::error::Error>> {
+        let bytes = export(&m, content, TableFormat::Csv)?;
+        let mut reader = csv::Reader::from_reader(bytes.as_slice());
+        let mut rows = vec![reader.headers()?.iter().map(String::from).collect::<Vec<_>>()];
+        for r in reader.records() {
+            rows.push(r?.iter().map(String::from).collect());
+        }
+        Ok(rows)
+    };
+    let header = ["Theme", "Level", "Jobseeker", "Therapist", "Social worker", "Unattributed", "Total"];
+    let counts = [
+        ("Being talked about", 1, [7, 2, 1, 3, 11]),
+        ("Jargon", 2, [2, 0, 1, 1, 4]),
+        ("Acronyms", 3, [1, 0, 0, 0, 1]),
+        ("Not heard", 2, [2, 1, 0, 1, 3]),
+        ("Hope", 1, [1, 0, 0, 0, 1]),
+    ];
+    let mut expected = vec![header.map(String::from).to_vec()];
+    for (name, level, cells) in counts {
+        let mut row = vec![name.to_string(), level.to_string()];
+        row.extend(cells.iter().map(|n| n.to_string()));
+        expected.push(row);
+    }
+    assert_eq!(read(CellContent::Counts)?, expected);
+    // Participants: n of N with N = 3 jobseekers, 1 therapist, 1 social worker, 5 in all.
+    let people = [
+        ("Being talked about", 1, [3, 1, 1], 3, 5),
+        ("Jargon", 2, [2, 0, 1], 1, 3),
+        ("Acronyms", 3, [1, 0, 0], 0, 1),
+        ("Not heard", 2, [2, 1, 0], 1, 3),
+        ("Hope", 1, [1, 0, 0], 0, 1),
+    ];
+    let mut expected = vec![header.map(String::from).to_vec()];
+    for (name, level, [j, t, s], unattributed, total) in people {
+        let extracts = if unattributed == 1 { "extract" } else { "extracts" };
+        expected.push(vec![
+            name.to_string(),
+            level.to_string(),
+            format!("{j} of 3"),
+            format!("{t} of 1"),
+            format!("{s} of 1"),
+            format!("{unattributed} {extracts}"),
+            format!("{total} of 5"),
+        ]);
+    }
+    assert_eq!(read(CellContent::Participants)?, expected);
     // Spot checks against the hand-computed table.
     let bytes = export(&m, CellContent::Counts, TableFormat::Csv)?;
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
@@ -828,10 +877,11 @@ fn latex_is_booktabs_and_escaped() -> TestResult {
 }
 
 /// Compiles the LaTeX table with pdflatex when it is installed (`texlive-latex-recommended`
-/// has booktabs); with TEMA_EXTERNAL_CHECKS set, a missing pdflatex is a failure.
+/// has booktabs) and reads the PDF's text back with pdftotext; see `tests/external` for
+/// when a missing program fails or skips.
 #[test]
 fn latex_compiles_with_pdflatex() -> TestResult {
-    if !external::available("pdflatex", "texlive-latex-recommended") {
+    if !external::available(&[&external::PDFLATEX, &external::PDFTOTEXT]) {
         return Ok(());
     }
     let mut p = with_summaries()?;
@@ -853,7 +903,12 @@ fn latex_compiles_with_pdflatex() -> TestResult {
             .current_dir(tmp.path())
             .output()?;
         assert!(out.status.success(), "{content:?}: {}", String::from_utf8_lossy(&out.stdout));
-        assert!(tmp.path().join(format!("{content:?}.pdf")).exists());
+        // poppler reads the theme's name back with every special character as typed
+        // (T1 encoding has real glyphs for them), and no escaping is left in the text.
+        let text = external::pdf_text(&tmp.path().join(format!("{content:?}.pdf")))?;
+        assert!(text.contains("Hope & 100% {future}_x #1"), "{content:?}: {text}");
+        assert!(text.contains("Being talked about"), "{content:?}: {text}");
+        assert!(!text.contains("\\&") && !text.contains("\\%"), "{content:?}: escaping leaked: {text}");
     }
     Ok(())
 }
@@ -960,10 +1015,10 @@ fn cli_summary_mark_and_cooccurrence() -> TestResult {
 
 /// LibreOffice opens the DOCX we write by hand and finds a table in it, cells in order (a
 /// second reader besides our own parse, since the file is WordprocessingML written directly).
-/// With TEMA_EXTERNAL_CHECKS set, a missing soffice is a failure.
+/// See `tests/external` for when a missing soffice fails or skips.
 #[test]
 fn docx_opens_in_libreoffice() -> TestResult {
-    if !external::available("soffice", "libreoffice-writer") {
+    if !external::available(&[&external::SOFFICE]) {
         return Ok(());
     }
     let p = with_summaries()?;

@@ -236,8 +236,8 @@ fn marks_and_positions_survive_the_journal_and_the_snapshot_and_old_files_still_
 
 #[test]
 fn the_phase_tracker_on_the_sample_study() -> TestResult {
-    let dir = common::corpus().join(tema::ui::startup::SAMPLE_NAME);
-    let store = Store::open_read_only(&dir)?;
+    let tmp = tempfile::tempdir()?;
+    let store = Store::open_read_only(&common::sample_copy(&tmp.path().join("sample.tema"))?)?;
     let p = store.project();
     let phases = tracker(p);
     assert_eq!(phases.iter().map(|x| x.phase).collect::<Vec<_>>(), Phase::ALL);

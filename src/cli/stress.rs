@@ -123,8 +123,15 @@ pub fn apply_in_memory(seed: u64, k: u64, p: &mut Project, h: &mut History) {
 }
 
 /// Runs the stream from step `start` on the project in `dir` (created if missing), printing
-/// `ack K` after step K is durable. Saves a snapshot every `save_every` steps.
+/// `ack K` after step K is durable. Saves a snapshot every `save_every` steps, between the
+/// lines `save` and `saved`. With `TEMA_STRESS_ACK_DELAY_US=N` it waits N microseconds
+/// between a step being durable and its `ack` (the crash test uses it so that some kills
+/// surely land in that window).
 pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Result<()> {
+    let ack_delay = std::env::var("TEMA_STRESS_ACK_DELAY_US")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_micros);
     let mut store = if dir.join("project.json").exists() { Store::open(dir)? } else { Store::create(dir, "stress")? };
     if store.project().documents.is_empty() {
         store.apply(base_edit())?;
@@ -145,11 +152,18 @@ pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Re
             Ok(()) | Err(crate::store::StoreError::Edit(_)) => {}
             Err(e) => return Err(e.into()),
         }
+        if let Some(delay) = ack_delay {
+            std::thread::sleep(delay);
+        }
         let mut lock = out.lock();
         writeln!(lock, "ack {k}")?;
         lock.flush()?;
         if save_every > 0 && (k + 1) % save_every == 0 {
+            writeln!(lock, "save")?;
+            lock.flush()?;
             store.save()?;
+            writeln!(lock, "saved")?;
+            lock.flush()?;
         }
     }
     Ok(())

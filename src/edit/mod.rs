@@ -12,7 +12,7 @@ mod framework;
 mod history;
 
 pub use error::EditError;
-pub use history::{History, Step};
+pub use history::{HISTORY_LIMIT, History, Step};
 
 use crate::model::*;
 use serde::{Deserialize, Serialize};

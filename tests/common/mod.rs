@@ -193,3 +193,43 @@ pub fn canonical(p: &Project) -> String {
     ))
     .unwrap_or_else(|e| format!("unserialisable: {e}"))
 }
+
+/// Copies the committed sample project to `to` (which must not exist) without what is local
+/// to one copy — the names its own `.gitignore` lists: the journal, the undo history, the
+/// lock, the search index, half-written files — so that a test sees what the repository
+/// holds, not what a developer's own run of the app left in `sample-corpus/`. Returns `to`.
+pub fn sample_copy(to: &Path) -> anyhow::Result<PathBuf> {
+    let from = corpus().join(tema::ui::startup::SAMPLE_NAME);
+    let ignore = std::fs::read_to_string(from.join(".gitignore"))?;
+    let patterns: Vec<&str> = ignore.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    let local = |name: &str, is_dir: bool| {
+        patterns.iter().any(|p| match p.strip_suffix('/') {
+            Some(dir) => is_dir && name == dir,
+            None => match p.split_once('*') {
+                Some((head, tail)) => {
+                    name.len() >= head.len() + tail.len() && name.starts_with(head) && name.ends_with(tail)
+                }
+                None => name == *p,
+            },
+        })
+    };
+    fn copy(from: &Path, to: &Path, top: bool, local: &dyn Fn(&str, bool) -> bool) -> anyhow::Result<()> {
+        std::fs::create_dir(to)?;
+        for entry in std::fs::read_dir(from)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_dir = entry.file_type()?.is_dir();
+            if top && local(&name, is_dir) {
+                continue;
+            }
+            if is_dir {
+                copy(&entry.path(), &to.join(&name), false, local)?;
+            } else {
+                std::fs::copy(entry.path(), to.join(&name))?;
+            }
+        }
+        Ok(())
+    }
+    copy(&from, to, true, &local)?;
+    Ok(to.to_path_buf())
+}
