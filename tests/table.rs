@@ -307,7 +307,8 @@ fn options_parked_flat_coder_and_codes() {
     );
 
     // Only Ingrid's codings: Tom's k6 (J2, voice) drops out of "Not heard".
-    let ingrid = Matrix::build(&p, &MatrixOptions { coders: vec![INGRID], ..Default::default() });
+    let ingrid =
+        Matrix::build(&p, &MatrixOptions { coders: tema::analysis::CoderScope::only(INGRID), ..Default::default() });
     assert_eq!(ingrid.rows[3].cells[0].extracts, [kid(14)]);
 
     // Codes in tree order; a parent code collects its children's codings.

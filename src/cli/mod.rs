@@ -5,6 +5,7 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+mod extracts;
 mod import;
 mod quotes;
 mod sample;
@@ -17,6 +18,7 @@ mod themes;
 use crate::export::report::Kind;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use extracts::CodersFlag;
 use std::path::PathBuf;
 use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
 
@@ -47,9 +49,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show what a project holds: documents, words, participants, codes, themes, codings...
+    /// Show what a project holds: documents (read, coded), words, participants, codes, themes,
+    /// codings, extracts...
     Info {
         dir: PathBuf,
+        /// Whose reading, codings and extracts count.
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
@@ -285,18 +291,16 @@ pub enum Command {
         /// Count each row's own codings only, not its subthemes' or child codes'.
         #[arg(long)]
         no_aggregate: bool,
-        /// Only this coder's codings (repeat for several).
-        #[arg(long)]
-        coder: Vec<String>,
+        #[command(flatten)]
+        coders: CodersFlag,
     },
     /// Which codes occur together, in overlapping extracts or in the same speaker turn.
     Cooccurrence {
         dir: PathBuf,
         #[arg(long, value_enum, default_value = "overlap")]
         scope: ScopeArg,
-        /// Only this coder's codings (repeat for several).
-        #[arg(long)]
-        coder: Vec<String>,
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
@@ -409,9 +413,15 @@ pub enum Command {
     /// participants, documents and quotes.
     Themes {
         dir: PathBuf,
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
+    /// Export coded extracts (the coding report): by code, theme, document, group and coders,
+    /// as CSV, Markdown, Word or JSON; one row per extract with document, participant, group,
+    /// coders, code, start, end and text.
+    Extracts(extracts::ExtractsArgs),
     /// Create a theme (`tema theme add DIR NAME ...`).
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -555,7 +565,7 @@ pub enum ThemeCommand {
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
-        Command::Info { dir, json } => basic::info(&dir, json),
+        Command::Info { dir, coders, json } => basic::info(&dir, &coders, json),
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }
@@ -614,7 +624,7 @@ pub fn run(command: Command) -> Result<()> {
             team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coder } => {
+        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coders } => {
             table::table(table::TableArgs {
                 dir,
                 rows,
@@ -624,10 +634,10 @@ pub fn run(command: Command) -> Result<()> {
                 output,
                 include_parked,
                 no_aggregate,
-                coders: coder,
+                coders,
             })
         }
-        Command::Cooccurrence { dir, scope, coder, json } => table::cooccurrence(&dir, scope, &coder, json),
+        Command::Cooccurrence { dir, scope, coders, json } => table::cooccurrence(&dir, scope, &coders, json),
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
         }
@@ -652,7 +662,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
         }
-        Command::Themes { dir, json } => themes::list(&dir, json),
+        Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
+        Command::Extracts(args) => extracts::run(args),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }
