@@ -71,10 +71,10 @@ pub fn speech_span(doc: &Document, turn: &Turn) -> Span {
 /// Says who speaks in spans of one document: **the one rule** for coded extracts, quotes
 /// and every count.
 ///
-/// - A participant speaks in a span when it shares a word character (a letter or digit)
-///   with the speech of one of their turns; the speaker's name at the start of a turn
-///   (`Sofie: `) is not speech, and neither are spaces or punctuation alone.
-/// - Word characters outside every turn, or in a turn no participant is known for, make the
+/// - A participant speaks in a span when it shares something said (a letter, digit or symbol
+///   such as an emoji: [`is_said`]) with the speech of one of their turns; the speaker's name
+///   at the start of a turn (`Sofie: `) is not speech, and neither are spaces or punctuation.
+/// - Something said outside every turn, or in a turn no participant is known for, make the
 ///   span (also) unattributed; so does a span in which no one says any word at all.
 pub struct Attributor<'a> {
     doc: &'a Document,
@@ -119,10 +119,20 @@ impl<'a> Attributor<'a> {
         out
     }
 
-    /// Whether a stretch of the text holds a word character.
+    /// Whether a stretch of the text holds something said (see [`is_said`]).
     fn has_words(&self, span: Span) -> bool {
-        !span.is_empty() && self.doc.slice(span).is_some_and(|s| s.chars().any(char::is_alphanumeric))
+        !span.is_empty() && self.doc.slice(span).is_some_and(|s| s.chars().any(is_said))
     }
+}
+
+/// Whether a character is something said: a letter, a digit or a symbol such as an emoji
+/// (a transcribed laugh 😀 is speech) — not white space or punctuation.
+pub fn is_said(c: char) -> bool {
+    c.is_alphanumeric()
+        || !(c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || ('\u{2000}'..='\u{206F}').contains(&c)
+            || matches!(c, '«' | '»' | '¡' | '¿' | '·' | '\u{3001}' | '\u{3002}'))
 }
 
 /// A coding with its attribution.
@@ -317,7 +327,8 @@ mod tests {
         // From the end of X's turn over the blank line into T2's turn: the blank line is no one's
         // talk, X's turn is unattributed.
         let x_end = d.turns[2].span.end.get();
-        let over_blank = a.attribute(Span::new(x_end - 1, d.turns[3].span.start.get() + 3));
+        // ("m.\n": X's last word, so X's unmapped turn counts; its newline alone would not.)
+        let over_blank = a.attribute(Span::new(x_end - 3, d.turns[3].span.start.get() + 3));
         assert_eq!(over_blank, Attribution { speakers: vec![T2], unattributed: true });
         let only_blank_then_t2 = a.attribute(Span::new(x_end + 1, d.turns[3].span.start.get() + 3));
         assert_eq!(only_blank_then_t2, Attribution { speakers: vec![T2], unattributed: false });
