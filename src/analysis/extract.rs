@@ -21,7 +21,7 @@ pub struct Extract {
     pub span: Span,
     pub code: CodeId,
     pub code_name: String,
-    /// Who coded it, in the order of their first coding.
+    /// Who coded it, in the project's order of coders.
     pub coder_ids: Vec<CoderId>,
     /// Their names: "coded by Ingrid, Tom".
     pub coders: Vec<String>,
@@ -194,6 +194,8 @@ impl<'a> ExtractBuilder<'a> {
             at = end;
         }
         push(Span { start: at, end: span.end }, None);
+        let mut coder_ids = m.coders.clone();
+        coder_ids.sort_by_key(|k| p.coders.get_index_of(k));
         let mut comment = String::new();
         for c in m.codings.iter().filter_map(|id| p.codings.get(id)) {
             let text = c.comment.trim();
@@ -212,8 +214,8 @@ impl<'a> ExtractBuilder<'a> {
             span,
             code: m.code,
             code_name: p.codes.get(&m.code).map(|x| x.name().to_string()).unwrap_or_default(),
-            coder_ids: m.coders.clone(),
-            coders: m.coders.iter().filter_map(|k| p.coders.get(k)).map(|k| k.name.clone()).collect(),
+            coders: coder_ids.iter().filter_map(|k| p.coders.get(k)).map(|k| k.name.clone()).collect(),
+            coder_ids,
             comment,
             attribution: Attributor::new(doc).attribute(span),
             parts,

@@ -83,10 +83,10 @@ pub fn run(args: ExtractsArgs) -> Result<()> {
         what.push(doc.name().to_string());
     }
     if let Some(g) = &args.group {
-        if !p.participants.values().any(|x| name_key(x.group()) == name_key(g)) {
+        let Some(x) = p.participants.values().find(|x| name_key(x.group()) == name_key(g)) else {
             bail!("no participant is in a group named {g:?}");
-        }
-        what.push(g.trim().to_string());
+        };
+        what.push(x.group().trim().to_string());
     }
     let format = match (&args.format, &args.output, args.json) {
         (_, _, true) => ExtractsFormat::Json,
