@@ -55,9 +55,12 @@ pub fn code_rows(p: &Project, coders: &CoderScope) -> Vec<CodeRow> {
     rows
 }
 
+/// What the codebook rows depend on: every change, and whose codings count.
+type CodeRowsKey = (u64, CoderScope);
+
 #[derive(Default)]
 pub struct Cache {
-    code_rows: Option<((u64, CoderScope), std::rc::Rc<Vec<CodeRow>>)>,
+    code_rows: Option<(CodeRowsKey, std::rc::Rc<Vec<CodeRow>>)>,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
 }
 

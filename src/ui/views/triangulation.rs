@@ -54,7 +54,7 @@ pub struct TriangulationView {
     /// The extracts of the selected cell, with the matrix they were read from.
     extracts: Option<(usize, Arc<Matrix>, Arc<Vec<Extract>>)>,
     scope: Scope,
-    cooccurrence: Option<((u64, u64, Scope, CoderScope), Arc<Cooccurrence>)>,
+    cooccurrence: Option<(CooccurrenceKey, Arc<Cooccurrence>)>,
     /// The co-occurring pair (indices into the codes) whose passages are shown.
     pair: Option<(usize, usize)>,
     export_format: Option<TableFormat>,
@@ -83,6 +83,9 @@ impl View for TriangulationView {
         }
     }
 }
+
+/// What the co-occurrence table depends on: documents, codebook, scope and coders.
+type CooccurrenceKey = (u64, u64, Scope, CoderScope);
 
 impl TriangulationView {
     /// The matrix for the current options, rebuilt only after edits that change it.
