@@ -181,11 +181,10 @@ fn doc(rows: &[ExtractRow], title: &str) -> Doc {
         let of_code: Vec<&ExtractRow> = rows.iter().filter(|r| r.code == code).collect();
         blocks.push(Block::Heading { level: 1, text: format!("{code} ({})", count(of_code.len())) });
         for r in of_code {
-            let mut attribution = r.document.clone();
-            if !r.participant.is_empty() {
-                attribution.push_str(", ");
-                attribution.push_str(&r.participant.join("/"));
-            }
+            // "FG1, Kari/Ola"; an interview named after its participant is just "J1".
+            let who = r.participant.join("/");
+            let attribution =
+                if who.is_empty() || who == r.document { r.document.clone() } else { format!("{}, {who}", r.document) };
             blocks.push(Block::Quote(QuoteBlock {
                 placement: Placement::Block,
                 pieces: vec![Piece { text: r.text.trim().to_string(), mark: false }],
