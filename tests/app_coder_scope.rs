@@ -94,3 +94,40 @@ fn the_coders_switch_changes_every_count() -> anyhow::Result<()> {
     assert_eq!(h.state().state.coders, tema::ui::CoderChoice::OnlyMe);
     Ok(())
 }
+
+#[test]
+fn export_extracts_from_the_coded_extracts_view() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("team.tema");
+    team(&dir)?;
+    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
+    h.run();
+    h.state_mut().state.selection.item = Some(tema::ui::Item::Code(CodeId::from_u128(3)));
+    h.state_mut().state.view = ViewKind::Retrieval;
+    h.run();
+    // All coders: the overlapping codings are one card, coded by both.
+    h.get_by_label("2 extracts from 1 documents, coded by all coders");
+    h.get_by_label("Export extracts…").click();
+    h.run();
+    h.get_by_label("Export").click();
+    h.run();
+    // The export runs on a worker; the default file is beside the project folder, as CSV.
+    let file = tmp.path().join("extracts-Seen.csv");
+    for _ in 0..100 {
+        if file.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        h.run();
+    }
+    let csv = std::fs::read_to_string(&file)?;
+    let rows: Vec<&str> = csv.lines().skip(1).collect();
+    assert_eq!(
+        rows,
+        [
+            "I1,Kari,Jobseeker,Ingrid; Tom,Seen,6,38,Jeg følte meg sett av veilederen,3,",
+            "I1,Kari,Jobseeker,Tom,Seen,40,49,Det hjalp,1,"
+        ]
+    );
+    Ok(())
+}

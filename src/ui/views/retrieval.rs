@@ -181,7 +181,9 @@ impl View for RetrievalView {
             let button = ui.add_enabled(!extracts.is_empty(), egui::Button::new("Export extracts…"));
             if button.on_hover_text("Write these extracts as CSV, Markdown, Word or JSON").clicked() {
                 let slug: String = code.name().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
-                let path = cx.project_dir.join(format!("extracts-{slug}.csv"));
+                // Beside the project folder, not in it: the folder holds only Tema's own files.
+                let beside = cx.project_dir.parent().unwrap_or(cx.project_dir);
+                let path = beside.join(format!("extracts-{slug}.csv"));
                 self.export = Some(ExportPanel { format: ExtractsFormat::Csv, path: path.display().to_string() });
             }
         });
