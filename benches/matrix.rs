@@ -327,12 +327,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // The theme analyses (issue 6) on the same project: what the Themes board, Review mode,
     // the Phase tracker and the Thematic map compute.
     println!();
-    let (med, worst, sums) = time(7, || tema::analysis::themes::summaries(&p));
+    let (med, worst, sums) = time(7, || tema::analysis::themes::summaries(&p, &Default::default()));
     println!("counts for all {} themes (board): median {med:.1} ms, worst {worst:.1} ms", sums.len());
     let largest = sums.iter().max_by_key(|s| s.extracts).map(|s| s.id);
     if let Some(theme) = largest {
         for by in [GroupBy::Subtheme, GroupBy::Code, GroupBy::Participant] {
-            let (med, worst, r) = time(7, || tema::analysis::themes::review(&p, theme, by));
+            let (med, worst, r) = time(7, || tema::analysis::themes::review(&p, theme, by, &Default::default()));
             println!(
                 "review of the largest theme by {by:?} ({} extracts, {} groups): median {med:.1} ms, worst {worst:.1} ms",
                 r.extracts.len(),
@@ -340,7 +340,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
     }
-    let (med, worst, phases) = time(7, || tema::analysis::phases::tracker(&p));
+    let (med, worst, phases) = time(7, || tema::analysis::phases::tracker(&p, &Default::default()));
     println!("phase tracker ({} phases): median {med:.1} ms, worst {worst:.1} ms", phases.len());
     let (med, worst, map) = time(7, || tema::analysis::map::ThematicMap::build(&p, false));
     println!("thematic map layout ({} nodes): median {med:.2} ms, worst {worst:.2} ms", map.nodes.len());
@@ -348,5 +348,51 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("thematic map SVG ({} bytes): median {med:.2} ms", svg.len());
     let (med, _, png) = time(3, || tema::analysis::map::svg_to_png(&svg, 2.0));
     println!("thematic map PNG at 2× ({} bytes, on a worker in the app): median {med:.0} ms", png?.len());
+
+    // Coder scope (issue 14): a second coder, Tom, codes 10,000 passages Ingrid coded with the
+    // same code — 3,000 identically, 7,000 shifted by 10 characters (overlapping) — so
+    // extracts merge across coders. Then the cost of switching the status bar's Coders switch:
+    // every analysis an open view shows, recomputed for the new scope from the attribution
+    // index the app keeps.
+    println!();
+    let tom = p.new_coder("Tom");
+    let tom_id = tom.id;
+    p.apply(Edit::AddCoder { coder: tom, index: None })?;
+    let ingrid: Vec<Coding> =
+        p.codings.values().filter(|c| c.coder == coder_id).step_by(4).take(10_000).cloned().collect();
+    let mut again = Vec::with_capacity(ingrid.len());
+    for (i, c) in ingrid.iter().enumerate() {
+        let shift = if i % 10 < 3 { 0 } else { 10 };
+        let len = p.documents.get(&c.doc).map_or(0, |d| d.char_len);
+        let span = Span::new(c.span.start.get() + shift, (c.span.end.get() + shift).min(len));
+        again.push(Edit::AddCoding {
+            coding: Coding { id: CodingId::new(), span, coder: tom_id, created: chrono::Utc::now(), ..c.clone() },
+        });
+    }
+    p.apply(Edit::batch("Tom's codings", again))?;
+    let mut index = AttributionIndex::build(&p);
+    index.refresh(&p);
+    let all = CoderScope::All;
+    let total: usize = tema::analysis::scope::extract_counts(&p, &all).values().sum();
+    println!("{} codings by two coders make {total} extracts", p.codings.len());
+    for (name, scope) in
+        [("all coders", all), ("only Tom", CoderScope::only(tom_id)), ("only Ingrid", CoderScope::only(coder_id))]
+    {
+        let (m_med, m_worst, _) =
+            time(7, || Matrix::build_with(&p, &index, &MatrixOptions { coders: scope.clone(), ..Default::default() }));
+        let (b_med, b_worst, _) = time(7, || tema::analysis::themes::summaries_with(&p, &index, &scope));
+        let (c_med, c_worst, _) = time(7, || tema::analysis::scope::extract_counts(&p, &scope));
+        let (o_med, o_worst, _) = time(5, || {
+            Cooccurrence::build_with(&p, &index, &CooccurrenceOptions { coders: scope.clone(), ..Default::default() })
+        });
+        let (t_med, t_worst, _) = time(7, || tema::analysis::phases::tracker(&p, &scope));
+        println!(
+            "switch to {name}: matrix {m_med:.1} ms (worst {m_worst:.1}), board counts {b_med:.1} ({b_worst:.1}), \
+             codebook counts {c_med:.1} ({c_worst:.1}), co-occurrence {o_med:.1} ({o_worst:.1}), phases {t_med:.1} ({t_worst:.1}); \
+             all of them {:.1} ms (worst {:.1})",
+            m_med + b_med + c_med + o_med + t_med,
+            m_worst + b_worst + c_worst + o_worst + t_worst
+        );
+    }
     Ok(())
 }

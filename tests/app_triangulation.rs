@@ -45,7 +45,13 @@ fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
     for e in &expected {
         let words: String = e.text().split_whitespace().take(6).collect::<Vec<_>>().join(" ");
         assert!(h.query_all_by_label_contains(&words).count() >= 1, "the extract starting {words:?} is shown");
-        h.get_by_label(&format!("{} · {} · {}", e.speakers_label(), e.doc_name, e.code_name));
+        h.get_by_label(&format!(
+            "{} · {} · {} · coded by {}",
+            e.speakers_label(),
+            e.doc_name,
+            e.code_name,
+            e.coders_label()
+        ));
     }
 
     // Write the cell's summary: it is stored in the project, one undoable edit.

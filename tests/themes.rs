@@ -152,10 +152,10 @@ fn review_marks_are_edits_with_an_undo() -> TestResult {
     p.apply(Edit::SetReviewMark { theme: theme(1), coding: coding(1), mark: Some(Fit::Fits) })?;
     let undo_remove = p.apply(Edit::RemoveCoding { id: coding(1) })?;
     p.check_integrity()?;
-    let r = tema::analysis::themes::review(&p, theme(1), Default::default());
+    let r = tema::analysis::themes::review(&p, theme(1), Default::default(), &Default::default());
     assert_eq!((r.extracts.len(), r.fits), (3, 0));
     p.apply(undo_remove)?;
-    let r = tema::analysis::themes::review(&p, theme(1), Default::default());
+    let r = tema::analysis::themes::review(&p, theme(1), Default::default(), &Default::default());
     assert_eq!((r.extracts.len(), r.fits), (4, 1));
     Ok(())
 }
@@ -239,7 +239,7 @@ fn the_phase_tracker_on_the_sample_study() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let store = Store::open_read_only(&common::sample_copy(&tmp.path().join("sample.tema"))?)?;
     let p = store.project();
-    let phases = tracker(p);
+    let phases = tracker(p, &Default::default());
     assert_eq!(phases.iter().map(|x| x.phase).collect::<Vec<_>>(), Phase::ALL);
     let lines: Vec<String> = phases.iter().flat_map(|x| x.figures.iter().map(|f| f.text())).collect();
     assert_eq!(

@@ -1,15 +1,18 @@
-//! Which participants a coded extract counts for.
+//! Who speaks in a span, and so which participants a coded extract (or a quote) counts for.
 //!
-//! An extract counts for the participant of every speaker turn it overlaps, so a passage
-//! that runs across a focus-group exchange counts for each speaker in it. Interviewers and
-//! moderators (`Participant.props.interviewer`) speak but are left out of every count. Text
-//! that no participant speaks — field notes, which have no turns, a turn whose speaker was
-//! never mapped, a heading before the first turn — makes the extract (also) unattributed.
+//! [`Attributor`] holds the one rule, used by every count and by quotes' labels: an extract
+//! counts for the participant of every speaker turn whose speech it shares a word with, so a
+//! passage that runs across a focus-group exchange counts for each speaker in it. Interviewers
+//! and moderators (`Participant.props.interviewer`) speak but are left out of every count.
+//! Words that no participant speaks — field notes, which have no turns, a turn whose speaker
+//! was never mapped, a heading before the first turn — make the extract (also) unattributed.
 //!
 //! [`AttributionIndex`] holds the attribution of every coding, grouped by document in text
 //! order, and recomputes only the documents whose revision changed: the tables and the
-//! co-occurrence view read it instead of walking turns again.
+//! co-occurrence view read it instead of walking turns again. [`AttributionIndex::extracts`]
+//! turns a document's codings into extracts for a coder scope (see [`super::scope`]).
 
+use super::scope::{CoderScope, Piece, merge};
 use crate::model::*;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -37,6 +40,15 @@ impl Attribution {
     pub fn interviewer_only(&self, project: &Project) -> bool {
         !self.unattributed && self.counted(project).next().is_none()
     }
+
+    /// The speakers a quote's label names: interviewers only when no one else speaks.
+    pub fn label_speakers(&self, project: &Project) -> Vec<ParticipantId> {
+        let is_interviewer = |id: &ParticipantId| project.participants.get(id).is_some_and(|x| !is_counted(x));
+        if self.speakers.iter().all(is_interviewer) {
+            return self.speakers.clone();
+        }
+        self.speakers.iter().copied().filter(|id| !is_interviewer(id)).collect()
+    }
 }
 
 /// Whether a participant counts in analyses (interviewers and moderators do not).
@@ -44,8 +56,26 @@ pub fn is_counted(p: &Participant) -> bool {
     !p.props.interviewer
 }
 
-/// Attributes spans of one document. Keeps a char→byte table, made the first time a span
-/// reaches text outside the turns and has to be checked for words.
+/// The part of a turn that is speech: after the speaker's name as the transcript writes it
+/// (`Sofie: `), so a span that only reaches into the next turn's label is not that speaker's.
+pub fn speech_span(doc: &Document, turn: &Turn) -> Span {
+    let Some(text) = doc.slice(turn.span) else { return turn.span };
+    let speaker = turn.speaker.trim();
+    let Some(rest) = text.strip_prefix(speaker).filter(|_| !speaker.is_empty()) else { return turn.span };
+    let after = rest.trim_start_matches([':', ' ', '\t']);
+    let label_bytes = text.len() - after.len();
+    let label = text.get(..label_bytes).map_or(0, |l| l.chars().count());
+    Span { start: CharPos(turn.span.start.get() + label), end: turn.span.end }
+}
+
+/// Says who speaks in spans of one document: **the one rule** for coded extracts, quotes
+/// and every count.
+///
+/// - A participant speaks in a span when it shares something said (a letter, digit or symbol
+///   such as an emoji: [`is_said`]) with the speech of one of their turns; the speaker's name
+///   at the start of a turn (`Sofie: `) is not speech, and neither are spaces or punctuation.
+/// - Something said outside every turn, or in a turn no participant is known for, make the
+///   span (also) unattributed; so does a span in which no one says any word at all.
 pub struct Attributor<'a> {
     doc: &'a Document,
 }
@@ -57,36 +87,52 @@ impl<'a> Attributor<'a> {
 
     /// Who speaks in `span` of the document.
     pub fn attribute(&mut self, span: Span) -> Attribution {
+        self.attribute_all(&[span])
+    }
+
+    /// Who speaks in these spans of the document taken together (a quote's kept text).
+    pub fn attribute_all(&mut self, spans: &[Span]) -> Attribution {
         let doc = self.doc;
-        if doc.turns.is_empty() {
-            return Attribution { speakers: Vec::new(), unattributed: true };
-        }
         let mut out = Attribution::default();
-        let mut covered = span.start;
-        for turn in doc.turns_overlapping(span) {
-            if turn.span.start > covered && !out.unattributed {
-                out.unattributed = self.has_words(Span { start: covered, end: turn.span.start });
+        for &span in spans.iter().filter(|s| !s.is_empty()) {
+            let mut covered = span.start;
+            for turn in doc.turns_overlapping(span) {
+                if turn.span.start > covered && !out.unattributed {
+                    out.unattributed = self.has_words(Span { start: covered, end: turn.span.start });
+                }
+                covered = covered.max(turn.span.end);
+                let speech = speech_span(doc, turn);
+                let shared = Span { start: span.start.max(speech.start), end: span.end.min(speech.end) };
+                match turn.participant {
+                    Some(p) if !out.speakers.contains(&p) && self.has_words(shared) => out.speakers.push(p),
+                    Some(_) => {}
+                    None => out.unattributed = out.unattributed || self.has_words(shared),
+                }
             }
-            covered = covered.max(turn.span.end);
-            match turn.participant {
-                Some(p) if !out.speakers.contains(&p) => out.speakers.push(p),
-                Some(_) => {}
-                None => out.unattributed = true,
+            if covered < span.end && !out.unattributed {
+                out.unattributed = self.has_words(Span { start: covered, end: span.end });
             }
         }
-        if covered < span.end && !out.unattributed {
-            out.unattributed = self.has_words(Span { start: covered, end: span.end });
+        if out.speakers.is_empty() {
+            out.unattributed = true;
         }
         out
     }
 
-    /// Whether a stretch of the text holds anything but white space.
-    fn has_words(&mut self, span: Span) -> bool {
-        let text = &self.doc.text;
-        let index = self.doc.text_index();
-        let range = index.byte_range(text, span);
-        text.get(range).is_some_and(|s| s.chars().any(|c| !c.is_whitespace()))
+    /// Whether a stretch of the text holds something said (see [`is_said`]).
+    fn has_words(&self, span: Span) -> bool {
+        !span.is_empty() && self.doc.slice(span).is_some_and(|s| s.chars().any(is_said))
     }
+}
+
+/// Whether a character is something said: a letter, a digit or a symbol such as an emoji
+/// (a transcribed laugh 😀 is speech) — not white space or punctuation.
+pub fn is_said(c: char) -> bool {
+    c.is_alphanumeric()
+        || !(c.is_whitespace()
+            || c.is_ascii_punctuation()
+            || ('\u{2000}'..='\u{206F}').contains(&c)
+            || matches!(c, '«' | '»' | '¡' | '¿' | '·' | '\u{3001}' | '\u{3002}'))
 }
 
 /// A coding with its attribution.
@@ -96,6 +142,20 @@ pub struct AttributedCoding {
     pub code: CodeId,
     pub coder: CoderId,
     pub span: Span,
+    pub attribution: Attribution,
+}
+
+/// An extract (one or more codings of one code, merged by [`super::scope::merge`]) with its
+/// attribution: what every count counts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AttributedExtract {
+    /// The extract's id: its first coding's.
+    pub id: CodingId,
+    pub code: CodeId,
+    /// The union of its codings' spans.
+    pub span: Span,
+    pub codings: Vec<CodingId>,
+    pub coders: Vec<CoderId>,
     pub attribution: Attribution,
 }
 
@@ -177,6 +237,38 @@ impl AttributionIndex {
         self.docs.get(&doc).map(|e| e.codings.as_slice()).unwrap_or_default()
     }
 
+    /// A document's extracts for a coder scope, in text order, with their attributions.
+    pub fn extracts(&self, project: &Project, doc: DocId, scope: &CoderScope) -> Vec<AttributedExtract> {
+        let codings = self.codings(doc);
+        let pieces = codings.iter().map(|c| Piece { id: c.id, code: c.code, coder: c.coder, span: c.span });
+        let merged = merge(pieces, scope);
+        let mut attributor = project.documents.get(&doc).map(Attributor::new);
+        merged
+            .into_iter()
+            .map(|m| {
+                let own =
+                    match m.codings.as_slice() {
+                        [one] => codings
+                            .get(codings.partition_point(|a| {
+                                (a.span.start, a.span.end, a.id) < (m.span.start, m.span.end, *one)
+                            }))
+                            .filter(|a| a.id == *one)
+                            .map(|a| a.attribution.clone()),
+                        _ => None,
+                    };
+                let attribution = own.or_else(|| attributor.as_mut().map(|a| a.attribute(m.span))).unwrap_or_default();
+                AttributedExtract {
+                    id: m.id,
+                    code: m.code,
+                    span: m.span,
+                    codings: m.codings,
+                    coders: m.coders,
+                    attribution,
+                }
+            })
+            .collect()
+    }
+
     /// Participants who speak in a document, interviewers included.
     pub fn speakers(&self, doc: DocId) -> &[ParticipantId] {
         self.docs.get(&doc).map(|e| e.speakers.as_slice()).unwrap_or_default()
@@ -235,7 +327,8 @@ mod tests {
         // From the end of X's turn over the blank line into T2's turn: the blank line is no one's
         // talk, X's turn is unattributed.
         let x_end = d.turns[2].span.end.get();
-        let over_blank = a.attribute(Span::new(x_end - 1, d.turns[3].span.start.get() + 3));
+        // ("m.\n": X's last word, so X's unmapped turn counts; its newline alone would not.)
+        let over_blank = a.attribute(Span::new(x_end - 3, d.turns[3].span.start.get() + 3));
         assert_eq!(over_blank, Attribution { speakers: vec![T2], unattributed: true });
         let only_blank_then_t2 = a.attribute(Span::new(x_end + 1, d.turns[3].span.start.get() + 3));
         assert_eq!(only_blank_then_t2, Attribution { speakers: vec![T2], unattributed: false });

@@ -1,14 +1,16 @@
 //! Code co-occurrence: how often two codes meet, and where.
 //!
 //! Two scopes:
-//! - **overlap**: a pair of codings (of different codes) whose spans share text; counted
-//!   once per pair of codings, and each occurrence is the shared text.
+//! - **overlap**: a pair of extracts (of different codes) whose spans share text; counted
+//!   once per pair of extracts, and each occurrence is the shared text. Extracts are codings
+//!   merged by the rule in [`super::scope`], so a second coder's identical coding adds nothing.
 //! - **turn**: a speaker turn in which both codes are applied (somewhere); counted once per
 //!   turn. Text outside every turn (field notes) is taken a line at a time instead.
 //!
 //! Every count keeps its occurrences, so a view can open the extracts behind it.
 
 use super::attribution::AttributionIndex;
+use super::scope::CoderScope;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -34,8 +36,9 @@ impl Scope {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct CooccurrenceOptions {
     pub scope: Scope,
-    /// Only these coders' codings; every coder's when empty.
-    pub coders: Vec<CoderId>,
+    /// Whose codings.
+    #[serde(default)]
+    pub coders: CoderScope,
 }
 
 /// A code, as a row and column of the table.
@@ -46,7 +49,7 @@ pub struct CodeEntry {
     /// `Parent / Child`.
     pub path: String,
     pub depth: usize,
-    /// Its codings (overlap scope) or the turns it is in (turn scope): the diagonal.
+    /// Its extracts (overlap scope) or the turns it is in (turn scope): the diagonal.
     pub total: usize,
 }
 
@@ -56,7 +59,7 @@ pub struct Occurrence {
     pub doc: DocId,
     /// The shared text (overlap scope) or the turn (turn scope).
     pub span: Span,
-    /// The codings of both codes involved, in text order.
+    /// The extracts of both codes involved (each known by its first coding), in text order.
     pub codings: Vec<CodingId>,
 }
 
@@ -91,13 +94,11 @@ impl Cooccurrence {
         let pos: HashMap<CodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut totals = vec![0usize; order.len()];
         let mut pairs: HashMap<(usize, usize), Vec<Occurrence>> = HashMap::new();
-        let coders: HashSet<CoderId> = options.coders.iter().copied().collect();
         for doc in project.documents.values() {
-            // (code index, coding) in text order.
+            // (code index, extract) in text order; an extract is known by its first coding.
             let codings: Vec<(usize, CodingId, Span)> = index
-                .codings(doc.id)
+                .extracts(project, doc.id, &options.coders)
                 .iter()
-                .filter(|c| coders.is_empty() || coders.contains(&c.coder))
                 .filter_map(|c| pos.get(&c.code).map(|i| (*i, c.id, c.span)))
                 .collect();
             match options.scope {

@@ -1,22 +1,35 @@
-//! Coded extracts as a view shows them after a click: the text split at speaker turns, each
-//! part with who said it.
+//! The one `Extract` type: a coded extract as every view, count and export shows it — one or
+//! more codings of one code merged by the rule in [`super::scope`], its text cut at speaker
+//! turns with who said each part, who coded it, and who it counts for.
 
-use super::attribution::is_counted;
+use super::attribution::{Attribution, Attributor, is_counted};
+use super::scope::{CoderScope, Merged, Piece, merge};
 use crate::model::*;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// One coded extract, ready to show.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Extract {
+    /// The extract's id: its first coding's (review marks and selection use it).
     pub coding: CodingId,
+    /// Every coding merged into it, in text order.
+    pub codings: Vec<CodingId>,
     pub doc: DocId,
     pub doc_name: String,
+    /// The union of its codings' spans.
     pub span: Span,
     pub code: CodeId,
     pub code_name: String,
-    pub coder: String,
+    /// Who coded it, in the project's order of coders.
+    pub coder_ids: Vec<CoderId>,
+    /// Their names: "coded by Ingrid, Tom".
+    pub coders: Vec<String>,
+    /// The codings' comments, each once, one per line.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub comment: String,
+    /// Who speaks in it, by the one rule ([`Attributor`]).
+    pub attribution: Attribution,
     /// The extract cut at turn boundaries, in text order.
     pub parts: Vec<ExtractPart>,
 }
@@ -54,9 +67,24 @@ impl Extract {
         names.join(", ")
     }
 
+    /// "Ingrid, Tom": who coded it.
+    pub fn coders_label(&self) -> String {
+        self.coders.join(", ")
+    }
+
     /// The whole text of the extract.
     pub fn text(&self) -> String {
         self.parts.iter().map(|p| p.text.as_str()).collect()
+    }
+
+    /// The participants it counts for (its speakers less interviewers), in text order.
+    pub fn counted<'p>(&'p self, p: &'p Project) -> impl Iterator<Item = &'p Participant> + 'p {
+        self.attribution.counted(p)
+    }
+
+    /// The first participant it counts for: where a list files it under one person.
+    pub fn participant<'p>(&self, p: &'p Project) -> Option<&'p Participant> {
+        self.attribution.speakers.iter().filter_map(|id| p.participants.get(id)).find(|x| is_counted(x))
     }
 }
 
@@ -71,25 +99,70 @@ pub enum CountsFor {
     Everyone,
 }
 
-/// Builds extracts, keeping one char→byte table per document it has met.
+/// Builds extracts for one coder scope, merging each document's codings once.
 pub struct ExtractBuilder<'a> {
     project: &'a Project,
+    scope: CoderScope,
+    /// Each document's extracts met so far, and which extract each coding is in.
+    merged: HashMap<DocId, (Vec<Merged>, HashMap<CodingId, usize>)>,
 }
 
 impl<'a> ExtractBuilder<'a> {
-    pub fn new(project: &'a Project) -> Self {
-        Self { project }
+    pub fn new(project: &'a Project, scope: &CoderScope) -> Self {
+        Self { project, scope: scope.clone(), merged: HashMap::new() }
     }
 
-    /// The extract of one coding, `None` if the coding is gone.
+    /// Merges every document's codings at once (one pass over the codings), for callers that
+    /// will visit most documents.
+    pub fn load_all(&mut self) {
+        let mut by_doc: HashMap<DocId, Vec<Piece>> = HashMap::new();
+        for c in self.project.codings.values() {
+            by_doc.entry(c.doc).or_default().push(Piece::from(c));
+        }
+        for (doc, pieces) in by_doc {
+            let list = merge(pieces, &self.scope);
+            let of = list.iter().enumerate().flat_map(|(i, m)| m.codings.iter().map(move |c| (*c, i))).collect();
+            self.merged.insert(doc, (list, of));
+        }
+        for doc in self.project.documents.keys() {
+            self.merged.entry(*doc).or_default();
+        }
+    }
+
+    /// A document's extracts in scope, in text order.
+    pub fn merged(&mut self, doc: DocId) -> &[Merged] {
+        &self.entry(doc).0
+    }
+
+    fn entry(&mut self, doc: DocId) -> &(Vec<Merged>, HashMap<CodingId, usize>) {
+        let (p, scope) = (self.project, &self.scope);
+        self.merged.entry(doc).or_insert_with(|| {
+            let list = merge(p.codings_in(doc).into_iter().map(Piece::from), scope);
+            let of = list.iter().enumerate().flat_map(|(i, m)| m.codings.iter().map(move |c| (*c, i))).collect();
+            (list, of)
+        })
+    }
+
+    /// The extract a coding is part of, `None` if the coding is gone. A coding outside the
+    /// scope is shown on its own.
     pub fn extract(&mut self, coding: CodingId, counts: &CountsFor) -> Option<Extract> {
+        let c = self.project.codings.get(&coding)?;
+        let (list, of) = self.entry(c.doc);
+        let m = match of.get(&coding).and_then(|i| list.get(*i)) {
+            Some(m) => m.clone(),
+            None => Merged { id: c.id, code: c.code, span: c.span, codings: vec![c.id], coders: vec![c.coder] },
+        };
+        self.build(c.doc, &m, counts)
+    }
+
+    /// An extract from its merged codings.
+    pub fn build(&self, doc: DocId, m: &Merged, counts: &CountsFor) -> Option<Extract> {
         let p = self.project;
-        let c = p.codings.get(&coding)?;
-        let doc = p.documents.get(&c.doc)?;
-        let index = doc.text_index();
-        let text_of = |span: Span| doc.text.get(index.byte_range(&doc.text, span)).unwrap_or_default().to_string();
+        let doc = p.documents.get(&doc)?;
+        let span = m.span;
+        let text_of = |span: Span| doc.slice(span).unwrap_or_default().to_string();
         let mut parts = Vec::new();
-        let mut at = c.span.start;
+        let mut at = span.start;
         let mut push = |span: Span, turn: Option<&Turn>| {
             if span.is_empty() {
                 return;
@@ -111,25 +184,40 @@ impl<'a> ExtractBuilder<'a> {
                 counts_here,
             });
         };
-        for turn in doc.turns_overlapping(c.span) {
+        for turn in doc.turns_overlapping(span) {
             if turn.span.start > at {
                 push(Span { start: at, end: turn.span.start }, None);
             }
             let start = at.max(turn.span.start);
-            let end = c.span.end.min(turn.span.end);
+            let end = span.end.min(turn.span.end);
             push(Span { start, end }, Some(turn));
             at = end;
         }
-        push(Span { start: at, end: c.span.end }, None);
+        push(Span { start: at, end: span.end }, None);
+        let mut coder_ids = m.coders.clone();
+        coder_ids.sort_by_key(|k| p.coders.get_index_of(k));
+        let mut comment = String::new();
+        for c in m.codings.iter().filter_map(|id| p.codings.get(id)) {
+            let text = c.comment.trim();
+            if !text.is_empty() && !comment.lines().any(|l| l == text) {
+                if !comment.is_empty() {
+                    comment.push('\n');
+                }
+                comment.push_str(text);
+            }
+        }
         Some(Extract {
-            coding,
+            coding: m.id,
+            codings: m.codings.clone(),
             doc: doc.id,
             doc_name: doc.name().to_string(),
-            span: c.span,
-            code: c.code,
-            code_name: p.codes.get(&c.code).map(|x| x.name().to_string()).unwrap_or_default(),
-            coder: p.coders.get(&c.coder).map(|x| x.name.clone()).unwrap_or_default(),
-            comment: c.comment.clone(),
+            span,
+            code: m.code,
+            code_name: p.codes.get(&m.code).map(|x| x.name().to_string()).unwrap_or_default(),
+            coders: coder_ids.iter().filter_map(|k| p.coders.get(k)).map(|k| k.name.clone()).collect(),
+            coder_ids,
+            comment,
+            attribution: Attributor::new(doc).attribute(span),
             parts,
         })
     }
@@ -179,7 +267,7 @@ mod tests {
                 Edit::AddCoding { coding },
             ],
         ))?;
-        let mut b = ExtractBuilder::new(&p);
+        let mut b = ExtractBuilder::new(&p, &CoderScope::All);
         let x = b.extract(CodingId::from_u128(6), &CountsFor::Participants(vec![kari]));
         let x = x.ok_or(crate::edit::EditError::unknown("coding", 6))?;
         let texts: Vec<&str> = x.parts.iter().map(|p| p.text.as_str()).collect();

@@ -9,8 +9,9 @@
 //! Building reads an [`AttributionIndex`], so a [`MatrixCache`] that keeps one recomputes
 //! only what an edit touched and returns the same matrix while nothing it shows changed.
 
-use super::attribution::{AttributedCoding, AttributionIndex, is_counted};
+use super::attribution::{Attribution, AttributionIndex, is_counted};
 use super::extract::{CountsFor, Extract, ExtractBuilder};
+use super::scope::CoderScope;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -37,8 +38,9 @@ pub struct MatrixOptions {
     /// A row also collects what lies below it: a main theme its subthemes' extracts, a code
     /// (or a theme's member code) its child codes' codings.
     pub aggregate: bool,
-    /// Only these coders' codings; every coder's when empty.
-    pub coders: Vec<CoderId>,
+    /// Whose codings; codings of one code on overlapping text are one extract.
+    #[serde(default)]
+    pub coders: CoderScope,
 }
 
 impl Default for MatrixOptions {
@@ -48,7 +50,7 @@ impl Default for MatrixOptions {
             columns: Dimension::group(),
             include_parked: false,
             aggregate: true,
-            coders: Vec::new(),
+            coders: CoderScope::All,
         }
     }
 }
@@ -252,18 +254,16 @@ impl Matrix {
         let mut row_acc: Vec<RowAcc> = (0..nrows).map(|_| RowAcc::default()).collect();
         let mut col_extracts: Vec<usize> = vec![0; ncols];
         let mut col_last: Vec<Option<CodingId>> = vec![None; ncols];
-        let coders: HashSet<CoderId> = options.coders.iter().copied().collect();
         // (column, participant) pairs an extract counts for; reused.
         let mut hits: Vec<(usize, Option<u32>)> = Vec::new();
         for doc in project.documents.values() {
-            for c in index.codings(doc.id) {
+            for c in index.extracts(project, doc.id, &options.coders) {
                 let Some(rows) = rows_of_code.get(&c.code) else { continue };
-                if !coders.is_empty() && !coders.contains(&c.coder) {
-                    continue;
-                }
                 hits.clear();
                 match dimension {
-                    Dimension::Attribute { .. } => columns_for(c, &col_of, &order, unattributed_col, &mut hits),
+                    Dimension::Attribute { .. } => {
+                        columns_for(&c.attribution, &col_of, &order, unattributed_col, &mut hits)
+                    }
                     Dimension::Document => {
                         if let Some(&col) = col_of_doc.get(&doc.id) {
                             hits.push((col, None));
@@ -398,7 +398,7 @@ impl Matrix {
             ColumnKind::Unattributed => CountsFor::Unattributed,
             ColumnKind::Document => CountsFor::Everyone,
         };
-        let mut builder = ExtractBuilder::new(project);
+        let mut builder = ExtractBuilder::new(project, &self.options.coders);
         cell.extracts.iter().filter_map(|id| builder.extract(*id, &counts)).collect()
     }
 
@@ -436,18 +436,18 @@ struct RowAcc {
 
 /// The columns (and participants) an extract counts for in a table by an attribute.
 fn columns_for(
-    c: &AttributedCoding,
+    c: &Attribution,
     col_of: &HashMap<ParticipantId, usize>,
     order: &HashMap<ParticipantId, u32>,
     unattributed: Option<usize>,
     hits: &mut Vec<(usize, Option<u32>)>,
 ) {
-    for p in &c.attribution.speakers {
+    for p in &c.speakers {
         if let Some(&col) = col_of.get(p) {
             hits.push((col, order.get(p).copied()));
         }
     }
-    if c.attribution.unattributed
+    if c.unattributed
         && let Some(u) = unattributed
     {
         hits.push((u, None));

@@ -7,7 +7,9 @@
 //!   document's participant).
 //! - [`matrix`]: the triangulation matrix of themes or codes by participant group, attribute or
 //!   document, with the researcher's framework cells.
-//! - [`cooccurrence`]: code × code overlaps, and [`extract`]: the extracts a cell opens.
+//! - [`cooccurrence`]: code × code overlaps, and [`extract`]: the one `Extract` type.
+//! - [`scope`]: whose codings count ([`CoderScope`]) and the one rule that merges codings of
+//!   a code on overlapping text into one extract.
 
 pub mod attribution;
 pub mod cooccurrence;
@@ -17,9 +19,11 @@ pub mod map;
 pub mod matrix;
 pub mod phases;
 pub mod retrieval;
+pub mod scope;
 pub mod themes;
 
-pub use attribution::{AttributedCoding, Attribution, AttributionIndex, Attributor};
+pub use attribution::{AttributedCoding, AttributedExtract, Attribution, AttributionIndex, Attributor};
 pub use cooccurrence::{Cooccurrence, CooccurrenceOptions, Scope};
 pub use extract::{CountsFor, Extract, ExtractBuilder, ExtractPart};
 pub use matrix::{Cell, Column, ColumnKind, Matrix, MatrixCache, MatrixOptions, Row, RowSource};
+pub use scope::{CoderScope, UnknownCoder};

@@ -2,6 +2,7 @@
 //! itself, not from ticks — each figure lists the items it counts and those still to do, so
 //! a person can go straight to them.
 
+use super::scope::CoderScope;
 use super::themes::theme_codes;
 use crate::model::*;
 use rustc_hash::FxHashSet;
@@ -118,11 +119,56 @@ fn figure(label: impl Into<String>, todo_label: &'static str, (done, todo): (Vec
     Figure { label: label.into(), todo_label, done, todo }
 }
 
-/// The six phases and their figures. Parked themes are set aside and count in none of them.
-pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
+/// Whether a document counts as read: a coder in scope marked it read. The navigator, the
+/// phase tracker and `tema info` all ask this (and [`is_coded`]), so they cannot disagree.
+pub fn is_read(d: &Document, coders: &CoderScope) -> bool {
+    d.read_by.iter().any(|c| coders.includes(*c))
+}
+
+/// The documents that count as coded: a coder in scope coded some of their text.
+pub fn coded_documents(p: &Project, coders: &CoderScope) -> FxHashSet<DocId> {
+    p.codings.values().filter(|c| coders.includes(c.coder)).map(|c| c.doc).collect()
+}
+
+/// Whether a document counts as coded (see [`coded_documents`] for many at once).
+pub fn is_coded(p: &Project, d: DocId, coders: &CoderScope) -> bool {
+    p.codings.values().any(|c| c.doc == d && coders.includes(c.coder))
+}
+
+/// Progress over the documents, counted one way everywhere.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DocProgress {
+    pub documents: usize,
+    pub read: usize,
+    pub coded: usize,
+}
+
+impl DocProgress {
+    /// Over some of the project's documents (a folder of the navigator).
+    pub fn of<'a>(p: &Project, docs: impl IntoIterator<Item = &'a Document>, coders: &CoderScope) -> Self {
+        let coded = coded_documents(p, coders);
+        let mut out = Self::default();
+        for d in docs {
+            out.documents += 1;
+            out.read += usize::from(is_read(d, coders));
+            out.coded += usize::from(coded.contains(&d.id));
+        }
+        out
+    }
+
+    /// Over every document.
+    pub fn all(p: &Project, coders: &CoderScope) -> Self {
+        Self::of(p, p.documents.values(), coders)
+    }
+}
+
+/// The six phases and their figures for a coder scope ("read" and "coded" by coders in it).
+/// Parked themes are set aside and count in none of them.
+pub fn tracker(p: &Project, coders: &CoderScope) -> Vec<PhaseProgress> {
     let docs = || p.documents.values();
-    let coded_docs: FxHashSet<DocId> = p.codings.values().map(|c| c.doc).collect();
-    let used_codes: FxHashSet<CodeId> = p.codings.values().map(|c| c.code).collect();
+    let coded_docs = coded_documents(p, coders);
+    let used_codes: FxHashSet<CodeId> =
+        p.codings.values().filter(|c| coders.includes(c.coder)).map(|c| c.code).collect();
     let themed: HashSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
     let live = || p.themes.values().filter(|t| t.status() != ThemeStatus::Parked);
     let finals = || p.themes.values().filter(|t| t.status() == ThemeStatus::Final);
@@ -137,7 +183,7 @@ pub fn tracker(p: &Project) -> Vec<PhaseProgress> {
         figures: vec![figure(
             "documents read",
             "not yet read",
-            split(docs(), |d| !d.read_by.is_empty(), |d| Ref::Document(d.id)),
+            split(docs(), |d| is_read(d, coders), |d| Ref::Document(d.id)),
         )],
     });
     phases.push(PhaseProgress {

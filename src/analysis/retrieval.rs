@@ -1,77 +1,92 @@
-//! Retrieval: every coded extract of a code (and its children), with who said it and where,
-//! filtered by participant group or attribute.
+//! Retrieval: every coded extract of a code (and its children), or of any choice of codes,
+//! themes, documents, group and coders, with who said it and who coded it. Extracts are
+//! [`Extract`]s, merged across coders by the rule in [`super::scope`].
 
+pub use super::extract::Extract;
+use super::extract::{CountsFor, ExtractBuilder};
+use super::scope::CoderScope;
 use crate::model::*;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Which extracts to keep.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Also the codings of codes below the code in the codebook.
     pub include_children: bool,
-    /// Only extracts spoken by a participant of this group.
+    /// Only extracts a participant of this group speaks in.
     pub group: Option<String>,
-    /// Only extracts spoken by a participant with this attribute value (`site` = `Nordby`).
+    /// Only extracts a participant with this attribute value (`site` = `Nordby`) speaks in.
     pub attribute: Option<(String, String)>,
-    /// Only one coder's codings.
-    pub coder: Option<CoderId>,
+    /// Whose codings.
+    pub coders: CoderScope,
 }
 
-/// One coded passage, ready to show.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Extract {
-    pub coding: CodingId,
-    pub code: CodeId,
-    pub doc: DocId,
-    pub span: Span,
-    pub text: String,
-    /// The speaker as written in the transcript, when the passage starts in a speaker turn.
-    pub speaker: Option<String>,
-    pub participant: Option<ParticipantId>,
-    pub coder: CoderId,
-    pub comment: String,
+/// A choice of extracts over the whole project.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    /// Only extracts of these codes; every code's when `None`.
+    pub codes: Option<BTreeSet<CodeId>>,
+    /// Only extracts in these documents; every document's when `None`.
+    pub docs: Option<BTreeSet<DocId>>,
+    pub group: Option<String>,
+    pub attribute: Option<(String, String)>,
+    pub coders: CoderScope,
+}
+
+impl Query {
+    /// The codes of a theme, its subthemes' included.
+    pub fn theme_codes(p: &Project, theme: ThemeId) -> BTreeSet<CodeId> {
+        super::themes::theme_codes(p, theme).into_iter().map(|(c, _)| c).collect()
+    }
 }
 
 /// The extracts of `code`, in document order and then text order.
 pub fn extracts(p: &Project, code: CodeId, filter: &Filter) -> Vec<Extract> {
     let codes: BTreeSet<CodeId> =
         if filter.include_children { p.code_subtree(code).into_iter().collect() } else { BTreeSet::from([code]) };
-    let doc_order: HashMap<DocId, usize> = p.documents.keys().enumerate().map(|(i, d)| (*d, i)).collect();
-    let mut codings: Vec<&Coding> = p
-        .codings
-        .values()
-        .filter(|c| codes.contains(&c.code))
-        .filter(|c| filter.coder.is_none_or(|k| k == c.coder))
-        .collect();
-    codings.sort_by_key(|c| (doc_order.get(&c.doc).copied().unwrap_or(usize::MAX), c.span.start, c.span.end, c.id));
-    let mut out = Vec::with_capacity(codings.len());
-    for c in codings {
-        let Some(doc) = p.documents.get(&c.doc) else { continue };
-        let turn = doc.turn_at(c.span.start);
-        let participant = turn.and_then(|t| t.participant).and_then(|id| p.participants.get(&id));
-        if let Some(group) = &filter.group
-            && participant.is_none_or(|x| name_key(x.group()) != name_key(group))
-        {
+    query(
+        p,
+        &Query {
+            codes: Some(codes),
+            docs: None,
+            group: filter.group.clone(),
+            attribute: filter.attribute.clone(),
+            coders: filter.coders.clone(),
+        },
+    )
+}
+
+/// The extracts a query chooses, in document order and then text order.
+pub fn query(p: &Project, q: &Query) -> Vec<Extract> {
+    let mut builder = ExtractBuilder::new(p, &q.coders);
+    if q.docs.as_ref().is_none_or(|d| d.len() > 1) {
+        builder.load_all();
+    }
+    let mut out = Vec::new();
+    for doc in p.documents.values() {
+        if q.docs.as_ref().is_some_and(|d| !d.contains(&doc.id)) {
             continue;
         }
-        if let Some((name, value)) = &filter.attribute
-            && participant.and_then(|x| x.attribute(name)).is_none_or(|v| name_key(v) != name_key(value))
-        {
-            continue;
+        let chosen: Vec<_> = builder
+            .merged(doc.id)
+            .iter()
+            .filter(|m| q.codes.as_ref().is_none_or(|c| c.contains(&m.code)))
+            .cloned()
+            .collect();
+        for m in chosen {
+            let Some(e) = builder.build(doc.id, &m, &CountsFor::Everyone) else { continue };
+            if let Some(group) = &q.group
+                && !e.counted(p).any(|x| name_key(x.group()) == name_key(group))
+            {
+                continue;
+            }
+            if let Some((name, value)) = &q.attribute
+                && !e.counted(p).any(|x| x.attribute(name).is_some_and(|v| name_key(v) == name_key(value)))
+            {
+                continue;
+            }
+            out.push(e);
         }
-        let index = doc.text_index();
-        let range = index.byte_range(&doc.text, c.span);
-        out.push(Extract {
-            coding: c.id,
-            code: c.code,
-            doc: c.doc,
-            span: c.span,
-            text: doc.text.get(range).unwrap_or_default().to_string(),
-            speaker: turn.map(|t| t.speaker.clone()),
-            participant: participant.map(|x| x.id),
-            coder: c.coder,
-            comment: c.comment.clone(),
-        });
     }
     out
 }
@@ -171,14 +186,14 @@ mod tests {
         let (p, parent, _) = project()?;
         let own = extracts(&p, parent, &Filter::default());
         assert_eq!(own.len(), 1);
-        assert_eq!(own[0].text, "Hvordan gikk møtet");
-        assert_eq!(own[0].speaker.as_deref(), Some("I"));
+        assert_eq!(own[0].text(), "Hvordan gikk møtet");
+        assert_eq!(own[0].parts[0].speaker.as_deref(), Some("I"));
         let all = extracts(&p, parent, &Filter { include_children: true, ..Default::default() });
-        assert_eq!(all.iter().map(|e| e.text.as_str()).collect::<Vec<_>>(), ["Hvordan gikk møtet", "Det gikk bra 😀"]);
+        assert_eq!(all.iter().map(|e| e.text()).collect::<Vec<_>>(), ["Hvordan gikk møtet", "Det gikk bra 😀"]);
         let group = Filter { include_children: true, group: Some("jobbsøker".into()), ..Default::default() };
         let by_group = extracts(&p, parent, &group);
         assert_eq!(by_group.len(), 1);
-        assert_eq!(by_group[0].participant, Some(ParticipantId::from_u128(1)));
+        assert_eq!(by_group[0].participant(&p).map(|x| x.id), Some(ParticipantId::from_u128(1)));
         let site = |v: &str| Filter {
             include_children: true,
             attribute: Some(("site".into(), v.into())),

@@ -3,7 +3,10 @@
 //! participants by participant group, and a warning when a theme rests on one participant or
 //! one document. Also the one-line summary per theme that the board and `tema themes` show.
 
-use super::retrieval::{self, Extract, Filter};
+use super::attribution::AttributionIndex;
+use super::extract::Extract;
+use super::retrieval::{self, Query};
+use super::scope::CoderScope;
 use crate::model::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -119,25 +122,25 @@ pub fn theme_codes(p: &Project, theme: ThemeId) -> Vec<(CodeId, ThemeId)> {
     out
 }
 
-/// Every extract of a theme's codes (its subthemes' included) with its review mark.
-pub fn review(p: &Project, theme: ThemeId, by: GroupBy) -> ThemeReview {
+/// Every extract of a theme's codes (its subthemes' included) with its review mark, for a
+/// coder scope: codings of one code on overlapping text are one extract (see
+/// [`super::scope`]), listed once with everyone who coded it.
+pub fn review(p: &Project, theme: ThemeId, by: GroupBy, coders: &CoderScope) -> ThemeReview {
     let marks = p.themes.get(&theme).map(|t| t.review.clone()).unwrap_or_default();
-    let mut extracts = Vec::new();
-    let mut seen = HashSet::new();
-    for (code, holder) in theme_codes(p, theme) {
-        for e in retrieval::extracts(p, code, &Filter::default()) {
-            if seen.insert(e.coding) {
-                let mark = marks.get(&e.coding).copied();
-                extracts.push(ReviewExtract { extract: e, holder, mark });
-            }
-        }
-    }
-    let doc_order: HashMap<DocId, usize> = p.documents.keys().enumerate().map(|(i, d)| (*d, i)).collect();
-    extracts.sort_by_key(|e| {
-        (doc_order.get(&e.extract.doc).copied().unwrap_or(usize::MAX), e.extract.span.start, e.extract.coding)
-    });
-    let speaker = |e: &ReviewExtract| e.extract.participant.and_then(|id| p.participants.get(&id));
-    let counted = |e: &ReviewExtract| speaker(e).filter(|x| !x.props.interviewer).map(|x| x.id);
+    let holders: HashMap<CodeId, ThemeId> = theme_codes(p, theme).into_iter().collect();
+    let query = Query { codes: Some(holders.keys().copied().collect()), coders: coders.clone(), ..Default::default() };
+    let extracts: Vec<ReviewExtract> = retrieval::query(p, &query)
+        .into_iter()
+        .filter_map(|e| {
+            let holder = *holders.get(&e.code)?;
+            let mark = e.codings.iter().find_map(|c| marks.get(c).copied());
+            Some(ReviewExtract { extract: e, holder, mark })
+        })
+        .collect();
+    // The one the list files it under: the first participant who counts, else an interviewer.
+    let speaker =
+        |e: &ReviewExtract| e.extract.attribution.label_speakers(p).first().and_then(|id| p.participants.get(id));
+    let counted = |e: &ReviewExtract| e.extract.counted(p).map(|x| x.id).collect::<Vec<_>>();
 
     // Headings in a stable order: the theme tree, the theme's code order, the participants list.
     let mut groups: Vec<ReviewGroup> = Vec::new();
@@ -167,7 +170,7 @@ pub fn review(p: &Project, theme: ThemeId, by: GroupBy) -> ThemeReview {
     }
     keyed.sort_by_key(|(l, o, _)| (*o, l.clone()));
     for (label, _, idx) in keyed {
-        let participants = idx.iter().filter_map(|i| extracts.get(*i).and_then(counted)).collect::<HashSet<_>>().len();
+        let participants = idx.iter().filter_map(|i| extracts.get(*i)).flat_map(counted).collect::<HashSet<_>>().len();
         groups.push(ReviewGroup { label, extracts: idx, participants });
     }
 
@@ -178,13 +181,19 @@ pub fn review(p: &Project, theme: ThemeId, by: GroupBy) -> ThemeReview {
     }
     let mut per: BTreeMap<String, (usize, BTreeSet<ParticipantId>)> = BTreeMap::new();
     for e in &extracts {
-        let (group, who) = match speaker(e).filter(|x| !x.props.interviewer) {
-            Some(x) => (x.group().trim().to_string(), Some(x.id)),
-            None => (String::new(), None),
-        };
-        let entry = per.entry(group).or_default();
-        entry.0 += 1;
-        entry.1.extend(who);
+        // An extract counts once in each group one of its speakers belongs to.
+        let mut groups: BTreeMap<String, Vec<ParticipantId>> = BTreeMap::new();
+        for x in e.extract.counted(p) {
+            groups.entry(x.group().trim().to_string()).or_default().push(x.id);
+        }
+        if groups.is_empty() {
+            groups.insert(String::new(), Vec::new());
+        }
+        for (group, who) in groups {
+            let entry = per.entry(group).or_default();
+            entry.0 += 1;
+            entry.1.extend(who);
+        }
     }
     let mut by_group: Vec<GroupCount> = size
         .iter()
@@ -205,7 +214,7 @@ pub fn review(p: &Project, theme: ThemeId, by: GroupBy) -> ThemeReview {
     }
 
     let docs: BTreeSet<DocId> = extracts.iter().map(|e| e.extract.doc).collect();
-    let people: BTreeSet<ParticipantId> = extracts.iter().filter_map(counted).collect();
+    let people: BTreeSet<ParticipantId> = extracts.iter().flat_map(counted).collect();
     let mut warnings = Vec::new();
     if extracts.is_empty() {
         warnings.push(Warning::NoExtracts);
@@ -240,21 +249,30 @@ pub fn review(p: &Project, theme: ThemeId, by: GroupBy) -> ThemeReview {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ThemeSummary {
     pub id: ThemeId,
-    /// Extracts of its codes and its subthemes' codes, each coding counted once.
+    /// Extracts of its codes and its subthemes' codes in the coder scope, merged by the rule
+    /// in [`super::scope`].
     pub extracts: usize,
+    /// Participants (not interviewers) who speak in them.
     pub participants: usize,
     pub documents: usize,
     pub quotes: usize,
 }
 
-/// Counts for every theme in one pass over the codings.
-pub fn summaries(p: &Project) -> Vec<ThemeSummary> {
-    // Each coding's document and speaker (not an interviewer), worked out once: a coding
-    // counts in its theme and in every theme above it.
-    let mut by_code: FxHashMap<CodeId, Vec<(CodingId, DocId, Option<ParticipantId>)>> = FxHashMap::default();
-    for c in p.codings.values() {
-        let who = p.participant_at(c.doc, c.span.start).filter(|x| !x.props.interviewer).map(|x| x.id);
-        by_code.entry(c.code).or_default().push((c.id, c.doc, who));
+/// Counts for every theme, attributing every coding from scratch.
+pub fn summaries(p: &Project, coders: &CoderScope) -> Vec<ThemeSummary> {
+    summaries_with(p, &AttributionIndex::build(p), coders)
+}
+
+/// Counts for every theme in one pass over the extracts, from an up-to-date index.
+pub fn summaries_with(p: &Project, index: &AttributionIndex, coders: &CoderScope) -> Vec<ThemeSummary> {
+    // Each extract's document and the participants it counts for, worked out once: an extract
+    // counts in its code's theme and in every theme above it.
+    let mut by_code: FxHashMap<CodeId, Vec<(DocId, Vec<ParticipantId>)>> = FxHashMap::default();
+    for doc in p.documents.keys() {
+        for e in index.extracts(p, *doc, coders) {
+            let who = e.attribution.counted(p).map(|x| x.id).collect();
+            by_code.entry(e.code).or_default().push((*doc, who));
+        }
     }
     let mut quotes: FxHashMap<ThemeId, usize> = FxHashMap::default();
     for q in p.quotes.values() {
@@ -263,20 +281,20 @@ pub fn summaries(p: &Project) -> Vec<ThemeSummary> {
     p.themes
         .keys()
         .map(|&id| {
-            let mut codings: FxHashSet<CodingId> = FxHashSet::default();
+            let mut extracts = 0;
             let mut docs: FxHashSet<DocId> = FxHashSet::default();
             let mut people: FxHashSet<ParticipantId> = FxHashSet::default();
+            // Each code is listed once by theme_codes, and an extract has one code.
             for (code, _) in theme_codes(p, id) {
-                for (coding, doc, who) in by_code.get(&code).map(Vec::as_slice).unwrap_or_default() {
-                    if codings.insert(*coding) {
-                        docs.insert(*doc);
-                        people.extend(*who);
-                    }
+                for (doc, who) in by_code.get(&code).map(Vec::as_slice).unwrap_or_default() {
+                    extracts += 1;
+                    docs.insert(*doc);
+                    people.extend(who.iter().copied());
                 }
             }
             ThemeSummary {
                 id,
-                extracts: codings.len(),
+                extracts,
                 participants: people.len(),
                 documents: docs.len(),
                 quotes: quotes.get(&id).copied().unwrap_or(0),
@@ -371,8 +389,8 @@ mod tests {
         let main = ThemeId::from_u128(1);
         p.apply(Edit::SetReviewMark { theme: main, coding: CodingId::from_u128(3), mark: Some(Fit::DoesNotFit) })?;
         p.apply(Edit::SetReviewMark { theme: main, coding: CodingId::from_u128(1), mark: Some(Fit::Fits) })?;
-        let r = review(&p, main, GroupBy::Subtheme);
-        let texts: Vec<&str> = r.extracts.iter().map(|e| e.extract.text.as_str()).collect();
+        let r = review(&p, main, GroupBy::Subtheme, &CoderScope::All);
+        let texts: Vec<String> = r.extracts.iter().map(|e| e.extract.text()).collect();
         assert_eq!(texts, ["Hvordan", "😀", "trygt", "trygt", "Stemningen"]);
         // "Trygghet" is in both; it counts for the main theme, the nearer holder.
         let groups: Vec<(&str, usize, usize)> =
@@ -385,10 +403,10 @@ mod tests {
             r.by_group.iter().map(|g| (g.group.as_str(), g.extracts, g.participants, g.of)).collect();
         // The interviewer's question and the field note count for nobody.
         assert_eq!(counts, [("Jobbsøker", 2, 1, 2), ("Terapeut", 1, 1, 1), ("", 2, 0, 0)]);
-        let by_person = review(&p, main, GroupBy::Participant);
+        let by_person = review(&p, main, GroupBy::Participant, &CoderScope::All);
         let labels: Vec<&str> = by_person.groups.iter().map(|g| g.label.as_str()).collect();
         assert_eq!(labels, ["J1", "T1", "I", "Unattributed"]);
-        let by_code = review(&p, main, GroupBy::Code);
+        let by_code = review(&p, main, GroupBy::Code, &CoderScope::All);
         let labels: Vec<&str> = by_code.groups.iter().map(|g| g.label.as_str()).collect();
         assert_eq!(labels, ["Trygghet", "Glede", "Stemning"]);
         Ok(())
@@ -397,18 +415,18 @@ mod tests {
     #[test]
     fn thin_themes_are_flagged() -> Result<(), EditError> {
         let p = project()?;
-        let sub = review(&p, ThemeId::from_u128(2), GroupBy::Subtheme);
+        let sub = review(&p, ThemeId::from_u128(2), GroupBy::Subtheme, &CoderScope::All);
         // Glede holds "Trygghet" too, so J1 and T1 both speak in it.
         assert!(sub.warnings.is_empty(), "{:?}", sub.warnings);
         let mut p = p;
         let mut lonely = Theme::new(ThemeId::from_u128(3), "Glede alene");
         lonely.codes = vec![CodeId::from_u128(2)];
         p.apply(Edit::CreateTheme { theme: lonely, index: None })?;
-        let r = review(&p, ThemeId::from_u128(3), GroupBy::Code);
+        let r = review(&p, ThemeId::from_u128(3), GroupBy::Code, &CoderScope::All);
         assert_eq!(r.warnings, [Warning::OneParticipant("J1".into()), Warning::OneDocument("J1".into())]);
         p.apply(Edit::CreateTheme { theme: Theme::new(ThemeId::from_u128(4), "Tom"), index: None })?;
-        assert_eq!(review(&p, ThemeId::from_u128(4), GroupBy::Code).warnings, [Warning::NoExtracts]);
-        let s = summaries(&p);
+        assert_eq!(review(&p, ThemeId::from_u128(4), GroupBy::Code, &CoderScope::All).warnings, [Warning::NoExtracts]);
+        let s = summaries(&p, &CoderScope::All);
         let counts: Vec<(usize, usize, usize)> = s.iter().map(|s| (s.extracts, s.participants, s.documents)).collect();
         assert_eq!(counts, [(5, 2, 3), (4, 2, 2), (1, 1, 1), (0, 0, 0)]);
         Ok(())

@@ -101,10 +101,14 @@ pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: boo
     }
 }
 
-pub fn info(dir: &Path, json: bool) -> Result<()> {
+pub fn info(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
     let holder = crate::store::held_by(dir);
     let p = store.project();
+    let scope = coders.scope(p)?;
+    // Read and coded are counted by the same core function as the navigator and the phases.
+    let progress = crate::analysis::phases::DocProgress::all(p, &scope);
+    let extracts: usize = crate::analysis::scope::extract_counts(p, &scope).values().sum();
     let kinds: std::collections::BTreeMap<&str, usize> = DocKind::ALL
         .iter()
         .map(|k| (k.slug(), p.documents.values().filter(|d| d.kind() == *k).count()))
@@ -116,12 +120,16 @@ pub fn info(dir: &Path, json: bool) -> Result<()> {
         "language": p.settings.language,
         "documents": p.documents.len(),
         "documents_by_kind": kinds,
+        "documents_read": progress.read,
+        "documents_coded": progress.coded,
+        "coder_scope": scope.label(p),
         "words": p.word_count(),
         "participants": p.participants.len(),
         "coders": p.coders.len(),
         "codes": p.codes.len(),
         "themes": p.themes.len(),
         "codings": p.codings.len(),
+        "extracts": extracts,
         "quotes": p.quotes.len(),
         "memos": p.memos.len(),
         "unsaved_changes": store.unsaved(),
@@ -137,11 +145,14 @@ pub fn info(dir: &Path, json: bool) -> Result<()> {
     for (k, n) in &kinds {
         println!("    {k:<12}{n:>8}");
     }
+    println!("    read        {:>8}   by {}", progress.read, scope.label(p));
+    println!("    coded       {:>8}", progress.coded);
     println!("  participants  {:>8}", p.participants.len());
     println!("  coders        {:>8}", p.coders.len());
     println!("  codes         {:>8}", p.codes.len());
     println!("  themes        {:>8}", p.themes.len());
     println!("  codings       {:>8}", p.codings.len());
+    println!("  extracts      {:>8}   coded by {}", extracts, scope.label(p));
     println!("  quotes        {:>8}", p.quotes.len());
     println!("  memos         {:>8}", p.memos.len());
     if let Some(holder) = &holder {

@@ -6,6 +6,7 @@
 
 mod basic;
 pub use basic::set_wait;
+mod extracts;
 mod import;
 mod quotes;
 mod sample;
@@ -18,6 +19,7 @@ mod themes;
 use crate::export::report::Kind;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use extracts::CodersFlag;
 use std::path::PathBuf;
 use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
 
@@ -52,9 +54,13 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Show what a project holds: documents, words, participants, codes, themes, codings...
+    /// Show what a project holds: documents (read, coded), words, participants, codes, themes,
+    /// codings, extracts...
     Info {
         dir: PathBuf,
+        /// Whose reading, codings and extracts count.
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
@@ -304,18 +310,16 @@ pub enum Command {
         /// Count each row's own codings only, not its subthemes' or child codes'.
         #[arg(long)]
         no_aggregate: bool,
-        /// Only this coder's codings (repeat for several).
-        #[arg(long)]
-        coder: Vec<String>,
+        #[command(flatten)]
+        coders: CodersFlag,
     },
     /// Which codes occur together, in overlapping extracts or in the same speaker turn.
     Cooccurrence {
         dir: PathBuf,
         #[arg(long, value_enum, default_value = "overlap")]
         scope: ScopeArg,
-        /// Only this coder's codings (repeat for several).
-        #[arg(long)]
-        coder: Vec<String>,
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
@@ -428,9 +432,15 @@ pub enum Command {
     /// participants, documents and quotes.
     Themes {
         dir: PathBuf,
+        #[command(flatten)]
+        coders: CodersFlag,
         #[arg(long)]
         json: bool,
     },
+    /// Export coded extracts (the coding report): by code, theme, document, group and coders,
+    /// as CSV, Markdown, Word or JSON; one row per extract with document, participant, group,
+    /// coders, code, start, end and text.
+    Extracts(extracts::ExtractsArgs),
     /// Create a theme (`tema theme add DIR NAME ...`).
     #[command(subcommand)]
     Theme(ThemeCommand),
@@ -574,12 +584,12 @@ pub enum ThemeCommand {
 pub fn run(command: Command) -> Result<()> {
     match command {
         Command::New { dir, name, language, json } => basic::new(&dir, name, language, json),
-        Command::Info { dir, json } => basic::info(&dir, json),
         Command::Repair { dir, accept_loss, json } => basic::repair(&dir, accept_loss, json),
         Command::ExtractPdf => {
             crate::import::pdf::serve_child(&mut std::io::stdin().lock(), &mut std::io::stdout().lock())?;
             Ok(())
         }
+        Command::Info { dir, coders, json } => basic::info(&dir, &coders, json),
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }
@@ -638,7 +648,7 @@ pub fn run(command: Command) -> Result<()> {
             team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coder } => {
+        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coders } => {
             table::table(table::TableArgs {
                 dir,
                 rows,
@@ -648,10 +658,10 @@ pub fn run(command: Command) -> Result<()> {
                 output,
                 include_parked,
                 no_aggregate,
-                coders: coder,
+                coders,
             })
         }
-        Command::Cooccurrence { dir, scope, coder, json } => table::cooccurrence(&dir, scope, &coder, json),
+        Command::Cooccurrence { dir, scope, coders, json } => table::cooccurrence(&dir, scope, &coders, json),
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
         }
@@ -676,7 +686,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
         }
-        Command::Themes { dir, json } => themes::list(&dir, json),
+        Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
+        Command::Extracts(args) => extracts::run(args),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }

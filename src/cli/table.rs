@@ -61,7 +61,7 @@ pub struct TableArgs {
     pub output: Option<PathBuf>,
     pub include_parked: bool,
     pub no_aggregate: bool,
-    pub coders: Vec<String>,
+    pub coders: super::CodersFlag,
 }
 
 /// The column dimension a `--cols` value names: `document`, or a participant attribute.
@@ -92,13 +92,6 @@ fn attribute_names(p: &Project) -> Vec<String> {
     names
 }
 
-fn coder_ids(p: &Project, names: &[String]) -> Result<Vec<CoderId>> {
-    names
-        .iter()
-        .map(|n| p.coder_by_name(n).map(|c| c.id).with_context(|| format!("there is no coder named {n:?}")))
-        .collect()
-}
-
 pub fn table(args: TableArgs) -> Result<()> {
     let store = open_for_reading(&args.dir)?;
     let p = store.project();
@@ -110,7 +103,7 @@ pub fn table(args: TableArgs) -> Result<()> {
         columns: dimension(p, &args.cols)?,
         include_parked: args.include_parked,
         aggregate: !args.no_aggregate,
-        coders: coder_ids(p, &args.coders)?,
+        coders: args.coders.scope(p)?,
     };
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
@@ -178,17 +171,17 @@ fn format_of(path: &Path) -> Result<FormatArg> {
     })
 }
 
-pub fn cooccurrence(dir: &Path, scope: ScopeArg, coders: &[String], json_out: bool) -> Result<()> {
+pub fn cooccurrence(dir: &Path, scope: ScopeArg, coders: &super::CodersFlag, json_out: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let scope = match scope {
         ScopeArg::Overlap => Scope::Overlap,
         ScopeArg::Turn => Scope::Turn,
     };
-    let options = CooccurrenceOptions { scope, coders: coder_ids(p, coders)? };
+    let options = CooccurrenceOptions { scope, coders: coders.scope(p)? };
     let co = Cooccurrence::build(p, &options);
     if json_out {
-        let mut builder = ExtractBuilder::new(p);
+        let mut builder = ExtractBuilder::new(p, &options.coders);
         let pairs: Vec<_> = co
             .pairs
             .iter()

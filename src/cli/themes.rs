@@ -29,10 +29,11 @@ fn plural(n: usize, word: &str) -> String {
     if n == 1 { format!("1 {word}") } else { format!("{n} {word}s") }
 }
 
-pub fn list(dir: &Path, json: bool) -> Result<()> {
+pub fn list(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let counts: HashMap<ThemeId, _> = summaries(p).into_iter().map(|s| (s.id, s)).collect();
+    let scope = coders.scope(p)?;
+    let counts: HashMap<ThemeId, _> = summaries(p, &scope).into_iter().map(|s| (s.id, s)).collect();
     let rows = tree(p);
     if json {
         let items: Vec<serde_json::Value> = rows

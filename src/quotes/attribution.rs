@@ -1,8 +1,9 @@
 //! Attribution labels: who a quote is from, written the way the paper writes it.
 //!
-//! The label comes from the speaker turns the quote's *shown* text lies in (cut text does not
-//! count, nor a turn the quote touches only with spaces, punctuation or the speaker's name). Interviewers are left
-//! out when anyone else speaks. A quote from a focus group is labelled with the focus-group
+//! The label comes from who speaks in the quote's *shown* text (cut text does not count), by
+//! the one rule of [`crate::analysis::Attributor`] that coded extracts are counted by too (a
+//! turn the quote touches only with spaces, punctuation or the speaker's name does not
+//! count). Interviewers are left out when anyone else speaks. A quote from a focus group is labelled with the focus-group
 //! template, by default the document and the speakers: `FG1, E3`, or `FG1, E3/E5` when it
 //! spans two speakers' turns. A quote from another kind of document with several speakers
 //! lists them (`J1/J2`); one without any participant (field notes) uses the template for
@@ -19,17 +20,6 @@ pub struct Attribution {
     pub label: String,
     /// The participants who speak in the quote, in order of their first words.
     pub speakers: Vec<ParticipantId>,
-}
-
-/// The part of a turn that is speech: after the speaker's name as the transcript writes it
-/// (`Sofie: `), so a quote that only reaches into the next turn's label is not that speaker's.
-fn speech_span(doc: &Document, turn: &Turn) -> Span {
-    let Some(text) = doc.slice(turn.span) else { return turn.span };
-    let speaker = turn.speaker.trim();
-    let Some(rest) = text.strip_prefix(speaker).filter(|_| !speaker.is_empty()) else { return turn.span };
-    let after = rest.trim_start_matches([':', ' ', '\t']);
-    let label = text.chars().count() - after.chars().count();
-    Span { start: CharPos(turn.span.start.get() + label), end: turn.span.end }
 }
 
 /// Makes attribution labels for one project under its scheme.
@@ -88,29 +78,11 @@ impl<'a> Attributor<'a> {
         Attribution { label, speakers }
     }
 
-    /// Participants whose turns hold some of the quote's shown words, interviewers only
-    /// when no one else speaks.
+    /// Who speaks in the quote's shown text, by the same rule as every coded extract
+    /// ([`crate::analysis::Attributor`]); interviewers only when no one else speaks.
     fn speakers(&self, doc: &Document, text: &QuoteText) -> Vec<ParticipantId> {
-        let mut found: Vec<ParticipantId> = Vec::new();
-        for seg in text.segments.iter().filter(|s| s.kind == SegmentKind::Kept) {
-            for turn in doc.turns_overlapping(seg.source) {
-                let Some(id) = turn.participant else { continue };
-                let speech = speech_span(doc, turn);
-                let shared = Span { start: seg.source.start.max(speech.start), end: seg.source.end.min(speech.end) };
-                if shared.is_empty() {
-                    continue;
-                }
-                let says_something = doc.slice(shared).is_some_and(|t| t.chars().any(char::is_alphanumeric));
-                if says_something && !found.contains(&id) {
-                    found.push(id);
-                }
-            }
-        }
-        let is_interviewer = |id: &ParticipantId| self.p.participants.get(id).is_some_and(|x| x.props.interviewer);
-        if found.iter().any(|id| !is_interviewer(id)) {
-            found.retain(|id| !is_interviewer(id));
-        }
-        found
+        let kept: Vec<Span> = text.segments.iter().filter(|s| s.kind == SegmentKind::Kept).map(|s| s.source).collect();
+        crate::analysis::Attributor::new(doc).attribute_all(&kept).label_speakers(self.p)
     }
 
     /// Fills a template's placeholders. A placeholder that does not apply is left empty, and

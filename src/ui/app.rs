@@ -68,6 +68,8 @@ pub struct AppState {
     pub actions: Vec<Action>,
     pub prefs: Prefs,
     pub coder_name: Option<String>,
+    /// Whose codings the views show and count (the status bar's "Coders" switch).
+    pub coders: super::CoderChoice,
     /// Codes applied most recently, newest first.
     pub recent_codes: Vec<CodeId>,
     pub status: Option<(String, bool)>,
@@ -118,6 +120,7 @@ impl TemaApp {
                 actions: Vec::new(),
                 prefs,
                 coder_name,
+                coders: Default::default(),
                 recent_codes: Vec::new(),
                 status: None,
                 jobs: Jobs::default(),
@@ -738,6 +741,11 @@ impl TemaApp {
             if r.clicked() {
                 self.state.actions.push(Action::Command(UiCommand::ChangeCoder));
             }
+            if let Some(store) = &self.state.store {
+                let p = store.project();
+                let me = self.state.coder_name.as_deref().and_then(|n| p.coder_by_name(n)).map(|c| c.id);
+                coders_switch(ui, p, me, &mut self.state.coders);
+            }
             ui.separator();
             self.state.jobs.ui(ui);
             if let Some((text, error)) = &self.state.status {
@@ -855,6 +863,43 @@ impl TemaApp {
     }
 }
 
+/// The status bar's "Coders" switch: all coders, only me, or chosen coders.
+fn coders_switch(ui: &mut Ui, p: &Project, me: Option<CoderId>, choice: &mut super::ctx::CoderChoice) {
+    use super::ctx::CoderChoice;
+    let text = match choice {
+        CoderChoice::All => "all".to_string(),
+        CoderChoice::OnlyMe => "only me".to_string(),
+        CoderChoice::Chosen(_) => choice.scope(me).label(p),
+    };
+    egui::ComboBox::from_label("Coders")
+        .selected_text(text)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(choice, CoderChoice::All, "All coders");
+            ui.selectable_value(choice, CoderChoice::OnlyMe, "Only me");
+            ui.separator();
+            ui.label("Chosen coders:");
+            for c in p.coders.values() {
+                let mut on = matches!(choice, CoderChoice::Chosen(set) if set.contains(&c.id));
+                if ui.checkbox(&mut on, c.name.as_str()).changed() {
+                    let mut set = match choice {
+                        CoderChoice::Chosen(set) => set.clone(),
+                        _ => Default::default(),
+                    };
+                    if on {
+                        set.insert(c.id);
+                    } else {
+                        set.remove(&c.id);
+                    }
+                    *choice = if set.is_empty() { CoderChoice::All } else { CoderChoice::Chosen(set) };
+                }
+            }
+        })
+        .response
+        .on_hover_text(
+            "Whose codings every view shows and counts. Codings of one code on overlapping text are one extract",
+        );
+}
+
 /// Builds the frame's [`ViewCtx`] from the state and runs `f` with it.
 fn with_cx<R>(state: &mut AppState, f: impl FnOnce(&mut ViewCtx<'_>) -> R) -> Option<R> {
     let store = state.store.as_ref()?;
@@ -867,6 +912,7 @@ fn with_cx<R>(state: &mut AppState, f: impl FnOnce(&mut ViewCtx<'_>) -> R) -> Op
         tokens: &state.tokens,
         coder,
         coder_name: state.coder_name.as_deref().unwrap_or(""),
+        coders: state.coders.scope(coder),
         recent_codes: &state.recent_codes,
         read_only: store.is_read_only(),
         project_dir: store.dir(),

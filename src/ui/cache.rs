@@ -1,6 +1,7 @@
 //! Derived data the views need every frame, memoised by the project's revision counters so
 //! nothing is recomputed until the data it depends on changes.
 
+use crate::analysis::CoderScope;
 use crate::analysis::coverage::coverage;
 use crate::model::*;
 use std::collections::HashMap;
@@ -13,16 +14,16 @@ pub struct CodeRow {
     pub depth: usize,
     pub name: String,
     pub colour: Colour,
-    /// Codings of this code.
+    /// Extracts of this code in the coder scope (codings of it on overlapping text are one).
     pub own: usize,
-    /// Codings of this code and every code below it.
+    /// Extracts of this code and every code below it.
     pub total: usize,
     pub has_children: bool,
 }
 
 /// The codebook as a flat list in tree order (depth-first, codebook order among siblings).
-pub fn code_rows(p: &Project) -> Vec<CodeRow> {
-    let counts = p.coding_counts();
+pub fn code_rows(p: &Project, coders: &CoderScope) -> Vec<CodeRow> {
+    let counts = crate::analysis::scope::extract_counts(p, coders);
     let mut children: HashMap<Option<CodeId>, Vec<CodeId>> = HashMap::new();
     for c in p.codes.values() {
         children.entry(c.parent).or_default().push(c.id);
@@ -54,21 +55,24 @@ pub fn code_rows(p: &Project) -> Vec<CodeRow> {
     rows
 }
 
+/// What the codebook rows depend on: every change, and whose codings count.
+type CodeRowsKey = (u64, CoderScope);
+
 #[derive(Default)]
 pub struct Cache {
-    code_rows: Option<(u64, std::rc::Rc<Vec<CodeRow>>)>,
+    code_rows: Option<(CodeRowsKey, std::rc::Rc<Vec<CodeRow>>)>,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
 }
 
 impl Cache {
     /// The codebook tree rows; rebuilt only after an edit.
-    pub fn code_rows(&mut self, p: &Project) -> std::rc::Rc<Vec<CodeRow>> {
-        let rev = p.revisions.all;
+    pub fn code_rows(&mut self, p: &Project, coders: &CoderScope) -> std::rc::Rc<Vec<CodeRow>> {
+        let key = (p.revisions.all, coders.clone());
         match &self.code_rows {
-            Some((r, rows)) if *r == rev => rows.clone(),
+            Some((k, rows)) if *k == key => rows.clone(),
             _ => {
-                let rows = std::rc::Rc::new(code_rows(p));
-                self.code_rows = Some((rev, rows.clone()));
+                let rows = std::rc::Rc::new(code_rows(p, coders));
+                self.code_rows = Some((key, rows.clone()));
                 rows
             }
         }
@@ -116,7 +120,7 @@ mod tests {
             let c = coding(n, code);
             p.codings.insert(c.id, c);
         }
-        let rows = code_rows(&p);
+        let rows = code_rows(&p, &CoderScope::All);
         let names: Vec<(&str, usize, usize, usize)> =
             rows.iter().map(|r| (r.name.as_str(), r.depth, r.own, r.total)).collect();
         assert_eq!(names, [("A", 0, 1, 3), ("A1", 1, 1, 2), ("A1a", 2, 1, 1), ("B", 0, 1, 1)]);

@@ -2,8 +2,30 @@
 
 use super::cache::Cache;
 use super::{Action, Selection, Tokens};
+use crate::analysis::CoderScope;
 use crate::edit::{Edit, History};
 use crate::model::{CodeId, CoderId, Project};
+use std::collections::BTreeSet;
+
+/// The status bar's "Coders" switch, as the person chose it; [`CoderChoice::scope`] turns it
+/// into the core's [`CoderScope`] each frame (so "only me" follows a change of coder).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum CoderChoice {
+    #[default]
+    All,
+    OnlyMe,
+    Chosen(BTreeSet<CoderId>),
+}
+
+impl CoderChoice {
+    pub fn scope(&self, me: Option<CoderId>) -> CoderScope {
+        match self {
+            Self::All => CoderScope::All,
+            Self::OnlyMe => CoderScope::Coders(me.into_iter().collect()),
+            Self::Chosen(set) => CoderScope::Coders(set.clone()),
+        }
+    }
+}
 
 pub struct ViewCtx<'a> {
     pub project: &'a Project,
@@ -13,6 +35,8 @@ pub struct ViewCtx<'a> {
     /// The coder codings are made for, once they exist in the project.
     pub coder: Option<CoderId>,
     pub coder_name: &'a str,
+    /// Whose codings every view shows and counts (the status bar's "Coders" switch).
+    pub coders: CoderScope,
     /// Most recently applied codes, newest first (number keys 1–9).
     pub recent_codes: &'a [CodeId],
     pub read_only: bool,
@@ -41,6 +65,7 @@ impl<'a> ViewCtx<'a> {
             tokens,
             coder,
             coder_name: "",
+            coders: CoderScope::All,
             recent_codes: &[],
             read_only: false,
             project_dir: std::path::Path::new(""),

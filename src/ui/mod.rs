@@ -20,7 +20,7 @@ pub mod widgets;
 
 pub use app::{Launch, TemaApp};
 pub use command::UiCommand;
-pub use ctx::ViewCtx;
+pub use ctx::{CoderChoice, ViewCtx};
 pub use selection::{Item, Selection, TextSel};
 pub use tokens::Tokens;
 pub use view::{View, ViewKind};

@@ -48,12 +48,12 @@ pub const CODEBOOK_COLUMNS: [&str; 17] = [
     "example_attribution_2",
 ];
 
-fn writer() -> csv::Writer<Vec<u8>> {
+pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
     // The byte-order mark tells Excel the file is UTF-8.
     csv::WriterBuilder::new().from_writer("\u{feff}".as_bytes().to_vec())
 }
 
-fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
+pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
     w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
 }
 

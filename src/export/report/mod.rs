@@ -11,12 +11,12 @@
 //! writes the file all-or-nothing, so a cancelled or failed export leaves nothing behind.
 
 mod build;
-mod csv;
-mod doc;
-mod docx;
+pub(crate) mod csv;
+pub(crate) mod doc;
+pub(crate) mod docx;
 mod html;
 mod latex;
-mod markdown;
+pub(crate) mod markdown;
 
 pub use doc::{Block, Doc, Piece, QuoteBlock};
 

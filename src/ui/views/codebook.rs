@@ -82,7 +82,7 @@ impl Codebook {
     }
 
     pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        let rows = cx.cache.code_rows(cx.project);
+        let rows = cx.cache.code_rows(cx.project, &cx.coders);
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Codebook ({})", rows.len())).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {

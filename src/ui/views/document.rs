@@ -27,7 +27,7 @@ struct Mark {
 
 #[derive(Default)]
 struct Marks {
-    key: (u64, u64),
+    key: (u64, u64, crate::analysis::CoderScope),
     doc: Option<DocId>,
     items: Vec<Mark>,
     lanes: usize,
@@ -86,12 +86,14 @@ impl DocumentView {
         self.reveal = reveal;
     }
 
-    fn refresh_marks(&mut self, p: &Project, doc: DocId) {
-        let key = (p.revisions.doc(doc), p.revisions.codebook);
+    /// The coding stripes of the codings in the status bar's coder scope.
+    fn refresh_marks(&mut self, p: &Project, doc: DocId, coders: &crate::analysis::CoderScope) {
+        let key = (p.revisions.doc(doc), p.revisions.codebook, coders.clone());
         if self.marks.doc == Some(doc) && self.marks.key == key {
             return;
         }
         let mut codings = p.codings_in(doc);
+        codings.retain(|c| coders.includes(c.coder));
         // Longer first at the same start, so an enclosing coding takes the outer lane.
         codings.sort_by_key(|c| (c.span.start, std::cmp::Reverse(c.span.end), c.id));
         let mut lane_end: Vec<CharPos> = Vec::new();
@@ -266,7 +268,7 @@ impl DocumentView {
     /// Draws the transcript (the part of it on screen).
     pub fn body(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, doc: &Document) {
         let t = cx.tokens;
-        self.refresh_marks(cx.project, doc.id);
+        self.refresh_marks(cx.project, doc.id, &cx.coders);
         let lanes = self.marks.lanes.min(t.max_stripes);
         let margin = 12.0 + lanes as f32 * (t.stripe_width + 2.0);
         let avail = ui.available_width();

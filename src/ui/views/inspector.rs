@@ -120,7 +120,7 @@ impl Inspector {
     fn code(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: CodeId) {
         let p = cx.project;
         let Some(code) = p.codes.get(&id) else { return };
-        let rows = cx.cache.code_rows(p);
+        let rows = cx.cache.code_rows(p, &cx.coders);
         let row = rows.iter().find(|r| r.id == id);
         ui.horizontal(|ui| {
             swatch(ui, cx.tokens, code.props.colour, 16.0);

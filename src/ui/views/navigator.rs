@@ -1,6 +1,7 @@
 //! The navigator (left): documents grouped by kind with read marks and coding progress,
 //! participants by group, and the memos and journal.
 
+use crate::analysis::phases::{DocProgress, is_read};
 use crate::model::*;
 use crate::ui::widgets::coverage_bar;
 use crate::ui::{Action, Item, ViewCtx, ViewKind};
@@ -52,8 +53,9 @@ impl Navigator {
             if docs.is_empty() {
                 continue;
             }
-            let read = docs.iter().filter(|d| cx.coder.is_some_and(|c| d.read_by.contains(&c))).count();
-            let title = format!("{} ({}, {read} read)", plural(kind), docs.len());
+            // Counted as the phase tracker and `tema info` count, for the status bar's coders.
+            let progress = DocProgress::of(cx.project, docs.iter().copied(), &cx.coders);
+            let title = format!("{} ({}, {} read)", plural(kind), progress.documents, progress.read);
             egui::CollapsingHeader::new(title).id_salt(("kind", kind.slug())).default_open(true).show(ui, |ui| {
                 for d in docs {
                     self.document_row(cx, ui, d);
@@ -63,7 +65,7 @@ impl Navigator {
     }
 
     fn document_row(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &Document) {
-        let read = cx.coder.is_some_and(|c| d.read_by.contains(&c));
+        let read = is_read(d, &cx.coders);
         let coverage = cx.cache.coverage(cx.project, d.id, None);
         ui.horizontal(|ui| {
             let hover = if read { "Read (“Mark as read” above the text changes it)" } else { "Not read yet" };

@@ -10,7 +10,7 @@ use egui::{RichText, Sense, Ui, vec2};
 
 #[derive(Default)]
 pub struct PhasesView {
-    cached: Option<(u64, Vec<PhaseProgress>)>,
+    cached: Option<((u64, crate::analysis::CoderScope), Vec<PhaseProgress>)>,
 }
 
 fn name(p: &Project, r: Ref) -> String {
@@ -121,9 +121,9 @@ impl View for PhasesView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        let rev = cx.project.revisions.all;
-        if self.cached.as_ref().is_none_or(|(r, _)| *r != rev) {
-            self.cached = Some((rev, tracker(cx.project)));
+        let key = (cx.project.revisions.all, cx.coders.clone());
+        if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {
+            self.cached = Some((key.clone(), tracker(cx.project, &cx.coders)));
         }
         let phases = self.cached.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
         egui::ScrollArea::vertical().id_salt("phases").auto_shrink([false, false]).show(ui, |ui| {

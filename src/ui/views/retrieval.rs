@@ -1,7 +1,9 @@
-//! Retrieval: every coded extract of a code (and its children), with speaker and document,
-//! filtered by group or attribute; context on demand; a jump to the source.
+//! Retrieval: every coded extract of a code (and its children), with speaker, document and
+//! coders, filtered by group or attribute and by the status bar's coder scope; context on
+//! demand; a jump to the source; "Export extracts…" writes them as CSV, Markdown, Word or JSON.
 
 use crate::analysis::retrieval::{self, Extract, Filter};
+use crate::export::extracts::{ExtractsFormat, export_to_file};
 use crate::model::*;
 use crate::ui::widgets::swatch;
 use crate::ui::{Action, Item, UiCommand, View, ViewCtx, ViewKind};
@@ -15,6 +17,14 @@ pub struct RetrievalView {
     /// Extracts shown with their surrounding lines.
     expanded: HashSet<CodingId>,
     cached: Option<((CodeId, u64, Filter), Vec<Extract>)>,
+    /// The "Export extracts…" panel, when open.
+    export: Option<ExportPanel>,
+}
+
+/// Where and how to export the extracts shown.
+struct ExportPanel {
+    format: ExtractsFormat,
+    path: String,
 }
 
 impl RetrievalView {
@@ -60,24 +70,65 @@ impl RetrievalView {
                 })
                 .response
                 .labelled_by(l.id);
-            let current = self
-                .filter
-                .coder
-                .and_then(|c| p.coders.get(&c))
-                .map(|c| c.name.clone())
-                .unwrap_or_else(|| "All coders".into());
-            let l = ui.label("Coder");
-            egui::ComboBox::from_id_salt("retrieval-coder")
-                .selected_text(current)
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.filter.coder, None, "All coders");
-                    for c in p.coders.values() {
-                        ui.selectable_value(&mut self.filter.coder, Some(c.id), c.name.clone());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
         });
+    }
+
+    /// The "Export extracts…" panel: a format and a file; the export runs on a worker.
+    fn export_panel(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, code: CodeId, extracts: &[Extract]) {
+        let Some(panel) = &mut self.export else { return };
+        let p = cx.project;
+        let mut close = false;
+        egui::Frame::group(ui.style()).show(ui, |ui| {
+            ui.horizontal_wrapped(|ui| {
+                let l = ui.label("Format");
+                egui::ComboBox::from_id_salt("extracts-format")
+                    .selected_text(panel.format.label())
+                    .show_ui(ui, |ui| {
+                        for f in ExtractsFormat::ALL {
+                            if ui.selectable_value(&mut panel.format, f, f.label()).changed() {
+                                let path = std::path::Path::new(&panel.path).with_extension(f.extension());
+                                panel.path = path.display().to_string();
+                            }
+                        }
+                    })
+                    .response
+                    .labelled_by(l.id);
+                let l = ui.label("File");
+                ui.add(egui::TextEdit::singleline(&mut panel.path).desired_width(360.0)).labelled_by(l.id);
+                if ui.button("Export").clicked() {
+                    let path = std::path::PathBuf::from(panel.path.trim());
+                    let title = format!("Coded extracts: {} · {}", p.code_path(code), cx.coders.label(p));
+                    cx.push(export_job(p.clone(), extracts.to_vec(), title, panel.format, path));
+                    close = true;
+                }
+                if ui.button("Close").clicked() {
+                    close = true;
+                }
+            });
+        });
+        if close {
+            self.export = None;
+        }
+    }
+}
+
+/// The export as a worker job; the status bar says how it went.
+fn export_job(
+    project: Project,
+    extracts: Vec<Extract>,
+    title: String,
+    format: ExtractsFormat,
+    path: std::path::PathBuf,
+) -> Action {
+    Action::RunJob {
+        name: "Export extracts".into(),
+        work: Box::new(move |_progress| {
+            let (text, error) = match export_to_file(&project, &extracts, &title, format, &path) {
+                Ok(()) => (format!("Exported {} extracts to {}", extracts.len(), path.display()), false),
+                Err(e) => (format!("Export failed: {e}"), true),
+            };
+            vec![Action::Status { text, error }]
+        }),
     }
 }
 
@@ -112,11 +163,31 @@ impl View for RetrievalView {
         if !code.props.description.definition.is_empty() {
             ui.label(RichText::new(&code.props.description.definition).italics().color(cx.tokens.weak_text));
         }
+        self.filter.coders = cx.coders.clone();
         self.filters(cx, ui);
         let code_id = code.id;
         let extracts = self.extracts(p, code_id).to_vec();
         let docs: HashSet<DocId> = extracts.iter().map(|e| e.doc).collect();
-        ui.label(RichText::new(format!("{} extracts from {} documents", extracts.len(), docs.len())).strong());
+        ui.horizontal(|ui| {
+            ui.label(
+                RichText::new(format!(
+                    "{} extracts from {} documents, coded by {}",
+                    extracts.len(),
+                    docs.len(),
+                    cx.coders.label(p)
+                ))
+                .strong(),
+            );
+            let button = ui.add_enabled(!extracts.is_empty(), egui::Button::new("Export extracts…"));
+            if button.on_hover_text("Write these extracts as CSV, Markdown, Word or JSON").clicked() {
+                let slug: String = code.name().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect();
+                // Beside the project folder, not in it: the folder holds only Tema's own files.
+                let beside = cx.project_dir.parent().unwrap_or(cx.project_dir);
+                let path = beside.join(format!("extracts-{slug}.csv"));
+                self.export = Some(ExportPanel { format: ExtractsFormat::Csv, path: path.display().to_string() });
+            }
+        });
+        self.export_panel(cx, ui, code_id, &extracts);
         ui.separator();
         egui::ScrollArea::vertical().id_salt("retrieval").auto_shrink(false).show(ui, |ui| {
             ui.set_max_width(760.0);
@@ -138,16 +209,25 @@ impl RetrievalView {
         let p = cx.project;
         let t = cx.tokens;
         let Some(doc) = p.documents.get(&e.doc) else { return };
-        let who = match e.participant.and_then(|id| p.participants.get(&id)) {
-            Some(x) if !x.group().is_empty() => format!("{} ({})", x.label(), x.group()),
-            Some(x) => x.label().to_string(),
-            None => e.speaker.clone().unwrap_or_else(|| "unattributed".into()),
+        let people: Vec<String> = e
+            .counted(p)
+            .map(
+                |x| if x.group().is_empty() { x.label().to_string() } else { format!("{} ({})", x.label(), x.group()) },
+            )
+            .collect();
+        let who = if people.is_empty() {
+            let speakers = e.speakers_label();
+            if speakers.is_empty() { "unattributed".to_string() } else { speakers }
+        } else {
+            people.join(", ")
         };
+        let text = e.text();
         egui::Frame::new().fill(t.page).inner_margin(8.0).corner_radius(4.0).show(ui, |ui| {
             ui.set_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(RichText::new(who).strong());
                 ui.label(RichText::new(format!("· {}", doc.name())).color(t.weak_text));
+                ui.label(RichText::new(format!("· coded by {}", e.coders_label())).color(t.weak_text));
                 if e.code != self.code.unwrap_or(e.code)
                     && let Some(c) = p.codes.get(&e.code)
                 {
@@ -170,11 +250,11 @@ impl RetrievalView {
                 };
                 job.append(before, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
                 let colour = p.codes.get(&e.code).map(|c| t.highlight(c.props.colour)).unwrap_or(t.selection);
-                job.append(&e.text, 0.0, fmt(t.text, colour));
+                job.append(&text, 0.0, fmt(t.text, colour));
                 job.append(after, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
                 ui.label(job);
             } else {
-                ui.label(RichText::new(&e.text).size(t.body_size - 1.0).color(t.text));
+                ui.label(RichText::new(&text).size(t.body_size - 1.0).color(t.text));
             }
             if !e.comment.is_empty() {
                 ui.label(RichText::new(format!("Comment: {}", e.comment)).italics().color(t.weak_text));

@@ -3,6 +3,7 @@
 //! counts of extracts and participants by participant group, and a warning when the theme
 //! rests on one participant or one document. A mode of the themes board.
 
+use crate::analysis::CoderScope;
 use crate::analysis::themes::{GroupBy, ThemeReview, review};
 use crate::edit::Edit;
 use crate::model::*;
@@ -12,16 +13,16 @@ use egui::{RichText, Ui};
 #[derive(Default)]
 pub struct ReviewPanel {
     pub group_by: GroupBy,
-    cached: Option<((ThemeId, u64, GroupBy), ThemeReview)>,
+    cached: Option<((ThemeId, u64, GroupBy, CoderScope), ThemeReview)>,
 }
 
 impl ReviewPanel {
-    fn review(&mut self, p: &Project, theme: ThemeId) -> ThemeReview {
-        let key = (theme, p.revisions.all, self.group_by);
+    fn review(&mut self, p: &Project, theme: ThemeId, coders: &CoderScope) -> ThemeReview {
+        let key = (theme, p.revisions.all, self.group_by, coders.clone());
         match &self.cached {
             Some((k, r)) if *k == key => r.clone(),
             _ => {
-                let r = review(p, theme, self.group_by);
+                let r = review(p, theme, self.group_by, coders);
                 self.cached = Some((key, r.clone()));
                 r
             }
@@ -31,7 +32,7 @@ impl ReviewPanel {
     pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, theme: ThemeId) {
         let p = cx.project;
         let Some(t) = p.themes.get(&theme) else { return };
-        let r = self.review(p, theme);
+        let r = self.review(p, theme, &cx.coders);
         let tk = cx.tokens;
         ui.heading(format!("Reviewing “{}”", t.name()));
         if !t.props.definition.concept.trim().is_empty() {
@@ -115,12 +116,9 @@ impl ReviewPanel {
         let tk = cx.tokens;
         let x = &e.extract;
         let doc = p.documents.get(&x.doc).map(|d| d.name()).unwrap_or("?");
-        let who = x
-            .participant
-            .and_then(|id| p.participants.get(&id))
-            .map(|w| w.label().to_string())
-            .or_else(|| x.speaker.clone())
-            .unwrap_or_else(|| "unattributed".into());
+        let who = x.speakers_label();
+        let who = if who.is_empty() { "unattributed".to_string() } else { who };
+        let text = x.text();
         let code = p.codes.get(&x.code).map(|c| c.name()).unwrap_or("?");
         let frame = egui::Frame::new().inner_margin(egui::Margin::same(6)).corner_radius(4.0).fill(match e.mark {
             Some(Fit::Fits) => tk.ok.gamma_multiply(0.12),
@@ -129,10 +127,11 @@ impl ReviewPanel {
         });
         frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
-            ui.label(RichText::new(format!("“{}”", x.text.trim())).size(tk.body_size - 1.0));
+            ui.label(RichText::new(format!("“{}”", text.trim())).size(tk.body_size - 1.0));
             ui.horizontal_wrapped(|ui| {
-                ui.label(RichText::new(format!("{who} · {doc} · {code}")).small().color(tk.weak_text));
-                let start: String = x.text.split_whitespace().take(5).collect::<Vec<_>>().join(" ");
+                let by = x.coders_label();
+                ui.label(RichText::new(format!("{who} · {doc} · {code} · coded by {by}")).small().color(tk.weak_text));
+                let start: String = text.split_whitespace().take(5).collect::<Vec<_>>().join(" ");
                 for (mark, label) in [(Fit::Fits, "✔ Fits"), (Fit::DoesNotFit, "✖ Does not fit")] {
                     let on = e.mark == Some(mark);
                     let r = ui.add_enabled(!cx.read_only, egui::Button::selectable(on, label));
@@ -140,8 +139,16 @@ impl ReviewPanel {
                     let name = format!("{verdict}: {start}");
                     r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, on, &name));
                     if r.clicked() {
+                        // The mark goes on the extract's first coding; marks another coder's
+                        // coding of the same extract carried are cleared, so one extract has one mark.
                         let mark = if on { None } else { Some(mark) };
-                        cx.edit(Edit::SetReviewMark { theme, coding: x.coding, mark });
+                        let marks = p.themes.get(&theme).map(|t| &t.review);
+                        let mut edits = vec![Edit::SetReviewMark { theme, coding: x.coding, mark }];
+                        for c in x.codings.iter().skip(1).filter(|c| marks.is_some_and(|m| m.contains_key(*c))) {
+                            edits.push(Edit::SetReviewMark { theme, coding: *c, mark: None });
+                        }
+                        let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::batch(verdict, edits) };
+                        cx.edit(edit);
                     }
                 }
                 if ui.link("Open in document").clicked() {

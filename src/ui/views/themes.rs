@@ -6,7 +6,8 @@
 //! The review of a theme against its extracts is a mode of this view ([`super::review`]).
 
 use super::review::ReviewPanel;
-use crate::analysis::themes::{ThemeSummary, summaries};
+use crate::analysis::themes::{ThemeSummary, summaries_with};
+use crate::analysis::{AttributionIndex, CoderScope};
 use crate::edit::Edit;
 use crate::model::*;
 use crate::ui::widgets::{released, swatch};
@@ -52,7 +53,8 @@ pub struct ThemesView {
     split: Option<SplitDraft>,
     merge_into: Option<ThemeId>,
     review: ReviewPanel,
-    counts: Option<(u64, HashMap<ThemeId, ThemeSummary>)>,
+    counts: Option<((u64, CoderScope), HashMap<ThemeId, ThemeSummary>)>,
+    index: AttributionIndex,
     /// Set when an inner drop target has taken the hover this frame, so outer ones stay quiet.
     hover_claimed: bool,
 }
@@ -123,12 +125,15 @@ fn status_fill(cx: &ViewCtx<'_>, status: ThemeStatus) -> Color32 {
 }
 
 impl ThemesView {
-    fn summary(&mut self, p: &Project) -> &HashMap<ThemeId, ThemeSummary> {
-        let rev = p.revisions.all;
-        if self.counts.as_ref().is_none_or(|(r, _)| *r != rev) {
-            self.counts = Some((rev, summaries(p).into_iter().map(|s| (s.id, s)).collect()));
+    fn summary(&mut self, p: &Project, coders: &CoderScope) -> &HashMap<ThemeId, ThemeSummary> {
+        let key = (p.revisions.all, coders.clone());
+        if self.counts.as_ref().is_none_or(|(k, _)| *k != key) {
+            // The index re-attributes only the documents an edit touched.
+            self.index.refresh(p);
+            let counts = summaries_with(p, &self.index, coders).into_iter().map(|s| (s.id, s)).collect();
+            self.counts = Some((key.clone(), counts));
         }
-        &self.counts.get_or_insert_with(|| (rev, HashMap::new())).1
+        &self.counts.get_or_insert_with(|| (key, HashMap::new())).1
     }
 
     /// A text field holding a draft while focused; returns the new text when it loses focus
@@ -367,7 +372,7 @@ impl ThemesView {
         let p = cx.project;
         let Some(t) = p.themes.get(&id) else { return };
         let t = t.clone();
-        let summary = self.summary(p).get(&id).cloned();
+        let summary = self.summary(p, &cx.coders).get(&id).cloned();
         let selected = self.selected == Some(id);
         let t_tokens = cx.tokens;
         let stroke = if selected {

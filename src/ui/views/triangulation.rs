@@ -8,7 +8,7 @@
 //! and queues edits.
 
 use crate::analysis::cooccurrence::{Cooccurrence, CooccurrenceOptions, Scope};
-use crate::analysis::{Extract, Matrix, MatrixCache, MatrixOptions, RowSource, retrieval};
+use crate::analysis::{CoderScope, Extract, Matrix, MatrixCache, MatrixOptions, RowSource, retrieval};
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, export};
 use crate::model::*;
@@ -54,7 +54,7 @@ pub struct TriangulationView {
     /// The extracts of the selected cell, with the matrix they were read from.
     extracts: Option<(usize, Arc<Matrix>, Arc<Vec<Extract>>)>,
     scope: Scope,
-    cooccurrence: Option<((u64, u64, Scope), Arc<Cooccurrence>)>,
+    cooccurrence: Option<(CooccurrenceKey, Arc<Cooccurrence>)>,
     /// The co-occurring pair (indices into the codes) whose passages are shown.
     pair: Option<(usize, usize)>,
     export_format: Option<TableFormat>,
@@ -84,6 +84,9 @@ impl View for TriangulationView {
     }
 }
 
+/// What the co-occurrence table depends on: documents, codebook, scope and coders.
+type CooccurrenceKey = (u64, u64, Scope, CoderScope);
+
 impl TriangulationView {
     /// The matrix for the current options, rebuilt only after edits that change it.
     pub fn matrix(&mut self, p: &Project) -> Arc<Matrix> {
@@ -93,6 +96,7 @@ impl TriangulationView {
     fn matrix_tab(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let p = cx.project;
         self.options_bar(p, ui);
+        self.options.coders = cx.coders.clone();
         let m = self.matrix(p);
         self.export_bar(cx, ui, &m);
         ui.separator();
@@ -421,9 +425,9 @@ impl TriangulationView {
                 .response
                 .labelled_by(l.id);
         });
-        let key = (p.revisions.documents, p.revisions.codebook, self.scope);
+        let key = (p.revisions.documents, p.revisions.codebook, self.scope, cx.coders.clone());
         if self.cooccurrence.as_ref().is_none_or(|(k, _)| *k != key) {
-            let options = CooccurrenceOptions { scope: self.scope, coders: Vec::new() };
+            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone() };
             // The matrix cache keeps the attribution index up to date by re-working only the
             // documents an edit touched; building it afresh would double the cost of every
             // edit made while this tab is open.
@@ -563,7 +567,7 @@ fn extract_card(cx: &mut ViewCtx<'_>, ui: &mut Ui, e: &Extract) {
         let strong = egui::TextFormat { font_id: t.body_font(), color: t.text, ..Default::default() };
         let weak = egui::TextFormat { font_id: t.body_font(), color: t.weak_text, ..Default::default() };
         head.append(&who, 0.0, strong);
-        head.append(&format!(" · {} · {}", e.doc_name, e.code_name), 0.0, weak);
+        head.append(&format!(" · {} · {} · coded by {}", e.doc_name, e.code_name, e.coders_label()), 0.0, weak);
         ui.label(head);
         let mut job = egui::text::LayoutJob::default();
         let font = egui::FontId::proportional(t.body_size - 1.0);
