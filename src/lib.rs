@@ -16,4 +16,5 @@ pub mod quotes;
 pub mod sample;
 pub mod store;
 pub mod team;
+#[cfg(feature = "app")]
 pub mod ui;

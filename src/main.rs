@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Some(command) => run(command),
-        None => tema::ui::run(None),
+        None => open_app(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -18,6 +18,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// With no subcommand, `tema` opens the app; a build without the app prints the help.
+#[cfg(feature = "app")]
+fn open_app() -> anyhow::Result<()> {
+    tema::ui::run(None)
+}
+
+#[cfg(not(feature = "app"))]
+fn open_app() -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    Cli::command().print_help()?;
+    anyhow::bail!("this tema was built without the app (cargo feature `app`): give a subcommand")
 }
 
 /// Rust ignores SIGPIPE, which turns `tema docs DIR | head` into a panic when `head` closes
