@@ -17,4 +17,5 @@ pub mod sample;
 pub mod store;
 pub mod team;
 pub mod terminal;
+#[cfg(feature = "app")]
 pub mod ui;

@@ -32,7 +32,7 @@ fn main() -> ExitCode {
     let filter = if app { None } else { TerminalFilter::install() };
     let result = catch_unwind(AssertUnwindSafe(|| match cli.command {
         Some(command) => run(command),
-        None => tema::ui::run(None),
+        None => open_app(),
     }));
     if let Some(filter) = filter {
         filter.finish();
@@ -154,6 +154,19 @@ impl TerminalFilter {
             let _ = self.thread.join();
         }
     }
+}
+
+/// With no subcommand, `tema` opens the app; a build without the app prints the help.
+#[cfg(feature = "app")]
+fn open_app() -> anyhow::Result<()> {
+    tema::ui::run(None)
+}
+
+#[cfg(not(feature = "app"))]
+fn open_app() -> anyhow::Result<()> {
+    use clap::CommandFactory;
+    Cli::command().print_help()?;
+    anyhow::bail!("this tema was built without the app (cargo feature `app`): give a subcommand")
 }
 
 /// Rust ignores SIGPIPE, which turns `tema docs DIR | head` into a panic when `head` closes

@@ -7,6 +7,10 @@
 //! with the normal import path, then turns the plans into edits. Ids are derived from names
 //! and times are fixed, so the same corpus always gives the same project files.
 
+/// The sample project's folder name, in `sample-corpus/`, in an installed Tema's
+/// `share/tema/sample-corpus/`, and in the user's data folder.
+pub const SAMPLE_NAME: &str = "IPS-collaboration.tema";
+
 use crate::edit::Edit;
 use crate::model::*;
 use serde::Deserialize;

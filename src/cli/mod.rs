@@ -7,6 +7,7 @@
 mod basic;
 pub use basic::set_wait;
 mod extracts;
+mod generate;
 mod import;
 mod quotes;
 mod sample;
@@ -181,7 +182,8 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open a project in the app.
+    /// Open a project in the app (DIR is the project folder or its project.json, so that a
+    /// file manager can open a project by double-clicking it).
     Open { dir: PathBuf },
     /// Fold the journal of recent changes into the project files (do this before
     /// committing the folder to git or copying it).
@@ -373,6 +375,14 @@ pub enum Command {
     /// Build the coded sample project from `sample-corpus/` (the app opens a copy on first run).
     #[command(subcommand)]
     Sample(SampleCommand),
+    /// Print a shell completion script: `tema completions bash > /etc/bash_completion.d/tema`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Write the man pages (tema.1 and one per subcommand) into a folder, for packaging.
+    #[command(hide = true)]
+    Manual { out: PathBuf },
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -669,16 +679,13 @@ pub fn run(command: Command) -> Result<()> {
             table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
         }
         Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
-        Command::Open { dir } => {
-            if !crate::ui::startup::is_project(&dir) {
-                anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
-            }
-            crate::ui::run(Some(dir))
-        }
+        Command::Open { dir } => open(dir),
         Command::Sample(SampleCommand::Build { corpus, out, force }) => {
-            let out = out.unwrap_or_else(|| corpus.join(crate::ui::startup::SAMPLE_NAME));
+            let out = out.unwrap_or_else(|| corpus.join(crate::sample::SAMPLE_NAME));
             sample::build(&corpus, &out, force)
         }
+        Command::Completions { shell } => generate::completions(shell),
+        Command::Manual { out } => generate::manual(&out),
         Command::Search { dir, query, args, coder, limit, order, context, json } => {
             search::search(&dir, &query, &args, coder, limit, &order, context, json)
         }
@@ -695,6 +702,31 @@ pub fn run(command: Command) -> Result<()> {
             search::similar(&dir, &doc, start, end, &code, coder, limit, json)
         }
     }
+}
+
+/// `tema open`: the project folder, or its `project.json` as a file manager passes it.
+fn open(path: PathBuf) -> Result<()> {
+    let dir = if path.file_name().is_some_and(|n| n == crate::store::snapshot::PROJECT_FILE) {
+        path.parent().map(PathBuf::from).unwrap_or_default()
+    } else {
+        path
+    };
+    if !crate::store::is_project(&dir) {
+        anyhow::bail!("{} is not a Tema project (no project.json); create one with `tema new`", dir.display());
+    }
+    open_app(dir)
+}
+
+#[cfg(feature = "app")]
+fn open_app(dir: PathBuf) -> Result<()> {
+    crate::ui::run(Some(dir))
+}
+
+#[cfg(not(feature = "app"))]
+fn open_app(_dir: PathBuf) -> Result<()> {
+    anyhow::bail!(
+        "this tema was built without the app (cargo feature `app`); use the subcommands, or install the full build"
+    )
 }
 
 /// Prints a value as pretty JSON on stdout.

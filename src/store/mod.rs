@@ -16,6 +16,12 @@ pub mod snapshot;
 pub use error::{Result, StoreError};
 pub use lock::{LOCK_FILE, held_by};
 
+/// Whether `dir` looks like a Tema project folder (it holds `project.json`). A cheap test
+/// for choosing what to open; opening the project is what checks it.
+pub fn is_project(dir: &std::path::Path) -> bool {
+    dir.join(snapshot::PROJECT_FILE).is_file()
+}
+
 use crate::edit::{Edit, History};
 use crate::model::{Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};

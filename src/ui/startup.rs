@@ -2,12 +2,12 @@
 //! last one opened, else (first run) a copy of the coded sample study in the user's data
 //! folder, else nothing (the welcome screen offers New and Open).
 
-use crate::store::{LOCK_FILE, snapshot::PROJECT_FILE};
+use crate::store::LOCK_FILE;
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
 
-/// The sample project's folder name, in `sample-corpus/` and in the data folder.
-pub const SAMPLE_NAME: &str = "IPS-collaboration.tema";
+pub use crate::sample::SAMPLE_NAME;
+pub use crate::store::is_project;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Startup {
@@ -45,10 +45,6 @@ impl Places {
             data_dir: dirs::data_dir().map(|d| d.join("tema")),
         }
     }
-}
-
-pub fn is_project(dir: &Path) -> bool {
-    dir.join(PROJECT_FILE).is_file()
 }
 
 /// Decides what to open. `last` is the last project from the preferences; it is skipped
