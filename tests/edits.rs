@@ -89,7 +89,7 @@ struct Action {
 }
 
 fn action() -> impl Strategy<Value = Action> {
-    (0u8..46, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
+    (0u8..52, any::<usize>(), any::<usize>(), any::<usize>(), any::<usize>()).prop_map(|(kind, a, b, c, d)| Action {
         kind,
         a,
         b,
@@ -444,6 +444,56 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             let mark = if x.d.is_multiple_of(5) { None } else { Some(RowMark::ALL[x.d % 4]) };
             Edit::SetRowMark { row, across, mark }
         }
+        46..=48 => {
+            // A text correction: one or two replacements planned by the core (which clamps
+            // what they touch); one time in seven the bare edit without new places for what
+            // it touches (refused when anything touches the changed text).
+            let doc = pick(&docs, x.a)?;
+            let len = p.documents[&doc].char_len;
+            let texts = ["", "ø", "the specialist", "møte 😀\n", "x", "J9: "];
+            let first = span_in(doc, x.b, x.c % 8);
+            let mut changes = vec![TextChange { span: first, text: texts[x.d % texts.len()].into() }];
+            if x.b.is_multiple_of(3) && len > 0 {
+                let at = (first.end.get() + 2 + x.c % 30).min(len);
+                changes.push(TextChange { span: Span::new(at, at), text: texts[(x.d / 7) % texts.len()].into() });
+            }
+            if x.d.is_multiple_of(7) {
+                Edit::ReplaceText { doc, changes, respans: Default::default() }
+            } else {
+                tema::edit::plan_text_correction(p, doc, changes).ok()?.edit
+            }
+        }
+        49 => {
+            let doc = pick(&docs, x.a)?;
+            let change = tema::edit::DocumentChange {
+                name: x.b.is_multiple_of(3).then(|| format!("Renamed {}", x.c % 3)),
+                kind: Some(DocKind::ALL[x.c % 4]),
+                language: Some([None, Some(Language::Norwegian), Some(Language::English)][x.d % 3]),
+                attributes: vec![("site".into(), ["Nordby", "", "Sørvik"][x.b % 3].into())],
+                add_sets: vec![["Wave 1", "Site Nordby"][x.c % 2].into()],
+                remove_sets: if x.d.is_multiple_of(2) { vec!["wave 1".into()] } else { vec![] },
+            };
+            change.edit(p, doc).ok()??
+        }
+        50 => {
+            // A note on a passage (sometimes past the end of the text: refused).
+            let doc = pick(&docs, x.a)?;
+            Edit::AddMemo {
+                memo: Memo {
+                    id: MemoId::from_u128(uid(step, 7)),
+                    created: at,
+                    author: Some(coders[x.d % 2]),
+                    props: MemoProps {
+                        target: MemoTarget::Passage { doc, span: span_in(doc, x.b, x.c) },
+                        title: String::new(),
+                        body: "Check the recording here".into(),
+                        modified: at,
+                    },
+                },
+                index: None,
+            }
+        }
+        51 => Edit::MoveDocument { id: pick(&docs, x.a)?, index: x.b % (docs.len() + 1) },
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;

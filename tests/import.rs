@@ -308,13 +308,13 @@ fn duplicates_are_reported_and_skipped() -> TestResult {
     let mut project = Project::new("t");
     let plan1 = plan(&project, &[fixture("norsk.txt"), copy.clone()], &ImportOptions::default())?;
     assert_eq!(plan1.documents().len(), 1);
-    assert!(matches!(&plan1.files[1].outcome, FileOutcome::Duplicate { duplicate_of } if duplicate_of == "norsk"));
+    assert!(matches!(&plan1.files[1].outcome, FileOutcome::Duplicate { duplicate_of, .. } if duplicate_of == "norsk"));
     project.apply(plan1.edit().ok_or("no edit")?)?;
     // Again, into a project that has it: skipped; a different file with a taken name is numbered.
     let other = tmp.path().join("norsk.txt");
     std::fs::write(&other, "Intervjuer: Noe annet.\n\nN1: Ja.")?;
     let plan2 = plan(&project, &[copy, other], &ImportOptions::default())?;
-    assert!(matches!(&plan2.files[0].outcome, FileOutcome::Duplicate { duplicate_of } if duplicate_of == "norsk"));
+    assert!(matches!(&plan2.files[0].outcome, FileOutcome::Duplicate { duplicate_of, .. } if duplicate_of == "norsk"));
     let d = only_doc(&plan2)?;
     assert_eq!(d.name(), "norsk (2)");
     assert!(plan2.imported().next().is_some_and(|r| r.renamed));

@@ -5,5 +5,6 @@
 //! [`report`] writes quotes, the results skeleton and the codebook; [`table`] writes a
 //! triangulation matrix (Table 1 of a paper) as Markdown, CSV, XLSX, DOCX and LaTeX.
 
+pub mod memos;
 pub mod report;
 pub mod table;

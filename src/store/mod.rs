@@ -16,8 +16,9 @@ pub use error::{Result, StoreError};
 pub use lock::LOCK_FILE;
 
 use crate::edit::{Edit, History};
-use crate::model::{Document, Project, Timestamp};
+use crate::model::{DocId, Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
@@ -41,6 +42,9 @@ pub struct Store {
     /// Journal entries since the last snapshot.
     pending: usize,
     written: snapshot::Written,
+    /// The hash of each text file in `texts/` as it is on disk, so a save rewrites the texts of
+    /// corrected documents (and only those).
+    texts_on_disk: HashMap<DocId, String>,
     warnings: Vec<String>,
 }
 
@@ -81,6 +85,7 @@ impl Store {
             seq: 0,
             pending: 0,
             written: Default::default(),
+            texts_on_disk: HashMap::new(),
             warnings: Vec::new(),
         };
         store.save()?;
@@ -107,8 +112,16 @@ impl Store {
         if !read_only && snapshot::recover(dir)? {
             warnings.push("finished saving the project after an interrupted save".to_string());
         }
-        let loaded = snapshot::load(dir)?;
+        let mut loaded = snapshot::load(dir)?;
         warnings.extend(loaded.warnings);
+        // Every text loaded was checked against its hash, so that is what the files hold.
+        let mut texts_on_disk: HashMap<DocId, String> =
+            loaded.project.documents.values().map(|d| (d.id, d.text_hash.clone())).collect();
+        for edit in loaded.history.edits_mut() {
+            edit.for_each_added_document(&mut |d| {
+                texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
+            });
+        }
         let mut store = Store {
             dir: dir.to_path_buf(),
             project: loaded.project,
@@ -120,6 +133,7 @@ impl Store {
             seq: 0,
             pending: 0,
             written: loaded.written,
+            texts_on_disk,
             warnings,
         };
         let replay = store.replay_journal(read_only)?;
@@ -368,29 +382,70 @@ impl Store {
     }
 
     /// Writes the text of every document an edit adds, before the edit is journaled.
-    fn write_texts(&self, edit: &mut Edit) -> Result<()> {
+    fn write_texts(&mut self, edit: &mut Edit) -> Result<()> {
         let texts = self.dir.join(snapshot::TEXTS_DIR);
         let mut result = Ok(());
+        let on_disk = &mut self.texts_on_disk;
+        let dir = &self.dir;
         edit.for_each_added_document(&mut |d: &mut Document| {
             if result.is_err() {
                 return;
             }
-            let path = snapshot::text_path(&self.dir, d.id);
+            let path = snapshot::text_path(dir, d.id);
             if path.exists() {
                 return;
             }
             result = std::fs::create_dir_all(&texts)
                 .map_err(StoreError::io("create", &texts))
                 .and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
+            if result.is_ok() {
+                on_disk.insert(d.id, d.text_hash.clone());
+            }
         });
         result
     }
 
+    /// The text files a snapshot must rewrite: documents whose text was corrected since their
+    /// file was written, and documents the undo history would add back with another text than
+    /// their file holds (the project's own text wins when both name one document).
+    fn changed_texts(&mut self) -> Vec<(DocId, String, Vec<u8>)> {
+        let mut out: Vec<(DocId, String, Vec<u8>)> = Vec::new();
+        let mut seen: HashSet<DocId> = HashSet::new();
+        for d in self.project.documents.values() {
+            seen.insert(d.id);
+            if self.texts_on_disk.get(&d.id) != Some(&d.text_hash) {
+                out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+            }
+        }
+        let on_disk = &self.texts_on_disk;
+        for edit in self.history.edits_mut() {
+            edit.for_each_added_document(&mut |d| {
+                let filled = !d.text.is_empty() || d.char_len == 0;
+                if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
+                    out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                }
+            });
+        }
+        out
+    }
+
     /// Folds the journal into the snapshot files.
     pub fn save(&mut self) -> Result<()> {
-        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
         self.history.trim();
-        let files = snapshot::serialize(&self.project, &self.history)?;
+        let mut files = snapshot::serialize(&self.project, &self.history)?;
+        // Corrected texts are rewritten as part of the same all-or-nothing commit.
+        let texts = self.changed_texts();
+        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
+        if !texts.is_empty() {
+            let folder = self.dir.join(snapshot::TEXTS_DIR);
+            std::fs::create_dir_all(&folder).map_err(StoreError::io("create", &folder))?;
+        }
+        for (id, _, bytes) in &texts {
+            files.push((format!("{}/{id}.txt", snapshot::TEXTS_DIR), bytes.clone()));
+        }
         let snapshot_id = snapshot::digest_of(&files);
         let reset = snapshot::JournalReset { base: snapshot_id.clone(), seq: self.seq };
         // The commit restarts the journal on top of the new files as part of the commit, so a
@@ -399,6 +454,9 @@ impl Store {
             journal.reopen()?;
         } else {
             journal.rewrite(&snapshot_id, self.seq, &[])?;
+        }
+        for (id, hash, _) in texts {
+            self.texts_on_disk.insert(id, hash);
         }
         self.snapshot_id = snapshot_id;
         self.legacy = None;
