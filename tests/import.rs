@@ -624,3 +624,41 @@ fn cli_refuses_a_batch_with_a_bad_file_and_leaves_the_project_untouched() -> Tes
     assert!(text_of(&out.stderr).contains("participants-duplicate.csv: the label “N1” is used twice"));
     Ok(())
 }
+
+#[test]
+fn the_same_text_in_another_format_and_encoding_is_one_document() -> TestResult {
+    // norsk.rtf and norsk-utf16.txt are the same interview: different bytes, the same text
+    // once extracted and normalised.
+    let files = [fixture("norsk.rtf"), fixture("norsk-utf16.txt")];
+    let p = plan(&Project::new("t"), &files, &ImportOptions::default())?;
+    assert_eq!(p.documents().len(), 1);
+    assert!(
+        matches!(&p.files[1].outcome, FileOutcome::Duplicate { duplicate_of, same_text: true } if duplicate_of == "norsk"),
+        "{:?}",
+        p.files[1].outcome
+    );
+    // Against a project that has it, too.
+    let mut project = Project::new("t");
+    project.apply(p.edit().ok_or("no edit")?)?;
+    let again = plan(&project, &[fixture("norsk.txt")], &ImportOptions::default())?;
+    assert!(again.documents().is_empty());
+    assert!(matches!(&again.files[0].outcome, FileOutcome::Duplicate { same_text: true, .. }));
+    // Unless asked to keep duplicates.
+    let keep = ImportOptions { keep_duplicates: true, ..Default::default() };
+    assert_eq!(plan(&Project::new("t"), &files, &keep)?.documents().len(), 2);
+    Ok(())
+}
+
+#[test]
+fn a_norwegian_document_in_an_english_project_gets_its_language() -> TestResult {
+    let options = ImportOptions { detect_language: true, ..Default::default() };
+    let p = plan(&Project::new("t"), &[fixture("norsk.txt")], &options)?;
+    assert_eq!(only_doc(&p)?.props.language, Some(Language::Norwegian));
+    // In a Norwegian project it follows the project (nothing is recorded).
+    let mut no = Project::new("t");
+    let settings = Settings { language: Language::Norwegian, ..no.settings.clone() };
+    no.apply(tema::edit::Edit::SetSettings { settings })?;
+    let p = plan(&no, &[fixture("norsk.txt")], &options)?;
+    assert_eq!(only_doc(&p)?.props.language, None);
+    Ok(())
+}
