@@ -696,7 +696,8 @@ fn a_norwegian_document_is_stemmed_in_norwegian_in_an_english_project() -> R {
     // Stemmed as English, "søvnen" is not a form of "søvn".
     assert!(!words(&find(&index, &p, "søvn")?).contains(&"søvnen".to_string()));
     // Marked Norwegian, the document is indexed again with Norwegian stems.
-    let props = DocumentProps { language: Some(Language::Norwegian), ..p.documents[&DocId::from_u128(900)].props.clone() };
+    let props =
+        DocumentProps { language: Some(Language::Norwegian), ..p.documents[&DocId::from_u128(900)].props.clone() };
     add(&mut p, Edit::UpdateDocument { id: DocId::from_u128(900), props });
     let report = index.sync(&p, &mut |_| {}, &NEVER)?;
     assert_eq!(report.indexed, 1, "only the document whose language changed");
