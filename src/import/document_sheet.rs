@@ -133,7 +133,9 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_refused_with_its_line() {
-        let p = Project::new("t");
+        let mut p = Project::new("t");
+        let d = Document::new(DocId::from_u128(1), "FN1", DocKind::Interview, "text");
+        assert!(p.apply(Edit::AddDocument { document: Box::new(d), index: None }).is_ok());
         let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
         let path = dir.path().join("docs.csv");
         std::fs::write(&path, "document,kind\nFN1,diary\n").unwrap_or_else(|e| panic!("{e}"));
