@@ -84,7 +84,8 @@ impl ProjectDialog {
                         .response
                         .on_hover_text(
                             "How words are stemmed in search; documents in another language are detected on import",
-                        );
+                        )
+                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Language"));
                 });
             }
             if let Some(m) = &self.message {

@@ -298,8 +298,8 @@ impl Inspector {
             self.correction = None;
             return;
         }
-        ui.label(RichText::new("Corrected text").strong());
-        let r = ui.add(egui::TextEdit::multiline(draft).desired_rows(2).desired_width(f32::INFINITY));
+        let l = ui.label(RichText::new("Corrected text").strong());
+        let r = ui.add(egui::TextEdit::multiline(draft).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
         r.on_hover_text("The selected passage is replaced by this text");
         let change = TextChange { span: sel.span, text: draft.clone() };
         let plan = plan_text_correction(cx.project, sel.doc, vec![change]);
@@ -385,13 +385,14 @@ impl Inspector {
         }
         ui.horizontal(|ui| {
             ui.label(RichText::new("Kind").strong());
-            egui::ComboBox::from_id_salt(("doc-kind", id)).selected_text(d.kind().label()).show_ui(ui, |ui| {
+            let r = egui::ComboBox::from_id_salt(("doc-kind", id)).selected_text(d.kind().label()).show_ui(ui, |ui| {
                 for k in DocKind::ALL {
                     if ui.selectable_label(d.kind() == k, k.label()).clicked() && k != d.kind() {
                         change.kind = Some(k);
                     }
                 }
             });
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Kind"));
         });
         ui.horizontal(|ui| {
             ui.label(RichText::new("Language").strong());
@@ -416,7 +417,8 @@ impl Inspector {
                     }
                 })
                 .response
-                .on_hover_text("The language the document's words are stemmed in for search");
+                .on_hover_text("The language the document's words are stemmed in for search")
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Language"));
         });
         let sets = d.props.sets.join(", ");
         if let Some(text) = self.field(ui, "Sets (comma-separated)", ("doc-sets", id), &sets, 1) {
