@@ -497,6 +497,56 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
                 index: if x.b.is_multiple_of(2) { Some(x.d % (parts.len() + 2)) } else { None },
             }
         }
+        46..=48 => {
+            // A text correction: one or two replacements planned by the core (which clamps
+            // what they touch); one time in seven the bare edit without new places for what
+            // it touches (refused when anything touches the changed text).
+            let doc = pick(&docs, x.a)?;
+            let len = p.documents[&doc].char_len;
+            let texts = ["", "ø", "the specialist", "møte 😀\n", "x", "J9: "];
+            let first = span_in(doc, x.b, x.c % 8);
+            let mut changes = vec![TextChange { span: first, text: texts[x.d % texts.len()].into() }];
+            if x.b.is_multiple_of(3) && len > 0 {
+                let at = (first.end.get() + 2 + x.c % 30).min(len);
+                changes.push(TextChange { span: Span::new(at, at), text: texts[(x.d / 7) % texts.len()].into() });
+            }
+            if x.d.is_multiple_of(7) {
+                Edit::ReplaceText { doc, changes, respans: Default::default() }
+            } else {
+                tema::edit::plan_text_correction(p, doc, changes).ok()?.edit
+            }
+        }
+        49 => {
+            let doc = pick(&docs, x.a)?;
+            let change = tema::edit::DocumentChange {
+                name: x.b.is_multiple_of(3).then(|| format!("Renamed {}", x.c % 3)),
+                kind: Some(DocKind::ALL[x.c % 4]),
+                language: Some([None, Some(Language::Norwegian), Some(Language::English)][x.d % 3]),
+                attributes: vec![("site".into(), ["Nordby", "", "Sørvik"][x.b % 3].into())],
+                add_sets: vec![["Wave 1", "Site Nordby"][x.c % 2].into()],
+                remove_sets: if x.d.is_multiple_of(2) { vec!["wave 1".into()] } else { vec![] },
+            };
+            change.edit(p, doc).ok()??
+        }
+        50 => {
+            // A note on a passage (sometimes past the end of the text: refused).
+            let doc = pick(&docs, x.a)?;
+            Edit::AddMemo {
+                memo: Memo {
+                    id: MemoId::from_u128(uid(step, 7)),
+                    created: at,
+                    author: Some(coders[x.d % 2]),
+                    props: MemoProps {
+                        target: MemoTarget::Passage { doc, span: span_in(doc, x.b, x.c) },
+                        title: String::new(),
+                        body: "Check the recording here".into(),
+                        modified: at,
+                    },
+                },
+                index: None,
+            }
+        }
+        51 => Edit::MoveDocument { id: pick(&docs, x.a)?, index: x.b % (docs.len() + 1) },
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;
@@ -508,18 +558,19 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
 }
 
 /// The number of action kinds: 0..KINDS-1 are generators above; the last is a batch.
-const KINDS: u8 = 47;
+const KINDS: u8 = 53;
 
 /// The action kinds that generate each `Edit` variant. The match is exhaustive on purpose:
 /// a new variant does not compile until it is given a kind here (and a case in `edit_for`,
 /// which `every_variant_is_generated_applied_and_undone` checks).
 fn kinds_of(edit: &Edit) -> &'static [u8] {
     match edit {
-        Edit::Batch { .. } => &[46],
+        Edit::Batch { .. } => &[52],
+        Edit::ReplaceText { .. } => &[46, 47, 48],
         Edit::SetSettings { .. } => &[33, 34],
         Edit::AddDocument { .. } | Edit::RemoveDocument { .. } => &[29],
-        Edit::UpdateDocument { .. } => &[30],
-        Edit::MoveDocument { .. } => &[31],
+        Edit::UpdateDocument { .. } => &[30, 49],
+        Edit::MoveDocument { .. } => &[31, 51],
         Edit::SetDocumentRead { .. } => &[27],
         Edit::SetTurns { .. } => &[26],
         Edit::AddParticipant { .. } => &[45],
@@ -547,7 +598,7 @@ fn kinds_of(edit: &Edit) -> &'static [u8] {
         Edit::UpdateQuote { .. } => &[20, 32],
         Edit::MoveQuote { .. } => &[21],
         Edit::RemoveQuote { .. } => &[22],
-        Edit::AddMemo { .. } => &[23],
+        Edit::AddMemo { .. } => &[23, 50],
         Edit::UpdateMemo { .. } => &[24],
         Edit::RemoveMemo { .. } => &[25],
         Edit::AddConsensus { .. } => &[38],

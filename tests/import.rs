@@ -308,13 +308,13 @@ fn duplicates_are_reported_and_skipped() -> TestResult {
     let mut project = Project::new("t");
     let plan1 = plan(&project, &[fixture("norsk.txt"), copy.clone()], &ImportOptions::default())?;
     assert_eq!(plan1.documents().len(), 1);
-    assert!(matches!(&plan1.files[1].outcome, FileOutcome::Duplicate { duplicate_of } if duplicate_of == "norsk"));
+    assert!(matches!(&plan1.files[1].outcome, FileOutcome::Duplicate { duplicate_of, .. } if duplicate_of == "norsk"));
     project.apply(plan1.edit().ok_or("no edit")?)?;
     // Again, into a project that has it: skipped; a different file with a taken name is numbered.
     let other = tmp.path().join("norsk.txt");
     std::fs::write(&other, "Intervjuer: Noe annet.\n\nN1: Ja.")?;
     let plan2 = plan(&project, &[copy, other], &ImportOptions::default())?;
-    assert!(matches!(&plan2.files[0].outcome, FileOutcome::Duplicate { duplicate_of } if duplicate_of == "norsk"));
+    assert!(matches!(&plan2.files[0].outcome, FileOutcome::Duplicate { duplicate_of, .. } if duplicate_of == "norsk"));
     let d = only_doc(&plan2)?;
     assert_eq!(d.name(), "norsk (2)");
     assert!(plan2.imported().next().is_some_and(|r| r.renamed));
@@ -650,5 +650,43 @@ fn cli_refuses_a_batch_with_a_bad_file_and_leaves_the_project_untouched() -> Tes
     let out = tema(&["import", &proj_s, &good, "--participants", &dup])?;
     assert!(!out.status.success());
     assert!(text_of(&out.stderr).contains("participants-duplicate.csv: the label “N1” is used twice"));
+    Ok(())
+}
+
+#[test]
+fn the_same_text_in_another_format_and_encoding_is_one_document() -> TestResult {
+    // norsk.rtf and norsk-utf16.txt are the same interview: different bytes, the same text
+    // once extracted and normalised.
+    let files = [fixture("norsk.rtf"), fixture("norsk-utf16.txt")];
+    let p = plan(&Project::new("t"), &files, &ImportOptions::default())?;
+    assert_eq!(p.documents().len(), 1);
+    assert!(
+        matches!(&p.files[1].outcome, FileOutcome::Duplicate { duplicate_of, same_text: true } if duplicate_of == "norsk"),
+        "{:?}",
+        p.files[1].outcome
+    );
+    // Against a project that has it, too.
+    let mut project = Project::new("t");
+    project.apply(p.edit().ok_or("no edit")?)?;
+    let again = plan(&project, &[fixture("norsk.txt")], &ImportOptions::default())?;
+    assert!(again.documents().is_empty());
+    assert!(matches!(&again.files[0].outcome, FileOutcome::Duplicate { same_text: true, .. }));
+    // Unless asked to keep duplicates.
+    let keep = ImportOptions { keep_duplicates: true, ..Default::default() };
+    assert_eq!(plan(&Project::new("t"), &files, &keep)?.documents().len(), 2);
+    Ok(())
+}
+
+#[test]
+fn a_norwegian_document_in_an_english_project_gets_its_language() -> TestResult {
+    let options = ImportOptions { detect_language: true, ..Default::default() };
+    let p = plan(&Project::new("t"), &[fixture("norsk.txt")], &options)?;
+    assert_eq!(only_doc(&p)?.props.language, Some(Language::Norwegian));
+    // In a Norwegian project it follows the project (nothing is recorded).
+    let mut no = Project::new("t");
+    let settings = Settings { language: Language::Norwegian, ..no.settings.clone() };
+    no.apply(tema::edit::Edit::SetSettings { settings })?;
+    let p = plan(&no, &[fixture("norsk.txt")], &options)?;
+    assert_eq!(only_doc(&p)?.props.language, None);
     Ok(())
 }

@@ -685,3 +685,31 @@ fn similar_passages_leave_out_those_already_coded() -> R {
     assert!(!again.is_empty());
     Ok(())
 }
+
+#[test]
+fn a_norwegian_document_is_stemmed_in_norwegian_in_an_english_project() -> R {
+    let mut p = english();
+    let text = "Notater — Sørvik\n\nHun sa at søvnen var dårlig etter møtene med NAV.";
+    let doc = Document::new(DocId::from_u128(900), "FN-no", DocKind::FieldNotes, text);
+    add(&mut p, Edit::AddDocument { document: Box::new(doc), index: None });
+    let index = indexed(&p)?;
+    // Stemmed as English, "søvnen" is not a form of "søvn".
+    assert!(!words(&find(&index, &p, "søvn")?).contains(&"søvnen".to_string()));
+    // Marked Norwegian, the document is indexed again with Norwegian stems.
+    let props =
+        DocumentProps { language: Some(Language::Norwegian), ..p.documents[&DocId::from_u128(900)].props.clone() };
+    add(&mut p, Edit::UpdateDocument { id: DocId::from_u128(900), props });
+    let report = index.sync(&p, &mut |_| {}, &NEVER)?;
+    assert_eq!(report.indexed, 1, "only the document whose language changed");
+    let r = find(&index, &p, "søvn")?;
+    assert_eq!(who(&r), ["FN-no/-"]);
+    assert_spans_exact(&p, &r);
+    // English words in the English documents are still found with English stems.
+    assert!(words(&find(&index, &p, "meeting")?).contains(&"meetings".to_string()));
+    // And sets are filters: both passages of FN-no (its title line and its paragraph).
+    let props = DocumentProps { sets: vec!["Wave 1".into()], ..p.documents[&DocId::from_u128(900)].props.clone() };
+    add(&mut p, Edit::UpdateDocument { id: DocId::from_u128(900), props });
+    index.sync(&p, &mut |_| {}, &NEVER)?;
+    assert_eq!(find(&index, &p, "set:\"wave 1\"")?.total, 2);
+    Ok(())
+}

@@ -81,9 +81,10 @@ pub(crate) fn finish(store: &mut Store) {
 
 pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: bool) -> Result<()> {
     let language = match language {
-        Some(l) => {
-            Some(Language::parse(&l).with_context(|| format!("unknown language {l:?}: use english or norwegian"))?)
-        }
+        Some(l) => Some(
+            Language::parse(&l)
+                .with_context(|| format!("unknown language {l:?}: use one of {}", Language::names().join(", ")))?,
+        ),
         None => None,
     };
     let mut store = Store::create(dir, name.as_deref().unwrap_or(""))?;

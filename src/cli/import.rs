@@ -20,6 +20,7 @@ pub struct ImportArgs {
     pub speaker_pattern: Option<String>,
     pub strict: bool,
     pub skip_failed: bool,
+    pub keep_duplicates: bool,
     pub dry_run: bool,
     pub json: bool,
 }
@@ -37,6 +38,8 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
         participants: args.participants.clone(),
         speaker_pattern: args.speaker_pattern.clone(),
         strict_speakers: args.strict,
+        keep_duplicates: args.keep_duplicates,
+        detect_language: true,
         ..Default::default()
     };
     let mut store = if args.dry_run { open_for_reading(dir)? } else { open(dir)? };
@@ -162,8 +165,12 @@ fn print_plan(plan: &ImportPlan, dir: &Path) {
                     println!("             {:<16} {:>4} turns → {}", s.speaker, s.turns, mapping_text(&s.mapping));
                 }
             }
-            FileOutcome::Duplicate { duplicate_of } => {
-                println!("duplicate  {}: the same file as “{duplicate_of}”, skipped", f.path.display());
+            FileOutcome::Duplicate { duplicate_of, same_text } => {
+                let same = if *same_text { "text" } else { "file" };
+                println!(
+                    "duplicate  {}: same {same} as “{duplicate_of}”, skipped (--keep-duplicates imports it)",
+                    f.path.display()
+                );
             }
             FileOutcome::Failed { error } => println!("failed     {}: {error}", f.path.display()),
         }
@@ -176,12 +183,12 @@ fn print_plan(plan: &ImportPlan, dir: &Path) {
     }
 }
 
-pub fn docs(dir: &Path, json: bool) -> Result<()> {
+pub fn docs(dir: &Path, set: Option<&str>, json: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let rows: Vec<serde_json::Value> = p
-        .documents
-        .values()
+    let docs: Vec<&Document> = p.documents.values().filter(|d| set.is_none_or(|s| d.props.in_set(s))).collect();
+    let rows: Vec<serde_json::Value> = docs
+        .iter()
         .map(|d| {
             let mut participants: Vec<&str> = Vec::new();
             let mut interviewers: Vec<&str> = Vec::new();
@@ -193,12 +200,8 @@ pub fn docs(dir: &Path, json: bool) -> Result<()> {
                     }
                 }
             }
-            json!({
-                "id": d.id,
-                "name": d.name(),
-                "kind": d.kind().slug(),
-                "words": d.words,
-                "chars": d.char_len,
+            let mut row = super::documents::document_json(p, d);
+            let more = json!({
                 "turns": d.turns.len(),
                 "unattributed_turns": d.turns.iter().filter(|t| t.participant.is_none()).count(),
                 "participants": participants,
@@ -206,7 +209,11 @@ pub fn docs(dir: &Path, json: bool) -> Result<()> {
                 "source": d.source.as_ref().map(|s| json!({
                     "file_name": s.file_name, "format": s.format, "encoding": s.encoding,
                 })),
-            })
+            });
+            if let (Some(o), serde_json::Value::Object(more)) = (row.as_object_mut(), more) {
+                o.extend(more);
+            }
+            row
         })
         .collect();
     if json {
@@ -217,7 +224,7 @@ pub fn docs(dir: &Path, json: bool) -> Result<()> {
         return Ok(());
     }
     println!("{:<28} {:<12} {:>8} {:>6}  participants", "document", "kind", "words", "turns");
-    for (d, r) in p.documents.values().zip(&rows) {
+    for (d, r) in docs.iter().zip(&rows) {
         let who =
             r["participants"].as_array().map(|a| a.iter().filter_map(|v| v.as_str()).collect::<Vec<_>>().join(", "));
         println!(
@@ -228,6 +235,10 @@ pub fn docs(dir: &Path, json: bool) -> Result<()> {
             d.turns.len(),
             who.unwrap_or_default()
         );
+        if !d.props.sets.is_empty() || !d.props.metadata.is_empty() {
+            let attrs: Vec<String> = d.props.metadata.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            println!("{:<28} sets: {}  {}", "", d.props.sets.join(", "), attrs.join("  "));
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ mod basic;
 pub use basic::set_wait;
 mod extracts;
 mod generate;
+mod documents;
 mod import;
 mod quotes;
 mod sample;
@@ -131,15 +132,59 @@ pub enum Command {
         /// Import the files that can be read even if others cannot.
         #[arg(long)]
         skip_failed: bool,
+        /// Import files whose text is already in the project (or earlier in this import)
+        /// instead of skipping them as duplicates.
+        #[arg(long)]
+        keep_duplicates: bool,
         /// Show what would be imported (speakers and who they map to) without changing anything.
         #[arg(long)]
         dry_run: bool,
         #[arg(long)]
         json: bool,
     },
-    /// List the documents: kind, words, speaker turns and participants.
+    /// List the documents: kind, words, speaker turns, participants, sets, language and
+    /// attributes.
     Docs {
         dir: PathBuf,
+        /// Only the documents of this set (e.g. "Wave 1").
+        #[arg(long)]
+        set: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the journal, the memos and the notes on passages (with the passages' text).
+    Memos {
+        dir: PathBuf,
+        /// md (the default) or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write to this file instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Rename, delete or change a document (kind, language, attributes, sets, place).
+    #[command(subcommand)]
+    Doc(documents::DocCommand),
+    /// Correct a transcription error: replace characters START..END of a document's text with
+    /// TEXT, as one undoable step. Codings, turns, quotes and notes after it move with the text;
+    /// ones that overlap it are clamped (and listed).
+    Correct {
+        dir: PathBuf,
+        /// The document's name.
+        #[arg(long)]
+        doc: String,
+        /// First character to replace (counted in Unicode characters from 0).
+        #[arg(long)]
+        start: usize,
+        /// One past the last character to replace (equal to --start to insert).
+        #[arg(long)]
+        end: usize,
+        /// The new text (empty to delete).
+        #[arg(long, allow_hyphen_values = true)]
+        text: String,
+        /// Show which codings it would touch without changing anything.
+        #[arg(long)]
+        dry_run: bool,
         #[arg(long)]
         json: bool,
     },
@@ -603,13 +648,37 @@ pub fn run(command: Command) -> Result<()> {
         Command::Code { dir, doc, start, end, code, coder, comment, json } => {
             basic::code(&dir, &doc, start, end, &code, coder, comment, json)
         }
-        Command::Import { dir, paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json } => {
-            import::import(
-                &dir,
-                import::ImportArgs { paths, kind, participants, speaker_pattern, strict, skip_failed, dry_run, json },
-            )
+        Command::Import {
+            dir,
+            paths,
+            kind,
+            participants,
+            speaker_pattern,
+            strict,
+            skip_failed,
+            keep_duplicates,
+            dry_run,
+            json,
+        } => import::import(
+            &dir,
+            import::ImportArgs {
+                paths,
+                kind,
+                participants,
+                speaker_pattern,
+                strict,
+                skip_failed,
+                keep_duplicates,
+                dry_run,
+                json,
+            },
+        ),
+        Command::Docs { dir, set, json } => import::docs(&dir, set.as_deref(), json),
+        Command::Doc(command) => documents::run(command),
+        Command::Memos { dir, format, output } => documents::memos(&dir, &format, output.as_deref()),
+        Command::Correct { dir, doc, start, end, text, dry_run, json } => {
+            documents::correct(&dir, &doc, start, end, &text, dry_run, json)
         }
-        Command::Docs { dir, json } => import::docs(&dir, json),
         Command::Text { dir, doc } => import::text(&dir, &doc),
         Command::Speakers { dir, doc, speaker, participant, nobody, json } => {
             import::speakers(&dir, &doc, speaker.as_deref(), participant.as_deref(), nobody, json)

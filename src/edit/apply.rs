@@ -64,6 +64,7 @@ fn touches_corpus(edit: &Edit) -> bool {
         | Edit::UpdateDocument { .. }
         | Edit::MoveDocument { .. }
         | Edit::SetTurns { .. }
+        | Edit::ReplaceText { .. }
         | Edit::AddParticipant { .. }
         | Edit::UpdateParticipant { .. }
         | Edit::RemoveParticipant { .. } => true,
@@ -123,6 +124,7 @@ impl Project {
                 let was = if read { !doc.read_by.insert(coder) } else { doc.read_by.remove(&coder) };
                 Ok(Edit::SetDocumentRead { id, coder, read: was })
             }
+            Edit::ReplaceText { doc, changes, respans } => self.replace_text(doc, changes, respans),
             Edit::SetTurns { id, turns } => {
                 let doc = self.documents.get(&id).ok_or_else(|| EditError::unknown("document", id))?;
                 self.check_turns(doc.name(), doc.char_len, &turns)?;
@@ -459,7 +461,7 @@ impl Project {
         self.apply_batch(label, steps)
     }
 
-    fn bump_doc(&mut self, doc: DocId) {
+    pub(super) fn bump_doc(&mut self, doc: DocId) {
         *self.revisions.docs.entry(doc).or_insert(0) += 1;
         self.revisions.documents += 1;
     }
@@ -497,7 +499,7 @@ impl Project {
         steps.extend(
             self.memos
                 .values()
-                .filter(|m| m.props.target == MemoTarget::Document(id))
+                .filter(|m| m.props.target.document() == Some(id))
                 .map(|m| Edit::RemoveMemo { id: m.id }),
         );
         steps.extend(self.codings.values().filter(|c| c.doc == id).map(|c| Edit::RemoveCoding { id: c.id }));
@@ -512,7 +514,7 @@ impl Project {
         Ok(Edit::AddDocument { document: Box::new(document), index: Some(index) })
     }
 
-    fn check_turns(&self, doc: &str, char_len: usize, turns: &[Turn]) -> Result<(), EditError> {
+    pub(super) fn check_turns(&self, doc: &str, char_len: usize, turns: &[Turn]) -> Result<(), EditError> {
         let invalid = |reason: String| EditError::InvalidTurns { doc: doc.to_string(), reason };
         let mut prev_end = 0;
         for (i, t) in turns.iter().enumerate() {
@@ -863,12 +865,17 @@ impl Project {
     /// Checks display edits before they are applied (the Quotes view previews with it).
     pub fn check_quote(&self, doc: DocId, props: &QuoteProps) -> Result<(), EditError> {
         let d = self.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+        self.check_quote_in(d.name(), d.char_len, props)
+    }
+
+    /// Checks a quote's display edits against a text of `char_len` chars.
+    pub(crate) fn check_quote_in(&self, doc: &str, char_len: usize, props: &QuoteProps) -> Result<(), EditError> {
         let span = props.span;
         if span.is_empty() {
             return Err(EditError::EmptySpan { what: "quoted" });
         }
-        if span.end.get() > d.char_len {
-            return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
+        if span.end.get() > char_len {
+            return Err(EditError::SpanOutOfRange { doc: doc.to_string(), span, len: char_len });
         }
         let invalid = |reason: &str| EditError::InvalidQuote { reason: reason.to_string() };
         let mut prev_end = span.start;
@@ -907,6 +914,9 @@ impl Project {
             MemoTarget::Code(id) => self.codes.contains_key(&id),
             MemoTarget::Theme(id) => self.themes.contains_key(&id),
             MemoTarget::Coding(id) => self.codings.contains_key(&id),
+            MemoTarget::Passage { doc, span } => {
+                self.documents.get(&doc).is_some_and(|d| span.start <= span.end && span.end.get() <= d.char_len)
+            }
         };
         if ok { Ok(()) } else { Err(EditError::Unknown { kind: "memo target", id: format!("{target:?}") }) }
     }

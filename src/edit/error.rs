@@ -49,6 +49,8 @@ pub enum EditError {
     NotAMember { code: String, theme: String },
     #[error("\"{name}\" is not a subtheme of \"{theme}\"")]
     NotASubtheme { name: String, theme: String },
+    #[error("the correction of \"{doc}\" cannot be made: {reason}")]
+    InvalidCorrection { doc: String, reason: String },
     #[error("splitting \"{name}\" needs at least one of its codes or subthemes to take along")]
     EmptySplit { name: String },
 }

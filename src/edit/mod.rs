@@ -7,12 +7,16 @@
 //! started from gives the same project, bit for bit.
 
 mod apply;
+mod documents;
 mod error;
 mod framework;
 mod history;
+mod text;
 
+pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set};
 pub use error::EditError;
 pub use history::{HISTORY_LIMIT, History, Step};
+pub use text::{Correction, Respans, TouchedCoding, plan_text_correction};
 
 use crate::model::*;
 use serde::{Deserialize, Serialize};
@@ -50,6 +54,17 @@ pub enum Edit {
         id: DocId,
         coder: CoderId,
         read: bool,
+    },
+    /// Correct a document's text: the chars of each change's span (positions in the text before
+    /// the edit; changes in order, at least one char apart) are replaced by its text, and
+    /// everything anchored in the document moves with the words it points at. Whatever has a
+    /// boundary in or at the edge of a changed span is given its new place in `respans`
+    /// ([`plan_text_correction`] decides those). The only edit that changes a text.
+    ReplaceText {
+        doc: DocId,
+        changes: Vec<TextChange>,
+        #[serde(default)]
+        respans: Respans,
     },
     /// Replace a document's speaker turns (re-attribution, re-detection).
     SetTurns {
@@ -269,6 +284,7 @@ impl Edit {
                 format!("Mark “{}” as {}", doc(id), if *read { "read" } else { "unread" })
             }
             Edit::SetTurns { id, .. } => format!("Change speaker turns of “{}”", doc(id)),
+            Edit::ReplaceText { doc: id, .. } => format!("Correct the text of “{}”", doc(id)),
             Edit::AddParticipant { participant, .. } => format!("Add participant {}", participant.label()),
             Edit::UpdateParticipant { props, .. } => format!("Edit participant {}", props.label),
             Edit::RemoveParticipant { id } => {

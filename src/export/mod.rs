@@ -7,5 +7,6 @@
 //! [`extracts`] the coding report (coded extracts as CSV, Markdown, DOCX or JSON).
 
 pub mod extracts;
+pub mod memos;
 pub mod report;
 pub mod table;

@@ -16,9 +16,11 @@
 //! docs/IMPORT.md for the decisions behind each step.
 
 pub mod cues;
+pub mod document_sheet;
 pub mod docx;
 mod error;
 pub mod html;
+pub mod language;
 pub mod md;
 pub mod normalise;
 pub mod odt;
@@ -125,6 +127,11 @@ pub struct ImportOptions {
     /// Fail a file whose speakers do not all map to participants, instead of leaving
     /// those turns unattributed.
     pub strict_speakers: bool,
+    /// Import files whose text is already in the project (or earlier in the batch) instead of
+    /// skipping them as duplicates.
+    pub keep_duplicates: bool,
+    /// Detect each document's language and record it when it differs from the project's.
+    pub detect_language: bool,
     pub limits: Limits,
 }
 
@@ -219,6 +226,9 @@ pub struct DocReport {
     pub encoding: Option<String>,
     pub chars: usize,
     pub words: usize,
+    /// The language detected, when it differs from the project's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<Language>,
     pub turns: usize,
     pub unattributed_turns: usize,
     pub speakers: Vec<SpeakerReport>,
@@ -230,9 +240,13 @@ pub enum FileOutcome {
     Imported {
         document: DocReport,
     },
-    /// The same bytes are already in the project, or earlier in this import.
+    /// The same bytes, or (`same_text`) another file with the same normalised text — an .rtf
+    /// and a UTF-16 .txt of the same field notes — is already in the project or earlier in
+    /// this import. Skipped unless `ImportOptions::keep_duplicates`.
     Duplicate {
         duplicate_of: String,
+        #[serde(default)]
+        same_text: bool,
     },
     Failed {
         #[serde(serialize_with = "serialize_file_error")]
@@ -385,6 +399,8 @@ pub fn plan_import(
         .values()
         .filter_map(|d| d.source.as_ref().map(|s| (s.file_hash.clone(), d.name().to_string())))
         .collect();
+    let mut texts: HashMap<String, String> =
+        project.documents.values().map(|d| (d.text_hash.clone(), d.name().to_string())).collect();
     let mut names: HashSet<String> = project.documents.values().map(|d| name_key(d.name())).collect();
     for (i, path) in files.iter().enumerate() {
         let report = |stage: Stage, bytes: u64| {
@@ -402,6 +418,8 @@ pub fn plan_import(
             pattern: &pattern,
             roster: &mut roster,
             hashes: &mut hashes,
+            texts: &mut texts,
+            language: project.settings.language,
             names: &mut names,
             cancel,
             report: &report,
@@ -419,7 +437,7 @@ pub fn plan_import(
                 plan.documents.push(*doc);
                 FileOutcome::Imported { document: report }
             }
-            Ok(Planned::Duplicate(of)) => FileOutcome::Duplicate { duplicate_of: of },
+            Ok(Planned::Duplicate(of, same_text)) => FileOutcome::Duplicate { duplicate_of: of, same_text },
             Err(Failure::File(error)) => FileOutcome::Failed { error },
             Err(Failure::Cancelled) => return Err(ImportError::Cancelled),
         };
@@ -646,7 +664,8 @@ fn apply_sheet(
 
 enum Planned {
     Document(Box<Document>, DocReport, Vec<Participant>),
-    Duplicate(String),
+    /// Of which document; whether by its text (not the same bytes).
+    Duplicate(String, bool),
 }
 
 enum Failure {
@@ -671,6 +690,10 @@ struct FilePlanner<'a> {
     pattern: &'a SpeakerPattern,
     roster: &'a mut Roster,
     hashes: &'a mut HashMap<String, String>,
+    /// Documents by the hash of their normalised text.
+    texts: &'a mut HashMap<String, String>,
+    /// The project's language: a detected language is recorded only when it differs.
+    language: Language,
     names: &'a mut HashSet<String>,
     cancel: &'a AtomicBool,
     report: &'a dyn Fn(Stage, u64),
@@ -719,8 +742,10 @@ impl FilePlanner<'_> {
             return Err(FileError::Empty.into());
         }
         let file_hash = blake3::hash(&bytes).to_hex().to_string();
-        if let Some(of) = self.hashes.get(&file_hash) {
-            return Ok(Planned::Duplicate(of.clone()));
+        if let Some(of) = self.hashes.get(&file_hash)
+            && !self.options.keep_duplicates
+        {
+            return Ok(Planned::Duplicate(of.clone(), false));
         }
         self.check_cancel()?;
         let bytes_len = bytes.len() as u64;
@@ -737,6 +762,12 @@ impl FilePlanner<'_> {
         };
         if text.is_empty() {
             return Err(FileError::NoText.into());
+        }
+        let content_hash = text_hash(&text);
+        if let Some(of) = self.texts.get(&content_hash)
+            && !self.options.keep_duplicates
+        {
+            return Ok(Planned::Duplicate(of.clone(), true));
         }
         self.check_cancel()?;
         (self.report)(Stage::Speakers, self.done + bytes_len);
@@ -839,6 +870,9 @@ impl FilePlanner<'_> {
             encoding: encoding.map(String::from),
             imported_at: chrono::Utc::now(),
         });
+        if self.options.detect_language {
+            doc.props.language = language::detect(&doc.text).filter(|l| *l != self.language);
+        }
         let unattributed = turns.iter().filter(|t| t.participant.is_none()).count();
         doc.turns = turns;
         // Interviewers created for this file become part of the roster for the next files.
@@ -847,6 +881,7 @@ impl FilePlanner<'_> {
         }
         self.names.insert(name_key(&name));
         self.hashes.insert(file_hash, name.clone());
+        self.texts.insert(content_hash, name.clone());
         let report = DocReport {
             id: doc.id,
             name,
@@ -857,6 +892,7 @@ impl FilePlanner<'_> {
             encoding: encoding.map(String::from),
             chars: doc.char_len,
             words: doc.words,
+            language: doc.props.language,
             turns: doc.turns.len(),
             unattributed_turns: unattributed,
             speakers: reports,

@@ -25,6 +25,16 @@ pub fn normalise(text: String) -> String {
     trim_edges(text)
 }
 
+/// Normalises a piece of text that goes into an existing document (a correction): like
+/// [`normalise`], but nothing is trimmed, since the spaces at its edges are part of it.
+pub fn normalise_fragment(text: &str) -> String {
+    let mut text = if needs_cleaning(text) { clean(text) } else { text.to_string() };
+    if !text.is_ascii() && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        text = text.nfc().collect();
+    }
+    text
+}
+
 /// Whether a char is a line separator that becomes `\n`.
 fn is_line_separator(c: char) -> bool {
     matches!(c, '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')

@@ -2,17 +2,19 @@
 //! the last commit are (re)indexed by their id, the rest is left alone. Runs on the
 //! caller's thread ([`SearchIndex::sync`]) or on a worker ([`IndexJob`]).
 
-use super::schema::{Fields, attr_key, key};
+use super::schema::{Fields, attr_key, key, stem_language};
 use super::units::{Fingerprinter, Unit, units};
 use super::vocabulary::Vocabulary;
+use super::words::StemmedWords;
 use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
-use crate::model::{DocId, Document, ParticipantId, Project};
+use crate::model::{DocId, Document, Language, ParticipantId, Project};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, TokenStream};
 use tantivy::{TantivyDocument, Term};
 
 /// How far a sync has got.
@@ -115,6 +117,7 @@ impl SearchIndex {
             }
         }
         let docs: Vec<&Document> = plan.index.iter().filter_map(|id| project.documents.get(id)).collect();
+        let mut stemmers: HashMap<Language, TextAnalyzer> = HashMap::new();
         let mut p = Progress {
             docs_total: docs.len(),
             bytes_total: docs.iter().map(|d| d.text.len() as u64).sum(),
@@ -130,8 +133,17 @@ impl SearchIndex {
             manifest.next_slot += 1;
             let units = units(doc);
             let keywords = Keywords::new(project, doc);
-            let ops: Vec<UserOperation> =
-                units.iter().map(|unit| UserOperation::Add(unit_document(&f, &keywords, doc, slot, unit))).collect();
+            // A document in another language than the index's is stemmed in its own language
+            // (its words reach the vocabulary with those stems too).
+            let mut own = doc.props.language.filter(|l| *l != self.language).map(|l| {
+                stemmers.entry(l).or_insert_with(|| {
+                    TextAnalyzer::from(StemmedWords::reporting_to(stem_language(l), Arc::clone(&self.new_words)))
+                })
+            });
+            let ops: Vec<UserOperation> = units
+                .iter()
+                .map(|unit| UserOperation::Add(unit_document(&f, &keywords, doc, slot, unit, own.as_deref_mut())))
+                .collect();
             let bytes: u64 = units.iter().map(|u| (u.bytes.end - u.bytes.start) as u64).sum();
             if !ops.is_empty() {
                 writer.run(ops).map_err(IndexError::tantivy(&path))?;
@@ -240,13 +252,29 @@ impl Keywords {
         Keywords {
             doc_name: key(doc.name()),
             kind: doc.kind().slug(),
-            doc_attrs: doc.props.metadata.iter().map(|(k, v)| attr_key(k, v)).collect(),
+            // Sets are filterable like attributes: `set:"Wave 1"`.
+            doc_attrs: doc
+                .props
+                .metadata
+                .iter()
+                .map(|(k, v)| attr_key(k, v))
+                .chain(doc.props.sets.iter().map(|s| attr_key("set", s)))
+                .collect(),
             turns,
         }
     }
 }
 
-fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, unit: &Unit) -> TantivyDocument {
+/// One unit as a tantivy document. `stem` is the analyser of the document's own language
+/// when it is not the index's: its words are then stemmed here and handed over pre-tokenized.
+fn unit_document(
+    f: &Fields,
+    k: &Keywords,
+    doc: &Document,
+    slot: u64,
+    unit: &Unit,
+    stem: Option<&mut TextAnalyzer>,
+) -> TantivyDocument {
     let text = &doc.text[unit.bytes.clone()];
     let mut d = TantivyDocument::new();
     d.add_u64(f.doc_slot, slot);
@@ -255,7 +283,17 @@ fn unit_document(f: &Fields, k: &Keywords, doc: &Document, slot: u64, unit: &Uni
     d.add_u64(f.end, unit.span.end.get() as u64);
     d.add_u64(f.start_byte, unit.bytes.start as u64);
     d.add_u64(f.end_byte, unit.bytes.end as u64);
-    d.add_text(f.text, text);
+    match stem {
+        Some(analyzer) => {
+            let mut tokens = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                tokens.push(stream.token().clone());
+            }
+            d.add_pre_tokenized_text(f.text, PreTokenizedString { text: text.to_string(), tokens });
+        }
+        None => d.add_text(f.text, text),
+    }
     d.add_text(f.doc_name, &k.doc_name);
     d.add_text(f.kind, k.kind);
     for a in &k.doc_attrs {

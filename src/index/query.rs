@@ -470,6 +470,9 @@ pub(crate) enum FilterField {
 
 pub(crate) struct Resolver<'a> {
     stem: TextAnalyzer,
+    /// Analysers of the other languages documents are written in: a word is looked up with
+    /// each language's stem.
+    other_stems: Vec<TextAnalyzer>,
     exact: TextAnalyzer,
     attributes: HashSet<String>,
     pub notes: Vec<String>,
@@ -489,9 +492,17 @@ impl<'a> Resolver<'a> {
         }
         for d in project.documents.values() {
             attributes.extend(d.props.metadata.keys().map(|k| key(k)));
+            if !d.props.sets.is_empty() {
+                attributes.insert("set".to_string());
+            }
         }
+        let mut languages: Vec<Language> =
+            project.documents.values().filter_map(|d| d.props.language).filter(|l| *l != index.language()).collect();
+        languages.sort();
+        languages.dedup();
         Resolver {
             stem: super::schema::stem_analyzer(index.language()),
+            other_stems: languages.into_iter().map(super::schema::stem_analyzer).collect(),
             exact: super::schema::exact_analyzer(),
             attributes,
             notes: Vec::new(),
@@ -533,8 +544,23 @@ impl<'a> Resolver<'a> {
         out
     }
 
+    /// Words (one, or a phrase) stemmed in the project's language, or in any language a
+    /// document is written in.
     fn words(&mut self, text: &str, slop: u32) -> Option<Q> {
-        let mut toks = Self::tokens(&mut self.stem, text);
+        let first = Self::words_in(&mut self.stem, text, slop)?;
+        let mut all = vec![first];
+        for analyzer in &mut self.other_stems {
+            if let Some(q) = Self::words_in(analyzer, text, slop)
+                && !all.contains(&q)
+            {
+                all.push(q);
+            }
+        }
+        if all.len() == 1 { all.pop() } else { Some(Q::Or(all)) }
+    }
+
+    fn words_in(analyzer: &mut TextAnalyzer, text: &str, slop: u32) -> Option<Q> {
+        let mut toks = Self::tokens(analyzer, text);
         match toks.len() {
             0 => None,
             1 => toks.pop().map(|(_, t)| Q::Term(t)),

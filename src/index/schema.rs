@@ -113,10 +113,19 @@ pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::from(Words::default())
 }
 
-fn stem_language(language: Language) -> StemLanguage {
+pub(crate) fn stem_language(language: Language) -> StemLanguage {
     match language {
         Language::English => StemLanguage::English,
         Language::Norwegian => StemLanguage::Norwegian,
+        Language::Danish => StemLanguage::Danish,
+        Language::Swedish => StemLanguage::Swedish,
+        Language::Finnish => StemLanguage::Finnish,
+        Language::German => StemLanguage::German,
+        Language::Dutch => StemLanguage::Dutch,
+        Language::French => StemLanguage::French,
+        Language::Spanish => StemLanguage::Spanish,
+        Language::Portuguese => StemLanguage::Portuguese,
+        Language::Italian => StemLanguage::Italian,
     }
 }
 

@@ -146,6 +146,15 @@ impl Fingerprinter {
         field(&mut h, &doc.text_hash);
         field(&mut h, doc.name());
         field(&mut h, doc.kind().slug());
+        // Stemming follows the document's language (left out when it follows the project's,
+        // so indexes made before documents had a language stay current).
+        if let Some(l) = doc.props.language {
+            field(&mut h, l.slug());
+        }
+        for set in &doc.props.sets {
+            field(&mut h, "set");
+            field(&mut h, set);
+        }
         h.update(&(doc.props.metadata.len() as u64).to_le_bytes());
         for (k, v) in &doc.props.metadata {
             field(&mut h, k);

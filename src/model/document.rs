@@ -1,5 +1,5 @@
-//! Documents: the immutable, normalised text of a transcript or field notes, and the
-//! speaker turns found in it at import.
+//! Documents: the normalised text of a transcript or field notes, and the speaker turns found
+//! in it at import. The text changes only through a correction (`Edit::ReplaceText`).
 
 use super::{CharPos, CoderId, DocId, ParticipantId, Span, TextIndex};
 use chrono::{DateTime, Utc};
@@ -85,13 +85,38 @@ pub struct Turn {
     pub end_ms: Option<u64>,
 }
 
-/// A document's editable description (its text never changes).
+/// A document's editable description (its text changes only through a correction).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct DocumentProps {
     pub name: String,
     pub kind: DocKind,
+    /// Document attributes (date, interviewer, site...), usable by filters like a participant's.
     #[serde(default)]
     pub metadata: BTreeMap<String, String>,
+    /// The sets (folders) the document belongs to, such as "Wave 1" or "Site Nordby".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sets: Vec<String>,
+    /// The language of the text, which decides how its words are stemmed in search; `None`
+    /// follows the project's language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<super::Language>,
+}
+
+impl DocumentProps {
+    /// Whether the document is in a set (ignoring case and surrounding spaces).
+    pub fn in_set(&self, set: &str) -> bool {
+        let key = super::name_key(set);
+        self.sets.iter().any(|s| super::name_key(s) == key)
+    }
+}
+
+/// One replacement in a document's text: the chars of `span` (positions in the text as it is
+/// before the correction) are replaced by `text`, which must be normalised like imported text
+/// (LF line endings, no control characters, NFC).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TextChange {
+    pub span: Span,
+    pub text: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -162,7 +187,7 @@ impl Document {
         let text: Arc<str> = text.into();
         Self {
             id,
-            props: DocumentProps { name: name.into(), kind, metadata: BTreeMap::new() },
+            props: DocumentProps { name: name.into(), kind, ..Default::default() },
             char_len: text.chars().count(),
             words: count_words(&text),
             text_hash: text_hash(&text),
@@ -176,6 +201,16 @@ impl Document {
 
     pub fn name(&self) -> &str {
         &self.props.name
+    }
+
+    /// Puts a corrected text in place of the old one, with its length, word count and hash;
+    /// the char index is made again on first use. Only `Edit::ReplaceText` calls this.
+    pub(crate) fn set_text(&mut self, text: Arc<str>) {
+        self.char_len = text.chars().count();
+        self.words = count_words(&text);
+        self.text_hash = text_hash(&text);
+        self.text = text;
+        self.index = IndexCache::default();
     }
 
     pub fn kind(&self) -> DocKind {

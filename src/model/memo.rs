@@ -1,6 +1,6 @@
 //! Memos and the reflexive journal.
 
-use super::{CodeId, CoderId, CodingId, DocId, MemoId, ThemeId};
+use super::{CodeId, CoderId, CodingId, DocId, MemoId, Span, ThemeId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,22 @@ pub enum MemoTarget {
     Code(CodeId),
     Theme(ThemeId),
     Coding(CodingId),
+    /// A note on a passage of a document (an annotation), not tied to any coding. Text
+    /// corrections move its span with the text.
+    Passage {
+        doc: DocId,
+        span: Span,
+    },
+}
+
+impl MemoTarget {
+    /// The document a memo is about, directly or through a passage.
+    pub fn document(&self) -> Option<DocId> {
+        match self {
+            MemoTarget::Document(d) | MemoTarget::Passage { doc: d, .. } => Some(*d),
+            _ => None,
+        }
+    }
 }
 
 /// The parts of a memo that change as it is written.

@@ -25,7 +25,9 @@ pub use coder::Coder;
 pub use coding::{Coding, CodingProps};
 pub use colour::{Colour, PALETTE, palette_colour};
 pub use consensus::{CodingSnapshot, ConsensusEntry, DifferenceKind, Resolution};
-pub use document::{DocKind, Document, DocumentProps, SourceInfo, SpeakerLabel, Turn, count_words, text_hash};
+pub use document::{
+    DocKind, Document, DocumentProps, SourceInfo, SpeakerLabel, TextChange, Turn, count_words, text_hash,
+};
 pub use framework::{ColumnKey, Dimension, Framework, RowKey, RowMark};
 pub use ids::{CodeId, CoderId, CodingId, ConsensusId, DocId, MemoId, ParticipantId, QuoteId, ThemeId};
 pub use memo::{Memo, MemoProps, MemoTarget};

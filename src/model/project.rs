@@ -8,22 +8,79 @@ use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
-/// The language of the corpus, which decides stemming in search.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+/// The language of the corpus (or of one document), which decides stemming in search: the
+/// languages tantivy ships a Snowball stemmer for that Tema offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Language {
     #[default]
     English,
     Norwegian,
+    Danish,
+    Swedish,
+    Finnish,
+    German,
+    Dutch,
+    French,
+    Spanish,
+    Portuguese,
+    Italian,
 }
 
 impl Language {
+    pub const ALL: [Language; 11] = [
+        Language::English,
+        Language::Norwegian,
+        Language::Danish,
+        Language::Swedish,
+        Language::Finnish,
+        Language::German,
+        Language::Dutch,
+        Language::French,
+        Language::Spanish,
+        Language::Portuguese,
+        Language::Italian,
+    ];
+
+    /// (language, name in files and on the command line, ISO 639-1 code, label).
+    const TABLE: [(Language, &'static str, &'static str, &'static str); 11] = [
+        (Language::English, "english", "en", "English"),
+        (Language::Norwegian, "norwegian", "no", "Norwegian"),
+        (Language::Danish, "danish", "da", "Danish"),
+        (Language::Swedish, "swedish", "sv", "Swedish"),
+        (Language::Finnish, "finnish", "fi", "Finnish"),
+        (Language::German, "german", "de", "German"),
+        (Language::Dutch, "dutch", "nl", "Dutch"),
+        (Language::French, "french", "fr", "French"),
+        (Language::Spanish, "spanish", "es", "Spanish"),
+        (Language::Portuguese, "portuguese", "pt", "Portuguese"),
+        (Language::Italian, "italian", "it", "Italian"),
+    ];
+
+    fn row(self) -> (Language, &'static str, &'static str, &'static str) {
+        Self::TABLE.into_iter().find(|r| r.0 == self).unwrap_or(Self::TABLE[0])
+    }
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "en" | "english" => Some(Language::English),
-            "no" | "nb" | "nn" | "norwegian" | "norsk" => Some(Language::Norwegian),
-            _ => None,
+        let s = s.trim().to_lowercase();
+        if matches!(s.as_str(), "nb" | "nn" | "norsk" | "bokmål") {
+            return Some(Language::Norwegian);
         }
+        Self::TABLE.into_iter().find(|r| r.1 == s || r.2 == s || r.3.to_lowercase() == s).map(|r| r.0)
+    }
+
+    /// The name used in files and on the command line (`english`).
+    pub fn slug(self) -> &'static str {
+        self.row().1
+    }
+
+    /// The name shown to people (`English`).
+    pub fn label(self) -> &'static str {
+        self.row().3
+    }
+
+    pub fn names() -> Vec<&'static str> {
+        Self::TABLE.iter().map(|r| r.1).collect()
     }
 }
 

@@ -23,8 +23,9 @@ pub fn is_project(dir: &std::path::Path) -> bool {
 }
 
 use crate::edit::{Edit, History};
-use crate::model::{Document, Project, Timestamp};
+use crate::model::{DocId, Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -49,6 +50,9 @@ pub struct Store {
     /// Journal entries since the last snapshot.
     pending: usize,
     written: snapshot::Written,
+    /// The hash of each text file in `texts/` as it is on disk, so a save rewrites the texts of
+    /// corrected documents (and only those).
+    texts_on_disk: HashMap<DocId, String>,
     warnings: Vec<String>,
     /// Files found missing or emptied that held data at the last save (see [`Store::damage`]).
     damage: Vec<String>,
@@ -101,6 +105,7 @@ impl Store {
             seq: 0,
             pending: 0,
             written: Default::default(),
+            texts_on_disk: HashMap::new(),
             warnings: Vec::new(),
             damage: Vec::new(),
         };
@@ -164,7 +169,7 @@ impl Store {
         // A read-only opening cannot finish a commit cut short, but reads what it committed.
         let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
         let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
-        let loaded = snapshot::load_staged(dir, &staged)?;
+        let mut loaded = snapshot::load_staged(dir, &staged)?;
         if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
             return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
         }
@@ -179,6 +184,14 @@ impl Store {
                 )
             });
         }
+        // Every text loaded was checked against its hash, so that is what the files hold.
+        let mut texts_on_disk: HashMap<DocId, String> =
+            loaded.project.documents.values().map(|d| (d.id, d.text_hash.clone())).collect();
+        for edit in loaded.history.edits_mut() {
+            edit.for_each_added_document(&mut |d| {
+                texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
+            });
+        }
         let mut store = Store {
             dir: dir.to_path_buf(),
             project: loaded.project,
@@ -190,6 +203,7 @@ impl Store {
             seq: 0,
             pending: 0,
             written: loaded.written,
+            texts_on_disk,
             warnings,
             damage: if mode.accept_loss { Vec::new() } else { loaded.damage },
         };
@@ -465,27 +479,68 @@ impl Store {
     }
 
     /// Writes the text of every document an edit adds, before the edit is journaled.
-    fn write_texts(&self, edit: &mut Edit) -> Result<()> {
+    fn write_texts(&mut self, edit: &mut Edit) -> Result<()> {
         let mut result = Ok(());
+        let on_disk = &mut self.texts_on_disk;
+        let dir = &self.dir;
         edit.for_each_added_document(&mut |d: &mut Document| {
             if result.is_err() {
                 return;
             }
-            let path = snapshot::text_path(&self.dir, d.id);
+            let path = snapshot::text_path(dir, d.id);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
                 return;
             }
-            result = safe::ensure_dir(&self.dir, snapshot::TEXTS_DIR)
+            result = safe::ensure_dir(dir, snapshot::TEXTS_DIR)
                 .and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
+            if result.is_ok() {
+                on_disk.insert(d.id, d.text_hash.clone());
+            }
         });
         result
     }
 
+    /// The text files a snapshot must rewrite: documents whose text was corrected since their
+    /// file was written, and documents the undo history would add back with another text than
+    /// their file holds (the project's own text wins when both name one document).
+    fn changed_texts(&mut self) -> Vec<(DocId, String, Vec<u8>)> {
+        let mut out: Vec<(DocId, String, Vec<u8>)> = Vec::new();
+        let mut seen: HashSet<DocId> = HashSet::new();
+        for d in self.project.documents.values() {
+            seen.insert(d.id);
+            if self.texts_on_disk.get(&d.id) != Some(&d.text_hash) {
+                out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+            }
+        }
+        let on_disk = &self.texts_on_disk;
+        for edit in self.history.edits_mut() {
+            edit.for_each_added_document(&mut |d| {
+                let filled = !d.text.is_empty() || d.char_len == 0;
+                if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
+                    out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                }
+            });
+        }
+        out
+    }
+
     /// Folds the journal into the snapshot files.
     pub fn save(&mut self) -> Result<()> {
-        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
         self.history.trim();
-        let files = snapshot::serialize(&self.project, &self.history)?;
+        let mut files = snapshot::serialize(&self.project, &self.history)?;
+        // Corrected texts are rewritten as part of the same all-or-nothing commit.
+        let texts = self.changed_texts();
+        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
+        if !texts.is_empty() {
+            let folder = self.dir.join(snapshot::TEXTS_DIR);
+            std::fs::create_dir_all(&folder).map_err(StoreError::io("create", &folder))?;
+        }
+        for (id, _, bytes) in &texts {
+            files.push((format!("{}/{id}.txt", snapshot::TEXTS_DIR), bytes.clone()));
+        }
         let snapshot_id = snapshot::digest_of(&files);
         let reset = snapshot::JournalReset { base: snapshot_id.clone(), seq: self.seq };
         // The commit restarts the journal on top of the new files as part of the commit, so a
@@ -494,6 +549,9 @@ impl Store {
             journal.reopen()?;
         } else {
             journal.rewrite(&snapshot_id, self.seq, &[])?;
+        }
+        for (id, hash, _) in texts {
+            self.texts_on_disk.insert(id, hash);
         }
         self.snapshot_id = snapshot_id;
         self.legacy = None;

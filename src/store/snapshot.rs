@@ -3,7 +3,8 @@
 //! ```text
 //! project.json        format version and settings
 //! documents.json      documents (metadata and speaker turns; not their text)
-//! texts/<id>.txt      each document's normalised text, written once at import
+//! texts/<id>.txt      each document's normalised text, written at import and rewritten in a
+//!                     snapshot commit after a correction (`Edit::ReplaceText`)
 //! participants.json   codebook.json   themes.json   quotes.json   memos.json   consensus.json
 //! codings/<coder>.json  one file per coder: who they are, which documents they have read,
 //!                     and their codings — so a coder joining, reading and coding in their own
@@ -273,8 +274,15 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
 }
 
 /// The digest of a snapshot about to be committed (every file it consists of is in `files`).
+///
+/// Texts are left out: they are not tracked in `Written` (a text's hash is in documents.json,
+/// which is), so a save that rewrites a corrected text names the same snapshot as a load.
 pub fn digest_of(files: &[(String, Vec<u8>)]) -> String {
-    digest(&files.iter().map(|(p, b)| (p.clone(), content_hash(b))).collect())
+    digest(&files.iter().filter(|(p, _)| !is_text_file(p)).map(|(p, b)| (p.clone(), content_hash(b))).collect())
+}
+
+fn is_text_file(path: &str) -> bool {
+    path.strip_prefix(TEXTS_DIR).is_some_and(|rest| rest.starts_with('/'))
 }
 
 /// Writes the changed files of a snapshot all-or-nothing, deletes files of the previous
@@ -295,7 +303,7 @@ pub fn commit(
             let h = content_hash(&b);
             (p, b, h)
         })
-        .filter(|(p, _, h)| written.get(p) != Some(h))
+        .filter(|(p, _, h)| is_text_file(p) || written.get(p) != Some(h))
         .collect();
     if changed.is_empty() && delete.is_empty() {
         return Ok(false);
@@ -313,7 +321,8 @@ pub fn commit(
     let record = CommitFile { install: changed.iter().map(|(p, _, _)| p.clone()).collect(), delete, journal };
     write_atomic(&dir.join(COMMIT_FILE), &to_json(COMMIT_FILE, &record)?)?;
     finish_commit(dir, &record)?;
-    for (p, _, h) in changed {
+    // Texts are not tracked here: they come and go with documents (`collect_texts`).
+    for (p, _, h) in changed.into_iter().filter(|(p, _, _)| !is_text_file(p)) {
         written.insert(p, h);
     }
     for p in &record.delete {
@@ -351,6 +360,10 @@ fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
         safe::remove(&dir.join(p))?;
     }
     atomic::sync_dir(&dir.join(CODINGS_DIR))?;
+    let texts = dir.join(TEXTS_DIR);
+    if texts.is_dir() {
+        atomic::sync_dir(&texts)?;
+    }
     atomic::sync_dir(dir)?;
     if let Some(reset) = &record.journal {
         if !safe::is_plain_name(&reset.base) {

@@ -489,6 +489,7 @@ impl Merger {
             let target = match m.props.target {
                 MemoTarget::Journal => Some(MemoTarget::Journal),
                 MemoTarget::Document(d) => self.doc(d, 2).map(MemoTarget::Document),
+                MemoTarget::Passage { doc, span } => self.doc(doc, 2).map(|doc| MemoTarget::Passage { doc, span }),
                 MemoTarget::Code(c) => self.codes.get(&c).copied().map(MemoTarget::Code),
                 MemoTarget::Theme(t) => self.themes.get(&t).copied().map(MemoTarget::Theme),
                 MemoTarget::Coding(c) => match theirs.codings.get(&c) {

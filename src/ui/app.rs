@@ -329,12 +329,21 @@ impl TemaApp {
                 let dir = dir.clone();
                 self.open_project(&dir);
             }
-            Action::CreateProject(dir) => {
-                let name = dir
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().trim_end_matches(".tema").to_string())
-                    .unwrap_or_default();
-                match Store::create(dir, &name) {
+            Action::CreateProject { dir, name, language } => {
+                let name = Some(name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| {
+                    dir.file_stem()
+                        .map(|s| s.to_string_lossy().trim_end_matches(".tema").to_string())
+                        .unwrap_or_default()
+                });
+                let created = Store::create(dir, &name).and_then(|mut store| {
+                    if store.project().settings.language != *language {
+                        let settings = Settings { language: *language, ..store.project().settings.clone() };
+                        store.apply(Edit::SetSettings { settings })?;
+                        store.save()?;
+                    }
+                    Ok(store)
+                });
+                match created {
                     Ok(store) => {
                         drop(store);
                         let dir = dir.clone();
@@ -458,6 +467,8 @@ impl TemaApp {
             UiCommand::ToggleRead => writable && self.state.open_doc.is_some(),
             UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => self.state.open_doc.is_some(),
             UiCommand::NextDocument | UiCommand::PreviousDocument => open,
+            UiCommand::EditDocument | UiCommand::DeleteDocument => writable && self.state.open_doc.is_some(),
+            UiCommand::CorrectText | UiCommand::AddNote => writable && text,
             UiCommand::NewCode | UiCommand::NewJournalEntry | UiCommand::ImportFiles => writable,
             UiCommand::RenameCode => writable && self.state.selection.code().is_some(),
             UiCommand::FocusCodeSearch
@@ -606,6 +617,29 @@ impl TemaApp {
             UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
+            UiCommand::EditDocument | UiCommand::DeleteDocument => {
+                let Some(doc) = self.state.open_doc else { return };
+                self.state.actions.push(Action::Select(Some(Item::Document(doc))));
+                if c == UiCommand::DeleteDocument
+                    && let Some(p) = self.state.store.as_ref().map(Store::project)
+                {
+                    self.inspector.ask_delete(p, doc);
+                }
+            }
+            UiCommand::CorrectText | UiCommand::AddNote => {
+                let Some(sel) = self.state.selection.text else { return };
+                match (c, self.state.store.as_ref().map(Store::project)) {
+                    (UiCommand::CorrectText, Some(p)) => self.inspector.start_correction(p, sel),
+                    (_, Some(_)) => {
+                        let memo = crate::ui::views::inspector::passage_note(sel, self.coder_id());
+                        self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
+                        self.state
+                            .actions
+                            .push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
+                    }
+                    _ => {}
+                }
+            }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
                 self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
@@ -713,6 +747,11 @@ impl TemaApp {
                 ui.separator();
                 item(ui, UiCommand::NextDocument, None);
                 item(ui, UiCommand::PreviousDocument, None);
+                ui.separator();
+                item(ui, UiCommand::CorrectText, None);
+                item(ui, UiCommand::AddNote, None);
+                item(ui, UiCommand::EditDocument, None);
+                item(ui, UiCommand::DeleteDocument, None);
             });
             ui.menu_button("View", |ui| {
                 item(ui, UiCommand::ShowDocument, None);

@@ -27,6 +27,11 @@ pub enum UiCommand {
     FindPrevious,
     NextDocument,
     PreviousDocument,
+    /// Show the open document's details (name, kind, language, sets, attributes) to edit.
+    EditDocument,
+    DeleteDocument,
+    CorrectText,
+    AddNote,
     NewCode,
     RenameCode,
     FocusCodeSearch,
@@ -77,6 +82,10 @@ impl UiCommand {
             FindPrevious,
             NextDocument,
             PreviousDocument,
+            EditDocument,
+            DeleteDocument,
+            CorrectText,
+            AddNote,
             NewCode,
             RenameCode,
             FocusCodeSearch,
@@ -130,6 +139,10 @@ impl UiCommand {
             FindNext => "Find next".into(),
             FindPrevious => "Find previous".into(),
             NextDocument => "Next document".into(),
+            EditDocument => "Document details…".into(),
+            DeleteDocument => "Delete document…".into(),
+            CorrectText => "Correct selected text…".into(),
+            AddNote => "Note on selected passage".into(),
             PreviousDocument => "Previous document".into(),
             NewCode => "New code…".into(),
             RenameCode => "Rename code…".into(),
@@ -179,6 +192,10 @@ impl UiCommand {
             FindNext => "Go to the next match",
             FindPrevious => "Go to the previous match",
             NextDocument => "Open the next document in the navigator",
+            EditDocument => "Rename the open document, change its kind, language, sets and attributes",
+            DeleteDocument => "Delete the open document with its codings (asks first; undo brings it back)",
+            CorrectText => "Fix a transcription error in the selected text; shows the codings it touches first",
+            AddNote => "Write a note anchored to the selected passage (shown in the margin, listed with memos)",
             PreviousDocument => "Open the previous document in the navigator",
             NewCode => "Add a code to the codebook",
             RenameCode => "Rename the selected code",
@@ -245,6 +262,7 @@ impl UiCommand {
             ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam | ShowTriangulation => {
                 vec![]
             }
+            EditDocument | DeleteDocument | CorrectText | AddNote => vec![],
         }
     }
 

@@ -64,7 +64,12 @@ pub enum Action {
     /// Create a code (without coding anything) and select it.
     CreateCode(String),
     OpenProject(PathBuf),
-    CreateProject(PathBuf),
+    /// Create a project folder with a name (empty: the folder's) and a language.
+    CreateProject {
+        dir: PathBuf,
+        name: String,
+        language: crate::model::Language,
+    },
     SetCoder(String),
     /// Ask before deleting a code (it may have many codings).
     ConfirmDeleteCode(CodeId),
@@ -104,7 +109,9 @@ impl std::fmt::Debug for Action {
             Action::CreateAndApplyCode(n) => write!(f, "CreateAndApplyCode({n:?})"),
             Action::CreateCode(n) => write!(f, "CreateCode({n:?})"),
             Action::OpenProject(p) => write!(f, "OpenProject({p:?})"),
-            Action::CreateProject(p) => write!(f, "CreateProject({p:?})"),
+            Action::CreateProject { dir, name, language } => {
+                write!(f, "CreateProject({dir:?}, {name:?}, {language:?})")
+            }
             Action::SetCoder(n) => write!(f, "SetCoder({n:?})"),
             Action::ConfirmDeleteCode(c) => write!(f, "ConfirmDeleteCode({c:?})"),
             Action::PickMergeTarget(c) => write!(f, "PickMergeTarget({c:?})"),

@@ -60,6 +60,7 @@ impl ImportDialog {
         let options = ImportOptions {
             kind: self.kind,
             participants: Some(self.participants.trim()).filter(|s| !s.is_empty()).map(PathBuf::from),
+            detect_language: true,
             ..Default::default()
         };
         let (tx, rx) = channel();
@@ -329,8 +330,9 @@ fn preview(ui: &mut egui::Ui, plan: &ImportPlan, skip_failed: &mut bool) -> (boo
                         },
                     );
                 }
-                FileOutcome::Duplicate { duplicate_of } => {
-                    ui.label(RichText::new(format!("{}: already imported as {duplicate_of}", f.path.display())).weak());
+                FileOutcome::Duplicate { duplicate_of, same_text } => {
+                    let what = if *same_text { "same text as" } else { "already imported as" };
+                    ui.label(RichText::new(format!("{}: {what} {duplicate_of}, skipped", f.path.display())).weak());
                 }
                 FileOutcome::Failed { .. } => {
                     let msg = f.error_message().unwrap_or_default();

@@ -1,6 +1,7 @@
 //! New and Open project (a native dialog when the desktop offers one, and always a typed
 //! path), and choosing the coder.
 
+use crate::model::Language;
 use crate::ui::Action;
 use egui::{Id, RichText};
 use std::path::PathBuf;
@@ -15,6 +16,9 @@ pub struct ProjectDialog {
     pub mode: ProjectMode,
     pub path: String,
     pub recent: Vec<PathBuf>,
+    /// New project: its name (empty: the folder's name) and the language of its documents.
+    pub name: String,
+    pub language: Language,
     message: Option<String>,
 }
 
@@ -24,7 +28,7 @@ impl ProjectDialog {
             (ProjectMode::New, Some(d)) => d.join("My study.tema").display().to_string(),
             _ => String::new(),
         };
-        Self { mode, path, recent, message: None }
+        Self { mode, path, recent, name: String::new(), language: Language::default(), message: None }
     }
 
     /// Draws the dialog; `Some(action)` when it closes (`None` inside when cancelled).
@@ -60,6 +64,30 @@ impl ProjectDialog {
                     }
                 }
             });
+            if self.mode == ProjectMode::New {
+                ui.horizontal(|ui| {
+                    let l = ui.label("Name");
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.name).hint_text("the folder's name").desired_width(360.0),
+                    )
+                    .labelled_by(l.id);
+                });
+                ui.horizontal(|ui| {
+                    ui.label("Language");
+                    egui::ComboBox::from_id_salt("new-project-language")
+                        .selected_text(self.language.label())
+                        .show_ui(ui, |ui| {
+                            for l in Language::ALL {
+                                ui.selectable_value(&mut self.language, l, l.label());
+                            }
+                        })
+                        .response
+                        .on_hover_text(
+                            "How words are stemmed in search; documents in another language are detected on import",
+                        )
+                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Language"));
+                });
+            }
             if let Some(m) = &self.message {
                 ui.label(RichText::new(m).weak());
             }
@@ -96,7 +124,9 @@ impl ProjectDialog {
         }
         let path = PathBuf::from(path);
         Some(Some(match self.mode {
-            ProjectMode::New => Action::CreateProject(path),
+            ProjectMode::New => {
+                Action::CreateProject { dir: path, name: self.name.trim().to_string(), language: self.language }
+            }
             ProjectMode::Open => Action::OpenProject(path),
         }))
     }

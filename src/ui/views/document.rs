@@ -559,6 +559,23 @@ impl DocumentView {
                 t.weak_text,
             );
         }
+        // Notes on passages: a mark in the right margin beside the passage's first line.
+        for m in cx.project.memos.values() {
+            let MemoTarget::Passage { doc: on, span } = m.props.target else { continue };
+            let visible = span.overlaps(&vis_span) || (span.is_empty() && vis_span.contains(span.start));
+            if on != doc.id || !visible {
+                continue;
+            }
+            let y = layout.char_rect(span.start.max(vis_span.start)).top();
+            let r = to_screen(Rect::from_min_size(pos2(width + 8.0, y + 2.0), vec2(10.0, 10.0)));
+            painter.rect_filled(r, 2.0, t.focus);
+            let s = ui.interact(r, id.with(("note", m.id)), Sense::click());
+            s.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, "Note on this passage"));
+            let body = if m.props.body.trim().is_empty() { "(empty note)" } else { m.props.body.as_str() };
+            if s.on_hover_text(body).clicked() {
+                cx.push(Action::Select(Some(Item::Memo(m.id))));
+            }
+        }
         // Hover on a speaker label names the participant.
         if let Some(p) = ui.input(|i| i.pointer.hover_pos())
             && text_rect.contains(p)

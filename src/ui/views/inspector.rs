@@ -1,10 +1,10 @@
 //! The inspector (right): the details of what is selected, editable. Text fields keep a
 //! draft while they have focus and become one edit when they lose it.
 
-use crate::edit::Edit;
+use crate::edit::{DeletionCounts, DocumentChange, Edit, plan_text_correction};
 use crate::model::*;
 use crate::ui::widgets::{PALETTE_NAMES, swatch};
-use crate::ui::{Action, Item, UiCommand, ViewCtx, ViewKind};
+use crate::ui::{Action, Item, TextSel, UiCommand, ViewCtx, ViewKind};
 use egui::{Id, RichText, Ui};
 use std::collections::HashMap;
 
@@ -15,6 +15,12 @@ pub struct Inspector {
     pub focus_comment: bool,
     /// A new participant being described for one speaker of a document.
     new_speaker: Option<NewSpeaker>,
+    /// The "Correct text" form for the selected passage: (passage, draft of its new text).
+    correction: Option<(TextSel, String)>,
+    /// The document whose deletion waits for a second click, with what goes with it.
+    confirm_delete: Option<(DocId, DeletionCounts)>,
+    /// A new document attribute being typed: (key, value).
+    new_attribute: (String, String),
 }
 
 /// The form for "this speaker is someone not in the project yet".
@@ -57,6 +63,7 @@ impl Inspector {
         egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| {
             if let Some(sel) = cx.selection.text {
                 self.text_selection(cx, ui, sel.span);
+                self.passage_tools(cx, ui, sel);
                 ui.separator();
             }
             match cx.selection.item {
@@ -251,11 +258,102 @@ impl Inspector {
         }
     }
 
+    /// Opens the "Correct text" form for a passage (the palette's "Correct selected text…").
+    pub fn start_correction(&mut self, p: &Project, sel: TextSel) {
+        let text = p.documents.get(&sel.doc).and_then(|d| d.slice(sel.span)).unwrap_or_default();
+        self.correction = Some((sel, text.to_string()));
+    }
+
+    /// Asks to confirm deleting a document (the palette's "Delete document…").
+    pub fn ask_delete(&mut self, p: &Project, doc: DocId) {
+        self.confirm_delete = Some((doc, DeletionCounts::of(p, doc)));
+    }
+
+    /// "Add note" and "Correct text…" for a selected passage. The correction shows which
+    /// codings it touches (clamped or removed) before it is applied as one undoable edit.
+    fn passage_tools(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, sel: TextSel) {
+        let Some(d) = cx.project.documents.get(&sel.doc) else { return };
+        let selected = d.slice(sel.span).unwrap_or_default().to_string();
+        ui.horizontal(|ui| {
+            if ui
+                .add_enabled(!cx.read_only, egui::Button::new("Add note"))
+                .on_hover_text("Write a note on this passage (listed with the memos, shown in the margin)")
+                .clicked()
+            {
+                let memo = passage_note(sel, cx.coder);
+                let id = memo.id;
+                cx.edit(Edit::AddMemo { memo, index: None });
+                cx.push(Action::Select(Some(Item::Memo(id))));
+            }
+            if ui
+                .add_enabled(!cx.read_only, egui::Button::new("Correct text…"))
+                .on_hover_text("Fix a transcription error in the selected passage (one undoable step)")
+                .clicked()
+            {
+                self.start_correction(cx.project, sel);
+            }
+        });
+        let Some((at, draft)) = &mut self.correction else { return };
+        if *at != sel {
+            self.correction = None;
+            return;
+        }
+        let l = ui.label(RichText::new("Corrected text").strong());
+        let r = ui.add(egui::TextEdit::multiline(draft).desired_rows(2).desired_width(f32::INFINITY)).labelled_by(l.id);
+        r.on_hover_text("The selected passage is replaced by this text");
+        let change = TextChange { span: sel.span, text: draft.clone() };
+        let plan = plan_text_correction(cx.project, sel.doc, vec![change]);
+        let mut apply = None;
+        match &plan {
+            Ok(c) => {
+                if c.touched.is_empty() {
+                    ui.label(RichText::new("No coding touches this passage.").color(cx.tokens.weak_text));
+                }
+                for t in &c.touched {
+                    let Some(coding) = cx.project.codings.get(&t.coding) else { continue };
+                    let code = cx.project.codes.get(&coding.code).map(|c| c.name()).unwrap_or("?");
+                    let what = match t.after {
+                        Some(s) => {
+                            format!("“{code}” [{}, {}) → [{}, {})", t.before.start, t.before.end, s.start, s.end)
+                        }
+                        None => format!("“{code}” [{}, {}) is removed", t.before.start, t.before.end),
+                    };
+                    ui.label(RichText::new(what).color(cx.tokens.weak_text));
+                }
+                if c.quotes + c.turns > 0 {
+                    ui.label(
+                        RichText::new(format!("{} quotes and {} speaker turns adjusted", c.quotes, c.turns))
+                            .color(cx.tokens.weak_text),
+                    );
+                }
+            }
+            Err(e) => {
+                ui.label(RichText::new(e.to_string()).color(cx.tokens.danger));
+            }
+        }
+        let ok = plan.is_ok() && *draft != selected;
+        let mut cancel = false;
+        ui.horizontal(|ui| {
+            if ui.add_enabled(ok && !cx.read_only, egui::Button::new("Apply correction")).clicked() {
+                apply = plan.ok().map(|c| c.edit);
+            }
+            cancel = ui.button("Cancel correction").clicked();
+        });
+        if cancel {
+            self.correction = None;
+        }
+        if let Some(edit) = apply {
+            cx.edit(edit);
+            self.correction = None;
+        }
+    }
+
     fn document(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
         let p = cx.project;
         let Some(d) = p.documents.get(&id) else { return };
         ui.heading(d.name());
         ui.label(format!("{} · {} words · {} speaker turns", d.kind().label(), d.words, d.turns.len()));
+        self.document_props(cx, ui, id);
         let coverage = cx.cache.coverage(p, id, None);
         ui.label(format!(
             "{:.0}% of the text coded · {} codings",
@@ -273,6 +371,118 @@ impl Inspector {
         }
         self.speakers(cx, ui, id);
         self.memo_on(cx, ui, MemoTarget::Document(id));
+        ui.add_space(8.0);
+        self.delete_document(cx, ui, id);
+    }
+
+    /// Name, kind, language, sets and attributes of a document, each change one edit.
+    fn document_props(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
+        let p = cx.project;
+        let Some(d) = p.documents.get(&id) else { return };
+        let mut change = DocumentChange::default();
+        if let Some(name) = self.field(ui, "Name", ("doc-name", id), d.name(), 1) {
+            change.name = Some(name);
+        }
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Kind").strong());
+            let r = egui::ComboBox::from_id_salt(("doc-kind", id)).selected_text(d.kind().label()).show_ui(ui, |ui| {
+                for k in DocKind::ALL {
+                    if ui.selectable_label(d.kind() == k, k.label()).clicked() && k != d.kind() {
+                        change.kind = Some(k);
+                    }
+                }
+            });
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Kind"));
+        });
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("Language").strong());
+            let project = p.settings.language;
+            let shown = match d.props.language {
+                Some(l) => l.label().to_string(),
+                None => format!("{} (project)", project.label()),
+            };
+            egui::ComboBox::from_id_salt(("doc-language", id))
+                .selected_text(shown)
+                .show_ui(ui, |ui| {
+                    let label = format!("As the project ({})", project.label());
+                    if ui.selectable_label(d.props.language.is_none(), label).clicked() && d.props.language.is_some() {
+                        change.language = Some(None);
+                    }
+                    for l in Language::ALL {
+                        if ui.selectable_label(d.props.language == Some(l), l.label()).clicked()
+                            && d.props.language != Some(l)
+                        {
+                            change.language = Some(Some(l));
+                        }
+                    }
+                })
+                .response
+                .on_hover_text("The language the document's words are stemmed in for search")
+                .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Language"));
+        });
+        let sets = d.props.sets.join(", ");
+        if let Some(text) = self.field(ui, "Sets (comma-separated)", ("doc-sets", id), &sets, 1) {
+            let wanted: Vec<String> =
+                text.split([',', ';']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+            change.remove_sets = d.props.sets.clone();
+            change.add_sets = wanted;
+        }
+        ui.label(RichText::new("Attributes").strong());
+        let attrs: Vec<(String, String)> = d.props.metadata.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (k, v) in attrs {
+            if let Some(value) = self.field(ui, &k, ("doc-attr", id), &v, 1) {
+                change.attributes.push((k.clone(), value));
+            }
+        }
+        let mut add = false;
+        ui.horizontal(|ui| {
+            let (key, value) = &mut self.new_attribute;
+            ui.add(egui::TextEdit::singleline(key).hint_text("attribute").desired_width(80.0));
+            ui.add(egui::TextEdit::singleline(value).hint_text("value").desired_width(100.0));
+            add = ui
+                .add_enabled(!key.trim().is_empty() && !value.trim().is_empty(), egui::Button::new("Add"))
+                .on_hover_text("Add a document attribute (date, interviewer, site...)")
+                .clicked();
+        });
+        if add {
+            let (key, value) = std::mem::take(&mut self.new_attribute);
+            change.attributes.push((key.trim().to_string(), value.trim().to_string()));
+        }
+        match change.edit(p, id) {
+            Ok(Some(edit)) if !cx.read_only => cx.edit(edit),
+            Ok(_) => {}
+            Err(e) => cx.push(Action::Status { text: e.to_string(), error: true }),
+        }
+    }
+
+    /// "Delete document…": a second click confirms, naming what goes with it.
+    fn delete_document(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: DocId) {
+        if self.confirm_delete.is_some_and(|(d, _)| d != id) {
+            self.confirm_delete = None;
+        }
+        match self.confirm_delete {
+            None => {
+                if ui
+                    .add_enabled(!cx.read_only, egui::Button::new("Delete document…"))
+                    .on_hover_text("Delete the document with its codings, quotes and memos (undoable)")
+                    .clicked()
+                {
+                    self.confirm_delete = Some((id, DeletionCounts::of(cx.project, id)));
+                }
+            }
+            Some((_, counts)) => {
+                ui.label(format!("Delete this document with {}? Undo brings it all back.", counts.describe()));
+                ui.horizontal(|ui| {
+                    if ui.button("Delete").clicked() {
+                        cx.edit(Edit::RemoveDocument { id });
+                        self.confirm_delete = None;
+                    }
+                    if ui.button("Keep it").clicked() {
+                        self.confirm_delete = None;
+                    }
+                });
+            }
+        }
     }
 
     /// Who each speaker of the document is: the transcript's names ("Speaker 1", "Kari")
@@ -422,6 +632,22 @@ impl Inspector {
                 cx.edit(Edit::AddMemo { memo, index: None });
             }
         }
+    }
+}
+
+/// A new, empty note on a passage, by `author`.
+pub fn passage_note(sel: TextSel, author: Option<CoderId>) -> Memo {
+    let now = chrono::Utc::now();
+    Memo {
+        id: MemoId::new(),
+        created: now,
+        author,
+        props: MemoProps {
+            target: MemoTarget::Passage { doc: sel.doc, span: sel.span },
+            title: String::new(),
+            body: String::new(),
+            modified: now,
+        },
     }
 }
 

@@ -2,6 +2,7 @@
 //! participants by group, and the memos and journal.
 
 use crate::analysis::phases::{DocProgress, is_read};
+use crate::edit::{DeletionCounts, DocumentChange, Edit, document_sets};
 use crate::model::*;
 use crate::ui::widgets::coverage_bar;
 use crate::ui::{Action, Item, ViewCtx, ViewKind};
@@ -87,6 +88,9 @@ impl Navigator {
                 cx.push(Action::OpenDocument { doc: d.id, reveal: None, coding: None });
                 cx.push(Action::Select(Some(Item::Document(d.id))));
             }
+            if !cx.read_only {
+                r.context_menu(|ui| document_menu(cx, ui, d));
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 ui.label(
                     RichText::new(format!("{:.0}%", coverage * 100.0))
@@ -96,6 +100,64 @@ impl Navigator {
                 coverage_bar(ui, cx.tokens, coverage, 40.0).on_hover_text("Share of the text coded");
             });
         });
+    }
+}
+
+/// The context menu of a document: details, kind, sets, order and deletion, each one edit.
+fn document_menu(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &Document) {
+    let p = cx.project;
+    if ui.button("Rename and edit details…").on_hover_text("Name, kind, language, sets and attributes").clicked() {
+        cx.push(Action::Select(Some(Item::Document(d.id))));
+        ui.close();
+    }
+    let mut change = DocumentChange::default();
+    ui.menu_button("Kind", |ui| {
+        for k in DocKind::ALL {
+            if ui.selectable_label(d.kind() == k, k.label()).clicked() {
+                change.kind = Some(k);
+                ui.close();
+            }
+        }
+    });
+    let sets = document_sets(p);
+    if !sets.is_empty() {
+        ui.menu_button("Sets", |ui| {
+            for set in &sets {
+                let mut member = d.props.in_set(set);
+                if ui.checkbox(&mut member, set.as_str()).changed() {
+                    if member {
+                        change.add_sets.push(set.clone());
+                    } else {
+                        change.remove_sets.push(set.clone());
+                    }
+                }
+            }
+            ui.label(RichText::new("New sets: in the inspector").color(cx.tokens.weak_text));
+        });
+    }
+    let at = p.documents.get_index_of(&d.id).unwrap_or(0);
+    ui.horizontal(|ui| {
+        if ui.add_enabled(at > 0, egui::Button::new("Move up")).clicked() {
+            cx.edit(Edit::MoveDocument { id: d.id, index: at - 1 });
+        }
+        if ui.add_enabled(at + 1 < p.documents.len(), egui::Button::new("Move down")).clicked() {
+            cx.edit(Edit::MoveDocument { id: d.id, index: at + 1 });
+        }
+    });
+    ui.separator();
+    ui.menu_button("Delete…", |ui| {
+        let counts = DeletionCounts::of(p, d.id);
+        ui.label(format!("Delete “{}” with {}?", d.name(), counts.describe()));
+        ui.label(RichText::new("Undo brings it all back.").color(cx.tokens.weak_text));
+        if ui.button("Delete document").clicked() {
+            cx.edit(Edit::RemoveDocument { id: d.id });
+            ui.close();
+        }
+    });
+    match change.edit(p, d.id) {
+        Ok(Some(edit)) => cx.edit(edit),
+        Ok(None) => {}
+        Err(e) => cx.push(Action::Status { text: e.to_string(), error: true }),
     }
 }
 
@@ -188,6 +250,9 @@ pub fn memo_title(p: &Project, m: &Memo) -> String {
         MemoTarget::Code(id) => format!("Code {}", p.codes.get(&id).map(|c| c.name()).unwrap_or("?")),
         MemoTarget::Theme(id) => format!("Theme {}", p.themes.get(&id).map(|t| t.name()).unwrap_or("?")),
         MemoTarget::Coding(_) => "Coding".to_string(),
+        MemoTarget::Passage { doc, span } => {
+            format!("Note on {} at {}–{}", p.documents.get(&doc).map(|d| d.name()).unwrap_or("?"), span.start, span.end)
+        }
     };
     let title = if m.props.title.is_empty() { first_line(&m.props.body) } else { m.props.title.clone() };
     if title.is_empty() { about } else { format!("{about}: {title}") }

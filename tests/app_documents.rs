@@ -1,0 +1,89 @@
+//! Managing and correcting documents in the app: the inspector's "Correct text…" with its
+//! preview, and deleting a document with its codings (one undoable step).
+
+mod common;
+
+use egui::{Key, Modifiers, Pos2, pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tema::model::*;
+use tema::ui::TemaApp;
+use tema::ui::startup::Places;
+
+type Result<T = ()> = anyhow::Result<T>;
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for i in 1..=6 {
+        h.hover_at(from + (to - from) * (i as f32 / 6.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+}
+
+#[test]
+fn a_selected_passage_is_corrected_in_one_undoable_step() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], false)?;
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
+    h.run();
+    let rect = h.get_by_label_contains("Interviewer: Thanks for coming in").rect();
+    drag(&mut h, pos2(rect.left() + 3.0, rect.top() + 8.0), pos2(rect.left() + 240.0, rect.top() + 8.0));
+    let sel = h.state().state.selection.text.ok_or_else(|| anyhow::anyhow!("no selection"))?;
+    let doc = sel.doc;
+    let before = project(&h).documents[&doc].text.to_string();
+    let selected = project(&h).documents[&doc].slice(sel.span).unwrap_or_default().to_string();
+    h.get_by_label("Correct text…").click();
+    h.run();
+    // The form starts with the selected words; typing adds to them.
+    h.get_by_label("Corrected text").click();
+    h.run();
+    h.key_press(Key::End);
+    h.get_by_label("Corrected text").type_text("XY");
+    h.run();
+    h.get_by_label("No coding touches this passage.");
+    h.get_by_label("Apply correction").click();
+    h.run();
+    let d = &project(&h).documents[&doc];
+    assert_eq!(d.char_len, before.chars().count() + 2, "two characters added");
+    assert!(d.text.contains(&format!("{selected}XY")), "the correction is in the text");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(&*project(&h).documents[&doc].text, before.as_str(), "undo gives the old text back");
+    Ok(())
+}
+
+#[test]
+fn deleting_a_document_names_what_goes_with_it_and_undo_brings_it_back() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3", "J4"], true)?;
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
+    h.run();
+    let id = project(&h).document_by_name("J4").map(|d| d.id).ok_or_else(|| anyhow::anyhow!("no J4"))?;
+    let codings = project(&h).codings.values().filter(|c| c.doc == id).count();
+    assert!(codings > 0, "the built study codes J4");
+    h.get_by_label("J4").click();
+    h.run();
+    h.get_by_label("Delete document…").click();
+    h.run();
+    h.get_by_label_contains(&format!("Delete this document with {codings} codings"));
+    h.get_by_label("Delete").click();
+    h.run();
+    assert!(project(&h).document_by_name("J4").is_none());
+    assert!(project(&h).codings.values().all(|c| c.doc != id));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(project(&h).document_by_name("J4").is_some());
+    assert_eq!(project(&h).codings.values().filter(|c| c.doc == id).count(), codings);
+    Ok(())
+}
