@@ -55,7 +55,10 @@ fn check(trace: &str, dir: &Path) -> Result<usize, String> {
                     if text.starts_with("ack ") || text.starts_with("saved") {
                         acks += 1;
                         if let Some(f) = unsynced.first() {
-                            return Err(format!("line {}: {text:?} acknowledged with {f} written but not fsynced", n + 1));
+                            return Err(format!(
+                                "line {}: {text:?} acknowledged with {f} written but not fsynced",
+                                n + 1
+                            ));
                         }
                         if let Some(d) = unsynced_dirs.first() {
                             return Err(format!(

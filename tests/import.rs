@@ -423,7 +423,10 @@ fn zip_bomb_lying_about_its_size_is_stopped_at_the_cap() -> TestResult {
     match error {
         FileError::Corrupt { format, reason } => assert_eq!(
             (*format, reason.as_str()),
-            ("Word (.docx)", "word/document.xml cannot be unpacked: File is larger than its declared uncompressed size")
+            (
+                "Word (.docx)",
+                "word/document.xml cannot be unpacked: File is larger than its declared uncompressed size"
+            )
         ),
         other => return Err(format!("expected the lie to be named, got {other:?}").into()),
     }
