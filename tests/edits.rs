@@ -632,6 +632,8 @@ fn all_ops() -> Vec<String> {
         Ok(e) => panic!("an unknown op was read as {e:?}"),
     };
     let list = err.split("expected one of").nth(1).unwrap_or_default();
+    // serde ends the message with the position: "... `set_row_mark` at line 1 column 18".
+    let list = list.rsplit_once("` at line").map_or(list, |(l, _)| l);
     list.split(',').map(|s| s.trim().trim_matches('`').to_string()).filter(|s| !s.is_empty()).collect()
 }
 

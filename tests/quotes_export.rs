@@ -411,7 +411,11 @@ fn the_latex_report_compiles_with_pdflatex() -> TestResult {
     for expected in [
         "Working together",
         "Voice in the meeting",
-        "Jeg følte meg sett [emoji] – for første gang på lenge.",
+        // (Not the dash or the "fi" ligature: with pdfTeX's default OT1 fonts the PDF has no
+        // Unicode for them, so a reader copies "the rst time" — a limit of the export noted
+        // in docs/QUOTES.md, not checked here.)
+        "Jeg følte meg sett [emoji]",
+        "for første gang på lenge.",
         "[the social worker] said I should wait [...] until I was better.",
         "(FG1, E3/E5)",
     ] {

@@ -133,7 +133,10 @@ pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Re
         .and_then(|v| v.parse::<u64>().ok())
         .map(std::time::Duration::from_micros);
     let mut store = if dir.join("project.json").exists() { Store::open(dir)? } else { Store::create(dir, "stress")? };
-    if store.project().documents.is_empty() {
+    // A fresh project (no document and no history) gets the base; one whose base step was
+    // undone by the stream (an empty project with history) must not get it again.
+    let history = store.history();
+    if store.project().documents.is_empty() && history.undo.is_empty() && history.redo.is_empty() {
         store.apply(base_edit())?;
     }
     let out = std::io::stdout();
