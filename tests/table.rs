@@ -596,15 +596,19 @@ fn markdown_participants_summaries_and_names_exactly() -> TestResult {
     assert_eq!(
         md(CellContent::Participants)??,
         "\
-| Theme | Jobseeker | Therapist | Social worker | Unattributed | Total |
+| Theme | Jobseeker | Therapist | Social worker | Unattributed: extracts | Total |
 |---|---|---|---|---|---|
-| **Being talked about** | 3 of 3 | 1 of 1 | 1 of 1 | 3 extracts | 5 of 5 |
-| &emsp;Jargon | 2 of 3 | 0 of 1 | 1 of 1 | 1 extract | 3 of 5 |
-| &emsp;&emsp;Acronyms | 1 of 3 | 0 of 1 | 0 of 1 | 0 extracts | 1 of 5 |
-| &emsp;Not heard | 2 of 3 | 1 of 1 | 0 of 1 | 1 extract | 3 of 5 |
-| **Hope** | 1 of 3 | 0 of 1 | 0 of 1 | 0 extracts | 1 of 5 |
+| **Being talked about** | 3 of 3 | 1 of 1 | 1 of 1 | 3 | 5 of 5 |
+| &emsp;Jargon | 2 of 3 | 0 of 1 | 1 of 1 | 1 | 3 of 5 |
+| &emsp;&emsp;Acronyms | 1 of 3 | 0 of 1 | 0 of 1 | 0 | 1 of 5 |
+| &emsp;Not heard | 2 of 3 | 1 of 1 | 0 of 1 | 1 | 3 of 5 |
+| **Hope** | 1 of 3 | 0 of 1 | 0 of 1 | 0 | 1 of 5 |
 
 Table: Participants per theme and group (n of N)
+
+_Note._ Unattributed: coded extracts with no known speaker (field notes, unmapped speakers), counted as extracts; the other columns count participants (n of N).
+
+_Note._ Total: distinct participants over all columns (n of N).
 "
     );
     assert_eq!(
@@ -836,14 +840,14 @@ fn latex_compiles_with_pdflatex() -> TestResult {
     }
     let mut p = with_summaries()?;
     let mut props = p.themes[&tid(B)].props.clone();
-    props.name = "Hope & 100% {future}_x #1 ~$ ^ \\ <>|".into();
+    props.name = "Hope & 100% {future}_x #1 ~$ ^ \\ <>| 😀 ❤️".into();
     p.apply(Edit::UpdateTheme { id: tid(B), props })?;
     let m = Matrix::build(&p, &MatrixOptions::default());
     let tmp = tempfile::tempdir()?;
     for content in CellContent::ALL {
         let table = String::from_utf8(export(&m, content, TableFormat::Latex)?)?;
         let doc = format!(
-            "\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n\\usepackage{{booktabs}}\n\\begin{{document}}\n{table}\\end{{document}}\n"
+            "\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n\\usepackage{{booktabs,tabularx,pdflscape}}\n\\begin{{document}}\n{table}\\end{{document}}\n"
         );
         let path = tmp.path().join(format!("{content:?}.tex"));
         std::fs::write(&path, doc)?;

@@ -5,6 +5,7 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+mod chart;
 mod import;
 mod quotes;
 mod sample;
@@ -289,6 +290,20 @@ pub enum Command {
         #[arg(long)]
         coder: Vec<String>,
     },
+    /// Draw a chart for the paper as SVG or PNG: themes by participant group, codes by group,
+    /// or coding progress by document.
+    Chart {
+        dir: PathBuf,
+        /// Which chart.
+        #[arg(long, value_enum, default_value = "themes-by-group")]
+        kind: chart::ChartArg,
+        /// The file to write: .svg, or .png at --dpi.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Resolution of a PNG (the SVG is 6.5 inches wide); 300 for print.
+        #[arg(long, default_value_t = 300.0)]
+        dpi: f32,
+    },
     /// Which codes occur together, in overlapping extracts or in the same speaker turn.
     Cooccurrence {
         dir: PathBuf,
@@ -455,6 +470,11 @@ pub struct ExportFlags {
     /// Also themes set aside as parked.
     #[arg(long)]
     pub include_parked: bool,
+    /// A working copy for the team: also sources, positions, word counts, stars, notes,
+    /// theme status, themes without quotes and the codebook's counts. Without it the export
+    /// is for the paper: quotes, attribution, cuts and clarifications, translation.
+    #[arg(long)]
+    pub working: bool,
 }
 
 impl ExportFlags {
@@ -464,6 +484,7 @@ impl ExportFlags {
             output: self.output,
             translations: self.translations,
             include_parked: self.include_parked,
+            working: self.working,
             examples,
         }
     }
@@ -627,6 +648,7 @@ pub fn run(command: Command) -> Result<()> {
                 coders: coder,
             })
         }
+        Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
         Command::Cooccurrence { dir, scope, coder, json } => table::cooccurrence(&dir, scope, &coder, json),
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
