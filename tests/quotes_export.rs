@@ -417,11 +417,15 @@ fn the_latex_report_compiles_with_pdflatex() -> TestResult {
 fn the_paper_export_holds_only_what_the_paper_prints() -> TestResult {
     let mut p = study();
     // A candidate theme with no quotes: left out of the paper, kept in the working copy.
-    p.apply(tema::edit::Edit::CreateTheme { theme: Theme::new(ThemeId::from_u128(77), "Empty candidate"), index: None })?;
+    p.apply(tema::edit::Edit::CreateTheme {
+        theme: Theme::new(ThemeId::from_u128(77), "Empty candidate"),
+        index: None,
+    })?;
     let paper = text(&p, ALL_QUOTES, Format::Markdown)?;
     let work = String::from_utf8(working_bytes(&p, ALL_QUOTES, Format::Markdown)?)?;
     // The working lines: "Interview J1, characters 34–70 · 8 words · inline · ★ strongest".
-    for working_only in ["characters ", " words", "· inline", "· block", "★", "Empty candidate", "0 quotes", "theme ·"] {
+    for working_only in ["characters ", " words", "· inline", "· block", "★", "Empty candidate", "0 quotes", "theme ·"]
+    {
         assert!(!paper.contains(working_only), "{working_only:?} in the paper export:\n{paper}");
         assert!(work.contains(working_only.trim()), "{working_only:?} missing from the working copy:\n{work}");
     }
@@ -456,7 +460,8 @@ fn quotation_marks_follow_the_language_and_inner_quotes_turn() -> TestResult {
     p.apply(tema::edit::Edit::SetSettings { settings })?;
     for format in [Format::Markdown, Format::Latex, Format::Html] {
         let no = text(&p, Kind::Report, format)?;
-        assert!(no.contains("«I felt ‘seen’ 😀 – for the first time in ages.»"), "{format:?}: {no}");
+        let emoji = if format == Format::Latex { "\\temaemoji{😀}" } else { "😀" };
+        assert!(no.contains(&format!("«I felt ‘seen’ {emoji} – for the first time in ages.»")), "{format:?}: {no}");
         assert!(!no.contains('“') && !no.contains('”'), "{format:?}: English marks in a Norwegian export");
     }
     let docx = docx_part(&export(&p, Kind::Report, Format::Docx)?, "word/document.xml")?;

@@ -42,11 +42,19 @@ pub fn chart(dir: &Path, kind: ChartArg, output: &Path, dpi: f32) -> Result<()> 
     let kind = kind.kind();
     let c = Chart::build(p, kind);
     if c.categories.is_empty() {
-        bail!("nothing to chart: the project has no {}", if kind == ChartKind::Progress { "documents" } else { "rows for this chart" });
+        bail!(
+            "nothing to chart: the project has no {}",
+            if kind == ChartKind::Progress { "documents" } else { "rows for this chart" }
+        );
     }
     let svg = chart::svg(&c, &format!("{}: {}", p.settings.name, kind.label()));
     let bytes = if png { svg_to_png(&svg, dpi / 96.0)? } else { svg.into_bytes() };
     crate::export::write_export(output, &bytes).with_context(|| format!("cannot write {}", output.display()))?;
-    eprintln!("Wrote the chart of {} ({} rows) to {}", kind.label().to_lowercase(), c.categories.len(), output.display());
+    eprintln!(
+        "Wrote the chart of {} ({} rows) to {}",
+        kind.label().to_lowercase(),
+        c.categories.len(),
+        output.display()
+    );
     Ok(())
 }

@@ -97,7 +97,12 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
         _ => format!("{} quotes in {} themes", summary.quotes, summary.themes),
     };
     let to = args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
-    eprintln!("Wrote the {} ({what}, {}, {}) to {to}", kind.label(), format.label(), request.options.audience.label().to_lowercase());
+    eprintln!(
+        "Wrote the {} ({what}, {}, {}) to {to}",
+        kind.label(),
+        format.label(),
+        request.options.audience.label().to_lowercase()
+    );
     Ok(())
 }
 

@@ -199,8 +199,7 @@ impl Chart {
 }
 
 /// Okabe–Ito colours, darkest and most distinct first.
-pub const PALETTE: [&str; 8] =
-    ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+pub const PALETTE: [&str; 8] = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
 
 pub fn series_colour(i: usize) -> &'static str {
     PALETTE[i % PALETTE.len()]
@@ -276,11 +275,8 @@ pub struct Geometry {
 
 impl Chart {
     pub fn geometry(&self) -> Geometry {
-        let widest = self
-            .categories
-            .iter()
-            .map(|c| text_width(&c.label, FONT) + 10.0 * c.depth as f64)
-            .fold(60.0, f64::max);
+        let widest =
+            self.categories.iter().map(|c| text_width(&c.label, FONT) + 10.0 * c.depth as f64).fold(60.0, f64::max);
         let label_width = widest.min(WIDTH * 0.38);
         let plot_left = MARGIN + label_width + 8.0;
         let plot_width = WIDTH - plot_left - MARGIN - 44.0;

@@ -24,7 +24,9 @@ pub enum ExportError {
     },
     #[error("{path} is {what}, not a regular file: Tema writes exports only to regular files; choose another name")]
     NotRegular { path: PathBuf, what: &'static str },
-    #[error("{path} is inside the project folder {project}: write exports outside it, so they cannot replace the project's own files")]
+    #[error(
+        "{path} is inside the project folder {project}: write exports outside it, so they cannot replace the project's own files"
+    )]
     InsideProject { path: PathBuf, project: PathBuf },
     #[error("cannot write {path}: its folder does not exist")]
     NoFolder { path: PathBuf },

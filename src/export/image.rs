@@ -24,7 +24,9 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
     let height = (size.height() * scale).ceil() as u32;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(width.max(1), height.max(1))
         .filter(|_| (width as u64) * (height as u64) <= 200_000_000)
-        .ok_or_else(|| ExportError::format("PNG", format!("the picture is too large to draw ({width} × {height} pixels)")))?;
+        .ok_or_else(|| {
+            ExportError::format("PNG", format!("the picture is too large to draw ({width} × {height} pixels)"))
+        })?;
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
     pixmap.encode_png().map_err(|e| ExportError::format("PNG", e))
 }

@@ -201,20 +201,20 @@ pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(
         let d = &code.props.description;
         let mut row = if working {
             vec![
-            code.name().to_string(),
-            p.code_path(id),
-            code.parent.and_then(|x| p.codes.get(&x)).map(|x| x.name().to_string()).unwrap_or_default(),
-            (p.code_depth(id) + 1).to_string(),
-            code.props.colour.to_hex(),
-            d.definition.clone(),
-            d.inclusion.clone(),
-            d.exclusion.clone(),
-            d.example.clone(),
-            c.codings.to_string(),
-            c.documents.to_string(),
-            c.participants.to_string(),
-            themes_of_code(p, id).join("; "),
-        ]
+                code.name().to_string(),
+                p.code_path(id),
+                code.parent.and_then(|x| p.codes.get(&x)).map(|x| x.name().to_string()).unwrap_or_default(),
+                (p.code_depth(id) + 1).to_string(),
+                code.props.colour.to_hex(),
+                d.definition.clone(),
+                d.inclusion.clone(),
+                d.exclusion.clone(),
+                d.example.clone(),
+                c.codings.to_string(),
+                c.documents.to_string(),
+                c.participants.to_string(),
+                themes_of_code(p, id).join("; "),
+            ]
         } else {
             vec![
                 code.name().to_string(),

@@ -49,10 +49,14 @@ pub fn render(doc: &Doc) -> String {
                 } else {
                     format!(" <span class=\"attribution\">({})</span>", escape(&q.attribution))
                 };
-                let original = q
-                    .original
-                    .as_ref()
-                    .map(|o| format!("<p class=\"original\"><em>Original:</em> {}{}{}</p>\n", m.open, pieces(&flatten(o)), m.close));
+                let original = q.original.as_ref().map(|o| {
+                    format!(
+                        "<p class=\"original\"><em>Original:</em> {}{}{}</p>\n",
+                        m.open,
+                        pieces(&flatten(o)),
+                        m.close
+                    )
+                });
                 match q.placement {
                     Placement::Inline => {
                         out.push_str(&format!(
@@ -91,4 +95,3 @@ fn pieces(pieces: &[Piece]) -> String {
         })
         .collect()
 }
-

@@ -53,8 +53,10 @@ fn body(doc: &Doc) -> String {
             Block::Quote(q) => {
                 let attribution =
                     if q.attribution.is_empty() { String::new() } else { format!(" ({})", escape(&q.attribution)) };
-                let original =
-                    q.original.as_ref().map(|o| format!("{{\\small \\emph{{Original:}} {}{}{}}}", m.open, pieces(&flatten(o)), m.close));
+                let original = q
+                    .original
+                    .as_ref()
+                    .map(|o| format!("{{\\small \\emph{{Original:}} {}{}{}}}", m.open, pieces(&flatten(o)), m.close));
                 match q.placement {
                     Placement::Inline => {
                         out.push_str(&format!("{}{}{}{attribution}\n\n", m.open, pieces(&flatten(&q.pieces)), m.close));

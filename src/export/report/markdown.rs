@@ -26,7 +26,8 @@ pub fn render(doc: &Doc) -> String {
             Block::Note(text) => out.push_str(&format!("_{}_\n\n", escape(text).trim())),
             Block::Quote(q) => {
                 let attribution = attribution(&q.attribution);
-                let original = q.original.as_ref().map(|o| format!("_Original:_ {}{}{}", m.open, pieces(&flatten(o)), m.close));
+                let original =
+                    q.original.as_ref().map(|o| format!("_Original:_ {}{}{}", m.open, pieces(&flatten(o)), m.close));
                 match q.placement {
                     Placement::Inline => {
                         out.push_str(&format!("{}{}{}{attribution}\n\n", m.open, pieces(&flatten(&q.pieces)), m.close));

@@ -26,7 +26,6 @@ use crate::model::{Project, ThemeId};
 use crate::progress::Progress;
 use std::path::{Path, PathBuf};
 
-
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -170,7 +169,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { audience: Audience::Paper, translations: Translations::Both, include_parked: false, examples_per_code: 2 }
+        Self {
+            audience: Audience::Paper,
+            translations: Translations::Both,
+            include_parked: false,
+            examples_per_code: 2,
+        }
     }
 }
 

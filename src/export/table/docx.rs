@@ -8,9 +8,11 @@
 use super::{ExportError, TableText};
 use crate::export::docx::{self, Orientation, R, RunStyle, Xml, empty};
 
-/// Characters of 10 pt Calibri across the text width (in twentieths of a point): about
-/// 110 twips a character in bold, which the headers are.
-const TWIPS_PER_CHAR: f64 = 110.0;
+/// Width of a character of the 10 pt table text, in twentieths of a point, for sizing
+/// columns. Bold Calibri needs about 110; 140 leaves room for the wider fonts a reader
+/// without Calibri gets instead (LibreOffice sets DejaVu Sans, about 138 in bold), so no
+/// header word is broken there either.
+const TWIPS_PER_CHAR: f64 = 140.0;
 
 /// Indentation per level of a subtheme.
 const INDENT: usize = 284;

@@ -42,4 +42,3 @@ fn line(out: &mut String, cells: &[String]) {
     }
     out.push('\n');
 }
-

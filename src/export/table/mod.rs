@@ -153,7 +153,13 @@ impl TableText {
         let mut columns: Vec<String> = matrix
             .columns
             .iter()
-            .map(|c| if content == CellContent::Participants && no_n(c) { format!("{}: extracts", c.label) } else { c.label.clone() })
+            .map(|c| {
+                if content == CellContent::Participants && no_n(c) {
+                    format!("{}: extracts", c.label)
+                } else {
+                    c.label.clone()
+                }
+            })
             .collect();
         if content == CellContent::Participants {
             if matrix.columns.iter().any(|c| c.kind == ColumnKind::Unattributed) {
@@ -164,7 +170,9 @@ impl TableText {
                 );
             }
             if matrix.columns.iter().any(|c| c.kind != ColumnKind::Unattributed && c.participants.is_empty()) {
-                notes.push("A column marked \"extracts\" has no participants (field notes): it counts coded extracts.".into());
+                notes.push(
+                    "A column marked \"extracts\" has no participants (field notes): it counts coded extracts.".into(),
+                );
             }
             notes.push("Total: distinct participants over all columns (n of N).".to_string());
         }

@@ -135,7 +135,13 @@ fn draw(ui: &mut Ui, cx: &ViewCtx<'_>, c: &Chart) {
             let y = top + i as f32 * BAR;
             let r = egui::Rect::from_min_size(pos2(x0, y), vec2(len, BAR - 2.0));
             painter.rect_filled(r, 1.0, colour(i));
-            painter.text(pos2(x0 + len + 4.0, r.center().y), Align2::LEFT_CENTER, &bar.label, font.clone(), t.weak_text);
+            painter.text(
+                pos2(x0 + len + 4.0, r.center().y),
+                Align2::LEFT_CENTER,
+                &bar.label,
+                font.clone(),
+                t.weak_text,
+            );
             tip.push(format!("{}: {}", c.series.get(i).map(String::as_str).unwrap_or(""), bar.label));
         }
         response.on_hover_text(format!("{}\n{}", cat.label, tip.join("\n")));

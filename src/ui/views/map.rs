@@ -4,8 +4,8 @@
 //! Export writes the same map as SVG, or as PNG rendered from that SVG, on a worker thread.
 
 use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour};
-use crate::export::image::svg_to_png;
 use crate::edit::Edit;
+use crate::export::image::svg_to_png;
 use crate::model::*;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};

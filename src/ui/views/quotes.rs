@@ -169,15 +169,14 @@ struct ExportPanel {
 impl ExportPanel {
     fn new(p: &Project) -> Self {
         let dir = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_default();
-        let mut panel =
-            Self {
-                kind: Kind::Quotes { theme: None },
-                format: Format::Docx,
-                audience: Audience::Paper,
-                path: String::new(),
-                message: None,
-                preview: None,
-            };
+        let mut panel = Self {
+            kind: Kind::Quotes { theme: None },
+            format: Format::Docx,
+            audience: Audience::Paper,
+            path: String::new(),
+            message: None,
+            preview: None,
+        };
         panel.path = dir.join(panel.file_name(p)).display().to_string();
         panel
     }
@@ -198,15 +197,18 @@ impl ExportPanel {
     }
 
     fn request(&self) -> Request {
-        Request { options: Options { audience: self.audience, ..Options::default() }, ..Request::new(self.kind, self.format) }
+        Request {
+            options: Options { audience: self.audience, ..Options::default() },
+            ..Request::new(self.kind, self.format)
+        }
     }
 
     /// The first page of the export as text, remade when a setting or the project changed.
     fn preview(&mut self, p: &Project) -> &str {
         let key = (self.kind, self.format, self.audience, p.revisions.all);
         if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
-            let text = report::preview(p, &self.request(), PREVIEW_LINES)
-                .unwrap_or_else(|e| format!("No preview: {e}"));
+            let text =
+                report::preview(p, &self.request(), PREVIEW_LINES).unwrap_or_else(|e| format!("No preview: {e}"));
             self.preview = Some((key, text));
         }
         self.preview.as_ref().map(|(_, t)| t.as_str()).unwrap_or("")
