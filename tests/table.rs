@@ -1034,7 +1034,8 @@ fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
             .arg(&docx)
             .output()?;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let out = Command::new("pdftotext").arg("-layout").arg(tmp.path().join(format!("{name}.pdf"))).arg("-").output()?;
+        let out =
+            Command::new("pdftotext").arg("-layout").arg(tmp.path().join(format!("{name}.pdf"))).arg("-").output()?;
         let pdf_text = String::from_utf8(out.stdout)?;
         let words: Vec<&str> = pdf_text.split_whitespace().collect();
         for header in TableText::new(&m, content).columns.iter().chain(std::iter::once(&text.corner)) {
