@@ -151,3 +151,37 @@ fn cli_writes_svg_and_png_and_refuses_the_project_folder() -> TestResult {
     assert!(!inside.exists());
     Ok(())
 }
+
+/// The Triangulation view's Chart tab, as a researcher opens it: each row of bars says, to a
+/// screen reader and to this test, the figures the table holds.
+#[test]
+fn the_app_shows_the_chart_in_the_triangulation_view() -> TestResult {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use tema::ui::startup::Places;
+    use tema::ui::{Launch, TemaApp};
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("sample.tema");
+    sample::build_sample(&dir)?;
+    let launch =
+        Launch { project: Some(dir), coder: Some("Tester".into()), places: Places::default(), use_storage: false };
+    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    h.run();
+    let p = h.state().project().ok_or("the sample opened")?.clone();
+    let m = Matrix::build(&p, &MatrixOptions::default());
+    let row = m.rows.iter().position(|r| r.label == "Money as a brake").ok_or("the sample has this theme")?;
+    let groups: Vec<String> = m
+        .columns
+        .iter()
+        .zip(&m.rows[row].cells)
+        .filter(|(c, _)| c.kind != ColumnKind::Unattributed && c.total() > 0)
+        .map(|(c, cell)| format!("{}: {}", c.label, cell.participants_label()))
+        .collect();
+    h.get_by_label("Triangulation").click();
+    h.run();
+    h.get_by_label("Chart").click();
+    h.run();
+    h.get_by_label(&format!("Money as a brake: {}", groups.join(", ")));
+    h.get_by_label("Export PNG");
+    Ok(())
+}

@@ -144,6 +144,9 @@ fn draw(ui: &mut Ui, cx: &ViewCtx<'_>, c: &Chart) {
             );
             tip.push(format!("{}: {}", c.series.get(i).map(String::as_str).unwrap_or(""), bar.label));
         }
+        // What a screen reader says for the row (and what a test finds): the figures, in words.
+        let spoken = format!("{}: {}", cat.label, tip.join(", "));
+        response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, spoken.clone()));
         response.on_hover_text(format!("{}\n{}", cat.label, tip.join("\n")));
     }
     ui.label(RichText::new(&c.axis).color(t.weak_text).size(t.small_size));
