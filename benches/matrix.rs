@@ -344,9 +344,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("phase tracker ({} phases): median {med:.1} ms, worst {worst:.1} ms", phases.len());
     let (med, worst, map) = time(7, || tema::analysis::map::ThematicMap::build(&p, false));
     println!("thematic map layout ({} nodes): median {med:.2} ms, worst {worst:.2} ms", map.nodes.len());
-    let (med, _, svg) = time(7, || map.to_svg("Benchmark"));
+    let (med, _, svg) = time(7, || tema::export::map::svg(&map, "Benchmark"));
     println!("thematic map SVG ({} bytes): median {med:.2} ms", svg.len());
-    let (med, _, png) = time(3, || tema::analysis::map::svg_to_png(&svg, 2.0));
+    let (med, _, png) = time(3, || tema::export::image::svg_to_png(&svg, 2.0));
     println!("thematic map PNG at 2× ({} bytes, on a worker in the app): median {med:.0} ms", png?.len());
 
     // Coder scope (issue 14): a second coder, Tom, codes 10,000 passages Ingrid coded with the

@@ -1,10 +1,12 @@
 //! Exports for the paper: the Markdown as an exact snapshot, CSV parsed back, LaTeX and
 //! HTML checked for structure and escaping, the DOCX checked for real Word styles and —
-//! with TEMA_EXTERNAL_CHECKS=1 — opened by LibreOffice. Also progress and cancelling.
+//! with TEMA_EXTERNAL_CHECKS=1 — opened by LibreOffice and turned into a PDF whose text a
+//! reviewer would accept; every LaTeX export compiled by pdflatex. Paper and working copies,
+//! quotation marks by language. Also progress and cancelling.
 
 use std::io::Read;
 use std::path::Path;
-use tema::export::report::{self, ExportError, Format, Kind, Options, Request, Translations};
+use tema::export::report::{self, Audience, ExportError, Format, Kind, Options, Request, Translations};
 use tema::model::*;
 use tema::progress::Progress;
 
@@ -20,6 +22,14 @@ fn export(p: &Project, kind: Kind, format: Format) -> Result<Vec<u8>, ExportErro
 
 fn text(p: &Project, kind: Kind, format: Format) -> Result<String, Box<dyn std::error::Error>> {
     Ok(String::from_utf8(export(p, kind, format)?)?)
+}
+
+fn working(kind: Kind, format: Format) -> Request {
+    Request { options: Options { audience: Audience::Working, ..Options::default() }, ..Request::new(kind, format) }
+}
+
+fn working_bytes(p: &Project, kind: Kind, format: Format) -> Result<Vec<u8>, ExportError> {
+    report::export(p, &working(kind, format), &Progress::new()).map(|(bytes, _)| bytes)
 }
 
 const ALL_QUOTES: Kind = Kind::Quotes { theme: None };
@@ -44,6 +54,8 @@ fn markdown_snapshots() -> TestResult {
     snapshot("report.md", &text(&p, Kind::Report, Format::Markdown)?)?;
     snapshot("quotes.md", &text(&p, ALL_QUOTES, Format::Markdown)?)?;
     snapshot("codebook.md", &text(&p, Kind::Codebook, Format::Markdown)?)?;
+    snapshot("quotes-working.md", &String::from_utf8(working_bytes(&p, ALL_QUOTES, Format::Markdown)?)?)?;
+    snapshot("codebook-working.md", &String::from_utf8(working_bytes(&p, Kind::Codebook, Format::Markdown)?)?)?;
     Ok(())
 }
 
@@ -98,7 +110,7 @@ fn report_reads_as_a_results_section() -> TestResult {
 #[test]
 fn csv_parses_back_one_row_per_quote() -> TestResult {
     let p = study();
-    let bytes = export(&p, ALL_QUOTES, Format::Csv)?;
+    let bytes = working_bytes(&p, ALL_QUOTES, Format::Csv)?;
     assert!(bytes.starts_with("\u{feff}".as_bytes()), "a byte-order mark for Excel");
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
@@ -158,8 +170,18 @@ fn csv_parses_back_one_row_per_quote() -> TestResult {
         assert_eq!(cut, get(row, "text"), "start/end of {:?}", get(row, "quote_id"));
     }
 
+    // The paper's CSV: what the paper prints and nothing else.
+    let paper = export(&p, ALL_QUOTES, Format::Csv)?;
+    let mut r = csv::Reader::from_reader(&paper[3..]);
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    assert_eq!(header, ["theme", "theme_path", "order", "quote", "translation", "attribution"]);
+    let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().any(|r| r.get(3) == Some("[the social worker] said I should wait [...] until I was better.")
+        && r.get(5) == Some("J1")));
+
     // The codebook CSV.
-    let bytes = export(&p, Kind::Codebook, Format::Csv)?;
+    let bytes = working_bytes(&p, Kind::Codebook, Format::Csv)?;
     let mut r = csv::Reader::from_reader(&bytes[3..]);
     let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
     let rows: Vec<csv::StringRecord> = r.records().collect::<Result<_, _>>()?;
@@ -195,8 +217,8 @@ fn latex_has_its_environments_and_escapes() -> TestResult {
     assert!(tex.contains("\\section*{Voice in the meeting}"));
     assert!(tex.contains("\\subsection*{Talked about, not with}"));
     assert!(tex.contains("\\begin{quote}\nI wanted a job"), "the long quote is a quote environment");
-    assert!(tex.contains("``{[}the social worker{]} said I should wait {[}...{]} until I was better.'' (J1)"));
-    assert!(tex.contains("Jeg følte meg sett 😀"), "UTF-8 passes through");
+    assert!(tex.contains("“{[}the social worker{]} said I should wait {[}...{]} until I was better.” (J1)"));
+    assert!(tex.contains("Jeg følte meg sett \\temaemoji{😀}"), "UTF-8 passes through, emoji marked");
     assert_eq!(tex.matches("\\begin{").count(), tex.matches("\\end{").count(), "environments are balanced");
     // Every brace is balanced once escaped braces are set aside.
     let unescaped = tex.replace("\\{", "").replace("\\}", "");
@@ -273,9 +295,9 @@ fn docx_uses_real_word_styles() -> TestResult {
     ] {
         let at = styles.find(&format!("w:styleId=\"{id}\"")).ok_or(format!("no style {id}"))?;
         let style = &styles[at..at + styles[at..].find("</w:style>").ok_or("unclosed")?];
-        assert!(style.contains(&format!("<w:name w:val=\"{name}\" />")), "{id}: {style}");
+        assert!(style.contains(&format!("<w:name w:val=\"{name}\"/>")), "{id}: {style}");
         if let Some(level) = level {
-            assert!(style.contains(&format!("<w:outlineLvl w:val=\"{level}\" />")), "{id}: {style}");
+            assert!(style.contains(&format!("<w:outlineLvl w:val=\"{level}\"/>")), "{id}: {style}");
         }
     }
     assert!(styles.contains("w:type=\"character\" w:styleId=\"Attribution\""));
@@ -284,10 +306,12 @@ fn docx_uses_real_word_styles() -> TestResult {
         let id = &used[..used.find('"').ok_or("unclosed")?];
         assert!(styles.contains(&format!("w:styleId=\"{id}\"")), "style {id} is used but not defined");
     }
-    assert!(document.contains("<w:pStyle w:val=\"Heading1\" />"));
-    assert!(document.contains("<w:pStyle w:val=\"Heading2\" />"));
-    assert!(document.contains("<w:pStyle w:val=\"Quote\" />"));
-    assert!(document.contains("<w:rStyle w:val=\"Attribution\" />"));
+    assert!(document.contains("<w:pStyle w:val=\"Heading1\"/>"));
+    assert!(document.contains("<w:pStyle w:val=\"Heading2\"/>"));
+    assert!(document.contains("<w:pStyle w:val=\"Quote\"/>"));
+    assert!(document.contains("<w:rStyle w:val=\"Attribution\"/>"));
+    // Spacing comes from the styles: no empty paragraphs between quotes.
+    assert!(!document.contains("<w:p></w:p>") && !document.contains("<w:p/>"));
     assert!(document.contains("Jeg følte meg sett 😀"));
     Ok(())
 }
@@ -396,8 +420,8 @@ fn the_latex_report_compiles_with_pdflatex() -> TestResult {
     }
     let p = study();
     let tex = text(&p, Kind::Report, Format::Latex)?;
-    assert!(tex.contains("😀"), "the study quotes an emoji");
-    assert!(tex.contains("\\DeclareUnicodeCharacter{1F600}{{[}emoji{]}}"));
+    assert!(tex.contains("\\temaemoji{😀}"), "the study quotes an emoji");
+    assert!(tex.contains("\\providecommand{\\temaemoji}[1]{\\ifdefined\\pdftexversion{[}emoji{]}\\else#1\\fi}"));
     let tmp = tempfile::tempdir()?;
     std::fs::write(tmp.path().join("report.tex"), &tex)?;
     let out = std::process::Command::new("pdflatex")
@@ -422,5 +446,147 @@ fn the_latex_report_compiles_with_pdflatex() -> TestResult {
         assert!(text.contains(expected), "pdftotext's text lacks {expected:?}:\n{text}");
     }
     assert!(!text.contains("\\"), "a LaTeX command leaked into the PDF's text:\n{text}");
+    Ok(())
+}
+
+#[test]
+fn the_paper_export_holds_only_what_the_paper_prints() -> TestResult {
+    let mut p = study();
+    // A candidate theme with no quotes: left out of the paper, kept in the working copy.
+    p.apply(tema::edit::Edit::CreateTheme {
+        theme: Theme::new(ThemeId::from_u128(77), "Empty candidate"),
+        index: None,
+    })?;
+    let paper = text(&p, ALL_QUOTES, Format::Markdown)?;
+    let work = String::from_utf8(working_bytes(&p, ALL_QUOTES, Format::Markdown)?)?;
+    // The working lines: "Interview J1, characters 34–70 · 8 words · inline · ★ strongest".
+    for working_only in ["characters ", " words", "· inline", "· block", "★", "Empty candidate", "0 quotes", "theme ·"]
+    {
+        assert!(!paper.contains(working_only), "{working_only:?} in the paper export:\n{paper}");
+        assert!(work.contains(working_only.trim()), "{working_only:?} missing from the working copy:\n{work}");
+    }
+    // Every quote of the paper is there, followed by its attribution.
+    for quote in ["“They talked about me, not with me.” (J1)", "(FG1, E3/E5)", "(FN1)", "> I wanted a job"] {
+        assert!(paper.contains(quote), "{quote:?} missing:\n{paper}");
+    }
+    let report = text(&p, Kind::Report, Format::Markdown)?;
+    assert!(!report.contains("Empty candidate"));
+    let report_working = String::from_utf8(working_bytes(&p, Kind::Report, Format::Markdown)?)?;
+    assert!(report_working.contains("Empty candidate"));
+    // The codebook for the paper has no counts.
+    let codebook = text(&p, Kind::Codebook, Format::Markdown)?;
+    assert!(!codebook.contains("codings in"), "{codebook}");
+    let codebook_working = String::from_utf8(working_bytes(&p, Kind::Codebook, Format::Markdown)?)?;
+    assert!(codebook_working.contains("2 codings in 2 documents from 1 participant"), "{codebook_working}");
+    Ok(())
+}
+
+#[test]
+fn quotation_marks_follow_the_language_and_inner_quotes_turn() -> TestResult {
+    let mut p = study();
+    // A translation with straight quotes inside, as people type them.
+    let q3 = qid(3);
+    let mut props = p.quotes[&q3].props.clone();
+    props.translation = r#"I felt "seen" 😀 – for the first time in ages."#.into();
+    p.apply(tema::edit::Edit::UpdateQuote { id: q3, props })?;
+    let en = text(&p, Kind::Report, Format::Markdown)?;
+    assert!(en.contains("“I felt ‘seen’ 😀 – for the first time in ages.” (J2)"), "{en}");
+    let mut settings = p.settings.clone();
+    settings.language = Language::Norwegian;
+    p.apply(tema::edit::Edit::SetSettings { settings })?;
+    for format in [Format::Markdown, Format::Latex, Format::Html] {
+        let no = text(&p, Kind::Report, format)?;
+        let emoji = if format == Format::Latex { "\\temaemoji{😀}" } else { "😀" };
+        assert!(no.contains(&format!("«I felt ‘seen’ {emoji} – for the first time in ages.»")), "{format:?}: {no}");
+        assert!(!no.contains('“') && !no.contains('”'), "{format:?}: English marks in a Norwegian export");
+    }
+    let docx = docx_part(&export(&p, Kind::Report, Format::Docx)?, "word/document.xml")?;
+    assert!(docx.contains(">«</w:t>") && docx.contains(">»</w:t>") && docx.contains("‘seen’"));
+    Ok(())
+}
+
+/// The paper's quotes as a reader gets them: DOCX → PDF (LibreOffice) → text (pdftotext).
+/// No positions, word counts or stars; every quote followed by its attribution; no straight
+/// double quote in a quote.
+#[test]
+fn the_paper_docx_reads_right_as_a_pdf() -> TestResult {
+    if !external::available("soffice", "libreoffice-writer") || !external::available("pdftotext", "poppler-utils") {
+        return Ok(());
+    }
+    let mut p = study();
+    let q1 = qid(1);
+    let mut props = p.quotes[&q1].props.clone();
+    props.translation = r#"They talked "about" me, not with me."#.into();
+    p.apply(tema::edit::Edit::UpdateQuote { id: q1, props })?;
+    let tmp = tempfile::tempdir()?;
+    let docx = tmp.path().join("quotes.docx");
+    report::export_to_file(&p, &Request::new(ALL_QUOTES, Format::Docx), &docx, &Progress::new())?;
+    soffice_convert_binary(&docx, "pdf", tmp.path())?;
+    let pdf = tmp.path().join("quotes.pdf");
+    let out = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output()?;
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout)?;
+    for absent in ["characters", " words", "inline", "★", "strongest", "Candidate theme", "\""] {
+        assert!(!text.contains(absent), "{absent:?} in the paper's PDF:\n{text}");
+    }
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for quote in [
+        "“They talked ‘about’ me, not with me.” (J1)",
+        "“[the social worker] said I should wait [...] until I was better.” (J1)",
+        "(FG1, E3/E5)",
+        "(FN1)",
+    ] {
+        assert!(flat.contains(quote), "{quote:?} missing from the PDF's text:\n{flat}");
+    }
+    Ok(())
+}
+
+/// Converts to a binary format (PDF) with LibreOffice.
+fn soffice_convert_binary(input: &Path, to: &str, out_dir: &Path) -> TestResult {
+    let profile = out_dir.join("lo-profile");
+    let out = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .arg(input)
+        .output()?;
+    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
+    Ok(())
+}
+
+/// Every LaTeX export — quotes (paper and working), results, codebook — of a project whose
+/// text holds emoji and every LaTeX special character compiles with pdflatex.
+#[test]
+fn every_latex_export_compiles_with_pdflatex() -> TestResult {
+    if !external::available("pdflatex", "texlive-latex-recommended") {
+        return Ok(());
+    }
+    let mut p = study();
+    let nasty = r"50% & $5 #1 a_b {x} ~ ^ \ 😀 ❤️ [...] “x” «y»";
+    let mut props = p.themes[&VOICE].props.clone();
+    props.definition.concept = nasty.into();
+    props.definition.scope = nasty.into();
+    p.apply(tema::edit::Edit::UpdateTheme { id: VOICE, props })?;
+    let q3 = qid(3);
+    let mut qp = p.quotes[&q3].props.clone();
+    qp.translation = nasty.into();
+    qp.note = nasty.into();
+    p.apply(tema::edit::Edit::UpdateQuote { id: q3, props: qp })?;
+    let tmp = tempfile::tempdir()?;
+    for (name, request) in [
+        ("quotes", Request::new(ALL_QUOTES, Format::Latex)),
+        ("quotes-working", working(ALL_QUOTES, Format::Latex)),
+        ("report", Request::new(Kind::Report, Format::Latex)),
+        ("codebook", working(Kind::Codebook, Format::Latex)),
+    ] {
+        let (bytes, _) = report::export(&p, &request, &Progress::new())?;
+        let file = format!("{name}.tex");
+        std::fs::write(tmp.path().join(&file), &bytes)?;
+        let out = std::process::Command::new("pdflatex")
+            .args(["-interaction=nonstopmode", "-halt-on-error", &file])
+            .current_dir(tmp.path())
+            .output()?;
+        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stdout));
+    }
     Ok(())
 }

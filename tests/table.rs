@@ -4,6 +4,8 @@
 //! framework cells (undo, save and reopen), every export format read back, and the CLI.
 
 mod external;
+#[path = "common/sample.rs"]
+mod sample;
 
 use std::io::{Cursor, Read};
 use std::path::Path;
@@ -605,15 +607,19 @@ fn markdown_participants_summaries_and_names_exactly() -> TestResult {
     assert_eq!(
         md(CellContent::Participants)??,
         "\
-| Theme | Jobseeker | Therapist | Social worker | Unattributed | Total |
+| Theme | Jobseeker | Therapist | Social worker | Unattributed: extracts | Total |
 |---|---|---|---|---|---|
-| **Being talked about** | 3 of 3 | 1 of 1 | 1 of 1 | 3 extracts | 5 of 5 |
-| &emsp;Jargon | 2 of 3 | 0 of 1 | 1 of 1 | 1 extract | 3 of 5 |
-| &emsp;&emsp;Acronyms | 1 of 3 | 0 of 1 | 0 of 1 | 0 extracts | 1 of 5 |
-| &emsp;Not heard | 2 of 3 | 1 of 1 | 0 of 1 | 1 extract | 3 of 5 |
-| **Hope** | 1 of 3 | 0 of 1 | 0 of 1 | 0 extracts | 1 of 5 |
+| **Being talked about** | 3 of 3 | 1 of 1 | 1 of 1 | 3 | 5 of 5 |
+| &emsp;Jargon | 2 of 3 | 0 of 1 | 1 of 1 | 1 | 3 of 5 |
+| &emsp;&emsp;Acronyms | 1 of 3 | 0 of 1 | 0 of 1 | 0 | 1 of 5 |
+| &emsp;Not heard | 2 of 3 | 1 of 1 | 0 of 1 | 1 | 3 of 5 |
+| **Hope** | 1 of 3 | 0 of 1 | 0 of 1 | 0 | 1 of 5 |
 
 Table: Participants per theme and group (n of N)
+
+_Note._ Unattributed: coded extracts with no known speaker (field notes, unmapped speakers), counted as extracts; the other columns count participants (n of N).
+
+_Note._ Total: distinct participants over all columns (n of N).
 "
     );
     assert_eq!(
@@ -895,14 +901,14 @@ fn latex_compiles_with_pdflatex() -> TestResult {
     }
     let mut p = with_summaries()?;
     let mut props = p.themes[&tid(B)].props.clone();
-    props.name = "Hope & 100% {future}_x #1 ~$ ^ \\ <>|".into();
+    props.name = "Hope & 100% {future}_x #1 ~$ ^ \\ <>| 😀 ❤️".into();
     p.apply(Edit::UpdateTheme { id: tid(B), props })?;
     let m = Matrix::build(&p, &MatrixOptions::default());
     let tmp = tempfile::tempdir()?;
     for content in CellContent::ALL {
         let table = String::from_utf8(export(&m, content, TableFormat::Latex)?)?;
         let doc = format!(
-            "\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n\\usepackage{{booktabs}}\n\\begin{{document}}\n{table}\\end{{document}}\n"
+            "\\documentclass{{article}}\n\\usepackage[T1]{{fontenc}}\n\\usepackage{{booktabs,tabularx,pdflscape}}\n\\begin{{document}}\n{table}\\end{{document}}\n"
         );
         let path = tmp.path().join(format!("{content:?}.tex"));
         std::fs::write(&path, doc)?;
@@ -953,8 +959,9 @@ fn cli_table_formats_and_files() -> TestResult {
     let out = tema(&["table", &d, "--cols", "site", "--cells", "participants", "--format", "csv"])?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let csv_text = String::from_utf8(out.stdout)?;
-    assert!(csv_text.starts_with("Theme,Level,Nordby,Sørvik,Unattributed,Total\n"), "{csv_text}");
-    assert!(csv_text.contains("Being talked about,1,3 of 3,2 of 2,3 extracts,5 of 5\n"), "{csv_text}");
+    // A byte-order mark for Excel; the unattributed column says it counts extracts.
+    assert!(csv_text.starts_with("\u{feff}Theme,Level,Nordby,Sørvik,Unattributed: extracts,Total\n"), "{csv_text}");
+    assert!(csv_text.contains("Being talked about,1,3 of 3,2 of 2,3,5 of 5\n"), "{csv_text}");
 
     // Binary formats need a file; the format follows the file's extension.
     let out = tema(&["table", &d, "--format", "xlsx"])?;
@@ -1047,6 +1054,8 @@ fn docx_opens_in_libreoffice() -> TestResult {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let html = std::fs::read_to_string(tmp.path().join("table.html"))?;
     assert!(html.to_lowercase().contains("<table"), "no table in {html}");
+    // LibreOffice wraps its HTML source lines anywhere between words.
+    let html = html.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut at = 0;
     for text in [
         "Theme",
@@ -1063,6 +1072,44 @@ fn docx_opens_in_libreoffice() -> TestResult {
         let found = html[at..].find(text).map(|i| at + i);
         assert!(found.is_some(), "{text:?} is missing or out of order in {html}");
         at = found.unwrap_or(at);
+    }
+    Ok(())
+}
+
+/// The sample study's participants table as a reader gets it: DOCX → PDF (LibreOffice) →
+/// text (`pdftotext -layout`). Every word of every header appears whole on a line — no
+/// "Jobseek/er" — and the unattributed column says it counts extracts.
+#[test]
+fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
+    if !external::available("soffice", "libreoffice-writer") || !external::available("pdftotext", "poppler-utils") {
+        return Ok(());
+    }
+    let tmp = tempfile::tempdir()?;
+    let project = tmp.path().join("study.tema");
+    sample::build_sample(&project)?;
+    let store = Store::open_read_only(&project)?;
+    let m = Matrix::build(store.project(), &MatrixOptions::default());
+    let text = TableText::new(&m, CellContent::Participants);
+    assert!(text.columns.iter().any(|c| c == "Unattributed: extracts"), "{:?}", text.columns);
+    for (name, content) in [("participants", CellContent::Participants), ("names", CellContent::Names)] {
+        let docx = tmp.path().join(format!("{name}.docx"));
+        std::fs::write(&docx, export(&m, content, TableFormat::Docx)?)?;
+        let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
+        let out = Command::new("soffice")
+            .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+            .arg(tmp.path())
+            .arg(&docx)
+            .output()?;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let out =
+            Command::new("pdftotext").arg("-layout").arg(tmp.path().join(format!("{name}.pdf"))).arg("-").output()?;
+        let pdf_text = String::from_utf8(out.stdout)?;
+        let words: Vec<&str> = pdf_text.split_whitespace().collect();
+        for header in TableText::new(&m, content).columns.iter().chain(std::iter::once(&text.corner)) {
+            for word in header.split_whitespace() {
+                assert!(words.contains(&word), "{name}: header word {word:?} is broken:\n{pdf_text}");
+            }
+        }
     }
     Ok(())
 }

@@ -1,11 +1,10 @@
 //! The thematic map as data: themes, subthemes and their codes as nodes with positions (the
-//! researcher's where saved, a radial layout elsewhere) and edges; written out as SVG by hand
-//! from those positions, and as PNG by rendering that SVG with resvg and egui's own fonts,
-//! so the two exports always agree with each other and with the screen.
+//! researcher's where saved, a radial layout elsewhere) and edges. The app draws it;
+//! `export::map` writes it as SVG and PNG from the same positions, so the exports agree with
+//! each other and with the screen.
 
 use crate::model::*;
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 /// What a node stands for. A code in two themes has a node under each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -64,7 +63,7 @@ pub fn status_colour(status: ThemeStatus) -> Colour {
 
 /// A label's width in map units, estimated from its length (the app measures nothing here
 /// so that the exports, made without a window, get the same boxes).
-fn label_width(label: &str, size: f32) -> f32 {
+pub fn label_width(label: &str, size: f32) -> f32 {
     label.chars().count() as f32 * size * 0.56 + size * 1.6
 }
 
@@ -203,137 +202,14 @@ impl ThematicMap {
         }
         (l - margin, t - margin, r - l + 2.0 * margin, b - t + 2.0 * margin)
     }
-
-    /// The map as a standalone SVG document (white background, status colours, a legend).
-    pub fn to_svg(&self, title: &str) -> String {
-        let (left, top, width, height) = self.bounds(40.0);
-        let legend_h = 36.0;
-        let mut s = String::new();
-        let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-        let _ = writeln!(
-            s,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="{left:.1} {top:.1} {w:.1} {h:.1}" font-family="Ubuntu, 'Helvetica Neue', Arial, sans-serif">"#,
-            w = width.ceil(),
-            h = (height + legend_h).ceil(),
-        );
-        let _ = writeln!(s, "<title>{}</title>", escape(title));
-        let _ = writeln!(
-            s,
-            r##"<rect x="{left:.1}" y="{top:.1}" width="{width:.1}" height="{:.1}" fill="#ffffff"/>"##,
-            height + legend_h
-        );
-        let _ = writeln!(s, r##"<g stroke="#8a8f96" stroke-width="1.5">"##);
-        for (a, b) in &self.edges {
-            if let (Some(a), Some(b)) = (self.nodes.get(*a), self.nodes.get(*b)) {
-                let dash = if matches!(b.kind, NodeKind::Code { .. }) { r#" stroke-dasharray="4 3""# } else { "" };
-                let _ = writeln!(s, r#"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"{dash}/>"#, a.x, a.y, b.x, b.y);
-            }
-        }
-        let _ = writeln!(s, "</g>");
-        for n in &self.nodes {
-            let (x, y) = (n.x - n.w / 2.0, n.y - n.h / 2.0);
-            let size = n.font_size();
-            match &n.kind {
-                NodeKind::Theme { status, sub } => {
-                    let fill = status_colour(*status).to_hex();
-                    let weight = if *sub { "normal" } else { "bold" };
-                    let _ = writeln!(
-                        s,
-                        r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="10" fill="{fill}" stroke="#333333" stroke-width="{}"/>"##,
-                        n.w,
-                        n.h,
-                        if *sub { 1 } else { 2 }
-                    );
-                    let _ = writeln!(
-                        s,
-                        r##"<text x="{:.1}" y="{:.1}" font-size="{size}" font-weight="{weight}" text-anchor="middle" dominant-baseline="central" fill="#111111">{}</text>"##,
-                        n.x,
-                        n.y,
-                        escape(&n.label)
-                    );
-                }
-                NodeKind::Code { colour } => {
-                    let _ = writeln!(
-                        s,
-                        r##"<rect x="{x:.1}" y="{y:.1}" width="{:.1}" height="{:.1}" rx="{:.1}" fill="#ffffff" stroke="{}" stroke-width="2"/>"##,
-                        n.w,
-                        n.h,
-                        n.h / 2.0,
-                        colour.to_hex()
-                    );
-                    let _ = writeln!(
-                        s,
-                        r##"<text x="{:.1}" y="{:.1}" font-size="{size}" text-anchor="middle" dominant-baseline="central" fill="#222222">{}</text>"##,
-                        n.x,
-                        n.y,
-                        escape(&n.label)
-                    );
-                }
-            }
-        }
-        // Legend: what the colours mean.
-        let mut lx = left + 40.0;
-        let ly = top + height + 8.0;
-        for st in ThemeStatus::ALL {
-            let _ = writeln!(
-                s,
-                r##"<rect x="{lx:.1}" y="{ly:.1}" width="18" height="18" rx="4" fill="{}" stroke="#333333"/>
-<text x="{:.1}" y="{:.1}" font-size="13" dominant-baseline="central" fill="#222222">{}</text>"##,
-                status_colour(st).to_hex(),
-                lx + 24.0,
-                ly + 9.0,
-                st.label()
-            );
-            lx += 40.0 + label_width(st.label(), 13.0);
-        }
-        let _ = writeln!(s, "</svg>");
-        s
-    }
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// Why a PNG could not be made.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error("the map's SVG could not be read back: {0}")]
-    Svg(String),
-    #[error("the map is too large to draw ({width} × {height} pixels)")]
-    TooLarge { width: u32, height: u32 },
-    #[error("the PNG could not be encoded: {0}")]
-    Encode(String),
-}
-
-/// Renders an SVG (as written by [`ThematicMap::to_svg`]) to PNG bytes at `scale` pixels per
-/// map unit, with the fonts egui ships, so the output does not depend on the system's fonts.
-pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
-    let mut options = resvg::usvg::Options::default();
-    {
-        let db = options.fontdb_mut();
-        db.load_font_data(epaint_default_fonts::UBUNTU_LIGHT.to_vec());
-        db.load_font_data(epaint_default_fonts::NOTO_EMOJI_REGULAR.to_vec());
-        db.load_font_data(epaint_default_fonts::HACK_REGULAR.to_vec());
-        db.set_sans_serif_family("Ubuntu");
-    }
-    let tree = resvg::usvg::Tree::from_str(svg, &options).map_err(|e| RenderError::Svg(e.to_string()))?;
-    let size = tree.size();
-    let width = (size.width() * scale).ceil() as u32;
-    let height = (size.height() * scale).ceil() as u32;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(width.max(1), height.max(1))
-        .filter(|_| (width as u64) * (height as u64) <= 200_000_000)
-        .ok_or(RenderError::TooLarge { width, height })?;
-    resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| RenderError::Encode(e.to_string()))
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::edit::{Edit, EditError};
 
-    fn project() -> Result<Project, EditError> {
+    pub(crate) fn project() -> Result<Project, EditError> {
         let mut p = Project::new("t");
         let mut edits = Vec::new();
         for (n, name) in [(1, "Møter & makt"), (2, "Håp 😀")] {
@@ -389,26 +265,6 @@ mod tests {
         assert_eq!(at(&after, NodeKey::Theme(ThemeId::from_u128(1))), Some((900.0, 900.0)));
         let sub = NodeKey::Theme(ThemeId::from_u128(2));
         assert_ne!(at(&after, sub), at(&before, sub), "its subtheme moved with it");
-        Ok(())
-    }
-
-    #[test]
-    fn svg_is_escaped_and_renders_to_png() -> Result<(), Box<dyn std::error::Error>> {
-        let p = project()?;
-        let map = ThematicMap::build(&p, false);
-        let svg = map.to_svg("Kart");
-        assert!(svg.contains("&lt;Håp&gt;") && svg.contains("Møter &amp; makt"));
-        assert_eq!(svg.matches("<line").count(), 4);
-        // One box per node plus the background and four legend swatches.
-        assert_eq!(svg.matches("<rect").count(), 5 + 1 + 4);
-        let png = svg_to_png(&svg, 1.0)?;
-        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-        let (_, _, w, h) = map.bounds(40.0);
-        let decoded = resvg::tiny_skia::Pixmap::decode_png(&png)?;
-        assert_eq!((decoded.width(), decoded.height()), (w.ceil() as u32, (h + 36.0).ceil() as u32));
-        // The labels were drawn with the bundled fonts: without its text the picture differs.
-        let bare: String = svg.lines().filter(|l| !l.contains("<text")).collect::<Vec<_>>().join("\n");
-        assert_ne!(svg_to_png(&bare, 1.0)?, png);
         Ok(())
     }
 }

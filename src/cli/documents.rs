@@ -281,7 +281,7 @@ pub fn memos(dir: &Path, format: &str, output: Option<&Path>) -> Result<()> {
     };
     match output {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            crate::export::write_export(path, text.as_bytes())?;
             println!("Wrote the memos to {}", path.display());
         }
         None => print!("{text}"),

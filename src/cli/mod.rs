@@ -9,6 +9,7 @@ pub use basic::set_wait;
 mod extracts;
 mod generate;
 mod documents;
+mod chart;
 mod import;
 mod quotes;
 mod sample;
@@ -360,6 +361,20 @@ pub enum Command {
         #[command(flatten)]
         coders: CodersFlag,
     },
+    /// Draw a chart for the paper as SVG or PNG: themes by participant group, codes by group,
+    /// or coding progress by document.
+    Chart {
+        dir: PathBuf,
+        /// Which chart.
+        #[arg(long, value_enum, default_value = "themes-by-group")]
+        kind: chart::ChartArg,
+        /// The file to write: .svg, or .png at --dpi.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Resolution of a PNG (the SVG is 6.5 inches wide); 300 for print.
+        #[arg(long, default_value_t = 300.0)]
+        dpi: f32,
+    },
     /// Which codes occur together, in overlapping extracts or in the same speaker turn.
     Cooccurrence {
         dir: PathBuf,
@@ -539,6 +554,11 @@ pub struct ExportFlags {
     /// Also themes set aside as parked.
     #[arg(long)]
     pub include_parked: bool,
+    /// A working copy for the team: also sources, positions, word counts, stars, notes,
+    /// theme status, themes without quotes and the codebook's counts. Without it the export
+    /// is for the paper: quotes, attribution, cuts and clarifications, translation.
+    #[arg(long)]
+    pub working: bool,
 }
 
 impl ExportFlags {
@@ -548,6 +568,7 @@ impl ExportFlags {
             output: self.output,
             translations: self.translations,
             include_parked: self.include_parked,
+            working: self.working,
             examples,
         }
     }
@@ -740,6 +761,7 @@ pub fn run(command: Command) -> Result<()> {
                 coders,
             })
         }
+        Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
         Command::Cooccurrence { dir, scope, coders, json } => table::cooccurrence(&dir, scope, &coders, json),
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)

@@ -4,7 +4,7 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::edit::Edit;
-use crate::export::report::{self, Format, Kind, Options, Request, Translations};
+use crate::export::report::{self, Audience, Format, Kind, Options, Request, Translations};
 use crate::model::*;
 use crate::progress::Progress;
 use crate::quotes::{self, Attributor, Placement};
@@ -20,6 +20,7 @@ pub struct ExportArgs {
     pub output: Option<PathBuf>,
     pub translations: Option<String>,
     pub include_parked: bool,
+    pub working: bool,
     pub examples: Option<usize>,
 }
 
@@ -67,6 +68,7 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
     };
     let format = parse_format(&args, kind)?;
     let mut options = Options {
+        audience: if args.working { Audience::Working } else { Audience::Paper },
         translations: parse_translations(args.translations.as_deref())?,
         include_parked: args.include_parked,
         ..Options::default()
@@ -95,7 +97,12 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
         _ => format!("{} quotes in {} themes", summary.quotes, summary.themes),
     };
     let to = args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
-    eprintln!("Wrote the {} ({what}, {}) to {to}", kind.label(), format.label());
+    eprintln!(
+        "Wrote the {} ({what}, {}, {}) to {to}",
+        kind.label(),
+        format.label(),
+        request.options.audience.label().to_lowercase()
+    );
     Ok(())
 }
 

@@ -110,6 +110,9 @@ pub fn table(args: TableArgs) -> Result<()> {
         (None, Some(path)) => format_of(path)?,
         (None, None) => FormatArg::Md,
     };
+    if let Some(path) = &args.output {
+        crate::export::check_target(path)?;
+    }
     let matrix = Matrix::build(p, &options);
     let table_format = match format {
         FormatArg::Md => Some(TableFormat::Markdown),
@@ -144,7 +147,7 @@ pub fn table(args: TableArgs) -> Result<()> {
     };
     match &args.output {
         Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            crate::export::write_export(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
             eprintln!("Wrote {} ({} rows × {} columns)", path.display(), matrix.rows.len(), matrix.columns.len());
         }
         None => std::io::stdout().write_all(&bytes)?,

@@ -8,7 +8,8 @@
 //! writer, Markdown and Word through the same [`Doc`] renderers.
 
 use super::report::doc::{Block, Doc, Piece, QuoteBlock};
-use super::report::{ExportError, csv as report_csv, docx, markdown};
+use super::escape::{csv_writer, write_row};
+use super::report::{ExportError, QuoteMarks, csv as report_csv, docx, markdown};
 use crate::analysis::Extract;
 use crate::model::*;
 use crate::quotes::Placement;
@@ -116,15 +117,15 @@ pub fn rows(p: &Project, extracts: &[Extract]) -> Vec<ExtractRow> {
 pub fn export(p: &Project, extracts: &[Extract], title: &str, format: ExtractsFormat) -> Result<Vec<u8>, ExportError> {
     let rows = rows(p, extracts);
     match format {
-        ExtractsFormat::Json => serde_json::to_vec_pretty(&rows).map_err(|e| ExportError::Csv(format!("JSON: {e}"))),
+        ExtractsFormat::Json => serde_json::to_vec_pretty(&rows).map_err(|e| ExportError::format("JSON", e)),
         ExtractsFormat::Csv => csv(&rows),
-        ExtractsFormat::Md => Ok(markdown::render(&doc(&rows, title)).into_bytes()),
-        ExtractsFormat::Docx => docx::render(&doc(&rows, title)),
+        ExtractsFormat::Md => Ok(markdown::render(&doc(p, &rows, title)).into_bytes()),
+        ExtractsFormat::Docx => docx::render(&doc(p, &rows, title)),
     }
 }
 
-/// Writes the report to a file, all or nothing (a temporary file beside it, renamed into
-/// place when complete, as the other exports do).
+/// Writes the report to a file through the one export writer (all or nothing, regular
+/// files only, never inside a project folder).
 pub fn export_to_file(
     p: &Project,
     extracts: &[Extract],
@@ -133,23 +134,16 @@ pub fn export_to_file(
     path: &Path,
 ) -> Result<(), ExportError> {
     let bytes = export(p, extracts, title, format)?;
-    let io = |source| ExportError::Io { path: path.to_path_buf(), source };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "extracts".into());
-    let tmp = path.with_file_name(format!(".{name}.tema-partial"));
-    std::fs::write(&tmp, &bytes).map_err(io)?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    Ok(())
+    super::write_export(path, &bytes)
 }
 
 fn csv(rows: &[ExtractRow]) -> Result<Vec<u8>, ExportError> {
-    let mut w = report_csv::writer();
-    let err = |e: csv::Error| ExportError::Csv(e.to_string());
-    w.write_record(COLUMNS).map_err(err)?;
+    let mut w = csv_writer();
+    write_row(&mut w, COLUMNS)?;
     for r in rows {
-        w.write_record([
+        write_row(
+            &mut w,
+            [
             r.document.as_str(),
             &r.participant.join("; "),
             &r.group.join("; "),
@@ -160,8 +154,8 @@ fn csv(rows: &[ExtractRow]) -> Result<Vec<u8>, ExportError> {
             &r.text,
             &r.codings.to_string(),
             &r.comment,
-        ])
-        .map_err(err)?;
+            ],
+        )?;
     }
     report_csv::finish(w)
 }
@@ -169,7 +163,7 @@ fn csv(rows: &[ExtractRow]) -> Result<Vec<u8>, ExportError> {
 /// The report as a document: a heading per code (in the order the extracts come, which is
 /// document and text order within each code when the caller sorts them so), each extract a
 /// block quote labelled with its document and speakers, and a line saying who coded it where.
-fn doc(rows: &[ExtractRow], title: &str) -> Doc {
+fn doc(p: &Project, rows: &[ExtractRow], title: &str) -> Doc {
     let mut blocks = Vec::new();
     let mut order: Vec<&str> = Vec::new();
     for r in rows {
@@ -199,7 +193,12 @@ fn doc(rows: &[ExtractRow], title: &str) -> Doc {
             blocks.push(Block::Note(note));
         }
     }
-    Doc { title: title.to_string(), subtitle: count(rows.len()), blocks }
+    Doc {
+        title: title.to_string(),
+        subtitle: count(rows.len()),
+        marks: QuoteMarks::for_language(p.settings.language),
+        blocks,
+    }
 }
 
 fn count(n: usize) -> String {

@@ -1,7 +1,7 @@
 //! Builds the format-neutral document of each export from the project.
 
-use super::doc::{Block, Doc, Piece, QuoteBlock, trim_pieces};
-use super::{ExportError, Kind, Options, Summary, Translations, step};
+use super::doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks, trim_pieces};
+use super::{Audience, ExportError, Kind, Options, Summary, Translations, step};
 use crate::model::*;
 use crate::progress::Progress;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText};
@@ -52,13 +52,19 @@ fn push(out: &mut Vec<Piece>, text: &str, mark: bool) {
     }
 }
 
-/// A quote as the paper shows it under the chosen handling of translations.
-pub fn quote_block(info: &QuoteInfo, options: &Options, block_words: usize) -> QuoteBlock {
-    let original = display_pieces(&info.text);
+/// Pieces with the quotation marks inside them turned into the inner marks.
+fn inner(marks: &QuoteMarks, pieces: Vec<Piece>) -> Vec<Piece> {
+    pieces.into_iter().map(|p| Piece { text: marks.inner(&p.text), mark: p.mark }).collect()
+}
+
+/// A quote as the paper shows it under the chosen handling of translations, with the
+/// quotation marks inside it turned into the language's inner marks.
+pub fn quote_block(info: &QuoteInfo, options: &Options, block_words: usize, marks: &QuoteMarks) -> QuoteBlock {
+    let original = inner(marks, display_pieces(&info.text));
     let translation = info.translation.as_ref().filter(|_| options.translations != Translations::Hide);
     let (pieces, original, words) = match translation {
         Some(t) => {
-            let shown = vec![Piece { text: t.clone(), mark: false }];
+            let shown = vec![Piece { text: marks.inner(t), mark: false }];
             let original = (options.translations == Translations::Both).then(|| trim_pieces(original));
             (shown, original, info.translation_words)
         }
@@ -81,9 +87,15 @@ fn themes_doc(
 ) -> Result<(Doc, Summary), ExportError> {
     let attributor = Attributor::new(p);
     let block_words = p.settings.quotes.block_words;
-    let outline = quotes::theme_outline(p, root, options.include_parked);
+    let marks = QuoteMarks::for_language(p.settings.language);
+    let working = options.audience == Audience::Working;
+    let mut outline = quotes::theme_outline(p, root, options.include_parked);
+    if !working {
+        outline = with_quotes(p, &outline);
+    }
     let mut doc = Doc {
         title: p.settings.name.clone(),
+        marks,
         subtitle: match (report, root.and_then(|t| p.themes.get(&t))) {
             (true, _) => "Results".into(),
             (false, Some(t)) => format!("Quotes: {}", t.name()),
@@ -108,7 +120,7 @@ fn themes_doc(
             if !def.scope.trim().is_empty() {
                 doc.blocks.push(Block::Para { label: Some("Scope:".into()), text: def.scope.trim().to_string() });
             }
-        } else {
+        } else if working {
             let status = theme.status().label();
             let count = quotes::quotes_of(p, id).count();
             let mut note = format!("{status} theme · {count} {}", if count == 1 { "quote" } else { "quotes" });
@@ -121,13 +133,28 @@ fn themes_doc(
             step(progress)?;
             let info = quotes::describe(p, &attributor, q)?;
             summary.quotes += 1;
-            doc.blocks.push(Block::Quote(quote_block(&info, options, block_words)));
-            if !report {
+            doc.blocks.push(Block::Quote(quote_block(&info, options, block_words, &marks)));
+            if working && !report {
                 doc.blocks.push(Block::Note(source_note(p, q, &info)));
             }
         }
     }
     Ok((doc, summary))
+}
+
+/// The themes of an outline that have quotes, themselves or in a subtheme below them: the
+/// paper leaves out a theme it has nothing to show for.
+fn with_quotes(p: &Project, outline: &[(ThemeId, usize)]) -> Vec<(ThemeId, usize)> {
+    let own: Vec<bool> = outline.iter().map(|(t, _)| quotes::quotes_of(p, *t).next().is_some()).collect();
+    outline
+        .iter()
+        .enumerate()
+        .filter(|(i, (_, depth))| {
+            let below = outline[i + 1..].iter().take_while(|(_, d)| d > depth).count();
+            own[*i..=*i + below].iter().any(|x| *x)
+        })
+        .map(|(_, x)| *x)
+        .collect()
 }
 
 /// Where a quote comes from, for the quotes export: `Interview J1, characters 120–188 ·
@@ -236,7 +263,9 @@ fn codebook_doc(p: &Project, options: &Options, progress: &Progress) -> Result<(
     let attributor = Attributor::new(p);
     let (counts, by_code) = code_counts(p);
     let block_words = p.settings.quotes.block_words;
-    let mut doc = Doc { title: p.settings.name.clone(), subtitle: "Codebook".into(), blocks: Vec::new() };
+    let marks = QuoteMarks::for_language(p.settings.language);
+    let working = options.audience == Audience::Working;
+    let mut doc = Doc { title: p.settings.name.clone(), subtitle: "Codebook".into(), marks, blocks: Vec::new() };
     let mut summary = Summary::default();
     for id in code_order(p) {
         step(progress)?;
@@ -269,12 +298,14 @@ fn codebook_doc(p: &Project, options: &Options, progress: &Progress) -> Result<(
         if !themes.is_empty() {
             note.push_str(&format!(" · Themes: {}", themes.join(", ")));
         }
-        doc.blocks.push(Block::Note(note));
+        if working {
+            doc.blocks.push(Block::Note(note));
+        }
         let list = by_code.get(&id).map(Vec::as_slice).unwrap_or(&[]);
         for c in examples(list, options.examples_per_code) {
             let info = extract_info(p, &attributor, c)?;
             let options = Options { translations: Translations::Hide, ..options.clone() };
-            doc.blocks.push(Block::Quote(quote_block(&info, &options, block_words)));
+            doc.blocks.push(Block::Quote(quote_block(&info, &options, block_words, &marks)));
         }
     }
     Ok((doc, summary))

@@ -4,7 +4,8 @@
 //! only when it needs to be (RFC 4180, as the csv crate writes it).
 
 use super::build::{code_counts, code_order, examples, extract_info, themes_of_code};
-use super::{ExportError, Kind, Options, Summary, step};
+use super::{Audience, ExportError, Kind, Options, Summary, step};
+use crate::export::escape::{csv_writer, write_row};
 use crate::model::*;
 use crate::progress::Progress;
 use crate::quotes::{self, Attributor, Placement};
@@ -48,18 +49,27 @@ pub const CODEBOOK_COLUMNS: [&str; 17] = [
     "example_attribution_2",
 ];
 
-pub(crate) fn writer() -> csv::Writer<Vec<u8>> {
-    // The byte-order mark tells Excel the file is UTF-8.
-    csv::WriterBuilder::new().from_writer("\u{feff}".as_bytes().to_vec())
-}
-
 pub(crate) fn finish(w: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, ExportError> {
-    w.into_inner().map_err(|e| ExportError::Csv(e.to_string()))
+    w.into_inner().map_err(|e| ExportError::format("CSV", e.error()))
 }
 
-fn csv_err(e: csv::Error) -> ExportError {
-    ExportError::Csv(e.to_string())
-}
+/// The columns of the paper's quotes CSV: what the paper prints, nothing else.
+pub const PAPER_QUOTE_COLUMNS: [&str; 6] = ["theme", "theme_path", "order", "quote", "translation", "attribution"];
+
+/// The columns of the paper's codebook CSV (no counts, colours or levels).
+pub const PAPER_CODEBOOK_COLUMNS: [&str; 11] = [
+    "code",
+    "path",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "themes",
+    "example_extract_1",
+    "example_attribution_1",
+    "example_extract_2",
+    "example_attribution_2",
+];
 
 /// Attribute names over all participants, in the order they first appear.
 fn attribute_names(p: &Project) -> Vec<String> {
@@ -97,14 +107,19 @@ pub fn quotes(
     };
     let attributor = Attributor::new(p);
     let attributes = attribute_names(p);
-    let mut w = writer();
-    let header: Vec<&str> = QUOTE_COLUMNS
-        .iter()
-        .copied()
-        .chain(attributes.iter().map(String::as_str))
-        .chain(QUOTE_TEXT_COLUMNS.iter().copied())
-        .collect();
-    w.write_record(&header).map_err(csv_err)?;
+    let working = options.audience == Audience::Working;
+    let mut w = csv_writer();
+    let header: Vec<&str> = if working {
+        QUOTE_COLUMNS
+            .iter()
+            .copied()
+            .chain(attributes.iter().map(String::as_str))
+            .chain(QUOTE_TEXT_COLUMNS.iter().copied())
+            .collect()
+    } else {
+        PAPER_QUOTE_COLUMNS.to_vec()
+    };
+    write_row(&mut w, &header)?;
     let mut summary = Summary::default();
     for (theme_id, _) in quotes::theme_outline(p, root, options.include_parked) {
         step(progress)?;
@@ -115,6 +130,21 @@ pub fn quotes(
             step(progress)?;
             let info = quotes::describe(p, &attributor, q)?;
             summary.quotes += 1;
+            if !working {
+                let marks = super::QuoteMarks::for_language(p.settings.language);
+                write_row(
+                    &mut w,
+                    [
+                        theme.name().to_string(),
+                        path.clone(),
+                        (order + 1).to_string(),
+                        marks.inner(info.display.trim()),
+                        info.translation.as_deref().map(|t| marks.inner(t.trim())).unwrap_or_default(),
+                        info.attribution.label.clone(),
+                    ],
+                )?;
+                continue;
+            }
             let doc = p.documents.get(&q.doc);
             let people: Vec<&Participant> =
                 info.attribution.speakers.iter().filter_map(|id| p.participants.get(id)).collect();
@@ -150,7 +180,7 @@ pub fn quotes(
                 .to_string(),
                 info.note.clone(),
             ]);
-            w.write_record(&row).map_err(csv_err)?;
+            write_row(&mut w, &row)?;
         }
     }
     Ok((finish(w)?, summary))
@@ -159,8 +189,9 @@ pub fn quotes(
 pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(Vec<u8>, Summary), ExportError> {
     let attributor = Attributor::new(p);
     let (counts, by_code) = code_counts(p);
-    let mut w = writer();
-    w.write_record(CODEBOOK_COLUMNS).map_err(csv_err)?;
+    let working = options.audience == Audience::Working;
+    let mut w = csv_writer();
+    write_row(&mut w, if working { &CODEBOOK_COLUMNS[..] } else { &PAPER_CODEBOOK_COLUMNS[..] })?;
     let mut summary = Summary::default();
     for id in code_order(p) {
         step(progress)?;
@@ -168,21 +199,33 @@ pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(
         summary.codes += 1;
         let c = counts.get(&id).cloned().unwrap_or_default();
         let d = &code.props.description;
-        let mut row = vec![
-            code.name().to_string(),
-            p.code_path(id),
-            code.parent.and_then(|x| p.codes.get(&x)).map(|x| x.name().to_string()).unwrap_or_default(),
-            (p.code_depth(id) + 1).to_string(),
-            code.props.colour.to_hex(),
-            d.definition.clone(),
-            d.inclusion.clone(),
-            d.exclusion.clone(),
-            d.example.clone(),
-            c.codings.to_string(),
-            c.documents.to_string(),
-            c.participants.to_string(),
-            themes_of_code(p, id).join("; "),
-        ];
+        let mut row = if working {
+            vec![
+                code.name().to_string(),
+                p.code_path(id),
+                code.parent.and_then(|x| p.codes.get(&x)).map(|x| x.name().to_string()).unwrap_or_default(),
+                (p.code_depth(id) + 1).to_string(),
+                code.props.colour.to_hex(),
+                d.definition.clone(),
+                d.inclusion.clone(),
+                d.exclusion.clone(),
+                d.example.clone(),
+                c.codings.to_string(),
+                c.documents.to_string(),
+                c.participants.to_string(),
+                themes_of_code(p, id).join("; "),
+            ]
+        } else {
+            vec![
+                code.name().to_string(),
+                p.code_path(id),
+                d.definition.clone(),
+                d.inclusion.clone(),
+                d.exclusion.clone(),
+                d.example.clone(),
+                themes_of_code(p, id).join("; "),
+            ]
+        };
         let list = by_code.get(&id).map(Vec::as_slice).unwrap_or(&[]);
         let picked = examples(list, options.examples_per_code.min(2));
         for i in 0..2 {
@@ -195,7 +238,7 @@ pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(
                 None => row.extend([String::new(), String::new()]),
             }
         }
-        w.write_record(&row).map_err(csv_err)?;
+        write_row(&mut w, &row)?;
     }
     Ok((finish(w)?, summary))
 }

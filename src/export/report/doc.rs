@@ -1,12 +1,65 @@
 //! The format-neutral document every renderer writes: what is said, not how it looks.
 
+use crate::model::Language;
 use crate::quotes::Placement;
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Doc {
     pub title: String,
     pub subtitle: String,
+    /// The quotation marks of the project's language, for inline quotes.
+    pub marks: QuoteMarks,
     pub blocks: Vec<Block>,
+}
+
+/// Quotation marks, by one rule per language: English “ ” with ‘ ’ inside; Norwegian « »
+/// with ‘ ’ inside (Språkrådet's rule; the English inner marks are the usual second level).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QuoteMarks {
+    pub open: &'static str,
+    pub close: &'static str,
+    pub inner_open: &'static str,
+    pub inner_close: &'static str,
+}
+
+impl Default for QuoteMarks {
+    fn default() -> Self {
+        QuoteMarks::for_language(Language::English)
+    }
+}
+
+impl QuoteMarks {
+    pub fn for_language(language: Language) -> Self {
+        match language {
+            Language::English => QuoteMarks { open: "“", close: "”", inner_open: "‘", inner_close: "’" },
+            Language::Norwegian => QuoteMarks { open: "«", close: "»", inner_open: "‘", inner_close: "’" },
+        }
+    }
+
+    /// A quote's own text with every double quotation mark in it (straight `"`, curly “ ”,
+    /// „, or « ») turned into the inner marks, opening or closing by what stands before it;
+    /// and a straight apostrophe after a letter into ’. So a quote never holds a straight
+    /// double quote, nor the marks that enclose it.
+    pub fn inner(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut prev: Option<char> = None;
+        for c in text.chars() {
+            match c {
+                '"' | '“' | '”' | '„' | '«' | '»' => {
+                    let opens = match c {
+                        '“' | '„' | '«' => true,
+                        '”' | '»' => false,
+                        _ => prev.is_none_or(|p| p.is_whitespace() || "([{—–-/".contains(p)),
+                    };
+                    out.push_str(if opens { self.inner_open } else { self.inner_close });
+                }
+                '\'' if prev.is_some_and(char::is_alphanumeric) => out.push('’'),
+                _ => out.push(c),
+            }
+            prev = Some(c);
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,6 +180,16 @@ mod tests {
 
     fn piece(t: &str, mark: bool) -> Piece {
         Piece { text: t.into(), mark }
+    }
+
+    #[test]
+    fn inner_quotes_take_the_languages_second_marks() {
+        let en = QuoteMarks::for_language(Language::English);
+        assert_eq!(en.inner(r#"He said "no" and I'm "done.""#), "He said ‘no’ and I’m ‘done.’");
+        assert_eq!(en.inner("«ja» “yes”"), "‘ja’ ‘yes’");
+        let no = QuoteMarks::for_language(Language::Norwegian);
+        assert_eq!((no.open, no.close), ("«", "»"));
+        assert_eq!(no.inner(r#"Hun sa "nei"."#), "Hun sa ‘nei’.");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! in any browser and pastes into a word processor with its structure.
 
 use super::doc::{Block, Doc, Piece, flatten};
+use crate::export::escape::html as escape;
 use crate::quotes::Placement;
 
 const STYLE: &str = "\
@@ -19,6 +20,7 @@ blockquote.quote { margin: 1em 2.5em; padding: 0; }
 ";
 
 pub fn render(doc: &Doc) -> String {
+    let m = doc.marks;
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html>\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
@@ -47,15 +49,21 @@ pub fn render(doc: &Doc) -> String {
                 } else {
                     format!(" <span class=\"attribution\">({})</span>", escape(&q.attribution))
                 };
-                let original = q
-                    .original
-                    .as_ref()
-                    .map(|o| format!("<p class=\"original\"><em>Original:</em> “{}”</p>\n", pieces(&flatten(o))));
+                let original = q.original.as_ref().map(|o| {
+                    format!(
+                        "<p class=\"original\"><em>Original:</em> {}{}{}</p>\n",
+                        m.open,
+                        pieces(&flatten(o)),
+                        m.close
+                    )
+                });
                 match q.placement {
                     Placement::Inline => {
                         out.push_str(&format!(
-                            "<p class=\"quote-inline\">“{}”{attribution}</p>\n",
-                            pieces(&flatten(&q.pieces))
+                            "<p class=\"quote-inline\">{}{}{}{attribution}</p>\n",
+                            m.open,
+                            pieces(&flatten(&q.pieces)),
+                            m.close
                         ));
                         out.push_str(&original.unwrap_or_default());
                     }
@@ -86,19 +94,4 @@ fn pieces(pieces: &[Piece]) -> String {
             }
         })
         .collect()
-}
-
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }

@@ -1,12 +1,14 @@
 //! LaTeX: a complete article that compiles with pdfLaTeX, XeLaTeX or LuaLaTeX. Emoji print
 //! with XeLaTeX or LuaLaTeX and a font that has them; pdfLaTeX has no way to draw them, so
-//! for it each emoji the text holds is declared to print as "[emoji]" rather than stop the
+//! for it each run of emoji goes into `\temaemoji`, which prints "[emoji]" rather than stop the
 //! run. Block quotes use `quote`, or
-//! `quotation` when they run to several paragraphs; inline quotes use ``` ``...'' ```.
+//! `quotation` when they run to several paragraphs; inline quotes are set in the language's
+//! marks (“...” or «...», which inputenc and fontspec both print).
 //! Line breaks are `\newline`, never `\\`, so a line that starts with `[...]` is not read as
 //! an optional argument.
 
 use super::doc::{Block, Doc, Piece, flatten};
+use crate::export::escape::{latex as escape, latex_emoji_declarations};
 use crate::quotes::Placement;
 
 const PREAMBLE: &str = "\\documentclass[11pt]{article}\n\
@@ -16,29 +18,14 @@ const PREAMBLE: &str = "\\documentclass[11pt]{article}\n\
 pub fn render(doc: &Doc) -> String {
     let body = body(doc);
     let mut out = String::from(PREAMBLE);
-    let mut emoji: Vec<char> = body.chars().filter(|c| is_pictograph(*c)).collect();
-    emoji.sort_unstable();
-    emoji.dedup();
-    if !emoji.is_empty() {
-        out.push_str("\\ifPDFTeX\n");
-        for c in emoji {
-            let shown = if matches!(c, '\u{200D}' | '\u{FE0F}') { "" } else { "{[}emoji{]}" };
-            out.push_str(&format!("  \\DeclareUnicodeCharacter{{{:04X}}}{{{shown}}}\n", c as u32));
-        }
-        out.push_str("\\fi\n");
-    }
+    out.push_str(&latex_emoji_declarations(&body));
     out.push_str(&body);
     out
 }
 
-/// Pictographs pdfLaTeX cannot set: emoji, the older symbol blocks they grew from, and the
-/// joiner and variation selector that glue them together.
-fn is_pictograph(c: char) -> bool {
-    matches!(c as u32, 0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0xFE0F | 0x200D)
-}
-
 /// Everything after the preamble.
 fn body(doc: &Doc) -> String {
+    let m = doc.marks;
     let mut out = String::new();
     let subtitle =
         if doc.subtitle.is_empty() { String::new() } else { format!("\\\\\\large {}", escape(&doc.subtitle)) };
@@ -66,11 +53,13 @@ fn body(doc: &Doc) -> String {
             Block::Quote(q) => {
                 let attribution =
                     if q.attribution.is_empty() { String::new() } else { format!(" ({})", escape(&q.attribution)) };
-                let original =
-                    q.original.as_ref().map(|o| format!("{{\\small \\emph{{Original:}} ``{}''}}", pieces(&flatten(o))));
+                let original = q
+                    .original
+                    .as_ref()
+                    .map(|o| format!("{{\\small \\emph{{Original:}} {}{}{}}}", m.open, pieces(&flatten(o)), m.close));
                 match q.placement {
                     Placement::Inline => {
-                        out.push_str(&format!("``{}''{attribution}\n\n", pieces(&flatten(&q.pieces))));
+                        out.push_str(&format!("{}{}{}{attribution}\n\n", m.open, pieces(&flatten(&q.pieces)), m.close));
                         if let Some(o) = original {
                             out.push_str(&format!("{o}\n\n"));
                         }
@@ -97,47 +86,4 @@ fn body(doc: &Doc) -> String {
 
 fn pieces(pieces: &[Piece]) -> String {
     pieces.iter().map(|p| escape(&p.text)).collect()
-}
-
-/// Escapes LaTeX's special characters. Straight double quotes become curly ones so that
-/// T1 fonts do not set them as umlauts.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 8);
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\textbackslash{}"),
-            '{' | '}' | '$' | '&' | '#' | '%' | '_' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '^' => out.push_str("\\textasciicircum{}"),
-            '~' => out.push_str("\\textasciitilde{}"),
-            '<' => out.push_str("\\textless{}"),
-            '>' => out.push_str("\\textgreater{}"),
-            '|' => out.push_str("\\textbar{}"),
-            '"' => out.push_str("\\textquotedbl{}"),
-            // A bracket after `\item` or `\\` would be read as an optional argument; in
-            // braces it is only a bracket ("[E5]: And when", "[...]").
-            '[' => out.push_str("{[}"),
-            ']' => out.push_str("{]}"),
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn specials_are_escaped() {
-        assert_eq!(
-            escape(r"50% & $5 #1 a_b {x} ~ ^ \ "),
-            r"50\% \& \$5 \#1 a\_b \{x\} \textasciitilde{} \textasciicircum{} \textbackslash{} "
-        );
-        // Brackets in braces: "[E5]" after `\item` or `\\` would be an optional argument.
-        assert_eq!(escape("[...] Møte 😀"), "{[}...{]} Møte 😀");
-    }
 }

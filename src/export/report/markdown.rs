@@ -1,9 +1,11 @@
 //! Markdown (CommonMark): headings, `>` block quotes, inline quotes in curly quotation marks.
 
 use super::doc::{Block, Doc, Piece, flatten};
+use crate::export::escape::{markdown as escape, markdown_line as escape_para, markdown_line_start};
 use crate::quotes::Placement;
 
 pub fn render(doc: &Doc) -> String {
+    let m = doc.marks;
     let mut out = String::new();
     out.push_str(&format!("# {}\n\n", escape(&doc.title)));
     if !doc.subtitle.is_empty() {
@@ -24,10 +26,11 @@ pub fn render(doc: &Doc) -> String {
             Block::Note(text) => out.push_str(&format!("_{}_\n\n", escape(text).trim())),
             Block::Quote(q) => {
                 let attribution = attribution(&q.attribution);
-                let original = q.original.as_ref().map(|o| format!("_Original:_ “{}”", pieces(&flatten(o))));
+                let original =
+                    q.original.as_ref().map(|o| format!("_Original:_ {}{}{}", m.open, pieces(&flatten(o)), m.close));
                 match q.placement {
                     Placement::Inline => {
-                        out.push_str(&format!("“{}”{attribution}\n\n", pieces(&flatten(&q.pieces))));
+                        out.push_str(&format!("{}{}{}{attribution}\n\n", m.open, pieces(&flatten(&q.pieces)), m.close));
                         if let Some(o) = original {
                             out.push_str(&o);
                             out.push_str("\n\n");
@@ -62,69 +65,7 @@ fn attribution(label: &str) -> String {
 }
 
 fn pieces(pieces: &[Piece]) -> String {
-    let mut s = String::new();
-    for p in pieces {
-        s.push_str(&escape(&p.text));
-    }
+    let s: String = pieces.iter().map(|p| escape(&p.text)).collect();
     // A line of a quote must not start like a list item or a heading.
-    escape_line_start(&s)
-}
-
-/// Escapes what CommonMark would read as markup, leaving the text readable: emphasis, code,
-/// HTML, and a bracket followed by a parenthesis (which would make a link of `[...](...)`).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut prev = '\0';
-    for c in text.chars() {
-        match c {
-            '\\' | '*' | '_' | '`' | '<' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '(' if prev == ']' => out.push_str("\\("),
-            '\n' => out.push(' '),
-            _ => out.push(c),
-        }
-        prev = c;
-    }
-    out
-}
-
-/// Text that starts a paragraph or a line: also escapes what would make it a heading, a
-/// list item or a block quote.
-fn escape_para(text: &str) -> String {
-    escape_line_start(&escape(text))
-}
-
-fn escape_line_start(s: &str) -> String {
-    let trimmed = s.trim_start();
-    let lead = &s[..s.len() - trimmed.len()];
-    let first = trimmed.chars().next();
-    let list_number = {
-        let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
-        !digits.is_empty() && matches!(trimmed[digits.len()..].chars().next(), Some('.' | ')'))
-    };
-    if matches!(first, Some('#' | '-' | '+' | '=' | '>')) {
-        format!("{lead}\\{trimmed}")
-    } else if list_number {
-        let digits: String = trimmed.chars().take_while(char::is_ascii_digit).collect();
-        format!("{lead}{digits}\\{}", &trimmed[digits.len()..])
-    } else {
-        s.to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_keeps_text_readable() {
-        assert_eq!(escape("a *b* _c_ [...] [x](y) 2 < 3"), "a \\*b\\* \\_c\\_ [...] [x]\\(y) 2 \\< 3");
-        assert_eq!(escape("# mid-line is fine"), "# mid-line is fine");
-        assert_eq!(escape_para("# not a heading"), "\\# not a heading");
-        assert_eq!(escape_para("1. not a list"), "1\\. not a list");
-        assert_eq!(escape_para("> not a quote"), "\\> not a quote");
-        assert_eq!(escape("Møte 😀"), "Møte 😀");
-    }
+    markdown_line_start(&s)
 }

@@ -17,8 +17,10 @@ pub(crate) mod docx;
 mod html;
 mod latex;
 pub(crate) mod markdown;
+mod text;
 
-pub use doc::{Block, Doc, Piece, QuoteBlock};
+pub use crate::export::ExportError;
+pub use doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks};
 
 use crate::model::{Project, ThemeId};
 use crate::progress::Progress;
@@ -121,8 +123,43 @@ pub enum Translations {
     Hide,
 }
 
+/// Who an export is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Audience {
+    /// For the paper: the quotes, their attribution, the cuts and clarifications and the
+    /// translation as the journal wants them; nothing else. Themes without quotes are left
+    /// out of quotes and the results skeleton; a codebook keeps definitions, criteria and
+    /// examples but not counts.
+    #[default]
+    Paper,
+    /// A working copy for the research team: also where each quote comes from (document
+    /// and character positions), word counts, block or inline, stars and notes, theme
+    /// status, every theme (with or without quotes), and the codebook's counts.
+    Working,
+}
+
+impl Audience {
+    pub const ALL: [Audience; 2] = [Audience::Paper, Audience::Working];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Audience::Paper => "For the paper",
+            Audience::Working => "Working copy",
+        }
+    }
+
+    pub fn hint(self) -> &'static str {
+        match self {
+            Audience::Paper => "Quotes, attribution, cuts and clarifications, translation; nothing else",
+            Audience::Working => "Also sources, positions, word counts, stars, notes, status and counts",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {
+    /// For the paper (the default) or a working copy.
+    pub audience: Audience,
     pub translations: Translations,
     /// Also themes set aside as parked.
     pub include_parked: bool,
@@ -132,7 +169,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { translations: Translations::Both, include_parked: false, examples_per_code: 2 }
+        Self {
+            audience: Audience::Paper,
+            translations: Translations::Both,
+            include_parked: false,
+            examples_per_code: 2,
+        }
     }
 }
 
@@ -156,28 +198,6 @@ pub struct Summary {
     pub quotes: usize,
     pub codes: usize,
     pub bytes: usize,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("the export was cancelled")]
-    Cancelled,
-    #[error("a {kind} cannot be written as {format}; choose one of: {choices}")]
-    Unsupported { kind: &'static str, format: &'static str, choices: String },
-    #[error("there is no theme with id {0}")]
-    UnknownTheme(ThemeId),
-    #[error("a quote cannot be shown: {0}")]
-    Quote(#[from] crate::quotes::OutOfRange),
-    #[error("could not write the Word file: {0}")]
-    Docx(String),
-    #[error("could not write the CSV: {0}")]
-    Csv(String),
-    #[error("could not write {path}: {source}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
 }
 
 /// Checks the cancel flag between steps.
@@ -235,27 +255,43 @@ pub fn export(p: &Project, request: &Request, progress: &Progress) -> Result<(Ve
     Ok((bytes, summary))
 }
 
-/// Writes an export to a file, all or nothing: into a temporary file beside it, renamed
-/// into place only when complete.
+/// Writes an export to a file through the one export writer
+/// ([`crate::export::write_export`]): all or nothing, never over a link, a device or a
+/// project's own files. The target is checked before the export is built, so a refused
+/// path costs nothing.
 pub fn export_to_file(
     p: &Project,
     request: &Request,
     path: &Path,
     progress: &Progress,
 ) -> Result<Summary, ExportError> {
+    crate::export::check_target(path)?;
     let (bytes, summary) = export(p, request, progress)?;
     if progress.is_cancelled() {
         return Err(ExportError::Cancelled);
     }
-    let io = |source| ExportError::Io { path: path.to_path_buf(), source };
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = path.with_file_name(format!(".{name}.tema-partial"));
-    std::fs::write(&tmp, &bytes).map_err(io)?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
+    crate::export::write_export(path, &bytes)?;
     Ok(summary)
+}
+
+/// About a page of an export as plain text, for a preview before writing it: the document
+/// the renderers write, set as text (for CSV, the file's first rows), cut after `lines`
+/// lines.
+pub fn preview(p: &Project, request: &Request, lines: usize) -> Result<String, ExportError> {
+    let progress = Progress::new();
+    let text = if request.format == Format::Csv {
+        let (bytes, _) = export(p, request, &progress)?;
+        String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string()
+    } else {
+        let (doc, _) = build::build(p, request.kind, &request.options, &progress)?;
+        text::render(&doc)
+    };
+    let mut out: Vec<&str> = text.lines().take(lines + 1).collect();
+    if out.len() > lines {
+        out.truncate(lines);
+        out.push("…");
+    }
+    Ok(out.join("\n"))
 }
 
 /// Runs [`export_to_file`] on a worker thread. The project is a snapshot taken by the caller

@@ -1,6 +1,7 @@
 //! Markdown (a pipe table, as GitHub and pandoc read it, with a pandoc caption).
 
 use super::TableText;
+use crate::export::escape::markdown_cell as escape;
 
 pub(super) fn render(t: &TableText) -> String {
     let mut out = String::new();
@@ -24,7 +25,11 @@ pub(super) fn render(t: &TableText) -> String {
         let cells: Vec<String> = std::iter::once(label).chain(row.cells.iter().map(|c| escape(c))).collect();
         line(&mut out, &cells);
     }
+    // pandoc reads the caption only right after the table; notes follow it.
     out.push_str(&format!("\nTable: {}\n", escape(&t.caption)));
+    for note in &t.notes {
+        out.push_str(&format!("\n_Note._ {}\n", escape(note)));
+    }
     out
 }
 
@@ -36,32 +41,4 @@ fn line(out: &mut String, cells: &[String]) {
         out.push_str(" |");
     }
     out.push('\n');
-}
-
-/// Text safe inside a table cell: Markdown's active characters escaped, line breaks as `<br>`.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for (i, line) in s.trim().lines().enumerate() {
-        if i > 0 {
-            out.push_str("<br>");
-        }
-        for ch in line.chars() {
-            if matches!(ch, '\\' | '|' | '*' | '_' | '`' | '<' | '>' | '[' | ']' | '#') {
-                out.push('\\');
-            }
-            out.push(ch);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escapes_pipes_and_emphasis_and_keeps_line_breaks() {
-        assert_eq!(escape("A | B *C* _d_\nnext"), "A \\| B \\*C\\* \\_d\\_<br>next");
-        assert_eq!(escape("  Møte 😀  "), "Møte 😀");
-    }
 }

@@ -11,7 +11,7 @@ mod md;
 mod tex;
 mod xlsx;
 
-use crate::analysis::{Matrix, RowSource};
+use crate::analysis::{ColumnKind, Matrix, RowSource};
 use crate::model::Dimension;
 use serde::{Deserialize, Serialize};
 
@@ -96,17 +96,7 @@ impl TableFormat {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ExportError {
-    #[error("could not write the table: {0}")]
-    Io(#[from] std::io::Error),
-    #[error("could not write the CSV table: {0}")]
-    Csv(#[from] ::csv::Error),
-    #[error("could not write the spreadsheet: {0}")]
-    Xlsx(#[from] rust_xlsxwriter::XlsxError),
-    #[error("could not write the Word file: {0}")]
-    Zip(#[from] zip::result::ZipError),
-}
+pub use crate::export::ExportError;
 
 /// A table's text, before any format lays it out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -123,6 +113,8 @@ pub struct TableText {
     pub numeric: bool,
     /// Cells hold running text (summaries, names): wrapped in fixed-width columns.
     pub prose: bool,
+    /// Notes printed under the table (what a column counts when it differs from the rest).
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -152,7 +144,38 @@ impl TableText {
                 RowSource::Codes => format!("Codes by {across}"),
             },
         };
-        let mut columns: Vec<String> = matrix.columns.iter().map(|c| c.label.clone()).collect();
+        // A column with no participants (unattributed extracts, a field-notes document) has no
+        // N: in a participants table it counts extracts, says so in its header, and a note
+        // under the table explains it, so "n of N" and extract counts are never mixed
+        // unlabelled.
+        let mut notes = Vec::new();
+        let no_n = |c: &crate::analysis::Column| c.kind == ColumnKind::Unattributed || c.participants.is_empty();
+        let mut columns: Vec<String> = matrix
+            .columns
+            .iter()
+            .map(|c| {
+                if content == CellContent::Participants && no_n(c) {
+                    format!("{}: extracts", c.label)
+                } else {
+                    c.label.clone()
+                }
+            })
+            .collect();
+        if content == CellContent::Participants {
+            if matrix.columns.iter().any(|c| c.kind == ColumnKind::Unattributed) {
+                notes.push(
+                    "Unattributed: coded extracts with no known speaker (field notes, unmapped speakers), \
+                     counted as extracts; the other columns count participants (n of N)."
+                        .to_string(),
+                );
+            }
+            if matrix.columns.iter().any(|c| c.kind != ColumnKind::Unattributed && c.participants.is_empty()) {
+                notes.push(
+                    "A column marked \"extracts\" has no participants (field notes): it counts coded extracts.".into(),
+                );
+            }
+            notes.push("Total: distinct participants over all columns (n of N).".to_string());
+        }
         let marks = content == CellContent::Summaries && matrix.rows.iter().any(|r| r.mark.is_some());
         match content {
             CellContent::Counts | CellContent::Participants => columns.push("Total".into()),
@@ -166,8 +189,10 @@ impl TableText {
                 let mut cells: Vec<String> = row
                     .cells
                     .iter()
-                    .map(|cell| match content {
+                    .zip(&matrix.columns)
+                    .map(|(cell, column)| match content {
                         CellContent::Counts => cell.extracts.len().to_string(),
+                        CellContent::Participants if no_n(column) => cell.extracts.len().to_string(),
                         CellContent::Participants => cell.participants_label(),
                         CellContent::Summaries => cell.summary.trim().to_string(),
                         CellContent::Names if cell.is_empty() => String::new(),
@@ -197,7 +222,14 @@ impl TableText {
             hierarchical: matrix.is_hierarchical(),
             numeric: content == CellContent::Counts,
             prose: matches!(content, CellContent::Summaries | CellContent::Names),
+            notes,
         }
+    }
+
+    /// Column widths from the content, for a page `portrait` characters wide (and
+    /// `landscape` when turned): see [`Layout`].
+    pub fn layout(&self, portrait: f64, landscape: f64) -> Layout {
+        Layout::new(self, portrait, landscape)
     }
 
     /// The table in a format, as the bytes of a file.
@@ -215,4 +247,67 @@ impl TableText {
 /// A matrix as a file in one format.
 pub fn export(matrix: &Matrix, content: CellContent, format: TableFormat) -> Result<Vec<u8>, ExportError> {
     TableText::new(matrix, content).render(format)
+}
+
+/// How a table fits the page: its orientation and each column's share of the text width
+/// (the label column first; the shares add up to 1).
+///
+/// Widths come from the content, in characters: a column never gets less than its longest
+/// word (headers and prose wrap only at spaces, so no word is broken) or, for short cells
+/// such as "4 of 6", its longest cell; it asks for its longest line. If every column gets
+/// what it asks for, the room left is shared in proportion; if not, each gets its least and
+/// the rest goes to the columns that want more, in proportion to how much more. A table
+/// whose least widths do not fit across a portrait page (or a prose table of more than two
+/// columns) is set landscape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Layout {
+    pub landscape: bool,
+    pub shares: Vec<f64>,
+}
+
+/// Characters of padding each column needs besides its text (cell margins).
+const PAD: f64 = 2.0;
+
+impl Layout {
+    pub fn new(t: &TableText, portrait: f64, landscape: f64) -> Layout {
+        let words = |s: &str| s.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0) as f64;
+        let line = |s: &str| s.lines().map(|l| l.trim().chars().count()).max().unwrap_or(0) as f64;
+        // (least, wanted) per column.
+        let mut want: Vec<(f64, f64)> = Vec::with_capacity(t.columns.len() + 1);
+        let label = t.rows.iter().fold((words(&t.corner), line(&t.corner)), |(lo, hi), r| {
+            let indent = 2.0 * r.depth as f64;
+            (lo.max(words(&r.label) + indent), hi.max(line(&r.label) + indent))
+        });
+        want.push(label);
+        for (i, header) in t.columns.iter().enumerate() {
+            let (mut lo, mut hi) = (words(header), line(header));
+            for r in &t.rows {
+                let cell = r.cells.get(i).map(String::as_str).unwrap_or("");
+                // Running text wraps at spaces; short cells ("4 of 6") stay on one line.
+                lo = lo.max(if t.prose { words(cell) } else { line(cell) });
+                hi = hi.max(line(cell));
+            }
+            want.push((lo, hi));
+        }
+        for w in &mut want {
+            w.0 += PAD;
+            w.1 += PAD;
+        }
+        let least: f64 = want.iter().map(|w| w.0).sum();
+        let landscape_needed = least > portrait || (t.prose && t.columns.len() > 2);
+        let width = if landscape_needed { landscape } else { portrait };
+        let wanted: f64 = want.iter().map(|w| w.1).sum();
+        let widths: Vec<f64> = if wanted <= width {
+            want.iter().map(|w| w.1 * width / wanted).collect()
+        } else if least <= width {
+            let extra = width - least;
+            let more: f64 = want.iter().map(|w| w.1 - w.0).sum();
+            want.iter().map(|w| w.0 + if more > 0.0 { extra * (w.1 - w.0) / more } else { 0.0 }).collect()
+        } else {
+            // Not even the least fits a landscape page: shrink in proportion.
+            want.iter().map(|w| w.0 * width / least).collect()
+        };
+        let total: f64 = widths.iter().sum::<f64>().max(1.0);
+        Layout { landscape: landscape_needed, shares: widths.iter().map(|w| w / total).collect() }
+    }
 }

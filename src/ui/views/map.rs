@@ -3,8 +3,9 @@
 //! the theme), drag the background to pan, scroll with Ctrl to zoom. Colours show status.
 //! Export writes the same map as SVG, or as PNG rendered from that SVG, on a worker thread.
 
-use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour, svg_to_png};
+use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour};
 use crate::edit::Edit;
+use crate::export::image::svg_to_png;
 use crate::model::*;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
@@ -132,13 +133,13 @@ impl MapView {
         }
         path.set_extension(if png { "png" } else { "svg" });
         self.export_path = path.display().to_string();
-        let svg = map.to_svg(&cx.project.settings.name);
+        let svg = crate::export::map::svg(map, &cx.project.settings.name);
         let name = if png { "Export map as PNG" } else { "Export map as SVG" };
         cx.push(Action::RunJob {
             name: name.into(),
             work: Box::new(move |_progress| {
                 let bytes = if png { svg_to_png(&svg, 2.0).map_err(|e| e.to_string()) } else { Ok(svg.into_bytes()) };
-                let result = bytes.and_then(|b| std::fs::write(&path, b).map_err(|e| e.to_string()));
+                let result = bytes.and_then(|b| crate::export::write_export(&path, &b).map_err(|e| e.to_string()));
                 let (text, error) = match result {
                     Ok(()) => (format!("Wrote the thematic map to {}", path.display()), false),
                     Err(e) => (format!("Could not write {}: {e}", path.display()), true),

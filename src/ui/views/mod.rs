@@ -1,5 +1,6 @@
 //! One file per view.
 
+pub mod chart;
 pub mod codebook;
 pub mod document;
 pub mod inspector;

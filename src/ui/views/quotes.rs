@@ -9,7 +9,7 @@
 
 use super::quote_settings::AttributionPanel;
 use crate::edit::Edit;
-use crate::export::report::{self, Format, Kind, Request};
+use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
 use crate::ui::widgets::{form_frame, icon_button};
@@ -152,19 +152,31 @@ struct Draft {
     selected: Option<(usize, usize)>,
 }
 
+/// Lines of the export dialog's preview: about a page.
+const PREVIEW_LINES: usize = 45;
+
 /// What to export and where.
 struct ExportPanel {
     kind: Kind,
     format: Format,
+    audience: Audience,
     path: String,
     message: Option<String>,
+    /// The first page as text, for the settings and project revision it was made from.
+    preview: Option<((Kind, Format, Audience, u64), String)>,
 }
 
 impl ExportPanel {
     fn new(p: &Project) -> Self {
         let dir = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_default();
-        let mut panel =
-            Self { kind: Kind::Quotes { theme: None }, format: Format::Docx, path: String::new(), message: None };
+        let mut panel = Self {
+            kind: Kind::Quotes { theme: None },
+            format: Format::Docx,
+            audience: Audience::Paper,
+            path: String::new(),
+            message: None,
+            preview: None,
+        };
         panel.path = dir.join(panel.file_name(p)).display().to_string();
         panel
     }
@@ -182,6 +194,24 @@ impl ExportPanel {
             .map(|c| if c.is_alphanumeric() || c == ' ' || c == '-' { c } else { '_' })
             .collect();
         format!("{} {what}.{}", name.trim(), self.format.extension())
+    }
+
+    fn request(&self) -> Request {
+        Request {
+            options: Options { audience: self.audience, ..Options::default() },
+            ..Request::new(self.kind, self.format)
+        }
+    }
+
+    /// The first page of the export as text, remade when a setting or the project changed.
+    fn preview(&mut self, p: &Project) -> &str {
+        let key = (self.kind, self.format, self.audience, p.revisions.all);
+        if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
+            let text =
+                report::preview(p, &self.request(), PREVIEW_LINES).unwrap_or_else(|e| format!("No preview: {e}"));
+            self.preview = Some((key, text));
+        }
+        self.preview.as_ref().map(|(_, t)| t.as_str()).unwrap_or("")
     }
 
     /// Keeps the file name's extension in step with the format.
@@ -719,6 +749,10 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
                 })
                 .response
                 .labelled_by(l.id);
+            ui.separator();
+            for a in Audience::ALL {
+                ui.radio_value(&mut panel.audience, a, a.label()).on_hover_text(a.hint());
+            }
             if (panel.kind, panel.format) != before {
                 if panel.kind != before.0 {
                     let dir = PathBuf::from(panel.path.trim()).parent().map(PathBuf::from).unwrap_or_default();
@@ -760,13 +794,18 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
                 } else if path.parent().is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
                     panel.message = Some(format!("There is no folder {}", path.parent().unwrap_or(&path).display()));
                 } else {
-                    cx.push(export_job(p.clone(), Request::new(panel.kind, panel.format), path));
+                    cx.push(export_job(p.clone(), panel.request(), path));
                     close = true;
                 }
             }
             if ui.button("Close").clicked() {
                 close = true;
             }
+        });
+        ui.label(RichText::new("Preview of the first page").color(t.weak_text));
+        let preview = panel.preview(p).to_string();
+        egui::ScrollArea::vertical().id_salt("export-preview").max_height(260.0).show(ui, |ui| {
+            ui.add(egui::Label::new(RichText::new(preview).monospace().size(t.small_size)).wrap());
         });
     });
     close

@@ -1,7 +1,8 @@
 //! Triangulation: themes (or codes) × participant groups (or any attribute, or documents).
 //! Each cell shows its extracts or its participants ("4 of 6"), shaded by coverage; a click
 //! opens the cell's extracts with who says them and the researcher's summary of the cell; each
-//! row carries a converge / diverge / silent mark. A second tab shows code co-occurrence.
+//! row carries a converge / diverge / silent mark. A second tab shows code co-occurrence, a
+//! third the charts (`views::chart`).
 //! The table exports to every format the core writes.
 //!
 //! The view model is [`Matrix`] (built and cached by [`MatrixCache`]); this file only draws it
@@ -34,6 +35,7 @@ enum Tab {
     #[default]
     Matrix,
     Cooccurrence,
+    Chart,
 }
 
 const CELL: egui::Vec2 = vec2(84.0, 30.0);
@@ -61,6 +63,7 @@ pub struct TriangulationView {
     export_content: CellContent,
     export_path: String,
     export_message: Option<(String, bool)>,
+    chart: super::chart::ChartPanel,
 }
 
 impl View for TriangulationView {
@@ -76,10 +79,12 @@ impl View for TriangulationView {
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Matrix, "Themes × groups");
             ui.selectable_value(&mut self.tab, Tab::Cooccurrence, "Co-occurrence");
+            ui.selectable_value(&mut self.tab, Tab::Chart, "Chart");
         });
         match self.tab {
             Tab::Matrix => self.matrix_tab(cx, ui),
             Tab::Cooccurrence => self.cooccurrence_tab(cx, ui),
+            Tab::Chart => self.chart.ui(cx, ui),
         }
     }
 }
@@ -255,7 +260,7 @@ impl TriangulationView {
             return Err("Type a file name to export to.".into());
         }
         let bytes = export(m, self.export_content, format).map_err(|e| e.to_string())?;
-        std::fs::write(&path, bytes).map_err(|e| format!("Could not write {}: {e}", path.display()))?;
+        crate::export::write_export(&path, &bytes).map_err(|e| e.to_string())?;
         Ok(path)
     }
 
