@@ -102,7 +102,7 @@ fn a_pdf_whose_page_is_its_own_parent_stops_at_the_time_limit() -> TestResult {
         .output()?;
     let took = started.elapsed();
     assert!(!out.status.success());
-    let msg = stderr(&out);
+    let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(
         msg.contains("loop.pdf") && (msg.contains("longer than 3 seconds") || msg.contains("not a valid PDF")),
         "{msg}"
@@ -124,7 +124,7 @@ fn a_fifo_given_to_import_is_refused_at_once() -> TestResult {
     let out = tema(&["import", &dir.to_string_lossy(), &fifo.to_string_lossy()])?;
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
     assert!(!out.status.success());
-    let msg = stderr(&out);
+    let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(msg.contains("named pipe") && msg.contains("only regular files"), "{msg}");
     Ok(())
 }
