@@ -103,10 +103,7 @@ fn a_pdf_whose_page_is_its_own_parent_stops_at_the_time_limit() -> TestResult {
     let took = started.elapsed();
     assert!(!out.status.success());
     let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
-    assert!(
-        msg.contains("loop.pdf") && (msg.contains("longer than 3 seconds") || msg.contains("not a valid PDF")),
-        "{msg}"
-    );
+    assert!(msg.contains("loop.pdf") && msg.contains("took longer than 3 seconds"), "{msg}");
     assert!(took < Duration::from_secs(30), "{took:?}");
     assert_eq!(sums(&sentinel_dir)?, before);
     Ok(())
