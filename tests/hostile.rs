@@ -252,6 +252,35 @@ fn an_index_whose_manifest_names_outside_files_is_rebuilt_not_cleaned() -> TestR
     sentinel.unchanged()
 }
 
+#[test]
+fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let store = project(&dir, 1)?;
+    let language = store.project().settings.language;
+    let (index, _) = tema::index::SearchIndex::open(&dir, language)?;
+    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    drop(index);
+    // Cut every segment file of the index in half.
+    let mut cut = 0;
+    for entry in fs::read_dir(dir.join("index/tantivy"))? {
+        let path = entry?.path();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if !name.starts_with('.') && !name.ends_with(".json") {
+            let bytes = fs::read(&path)?;
+            fs::write(&path, &bytes[..bytes.len() / 2])?;
+            cut += 1;
+        }
+    }
+    assert!(cut > 0);
+    let (index, report) = tema::index::SearchIndex::open(&dir, language)?;
+    assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
+    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
+    assert_eq!(hits.match_count(), 4);
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // 2. Damage is reported and repaired, never silently made permanent
 

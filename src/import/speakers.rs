@@ -275,8 +275,9 @@ fn name_and_time(s: &str) -> Option<(&str, u64)> {
         let name = s[..open].trim_end();
         return valid_label(name).then_some((name, time));
     }
-    let split = s.rfind(|c: char| c.is_whitespace())?;
-    let time = parse_time(&s[split + 1..])?;
+    // The whitespace found may be more than one byte (a no-break space): split after it.
+    let (split, space) = s.char_indices().rev().find(|(_, c)| c.is_whitespace())?;
+    let time = parse_time(&s[split + space.len_utf8()..])?;
     let name = s[..split].trim_end();
     valid_label(name).then_some((name, time))
 }

@@ -440,6 +440,11 @@ fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written)
     }
     let Some(bytes) = safe::read(&path)? else { return Ok(None) };
     written.insert(name.to_string(), content_hash(&bytes));
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        // Emptied (a half-synced folder): like a missing file, which the manifest check
+        // reports as damage if it held anything.
+        return Ok(None);
+    }
     serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
 
