@@ -7,6 +7,7 @@
 mod basic;
 mod import;
 mod quotes;
+mod refi;
 mod sample;
 mod search;
 pub mod stress;
@@ -350,6 +351,9 @@ pub enum Command {
     /// Build the coded sample project from `sample-corpus/` (the app opens a copy on first run).
     #[command(subcommand)]
     Sample(SampleCommand),
+    /// Exchange projects and codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder... (REFI-QDA).
+    #[command(subcommand)]
+    Refi(refi::RefiCommand),
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -653,6 +657,7 @@ pub fn run(command: Command) -> Result<()> {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
         }
         Command::Themes { dir, json } => themes::list(&dir, json),
+        Command::Refi(command) => refi::run(command),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }
