@@ -540,7 +540,9 @@ impl<'a> Planner<'a> {
             match self.base_path.clone() {
                 Some(base) => self.external(&base.join(rel))?,
                 None => {
-                    return Ok(Err(format!("its text is outside the archive ({path}) and the project has no basePath")));
+                    return Ok(Err(format!(
+                        "its text is outside the archive ({path}) and the project has no basePath"
+                    )));
                 }
             }
         } else if let Some(rest) = path.strip_prefix("absolute://") {

@@ -17,7 +17,7 @@ use super::read::{Counts, SUBTHEME_PREFIX};
 use super::{ExchangeError, derived_guid};
 use crate::model::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{Cursor, Write};
 use std::path::Path;
 use uuid::Uuid;
@@ -169,8 +169,13 @@ pub(crate) fn description_text(d: &CodeDescription) -> String {
     out
 }
 
-fn origin() -> String {
-    format!("Tema {}", env!("CARGO_PKG_VERSION"))
+/// `Project@origin`: the nvivo profile says so, which tells importers (Tema's among them)
+/// to read its positions as NVivo's.
+fn origin(profile: Option<Profile>) -> String {
+    match profile {
+        Some(Profile::Nvivo) => format!("Tema {} (NVivo profile)", env!("CARGO_PKG_VERSION")),
+        _ => format!("Tema {}", env!("CARGO_PKG_VERSION")),
+    }
 }
 
 fn code_tree(x: &mut Xml, p: &Project, parent: Option<CodeId>, notes: &BTreeMap<CodeId, Vec<MemoId>>) {
@@ -258,7 +263,11 @@ pub fn project_files(p: &Project, profile: Profile) -> (String, Vec<(String, Vec
     let mut x = Xml::new();
     x.open(
         "Project",
-        &[("xmlns", "urn:QDA-XML:project:1.0".to_string()), ("name", p.settings.name.clone()), ("origin", origin())],
+        &[
+            ("xmlns", "urn:QDA-XML:project:1.0".to_string()),
+            ("name", p.settings.name.clone()),
+            ("origin", origin(Some(profile))),
+        ],
     );
     if !p.coders.is_empty() {
         x.open("Users", &[]);
@@ -368,18 +377,20 @@ pub fn project_files(p: &Project, profile: Profile) -> (String, Vec<(String, Vec
             if let Some(desc) = d.props.metadata.get("description").filter(|s| !s.trim().is_empty()) {
                 x.text("Description", desc);
             }
-            // One selection per coded span, its codings inside.
-            let mut spans: BTreeMap<Span, Vec<&Coding>> = BTreeMap::new();
+            // One selection per coded span and comment (a selection has one Description,
+            // so codings of one span with different comments need a selection each).
+            let mut spans: BTreeMap<(Span, &str), Vec<&Coding>> = BTreeMap::new();
             for c in p.codings.values().filter(|c| c.doc == d.id) {
-                spans.entry(c.span).or_default().push(c);
+                spans.entry((c.span, c.comment.trim())).or_default().push(c);
             }
-            let chars: Vec<usize> = spans.keys().flat_map(|s| [s.start.get(), s.end.get()]).collect();
+            let chars: Vec<usize> = spans.keys().flat_map(|(s, _)| [s.start.get(), s.end.get()]).collect();
             let positions: Vec<u64> = match profile {
                 Profile::Standard => chars.iter().map(|&c| c as u64).collect(),
                 Profile::Nvivo => nvivo_positions(&d.text, &chars),
             };
-            for (i, (span, codings)) in spans.iter().enumerate() {
-                let sel_guid = guid(derived_guid("selection", &format!("{}:{}:{}", d.id, span.start, span.end)));
+            for (i, ((span, comment), codings)) in spans.iter().enumerate() {
+                let key = format!("{}:{}:{}:{}", d.id, span.start, span.end, blake3::hash(comment.as_bytes()).to_hex());
+                let sel_guid = guid(derived_guid("selection", &key));
                 let mut attrs = vec![
                     ("guid", sel_guid),
                     ("startPosition", positions[2 * i].to_string()),
@@ -390,10 +401,8 @@ pub fn project_files(p: &Project, profile: Profile) -> (String, Vec<(String, Vec
                     attrs.push(("creationDateTime", time(&first.created)));
                 }
                 x.open("PlainTextSelection", &attrs);
-                let comments: BTreeSet<&str> =
-                    codings.iter().map(|c| c.comment.trim()).filter(|c| !c.is_empty()).collect();
-                if !comments.is_empty() {
-                    x.text("Description", &comments.into_iter().collect::<Vec<_>>().join("\n\n"));
+                if !comment.is_empty() {
+                    x.text("Description", comment);
                 }
                 for c in codings {
                     let attrs = [
@@ -539,7 +548,7 @@ pub fn export_codebook(p: &Project) -> Result<(Vec<u8>, ExportReport), ExchangeE
         return Err(ExchangeError::NoCodes { path: p.settings.name.clone().into() });
     }
     let mut x = Xml::new();
-    x.open("CodeBook", &[("xmlns", "urn:QDA-XML:codebook:1.0".to_string()), ("origin", origin())]);
+    x.open("CodeBook", &[("xmlns", "urn:QDA-XML:codebook:1.0".to_string()), ("origin", origin(None))]);
     x.open("Codes", &[]);
     code_tree(&mut x, p, None, &BTreeMap::new());
     x.close("Codes");
