@@ -532,3 +532,36 @@ fn an_unused_element_shape_is_read_in_any_order() -> R {
     assert_eq!(doc.props.metadata.get("description").map(String::as_str), Some("a source"));
     Ok(())
 }
+
+#[test]
+fn attributes_come_in_all_three_forms() -> R {
+    // In a Case (QualCoder), in a source (MAXQDA), as an `attribute: value` set (ATLAS.ti).
+    let xml = r#"<Project xmlns="urn:QDA-XML:project:1.0" name="p">
+      <Variables><Variable guid="bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb" name="group" typeOfVariable="Text"/>
+                 <Variable guid="cccccccc-cccc-4ccc-8ccc-cccccccccccc" name="age" typeOfVariable="Integer"/></Variables>
+      <Cases><Case guid="dddddddd-dddd-4ddd-8ddd-dddddddddddd" name="J1">
+        <VariableValue><VariableRef targetGUID="bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb"/><TextValue>jobseeker</TextValue></VariableValue>
+        <VariableValue><VariableRef targetGUID="cccccccc-cccc-4ccc-8ccc-cccccccccccc"/><IntegerValue>34</IntegerValue></VariableValue>
+        <SourceRef targetGUID="22222222-2222-4222-8222-222222222222"/></Case></Cases>
+      <Sources><TextSource guid="22222222-2222-4222-8222-222222222222" name="doc"><PlainTextContent>one two</PlainTextContent>
+        <VariableValue><VariableRef targetGUID="cccccccc-cccc-4ccc-8ccc-cccccccccccc"/><IntegerValue>2019</IntegerValue></VariableValue>
+      </TextSource></Sources>
+      <Sets><Set guid="eeeeeeee-eeee-4eee-8eee-eeeeeeeeeeee" name="site: Nordby"><MemberSource targetGUID="22222222-2222-4222-8222-222222222222"/></Set></Sets>
+    </Project>"#;
+    let tmp = tempfile::tempdir()?;
+    let path = tmp.path().join("p.qde");
+    std::fs::write(&path, xml)?;
+    let plan = exchange::plan_project_import(&path, &Limits::default())?;
+    let p = apply_new(&plan)?;
+    let j1 = p.participant_by_label("J1").ok_or_else(|| anyhow::anyhow!("no participant"))?;
+    assert_eq!(j1.group(), "jobseeker");
+    assert_eq!(j1.attribute("age"), Some("34"));
+    let doc = p.documents.values().next().ok_or_else(|| anyhow::anyhow!("no document"))?;
+    assert_eq!(doc.props.metadata.get("age").map(String::as_str), Some("2019"));
+    assert_eq!(doc.props.metadata.get("site").map(String::as_str), Some("Nordby"));
+    // The one case that refers to the document makes it that participant's.
+    assert_eq!(doc.turns.first().and_then(|t| t.participant), Some(j1.id));
+    assert_eq!(plan.report.counts.attributes, 4);
+    assert!(p.themes.is_empty(), "a set of sources is not a theme");
+    Ok(())
+}
