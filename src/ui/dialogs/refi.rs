@@ -120,7 +120,7 @@ impl RefiDialog {
                     };
                     ui.label(RichText::new(hint).weak());
                     ui.horizontal(|ui| {
-                        let l = ui.label("File");
+                        let l = ui.label("File path");
                         ui.add(egui::TextEdit::singleline(file).desired_width(380.0)).labelled_by(l.id);
                         if ui.button("Browse…").on_hover_text("Choose the file with your system's file dialog").clicked() {
                             let d = rfd::FileDialog::new();
