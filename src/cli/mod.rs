@@ -12,6 +12,7 @@ mod documents;
 mod chart;
 mod import;
 mod quotes;
+mod refi;
 mod sample;
 mod search;
 pub mod stress;
@@ -443,6 +444,9 @@ pub enum Command {
     /// Write the man pages (tema.1 and one per subcommand) into a folder, for packaging.
     #[command(hide = true)]
     Manual { out: PathBuf },
+    /// Exchange projects and codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder... (REFI-QDA).
+    #[command(subcommand)]
+    Refi(refi::RefiCommand),
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -786,6 +790,7 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
         Command::Extracts(args) => extracts::run(args),
+        Command::Refi(command) => refi::run(command),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }

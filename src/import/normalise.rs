@@ -35,6 +35,91 @@ pub fn normalise_fragment(text: &str) -> String {
     text
 }
 
+/// [`normalise`], also telling where each char of the input went: `map[i]` is the char
+/// offset in the output of the input's char `i` (or, for a char that was dropped, of the
+/// char that followed it); `map[n]` is the output's length. The map is monotonic, so a span
+/// of the input maps to the span of the output that holds what is left of it. REFI-QDA
+/// import uses it to carry selections counted over a source file onto the normalised text.
+pub fn normalise_with_map(text: &str) -> (String, Vec<usize>) {
+    // 1. Line endings and control characters, as `clean` does.
+    let mut cleaned = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut out_len = 0usize;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        map.push(out_len);
+        let kept = match c {
+            '\r' if chars.peek() == Some(&'\n') => None,
+            '\r' => Some('\n'),
+            c if is_line_separator(c) => Some('\n'),
+            c if is_removed(c) => None,
+            c => Some(c),
+        };
+        if let Some(k) = kept {
+            cleaned.push(k);
+            out_len += 1;
+        }
+    }
+    map.push(out_len);
+    // 2. NFC, one run at a time: a run starts at an ASCII char (which never composes with
+    // what precedes it nor reorders), so composing each run alone equals composing the
+    // whole text, and chars outside changed runs keep exact positions.
+    let (composed, nfc_map) = nfc_with_map(cleaned);
+    if let Some(nfc_map) = nfc_map {
+        for m in map.iter_mut() {
+            *m = nfc_map[*m];
+        }
+    }
+    // 3. Blank lines at the start and whitespace at the end.
+    let before = composed.chars().count();
+    let end_bytes = composed.trim_end().len();
+    let first = composed[..end_bytes].find(|c: char| !c.is_whitespace()).unwrap_or(end_bytes);
+    let start_bytes = composed[..first].rfind('\n').map_or(0, |i| i + 1);
+    let dropped_front = composed[..start_bytes].chars().count();
+    let kept = composed[start_bytes..end_bytes].chars().count();
+    debug_assert!(dropped_front + kept <= before);
+    for m in map.iter_mut() {
+        *m = m.saturating_sub(dropped_front).min(kept);
+    }
+    (composed[start_bytes..end_bytes].to_string(), map)
+}
+
+/// NFC of `text` and, when anything changed, the map from its char offsets (0..=n) to the
+/// result's.
+fn nfc_with_map(text: String) -> (String, Option<Vec<usize>>) {
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        return (text, None);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut map = Vec::with_capacity(text.len() + 1);
+    let mut out_len = 0usize;
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String, map: &mut Vec<usize>, out_len: &mut usize| {
+        if run.is_empty() {
+            return;
+        }
+        let n = run.chars().count();
+        let composed: String =
+            if is_nfc_quick(run.chars()) == IsNormalized::Yes { run.clone() } else { run.nfc().collect() };
+        let m = composed.chars().count();
+        for k in 0..n {
+            map.push(*out_len + k.min(m));
+        }
+        *out_len += m;
+        out.push_str(&composed);
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii() {
+            flush(&mut run, &mut out, &mut map, &mut out_len);
+        }
+        run.push(c);
+    }
+    flush(&mut run, &mut out, &mut map, &mut out_len);
+    map.push(out_len);
+    (out, Some(map))
+}
+
 /// Whether a char is a line separator that becomes `\n`.
 fn is_line_separator(c: char) -> bool {
     matches!(c, '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}')
@@ -114,6 +199,22 @@ mod tests {
     fn inner_whitespace_kept_edges_trimmed() {
         assert_eq!(n("\n  \n  Title  \n\nText  with   spaces \n\n\n"), "  Title  \n\nText  with   spaces");
         assert_eq!(n("   \n \t\n"), "");
+    }
+
+    #[test]
+    fn map_follows_every_change() {
+        let input = "\u{FEFF}\r\n  \r\nGa\u{030A}rd\r\nok\u{7} \r\n";
+        let (out, map) = normalise_with_map(input);
+        assert_eq!(out, normalise(input.to_string()));
+        assert_eq!(out, "Gård\nok");
+        // Input chars: 0 BOM, 1 CR, 2 LF, 3-4 spaces, 5 CR, 6 LF, 7 G, 8 a, 9 ring, 10 r,
+        // 11 d, 12 CR, 13 LF, 14 o, 15 k, 16 BEL, 17 space, 18 CR, 19 LF, end 20.
+        assert_eq!(map[7], 0); // G starts the output once the blank lines are gone
+        assert_eq!(map[10], 2); // r follows the composed å
+        assert_eq!(map[12], 4); // the CR of a CRLF maps to the LF it became
+        assert_eq!(map[13], 4);
+        assert_eq!(map[14], 5); // o
+        assert_eq!(map[20], 7); // the end, trailing whitespace dropped
     }
 
     #[test]

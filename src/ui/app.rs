@@ -368,6 +368,10 @@ impl TemaApp {
             }
             Action::FocusComment => self.inspector.focus_comment = true,
             Action::Status { text, error } => self.status(text.clone(), *error),
+            Action::ShowReport { title, lines } => {
+                let d = crate::ui::dialogs::refi::RefiDialog::report(title.clone(), lines.clone());
+                self.dialog = Some(Dialog::Refi(Box::new(d)));
+            }
             Action::RunJob { .. } | Action::ToView { .. } => {}
         }
         if let Some(store) = &self.state.store {
@@ -455,6 +459,9 @@ impl TemaApp {
         let history = self.state.store.as_ref().map(Store::history);
         match c {
             UiCommand::NewProject | UiCommand::OpenProject | UiCommand::Quit | UiCommand::CommandPalette => true,
+            UiCommand::ImportRefiProject => true,
+            UiCommand::ImportRefiCodebook => writable,
+            UiCommand::ExportRefiProject | UiCommand::ExportRefiCodebook => open,
             UiCommand::ToggleDarkMode | UiCommand::ChangeCoder => true,
             UiCommand::SaveNow => writable,
             UiCommand::Undo => writable && history.is_some_and(|h| h.can_undo()),
@@ -603,6 +610,16 @@ impl TemaApp {
                     self.dialog = Some(Dialog::Import(Box::new(ImportDialog::new(p))));
                 }
             }
+            UiCommand::ImportRefiProject
+            | UiCommand::ImportRefiCodebook
+            | UiCommand::ExportRefiProject
+            | UiCommand::ExportRefiCodebook => {
+                if let Some(mode) = crate::ui::dialogs::refi::RefiMode::of(c) {
+                    let dir = self.state.store.as_ref().map(|s| s.dir().to_path_buf());
+                    let d = crate::ui::dialogs::refi::RefiDialog::new(mode, self.project(), dir.as_deref());
+                    self.dialog = Some(Dialog::Refi(Box::new(d)));
+                }
+            }
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => self.state.view = ViewKind::Quotes,
             UiCommand::MakeQuote => {
                 let new = self.project().and_then(|p| NewQuote::from_selection(&self.state.selection, p));
@@ -700,6 +717,12 @@ impl TemaApp {
                 });
                 ui.separator();
                 item(ui, UiCommand::ImportFiles, None);
+                item(ui, UiCommand::ImportRefiProject, Some("Import project…".into()));
+                item(ui, UiCommand::ImportRefiCodebook, Some("Import codebook…".into()));
+                ui.menu_button("Export", |ui| {
+                    item(ui, UiCommand::ExportRefiProject, Some("REFI-QDA project (.qdpx)…".into()));
+                    item(ui, UiCommand::ExportRefiCodebook, Some("REFI-QDA codebook (.qdc)…".into()));
+                });
                 ui.separator();
                 item(ui, UiCommand::SaveNow, None);
                 item(ui, UiCommand::ExportQuotes, None);
@@ -872,6 +895,7 @@ impl TemaApp {
             Dialog::Coder(d) => d.show(ctx).map(|a| a.into_iter().collect()),
             Dialog::ConfirmDelete { code } => confirm_delete(ctx, project, *code, t),
             Dialog::Import(d) => d.show(ctx),
+            Dialog::Refi(d) => d.show(ctx),
         };
         if let Some(actions) = outcome {
             self.dialog = None;

@@ -40,6 +40,10 @@ pub enum UiCommand {
     ShowMemos,
     ShowSearch,
     ImportFiles,
+    ImportRefiProject,
+    ImportRefiCodebook,
+    ExportRefiProject,
+    ExportRefiCodebook,
     ShowQuotes,
     MakeQuote,
     ExportQuotes,
@@ -94,6 +98,10 @@ impl UiCommand {
             ShowMemos,
             ShowSearch,
             ImportFiles,
+            ImportRefiProject,
+            ImportRefiCodebook,
+            ExportRefiProject,
+            ExportRefiCodebook,
             ShowQuotes,
             MakeQuote,
             ExportQuotes,
@@ -152,6 +160,10 @@ impl UiCommand {
             ShowMemos => "Show memos and journal".into(),
             ShowSearch => "Search the documents".into(),
             ImportFiles => "Import documents…".into(),
+            ImportRefiProject => "Import project (REFI-QDA .qdpx)…".into(),
+            ImportRefiCodebook => "Import codebook (REFI-QDA .qdc)…".into(),
+            ExportRefiProject => "Export REFI-QDA project (.qdpx)…".into(),
+            ExportRefiCodebook => "Export REFI-QDA codebook (.qdc)…".into(),
             ShowQuotes => "Show quotes".into(),
             MakeQuote => "Make quote".into(),
             ExportQuotes => "Export quotes, results or codebook…".into(),
@@ -205,6 +217,12 @@ impl UiCommand {
             ShowMemos => "The reflexive journal and the memos on documents and codes",
             ShowSearch => "Every passage that says a word or phrase, in context, with who said it",
             ImportFiles => "Bring in transcripts, field notes and a participants sheet",
+            ImportRefiProject => {
+                "Open a project from NVivo, ATLAS.ti, MAXQDA, QualCoder or another REFI-QDA tool as a new Tema project"
+            }
+            ImportRefiCodebook => "Add the codes of a REFI-QDA codebook to this project, matched by name",
+            ExportRefiProject => "Write the project for NVivo, ATLAS.ti, MAXQDA, QualCoder or an archive (REFI-QDA)",
+            ExportRefiCodebook => "Write the codebook and themes for another tool (REFI-QDA)",
             ShowQuotes => "The quotes of each theme, attributed as the paper will print them",
             MakeQuote => "Use the selected coding (or the selected text) as a quote for a theme",
             ExportQuotes => {
@@ -259,6 +277,7 @@ impl UiCommand {
             MakeQuote => vec![sc(NONE, Key::Q)],
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
+            ImportRefiProject | ImportRefiCodebook | ExportRefiProject | ExportRefiCodebook => vec![],
             ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam | ShowTriangulation => {
                 vec![]
             }

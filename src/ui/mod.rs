@@ -82,6 +82,11 @@ pub enum Action {
         text: String,
         error: bool,
     },
+    /// Show a report (what an exchange import or export carried and dropped) in a dialog.
+    ShowReport {
+        title: String,
+        lines: Vec<String>,
+    },
     /// Run slow work on a worker thread with a progress bar and Cancel in the status bar;
     /// the actions it returns are applied when it finishes (see [`jobs::Jobs`]).
     RunJob {
@@ -118,6 +123,7 @@ impl std::fmt::Debug for Action {
             Action::StartRename(c) => write!(f, "StartRename({c:?})"),
             Action::FocusComment => write!(f, "FocusComment"),
             Action::Status { text, error } => write!(f, "Status({text:?}, error: {error})"),
+            Action::ShowReport { title, .. } => write!(f, "ShowReport({title:?})"),
             Action::RunJob { name, .. } => write!(f, "RunJob({name:?})"),
             Action::ToView { view, .. } => write!(f, "ToView({view:?})"),
         }

@@ -31,8 +31,23 @@ impl Default for QuoteMarks {
 impl QuoteMarks {
     pub fn for_language(language: Language) -> Self {
         match language {
-            Language::English => QuoteMarks { open: "“", close: "”", inner_open: "‘", inner_close: "’" },
+            // Each language's usual marks for a quotation and a quotation inside it, as its
+            // style guides give them (French keeps a no-break space inside the guillemets).
+            Language::English | Language::Dutch => {
+                QuoteMarks { open: "“", close: "”", inner_open: "‘", inner_close: "’" }
+            }
             Language::Norwegian => QuoteMarks { open: "«", close: "»", inner_open: "‘", inner_close: "’" },
+            Language::Danish => QuoteMarks { open: "»", close: "«", inner_open: "›", inner_close: "‹" },
+            Language::Swedish | Language::Finnish => {
+                QuoteMarks { open: "”", close: "”", inner_open: "’", inner_close: "’" }
+            }
+            Language::German => QuoteMarks { open: "„", close: "“", inner_open: "‚", inner_close: "‘" },
+            Language::French => {
+                QuoteMarks { open: "«\u{a0}", close: "\u{a0}»", inner_open: "“", inner_close: "”" }
+            }
+            Language::Spanish | Language::Portuguese | Language::Italian => {
+                QuoteMarks { open: "«", close: "»", inner_open: "“", inner_close: "”" }
+            }
         }
     }
 

@@ -5,6 +5,7 @@ pub mod code_picker;
 pub mod import;
 pub mod palette;
 pub mod project;
+pub mod refi;
 
 use crate::model::CodeId;
 
@@ -16,4 +17,5 @@ pub enum Dialog {
     Coder(project::CoderDialog),
     ConfirmDelete { code: CodeId },
     Import(Box<import::ImportDialog>),
+    Refi(Box<refi::RefiDialog>),
 }
