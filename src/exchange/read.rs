@@ -227,7 +227,7 @@ struct Planner<'a> {
     coding_keys: HashSet<(DocId, Span, CodeId, CoderId)>,
     coding_by_guid: HashMap<String, CodingId>,
     /// A selection's document and its first coding, for notes and links pointing at it.
-    selections: HashMap<String, (DocId, Option<CodingId>)>,
+    selections: HashMap<String, (DocId, Span, Option<CodingId>)>,
     themes: Vec<Theme>,
     theme_by_guid: HashMap<String, ThemeId>,
     note_guids: HashSet<String>,
@@ -784,9 +784,9 @@ impl<'a> Planner<'a> {
                         created: sel_time.unwrap_or(self.now),
                         author: sel_user.as_deref().and_then(|g| self.coder_by_guid.get(&guid_key(g)).copied()),
                         props: MemoProps {
-                            target: MemoTarget::Document(id),
-                            title: "Memo on a passage".into(),
-                            body: format!("“{passage}”\n\n{comment}"),
+                            target: MemoTarget::Passage { doc: id, span },
+                            title: "Note on a passage".into(),
+                            body: comment.clone(),
                             modified: sel_time.unwrap_or(self.now),
                         },
                     });
@@ -794,14 +794,14 @@ impl<'a> Planner<'a> {
                     self.drop(what.clone(), "it has no code and no memo; Tema keeps coded passages only");
                 }
             }
-            let target = first.map(MemoTarget::Coding).unwrap_or(MemoTarget::Document(id));
+            let target = first.map(MemoTarget::Coding).unwrap_or(MemoTarget::Passage { doc: id, span });
             for r in s.children_named("NoteRef") {
                 if let Some(t) = r.attr_trimmed("targetGUID") {
                     self.note_targets.push((guid_key(t), target));
                 }
             }
             if let Some(g) = sel_guid {
-                self.selections.insert(g, (id, first));
+                self.selections.insert(g, (id, span, first));
             }
         }
         // Codings directly under the source code the whole text.
@@ -1012,8 +1012,8 @@ impl<'a> Planner<'a> {
 
     /// What a GUID stands for, as a memo target (selections first: ATLAS.ti reuses GUIDs).
     fn target_of(&self, guid: &str) -> Option<MemoTarget> {
-        if let Some((doc, coding)) = self.selections.get(guid) {
-            return Some(coding.map(MemoTarget::Coding).unwrap_or(MemoTarget::Document(*doc)));
+        if let Some((doc, span, coding)) = self.selections.get(guid) {
+            return Some(coding.map(MemoTarget::Coding).unwrap_or(MemoTarget::Passage { doc: *doc, span: *span }));
         }
         self.coding_by_guid
             .get(guid)

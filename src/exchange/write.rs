@@ -231,6 +231,8 @@ struct Memos {
     codes: BTreeMap<CodeId, Vec<MemoId>>,
     themes: BTreeMap<ThemeId, Vec<Uuid>>,
     codings: BTreeMap<CodingId, Vec<MemoId>>,
+    /// Notes on passages, by document: written as selections that hold notes and no coding.
+    passages: BTreeMap<DocId, Vec<(Span, MemoId)>>,
 }
 
 fn sort_memos(p: &Project) -> Memos {
@@ -240,6 +242,7 @@ fn sort_memos(p: &Project) -> Memos {
         codes: BTreeMap::new(),
         themes: BTreeMap::new(),
         codings: BTreeMap::new(),
+        passages: BTreeMap::new(),
     };
     for memo in p.memos.values() {
         match memo.props.target {
@@ -248,6 +251,7 @@ fn sort_memos(p: &Project) -> Memos {
             MemoTarget::Code(c) => m.codes.entry(c).or_default().push(memo.id),
             MemoTarget::Theme(t) => m.themes.entry(t).or_default().push(memo.id.0),
             MemoTarget::Coding(c) => m.codings.entry(c).or_default().push(memo.id),
+            MemoTarget::Passage { doc, span } => m.passages.entry(doc).or_default().push((span, memo.id)),
         }
     }
     for q in p.quotes.values() {
@@ -417,6 +421,23 @@ pub fn project_files(p: &Project, profile: Profile) -> (String, Vec<(String, Vec
                     }
                     x.close("Coding");
                 }
+                x.close("PlainTextSelection");
+            }
+            // Notes on passages: a selection with the note and no coding.
+            let notes = memos.passages.get(&d.id).map(Vec::as_slice).unwrap_or(&[]);
+            let chars: Vec<usize> = notes.iter().flat_map(|(s, _)| [s.start.get(), s.end.get()]).collect();
+            let positions: Vec<u64> = match profile {
+                Profile::Standard => chars.iter().map(|&c| c as u64).collect(),
+                Profile::Nvivo => nvivo_positions(&d.text, &chars),
+            };
+            for (i, (_, m)) in notes.iter().enumerate() {
+                let attrs = [
+                    ("guid", guid(derived_guid("note-selection", &m.to_string()))),
+                    ("startPosition", positions[2 * i].to_string()),
+                    ("endPosition", positions[2 * i + 1].to_string()),
+                ];
+                x.open("PlainTextSelection", &attrs);
+                x.reference("NoteRef", guid(m.0));
                 x.close("PlainTextSelection");
             }
             for m in memos.documents.get(&d.id).map(Vec::as_slice).unwrap_or(&[]) {
