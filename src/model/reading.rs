@@ -176,6 +176,10 @@ mod tests {
         let second = step(&turns, first, true);
         assert_eq!(texts(&d, &[second.unwrap_or_default()]), ["Three."]);
         assert_eq!(step(&turns, second, true), None);
-        assert_eq!(unit_at(&turns, CharPos(15)), second);
+        // "A: One. Two.\n" is 13 chars and "B: " 3 more: "Three." is chars 16..22, and the
+        // label before it belongs to no unit.
+        assert_eq!(second, Some(Span::new(16, 22)));
+        assert_eq!(unit_at(&turns, CharPos(17)), second);
+        assert_eq!(unit_at(&turns, CharPos(14)), None);
     }
 }

@@ -367,6 +367,11 @@ impl DocumentView {
             info
         });
         let response = response.on_hover_cursor(egui::CursorIcon::Text);
+        // Pressing in the transcript gives it the keyboard (a field that had it lets go), so
+        // the one-key coding shortcuts act on what was just selected.
+        if response.drag_started() || response.clicked() {
+            response.request_focus();
+        }
         let to_doc = |p: Pos2| pos2(p.x - origin.x, p.y - origin.y);
         let (primary_down, press, pointer) =
             ui.input(|i| (i.pointer.primary_down(), i.pointer.press_origin(), i.pointer.interact_pos()));
