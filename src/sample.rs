@@ -201,7 +201,6 @@ pub fn plan_edits(project: &Project, plans: &[(String, Plan)]) -> Result<Vec<Edi
         code_ids.insert(name_key(&c.name), CodeId(stable_uuid("code", &c.name)));
     }
     let mut pending: Vec<(&str, &PlanCode)> = all_codes.clone();
-    let mut made = 0usize;
     while !pending.is_empty() {
         let before = pending.len();
         let mut rest = Vec::new();
@@ -217,7 +216,7 @@ pub fn plan_edits(project: &Project, plans: &[(String, Plan)]) -> Result<Vec<Edi
                     None => return Err(invalid(file, format!("code {:?} has an unknown parent {p:?}", c.name))),
                 },
             };
-            let mut code = Code::new(code_ids[&name_key(&c.name)], c.name.trim(), palette_colour(made));
+            let mut code = Code::new(code_ids[&name_key(&c.name)], c.name.trim(), scratch.code_colour_under(parent));
             code.parent = parent;
             code.props.description = CodeDescription {
                 definition: c.definition.clone(),
@@ -228,7 +227,6 @@ pub fn plan_edits(project: &Project, plans: &[(String, Plan)]) -> Result<Vec<Edi
             let e = Edit::CreateCode { code, index: None };
             scratch.apply(e.clone()).map_err(|e| invalid(file, format!("code {:?}: {e}", c.name)))?;
             edits.push(e);
-            made += 1;
         }
         if rest.len() == before {
             return Err(invalid("codebook", "the code parents form a cycle".into()));

@@ -16,6 +16,7 @@ mod memo;
 mod participant;
 mod project;
 mod quote;
+pub mod reading;
 pub mod text;
 mod theme;
 
@@ -23,7 +24,7 @@ pub use attribution::{AttributionScheme, GroupTemplate, QuoteSettings, TemplateP
 pub use code::{Code, CodeDescription, CodeProps};
 pub use coder::Coder;
 pub use coding::{Coding, CodingProps};
-pub use colour::{Colour, PALETTE, palette_colour};
+pub use colour::{Colour, PALETTE, PALETTE_NAMES, palette_colour, pick_colour};
 pub use consensus::{CodingSnapshot, ConsensusEntry, DifferenceKind, Resolution};
 pub use document::{
     DocKind, Document, DocumentProps, SourceInfo, SpeakerLabel, TextChange, Turn, count_words, text_hash,

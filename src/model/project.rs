@@ -332,8 +332,16 @@ impl Project {
         Coder { id: CoderId::new(), name: name.trim().to_string(), colour: palette_colour(self.coders.len() + 3), slug }
     }
 
-    /// The next free palette colour for a new code.
+    /// A palette colour for a new top-level code, unlike the other top-level codes'.
     pub fn next_code_colour(&self) -> Colour {
-        palette_colour(self.codes.len())
+        self.code_colour_under(None)
+    }
+
+    /// A palette colour for a new code under `parent`: unlike its siblings' and its parent's
+    /// while the palette lasts, so neighbours in the codebook and the margin stay apart.
+    pub fn code_colour_under(&self, parent: Option<CodeId>) -> Colour {
+        let mut taken: Vec<Colour> = self.code_children(parent).map(|c| c.props.colour).collect();
+        taken.extend(parent.and_then(|p| self.codes.get(&p)).map(|p| p.props.colour));
+        super::colour::pick_colour(self.codes.len(), &taken)
     }
 }

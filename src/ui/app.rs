@@ -61,6 +61,47 @@ pub fn main_views() -> Vec<Box<dyn View>> {
     ]
 }
 
+/// The views by the phase of the analysis they serve, in the order of the tab strip.
+pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
+    ("Read and code", &[ViewKind::Document, ViewKind::Memos, ViewKind::Search, ViewKind::Retrieval]),
+    ("Develop themes", &[ViewKind::Themes, ViewKind::ThemeMap, ViewKind::Phases]),
+    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation]),
+    ("Compare coders", &[ViewKind::Team]),
+];
+
+/// The command that shows a view (its tooltip and shortcut describe the tab).
+pub fn view_command(kind: ViewKind) -> UiCommand {
+    match kind {
+        ViewKind::Document => UiCommand::ShowDocument,
+        ViewKind::Retrieval => UiCommand::ShowRetrieval,
+        ViewKind::Memos => UiCommand::ShowMemos,
+        ViewKind::Search => UiCommand::ShowSearch,
+        ViewKind::Quotes => UiCommand::ShowQuotes,
+        ViewKind::Themes => UiCommand::ShowThemes,
+        ViewKind::ThemeMap => UiCommand::ShowThemeMap,
+        ViewKind::Phases => UiCommand::ShowPhases,
+        ViewKind::Team => UiCommand::ShowTeam,
+        ViewKind::Triangulation => UiCommand::ShowTriangulation,
+    }
+}
+
+/// The zoom step after (or before) `z` in [`ZOOM_STEPS`](super::tokens::ZOOM_STEPS).
+fn zoom_step(z: f32, up: bool) -> f32 {
+    let steps = super::tokens::ZOOM_STEPS;
+    let next = if up {
+        steps.iter().copied().find(|s| *s > z + 0.01)
+    } else {
+        steps.iter().rev().copied().find(|s| *s < z - 0.01)
+    };
+    next.unwrap_or(if up { steps[steps.len() - 1] } else { steps[0] })
+}
+
+/// Whether the app's inspector belongs beside a view: the themes board has its own detail
+/// column for the selected theme, and two right-hand panels would squeeze its columns.
+fn inspector_beside(view: ViewKind) -> bool {
+    view != ViewKind::Themes
+}
+
 /// Everything the app knows between frames, apart from view state.
 pub struct AppState {
     pub store: Option<Store>,
@@ -83,6 +124,9 @@ pub struct AppState {
     last_change: Option<Instant>,
     title: String,
     save_error: Option<String>,
+    /// A text field had the keyboard at the end of the last frame: this frame's keys
+    /// (Escape leaving the field, say) are still the field's, not shortcuts.
+    field_had_keys: bool,
 }
 
 pub struct TemaApp {
@@ -110,8 +154,13 @@ impl TemaApp {
     pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
         let prefs = if launch.use_storage { Prefs::load(cc.storage) } else { Prefs::default() };
         let dark = prefs.dark.unwrap_or(cc.egui_ctx.global_style().visuals.dark_mode);
-        let tokens = Tokens::for_dark_mode(dark);
-        cc.egui_ctx.set_visuals(tokens.visuals());
+        let tokens = Tokens { stripe_names: prefs.stripe_names, ..Tokens::for_dark_mode(dark) };
+        tokens.install(&cc.egui_ctx);
+        // Zoom is a command of ours (View menu, remembered in the preferences).
+        cc.egui_ctx.options_mut(|o| o.zoom_with_keyboard = false);
+        if let Some(z) = prefs.zoom {
+            cc.egui_ctx.set_zoom_factor(z);
+        }
         let coder_name = launch.coder.clone().or_else(|| prefs.coder.clone()).or_else(default_coder);
         let mut app = Self {
             state: AppState {
@@ -133,6 +182,7 @@ impl TemaApp {
                 last_change: None,
                 title: String::new(),
                 save_error: None,
+                field_had_keys: false,
             },
             views: main_views(),
             navigator: Navigator::default(),
@@ -190,6 +240,8 @@ impl TemaApp {
                 self.state.recent_codes.clear();
                 self.state.cache = Cache::default();
                 self.views = main_views();
+                // A project opens on its documents (an empty one on the Import call to action).
+                self.state.view = ViewKind::Document;
                 self.navigator = Navigator::default();
                 self.codebook = Codebook::default();
                 if let Some(doc) = first {
@@ -463,6 +515,13 @@ impl TemaApp {
             UiCommand::ImportRefiCodebook => writable,
             UiCommand::ExportRefiProject | UiCommand::ExportRefiCodebook => open,
             UiCommand::ToggleDarkMode | UiCommand::ChangeCoder => true,
+            UiCommand::ZoomIn | UiCommand::ZoomOut | UiCommand::ZoomReset => true,
+            UiCommand::NextTurn
+            | UiCommand::PreviousTurn
+            | UiCommand::NextSentence
+            | UiCommand::PreviousSentence
+            | UiCommand::ExtendBySentence => self.state.open_doc.is_some() && self.state.view == ViewKind::Document,
+            UiCommand::ToggleNavigator | UiCommand::ToggleInspector | UiCommand::ToggleStripeNames => open,
             UiCommand::SaveNow => writable,
             UiCommand::Undo => writable && history.is_some_and(|h| h.can_undo()),
             UiCommand::Redo => writable && history.is_some_and(|h| h.can_redo()),
@@ -599,7 +658,15 @@ impl TemaApp {
             }
             UiCommand::FocusCodeSearch => self.codebook.focus_filter = true,
             UiCommand::ShowDocument => self.state.view = ViewKind::Document,
-            UiCommand::ShowRetrieval => self.state.view = ViewKind::Retrieval,
+            UiCommand::ShowRetrieval => {
+                // With a coding selected (just made, say), its code's extracts.
+                let code =
+                    self.state.selection.coding().and_then(|id| self.project()?.codings.get(&id)).map(|c| c.code);
+                match code {
+                    Some(code) => self.state.actions.push(Action::Retrieve(code)),
+                    None => self.state.view = ViewKind::Retrieval,
+                }
+            }
             UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
             UiCommand::ShowSearch => {
                 self.state.view = ViewKind::Search;
@@ -667,10 +734,65 @@ impl TemaApp {
             UiCommand::ToggleDarkMode => {
                 let dark = !self.state.tokens.dark;
                 self.state.prefs.dark = Some(dark);
-                self.state.tokens = Tokens::for_dark_mode(dark);
-                ctx.set_visuals(self.state.tokens.visuals());
+                self.state.tokens =
+                    Tokens { stripe_names: self.state.prefs.stripe_names, ..Tokens::for_dark_mode(dark) };
+                self.state.tokens.install(ctx);
+            }
+            UiCommand::NextTurn
+            | UiCommand::PreviousTurn
+            | UiCommand::NextSentence
+            | UiCommand::PreviousSentence
+            | UiCommand::ExtendBySentence => self.step_selection(c),
+            UiCommand::ToggleNavigator => self.state.prefs.hide_navigator = !self.state.prefs.hide_navigator,
+            UiCommand::ToggleInspector => self.state.prefs.hide_inspector = !self.state.prefs.hide_inspector,
+            UiCommand::ToggleStripeNames => {
+                self.state.prefs.stripe_names = !self.state.prefs.stripe_names;
+                self.state.tokens.stripe_names = self.state.prefs.stripe_names;
+            }
+            UiCommand::ZoomIn | UiCommand::ZoomOut | UiCommand::ZoomReset => {
+                let zoom = match c {
+                    UiCommand::ZoomIn => zoom_step(ctx.zoom_factor(), true),
+                    UiCommand::ZoomOut => zoom_step(ctx.zoom_factor(), false),
+                    _ => 1.0,
+                };
+                ctx.set_zoom_factor(zoom);
+                self.state.prefs.zoom = Some(zoom);
+                self.status(format!("Zoom {:.0} %", zoom * 100.0), false);
             }
         }
+    }
+
+    /// Moves the text selection by a turn or a sentence (see [`crate::model::reading`]),
+    /// scrolls to it and says what it selected in the status bar, which screen readers read.
+    fn step_selection(&mut self, c: UiCommand) {
+        use crate::model::reading;
+        let Some(doc) = self.state.open_doc.and_then(|d| self.project()?.documents.get(&d)) else { return };
+        let current = self.state.selection.text.filter(|t| t.doc == doc.id).map(|t| t.span);
+        let next = match c {
+            UiCommand::NextTurn | UiCommand::PreviousTurn => {
+                reading::step(&reading::turn_spans(doc), current, c == UiCommand::NextTurn)
+            }
+            UiCommand::ExtendBySentence => {
+                let sentences = reading::sentence_spans(doc);
+                match current {
+                    Some(cur) => reading::extend(&sentences, cur),
+                    None => reading::step(&sentences, None, true),
+                }
+            }
+            _ => reading::step(&reading::sentence_spans(doc), current, c == UiCommand::NextSentence),
+        };
+        let Some(span) = next else {
+            self.status("No more in this direction", false);
+            return;
+        };
+        let doc_id = doc.id;
+        let words = doc.slice(span).unwrap_or_default();
+        let who = doc.turn_at(span.start).map(|t| format!("{}: ", t.speaker)).unwrap_or_default();
+        let shown: String = words.chars().take(140).collect();
+        let more = if words.chars().count() > 140 { "…" } else { "" };
+        self.status(format!("Selected {who}“{shown}{more}”"), false);
+        self.state.actions.push(Action::SelectText(Some(super::TextSel { doc: doc_id, span })));
+        self.state.actions.push(Action::OpenDocument { doc: doc_id, reveal: Some(span), coding: None });
     }
 
     fn save_now(&mut self) {
@@ -789,8 +911,32 @@ impl TemaApp {
                 item(ui, UiCommand::ShowTriangulation, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
+                let check = |on: bool, c: UiCommand| Some(format!("{} {}", if on { "☑" } else { "☐" }, c.label()));
+                item(
+                    ui,
+                    UiCommand::ToggleNavigator,
+                    check(!self.state.prefs.hide_navigator, UiCommand::ToggleNavigator),
+                );
+                item(
+                    ui,
+                    UiCommand::ToggleInspector,
+                    check(!self.state.prefs.hide_inspector, UiCommand::ToggleInspector),
+                );
+                item(
+                    ui,
+                    UiCommand::ToggleStripeNames,
+                    check(self.state.prefs.stripe_names, UiCommand::ToggleStripeNames),
+                );
+                ui.separator();
+                item(ui, UiCommand::ZoomIn, None);
+                item(ui, UiCommand::ZoomOut, None);
+                item(ui, UiCommand::ZoomReset, None);
                 item(ui, UiCommand::ToggleDarkMode, None);
             });
+            if self.state.store.is_some() {
+                ui.separator();
+                self.view_tabs(ui);
+            }
         });
         self.state.actions.extend(chosen.into_inner());
     }
@@ -903,18 +1049,44 @@ impl TemaApp {
         }
     }
 
+    /// The views as one row of tabs in the menu bar, grouped by the phase of the analysis they
+    /// serve (see [`VIEW_GROUPS`]); it scrolls sideways rather than wrap on a narrow window.
+    fn view_tabs(&mut self, ui: &mut Ui) {
+        let mut chosen = None;
+        egui::ScrollArea::horizontal()
+            .id_salt("view-tabs")
+            .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysHidden)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    let mut listed: Vec<ViewKind> = Vec::new();
+                    for (n, (phase, kinds)) in VIEW_GROUPS.iter().enumerate() {
+                        if n > 0 {
+                            ui.separator();
+                        }
+                        for kind in *kinds {
+                            let Some(v) = self.views.iter().find(|v| v.kind() == *kind) else { continue };
+                            listed.push(*kind);
+                            let hover = format!("{phase}: {}", view_command(*kind).hover_text(ui.ctx()));
+                            if ui.selectable_label(self.state.view == *kind, v.title()).on_hover_text(hover).clicked() {
+                                chosen = Some(*kind);
+                            }
+                        }
+                    }
+                    // A view no group names yet still gets its tab, at the end.
+                    for v in self.views.iter().filter(|v| !listed.contains(&v.kind())) {
+                        if ui.selectable_label(self.state.view == v.kind(), v.title()).clicked() {
+                            chosen = Some(v.kind());
+                        }
+                    }
+                });
+            });
+        if let Some(kind) = chosen {
+            self.state.view = kind;
+        }
+    }
+
     fn centre(&mut self, ui: &mut Ui) {
         let state = &mut self.state;
-        // Ten views: wrap the tabs onto a second line rather than widen the panel.
-        ui.horizontal_wrapped(|ui| {
-            for v in &self.views {
-                let on = state.view == v.kind();
-                if ui.selectable_label(on, v.title()).clicked() {
-                    state.view = v.kind();
-                }
-            }
-        });
-        ui.separator();
         let kind = state.view;
         if let Some(view) = self.views.iter_mut().find(|v| v.kind() == kind) {
             with_cx(state, |cx| view.ui(cx, ui));
@@ -1038,28 +1210,44 @@ impl eframe::App for TemaApp {
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());
         }
-        if self.dialog.is_none() {
-            let commands = UiCommand::from_input(&ctx);
+        if self.dialog.is_none() && !self.state.field_had_keys {
+            let commands = UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx));
             self.state.actions.extend(commands.into_iter().map(Action::Command));
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
         if self.state.store.is_some() {
             let panel = egui::Frame::side_top_panel(ui.style()).fill(self.state.tokens.panel);
-            egui::Panel::left("navigator").resizable(true).default_size(280.0).frame(panel).show(ui, |ui| {
-                let state = &mut self.state;
-                let codebook = &mut self.codebook;
-                let navigator = &mut self.navigator;
-                egui::Panel::bottom("codebook").resizable(true).default_size(420.0).show(ui, |ui| {
-                    with_cx(state, |cx| codebook.ui(cx, ui));
+            // Side panels: resizable within readable widths (egui's memory keeps the width),
+            // closable from the View menu (the preferences keep that).
+            if !self.state.prefs.hide_navigator {
+                let nav = egui::Panel::left("navigator").resizable(true).default_size(260.0);
+                nav.size_range(220.0..=520.0).frame(panel).show(ui, |ui| {
+                    let state = &mut self.state;
+                    let codebook = &mut self.codebook;
+                    let navigator = &mut self.navigator;
+                    let half = (ui.available_height() * 0.55).max(160.0);
+                    egui::Panel::bottom("codebook").resizable(true).default_size(half).min_size(120.0).show(ui, |ui| {
+                        with_cx(state, |cx| codebook.ui(cx, ui));
+                    });
+                    with_cx(state, |cx| navigator.ui(cx, ui));
                 });
-                with_cx(state, |cx| navigator.ui(cx, ui));
-            });
-            egui::Panel::right("inspector").resizable(true).default_size(300.0).frame(panel).show(ui, |ui| {
-                let state = &mut self.state;
-                let inspector = &mut self.inspector;
-                with_cx(state, |cx| inspector.ui(cx, ui));
-            });
+            }
+            if !self.state.prefs.hide_inspector && inspector_beside(self.state.view) {
+                let right = egui::Panel::right("inspector").resizable(true).default_size(270.0);
+                right.size_range(220.0..=520.0).frame(panel).show(ui, |ui| {
+                    let view = self.state.view;
+                    let inspector = &mut self.inspector;
+                    // The text selection is the document view's: other views don't show it.
+                    let mut selection = self.state.selection.clone();
+                    if view != ViewKind::Document {
+                        selection.text = None;
+                    }
+                    let shown = std::mem::replace(&mut self.state.selection, selection);
+                    with_cx(&mut self.state, |cx| inspector.ui(cx, ui));
+                    self.state.selection = shown;
+                });
+            }
             let frame = egui::Frame::central_panel(ui.style()).fill(self.state.tokens.page);
             egui::CentralPanel::default().frame(frame).show(ui, |ui| self.centre(ui));
         } else {
@@ -1068,6 +1256,7 @@ impl eframe::App for TemaApp {
         self.dialogs(&ctx);
         self.drain_actions(&ctx);
         self.update_title(&ctx);
+        self.state.field_had_keys = ctx.text_edit_focused();
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
@@ -1099,6 +1288,19 @@ impl TemaApp {
         if title != self.state.title {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
             self.state.title = title;
+        }
+    }
+
+    /// Whether the keyboard talks to the transcript: the document view is showing a document
+    /// and no other widget (a field, a button reached with Tab) holds the keyboard focus.
+    /// Only then do the one-key coding shortcuts act.
+    pub fn document_has_keyboard(&self, ctx: &egui::Context) -> bool {
+        let Some(doc) = self.state.open_doc.filter(|_| self.state.view == ViewKind::Document) else {
+            return false;
+        };
+        match ctx.memory(|m| m.focused()) {
+            None => true,
+            Some(id) => id == DocumentView::text_id(doc),
         }
     }
 

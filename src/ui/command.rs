@@ -55,6 +55,17 @@ pub enum UiCommand {
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
+    ToggleNavigator,
+    ToggleInspector,
+    ToggleStripeNames,
+    ZoomIn,
+    ZoomOut,
+    ZoomReset,
+    NextTurn,
+    PreviousTurn,
+    NextSentence,
+    PreviousSentence,
+    ExtendBySentence,
 }
 
 const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
@@ -65,6 +76,8 @@ const NONE: Modifiers = Modifiers::NONE;
 const CMD: Modifiers = Modifiers::COMMAND;
 const CMD_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::COMMAND };
 const SHIFT: Modifiers = Modifiers::SHIFT;
+const ALT: Modifiers = Modifiers::ALT;
+const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
 
 const DIGITS: [Key; 9] =
     [Key::Num1, Key::Num2, Key::Num3, Key::Num4, Key::Num5, Key::Num6, Key::Num7, Key::Num8, Key::Num9];
@@ -80,6 +93,11 @@ impl UiCommand {
             FitCodingToSelection,
             CommentOnCoding,
             ClearSelection,
+            NextTurn,
+            PreviousTurn,
+            NextSentence,
+            PreviousSentence,
+            ExtendBySentence,
             ToggleRead,
             FindInDocument,
             FindNext,
@@ -119,6 +137,12 @@ impl UiCommand {
             SaveNow,
             ChangeCoder,
             ToggleDarkMode,
+            ToggleNavigator,
+            ToggleInspector,
+            ToggleStripeNames,
+            ZoomIn,
+            ZoomOut,
+            ZoomReset,
             Quit,
         ];
         v.extend((1..=9).map(RecentCode));
@@ -175,6 +199,17 @@ impl UiCommand {
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
+            ToggleNavigator => "Show or hide the navigator".into(),
+            ToggleInspector => "Show or hide the inspector".into(),
+            ToggleStripeNames => "Code names beside the stripes".into(),
+            ZoomIn => "Zoom in".into(),
+            ZoomOut => "Zoom out".into(),
+            ZoomReset => "Actual size".into(),
+            NextTurn => "Select the next turn".into(),
+            PreviousTurn => "Select the previous turn".into(),
+            NextSentence => "Select the next sentence".into(),
+            PreviousSentence => "Select the previous sentence".into(),
+            ExtendBySentence => "Extend the selection by a sentence".into(),
         }
     }
 
@@ -238,6 +273,19 @@ impl UiCommand {
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
+            ToggleNavigator => "The left panel: documents, participants, themes and the codebook",
+            ToggleInspector => "The right panel: the details of what is selected",
+            ToggleStripeNames => "Write each coding's code name in the margin beside its stripe, not only on hover",
+            ZoomIn => "Make everything larger (remembered for next time)",
+            ZoomOut => "Make everything smaller (remembered for next time)",
+            ZoomReset => "Everything at its normal size",
+            NextTurn => {
+                "Select the words of the next speaker turn (a line in field notes), to code it with the keyboard"
+            }
+            PreviousTurn => "Select the words of the previous speaker turn",
+            NextSentence => "Select the next sentence (from a selected turn: its first sentence)",
+            PreviousSentence => "Select the previous sentence",
+            ExtendBySentence => "Grow the selection to the end of the next sentence",
         }
     }
 
@@ -278,7 +326,18 @@ impl UiCommand {
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
             ImportRefiProject | ImportRefiCodebook | ExportRefiProject | ExportRefiCodebook => vec![],
-            ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam | ShowTriangulation => {
+            ToggleNavigator => vec![sc(CMD, Key::B)],
+            ToggleInspector => vec![sc(CMD_SHIFT, Key::B)],
+            ZoomIn => vec![sc(CMD, Key::Plus), sc(CMD, Key::Equals)],
+            ZoomOut => vec![sc(CMD, Key::Minus)],
+            ZoomReset => vec![sc(CMD, Key::Num0)],
+            NextTurn => vec![sc(ALT, Key::ArrowDown)],
+            PreviousTurn => vec![sc(ALT, Key::ArrowUp)],
+            NextSentence => vec![sc(ALT, Key::ArrowRight)],
+            PreviousSentence => vec![sc(ALT, Key::ArrowLeft)],
+            ExtendBySentence => vec![sc(ALT_SHIFT, Key::ArrowRight)],
+            ToggleStripeNames | ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam
+            | ShowTriangulation => {
                 vec![]
             }
             EditDocument | DeleteDocument | CorrectText | AddNote => vec![],
@@ -297,13 +356,23 @@ impl UiCommand {
     }
 
     /// The commands whose shortcut was pressed this frame, consuming the key presses.
-    /// Nothing matches while a text field has focus: the keys are the field's.
-    pub fn from_input(ctx: &egui::Context) -> Vec<UiCommand> {
+    ///
+    /// Nothing matches while a text field has focus: the keys are the field's. The
+    /// one-key coding shortcuts ([`is_document_key`]: C, V, 1–9, Delete...) match only when
+    /// `document_focus` says the transcript is what the keyboard is talking to, so letters
+    /// typed anywhere else never code text. Escape is left to an open menu or popup, which
+    /// closes on it, before it clears the selection.
+    pub fn from_input(ctx: &egui::Context, document_focus: bool) -> Vec<UiCommand> {
         if ctx.text_edit_focused() {
             return Vec::new();
         }
-        let mut table: Vec<(KeyboardShortcut, UiCommand)> =
-            Self::all().into_iter().flat_map(|c| c.shortcuts().into_iter().map(move |s| (s, c))).collect();
+        let popup_open = egui::Popup::is_any_open(ctx);
+        let mut table: Vec<(KeyboardShortcut, UiCommand)> = Self::all()
+            .into_iter()
+            .flat_map(|c| c.shortcuts().into_iter().map(move |s| (s, c)))
+            .filter(|(s, _)| document_focus || !is_document_key(s))
+            .filter(|(s, _)| !(popup_open && s.logical_key == Key::Escape))
+            .collect();
         // Most specific first, so Ctrl+Shift+Z is not taken for Ctrl+Z.
         table.sort_by_key(|(s, _)| std::cmp::Reverse(modifier_count(s.modifiers)));
         let mut out = Vec::new();
@@ -316,6 +385,16 @@ impl UiCommand {
         });
         out
     }
+}
+
+/// A shortcut of one key without modifiers that acts on the transcript (a letter, a digit,
+/// Delete or Backspace): these would fire while a person types, so they act only while the
+/// document view has the keyboard.
+pub fn is_document_key(s: &KeyboardShortcut) -> bool {
+    let name = s.logical_key.name();
+    s.modifiers.is_none()
+        && (matches!(s.logical_key, Key::Delete | Key::Backspace)
+            || (name.chars().count() == 1 && name.chars().all(|c| c.is_ascii_alphanumeric())))
 }
 
 fn modifier_count(m: Modifiers) -> u8 {
@@ -364,7 +443,7 @@ mod tests {
                 modifiers,
             });
             let mut got = Vec::new();
-            let mut out = ctx.run_ui(input, |ui| got = UiCommand::from_input(ui.ctx()));
+            let mut out = ctx.run_ui(input, |ui| got = UiCommand::from_input(ui.ctx(), true));
             out.textures_delta.clear();
             got
         };

@@ -1,5 +1,6 @@
 //! UI preferences kept in eframe's storage: recent projects, the current coder, light or
-//! dark mode. Research data never goes here; it lives in the project folder.
+//! dark mode, the side panels shown, the zoom. Research data never goes here; it lives in
+//! the project folder.
 
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,17 @@ pub struct Prefs {
     /// `None` follows the system.
     #[serde(default)]
     pub dark: Option<bool>,
+    /// Side panels the person closed (View menu); their widths are kept by egui's memory.
+    #[serde(default)]
+    pub hide_navigator: bool,
+    #[serde(default)]
+    pub hide_inspector: bool,
+    /// Code names written beside the coding stripes.
+    #[serde(default)]
+    pub stripe_names: bool,
+    /// The zoom factor (View ▸ Zoom); `None` is 100 %.
+    #[serde(default)]
+    pub zoom: Option<f32>,
 }
 
 impl Prefs {

@@ -2,7 +2,7 @@
 //! Views never write a literal colour; they ask the tokens.
 
 use crate::model::Colour;
-use egui::{Color32, FontId, Visuals};
+use egui::{Color32, FontId, Stroke, TextStyle, Visuals};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tokens {
@@ -40,8 +40,26 @@ pub struct Tokens {
     /// Width of one lane of coding stripes in the margin, and the most lanes drawn.
     pub stripe_width: f32,
     pub max_stripes: usize,
+    /// The type scale, in logical px. Nothing a person must read is smaller than
+    /// [`MIN_TEXT_SIZE`]; egui's own `Small` style (9 px by default) is raised to `small_size`.
     pub small_size: f32,
+    pub ui_size: f32,
+    pub heading_size: f32,
+    /// The border of text fields and other inputs (3:1 against the page and the panel).
+    pub input_border: Color32,
+    /// The ring around the focused widget (3:1 against the page and the panel).
+    pub focus_ring: Color32,
+    /// Write the code's name beside each coding stripe (a preference, View menu).
+    pub stripe_names: bool,
+    /// The width of the margin column for those names.
+    pub stripe_name_width: f32,
 }
+
+/// The smallest text a person must read, in logical px (about 12 pt on screen).
+pub const MIN_TEXT_SIZE: f32 = 12.0;
+
+/// Zoom steps of View ▸ Zoom in / out, as factors of the system's scale.
+pub const ZOOM_STEPS: [f32; 9] = [0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0];
 
 impl Tokens {
     pub fn light() -> Self {
@@ -57,8 +75,8 @@ impl Tokens {
             find_match: Color32::from_rgba_unmultiplied(0xff, 0xc8, 0x00, 0x70),
             find_current: Color32::from_rgb(0xff, 0x8c, 0x00),
             danger: Color32::from_rgb(0xb4, 0x23, 0x18),
-            ok: Color32::from_rgb(0x22, 0x88, 0x33),
-            read_mark: Color32::from_rgb(0x22, 0x88, 0x33),
+            ok: Color32::from_rgb(0x1b, 0x7a, 0x2e),
+            read_mark: Color32::from_rgb(0x1b, 0x7a, 0x2e),
             highlight_alpha: 0x48,
             body_size: 15.5,
             line_gap: 5.0,
@@ -67,7 +85,13 @@ impl Tokens {
             max_text_width: 680.0,
             stripe_width: 5.0,
             max_stripes: 8,
-            small_size: 12.0,
+            small_size: MIN_TEXT_SIZE,
+            ui_size: 13.5,
+            heading_size: 19.0,
+            input_border: Color32::from_rgb(0x76, 0x7d, 0x86),
+            focus_ring: Color32::from_rgb(0x1d, 0x5f, 0xc4),
+            stripe_names: false,
+            stripe_name_width: 130.0,
         }
     }
 
@@ -87,6 +111,8 @@ impl Tokens {
             ok: Color32::from_rgb(0x6c, 0xc6, 0x7a),
             read_mark: Color32::from_rgb(0x6c, 0xc6, 0x7a),
             highlight_alpha: 0x5a,
+            input_border: Color32::from_rgb(0x80, 0x88, 0x92),
+            focus_ring: Color32::from_rgb(0x7a, 0xb4, 0xff),
             ..Self::light()
         }
     }
@@ -113,17 +139,138 @@ impl Tokens {
         FontId::proportional(self.small_size)
     }
 
-    /// egui's own visuals, tuned to the tokens.
+    /// egui's own visuals, tuned to the tokens: text in the tokens' colours, every input
+    /// (text fields first) with a visible border, and a focus ring that stands out.
     pub fn visuals(&self) -> Visuals {
         let mut v = if self.dark { Visuals::dark() } else { Visuals::light() };
         v.panel_fill = self.panel;
         v.extreme_bg_color = self.page;
+        v.override_text_color = Some(self.text);
+        v.weak_text_color = Some(self.weak_text);
         v.selection.bg_fill = self.selection.to_opaque().gamma_multiply(if self.dark { 0.6 } else { 0.35 });
+        // The focused text field's outline and the text of selected tabs and list rows.
+        v.selection.stroke = Stroke::new(2.0, self.focus_ring);
+        v.widgets.inactive.bg_stroke = Stroke::new(1.0, self.input_border);
+        v.widgets.hovered.bg_stroke = Stroke::new(1.5, self.focus_ring);
+        v.widgets.active.bg_stroke = Stroke::new(2.0, self.focus_ring);
+        v.widgets.noninteractive.fg_stroke.color = self.text;
+        v.widgets.inactive.fg_stroke.color = self.text;
+        v.error_fg_color = self.danger;
         v
     }
+
+    /// The type scale as egui text styles: `Small` (9 px in egui) becomes readable.
+    pub fn text_styles(&self) -> Vec<(TextStyle, FontId)> {
+        vec![
+            (TextStyle::Small, FontId::proportional(self.small_size)),
+            (TextStyle::Body, FontId::proportional(self.ui_size)),
+            (TextStyle::Button, FontId::proportional(self.ui_size)),
+            (TextStyle::Monospace, FontId::monospace(self.ui_size - 1.0)),
+            (TextStyle::Heading, FontId::proportional(self.heading_size)),
+        ]
+    }
+
+    /// Puts the tokens into effect for the whole app: visuals, type scale and the focus ring.
+    pub fn install(&self, ctx: &egui::Context) {
+        ctx.set_visuals(self.visuals());
+        let styles = self.text_styles();
+        ctx.all_styles_mut(|style| {
+            for (s, f) in &styles {
+                style.text_styles.insert(s.clone(), f.clone());
+            }
+            // Scroll bars take their own room rather than float over counts and names.
+            style.spacing.scroll = egui::style::ScrollStyle::solid();
+        });
+    }
+
+    /// The pairs of colours that must stay legible: (what, foreground, background, the
+    /// least contrast WCAG AA asks: 4.5 for text, 3 for input borders and focus rings).
+    pub fn contrast_pairs(&self) -> Vec<(&'static str, Color32, Color32, f32)> {
+        let mut pairs = Vec::new();
+        for bg in [self.page, self.panel] {
+            pairs.extend([
+                ("text", self.text, bg, 4.5),
+                ("weak text", self.weak_text, bg, 4.5),
+                ("speaker", self.speaker, bg, 4.5),
+                ("danger", self.danger, bg, 4.5),
+                ("ok", self.ok, bg, 4.5),
+                ("input border", self.input_border, bg, 3.0),
+                ("focus ring", self.focus_ring, bg, 3.0),
+            ]);
+        }
+        pairs
+    }
+}
+
+/// WCAG 2 relative luminance of an sRGB colour.
+pub fn luminance(c: Color32) -> f32 {
+    let lin = |v: u8| {
+        let v = f32::from(v) / 255.0;
+        if v <= 0.04045 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+    };
+    0.2126 * lin(c.r()) + 0.7152 * lin(c.g()) + 0.0722 * lin(c.b())
+}
+
+/// WCAG 2 contrast ratio between two opaque colours (1 to 21).
+pub fn contrast(a: Color32, b: Color32) -> f32 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
 /// Converts an egui colour back to a code colour (drops alpha).
 pub fn to_colour(c: Color32) -> Colour {
     Colour::rgb(c.r(), c.g(), c.b())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contrast_matches_the_wcag_examples() {
+        // Black on white is the maximum, 21:1; a colour against itself is 1:1.
+        assert!((contrast(Color32::BLACK, Color32::WHITE) - 21.0).abs() < 0.01);
+        assert!((contrast(Color32::from_gray(0x77), Color32::from_gray(0x77)) - 1.0).abs() < 1e-6);
+        // #767676 on white is the classic lightest grey that passes AA: 4.54:1.
+        assert!((contrast(Color32::from_gray(0x76), Color32::WHITE) - 4.54).abs() < 0.01);
+    }
+
+    #[test]
+    fn every_token_pair_meets_wcag_aa_in_light_and_dark() {
+        for t in [Tokens::light(), Tokens::dark()] {
+            for (what, fg, bg, least) in t.contrast_pairs() {
+                let c = contrast(fg, bg);
+                assert!(c >= least, "{what} {fg:?} on {bg:?} in {} mode: {c:.2}:1 < {least}:1", mode(&t));
+            }
+        }
+    }
+
+    #[test]
+    fn nothing_to_read_is_below_twelve_px() {
+        for t in [Tokens::light(), Tokens::dark()] {
+            assert!(t.small_size >= MIN_TEXT_SIZE && t.ui_size >= MIN_TEXT_SIZE && t.body_size >= MIN_TEXT_SIZE);
+            for (style, font) in t.text_styles() {
+                assert!(font.size >= MIN_TEXT_SIZE, "{style:?} is {} px", font.size);
+            }
+            // Installed, egui's own styles follow (its Small is 9 px out of the box).
+            let ctx = egui::Context::default();
+            t.install(&ctx);
+            let small = ctx.global_style().text_styles.get(&TextStyle::Small).map(|f| f.size);
+            assert_eq!(small, Some(MIN_TEXT_SIZE));
+        }
+    }
+
+    #[test]
+    fn text_fields_have_a_visible_border() {
+        for t in [Tokens::light(), Tokens::dark()] {
+            let v = t.visuals();
+            assert!(v.widgets.inactive.bg_stroke.width >= 1.0);
+            assert!(contrast(v.widgets.inactive.bg_stroke.color, v.extreme_bg_color) >= 3.0);
+            assert!(v.selection.stroke.width >= 2.0, "the focused field's ring is 2 px");
+        }
+    }
+
+    fn mode(t: &Tokens) -> &'static str {
+        if t.dark { "dark" } else { "light" }
+    }
 }

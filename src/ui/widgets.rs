@@ -41,8 +41,7 @@ pub fn coverage_bar(ui: &mut Ui, tokens: &Tokens, fraction: f32, width: f32) -> 
 }
 
 /// Names for the palette colours, for the recolour menu and screen readers.
-pub const PALETTE_NAMES: [&str; 12] =
-    ["blue", "red", "green", "yellow", "cyan", "purple", "orange", "olive", "wine", "teal", "sand", "grey"];
+pub use crate::model::PALETTE_NAMES;
 
 /// Renders light Markdown (headings, bullets, **bold**) as labels.
 pub fn markdown(ui: &mut Ui, text: &str) {

@@ -31,6 +31,8 @@ pub struct ImportDialog {
     project: Arc<Project>,
     stage: Stage,
     message: Option<String>,
+    /// The paths field takes the keyboard when the dialog opens.
+    focus: bool,
 }
 
 impl ImportDialog {
@@ -43,6 +45,7 @@ impl ImportDialog {
             project: Arc::new(project.clone()),
             stage: Stage::Choosing,
             message: None,
+            focus: true,
         }
     }
 
@@ -194,8 +197,12 @@ impl ImportDialog {
             .weak(),
         );
         let l = ui.label("Files and folders, one per line");
-        ui.add(egui::TextEdit::multiline(&mut self.paths).desired_rows(4).desired_width(f32::INFINITY))
+        let r = ui
+            .add(egui::TextEdit::multiline(&mut self.paths).desired_rows(4).desired_width(f32::INFINITY))
             .labelled_by(l.id);
+        if std::mem::take(&mut self.focus) {
+            r.request_focus();
+        }
         ui.horizontal(|ui| {
             if ui.button("Add files…").on_hover_text("Choose files with your system's file dialog").clicked() {
                 match rfd::FileDialog::new().set_title("Files to import").pick_files() {

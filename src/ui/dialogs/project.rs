@@ -20,6 +20,8 @@ pub struct ProjectDialog {
     pub name: String,
     pub language: Language,
     message: Option<String>,
+    /// The folder field takes the keyboard when the dialog opens.
+    focus: bool,
 }
 
 impl ProjectDialog {
@@ -28,7 +30,7 @@ impl ProjectDialog {
             (ProjectMode::New, Some(d)) => d.join("My study.tema").display().to_string(),
             _ => String::new(),
         };
-        Self { mode, path, recent, name: String::new(), language: Language::default(), message: None }
+        Self { mode, path, recent, name: String::new(), language: Language::default(), message: None, focus: true }
     }
 
     /// Draws the dialog; `Some(action)` when it closes (`None` inside when cancelled).
@@ -49,6 +51,9 @@ impl ProjectDialog {
             ui.horizontal(|ui| {
                 let l = ui.label("Folder");
                 let r = ui.add(egui::TextEdit::singleline(&mut self.path).desired_width(360.0)).labelled_by(l.id);
+                if std::mem::take(&mut self.focus) {
+                    r.request_focus();
+                }
                 if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                     result = self.finish();
                 }
@@ -146,7 +151,7 @@ impl CoderDialog {
 
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Option<Action>> {
         let mut result = None;
-        egui::Modal::new(Id::unique("coder-dialog")).show(ctx, |ui| {
+        let modal = egui::Modal::new(Id::unique("coder-dialog")).show(ctx, |ui| {
             ui.set_width(380.0);
             ui.heading("Who is coding?");
             ui.label(RichText::new("Your codings and read marks carry this name, so a team can compare them.").weak());
@@ -171,6 +176,11 @@ impl CoderDialog {
                 result = Some(Some(Action::SetCoder(self.name.trim().to_string())));
             }
         });
+        // Escape or a click beside it keeps the coder as it was (nobody yet codes under the
+        // login name, see `TemaApp::ensure_coder`).
+        if modal.should_close() && result.is_none() {
+            result = Some(None);
+        }
         result
     }
 }

@@ -73,7 +73,7 @@ impl Codebook {
     pub fn new_code(&mut self, cx: &mut ViewCtx<'_>, parent: Option<CodeId>) {
         let p = cx.project;
         let name = fresh_name(p, "New code");
-        let mut code = Code::new(CodeId::new(), name.clone(), p.next_code_colour());
+        let mut code = Code::new(CodeId::new(), name.clone(), p.code_colour_under(parent));
         code.parent = parent;
         let id = code.id;
         cx.edit(Edit::CreateCode { code, index: None });

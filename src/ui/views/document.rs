@@ -23,6 +23,8 @@ struct Mark {
     colour: Colour,
     lane: usize,
     label: String,
+    /// The code's own name, written beside the stripe when the person asks for it.
+    name: String,
 }
 
 #[derive(Default)]
@@ -74,6 +76,12 @@ fn fold(c: char) -> char {
 }
 
 impl DocumentView {
+    /// The transcript's widget id: it takes the keyboard focus (click or Tab), and the app
+    /// lets the one-key coding shortcuts act only while it has it or nothing has.
+    pub fn text_id(doc: DocId) -> Id {
+        Id::unique(("document-text", doc))
+    }
+
     pub fn open(&mut self, doc: DocId, reveal: Option<Span>) {
         if self.doc != Some(doc) {
             self.doc = Some(doc);
@@ -107,13 +115,17 @@ impl DocumentView {
                 }
             };
             lane_end[lane] = c.span.end;
-            let (colour, name) = p.codes.get(&c.code).map(|k| (k.props.colour, p.code_path(k.id))).unwrap_or_default();
+            let (colour, name, short) = p
+                .codes
+                .get(&c.code)
+                .map(|k| (k.props.colour, p.code_path(k.id), k.name().to_string()))
+                .unwrap_or_default();
             let coder = p.coders.get(&c.coder).map(|k| k.name.as_str()).unwrap_or_default();
             let mut label = format!("{name} (coded by {coder})");
             if !c.comment.is_empty() {
                 label.push_str(&format!("\n“{}”", c.comment));
             }
-            items.push(Mark { id: c.id, span: c.span, colour, lane, label });
+            items.push(Mark { id: c.id, span: c.span, colour, lane, label, name: short });
         }
         self.marks = Marks { key, doc: Some(doc), lanes: lane_end.len(), items };
     }
@@ -270,7 +282,8 @@ impl DocumentView {
         let t = cx.tokens;
         self.refresh_marks(cx.project, doc.id, &cx.coders);
         let lanes = self.marks.lanes.min(t.max_stripes);
-        let margin = 12.0 + lanes as f32 * (t.stripe_width + 2.0);
+        let names = if t.stripe_names { t.stripe_name_width } else { 0.0 };
+        let margin = 12.0 + lanes as f32 * (t.stripe_width + 2.0) + names;
         let avail = ui.available_width();
         let width = ((avail - margin - 48.0).min(t.max_text_width) / WIDTH_STEP).floor().max(6.0) * WIDTH_STEP;
         let left = ((avail - width - margin) / 2.0).max(8.0) + margin;
@@ -338,11 +351,29 @@ impl DocumentView {
             pos2(origin.x - 4.0, screen_view.top()),
             pos2(origin.x + width + 8.0, screen_view.bottom()),
         );
-        let id = Id::unique(("document-text", doc.id));
+        let id = Self::text_id(doc.id);
         let response = ui.interact(text_rect, id, Sense::click_and_drag());
-        response
-            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Text of {}", doc.name())));
+        // For screen readers: the selected words and the codes they already have.
+        let selected_words = cx.selection.text.filter(|s| s.doc == doc.id).and_then(|s| {
+            let words = doc.slice(s.span)?;
+            let codes = codes_over(&self.marks.items, s.span);
+            Some(if codes.is_empty() {
+                format!("Selected: {words}")
+            } else {
+                format!("Selected: {words} (coded {codes})")
+            })
+        });
+        response.widget_info(|| {
+            let mut info = egui::WidgetInfo::labeled(egui::Role::Document, true, format!("Text of {}", doc.name()));
+            info.current_text_value = selected_words.clone();
+            info
+        });
         let response = response.on_hover_cursor(egui::CursorIcon::Text);
+        // Pressing in the transcript gives it the keyboard (a field that had it lets go), so
+        // the one-key coding shortcuts act on what was just selected.
+        if response.drag_started() || response.clicked() {
+            response.request_focus();
+        }
         let to_doc = |p: Pos2| pos2(p.x - origin.x, p.y - origin.y);
         let (primary_down, press, pointer) =
             ui.input(|i| (i.pointer.primary_down(), i.pointer.press_origin(), i.pointer.interact_pos()));
@@ -467,7 +498,10 @@ impl DocumentView {
                 let pos = origin + vec2(0.0, top);
                 if accessible {
                     let r = ui.interact(Rect::from_min_size(pos, g.size()), id.with(("paragraph", i)), Sense::hover());
-                    let text = g.job.text.clone();
+                    // The words, and which codes they carry, as a screen reader should say them.
+                    let codes = codes_over(&self.marks.items, layout.paras[i].span);
+                    let text =
+                        if codes.is_empty() { g.job.text.clone() } else { format!("{} (coded {codes})", g.job.text) };
                     r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Paragraph, true, &text));
                 }
                 painter.galley(pos, Arc::clone(g), t.text);
@@ -549,6 +583,9 @@ impl DocumentView {
                 cx.push(Action::Select(Some(Item::Coding(m.id))));
             }
         }
+        if t.stripe_names {
+            stripe_names(&self.marks.items, ui, &painter, layout, vis_span, origin, lanes, t);
+        }
         if self.marks.lanes > lanes {
             let extra = self.marks.lanes - lanes;
             painter.text(
@@ -596,6 +633,80 @@ impl DocumentView {
     }
 }
 
+/// Code names in the margin, left of the stripes, each at the line where its coding
+/// starts; a name that would overlap the one above is left out (the stripe still names it
+/// on hover and to screen readers).
+#[allow(clippy::too_many_arguments)]
+fn stripe_names(
+    marks: &[Mark],
+    ui: &Ui,
+    painter: &egui::Painter,
+    layout: &mut DocLayout,
+    vis_span: Span,
+    origin: Pos2,
+    lanes: usize,
+    t: &crate::ui::Tokens,
+) {
+    let right = origin.x - 14.0 - lanes as f32 * (t.stripe_width + 2.0);
+    let font = t.small_font();
+    let row = ui.fonts_mut(|f| f.row_height(&font));
+    let most = ((t.stripe_name_width - 12.0) / (t.small_size * 0.5)).floor().max(4.0) as usize;
+    let mut free_from = f32::NEG_INFINITY;
+    for m in marks.iter().filter(|m| m.span.start >= vis_span.start && m.span.start < vis_span.end) {
+        let y = origin.y + layout.char_rect(m.span.start).top();
+        if y < free_from {
+            continue;
+        }
+        let name = if m.name.chars().count() > most {
+            m.name.chars().take(most - 1).collect::<String>() + "…"
+        } else {
+            m.name.clone()
+        };
+        let r = painter.text(pos2(right, y), egui::Align2::RIGHT_TOP, name, font.clone(), t.text);
+        painter.rect_filled(
+            Rect::from_min_size(pos2(r.left() - 7.0, y + row * 0.25), vec2(4.0, row * 0.5)),
+            1.0,
+            t.code(m.colour),
+        );
+        free_from = y + row + 1.0;
+    }
+}
+
+/// The names of the codes of the codings that overlap `span`, each once, in order.
+fn codes_over(marks: &[Mark], span: Span) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for m in marks.iter().filter(|m| m.span.overlaps(&span)) {
+        if !names.contains(&m.name.as_str()) {
+            names.push(&m.name);
+        }
+    }
+    names.join(", ")
+}
+
+/// What an empty project shows: how Tema works, in two lines, and the way in (Import).
+fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    ui.add_space(48.0);
+    ui.vertical_centered(|ui| {
+        ui.set_max_width(560.0);
+        ui.heading("No documents yet");
+        ui.add_space(8.0);
+        ui.label(
+            "Import your transcripts and field notes, then read them and select passages to code \
+             them (C picks a code).",
+        );
+        ui.label(
+            "Cluster the codes into themes on the Themes board, review them against the data, and \
+             export the quotes and tables for your paper.",
+        );
+        ui.add_space(16.0);
+        let import = egui::Button::new(egui::RichText::new("Import documents…").size(cx.tokens.heading_size - 2.0));
+        let hover = UiCommand::ImportFiles.hover_text(ui.ctx());
+        if ui.add_enabled(!cx.read_only, import).on_hover_text(hover).clicked() {
+            cx.command(UiCommand::ImportFiles);
+        }
+    });
+}
+
 /// The span with one boundary moved (the other stays), ordered.
 fn resize(span: Span, start: bool, pos: CharPos) -> Span {
     let (a, b) = if start { (pos, span.end) } else { (span.start, pos) };
@@ -628,6 +739,10 @@ impl View for DocumentView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if cx.project.documents.is_empty() {
+            first_steps(cx, ui);
+            return;
+        }
         let Some(doc) = self.doc.and_then(|d| cx.project.documents.get(&d)) else {
             ui.add_space(40.0);
             ui.vertical_centered(|ui| {

@@ -7,6 +7,7 @@ use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour};
 use crate::edit::Edit;
 use crate::export::image::svg_to_png;
 use crate::model::*;
+use crate::ui::tokens::MIN_TEXT_SIZE;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
 use std::path::PathBuf;
@@ -16,8 +17,6 @@ pub struct MapView {
     /// Screen offset of map point (0, 0) from the canvas's top left, and points per map unit;
     /// `None` until the map is fitted to the canvas.
     view: Option<(Vec2, f32)>,
-    /// Fit the whole map next frame, however small (the "Fit to window" button).
-    fit_all: bool,
     /// The node being dragged and how far it has moved, in map units.
     dragging: Option<(NodeKey, Vec2)>,
     pub export_path: String,
@@ -30,7 +29,6 @@ impl Default for MapView {
         Self {
             show_parked: false,
             view: None,
-            fit_all: false,
             dragging: None,
             export_path: dir.join("thematic-map.svg").display().to_string(),
             cached: None,
@@ -63,12 +61,13 @@ impl MapView {
         }
     }
 
-    /// The whole map in the canvas; with `readable`, no smaller than labels can be read
-    /// (the top left then shows and the rest is a pan away).
-    fn fit(map: &ThematicMap, canvas: Rect, readable: bool) -> (Vec2, f32) {
+    /// The whole map in the canvas, centred. Labels stay readable however far out this
+    /// is: codes' labels are hidden below [`MIN_TEXT_SIZE`] rather than shrunk (hover or
+    /// zoom in to read them) and themes' labels never shrink below it.
+    fn fit(map: &ThematicMap, canvas: Rect) -> (Vec2, f32) {
         let (l, t, w, h) = map.bounds(30.0);
         let whole = (canvas.width() / w).min(canvas.height() / h);
-        let zoom = if readable { whole.clamp(0.8, 1.2) } else { whole.clamp(0.2, 1.2) };
+        let zoom = whole.clamp(0.2, 1.2);
         let centred = |room: f32, size: f32, start: f32| {
             if size * zoom <= room { (room - size * zoom) / 2.0 - start * zoom } else { -start * zoom }
         };
@@ -80,9 +79,8 @@ impl MapView {
             if ui.checkbox(&mut self.show_parked, "Show parked themes").changed() {
                 self.view = None;
             }
-            if ui.button("Fit to window").clicked() {
+            if ui.button("Fit to window").on_hover_text("Show the whole map").clicked() {
                 self.view = None;
-                self.fit_all = true;
             }
             let unplaced: Vec<Edit> =
                 map.nodes.iter().filter(|n| !n.placed).map(|n| position_edit(n.key, Some(to_pos(n.x, n.y)))).collect();
@@ -164,8 +162,7 @@ impl MapView {
             );
             return;
         }
-        let readable = !std::mem::take(&mut self.fit_all);
-        let (mut offset, mut zoom) = *self.view.get_or_insert_with(|| Self::fit(map, canvas, readable));
+        let (mut offset, mut zoom) = *self.view.get_or_insert_with(|| Self::fit(map, canvas));
         if background.dragged() {
             offset += background.drag_delta();
         }
@@ -238,7 +235,8 @@ impl MapView {
                 }
             }
             let selected = matches!(n.key, NodeKey::Theme(t) if cx.selection.item == Some(Item::Theme(t)));
-            let font = FontId::proportional(n.font_size() * zoom);
+            let size = n.font_size() * zoom;
+            let font = FontId::proportional(size.max(MIN_TEXT_SIZE));
             match &n.kind {
                 NodeKind::Theme { status, sub } => {
                     let fill = colour(status_colour(*status));
@@ -267,7 +265,11 @@ impl MapView {
                         Stroke::new(2.0, colour(*col)),
                         egui::StrokeKind::Inside,
                     );
-                    painter.text(c, Align2::CENTER_CENTER, &n.label, font, tk.text);
+                    if size >= MIN_TEXT_SIZE {
+                        painter.text(c, Align2::CENTER_CENTER, &n.label, font, tk.text);
+                    } else if r.hovered() {
+                        r.clone().on_hover_text(&n.label);
+                    }
                 }
             }
             if r.hovered() || r.dragged() {

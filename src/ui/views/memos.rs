@@ -12,6 +12,9 @@ use egui::{RichText, Ui};
 pub struct MemosView {
     /// The memo being edited, with its draft title and text.
     editing: Option<(MemoId, String, String)>,
+    /// Put the keyboard in the text of the memo being edited next frame (a new journal
+    /// entry takes the focus, so what is typed goes into it).
+    focus_text: bool,
 }
 
 /// A new, empty journal entry dated now.
@@ -45,8 +48,13 @@ impl MemosView {
                     let l = ui.label("Title");
                     ui.add(egui::TextEdit::singleline(title).desired_width(f32::INFINITY)).labelled_by(l.id);
                     let l = ui.label("Text");
-                    ui.add(egui::TextEdit::multiline(body).desired_rows(8).desired_width(f32::INFINITY))
+                    let r = ui
+                        .add(egui::TextEdit::multiline(body).desired_rows(8).desired_width(f32::INFINITY))
                         .labelled_by(l.id);
+                    if std::mem::take(&mut self.focus_text) {
+                        r.request_focus();
+                        r.scroll_to_me(Some(egui::Align::Center));
+                    }
                     let (done, cancel) =
                         ui.horizontal(|ui| (ui.button("Done").clicked(), ui.button("Cancel").clicked())).inner;
                     if done {
@@ -76,6 +84,7 @@ impl MemosView {
                     ui.horizontal(|ui| {
                         if ui.small_button("Edit").on_hover_text("Edit this memo").clicked() {
                             self.start_editing(m);
+                            self.focus_text = true;
                             cx.push(Action::Select(Some(Item::Memo(m.id))));
                         }
                         if ui.small_button("Delete").on_hover_text("Delete this memo (undo brings it back)").clicked() {
@@ -136,6 +145,7 @@ impl View for MemosView {
             && project.memos.contains_key(&memo.id)
         {
             self.start_editing(memo);
+            self.focus_text = true;
         }
     }
 }

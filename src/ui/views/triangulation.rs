@@ -478,18 +478,32 @@ impl TriangulationView {
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
             egui::ScrollArea::both().id_salt("cooccurrence-table").auto_shrink(false).show(ui, |ui| {
-                // Columns are numbered like the rows, so the table stays narrow.
+                // Column heads are the codes' names written upwards, so the table stays narrow
+                // and both axes are named.
+                let font = t.small_font();
+                let names: Vec<String> = shown.iter().map(|&j| short_name(&co.codes[j].name, 26)).collect();
+                let head = names
+                    .iter()
+                    .map(|n| ui.fonts_mut(|f| f.layout_no_wrap(n.clone(), font.clone(), t.text).size().x))
+                    .fold(20.0_f32, f32::max)
+                    + 6.0;
                 egui::Grid::new("cooccurrence-grid").spacing(vec2(3.0, 3.0)).show(ui, |ui| {
                     ui.label("");
-                    for (k, &j) in shown.iter().enumerate() {
-                        ui.add_sized(vec2(40.0, 20.0), egui::Label::new(RichText::new((k + 1).to_string()).strong()))
-                            .on_hover_text(&co.codes[j].path);
+                    for (name, &j) in names.iter().zip(&shown) {
+                        let (rect, r) = ui.allocate_exact_size(vec2(40.0, head), egui::Sense::hover());
+                        let galley = ui.fonts_mut(|f| f.layout_no_wrap(name.clone(), font.clone(), t.text));
+                        let at = egui::pos2(rect.center().x - galley.size().y / 2.0, rect.bottom() - 3.0);
+                        ui.painter().add(
+                            egui::epaint::TextShape::new(at, galley, t.text).with_angle(-std::f32::consts::FRAC_PI_2),
+                        );
+                        let path = co.codes[j].path.clone();
+                        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColumnHeader, true, &path));
+                        r.on_hover_text(&co.codes[j].path);
                     }
                     ui.end_row();
-                    for (k, &i) in shown.iter().enumerate() {
+                    for &i in &shown {
                         let entry = &co.codes[i];
-                        ui.label(format!("{}. {}", k + 1, entry.name))
-                            .on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
+                        ui.label(&entry.name).on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
                         for &j in &shown {
                             let (a, b) = (i.min(j), i.max(j));
                             let n = if i == j { 0 } else { co.count(co.codes[a].id, co.codes[b].id) };
@@ -650,4 +664,9 @@ fn scope_label(s: Scope) -> &'static str {
         Scope::Overlap => "in overlapping codings",
         Scope::Turn => "in the same speaker turn",
     }
+}
+
+/// A name cut to `most` chars with "…", for a column head.
+fn short_name(name: &str, most: usize) -> String {
+    if name.chars().count() > most { name.chars().take(most - 1).collect::<String>() + "…" } else { name.to_string() }
 }
