@@ -510,7 +510,7 @@ fn quotation_marks_follow_the_language_and_inner_quotes_turn() -> TestResult {
 /// double quote in a quote.
 #[test]
 fn the_paper_docx_reads_right_as_a_pdf() -> TestResult {
-    if !external::available("soffice", "libreoffice-writer") || !external::available("pdftotext", "poppler-utils") {
+    if !external::available(&[&external::SOFFICE, &external::PDFTOTEXT]) {
         return Ok(());
     }
     let mut p = study();
@@ -558,7 +558,7 @@ fn soffice_convert_binary(input: &Path, to: &str, out_dir: &Path) -> TestResult 
 /// text holds emoji and every LaTeX special character compiles with pdflatex.
 #[test]
 fn every_latex_export_compiles_with_pdflatex() -> TestResult {
-    if !external::available("pdflatex", "texlive-latex-recommended") {
+    if !external::available(&[&external::PDFLATEX]) {
         return Ok(());
     }
     let mut p = study();

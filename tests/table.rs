@@ -1081,7 +1081,7 @@ fn docx_opens_in_libreoffice() -> TestResult {
 /// "Jobseek/er" — and the unattributed column says it counts extracts.
 #[test]
 fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
-    if !external::available("soffice", "libreoffice-writer") || !external::available("pdftotext", "poppler-utils") {
+    if !external::available(&[&external::SOFFICE, &external::PDFTOTEXT]) {
         return Ok(());
     }
     let tmp = tempfile::tempdir()?;

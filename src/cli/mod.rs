@@ -6,10 +6,10 @@
 
 mod basic;
 pub use basic::set_wait;
+mod chart;
+mod documents;
 mod extracts;
 mod generate;
-mod documents;
-mod chart;
 mod import;
 mod quotes;
 mod refi;

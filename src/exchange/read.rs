@@ -775,7 +775,6 @@ impl<'a> Planner<'a> {
                     first.get_or_insert(cid);
                 }
             }
-            let passage = doc.slice(span).unwrap_or("").to_string();
             if s.children_named("Coding").next().is_none() {
                 if !comment.is_empty() {
                     let memo_id = MemoId(self.id_for(None));

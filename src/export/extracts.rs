@@ -7,8 +7,8 @@
 //! extracts are counted"). The writers are the report's: CSV through the same BOM-marked
 //! writer, Markdown and Word through the same [`Doc`] renderers.
 
-use super::report::doc::{Block, Doc, Piece, QuoteBlock};
 use super::escape::{csv_writer, write_row};
+use super::report::doc::{Block, Doc, Piece, QuoteBlock};
 use super::report::{ExportError, QuoteMarks, csv as report_csv, docx, markdown};
 use crate::analysis::Extract;
 use crate::model::*;
@@ -144,16 +144,16 @@ fn csv(rows: &[ExtractRow]) -> Result<Vec<u8>, ExportError> {
         write_row(
             &mut w,
             [
-            r.document.as_str(),
-            &r.participant.join("; "),
-            &r.group.join("; "),
-            &r.coders.join("; "),
-            &r.code,
-            &r.start.to_string(),
-            &r.end.to_string(),
-            &r.text,
-            &r.codings.to_string(),
-            &r.comment,
+                r.document.as_str(),
+                &r.participant.join("; "),
+                &r.group.join("; "),
+                &r.coders.join("; "),
+                &r.code,
+                &r.start.to_string(),
+                &r.end.to_string(),
+                &r.text,
+                &r.codings.to_string(),
+                &r.comment,
             ],
         )?;
     }

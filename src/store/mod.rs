@@ -491,8 +491,8 @@ impl Store {
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
                 return;
             }
-            result = safe::ensure_dir(dir, snapshot::TEXTS_DIR)
-                .and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
+            result =
+                safe::ensure_dir(dir, snapshot::TEXTS_DIR).and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
             if result.is_ok() {
                 on_disk.insert(d.id, d.text_hash.clone());
             }
