@@ -13,7 +13,8 @@ use crate::quotes::Placement;
 
 const PREAMBLE: &str = "\\documentclass[11pt]{article}\n\
 \\usepackage{iftex}\n\
-\\ifPDFTeX\n  \\usepackage[T1]{fontenc}\n  \\usepackage[utf8]{inputenc}\n\\else\n  \\usepackage{fontspec}\n\\fi\n";
+\\ifPDFTeX\n  \\usepackage[T1]{fontenc}\n  \\usepackage[utf8]{inputenc}\n\
+  \\IfFileExists{lmodern.sty}{\\usepackage{lmodern}}{}\n  \\input{glyphtounicode}\\pdfgentounicode=1\n\\else\n  \\usepackage{fontspec}\n\\fi\n";
 
 pub fn render(doc: &Doc) -> String {
     let body = body(doc);
