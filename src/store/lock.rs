@@ -22,6 +22,11 @@ pub struct ProjectLock {
 
 /// How often a waiting writer tries the lock again.
 const RETRY: Duration = Duration::from_millis(100);
+/// How long a writer always waits for the lock. The lock belongs to the open file, and a
+/// child process started by another thread of the same program (a PDF reader, a test's
+/// `tema`) shares every open file between its fork and its exec: for those few
+/// milliseconds the lock still looks held after its owner let it go.
+const GRACE: Duration = Duration::from_millis(300);
 
 impl ProjectLock {
     pub fn acquire(dir: &Path) -> Result<ProjectLock> {
@@ -32,7 +37,7 @@ impl ProjectLock {
     pub fn acquire_waiting(dir: &Path, wait: Duration) -> Result<ProjectLock> {
         let path = dir.join(LOCK_FILE);
         let mut file = safe::open_write(&path, OpenOptions::new().read(true).write(true).create(true).truncate(false))?;
-        let deadline = Instant::now() + wait;
+        let deadline = Instant::now() + wait.max(GRACE);
         loop {
             match file.try_lock() {
                 Ok(()) => break,
