@@ -16,8 +16,32 @@ const CODES: usize = 500;
 const CODINGS: usize = 50_000;
 
 const WORDS: &[&str] = &[
-    "meeting", "therapist", "social", "worker", "job", "benefits", "felt", "talked", "about", "me", "and", "the",
-    "specialist", "møtet", "jobb", "følte", "å", "være", "sett", "I", "we", "they", "said", "work", "hope", "😀",
+    "meeting",
+    "therapist",
+    "social",
+    "worker",
+    "job",
+    "benefits",
+    "felt",
+    "talked",
+    "about",
+    "me",
+    "and",
+    "the",
+    "specialist",
+    "møtet",
+    "jobb",
+    "følte",
+    "å",
+    "være",
+    "sett",
+    "I",
+    "we",
+    "they",
+    "said",
+    "work",
+    "hope",
+    "😀",
 ];
 
 fn rng(state: &mut u64) -> u64 {

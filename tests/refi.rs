@@ -528,7 +528,8 @@ fn an_unused_element_shape_is_read_in_any_order() -> R {
     assert_eq!(targets["about A"], MemoTarget::Code(code.id));
     assert_eq!(targets["linked"], MemoTarget::Coding(coding.id));
     let doc = p.documents.values().next().ok_or_else(|| anyhow::anyhow!("no doc"))?;
-    assert_eq!(targets["“one”\n\na memo anchored to text"], MemoTarget::Document(doc.id));
+    // A memo on an uncoded selection is a note on that passage ("one", chars 0..3).
+    assert_eq!(targets["a memo anchored to text"], MemoTarget::Passage { doc: doc.id, span: Span::new(0, 3) });
     assert_eq!(doc.props.metadata.get("description").map(String::as_str), Some("a source"));
     Ok(())
 }

@@ -30,16 +30,20 @@ const FIXED: &[&str] = &[
     "manifest.json",
 ];
 
-/// Whether `rel` is a snapshot file the store writes: a fixed name, or
-/// `codings/<slug>.json` with a plain slug (letters, digits, `-`, `_`).
+/// Whether `rel` is a snapshot file the store writes: a fixed name,
+/// `codings/<slug>.json` with a plain slug (letters, digits, `-`, `_`), or a document's text
+/// `texts/<uuid>.txt`.
 pub fn is_store_file(rel: &str) -> bool {
     if FIXED.contains(&rel) {
         return true;
     }
-    match rel.strip_prefix("codings/").and_then(|r| r.strip_suffix(".json")) {
-        Some(slug) => is_plain_name(slug),
-        None => false,
+    if let Some(slug) = rel.strip_prefix("codings/").and_then(|r| r.strip_suffix(".json")) {
+        return is_plain_name(slug);
     }
+    // A document's text, rewritten by a save after a correction (`Edit::ReplaceText`).
+    rel.strip_prefix("texts/")
+        .and_then(|r| r.strip_suffix(".txt"))
+        .is_some_and(|id| uuid::Uuid::parse_str(id).is_ok_and(|u| u.hyphenated().to_string() == id))
 }
 
 /// A name of one path component made only of ASCII letters, digits, `-` and `_`.

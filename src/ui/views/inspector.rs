@@ -314,7 +314,7 @@ impl Inspector {
                     let code = cx.project.codes.get(&coding.code).map(|c| c.name()).unwrap_or("?");
                     let what = match t.after {
                         Some(s) => {
-                            format!("“{code}” [{}, {}) → [{}, {})", t.before.start, t.before.end, s.start, s.end)
+                            format!("“{code}” [{}, {}) becomes [{}, {})", t.before.start, t.before.end, s.start, s.end)
                         }
                         None => format!("“{code}” [{}, {}) is removed", t.before.start, t.before.end),
                     };
