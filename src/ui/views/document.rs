@@ -687,7 +687,7 @@ fn codes_over(marks: &[Mark], span: Span) -> String {
 fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
     ui.add_space(48.0);
     ui.vertical_centered(|ui| {
-        ui.set_max_width(560.0);
+        ui.set_max_width(ui.available_width().min(560.0));
         ui.heading("No documents yet");
         ui.add_space(8.0);
         ui.label(

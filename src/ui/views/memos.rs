@@ -117,7 +117,7 @@ impl View for MemosView {
             }
         });
         egui::ScrollArea::vertical().id_salt("memos").auto_shrink(false).show(ui, |ui| {
-            ui.set_max_width(760.0);
+            ui.set_max_width(ui.available_width().min(760.0));
             let mut journal: Vec<&Memo> = p.memos.values().filter(|m| m.props.target == MemoTarget::Journal).collect();
             journal.sort_by_key(|m| std::cmp::Reverse(m.created));
             if journal.is_empty() {

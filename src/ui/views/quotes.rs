@@ -298,7 +298,7 @@ impl View for QuotesView {
             return;
         }
         egui::ScrollArea::vertical().id_salt("quotes").auto_shrink(false).show(ui, |ui| {
-            ui.set_max_width(780.0);
+            ui.set_max_width(ui.available_width().min(780.0));
             for s in &sections {
                 self.section(cx, ui, s);
             }

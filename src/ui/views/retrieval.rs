@@ -190,7 +190,7 @@ impl View for RetrievalView {
         self.export_panel(cx, ui, code_id, &extracts);
         ui.separator();
         egui::ScrollArea::vertical().id_salt("retrieval").auto_shrink(false).show(ui, |ui| {
-            ui.set_max_width(760.0);
+            ui.set_max_width(ui.available_width().min(760.0));
             for e in &extracts {
                 self.card(cx, ui, e);
             }

@@ -468,7 +468,7 @@ impl TriangulationView {
                         }
                     });
                     egui::ScrollArea::vertical().id_salt("cooccurrence-passages").auto_shrink(false).show(ui, |ui| {
-                        ui.set_max_width(760.0);
+                        ui.set_max_width(ui.available_width().min(760.0));
                         for o in &x.occurrences {
                             occurrence_card(cx, ui, o.doc, o.span, o.codings.first().copied());
                         }
