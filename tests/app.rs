@@ -1,8 +1,9 @@
 //! The app, driven as a person would: by labels, clicks, drags and keys (no GPU needed).
 
 mod common;
+use common::drag;
 
-use egui::{Key, Modifiers, Pos2, pos2};
+use egui::{Key, Modifiers, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
@@ -24,22 +25,6 @@ fn count_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
     let p = project(h);
     let id = p.code_by_name(code).map(|c| c.id);
     p.codings.values().filter(|c| Some(c.code) == id).count()
-}
-
-/// Drags the mouse across the transcript, as a person selecting text does.
-fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    let steps = 6;
-    for i in 1..=steps {
-        let t = i as f32 / steps as f32;
-        h.hover_at(from + (to - from) * t);
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
 }
 
 /// Selects words at the start of the paragraph that begins with `text`.

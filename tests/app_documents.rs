@@ -2,8 +2,9 @@
 //! preview, and deleting a document with its codings (one undoable step).
 
 mod common;
+use common::drag;
 
-use egui::{Key, Modifiers, Pos2, pos2};
+use egui::{Key, Modifiers, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::model::*;
@@ -14,19 +15,6 @@ type Result<T = ()> = anyhow::Result<T>;
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
     h.state().project().expect("a project is open")
-}
-
-fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for i in 1..=6 {
-        h.hover_at(from + (to - from) * (i as f32 / 6.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! from the core, never from what the app showed.
 
 mod common;
+use common::drag;
 
 use egui::{Key, Modifiers, pos2};
 use egui_kittest::Harness;
@@ -23,20 +24,6 @@ fn app(dir: &Path) -> Harness<'static, TemaApp> {
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
     h.state().project().expect("a project is open")
-}
-
-/// Presses, moves in steps and releases the mouse, as a person dragging does.
-fn drag(h: &mut Harness<'_, TemaApp>, from: egui::Pos2, to: egui::Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for i in 1..=6 {
-        h.hover_at(from + (to - from) * (i as f32 / 6.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
 }
 
 fn undo(h: &mut Harness<'_, TemaApp>) {

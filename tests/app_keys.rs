@@ -3,9 +3,10 @@
 //! Escape closes the innermost menu or dialog before it touches the selection.
 
 mod common;
+use common::drag;
 
 use egui::accesskit::Role;
-use egui::{Event, Key, Modifiers, Pos2, pos2};
+use egui::{Event, Key, Modifiers, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
@@ -51,19 +52,6 @@ fn type_keys(h: &mut Harness<'_, TemaApp>, text: &str) {
         }
         h.run();
     }
-}
-
-fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    for i in 1..=6 {
-        h.hover_at(from + (to - from) * (i as f32 / 6.0));
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
 }
 
 /// Selects words at the start of the paragraph that begins with `text`.

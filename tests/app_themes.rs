@@ -2,8 +2,9 @@
 //! clicks, drags and keys, on a copy of the sample study (no GPU needed).
 
 mod common;
+use common::drag;
 
-use egui::{Key, Modifiers, Pos2};
+use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
@@ -35,23 +36,6 @@ fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, Harness<'static, Tema
     h.state_mut().state.view = view;
     h.run();
     Ok((tmp, h))
-}
-
-/// Presses, moves in steps and releases the mouse, as a person dragging does.
-fn drag(h: &mut Harness<'_, TemaApp>, from: Pos2, to: Pos2) {
-    h.hover_at(from);
-    h.run();
-    h.drag_at(from);
-    h.run();
-    let steps = 8;
-    for i in 1..=steps {
-        let t = i as f32 / steps as f32;
-        h.hover_at(from + (to - from) * t);
-        h.run();
-    }
-    h.drop_at(to);
-    h.run();
-    h.run();
 }
 
 #[test]

@@ -11,6 +11,23 @@ use tema::store::Store;
 use tema::ui::startup::Places;
 use tema::ui::{Launch, TemaApp};
 
+/// Presses, moves in steps and releases the mouse, as a person dragging does (egui needs the
+/// hover frames in between to see a drag rather than a click).
+pub fn drag(h: &mut Harness<'_, TemaApp>, from: egui::Pos2, to: egui::Pos2) {
+    h.hover_at(from);
+    h.run();
+    h.drag_at(from);
+    h.run();
+    for i in 1..=8 {
+        h.hover_at(from + (to - from) * (i as f32 / 8.0));
+        h.run();
+    }
+    h.drop_at(to);
+    h.run();
+    // One more frame, for drop targets that act on the frame after the release.
+    h.run();
+}
+
 /// The app as a coder opens it — on a project, or on what `places` says at start-up — in a
 /// window of `size`, with no state saved by earlier runs: where every app test starts.
 pub fn app_on(project: Option<&Path>, coder: &str, places: Places, size: (f32, f32)) -> Harness<'static, TemaApp> {
