@@ -200,7 +200,14 @@ impl MapView {
             }
         }
         let mut released: Option<(NodeKey, MapPos)> = None;
-        for (i, n) in map.nodes.iter().enumerate() {
+        // Codes first, themes over them: a theme's label is what the map is read by.
+        let order = map
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.kind, NodeKind::Code { .. }))
+            .chain(map.nodes.iter().enumerate().filter(|(_, n)| matches!(n.kind, NodeKind::Theme { .. })));
+        for (i, n) in order {
             let c = centre[i];
             let rect = Rect::from_center_size(c, vec2(n.w, n.h) * zoom);
             let id = egui::Id::unique(("map-node", n.key));
@@ -248,14 +255,21 @@ impl MapView {
                     } else {
                         2.0
                     };
+                    // The label keeps a readable size when the map is zoomed out, so the box
+                    // grows to hold it: dark text never spills onto the page's background.
+                    let ink = Color32::from_gray(0x11);
+                    let galley = painter.layout_no_wrap(n.label.clone(), font, ink);
+                    let need = galley.size() + vec2(14.0, 8.0);
+                    let boxed =
+                        egui::Rect::from_center_size(c, vec2(rect.width().max(need.x), rect.height().max(need.y)));
                     painter.rect(
-                        rect,
+                        boxed,
                         10.0 * zoom,
                         fill,
                         Stroke::new(width, Color32::from_gray(0x33)),
                         egui::StrokeKind::Inside,
                     );
-                    painter.text(c, Align2::CENTER_CENTER, &n.label, font, Color32::from_gray(0x11));
+                    painter.galley(c - galley.size() / 2.0, galley, ink);
                 }
                 NodeKind::Code { colour: col } => {
                     painter.rect(
