@@ -83,8 +83,15 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
-/// Resets VmHWM to the current RSS (Linux: writing 5 to clear_refs).
+/// Returns freed memory to the system and resets VmHWM to the current RSS (Linux: writing 5
+/// to clear_refs), so each phase's peak is its own and not hidden by memory an earlier phase
+/// freed but the allocator kept.
 fn reset_peak() {
+    // SAFETY: malloc_trim only releases free heap pages; it has no preconditions.
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    unsafe {
+        libc::malloc_trim(0);
+    }
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
@@ -155,9 +162,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let held = status_kb("VmRSS:");
         let t = Instant::now();
         let plan = plan_project_import(&file, &Limits::default())?;
+        let plan_s = t.elapsed().as_secs_f64();
+        let plan_peak = status_kb("VmHWM:").saturating_sub(held);
         let store = import_into_new_project(&tmp.path().join(format!("imported-{}.tema", profile.label())), plan)?;
         let import_s = t.elapsed().as_secs_f64();
         let import_peak = status_kb("VmHWM:").saturating_sub(held);
+        println!(
+            "{:>8}: reading and planning {plan_s:.2} s, peak +{:.0} MB; then applying and journaling {:.2} s",
+            profile.label(),
+            mb(plan_peak),
+            import_s - plan_s
+        );
         assert_eq!(store.project().documents.len(), DOCS);
         assert_eq!(store.project().codes.len(), CODES);
         let imported = store.project().codings.len();
