@@ -581,7 +581,7 @@ impl TemaApp {
                     Err(e) => self.status(e.to_string(), true),
                 }
             }
-            UiCommand::CommandPalette => self.dialog = Some(Dialog::Palette(Palette::default())),
+            UiCommand::CommandPalette => self.dialog = Some(Dialog::Palette(Palette::new())),
             UiCommand::CodeSelection => self.dialog = Some(Dialog::Picker(CodePicker::new(Purpose::Apply))),
             UiCommand::InVivoCode => {
                 if let Some(name) = self.in_vivo_name() {

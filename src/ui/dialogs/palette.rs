@@ -10,6 +10,9 @@ pub struct Palette {
     pub query: String,
     highlighted: usize,
     opened: bool,
+    /// Which opening this is. egui remembers a window's last size by its id, so a palette
+    /// reopened under the same id started at the height of the last, filtered, list.
+    serial: u64,
 }
 
 #[derive(Clone, Debug)]
@@ -69,13 +72,19 @@ fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
 }
 
 impl Palette {
+    /// A palette opened afresh: empty query, and an id of its own (see `serial`).
+    pub fn new() -> Self {
+        static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        Palette { serial: OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed), ..Default::default() }
+    }
+
     /// Draws the palette; `Some(actions)` when it closes (empty when cancelled).
     pub fn show(&mut self, ctx: &egui::Context, p: Option<&Project>, tokens: &Tokens) -> Option<Vec<Action>> {
         let all = entries(ctx, p);
         let order = fuzzy::rank(&self.query, all.iter().map(|e| e.label.as_str()));
         self.highlighted = self.highlighted.min(order.len().saturating_sub(1));
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique("command-palette")).show(ctx, |ui| {
+        let modal = egui::Modal::new(Id::unique(("command-palette", self.serial))).show(ctx, |ui| {
             ui.set_width(520.0);
             let r = ui.add(
                 egui::TextEdit::singleline(&mut self.query)
