@@ -110,15 +110,17 @@ fn export_extracts_from_the_coded_extracts_view() -> anyhow::Result<()> {
     h.get_by_label("Export extracts…").click();
     h.run();
     h.get_by_label("Export").click();
-    h.run();
-    // The export runs on a worker; the default file is beside the project folder, as CSV.
+    // The export runs on a worker, which asks for frames until it is done: step frames
+    // rather than wait for the UI to settle. The default file is beside the project
+    // folder, as CSV.
+    h.run_steps(2);
     let file = tmp.path().join("extracts-Seen.csv");
     for _ in 0..100 {
         if file.exists() {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
-        h.run();
+        h.step();
     }
     let csv = std::fs::read_to_string(&file)?;
     let rows: Vec<&str> = csv.lines().skip(1).collect();

@@ -95,13 +95,18 @@ fn read_star_make_and_export_quotes() -> Result {
     h.get_by_label("Save to").type_text(&file.display().to_string());
     h.run();
     h.get_by_label("Export").click();
-    h.run();
+    // The export runs on a worker, which asks for frames while it runs: step frames rather
+    // than wait for the UI to settle, until the file is there and the job has reported.
+    h.run_steps(2);
     let started = Instant::now();
     while !file.exists() && started.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
-        h.run();
+        h.step();
     }
-    h.run();
+    for _ in 0..5 {
+        std::thread::sleep(Duration::from_millis(20));
+        h.step();
+    }
     let md = std::fs::read_to_string(&file)?;
     assert!(md.contains("Voice in the meeting") && md.contains("Waiting as a way of working"), "{md}");
     assert!(md.contains("“They talked about me, not with me.” (J1)"), "{md}");
