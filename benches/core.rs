@@ -4,6 +4,8 @@
 //!
 //! Targets: open < 300 ms; edit p99 < 10 ms; save < 1 s.
 
+mod common;
+use common::{WORDS, rng};
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
@@ -13,41 +15,6 @@ const DOCS: usize = 200;
 const WORDS_PER_DOC: usize = 10_000;
 const CODES: usize = 500;
 const CODINGS: usize = 50_000;
-
-const WORDS: &[&str] = &[
-    "meeting",
-    "therapist",
-    "social",
-    "worker",
-    "job",
-    "benefits",
-    "felt",
-    "talked",
-    "about",
-    "me",
-    "and",
-    "the",
-    "specialist",
-    "møtet",
-    "jobb",
-    "følte",
-    "å",
-    "være",
-    "sett",
-    "I",
-    "we",
-    "they",
-    "said",
-    "work",
-    "hope",
-];
-
-fn rng(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
 
 fn transcript(seed: u64) -> (String, Vec<Turn>) {
     let mut s = seed | 1;

@@ -5,6 +5,8 @@
 //! Targets: import < 5 s, export < 3 s, and the memory either takes (peak RSS above what the
 //! process held before it) under twice the project's own size in memory.
 
+mod common;
+use common::{WORDS, rng};
 use std::time::Instant;
 use tema::edit::Edit;
 use tema::exchange::{Limits, Profile, export_project, import_into_new_project, plan_project_import};
@@ -14,42 +16,6 @@ const DOCS: usize = 200;
 const WORDS_PER_DOC: usize = 10_000;
 const CODES: usize = 500;
 const CODINGS: usize = 50_000;
-
-const WORDS: &[&str] = &[
-    "meeting",
-    "therapist",
-    "social",
-    "worker",
-    "job",
-    "benefits",
-    "felt",
-    "talked",
-    "about",
-    "me",
-    "and",
-    "the",
-    "specialist",
-    "møtet",
-    "jobb",
-    "følte",
-    "å",
-    "være",
-    "sett",
-    "I",
-    "we",
-    "they",
-    "said",
-    "work",
-    "hope",
-    "😀",
-];
-
-fn rng(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
 
 fn transcript(seed: u64) -> String {
     let mut s = seed | 1;
@@ -63,7 +29,8 @@ fn transcript(seed: u64) -> String {
             text.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
             text.push(' ');
         }
-        text.push_str("\n\n");
+        // An emoji per turn: two UTF-16 units, so the nvivo profile's positions differ.
+        text.push_str("😀\n\n");
         words += n as usize + 1;
         turn += 1;
     }

@@ -7,6 +7,8 @@
 //! do not touch it. The same project then times the theme analyses (board counts, review,
 //! phase tracker, thematic map).
 
+mod common;
+use common::{WORDS, rng};
 use std::time::{Duration, Instant};
 use tema::analysis::themes::GroupBy;
 use tema::analysis::*;
@@ -24,41 +26,6 @@ const CODES: usize = 500;
 const MAIN_THEMES: usize = 10;
 const SUBTHEMES: usize = 3;
 const CODINGS: usize = 50_000;
-
-const WORDS: &[&str] = &[
-    "meeting",
-    "therapist",
-    "social",
-    "worker",
-    "job",
-    "benefits",
-    "felt",
-    "talked",
-    "about",
-    "me",
-    "and",
-    "the",
-    "specialist",
-    "møtet",
-    "jobb",
-    "følte",
-    "å",
-    "være",
-    "sett",
-    "I",
-    "we",
-    "they",
-    "said",
-    "work",
-    "hope",
-];
-
-fn rng(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
 
 /// A transcript of ~10,000 words whose turns go round `speakers` (`None`: field notes, one
 /// paragraph after another with no turns).

@@ -3,6 +3,8 @@
 //! documents, comparing two coders on one document, and planning a merge of one coder's copy
 //! into the other's. Run with `cargo bench --bench team`.
 
+mod common;
+use common::rng;
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
@@ -14,13 +16,6 @@ const DOCS: usize = 200;
 const CHARS_PER_DOC: usize = 60_000;
 const CODES: usize = 100;
 const CODINGS_PER_CODER: usize = 25_000;
-
-fn rng(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
-}
 
 fn median(mut v: Vec<Duration>) -> f64 {
     v.sort();
