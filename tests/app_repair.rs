@@ -5,7 +5,7 @@
 mod common;
 
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use std::collections::BTreeMap;
 use tema::model::*;
 use tema::store::Store;
@@ -63,5 +63,71 @@ fn the_banner_names_a_changed_text_and_repair_puts_every_coding_back_on_its_word
     }
     assert_eq!(p.codings.len(), p0.codings.len());
     assert!(h.query_by_label_contains("The text of “J2” changed").is_none(), "no longer quarantined");
+    Ok(())
+}
+
+/// Steps frames until `done` (the search and index workers ask for frames while they run).
+fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "timed out waiting for {what}");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        h.step();
+    }
+}
+
+#[test]
+fn a_search_on_a_damaged_index_rebuilds_it_and_finds_the_passages() -> Result {
+    use egui::{Key, Modifiers};
+    use std::io::{Seek, SeekFrom, Write};
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
+    h.run();
+    // The view builds the index (there is none in a fresh copy) and lets it settle.
+    run_until(&mut h, "the first indexing", |h| {
+        std::fs::read_dir(dir.join("index/tantivy"))
+            .is_ok_and(|d| d.flatten().any(|e| e.path().extension().is_some_and(|x| x == "idx")))
+            && h.query_by_label_contains("Updating the search index").is_none()
+    });
+    for _ in 0..3 {
+        h.run();
+    }
+    // Damage the index under the open view: the middle of every postings file overwritten in
+    // place (the files keep their length, as a disk error or a bad sync would leave them).
+    let mut damaged = 0;
+    for entry in std::fs::read_dir(dir.join("index/tantivy"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|x| x == "idx") {
+            let len = std::fs::metadata(&path)?.len();
+            let mut f = std::fs::OpenOptions::new().write(true).open(&path)?;
+            f.seek(SeekFrom::Start(len / 4))?;
+            f.write_all(&vec![0xA5u8; (len / 2) as usize])?;
+            damaged += 1;
+        }
+    }
+    assert!(damaged > 0);
+    h.get_by_label("Search for").click();
+    h.get_by_label("Search for").type_text("meeting");
+    h.run();
+    run_until(&mut h, "results after the rebuild", |h| h.query_by_label_contains("passages in").is_some());
+    h.get_by_label_contains("and was rebuilt");
+    // The oracle: the same search on a clean index built from the project in memory.
+    let p = project(&h).clone();
+    let clean = tema::index::SearchIndex::in_memory(p.settings.language)?;
+    clean.sync(&p, &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    let expected = tema::index::search(&clean, &p, &tema::index::SearchRequest::new("meeting"))?;
+    assert!(expected.total > 0);
+    let summary = h.get_by_label_contains("passages in").accesskit_node().value().unwrap_or_default();
+    assert!(
+        summary.starts_with(&format!("{} passages in {} documents", expected.total, expected.documents.len())),
+        "{summary}"
+    );
+    // The index on disk is whole again: it opens without being rebuilt.
+    drop(h);
+    let (_, report) = tema::index::SearchIndex::open(&dir, p.settings.language)?;
+    assert!(report.rebuilt.is_none(), "{:?}", report.rebuilt);
     Ok(())
 }
