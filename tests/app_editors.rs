@@ -161,3 +161,95 @@ fn cut_and_translate_a_quote() -> Result {
     );
     Ok(())
 }
+
+#[test]
+fn merge_one_theme_into_another() -> Result {
+    let (_tmp, mut h) = sample()?;
+    h.state_mut().state.view = ViewKind::Themes;
+    h.run();
+    let p0 = project(&h).clone();
+    // Two main themes of the sample: the first merges into the second.
+    let mains: Vec<&Theme> = p0.themes.values().filter(|t| t.parent.is_none()).collect();
+    let (from, into) = (mains[0].clone(), mains[1].clone());
+    h.get_by_label(&format!("Theme {}", from.name())).click();
+    h.run();
+    h.get_by_label("Merge into").click();
+    h.run();
+    // The target is picked from the list that opened (its card is labelled "Theme …").
+    h.get_by_label(into.name()).click();
+    h.run();
+    h.get_by_label("Merge").click();
+    frames(&mut h, 2);
+    let p = project(&h);
+    assert!(!p.themes.contains_key(&from.id), "the merged theme is gone");
+    // The target keeps its codes and gains the merged theme's, each once.
+    let mut expected: Vec<CodeId> = into.codes.clone();
+    expected.extend(from.codes.iter().filter(|c| !into.codes.contains(c)));
+    let mut got = p.themes[&into.id].codes.clone();
+    got.sort();
+    expected.sort();
+    assert_eq!(got, expected);
+    // Its quotes now illustrate the target; nothing else moved.
+    for q in p0.quotes.values() {
+        let theme = if q.theme == from.id { into.id } else { q.theme };
+        assert_eq!(p.quotes[&q.id].theme, theme);
+    }
+    // Subthemes of the merged theme now sit under the target.
+    for t in p0.themes.values().filter(|t| t.parent == Some(from.id)) {
+        assert_eq!(p.themes[&t.id].parent, Some(into.id));
+    }
+    Ok(())
+}
+
+#[test]
+fn mark_a_triangulation_row_and_export_the_table() -> Result {
+    let (tmp, mut h) = sample()?;
+    h.get_by_label("Triangulation").click();
+    frames(&mut h, 2);
+    assert_eq!(h.state().state.view, ViewKind::Triangulation);
+    let p0 = project(&h).clone();
+    let m = tema::analysis::Matrix::build(&p0, &tema::analysis::MatrixOptions::default());
+    let row = m.rows.iter().find(|r| r.mark.is_none()).ok_or_else(|| anyhow::anyhow!("every row is marked"))?;
+    let (key, label) = (row.key, row.label.clone());
+
+    // Mark the row: its box, then "Converge" in the list.
+    h.get_by_label(&format!("Mark of “{label}”")).click();
+    h.run();
+    h.get_by_label("Converge").click();
+    frames(&mut h, 2);
+    assert_eq!(project(&h).framework.mark(key, &m.options.columns), Some(RowMark::Converge));
+
+    // Export as CSV to a file typed into the path field.
+    h.get_by_label("Export").click();
+    h.run();
+    h.get_by_label("CSV").click();
+    h.run();
+    let out = tmp.path().join("table.csv");
+    let file = h.get_by_role_and_label(Role::TextInput, "File");
+    file.click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(Role::TextInput, "File").type_text(&out.display().to_string());
+    h.run();
+    h.get_by_label("Export table").click();
+    frames(&mut h, 2);
+    let mut reader = csv::Reader::from_path(&out)?;
+    let records: Vec<csv::StringRecord> = reader.records().collect::<std::result::Result<_, _>>()?;
+    // One line per row of the table the core builds for the project as it is now (marked),
+    // in its order, each with its label first.
+    let m = tema::analysis::Matrix::build(project(&h), &tema::analysis::MatrixOptions::default());
+    assert_eq!(records.len(), m.rows.len());
+    for (record, row) in records.iter().zip(&m.rows) {
+        assert_eq!(record.get(0), Some(row.label.as_str()));
+    }
+    let marked = records
+        .iter()
+        .find(|r| r.get(0) == Some(label.as_str()))
+        .ok_or_else(|| anyhow::anyhow!("the marked row is missing"))?;
+    // Each cell is the number of extracts of the core's cell (the view's model), then the total.
+    let row = m.rows.iter().find(|r| r.label == label).ok_or_else(|| anyhow::anyhow!("row"))?;
+    let counts: Vec<String> = row.cells.iter().map(|c| c.extracts.len().to_string()).collect();
+    let exported: Vec<&str> = marked.iter().skip(2).take(counts.len()).collect();
+    assert_eq!(exported, counts.iter().map(String::as_str).collect::<Vec<_>>(), "{marked:?}");
+    Ok(())
+}
