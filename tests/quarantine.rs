@@ -325,3 +325,40 @@ fn info_names_the_damaged_document_and_repair_reports_by_name() -> TestResult {
     assert_eq!(info["unanchored"], report["unanchored"]);
     Ok(())
 }
+
+#[test]
+fn unsaved_changes_made_before_a_text_changed_are_kept_aside_not_replayed_by_guess() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let (dir, doc) = saved_sample(tmp.path())?;
+    let p0 = Store::open_read_only(&dir)?.project().clone();
+    let memos = p0.memos.len();
+    // An acknowledged change still in the journal (no save after it).
+    {
+        let mut store = Store::open(&dir)?;
+        let memo = Memo {
+            id: MemoId::new(),
+            created: chrono::Utc::now(),
+            author: None,
+            props: MemoProps {
+                target: MemoTarget::Journal,
+                title: "Unsaved".into(),
+                body: String::new(),
+                modified: chrono::Utc::now(),
+            },
+        };
+        store.apply(tema::edit::Edit::AddMemo { memo, index: None })?;
+    }
+    let text = std::fs::read_to_string(text_file(&dir, doc))?;
+    std::fs::write(text_file(&dir, doc), format!("{INSERTED}{text}"))?;
+    let store = Store::open_repairing(&dir, false)?;
+    assert_eq!(store.project().memos.len(), memos, "not applied");
+    let warning = store.warnings().iter().find(|w| w.contains("journal.quarantined-")).cloned();
+    let warning = warning.ok_or_else(|| format!("{:?}", store.warnings()))?;
+    assert!(warning.starts_with("1 unsaved changes"), "{warning}");
+    let kept = std::fs::read_dir(&dir)?
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("journal.quarantined-"))
+        .count();
+    assert_eq!(kept, 1, "the journal is kept beside the project");
+    Ok(())
+}

@@ -272,7 +272,8 @@ impl Store {
             // The cut-short commit holds everything the journal held.
             return Ok(store);
         }
-        let replay = store.replay_journal(read_only)?;
+        let quarantined = !store.changed_texts.is_empty() || !store.anchoring.damaged.is_empty();
+        let replay = store.replay_journal(read_only, quarantined)?;
         if !read_only {
             store.journal = Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?);
             if replay.must_save || mode.accept_loss || mode.repair {
@@ -288,7 +289,7 @@ impl Store {
     }
 
     /// Applies the journal's entries that the snapshot does not hold yet.
-    fn replay_journal(&mut self, read_only: bool) -> Result<Replay> {
+    fn replay_journal(&mut self, read_only: bool, quarantined: bool) -> Result<Replay> {
         let path = self.dir.join(journal::JOURNAL_FILE);
         let outcome = journal::read(&path)?;
         let mut replay = Replay { keep_len: outcome.good_len, must_save: false, restart: false };
@@ -348,6 +349,20 @@ impl Store {
                 "{} unsaved changes were made on top of an older version of this project and were not applied; \
                  they are kept in {}",
                 outcome.entries.len(),
+                aside.display()
+            ));
+            replay.keep_len = 0;
+            replay.restart = true;
+            return Ok(replay);
+        }
+        let unapplied = outcome.entries.iter().filter(|(e, _)| e.seq > self.seq).count();
+        if quarantined && unapplied > 0 {
+            // Made while the changed texts were as they had been: their positions may point at
+            // other words now, so they are kept for a human rather than applied by guess.
+            let aside = self.set_aside(&path, "quarantined", read_only)?;
+            self.warnings.push(format!(
+                "{unapplied} unsaved changes were made before a text changed outside Tema and were not applied \
+                 (their places in the text may have moved); they are kept in {}",
                 aside.display()
             ));
             replay.keep_len = 0;
