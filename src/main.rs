@@ -31,7 +31,10 @@ fn main() -> ExitCode {
     let app = cli.command.is_none();
     let filter = if app { None } else { TerminalFilter::install() };
     let result = catch_unwind(AssertUnwindSafe(|| match cli.command {
-        Some(command) => run(command),
+        Some(command) => {
+            panic_on_purpose_for_tests();
+            run(command)
+        }
         None => open_app(),
     }));
     if let Some(filter) = filter {
@@ -51,6 +54,19 @@ fn main() -> ExitCode {
             );
             ExitCode::from(INTERNAL_ERROR)
         }
+    }
+}
+
+/// The variable that makes a command panic on purpose, and the value it must have: the test
+/// of how a real panic reaches the user (one line, exit code 70) provokes one from outside
+/// the process with it. Long and explicit so that nobody sets it by accident; documented in
+/// docs/RELIABILITY.md.
+const PANIC_FOR_TESTS: (&str, &str) = ("TEMA_PANIC_ON_PURPOSE_TO_TEST_THE_REPORT", "yes, panic");
+
+fn panic_on_purpose_for_tests() {
+    let (name, value) = PANIC_FOR_TESTS;
+    if std::env::var(name).is_ok_and(|v| v == value) {
+        panic!("a panic on purpose ({name} is set)");
     }
 }
 

@@ -322,6 +322,8 @@ fn the_project_loader_survives_mutated_files() {
     if let Err(e) = saved_project(&good) {
         panic!("{e}");
     }
+    // The document's text too: a changed text is quarantined and repaired, never a panic.
+    let text = format!("texts/{}.txt", DocId::from_u128(10));
     let files = [
         "project.json",
         "documents.json",
@@ -331,6 +333,7 @@ fn the_project_loader_survives_mutated_files() {
         "journal.jsonl",
         "manifest.json",
         "history.json",
+        text.as_str(),
     ];
     let mut rng = seed(7);
     let until = Instant::now() + budget().mul_f64(0.25);
@@ -364,6 +367,7 @@ fn the_project_loader_survives_mutated_files() {
             if let Ok(mut s) = Store::open(&work) {
                 let _ = s.save();
             }
+            let _ = Store::open_repairing(&work, false).map(|s| s.unanchored().len());
         });
         if let Err(e) = result {
             panic!("{e}");

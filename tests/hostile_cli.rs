@@ -293,3 +293,43 @@ fn an_error_is_one_clean_line_and_a_failure() -> TestResult {
     assert!(msg.starts_with("error: ") && msg.contains("\u{FFFD}[2J") && !msg.contains('\u{1b}'), "{msg}");
     Ok(())
 }
+
+/// A real panic, provoked from outside the process through the test hook (an environment
+/// variable with a long explicit name and value, see docs/RELIABILITY.md): the user sees one
+/// line, not Rust's message and backtrace, and the exit code is 70 (EX_SOFTWARE); the
+/// project is untouched.
+#[test]
+fn an_internal_error_is_reported_in_one_line_with_exit_code_70() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let store = Store::create(&dir, "Panics")?;
+    let before = store.project().clone();
+    drop(store);
+    let d = dir.to_string_lossy();
+    let run = |value: &str, backtrace: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_tema"));
+        cmd.args(["info", &d]).env("TEMA_PANIC_ON_PURPOSE_TO_TEST_THE_REPORT", value).env_remove("RUST_BACKTRACE");
+        if backtrace {
+            cmd.env("RUST_BACKTRACE", "1");
+        }
+        cmd.output()
+    };
+    let out = run("yes, panic", false)?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(70), "{stderr}");
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line, nothing else: {stderr}");
+    assert!(lines[0].starts_with("error: Tema stopped on an internal error (a panic on purpose"), "{stderr}");
+    assert!(lines[0].contains("src/main.rs:") && lines[0].ends_with("Please report it."), "{stderr}");
+    assert!(!stderr.contains("panicked at") && !stderr.contains("backtrace"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    // RUST_BACKTRACE brings Rust's own report back, for a developer.
+    let out = run("yes, panic", true)?;
+    assert_eq!(out.status.code(), Some(70));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("panicked at"));
+    // Any other value is not the hook: the command runs.
+    let out = run("1", false)?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(Store::open(&dir)?.project(), &before);
+    Ok(())
+}

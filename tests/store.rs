@@ -258,9 +258,17 @@ fn a_changed_text_file_is_reported_by_name() -> TestResult {
     }
     let text = dir.join("texts").join(format!("{}.txt", DocId::from_u128(10)));
     std::fs::write(&text, "J4: Møtet var dårlig.\n")?;
-    let err = Store::open(&dir).err().ok_or("opened a project with a changed text")?;
+    // Not opened for writing (a save would make the change permanent unasked)...
+    let err = Store::open(&dir).err().ok_or("opened a project with a changed text for writing")?;
     let msg = err.to_string();
-    assert!(msg.contains("\"J4\"") && msg.contains(&text.display().to_string()), "{msg}");
+    let file = format!("texts/{}.txt", DocId::from_u128(10));
+    assert!(msg.contains("“J4”") && msg.contains(&file) && msg.contains("tema repair"), "{msg}");
+    // ...but opened read-only, the document marked damaged and named in the warnings.
+    let (store, read_only) = Store::open_or_read_only(&dir)?;
+    assert!(read_only);
+    assert_eq!(store.changed_documents(), &[DocId::from_u128(10)]);
+    assert!(store.warnings().iter().any(|w| w.contains("“J4”")), "{:?}", store.warnings());
+    assert_eq!(&*store.project().documents[&DocId::from_u128(10)].text, "J4: Møtet var dårlig.");
     Ok(())
 }
 

@@ -36,26 +36,67 @@ pub(crate) fn open_for_reading(dir: &Path) -> Result<Store> {
     Ok(store)
 }
 
-/// `tema repair DIR [--accept-loss]`: lists damaged files; with `--accept-loss`, opens the
-/// project accepting that their content is lost and saves it, so it can be written again.
+/// `tema repair DIR [--accept-loss]`: re-anchors the codings of texts changed outside Tema
+/// (and what stayed unanchored before) and saves, reporting by name what it placed again and
+/// what stays unanchored; lists damaged files, and with `--accept-loss` accepts their loss.
 pub fn repair(dir: &Path, accept_loss: bool, json: bool) -> Result<()> {
-    let store = if accept_loss {
-        Store::open_accepting_loss(dir).with_context(|| format!("cannot open project {}", dir.display()))?
-    } else {
-        Store::open_read_only(dir).with_context(|| format!("cannot open project {}", dir.display()))?
+    let opened = Store::open_repairing(dir, accept_loss);
+    let store = match opened {
+        Ok(store) => store,
+        // Damaged files and no --accept-loss: nothing can be written; list what is wrong.
+        Err(crate::store::StoreError::Damaged { .. }) => {
+            Store::open_read_only(dir).with_context(|| format!("cannot open project {}", dir.display()))?
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot repair project {}", dir.display())),
     };
-    let damage: Vec<String> = store.damage().iter().map(|d| crate::terminal::clean_line(d).into_owned()).collect();
+    let clean = |v: &[String]| v.iter().map(|d| crate::terminal::clean_line(d).into_owned()).collect::<Vec<String>>();
+    let damage = clean(store.damage());
     let warnings: Vec<String> = store.warnings().iter().map(|w| crate::terminal::clean(w).into_owned()).collect();
+    let report = store.anchoring();
+    let (changed, reanchored, unanchored, moved) =
+        (clean(&report.damaged), clean(&report.reanchored), clean(&report.unanchored), clean(&report.moved));
+    let repaired = !store.is_read_only();
     if json {
-        print_json(&json!({ "damaged": damage, "accepted_loss": accept_loss, "warnings": warnings }))?;
+        print_json(&json!({
+            "damaged": damage,
+            "accepted_loss": accept_loss && repaired,
+            "changed_texts": changed,
+            "reanchored": reanchored,
+            "unanchored": unanchored,
+            "moved": moved,
+            "saved": repaired,
+            "warnings": warnings,
+        }))?;
     } else {
         for w in &warnings {
             println!("{w}");
         }
-        if damage.is_empty() && !accept_loss {
+        for d in &changed {
+            println!("Text {d}.");
+        }
+        if !reanchored.is_empty() {
+            println!("Re-anchored {} coding{}:", reanchored.len(), if reanchored.len() == 1 { "" } else { "s" });
+            for r in &reanchored {
+                println!("  {r}");
+            }
+        }
+        for m in &moved {
+            println!("Moved: {m}");
+        }
+        if !unanchored.is_empty() {
+            println!(
+                "Still unanchored ({}; kept in {}, not shown or counted):",
+                unanchored.len(),
+                crate::store::quarantine::UNANCHORED_FILE
+            );
+            for u in &unanchored {
+                println!("  {u}");
+            }
+        }
+        if damage.is_empty() && changed.is_empty() && reanchored.is_empty() && unanchored.is_empty() && !accept_loss {
             println!("Nothing is damaged.");
         }
-        if accept_loss {
+        if repaired && (accept_loss || !changed.is_empty() || !reanchored.is_empty()) {
             println!("The project was saved and can be changed again.");
         }
     }
@@ -110,6 +151,14 @@ pub fn info(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
     // Read and coded are counted by the same core function as the navigator and the phases.
     let progress = crate::analysis::phases::DocProgress::all(p, &scope);
     let extracts: usize = crate::analysis::scope::extract_counts(p, &scope).values().sum();
+    // Documents whose text changed outside Tema, and what is unanchored (by name).
+    let changed: Vec<String> = store
+        .changed_documents()
+        .iter()
+        .filter_map(|id| p.documents.get(id))
+        .map(|d| crate::terminal::clean_line(d.name()).into_owned())
+        .collect();
+    let unanchored = unanchored_lines(&store);
     let kinds: std::collections::BTreeMap<&str, usize> = DocKind::ALL
         .iter()
         .map(|k| (k.slug(), p.documents.values().filter(|d| d.kind() == *k).count()))
@@ -134,9 +183,11 @@ pub fn info(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
         "quotes": p.quotes.len(),
         "memos": p.memos.len(),
         "unsaved_changes": store.unsaved(),
-        "read_only": holder.is_some() || !store.damage().is_empty(),
+        "read_only": holder.is_some() || !store.damage().is_empty() || !store.changed_documents().is_empty(),
         "held_by": holder,
         "damaged": store.damage(),
+        "changed_texts": changed,
+        "unanchored": unanchored,
     });
     if json {
         return print_json(&value);
@@ -162,7 +213,22 @@ pub fn info(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
     for d in store.damage() {
         println!("  damaged: {}", crate::terminal::clean_line(d));
     }
+    for d in &changed {
+        println!("  damaged: the text of “{d}” changed outside Tema; run `tema repair {}`", dir.display());
+    }
+    if !unanchored.is_empty() {
+        println!("  unanchored    {:>8}   (not shown or counted)", unanchored.len());
+        for u in &unanchored {
+            println!("    {u}");
+        }
+    }
     Ok(())
+}
+
+/// What is unanchored since a text changed outside Tema, one line each, by name.
+fn unanchored_lines(store: &Store) -> Vec<String> {
+    let lines = store.unanchored().describe(store.project());
+    lines.iter().map(|l| crate::terminal::clean_line(l).into_owned()).collect()
 }
 
 /// The coder a command acts for: the flag, else $TEMA_CODER, else the user name.

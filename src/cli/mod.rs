@@ -68,8 +68,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List files of the project found missing or emptied since the last save; with
-    /// --accept-loss, accept that their content is lost so the project can be changed again.
+    /// Repair a damaged project: re-anchor the codings of texts changed outside Tema where
+    /// their text is found again (reporting by name what stays unanchored), list files found
+    /// missing or emptied since the last save; with --accept-loss, accept that their content
+    /// is lost so the project can be changed again.
     Repair {
         dir: PathBuf,
         /// Accept the loss of what the damaged files held, and save the project.

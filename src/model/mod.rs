@@ -3,6 +3,7 @@
 //! Nothing here does I/O or knows about a user interface; changes go through
 //! [`crate::edit::Edit`].
 
+pub mod anchor;
 mod attribution;
 mod code;
 mod coder;
@@ -20,6 +21,7 @@ pub mod reading;
 pub mod text;
 mod theme;
 
+pub use anchor::{AnchorMap, Fingerprint, Located};
 pub use attribution::{AttributionScheme, GroupTemplate, QuoteSettings, TemplatePart, template_parts};
 pub use code::{Code, CodeDescription, CodeProps};
 pub use coder::Coder;

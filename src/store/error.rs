@@ -39,6 +39,15 @@ pub enum StoreError {
         .path.display()
     )]
     Damaged { path: PathBuf, damage: Vec<String> },
+    #[error(
+        "the text of {} in {path} changed outside Tema (edited, cut short or replaced); the project can be \
+         opened read-only, with what no longer matches unanchored. Run `tema repair {}` to re-anchor each coding \
+         where its text is found again, or restore the text file{} from a backup",
+        .documents.join(", "),
+        .path.display(),
+        if .documents.len() == 1 { "" } else { "s" }
+    )]
+    TextsChanged { path: PathBuf, documents: Vec<String> },
     #[error(transparent)]
     Edit(#[from] EditError),
 }
@@ -49,7 +58,7 @@ impl StoreError {
     /// is on) cannot be written.
     pub fn allows_reading(&self) -> bool {
         match self {
-            StoreError::Locked { .. } | StoreError::Damaged { .. } => true,
+            StoreError::Locked { .. } | StoreError::Damaged { .. } | StoreError::TextsChanged { .. } => true,
             StoreError::Io { source, .. } => {
                 matches!(source.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
                     || source.raw_os_error() == Some(30)

@@ -10,11 +10,13 @@ mod error;
 pub mod journal;
 mod lock;
 pub mod migrate;
+pub mod quarantine;
 pub mod safe;
 pub mod snapshot;
 
 pub use error::{Result, StoreError};
 pub use lock::{LOCK_FILE, held_by};
+pub use quarantine::{AnchorReport, Unanchored};
 
 /// Whether `dir` looks like a Tema project folder (it holds `project.json`). A cheap test
 /// for choosing what to open; opening the project is what checks it.
@@ -56,6 +58,12 @@ pub struct Store {
     warnings: Vec<String>,
     /// Files found missing or emptied that held data at the last save (see [`Store::damage`]).
     damage: Vec<String>,
+    /// Documents whose text file changed outside Tema (see [`quarantine`]).
+    changed_texts: Vec<DocId>,
+    /// What could not be anchored in a changed text, kept in `unanchored.json`.
+    unanchored: Unanchored,
+    /// What opening quarantined or re-anchored, by name.
+    anchoring: AnchorReport,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -66,6 +74,8 @@ struct Mode {
     accept_loss: bool,
     /// How long to wait for another writer to close the project.
     wait: Duration,
+    /// Place again the codings of texts changed outside Tema, and save.
+    repair: bool,
 }
 
 fn now() -> Timestamp {
@@ -108,6 +118,9 @@ impl Store {
             texts_on_disk: HashMap::new(),
             warnings: Vec::new(),
             damage: Vec::new(),
+            changed_texts: Vec::new(),
+            unanchored: Unanchored::default(),
+            anchoring: AnchorReport::default(),
         };
         store.save()?;
         Ok(store)
@@ -139,6 +152,16 @@ impl Store {
         Self::open_with(dir, Mode { accept_loss: true, ..Mode::default() })
     }
 
+    /// Opens a project for writing and repairs it: documents whose text file changed outside
+    /// Tema take the new text, and every coding (and the quotes and notes it holds) whose
+    /// text is found again is placed there; what is not found stays unanchored, kept and
+    /// listed ([`Store::anchoring`]). Codings left unanchored earlier are tried again. The
+    /// project is saved at once. With `accept_loss`, damaged files are accepted as lost too
+    /// (see [`Store::open_accepting_loss`]).
+    pub fn open_repairing(dir: &Path, accept_loss: bool) -> Result<Store> {
+        Self::open_with(dir, Mode { repair: true, accept_loss, ..Mode::default() })
+    }
+
     /// Opens for writing; when that is not possible but reading is — another Tema holds the
     /// project, the folder or medium is read-only, files are damaged — opens read-only and
     /// says why in the warnings. Returns whether it is read-only.
@@ -147,7 +170,9 @@ impl Store {
             Ok(s) => Ok((s, false)),
             Err(e) if e.allows_reading() => {
                 let mut store = Self::open_read_only(dir)?;
-                if !matches!(e, StoreError::Damaged { .. }) {
+                if matches!(e, StoreError::TextsChanged { .. }) {
+                    store.warnings.insert(0, format!("opened read-only: {e}"));
+                } else if !matches!(e, StoreError::Damaged { .. }) {
                     store.warnings.push(format!("opened read-only: {e}"));
                 }
                 Ok((store, true))
@@ -169,9 +194,35 @@ impl Store {
         // A read-only opening cannot finish a commit cut short, but reads what it committed.
         let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
         let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
-        let mut loaded = snapshot::load_staged(dir, &staged)?;
+        let mut loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only)?;
         if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
             return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
+        }
+        let changed_names: Vec<String> = loaded
+            .changed_texts
+            .iter()
+            .filter_map(|id| loaded.project.documents.get(id))
+            .map(|d| format!("“{}” ({}/{}.txt)", d.name(), snapshot::TEXTS_DIR, d.id))
+            .collect();
+        if !changed_names.is_empty() && !read_only && !mode.repair {
+            return Err(StoreError::TextsChanged { path: dir.to_path_buf(), documents: changed_names });
+        }
+        if !changed_names.is_empty() && !mode.repair {
+            let n = loaded.anchoring.unanchored.len();
+            warnings.push(format!(
+                "damaged: the text of {} changed outside Tema; {n} codings, quotes or notes in {} no longer match it \
+                 and are unanchored (kept, but not shown or counted); run `tema repair {}` to re-anchor them",
+                changed_names.join(", "),
+                if changed_names.len() == 1 { "it" } else { "them" },
+                dir.display()
+            ));
+        } else if !loaded.unanchored.is_empty() && !mode.repair {
+            warnings.push(format!(
+                "{} codings, quotes or notes are unanchored since a text changed outside Tema (kept, not shown \
+                 or counted); `tema repair {}` lists them",
+                loaded.unanchored.len(),
+                dir.display()
+            ));
         }
         warnings.extend(loaded.warnings);
         for d in &loaded.damage {
@@ -185,8 +236,15 @@ impl Store {
             });
         }
         // Every text loaded was checked against its hash, so that is what the files hold.
-        let mut texts_on_disk: HashMap<DocId, String> =
-            loaded.project.documents.values().map(|d| (d.id, d.text_hash.clone())).collect();
+        // A changed text is not what its file holds byte for byte (it was normalised): the
+        // next save writes it.
+        let mut texts_on_disk: HashMap<DocId, String> = loaded
+            .project
+            .documents
+            .values()
+            .filter(|d| !loaded.changed_texts.contains(&d.id))
+            .map(|d| (d.id, d.text_hash.clone()))
+            .collect();
         for edit in loaded.history.edits_mut() {
             edit.for_each_added_document(&mut |d| {
                 texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
@@ -206,15 +264,19 @@ impl Store {
             texts_on_disk,
             warnings,
             damage: if mode.accept_loss { Vec::new() } else { loaded.damage },
+            changed_texts: if mode.repair { Vec::new() } else { loaded.changed_texts },
+            unanchored: loaded.unanchored,
+            anchoring: loaded.anchoring,
         };
         if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
             // The cut-short commit holds everything the journal held.
             return Ok(store);
         }
-        let replay = store.replay_journal(read_only)?;
+        let quarantined = !store.changed_texts.is_empty() || !store.anchoring.damaged.is_empty();
+        let replay = store.replay_journal(read_only, quarantined)?;
         if !read_only {
             store.journal = Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?);
-            if replay.must_save || mode.accept_loss {
+            if replay.must_save || mode.accept_loss || mode.repair {
                 store.save()?;
             } else if replay.restart {
                 let (id, seq) = (store.snapshot_id.clone(), store.seq);
@@ -227,7 +289,7 @@ impl Store {
     }
 
     /// Applies the journal's entries that the snapshot does not hold yet.
-    fn replay_journal(&mut self, read_only: bool) -> Result<Replay> {
+    fn replay_journal(&mut self, read_only: bool, quarantined: bool) -> Result<Replay> {
         let path = self.dir.join(journal::JOURNAL_FILE);
         let outcome = journal::read(&path)?;
         let mut replay = Replay { keep_len: outcome.good_len, must_save: false, restart: false };
@@ -287,6 +349,20 @@ impl Store {
                 "{} unsaved changes were made on top of an older version of this project and were not applied; \
                  they are kept in {}",
                 outcome.entries.len(),
+                aside.display()
+            ));
+            replay.keep_len = 0;
+            replay.restart = true;
+            return Ok(replay);
+        }
+        let unapplied = outcome.entries.iter().filter(|(e, _)| e.seq > self.seq).count();
+        if quarantined && unapplied > 0 {
+            // Made while the changed texts were as they had been: their positions may point at
+            // other words now, so they are kept for a human rather than applied by guess.
+            let aside = self.set_aside(&path, "quarantined", read_only)?;
+            self.warnings.push(format!(
+                "{unapplied} unsaved changes were made before a text changed outside Tema and were not applied \
+                 (their places in the text may have moved); they are kept in {}",
                 aside.display()
             ));
             replay.keep_len = 0;
@@ -387,6 +463,23 @@ impl Store {
     /// is then open read-only (see [`Store::open_accepting_loss`]).
     pub fn damage(&self) -> &[String] {
         &self.damage
+    }
+
+    /// Documents whose text file changed outside Tema since the last save; the project is then
+    /// open read-only until [`Store::open_repairing`] re-anchors what points into them.
+    pub fn changed_documents(&self) -> &[DocId] {
+        &self.changed_texts
+    }
+
+    /// What is unanchored since a text changed outside Tema: not in the project (so not shown
+    /// or counted), kept in `unanchored.json`.
+    pub fn unanchored(&self) -> &Unanchored {
+        &self.unanchored
+    }
+
+    /// What opening quarantined, and (when repairing) re-anchored, by name.
+    pub fn anchoring(&self) -> &AnchorReport {
+        &self.anchoring
     }
 
     /// What opening the project repaired or could not restore, for the user to read.
@@ -530,7 +623,7 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         self.history.trim();
-        let mut files = snapshot::serialize(&self.project, &self.history)?;
+        let mut files = snapshot::serialize_with(&self.project, &self.history, &self.unanchored)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
         let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;

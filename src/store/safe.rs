@@ -28,6 +28,7 @@ const FIXED: &[&str] = &[
     "history.json",
     "coders.json",
     "manifest.json",
+    "unanchored.json",
 ];
 
 /// Whether `rel` is a snapshot file the store writes: a fixed name,

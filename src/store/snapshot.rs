@@ -38,8 +38,10 @@
 use super::atomic::{self, write_atomic, write_synced};
 use super::error::{Result, StoreError};
 use super::journal;
+use super::quarantine::{self, AnchorReport, ChangedText, UNANCHORED_FILE, Unanchored};
 use super::safe;
 use crate::edit::History;
+use crate::model::anchor::Fingerprint;
 use crate::model::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -118,8 +120,45 @@ struct CoderFile<C> {
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum AnyCoderFile {
-    Current(CoderFile<Coding>),
-    Legacy(Vec<Coding>),
+    Current(CoderFile<StoredCoding>),
+    Legacy(Vec<StoredCoding>),
+}
+
+/// A coding as a coder's file holds it: the coding and the fingerprint of the text it covers
+/// (see [`crate::model::anchor`]), which finds the coding again if its text file is changed
+/// outside Tema. Written at every save; files saved before fingerprints existed have none.
+#[derive(Serialize)]
+struct StoredCodingRef<'a> {
+    #[serde(flatten)]
+    coding: &'a Coding,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fingerprint: Option<Fingerprint>,
+}
+
+/// [`StoredCodingRef`] as read back. The fields are `Coding`'s, listed here (rather than
+/// flattened) because a coder's file is the largest file to parse; `into_parts` names every
+/// field, so a field added to `Coding` fails to compile here until it is added.
+#[derive(Deserialize)]
+struct StoredCoding {
+    id: CodingId,
+    doc: DocId,
+    span: Span,
+    code: CodeId,
+    coder: CoderId,
+    created: chrono::DateTime<chrono::Utc>,
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    fingerprint: Option<Fingerprint>,
+}
+
+impl StoredCoding {
+    fn into_parts(self) -> (Coding, Option<Fingerprint>) {
+        let StoredCoding { id, doc, span, code, coder, created, comment, fingerprint } = self;
+        let coding = Coding { id, doc, span, code, coder, created, comment };
+        let Coding { id: _, doc: _, span: _, code: _, coder: _, created: _, comment: _ } = &coding;
+        (coding, fingerprint)
+    }
 }
 
 /// Relative path → content hash of what is on disk, to skip rewriting unchanged files.
@@ -189,7 +228,7 @@ fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<u8>> {
 /// A coder's file with one compact coding per line: still readable, much smaller and faster
 /// to parse than pretty-printed JSON for the largest files, and a change to one coding is a
 /// change to one line — which is what makes codings files merge cleanly in git.
-fn coder_file_json(name: &str, file: &CoderFile<&Coding>) -> Result<Vec<u8>> {
+fn coder_file_json(name: &str, file: &CoderFile<StoredCodingRef<'_>>) -> Result<Vec<u8>> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() };
     let mut out = Vec::with_capacity(file.codings.len() * 256 + 256);
     out.extend_from_slice(b"{\n  \"coder\": ");
@@ -212,6 +251,12 @@ pub fn coder_file(coder: &Coder) -> String {
 
 /// Every snapshot file of a project, as (relative path, bytes).
 pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Vec<u8>)>> {
+    serialize_with(project, history, &Unanchored::default())
+}
+
+/// [`serialize`], with what a quarantine left unanchored (in [`UNANCHORED_FILE`], written
+/// only when it holds something).
+pub fn serialize_with(project: &Project, history: &History, unanchored: &Unanchored) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let pf = ProjectFile {
         format: FORMAT,
@@ -253,9 +298,16 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
     };
     note(&files[..files.len() - 3], quotes.len());
     note(&files[..files.len() - 2], memos.len());
-    let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
+    if !unanchored.is_empty() {
+        files.push((UNANCHORED_FILE.to_string(), to_json(UNANCHORED_FILE, unanchored)?));
+        note(&files, unanchored.len());
+    }
+    let mut by_coder: HashMap<CoderId, Vec<StoredCodingRef>> =
+        project.coders.keys().map(|c| (*c, Vec::new())).collect();
     for c in project.codings.values() {
-        by_coder.entry(c.coder).or_default().push(c);
+        // The document keeps its index once made, so this is cheap per coding.
+        let fingerprint = project.documents.get(&c.doc).and_then(|d| Fingerprint::of(&d.text, &d.text_index(), c.span));
+        by_coder.entry(c.coder).or_default().push(StoredCodingRef { coding: c, fingerprint });
     }
     for (position, coder) in project.coders.values().enumerate() {
         let codings = by_coder.remove(&coder.id).unwrap_or_default();
@@ -463,6 +515,30 @@ pub fn read_project_file(dir: &Path, written: &mut Written) -> Result<ProjectFil
 
 /// Loads a document's text and checks it against the length and hash recorded for it.
 pub fn read_text(dir: &Path, doc: &Document) -> Result<Arc<str>> {
+    match read_text_or_changed(dir, doc)? {
+        TextFile::Same(text) => Ok(text),
+        TextFile::Changed(_) => Err(StoreError::Corrupt {
+            path: text_path(dir, doc.id),
+            reason: format!(
+                "the text of document \"{}\" has changed since it was imported (its checksum differs); \
+                 restore the file from a backup, or run `tema repair` to re-anchor what is coded in it",
+                doc.name()
+            ),
+        }),
+    }
+}
+
+/// A document's text file as found.
+pub enum TextFile {
+    /// The text recorded for the document (line ends converted to CRLF are undone).
+    Same(Arc<str>),
+    /// Another text: changed outside Tema. Normalised like imported text, with bytes that are
+    /// not UTF-8 (a file cut inside a character) read as U+FFFD.
+    Changed(Arc<str>),
+}
+
+/// Loads a document's text, telling whether it is still the text recorded for it.
+pub fn read_text_or_changed(dir: &Path, doc: &Document) -> Result<TextFile> {
     let path = text_path(dir, doc.id);
     safe::real_dir(dir, TEXTS_DIR)?;
     let bytes = safe::read(&path)?.ok_or_else(|| StoreError::Io {
@@ -470,23 +546,26 @@ pub fn read_text(dir: &Path, doc: &Document) -> Result<Arc<str>> {
         path: path.clone(),
         source: std::io::ErrorKind::NotFound.into(),
     })?;
-    let mut text =
-        String::from_utf8(bytes).map_err(|e| StoreError::Corrupt { path: path.clone(), reason: e.to_string() })?;
+    let mut text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            return Ok(TextFile::Changed(Arc::from(crate::import::normalise::normalise(text))));
+        }
+    };
     if text_hash(&text) != doc.text_hash && text.contains("\r\n") {
         // Line ends converted to CRLF (git on Windows): Tema's texts have none of their own.
         text = text.replace("\r\n", "\n");
     }
     if text_hash(&text) != doc.text_hash {
-        return Err(StoreError::Corrupt {
-            path,
-            reason: format!(
-                "the text of document \"{}\" has changed since it was imported (its checksum differs); \
-                 restore the file from a backup or remove and re-import the document",
-                doc.name()
-            ),
-        });
+        let text = crate::import::normalise::normalise(text);
+        // A byte-order mark or a stray CR added by an editor is normalised away again.
+        if text_hash(&text) == doc.text_hash {
+            return Ok(TextFile::Same(Arc::from(text)));
+        }
+        return Ok(TextFile::Changed(Arc::from(text)));
     }
-    Ok(Arc::from(text))
+    Ok(TextFile::Same(Arc::from(text)))
 }
 
 /// Everything a snapshot holds.
@@ -499,6 +578,12 @@ pub struct Loaded {
     /// Files that held data at the last save and now hold none (missing or emptied), each
     /// as a sentence for the user. Saving over them would make the loss permanent.
     pub damage: Vec<String>,
+    /// Documents whose text file changed outside Tema, quarantined (see [`quarantine`]).
+    pub changed_texts: Vec<DocId>,
+    /// What a quarantine took out of the project, with what earlier ones did.
+    pub unanchored: Unanchored,
+    /// What quarantining (and, when asked, re-anchoring) did, by name.
+    pub anchoring: AnchorReport,
 }
 
 /// Compares what the files hold now with what the last save wrote into `manifest.json`.
@@ -521,6 +606,7 @@ fn check_manifest(
         let (now, what) = match file.as_str() {
             "quotes.json" => (project.quotes.len(), "quotes"),
             "memos.json" => (project.memos.len(), "memos"),
+            UNANCHORED_FILE => (counts.get(file).copied().unwrap_or(0), "unanchored codings, quotes and notes"),
             _ => (counts.get(file).copied().unwrap_or(0), "codings"),
         };
         if now == 0 {
@@ -533,14 +619,20 @@ fn check_manifest(
 
 /// Loads the snapshot. `staged` names files to read from their `.new` copy (see
 /// [`pending_commit`]); empty unless opening read-only over a commit cut short.
-pub fn load_staged(dir: &Path, staged: &[String]) -> Result<Loaded> {
+/// With `relocate`, codings in a text changed outside Tema are placed again where their text
+/// is found (repair); otherwise only those still in place stay (see [`quarantine`]).
+pub fn load_staged(dir: &Path, staged: &[String], relocate: bool) -> Result<Loaded> {
     STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
-    let loaded = load(dir);
+    let loaded = load_with(dir, relocate);
     STAGED.with(|s| s.borrow_mut().clear());
     loaded
 }
 
 pub fn load(dir: &Path) -> Result<Loaded> {
+    load_with(dir, false)
+}
+
+fn load_with(dir: &Path, relocate: bool) -> Result<Loaded> {
     safe::real_dir(dir, CODINGS_DIR)?;
     safe::real_dir(dir, TEXTS_DIR)?;
     let mut written = Written::new();
@@ -550,15 +642,19 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     // Documents and their texts (hashing 10 MB of text) load on a second thread while this
     // one parses the codings, the other large part.
     let staged = STAGED.with(|s| s.borrow().clone());
-    let (docs, (coder_files, counts)) = std::thread::scope(|scope| -> Result<_> {
-        let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written)> {
+    let (docs, (coder_files, counts, fingerprints)) = std::thread::scope(|scope| -> Result<_> {
+        let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written, Vec<ChangedText>)> {
             STAGED.with(|s| *s.borrow_mut() = staged.clone());
             let mut written = Written::new();
             let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
+            let mut changed = Vec::new();
             for d in &mut docs {
-                d.text = read_text(dir, d)?;
+                match read_text_or_changed(dir, d)? {
+                    TextFile::Same(text) => d.text = text,
+                    TextFile::Changed(text) => changed.push(ChangedText { doc: d.id, text }),
+                }
             }
-            Ok((docs, written))
+            Ok((docs, written, changed))
         });
         let rest = load_rest(dir, &mut project, &mut written);
         let docs = docs_thread.join().map_err(|_| StoreError::Corrupt {
@@ -568,7 +664,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
         let coder_files = rest?;
         Ok((docs, coder_files))
     })?;
-    let (docs, docs_written) = docs?;
+    let (docs, docs_written, changed) = docs?;
     written.extend(docs_written);
     for d in docs {
         project.documents.insert(d.id, d);
@@ -599,6 +695,16 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             warnings.push(format!("{unknown} read marks referred to documents no longer in the project"));
         }
     }
+    // A document whose text changed takes it; what pointed into the old text is checked.
+    let mut unanchored: Unanchored = read_json(dir, UNANCHORED_FILE, &mut written)?.unwrap_or_default();
+    let mut counts = counts;
+    counts.insert(UNANCHORED_FILE.to_string(), unanchored.len());
+    let changed_texts: Vec<DocId> = changed.iter().map(|c| c.doc).collect();
+    let anchoring = if changed.is_empty() && !relocate {
+        AnchorReport::default()
+    } else {
+        quarantine::quarantine(&mut project, changed, &fingerprints, &mut unanchored, relocate)
+    };
     project.rebuild_derived();
     let mut warnings = Vec::new();
     let pruned = prune_framework(&mut project);
@@ -625,7 +731,7 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             History::default()
         }
     };
-    Ok(Loaded { project, history, file, written, warnings, damage })
+    Ok(Loaded { project, history, file, written, warnings, damage, changed_texts, unanchored, anchoring })
 }
 
 /// A coder's file as read: (team position, coder, documents they have read).
@@ -634,11 +740,11 @@ type CoderRecord = (usize, Coder, Vec<DocId>);
 /// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
 /// consensus log and every coder's codings. Returns the coders' records, which need the
 /// documents for their read marks.
-fn load_rest(
-    dir: &Path,
-    project: &mut Project,
-    written: &mut Written,
-) -> Result<(Vec<CoderRecord>, HashMap<String, usize>)> {
+/// The coders' records, the number of codings in each codings file, and the fingerprints the
+/// files hold.
+type Rest = (Vec<CoderRecord>, HashMap<String, usize>, HashMap<CodingId, Fingerprint>);
+
+fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<Rest> {
     for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
         project.participants.insert(p.id, p);
     }
@@ -663,6 +769,7 @@ fn load_rest(
     project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
     let mut coder_files = Vec::new();
     let mut counts = HashMap::new();
+    let mut fingerprints = HashMap::new();
     if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
         let mut names: Vec<String> = entries
             .flatten()
@@ -681,7 +788,11 @@ fn load_rest(
                 None => Vec::new(),
             };
             counts.insert(rel.clone(), codings.len());
-            for c in codings {
+            for stored in codings {
+                let (c, fingerprint) = stored.into_parts();
+                if let Some(fp) = fingerprint {
+                    fingerprints.insert(c.id, fp);
+                }
                 if project.codings.insert(c.id, c).is_some() {
                     return Err(StoreError::Corrupt {
                         path: dir.join(&rel),
@@ -691,7 +802,7 @@ fn load_rest(
             }
         }
     }
-    Ok((coder_files, counts))
+    Ok((coder_files, counts, fingerprints))
 }
 
 /// Drops framework entries whose theme, code or document is gone. `framework.json` came

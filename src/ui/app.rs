@@ -525,6 +525,7 @@ impl TemaApp {
             | UiCommand::ExtendBySentence => self.state.open_doc.is_some() && self.state.view == ViewKind::Document,
             UiCommand::ToggleNavigator | UiCommand::ToggleInspector | UiCommand::ToggleStripeNames => open,
             UiCommand::SaveNow => writable,
+            UiCommand::RepairProject => self.needs_repair(),
             UiCommand::Undo => writable && history.is_some_and(|h| h.can_undo()),
             UiCommand::Redo => writable && history.is_some_and(|h| h.can_redo()),
             UiCommand::CodeSelection | UiCommand::InVivoCode => writable && text,
@@ -567,6 +568,7 @@ impl TemaApp {
                 self.dialog = Some(Dialog::Project(ProjectDialog::new(ProjectMode::Open, recent)))
             }
             UiCommand::SaveNow => self.save_now(),
+            UiCommand::RepairProject => self.repair_project(),
             UiCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiCommand::Undo | UiCommand::Redo => {
                 let Some(store) = self.state.store.as_mut() else { return };
@@ -728,8 +730,10 @@ impl TemaApp {
             }
             UiCommand::NewJournalEntry => {
                 let memo = new_entry(self.coder_id());
-                self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
+                let id = memo.id;
+                // Added first, then selected: a selection of a memo not yet there is dropped.
                 self.state.actions.push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
+                self.state.actions.push(Action::Select(Some(Item::Memo(id))));
                 self.state.view = ViewKind::Memos;
             }
             UiCommand::ChangeCoder => self.ask_coder(),
@@ -797,6 +801,82 @@ impl TemaApp {
         self.state.actions.push(Action::OpenDocument { doc: doc_id, reveal: Some(span), coding: None });
     }
 
+    /// Whether a text changed outside Tema, or something is still unanchored since one did.
+    fn needs_repair(&self) -> bool {
+        self.state.store.as_ref().is_some_and(|s| !s.changed_documents().is_empty() || !s.unanchored().is_empty())
+    }
+
+    /// Re-anchors what points into texts changed outside Tema (the store decides everything:
+    /// `Store::open_repairing`), reopens the project and shows what was placed again and what
+    /// stays unanchored.
+    fn repair_project(&mut self) {
+        let Some(dir) = self.state.store.as_ref().map(|s| s.dir().to_path_buf()) else { return };
+        // Let go of the project (a writable one holds the lock), repair it, open it again.
+        self.close_project();
+        self.state.store = None;
+        // The report only: the repairing store lets go of the lock before the project reopens.
+        let repaired = Store::open_repairing(&dir, false).map(|store| store.anchoring().clone());
+        self.open_project(&dir);
+        match repaired {
+            Ok(r) => {
+                let mut lines: Vec<String> = r.damaged.iter().map(|d| format!("Text {d}.")).collect();
+                lines.push(format!("Re-anchored {} codings:", r.reanchored.len()));
+                lines.extend(r.reanchored.iter().map(|l| format!("  {l}")));
+                lines.extend(r.moved.iter().map(|l| format!("Moved: {l}")));
+                lines.push(format!("Still unanchored ({}; kept, not shown or counted):", r.unanchored.len()));
+                lines.extend(r.unanchored.iter().map(|l| format!("  {l}")));
+                self.status(
+                    format!("Re-anchored {} codings; {} items stay unanchored", r.reanchored.len(), r.unanchored.len()),
+                    !r.unanchored.is_empty(),
+                );
+                self.state.actions.push(Action::ShowReport { title: "Repair".into(), lines });
+            }
+            Err(e) => self.status(format!("Could not repair {}: {e}", dir.display()), true),
+        }
+    }
+
+    /// The banner over everything while a text changed outside Tema is quarantined, or
+    /// something is still unanchored since one was.
+    fn damage_banner(&mut self, ui: &mut Ui) {
+        let Some(store) = &self.state.store else { return };
+        let p = store.project();
+        let changed: Vec<String> = store
+            .changed_documents()
+            .iter()
+            .filter_map(|d| p.documents.get(d))
+            .map(|d| format!("“{}”", d.name()))
+            .collect();
+        let held = store.unanchored().len();
+        if changed.is_empty() && held == 0 {
+            return;
+        }
+        let t = self.state.tokens.clone();
+        let text = if changed.is_empty() {
+            format!(
+                "{held} codings, quotes or notes are unanchored since a text changed outside Tema: not shown or counted."
+            )
+        } else {
+            format!(
+                "The text of {} changed outside Tema. The project is read-only; {held} codings, quotes or notes no longer \
+                 match and are unanchored (not shown or counted).",
+                changed.join(", ")
+            )
+        };
+        let mut show = false;
+        ui.horizontal_wrapped(|ui| {
+            ui.label(RichText::new(text).color(t.danger));
+            let repair = ui.button(UiCommand::RepairProject.label()).on_hover_text(UiCommand::RepairProject.tooltip());
+            if repair.clicked() {
+                self.state.actions.push(Action::Command(UiCommand::RepairProject));
+            }
+            show = ui.button("List unanchored").on_hover_text("Show what is unanchored, by name").clicked();
+        });
+        if show {
+            let lines = store.unanchored().describe(p);
+            self.state.actions.push(Action::ShowReport { title: "Unanchored".into(), lines });
+        }
+    }
+
     fn save_now(&mut self) {
         let Some(store) = self.state.store.as_mut() else { return };
         let started = Instant::now();
@@ -849,6 +929,9 @@ impl TemaApp {
                 });
                 ui.separator();
                 item(ui, UiCommand::SaveNow, None);
+                if self.needs_repair() {
+                    item(ui, UiCommand::RepairProject, None);
+                }
                 item(ui, UiCommand::ExportQuotes, None);
                 item(ui, UiCommand::ChangeCoder, None);
                 ui.separator();
@@ -1218,6 +1301,9 @@ impl eframe::App for TemaApp {
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        if self.needs_repair() {
+            egui::Panel::top("damage").show(ui, |ui| self.damage_banner(ui));
+        }
         if self.state.store.is_some() {
             let panel = egui::Frame::side_top_panel(ui.style()).fill(self.state.tokens.panel);
             // Side panels: resizable within readable widths (egui's memory keeps the width),

@@ -9,6 +9,8 @@ pub enum UiCommand {
     NewProject,
     OpenProject,
     SaveNow,
+    /// Re-anchor what points into texts changed outside Tema (`Store::open_repairing`).
+    RepairProject,
     Quit,
     Undo,
     Redo,
@@ -135,6 +137,7 @@ impl UiCommand {
             NewProject,
             OpenProject,
             SaveNow,
+            RepairProject,
             ChangeCoder,
             ToggleDarkMode,
             ToggleNavigator,
@@ -155,6 +158,7 @@ impl UiCommand {
             NewProject => "New project…".into(),
             OpenProject => "Open project…".into(),
             SaveNow => "Save now".into(),
+            RepairProject => "Repair changed texts…".into(),
             Quit => "Quit".into(),
             Undo => "Undo".into(),
             Redo => "Redo".into(),
@@ -220,6 +224,9 @@ impl UiCommand {
             OpenProject => "Open a project folder",
             SaveNow => {
                 "Every change is saved the moment you make it; this also folds the change journal into the project files (do it before copying the folder or committing it to git)"
+            }
+            RepairProject => {
+                "A text file of this project was changed outside Tema: take its new text, place each coding again where its words are found, and list what stays unanchored"
             }
             Quit => "Close Tema (everything is already saved)",
             Undo => "Take back the last change",
@@ -326,6 +333,7 @@ impl UiCommand {
             ExportQuotes => vec![sc(CMD_SHIFT, Key::E)],
             NewJournalEntry => vec![sc(CMD, Key::J)],
             ImportRefiProject | ImportRefiCodebook | ExportRefiProject | ExportRefiCodebook => vec![],
+            RepairProject => vec![],
             ToggleNavigator => vec![sc(CMD, Key::B)],
             ToggleInspector => vec![sc(CMD_SHIFT, Key::B)],
             ZoomIn => vec![sc(CMD, Key::Plus), sc(CMD, Key::Equals)],

@@ -39,6 +39,16 @@ struct Engine {
     /// The corpus revision the index was last checked against.
     checked: Option<u64>,
     notice: Option<String>,
+    /// How far the running sync has got.
+    progress: crate::index::Progress,
+}
+
+/// A damaged index being replaced on a worker: the old one is dropped there (closing its
+/// files), the folder discarded and an empty index made; the sync then fills it.
+struct Rebuild {
+    dir: PathBuf,
+    done: std::sync::mpsc::Receiver<Result<SearchIndex, crate::index::IndexError>>,
+    why: String,
 }
 
 #[derive(Default)]
@@ -61,6 +71,7 @@ pub struct SearchView {
     stale: bool,
     listing: Listing,
     focus_query: bool,
+    rebuild: Option<Rebuild>,
 }
 
 /// What a "more like this" job hands back to the view.
@@ -82,11 +93,73 @@ impl SearchView {
         }
     }
 
+    /// Replaces a damaged index (a search or an update failed on its files, or the index
+    /// library panicked): on a worker, the old index is closed and discarded and an empty one
+    /// made; the sync that follows re-indexes every document with progress, and the query is
+    /// searched again. A search never fails because of the index.
+    fn start_rebuild(&mut self, why: String, ctx: &egui::Context) {
+        let Some(Engine { dir, index, worker, sync, .. }) = self.engine.take() else { return };
+        if let Some(job) = &sync {
+            job.cancel();
+        }
+        drop((worker, sync));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let repaint = ctx.clone();
+        let folder = dir.clone();
+        let spawned = std::thread::Builder::new().name("tema-index-rebuild".into()).spawn(move || {
+            let language = index.language();
+            drop(index);
+            let fresh = if folder.as_os_str().is_empty() {
+                SearchIndex::in_memory(language)
+            } else {
+                SearchIndex::rebuild(&folder, language).or_else(|_| SearchIndex::in_memory(language))
+            };
+            let _ = tx.send(fresh);
+            repaint.request_repaint();
+        });
+        match spawned {
+            Ok(_) => {
+                self.rebuild = Some(Rebuild { dir, done: rx, why });
+                self.error = None;
+                self.stale = true;
+            }
+            Err(e) => self.error = Some(format!("The search index failed ({why}) and could not be rebuilt: {e}")),
+        }
+    }
+
+    /// Takes the rebuilt index once the worker has made it.
+    fn finish_rebuild(&mut self, ctx: &egui::Context) {
+        let Some(r) = &self.rebuild else { return };
+        let fresh = match r.done.try_recv() {
+            Ok(fresh) => fresh,
+            Err(std::sync::mpsc::TryRecvError::Empty) => return,
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(crate::index::IndexError::Cancelled),
+        };
+        let Some(Rebuild { dir, why, .. }) = self.rebuild.take() else { return };
+        let repaint = ctx.clone();
+        let made = fresh.and_then(|index| {
+            let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| {
+                crate::index::IndexError::Io { action: "start", path: "a search thread".into(), source }
+            })?;
+            let notice = Some(format!("The search index failed ({why}) and was rebuilt"));
+            let progress = crate::index::Progress::default();
+            Ok(Engine { dir, index: Arc::new(index), worker, sync: None, checked: None, notice, progress })
+        });
+        match made {
+            Ok(engine) => self.engine = Some(engine),
+            Err(e) => self.error = Some(format!("The search index failed ({why}) and could not be rebuilt: {e}")),
+        }
+    }
+
     /// Opens (or reopens, for another project) the index, and keeps it in step.
     fn engine(&mut self, dir: &Path, p: &Project, ctx: &egui::Context) {
         if self.engine.as_ref().is_some_and(|e| e.dir != dir || e.index.language() != p.settings.language) {
             self.engine = None;
             self.shared = None;
+        }
+        self.finish_rebuild(ctx);
+        if self.rebuild.is_some() {
+            return;
         }
         if self.engine.is_none() && self.error.is_none() {
             let opened = if dir.as_os_str().is_empty() {
@@ -106,7 +179,16 @@ impl SearchView {
                 let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| {
                     crate::index::IndexError::Io { action: "start", path: "a search thread".into(), source }
                 })?;
-                Ok(Engine { dir: dir.to_path_buf(), index: Arc::new(index), worker, sync: None, checked: None, notice })
+                let progress = crate::index::Progress::default();
+                Ok(Engine {
+                    dir: dir.to_path_buf(),
+                    index: Arc::new(index),
+                    worker,
+                    sync: None,
+                    checked: None,
+                    notice,
+                    progress,
+                })
             }) {
                 Ok(e) => self.engine = Some(e),
                 Err(e) => self.error = Some(format!("The search index could not be opened: {e}")),
@@ -126,21 +208,27 @@ impl SearchView {
                 }
             }
         }
+        let mut damaged = None;
         if let Some(e) = &mut self.engine
             && let Some(job) = &mut e.sync
         {
-            let (_, done) = job.poll();
+            let (progress, done) = job.poll();
+            e.progress = progress;
             if let Some(result) = done {
                 e.sync = None;
                 match result {
                     Ok(report) if report.changed() => {
                         self.stale = true;
-                        e.notice = None;
+                        e.notice = e.notice.take().filter(|n| n.contains("rebuilt"));
                     }
                     Ok(_) => {}
+                    Err(err) if err.is_damage() => damaged = Some(err.to_string()),
                     Err(err) => e.notice = Some(format!("The search index could not be updated: {err}")),
                 }
             }
+        }
+        if let Some(why) = damaged {
+            self.start_rebuild(why, ctx);
         }
     }
 
@@ -185,7 +273,7 @@ impl SearchView {
         self.stale = false;
     }
 
-    fn poll(&mut self) {
+    fn poll(&mut self, ctx: &egui::Context) {
         let Some(engine) = &self.engine else { return };
         if let Some(outcome) = engine.worker.poll() {
             match outcome.result {
@@ -193,6 +281,8 @@ impl SearchView {
                     self.listing = Listing::Results(results);
                     self.error = None;
                 }
+                // The index's files failed, not the query: rebuild it and search again.
+                Err(e) if e.is_damage() => self.start_rebuild(e.to_string(), ctx),
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
@@ -475,11 +565,24 @@ impl View for SearchView {
         self.engine(&dir, cx.project, &ctx);
         self.controls(cx, ui);
         self.submit(cx.project, cx.coder);
-        self.poll();
+        self.poll(&ctx);
         let t = cx.tokens;
+        if let Some(r) = &self.rebuild {
+            ui.label(RichText::new(format!("The search index failed ({}); rebuilding it…", r.why)).color(t.weak_text));
+            ctx.request_repaint_after(std::time::Duration::from_millis(100));
+        }
         if let Some(e) = &self.engine {
             if e.sync.is_some() {
-                ui.label(RichText::new("Updating the search index…").color(t.weak_text));
+                let p = e.progress;
+                ui.horizontal(|ui| {
+                    let text = if p.docs_total > 0 {
+                        format!("Updating the search index: {} of {} documents", p.docs_done, p.docs_total)
+                    } else {
+                        "Updating the search index…".to_string()
+                    };
+                    ui.label(RichText::new(text).color(t.weak_text));
+                    ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0));
+                });
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
             if let Some(n) = &e.notice {

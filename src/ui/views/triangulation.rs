@@ -338,7 +338,11 @@ impl TriangulationView {
                     }
                 })
                 .response
-                .on_hover_text(format!("How the columns of “{}” compare", row.label));
+                .on_hover_text(format!("How the columns of “{}” compare", row.label))
+                // Named by its row (its text is only the mark), for screen readers and tests.
+                .widget_info(|| {
+                    egui::WidgetInfo::labeled(egui::Role::ComboBox, !cx.read_only, format!("Mark of “{}”", row.label))
+                });
         });
         if let Some(mark) = chosen
             && mark != row.mark
