@@ -219,6 +219,7 @@ proptest! {
             let applied = history.apply(&mut p, plan.edit, None, now);
             prop_assert!(applied.is_ok(), "{:?}", applied);
             prop_assert!(p.check_integrity().is_ok());
+            prop_assert!(p.derived_in_step(), "the codings index drifted after a correction");
             // Reported: exactly the codings with a boundary in or at the edge of the change.
             let mut expected: Vec<CodingId> = before
                 .iter()
