@@ -493,6 +493,8 @@ pub fn read_text(dir: &Path, doc: &Document) -> Result<Arc<str>> {
 pub struct Loaded {
     pub project: Project,
     pub history: History,
+    /// Whether `history` was read (see [`load_staged`]).
+    pub history_loaded: bool,
     pub file: ProjectFile,
     pub written: Written,
     pub warnings: Vec<String>,
@@ -533,14 +535,21 @@ fn check_manifest(
 
 /// Loads the snapshot. `staged` names files to read from their `.new` copy (see
 /// [`pending_commit`]); empty unless opening read-only over a commit cut short.
-pub fn load_staged(dir: &Path, staged: &[String]) -> Result<Loaded> {
+/// Without `with_history` the undo history is not read (a command that only reads the
+/// project does not need it; it is the largest file of a long-used project).
+pub fn load_staged(dir: &Path, staged: &[String], with_history: bool) -> Result<Loaded> {
     STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
-    let loaded = load(dir);
+    let loaded = load_with(dir, with_history);
     STAGED.with(|s| s.borrow_mut().clear());
     loaded
 }
 
+/// Loads the snapshot with its undo history.
 pub fn load(dir: &Path) -> Result<Loaded> {
+    load_with(dir, true)
+}
+
+fn load_with(dir: &Path, with_history: bool) -> Result<Loaded> {
     safe::real_dir(dir, CODINGS_DIR)?;
     safe::real_dir(dir, TEXTS_DIR)?;
     let mut written = Written::new();
@@ -611,7 +620,14 @@ pub fn load(dir: &Path) -> Result<Loaded> {
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
     let damage = check_manifest(dir, &project, &counts, &mut written);
 
-    let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
+    let history = if with_history { read_history(dir, &mut written, &mut warnings) } else { History::default() };
+    Ok(Loaded { project, history, history_loaded: with_history, file, written, warnings, damage })
+}
+
+/// Reads the undo history, with the texts of documents its steps would add back. A history
+/// that cannot be read costs only the older undo steps, so it is a warning, not an error.
+pub fn read_history(dir: &Path, written: &mut Written, warnings: &mut Vec<String>) -> History {
+    match read_json::<History>(dir, HISTORY_FILE, written) {
         Ok(Some(mut h)) => match fill_history_texts(dir, &mut h) {
             Ok(()) => h,
             Err(e) => {
@@ -624,8 +640,20 @@ pub fn load(dir: &Path) -> Result<Loaded> {
             warnings.push(format!("the undo history could not be read ({e}); older steps cannot be undone"));
             History::default()
         }
-    };
-    Ok(Loaded { project, history, file, written, warnings, damage })
+    }
+}
+
+/// [`read_history`] for a read-only opening over a commit cut short (see [`load_staged`]).
+pub fn read_history_staged(
+    dir: &Path,
+    staged: &[String],
+    written: &mut Written,
+    warnings: &mut Vec<String>,
+) -> History {
+    STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
+    let history = read_history(dir, written, warnings);
+    STAGED.with(|s| s.borrow_mut().clear());
+    history
 }
 
 /// A coder's file as read: (team position, coder, documents they have read).
