@@ -10,6 +10,7 @@ use tema::store::{Store, StoreError};
 
 mod common;
 use common::canonical;
+use common::copy_dir;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -334,24 +335,6 @@ fn undo_and_redo_survive_a_restart() -> TestResult {
     store.undo()?;
     store.undo()?;
     assert!(store.project().codings.is_empty());
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == ".lock" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
     Ok(())
 }
 
