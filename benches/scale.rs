@@ -185,6 +185,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ms(median(lean)),
         ms(median(reference))
     );
+    // What a save off the UI thread would pay there if it copied the project (texts are
+    // shared `Arc<str>`s; codings, turns and the rest are copied).
+    let store = Store::open_to_read(&dir)?;
+    let mut clones = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let copy = store.project().clone();
+        clones.push(t.elapsed());
+        assert_eq!(copy.codings.len(), codings);
+    }
+    println!("a copy of the whole project in memory: median {:.1} ms", ms(median(clones)));
+    drop(store);
     for (what, args) in [("tema info", vec!["info", d]), ("tema search", vec!["search", d, "meeting therapist"])] {
         let mut runs = Vec::new();
         for _ in 0..3 {
