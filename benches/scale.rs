@@ -11,7 +11,8 @@
 //!   peak memory of the children.
 //!
 //! Targets: `tema info` / `tema search` < 150 ms at 2 M words, < 1 s at 20 M words.
-//! Run with `cargo bench --bench scale` (and `TEMA_SCALE=XL cargo bench --bench scale`).
+//! Run with `cargo bench --bench scale` (and `TEMA_SCALE=XL cargo bench --bench scale`);
+//! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it.
 
 mod common;
 use common::{WORDS, rng};
@@ -156,10 +157,16 @@ fn time_process(args: &[&str]) -> Result<Duration, Box<dyn std::error::Error>> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let xl = std::env::var("TEMA_SCALE").is_ok_and(|s| s.eq_ignore_ascii_case("XL"));
     let (docs, codings, target) = if xl { (2_000, 500_000, 1_000.0) } else { (200, 50_000, 150.0) };
+    // TEMA_SCALE_DIR keeps the project (built once) for profiling a command by hand.
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("scale.tema");
+    let dir = match std::env::var_os("TEMA_SCALE_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => tmp.path().join("scale.tema"),
+    };
     let t = Instant::now();
-    build(&dir, docs, codings)?;
+    if !dir.join("project.json").exists() {
+        build(&dir, docs, codings)?;
+    }
     let d = dir.to_str().ok_or("temporary folder is not UTF-8")?;
     println!(
         "project: {docs} documents, {} M words, {codings} codings (two coders); built and saved in {:.1} s",

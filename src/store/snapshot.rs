@@ -115,11 +115,33 @@ struct CoderFile<C> {
 }
 
 /// A codings file as format 1 wrote it (a bare list) or as format 2 writes it.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum AnyCoderFile {
     Current(CoderFile<Coding>),
     Legacy(Vec<Coding>),
+}
+
+/// Told apart by the first token (an object or a list) and parsed in one pass. (Serde's
+/// `untagged` buffers the whole file into an intermediate tree to try each form in turn,
+/// which made reading the codings files about twice as slow, and its error on a bad
+/// coding said only that no form matched.)
+impl<'de> Deserialize<'de> for AnyCoderFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = AnyCoderFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a codings file (an object, or a list of codings from format 1)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
+                Vec::<Coding>::deserialize(SeqAccessDeserializer::new(seq)).map(AnyCoderFile::Legacy)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+                CoderFile::<Coding>::deserialize(MapAccessDeserializer::new(map)).map(AnyCoderFile::Current)
+            }
+        }
+        d.deserialize_any(Form)
+    }
 }
 
 /// Relative path → content hash of what is on disk, to skip rewriting unchanged files.
