@@ -1,21 +1,14 @@
 //! The command line as a script would use it: exit codes, messages, JSON.
 
 use std::path::Path;
-use std::process::{Command, Output};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::{json, tema};
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
-fn json(out: &Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
 
 /// A project with one document, added through the library (import has its own tests).
 fn project_with_document(dir: &Path) -> TestResult {

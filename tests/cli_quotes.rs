@@ -2,7 +2,7 @@
 //! and the `quotes`, `report` and `codebook` exports.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 use tema::edit::Edit;
 use tema::store::Store;
 
@@ -11,17 +11,9 @@ use quotes_fixture::*;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
 fn ok(out: &Output) -> Result<String, Box<dyn std::error::Error>> {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     Ok(String::from_utf8(out.stdout.clone())?)
-}
-
-fn json(out: &Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    Ok(serde_json::from_str(&ok(out)?)?)
 }
 
 fn err(out: &Output) -> String {
@@ -222,3 +214,6 @@ fn exports_from_the_command_line() -> TestResult {
 }
 
 use tema::model::CodingId;
+
+mod common;
+use common::{json, tema};

@@ -1,25 +1,14 @@
 //! `tema themes` and `tema theme add`, as a script would use them.
 
 use std::path::Path;
-use std::process::{Command, Output};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::{json, stderr, tema};
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
-fn json(out: &Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(serde_json::from_slice(&out.stdout)?)
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).to_string()
-}
 
 /// One Norwegian interview with two codes, each applied once.
 fn project(dir: &Path) -> TestResult {

@@ -7,12 +7,14 @@
 mod sample;
 
 use std::path::Path;
-use std::process::{Command, Output};
 use tema::analysis::themes::{GroupBy, review, summaries};
 use tema::analysis::{AttributionIndex, CoderScope, Cooccurrence, CooccurrenceOptions, Matrix, MatrixOptions};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
+
+mod common;
+use common::{json, tema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -203,15 +205,6 @@ fn cooccurrence_for_every_scope() -> TestResult {
         assert_eq!(co.count(SAFE, SAFE), 1, "{name}");
     }
     Ok(())
-}
-
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
-fn json(out: &Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 fn saved(dir: &Path) -> TestResult {

@@ -3,13 +3,13 @@
 
 use proptest::prelude::*;
 use std::path::Path;
-use std::process::{Command, Output};
 use tema::edit::{DeletionCounts, DocumentChange, Edit, History, plan_text_correction};
 use tema::model::*;
 use tema::store::Store;
 
 mod common;
 use common::canonical;
+use common::{json, tema};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -219,6 +219,7 @@ proptest! {
             let applied = history.apply(&mut p, plan.edit, None, now);
             prop_assert!(applied.is_ok(), "{:?}", applied);
             prop_assert!(p.check_integrity().is_ok());
+            prop_assert!(p.derived_in_step(), "the codings index drifted after a correction");
             // Reported: exactly the codings with a boundary in or at the edge of the change.
             let mut expected: Vec<CodingId> = before
                 .iter()
@@ -369,15 +370,6 @@ fn document_changes_are_one_undoable_edit() {
     );
     assert!(p.apply(undo).is_ok());
     assert_eq!(canonical(&p), before);
-}
-
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
-fn json(out: &Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-    assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
-    Ok(serde_json::from_slice(&out.stdout)?)
 }
 
 fn cli_project(dir: &Path) -> TestResult {

@@ -732,6 +732,7 @@ proptest! {
             }
             let integrity = p.check_integrity();
             prop_assert!(integrity.is_ok(), "step {}: {:?}", step, integrity);
+            prop_assert!(p.derived_in_step(), "step {}: the codings index drifted from the codings", step);
         }
         let end = canonical(&p);
         let at = chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
@@ -742,6 +743,7 @@ proptest! {
             prop_assert_eq!(&canonical(&p), expected);
         }
         prop_assert_eq!(canonical(&p), canonical(&start));
+        prop_assert!(p.derived_in_step(), "the codings index drifted through undo");
         prop_assert!(matches!(history.undo(&mut p, at), Ok(None)));
         while let Ok(Some(_)) = history.redo(&mut p, at) {}
         prop_assert_eq!(canonical(&p), end);

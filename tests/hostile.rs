@@ -331,7 +331,7 @@ fn an_emptied_or_missing_codings_file_is_damage_not_an_empty_list() -> TestResul
 fn the_sample_with_an_emptied_coder_file_is_reported_not_emptied() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("sample.tema");
-    copy_dir(&common::corpus().join("IPS-collaboration.tema"), &dir)?;
+    common::sample_copy(&dir)?;
     let mut store = Store::open(&dir)?;
     let total = store.project().codings.len();
     let ingrid = store.project().coders.values().find(|c| c.slug == "ingrid").map(|c| c.id).ok_or("no ingrid")?;
@@ -495,19 +495,5 @@ fn overlong_names_are_refused_and_file_names_stay_short() -> TestResult {
     store.save()?;
     let code = Code::new(CodeId::new(), "x".repeat(201), palette_colour(1));
     assert!(store.apply(Edit::CreateCode { code, index: None }).is_err());
-    Ok(())
-}
-
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    fs::create_dir_all(to)?;
-    for entry in fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            fs::copy(entry.path(), &target)?;
-        }
-    }
     Ok(())
 }

@@ -6,21 +6,16 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::{stderr, tema};
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-fn tema(args: &[&str]) -> std::io::Result<Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// Hashes of every file below `dir`.
 fn sums(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {

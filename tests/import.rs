@@ -8,6 +8,9 @@ use tema::import::*;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::tema;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn root() -> PathBuf {
@@ -573,10 +576,6 @@ fn hundred_megabyte_transcript_with_progress() -> TestResult {
 }
 
 // ---- the command line ----
-
-fn tema(args: &[&str]) -> Result<std::process::Output, std::io::Error> {
-    std::process::Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "test").output()
-}
 
 fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

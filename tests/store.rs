@@ -10,6 +10,7 @@ use tema::store::{Store, StoreError};
 
 mod common;
 use common::canonical;
+use common::copy_dir;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
@@ -345,24 +346,6 @@ fn undo_and_redo_survive_a_restart() -> TestResult {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        if name == ".lock" {
-            continue;
-        }
-        let target = to.join(&name);
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
-    Ok(())
-}
-
 #[test]
 fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
     use tema::store::journal::{Entry, Op, encode, encode_header};
@@ -475,5 +458,40 @@ fn a_copy_without_a_journal_gets_one_and_notices_new_files() -> TestResult {
     let ids: Vec<_> = store.project().codings.keys().copied().collect();
     assert_eq!(ids, vec![CodingId::from_u128(2)], "the unsaved change was replayed onto other files");
     assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
+    Ok(())
+}
+
+/// A command that only reads (`Store::open_to_read`) skips the undo history, but still
+/// replays an undo left in the journal, against the history read for it then.
+#[test]
+fn reading_without_the_history_gives_the_same_project() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    {
+        let mut store = setup(&dir)?;
+        store.apply(coding(1, 0, 5, 20))?;
+        store.save()?; // history.json now holds the setup and the first coding
+        store.apply(coding(2, 6, 11, 20))?;
+    }
+    let full = Store::open_read_only(&dir)?;
+    let lean = Store::open_to_read(&dir)?;
+    assert_eq!(canonical(lean.project()), canonical(full.project()));
+    assert_eq!(lean.project().codings.len(), 2);
+    // Full: setup, first coding (history.json) and second coding (journal); lean: only the
+    // journal's step, which replaying it records.
+    assert_eq!(full.history().undo.len(), 3);
+    assert_eq!(lean.history().undo.len(), 1, "the history was read for a command that only reads");
+
+    // An undo in the journal of a step saved in the snapshot needs the saved history.
+    {
+        let mut store = Store::open(&dir)?;
+        store.undo()?; // the second coding (journal)
+        store.undo()?; // the first coding (from history.json)
+    }
+    let full = Store::open_read_only(&dir)?;
+    let lean = Store::open_to_read(&dir)?;
+    assert_eq!(full.project().codings.len(), 0);
+    assert_eq!(canonical(lean.project()), canonical(full.project()));
+    assert!(lean.warnings().is_empty(), "{:?}", lean.warnings());
     Ok(())
 }

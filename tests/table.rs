@@ -16,6 +16,9 @@ use tema::export::table::{CellContent, TableFormat, TableText, export};
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::tema;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 /// A participant of the fixture: id, label, group, attributes, aliases.
 type Person<'a> = (u128, &'a str, &'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
@@ -937,10 +940,6 @@ fn latex_compiles_with_pdflatex() -> TestResult {
 }
 
 // ---- the command line ----
-
-fn tema(args: &[&str]) -> std::io::Result<std::process::Output> {
-    Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()
-}
 
 fn saved_study(dir: &Path) -> TestResult {
     let mut store = Store::create(dir, "Study")?;

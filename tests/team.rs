@@ -7,6 +7,9 @@ use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+use common::copy_dir;
+
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 const J1: &str = "Intervjuer: Hvordan var møtet?\nJ1: Greit 😀, men de snakket om meg, ikke med meg.\n\
@@ -147,24 +150,6 @@ fn two_coders_in_two_git_clones_merge_without_conflicts() -> TestResult {
     git(&ingrid, &["pull", "-q", "--no-rebase", "--no-edit", "origin", "main"])?;
     let info = json(tema("Ingrid", &["info", &ingrid.to_string_lossy(), "--json"])?)?;
     assert_eq!(info["codings"], 7);
-    Ok(())
-}
-
-/// Copies a project folder as a person would send it (without the lock).
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        if entry.file_name() == ".lock" {
-            continue;
-        }
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
-        }
-    }
     Ok(())
 }
 

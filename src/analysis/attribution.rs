@@ -199,15 +199,9 @@ impl AttributionIndex {
             .filter(|id| self.docs.get(id).is_none_or(|e| e.revision != project.revisions.doc(*id)))
             .collect();
         if !stale.is_empty() {
-            let mut by_doc: HashMap<DocId, Vec<&Coding>> = stale.iter().map(|id| (*id, Vec::new())).collect();
-            for c in project.codings.values() {
-                if let Some(list) = by_doc.get_mut(&c.doc) {
-                    list.push(c);
-                }
-            }
-            for (id, mut list) in by_doc {
+            for id in stale.iter().copied() {
                 let Some(doc) = project.documents.get(&id) else { continue };
-                list.sort_by_key(|c| (c.span.start, c.span.end, c.id));
+                let list = project.codings_in(id);
                 let mut attributor = Attributor::new(doc);
                 let codings = list
                     .into_iter()

@@ -10,7 +10,7 @@ pub fn coverage(p: &Project, doc: DocId, coder: Option<CoderId>) -> f32 {
         return 0.0;
     }
     let mut spans: Vec<Span> =
-        p.codings.values().filter(|c| c.doc == doc && coder.is_none_or(|k| k == c.coder)).map(|c| c.span).collect();
+        p.codings_of_doc(doc).filter(|c| coder.is_none_or(|k| k == c.coder)).map(|c| c.span).collect();
     spans.sort();
     let mut covered = 0;
     let mut cur: Option<Span> = None;

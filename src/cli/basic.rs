@@ -29,7 +29,7 @@ pub(crate) fn open(dir: &Path) -> Result<Store> {
 /// Opens a project for reading only: never takes the lock and writes nothing, so it works
 /// while another Tema writes, on a read-only medium and on a damaged project.
 pub(crate) fn open_for_reading(dir: &Path) -> Result<Store> {
-    let store = Store::open_read_only(dir).with_context(|| format!("cannot open project {}", dir.display()))?;
+    let store = Store::open_to_read(dir).with_context(|| format!("cannot open project {}", dir.display()))?;
     for w in store.warnings() {
         eprintln!("warning: {}", crate::terminal::clean(w));
     }

@@ -233,7 +233,7 @@ impl Project {
                 }
                 self.check_coding(coding.id, coding.doc, coding.span, coding.code, coding.coder)?;
                 let (id, doc) = (coding.id, coding.doc);
-                self.derived.coding_keys.insert((doc, coding.span, coding.code, coding.coder), id);
+                self.derived.insert(&coding);
                 self.codings.insert(id, coding);
                 self.bump_doc(doc);
                 Ok(Edit::RemoveCoding { id })
@@ -248,11 +248,11 @@ impl Project {
                     return Err(EditError::unknown("coding", id));
                 };
                 let old = c.props();
+                self.derived.remove(c);
                 c.span = props.span;
                 c.code = props.code;
                 c.comment = props.comment;
-                self.derived.coding_keys.remove(&(doc, old.span, old.code, coder));
-                self.derived.coding_keys.insert((doc, props.span, props.code, coder), id);
+                self.derived.insert(c);
                 self.bump_doc(doc);
                 Ok(Edit::UpdateCoding { id, props: old })
             }
@@ -502,7 +502,7 @@ impl Project {
                 .filter(|m| m.props.target.document() == Some(id))
                 .map(|m| Edit::RemoveMemo { id: m.id }),
         );
-        steps.extend(self.codings.values().filter(|c| c.doc == id).map(|c| Edit::RemoveCoding { id: c.id }));
+        steps.extend(self.codings_of_doc(id).map(|c| Edit::RemoveCoding { id: c.id }));
         steps.extend(self.consensus.values().filter(|e| e.doc == id).map(|e| Edit::RemoveConsensus { id: e.id }));
         steps.extend(self.clear_document_framework(id));
         if !steps.is_empty() {
@@ -599,7 +599,7 @@ impl Project {
     fn delete_code(&mut self, id: CodeId) -> Applied {
         let code = self.codes.get(&id).cloned().ok_or_else(|| EditError::unknown("code", id))?;
         let mut steps: Vec<Edit> = Vec::new();
-        steps.extend(self.codings.values().filter(|c| c.code == id).map(|c| Edit::RemoveCoding { id: c.id }));
+        steps.extend(self.codings_of_code(id).map(|c| Edit::RemoveCoding { id: c.id }));
         steps.extend(
             self.themes.values().filter(|t| t.codes.contains(&id)).map(|t| Edit::SetThemeCodes {
                 id: t.id,
@@ -639,8 +639,8 @@ impl Project {
         }
         let mut steps = Vec::new();
         let existing: HashSet<(DocId, Span, CoderId)> =
-            self.codings.values().filter(|c| c.code == into).map(|c| (c.doc, c.span, c.coder)).collect();
-        for c in self.codings.values().filter(|c| c.code == from) {
+            self.codings_of_code(into).map(|c| (c.doc, c.span, c.coder)).collect();
+        for c in self.codings_of_code(from) {
             if existing.contains(&(c.doc, c.span, c.coder)) {
                 steps.push(Edit::RemoveCoding { id: c.id });
             } else {
@@ -720,7 +720,7 @@ impl Project {
             return self.expand("Remove coding".into(), steps, Edit::RemoveCoding { id });
         }
         let coding = self.codings.remove(&id).ok_or_else(|| EditError::unknown("coding", id))?;
-        self.derived.coding_keys.remove(&(coding.doc, coding.span, coding.code, coding.coder));
+        self.derived.remove(&coding);
         self.bump_doc(coding.doc);
         Ok(Edit::AddCoding { coding })
     }

@@ -20,8 +20,7 @@ pub struct DeletionCounts {
 
 impl DeletionCounts {
     pub fn of(p: &Project, doc: DocId) -> DeletionCounts {
-        let codings: std::collections::HashSet<CodingId> =
-            p.codings.values().filter(|c| c.doc == doc).map(|c| c.id).collect();
+        let codings: std::collections::HashSet<CodingId> = p.codings_of_doc(doc).map(|c| c.id).collect();
         DeletionCounts {
             codings: codings.len(),
             quotes: p.quotes.values().filter(|q| q.doc == doc).count(),

@@ -202,7 +202,7 @@ pub fn plan_text_correction(p: &Project, doc: DocId, replacements: Vec<TextChang
     // Codings, in id order (creation order), so the older of two that collide is kept.
     let mut taken: HashSet<(Span, CodeId, CoderId)> = HashSet::new();
     let mut clamped: Vec<&Coding> = Vec::new();
-    for c in p.codings.values().filter(|c| c.doc == doc) {
+    for c in p.codings_of_doc(doc) {
         match remap.exact_span(c.span) {
             Some(s) => {
                 taken.insert((s, c.code, c.coder));
@@ -401,7 +401,7 @@ impl Project {
         let mut coding_places: HashMap<CodingId, Span> = respans.codings.iter().copied().collect();
         let mut moved: Vec<(CodingId, Span, Span)> = Vec::new();
         let mut keys: HashSet<(Span, CodeId, CoderId)> = HashSet::new();
-        for c in self.codings.values().filter(|c| c.doc == doc) {
+        for c in self.codings_of_doc(doc) {
             let to = match coding_places.remove(&c.id) {
                 Some(s) => s,
                 None => remap.exact_span(c.span).ok_or_else(|| needs_place("a coding", c.span))?,

@@ -384,7 +384,7 @@ pub fn project_files(p: &Project, profile: Profile) -> (String, Vec<(String, Vec
             // One selection per coded span and comment (a selection has one Description,
             // so codings of one span with different comments need a selection each).
             let mut spans: BTreeMap<(Span, &str), Vec<&Coding>> = BTreeMap::new();
-            for c in p.codings.values().filter(|c| c.doc == d.id) {
+            for c in p.codings_of_doc(d.id) {
                 spans.entry((c.span, c.comment.trim())).or_default().push(c);
             }
             let chars: Vec<usize> = spans.keys().flat_map(|(s, _)| [s.start.get(), s.end.get()]).collect();

@@ -90,7 +90,7 @@ pub fn plan_code_hits(project: &Project, hits: &[Hit], options: CodeHitsOptions)
         }
     }
     let mut existing: HashMap<DocId, Vec<Span>> = HashMap::new();
-    for c in project.codings.values().filter(|c| c.code == code && c.coder == coder) {
+    for c in project.codings_of_code(code).filter(|c| c.coder == coder) {
         existing.entry(c.doc).or_default().push(c.span);
     }
     let mut planned = Vec::new();

@@ -10,8 +10,8 @@
 //!
 //! The parts: [`schema`] (fields and analysers), [`words`] (the tokenizers), [`units`]
 //! (cutting documents into turns and paragraphs), [`build`] (sync, worker job),
-//! [`vocabulary`] (every word as written, with its stem), [`query`] (the query language and
-//! the search), [`surface`] (prefix and fuzzy words), [`kwic`] (hits mapped to char spans,
+//! [`vocabulary`] (every word as written, with its stem), [`query`] (the query language:
+//! parse, resolve, search, collect), [`surface`] (prefix and fuzzy words), [`kwic`] (hits mapped to char spans,
 //! keyword in context), [`code_hits`] (code every hit in one edit), [`similar`] (more like
 //! this), [`worker`] (search off the UI thread, stale results dropped). See `docs/SEARCH.md`.
 

@@ -40,6 +40,10 @@ pub struct Store {
     dir: PathBuf,
     project: Project,
     history: History,
+    /// False when opened to read only content ([`Store::open_to_read`]) and the history was
+    /// not needed yet; the staged files it would be read from, for a commit cut short.
+    history_loaded: bool,
+    staged: Vec<String>,
     /// `None` when opened read-only.
     journal: Option<JournalWriter>,
     _lock: Option<lock::ProjectLock>,
@@ -76,6 +80,8 @@ struct Mode {
     wait: Duration,
     /// Place again the codings of texts changed outside Tema, and save.
     repair: bool,
+    /// Leave the undo history unread unless replaying the journal needs it (read-only only).
+    skip_history: bool,
 }
 
 fn now() -> Timestamp {
@@ -108,6 +114,8 @@ impl Store {
             dir: dir.to_path_buf(),
             project: Project::new(name),
             history: History::default(),
+            history_loaded: true,
+            staged: Vec::new(),
             journal: Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?),
             _lock: Some(lock),
             snapshot_id: String::new(),
@@ -144,6 +152,13 @@ impl Store {
     /// open, the folder may be read-only, files may be damaged). Edits are refused.
     pub fn open_read_only(dir: &Path) -> Result<Store> {
         Self::open_with(dir, Mode { read_only: true, ..Mode::default() })
+    }
+
+    /// [`Store::open_read_only`] for a command that reads the project's content (info, text,
+    /// search, tables, exports): the undo history, often the largest file, is read only if
+    /// the journal holds an undo or redo to replay. [`Store::history`] is empty otherwise.
+    pub fn open_to_read(dir: &Path) -> Result<Store> {
+        Self::open_with(dir, Mode { read_only: true, skip_history: true, ..Mode::default() })
     }
 
     /// Opens a damaged project for writing, accepting that what the damaged files held is
@@ -194,7 +209,8 @@ impl Store {
         // A read-only opening cannot finish a commit cut short, but reads what it committed.
         let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
         let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
-        let mut loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only)?;
+        let with_history = !(read_only && mode.skip_history);
+        let mut loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only, with_history)?;
         if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
             return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
         }
@@ -254,6 +270,8 @@ impl Store {
             dir: dir.to_path_buf(),
             project: loaded.project,
             history: loaded.history,
+            history_loaded: loaded.history_loaded,
+            staged,
             journal: None,
             _lock: lock,
             snapshot_id: snapshot::digest(&loaded.written),
@@ -368,6 +386,13 @@ impl Store {
             replay.keep_len = 0;
             replay.restart = true;
             return Ok(replay);
+        }
+        let undoes = outcome.entries.iter().any(|(e, _)| e.seq > self.seq && matches!(e.op, Op::Undo | Op::Redo));
+        if undoes && !self.history_loaded {
+            // An undo replays against the history's steps: read them after all.
+            let mut written = snapshot::Written::new();
+            self.history = snapshot::read_history_staged(&self.dir, &self.staged, &mut written, &mut self.warnings);
+            self.history_loaded = true;
         }
         let mut applied_all = true;
         for (i, (entry, _)) in outcome.entries.iter().enumerate() {

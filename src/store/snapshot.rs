@@ -117,8 +117,6 @@ struct CoderFile<C> {
 }
 
 /// A codings file as format 1 wrote it (a bare list) or as format 2 writes it.
-#[derive(Deserialize)]
-#[serde(untagged)]
 enum AnyCoderFile {
     Current(CoderFile<StoredCoding>),
     Legacy(Vec<StoredCoding>),
@@ -158,6 +156,30 @@ impl StoredCoding {
         let coding = Coding { id, doc, span, code, coder, created, comment };
         let Coding { id: _, doc: _, span: _, code: _, coder: _, created: _, comment: _ } = &coding;
         (coding, fingerprint)
+    }
+}
+
+/// Told apart by the first token (an object or a list) and parsed in one pass. (Serde's
+/// `untagged` buffers the whole file into an intermediate tree to try each form in turn,
+/// which made reading the codings files about twice as slow, and its error on a bad
+/// coding said only that no form matched.)
+impl<'de> Deserialize<'de> for AnyCoderFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+        struct Form;
+        impl<'de> serde::de::Visitor<'de> for Form {
+            type Value = AnyCoderFile;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a codings file (an object, or a list of codings from format 1)")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
+                Vec::<StoredCoding>::deserialize(SeqAccessDeserializer::new(seq)).map(AnyCoderFile::Legacy)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+                CoderFile::<StoredCoding>::deserialize(MapAccessDeserializer::new(map)).map(AnyCoderFile::Current)
+            }
+        }
+        d.deserialize_any(Form)
     }
 }
 
@@ -572,6 +594,8 @@ pub fn read_text_or_changed(dir: &Path, doc: &Document) -> Result<TextFile> {
 pub struct Loaded {
     pub project: Project,
     pub history: History,
+    /// Whether `history` was read (see [`load_staged`]).
+    pub history_loaded: bool,
     pub file: ProjectFile,
     pub written: Written,
     pub warnings: Vec<String>,
@@ -621,18 +645,21 @@ fn check_manifest(
 /// [`pending_commit`]); empty unless opening read-only over a commit cut short.
 /// With `relocate`, codings in a text changed outside Tema are placed again where their text
 /// is found (repair); otherwise only those still in place stay (see [`quarantine`]).
-pub fn load_staged(dir: &Path, staged: &[String], relocate: bool) -> Result<Loaded> {
+/// Without `with_history` the undo history is not read (a command that only reads the
+/// project does not need it; it is the largest file of a long-used project).
+pub fn load_staged(dir: &Path, staged: &[String], relocate: bool, with_history: bool) -> Result<Loaded> {
     STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
-    let loaded = load_with(dir, relocate);
+    let loaded = load_with(dir, relocate, with_history);
     STAGED.with(|s| s.borrow_mut().clear());
     loaded
 }
 
+/// Loads the snapshot with its undo history.
 pub fn load(dir: &Path) -> Result<Loaded> {
-    load_with(dir, false)
+    load_with(dir, false, true)
 }
 
-fn load_with(dir: &Path, relocate: bool) -> Result<Loaded> {
+fn load_with(dir: &Path, relocate: bool, with_history: bool) -> Result<Loaded> {
     safe::real_dir(dir, CODINGS_DIR)?;
     safe::real_dir(dir, TEXTS_DIR)?;
     let mut written = Written::new();
@@ -717,7 +744,25 @@ fn load_with(dir: &Path, relocate: bool) -> Result<Loaded> {
     project.check_integrity().map_err(|e| StoreError::Corrupt { path: dir.to_path_buf(), reason: e.to_string() })?;
     let damage = check_manifest(dir, &project, &counts, &mut written);
 
-    let history = match read_json::<History>(dir, HISTORY_FILE, &mut written) {
+    let history = if with_history { read_history(dir, &mut written, &mut warnings) } else { History::default() };
+    Ok(Loaded {
+        project,
+        history,
+        history_loaded: with_history,
+        file,
+        written,
+        warnings,
+        damage,
+        changed_texts,
+        unanchored,
+        anchoring,
+    })
+}
+
+/// Reads the undo history, with the texts of documents its steps would add back. A history
+/// that cannot be read costs only the older undo steps, so it is a warning, not an error.
+pub fn read_history(dir: &Path, written: &mut Written, warnings: &mut Vec<String>) -> History {
+    match read_json::<History>(dir, HISTORY_FILE, written) {
         Ok(Some(mut h)) => match fill_history_texts(dir, &mut h) {
             Ok(()) => h,
             Err(e) => {
@@ -730,8 +775,20 @@ fn load_with(dir: &Path, relocate: bool) -> Result<Loaded> {
             warnings.push(format!("the undo history could not be read ({e}); older steps cannot be undone"));
             History::default()
         }
-    };
-    Ok(Loaded { project, history, file, written, warnings, damage, changed_texts, unanchored, anchoring })
+    }
+}
+
+/// [`read_history`] for a read-only opening over a commit cut short (see [`load_staged`]).
+pub fn read_history_staged(
+    dir: &Path,
+    staged: &[String],
+    written: &mut Written,
+    warnings: &mut Vec<String>,
+) -> History {
+    STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
+    let history = read_history(dir, written, warnings);
+    STAGED.with(|s| s.borrow_mut().clear());
+    history
 }
 
 /// A coder's file as read: (team position, coder, documents they have read).

@@ -1245,7 +1245,7 @@ fn with_cx<R>(state: &mut AppState, f: impl FnOnce(&mut ViewCtx<'_>) -> R) -> Op
 fn confirm_delete(ctx: &egui::Context, p: Option<&Project>, code: CodeId, t: &Tokens) -> Option<Vec<Action>> {
     let p = p?;
     let Some(c) = p.codes.get(&code) else { return Some(Vec::new()) };
-    let own = p.codings.values().filter(|k| k.code == code).count();
+    let own = p.codings_of_code(code).count();
     let children = p.code_children(Some(code)).count();
     let mut result = None;
     let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {

@@ -250,3 +250,11 @@ pub fn sample_copy(to: &Path) -> anyhow::Result<PathBuf> {
     copy(&from, to, true, &local)?;
     Ok(to.to_path_buf())
 }
+
+// The command-line helpers need the test binary's `CARGO_BIN_EXE_tema`, which examples
+// sharing this module (examples/demo_project.rs) do not have.
+#[cfg(test)]
+mod cli;
+#[cfg(test)]
+#[allow(unused_imports)] // each test binary uses some of them
+pub use cli::{copy_dir, json, stderr, tema};

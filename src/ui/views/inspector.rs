@@ -355,11 +355,7 @@ impl Inspector {
         ui.label(format!("{} · {} words · {} speaker turns", d.kind().label(), d.words, d.turns.len()));
         self.document_props(cx, ui, id);
         let coverage = cx.cache.coverage(p, id, None);
-        ui.label(format!(
-            "{:.0}% of the text coded · {} codings",
-            coverage * 100.0,
-            p.codings.values().filter(|c| c.doc == id).count()
-        ));
+        ui.label(format!("{:.0}% of the text coded · {} codings", coverage * 100.0, p.codings_of_doc(id).count()));
         let readers: Vec<&str> = d.read_by.iter().filter_map(|c| p.coders.get(c)).map(|c| c.name.as_str()).collect();
         ui.label(if readers.is_empty() {
             "Not marked read by anyone".to_string()

@@ -1,0 +1,216 @@
+//! Scale benchmark (issue 21): what a command costs on a large project, end to end.
+//!
+//! Builds a synthetic project through the store — `TEMA_SCALE=L` (default): 200 interviews
+//! of 10,000 words (2 M words), 50,000 codings; `TEMA_SCALE=XL`: 2,000 interviews (20 M
+//! words), 500,000 codings — two coders, the second repeating or overlapping part of the
+//! first's codings, and saves it. Then measures:
+//! - `Store::open_to_read` (what every read command does) in this process, against a
+//!   reference: parsing the same JSON files into `serde_json::Value` (the floor any JSON
+//!   reader pays);
+//! - `tema info` and `tema search` end to end as processes (the release binary), with the
+//!   peak memory of the children.
+//!
+//! Targets: `tema info` / `tema search` < 150 ms at 2 M words, < 1 s at 20 M words.
+//! Run with `cargo bench --bench scale` (and `TEMA_SCALE=XL cargo bench --bench scale`);
+//! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it.
+
+mod common;
+use common::{WORDS, rng};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+use tema::edit::Edit;
+use tema::model::*;
+use tema::store::Store;
+
+const WORDS_PER_DOC: usize = 10_000;
+const CODES: usize = 500;
+
+fn transcript(seed: u64) -> (String, Vec<Turn>) {
+    let mut s = seed | 1;
+    let mut text = String::new();
+    let mut turns = Vec::new();
+    let (mut words, mut chars, mut turn) = (0, 0, 0);
+    while words < WORDS_PER_DOC {
+        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
+        let mut line = format!("{speaker}: ");
+        let n = 20 + rng(&mut s) % 80;
+        for i in 0..n {
+            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
+            line.push(if i % 12 == 11 { '.' } else { ' ' });
+            line.push(' ');
+        }
+        line.push_str("\n\n");
+        let len = line.chars().count();
+        turns.push(Turn {
+            span: Span::new(chars, chars + len),
+            speaker: speaker.into(),
+            participant: None,
+            start_ms: None,
+            end_ms: None,
+        });
+        chars += len;
+        words += n as usize + 1;
+        text.push_str(&line);
+        turn += 1;
+    }
+    (text, turns)
+}
+
+fn coding(doc: DocId, span: Span, code: CodeId, coder: CoderId) -> Coding {
+    Coding { id: CodingId::new(), doc, span, code, coder, created: chrono::Utc::now(), comment: String::new() }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// Peak resident memory of the finished children, in MB (Linux reports KB).
+fn children_peak_mb() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+fn build(dir: &Path, docs: usize, codings: usize) -> Result<(), Box<dyn std::error::Error>> {
+    let mut store = Store::create(dir, "Scale")?;
+    let ingrid = store.project().new_coder("Ingrid");
+    let (a, mut tom) = (ingrid.id, store.project().new_coder("Tom"));
+    tom.slug = "tom".into();
+    let b = tom.id;
+    let mut edits = vec![Edit::AddCoder { coder: ingrid, index: None }, Edit::AddCoder { coder: tom, index: None }];
+    let mut places = Vec::new();
+    for i in 0..docs {
+        let (text, turns) = transcript(i as u64 + 1);
+        let mut d = Document::new(DocId::new(), format!("I{i:04}"), DocKind::Interview, text);
+        d.turns = turns;
+        places.push((d.id, d.char_len));
+        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+    }
+    let mut codes = Vec::new();
+    for i in 0..CODES {
+        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
+        if i >= 50 {
+            c.parent = Some(codes[i % 50]);
+        }
+        codes.push(c.id);
+        edits.push(Edit::CreateCode { code: c, index: None });
+    }
+    store.apply(Edit::batch("documents and codes", edits))?;
+    let mut s = 42u64;
+    let mut batch = Vec::with_capacity(codings);
+    let mut last: Option<(DocId, Span, CodeId)> = None;
+    for i in 0..codings {
+        // Every fourth coding is Tom's, on a span near the one before it (a repeat or an
+        // overlap with the same code), as in a real double-coded study.
+        let coding = match (i % 4, last) {
+            (3, Some((doc, span, code))) => {
+                let shift = (rng(&mut s) % 30) as usize;
+                coding(doc, Span::new(span.start.0 + shift, span.end.0 + shift), code, b)
+            }
+            _ => {
+                let (doc, len) = places[(rng(&mut s) % docs as u64) as usize];
+                let start = (rng(&mut s) % (len as u64 - 400)) as usize;
+                let span = Span::new(start, start + 20 + (rng(&mut s) % 300) as usize);
+                coding(doc, span, codes[(rng(&mut s) % CODES as u64) as usize], a)
+            }
+        };
+        last = Some((coding.doc, coding.span, coding.code));
+        batch.push(Edit::AddCoding { coding });
+    }
+    store.apply(Edit::batch("codings", batch))?;
+    store.save()?;
+    Ok(())
+}
+
+/// Parses every JSON file of the project into `serde_json::Value`: the reference.
+fn parse_json_files(dir: &Path) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut n = 0;
+    let mut files = vec![dir.join("project.json"), dir.join("documents.json")];
+    for e in std::fs::read_dir(dir.join("codings"))? {
+        files.push(e?.path());
+    }
+    for f in files {
+        let bytes = std::fs::read(&f)?;
+        let v: serde_json::Value = serde_json::from_slice(&bytes)?;
+        n += usize::from(!v.is_null());
+    }
+    Ok(n)
+}
+
+fn time_process(args: &[&str]) -> Result<Duration, Box<dyn std::error::Error>> {
+    let t = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_tema")).args(args).output()?;
+    let took = t.elapsed();
+    if !out.status.success() {
+        return Err(format!("tema {args:?} failed: {}", String::from_utf8_lossy(&out.stderr)).into());
+    }
+    Ok(took)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let xl = std::env::var("TEMA_SCALE").is_ok_and(|s| s.eq_ignore_ascii_case("XL"));
+    let (docs, codings, target) = if xl { (2_000, 500_000, 1_000.0) } else { (200, 50_000, 150.0) };
+    // TEMA_SCALE_DIR keeps the project (built once) for profiling a command by hand.
+    let tmp = tempfile::tempdir()?;
+    let dir = match std::env::var_os("TEMA_SCALE_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => tmp.path().join("scale.tema"),
+    };
+    let t = Instant::now();
+    if !dir.join("project.json").exists() {
+        build(&dir, docs, codings)?;
+    }
+    let d = dir.to_str().ok_or("temporary folder is not UTF-8")?;
+    println!(
+        "project: {docs} documents, {} M words, {codings} codings (two coders); built and saved in {:.1} s",
+        docs * WORDS_PER_DOC / 1_000_000,
+        t.elapsed().as_secs_f64()
+    );
+    // The search index, built once (not timed here: see benches/search.rs).
+    time_process(&["index", d])?;
+
+    let mut reference = Vec::new();
+    let mut lean = Vec::new();
+    for _ in 0..3 {
+        let t = Instant::now();
+        parse_json_files(&dir)?;
+        reference.push(t.elapsed());
+        let t = Instant::now();
+        let store = Store::open_to_read(&dir)?;
+        lean.push(t.elapsed());
+        assert_eq!(store.project().codings.len(), codings);
+    }
+    println!(
+        "open to read, in process: median {:.0} ms; reference (the same JSON into serde_json::Value): {:.0} ms",
+        ms(median(lean)),
+        ms(median(reference))
+    );
+    // What a save off the UI thread would pay there if it copied the project (texts are
+    // shared `Arc<str>`s; codings, turns and the rest are copied).
+    let store = Store::open_to_read(&dir)?;
+    let mut clones = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let copy = store.project().clone();
+        clones.push(t.elapsed());
+        assert_eq!(copy.codings.len(), codings);
+    }
+    println!("a copy of the whole project in memory: median {:.1} ms", ms(median(clones)));
+    drop(store);
+    for (what, args) in [("tema info", vec!["info", d]), ("tema search", vec!["search", d, "meeting therapist"])] {
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            runs.push(time_process(&args)?);
+        }
+        println!("{what}, end to end: median {:.0} ms (3 runs; target < {target:.0} ms)", ms(median(runs)));
+    }
+    println!("peak memory of a command: {:.0} MB", children_peak_mb());
+    Ok(())
+}
