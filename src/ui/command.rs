@@ -289,6 +289,65 @@ impl UiCommand {
         }
     }
 
+    /// Other words people type for the command in the palette (the label's own words count
+    /// already): "graph" finds the thematic map, "kappa" the team comparison.
+    pub fn synonyms(self) -> &'static [&'static str] {
+        use UiCommand::*;
+        match self {
+            NewProject => &["create", "folder"],
+            OpenProject => &["folder", "load", "recent"],
+            SaveNow => &["write", "journal", "flush", "commit"],
+            Quit => &["exit", "close"],
+            Undo => &["back", "revert"],
+            Redo => &["again", "repeat"],
+            CommandPalette => &["commands", "actions"],
+            CodeSelection => &["apply", "tag", "mark", "picker"],
+            InVivoCode => &["words", "verbatim", "new"],
+            RecentCode(_) => &["last", "apply", "tag"],
+            RemoveCoding => &["delete", "untag", "uncode"],
+            FitCodingToSelection => &["resize", "boundaries", "adjust"],
+            CommentOnCoding => &["note", "remark"],
+            ClearSelection => &["deselect", "unselect"],
+            ToggleRead => &["familiarisation", "familiarization", "unread", "done"],
+            FindInDocument => &["search", "look"],
+            FindNext | FindPrevious => &["search", "match"],
+            NextDocument | PreviousDocument => &["transcript", "file"],
+            EditDocument => &["rename", "attributes", "properties", "sets", "language"],
+            DeleteDocument => &["remove", "transcript"],
+            CorrectText => &["fix", "typo", "transcription", "edit"],
+            AddNote => &["annotate", "comment", "memo"],
+            NewCode => &["create", "add", "codebook"],
+            RenameCode => &["name", "edit"],
+            FocusCodeSearch => &["codes", "filter", "find"],
+            ShowDocument => &["transcript", "read", "text"],
+            ShowRetrieval => &["retrieval", "passages", "segments", "quotes"],
+            ShowMemos => &["notes", "reflexive", "diary"],
+            ShowSearch => &["find", "full", "text", "query"],
+            ImportFiles => &["add", "transcripts", "files", "word", "docx", "pdf"],
+            ImportRefiProject | ImportRefiCodebook => &["nvivo", "atlas", "maxqda", "qualcoder", "exchange"],
+            ExportRefiProject | ExportRefiCodebook => &["nvivo", "atlas", "maxqda", "qualcoder", "exchange", "save"],
+            ShowQuotes => &["illustrative", "extracts", "writing"],
+            MakeQuote => &["illustrative", "extract", "add"],
+            ExportQuotes => &["word", "docx", "latex", "markdown", "spreadsheet", "table", "report"],
+            ShowThemes => &["board", "candidate", "review", "subthemes"],
+            ShowThemeMap => &["graph", "network", "diagram", "mind"],
+            ShowPhases => &["progress", "braun", "clarke", "six", "steps"],
+            ShowTeam => &["coders", "agreement", "kappa", "compare", "merge"],
+            ShowTriangulation => &["groups", "converge", "diverge", "matrix", "cooccurrence", "co", "occurrence"],
+            NewJournalEntry => &["reflexive", "diary", "memo", "write"],
+            ChangeCoder => &["user", "researcher", "who"],
+            ToggleDarkMode => &["light", "night", "appearance", "colours", "colors"],
+            ToggleNavigator => &["sidebar", "left", "panel", "codebook"],
+            ToggleInspector => &["sidebar", "right", "panel", "details"],
+            ToggleStripeNames => &["margin", "labels", "show"],
+            ZoomIn => &["larger", "bigger", "font", "size", "scale"],
+            ZoomOut => &["smaller", "font", "size", "scale"],
+            ZoomReset => &["zoom", "normal", "reset", "100"],
+            NextTurn | PreviousTurn => &["speaker", "keyboard", "move"],
+            NextSentence | PreviousSentence | ExtendBySentence => &["keyboard", "move", "grow"],
+        }
+    }
+
     /// Shortcuts, the first one shown in menus.
     pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
         use UiCommand::*;
