@@ -40,3 +40,107 @@ fn the_palette_finds_a_command_by_one_of_its_words() -> Result {
     }
     Ok(())
 }
+
+/// Scrolls the content under the pointer at `at` by `delta` points (negative: towards the end).
+fn scroll_at(h: &mut Harness<'_, TemaApp>, at: egui::Pos2, delta: egui::Vec2) {
+    h.hover_at(at);
+    h.run_steps(2);
+    h.event(egui::Event::MouseWheel {
+        unit: egui::MouseWheelUnit::Point,
+        delta,
+        phase: egui::TouchPhase::Move,
+        source: egui::MouseWheelSource::Unknown,
+        modifiers: Modifiers::NONE,
+    });
+    // Scrolling animates, and the pointer's tooltip keeps asking for frames: step, not settle.
+    h.run_steps(30);
+}
+
+#[test]
+fn the_cooccurrence_matrix_keeps_its_heads_in_view_while_it_scrolls() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = app(&dir);
+    h.run();
+    h.get_by_label("Triangulation").click();
+    h.run();
+    h.get_by_label("Co-occurrence").click();
+    h.run();
+    let p = project(&h).clone();
+    let co = tema::analysis::Cooccurrence::build(&p, &Default::default());
+    // The codes that meet another code, as the table shows them (computed from the core).
+    let shown: Vec<_> =
+        (0..co.codes.len()).filter(|i| co.pairs.iter().any(|x| x.a == *i || x.b == *i)).map(|i| &co.codes[i]).collect();
+    assert!(shown.len() > 15, "the sample's table is wider than a laptop's window: {} codes", shown.len());
+    // Every column is named by the code's whole path, none cut to a "…".
+    let heads: Vec<String> = h
+        .query_all_by_role(egui::accesskit::Role::ColumnHeader)
+        .filter_map(|n| egui_kittest::kittest::NodeT::accesskit_node(&n).label())
+        .collect();
+    let paths: Vec<String> = shown.iter().map(|c| c.path.clone()).collect();
+    assert_eq!(heads, paths);
+
+    // The rectangle of the row or column head named `path`.
+    let head = |h: &Harness<'_, TemaApp>, role: egui::accesskit::Role, path: &str| {
+        h.query_all_by_role(role)
+            .find(|n| egui_kittest::kittest::NodeT::accesskit_node(n).label().as_deref() == Some(path))
+            .map(|n| n.rect())
+            .unwrap_or(egui::Rect::NOTHING)
+    };
+    let row_head = |h: &Harness<'_, TemaApp>, path: &str| head(h, egui::accesskit::Role::RowHeader, path);
+    let column_head = |h: &Harness<'_, TemaApp>, path: &str| head(h, egui::accesskit::Role::ColumnHeader, path);
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    let first_head = column_head(&h, &paths[0]);
+    let last = shown[shown.len() - 1];
+    let last_row = row_head(&h, &last.path);
+    assert!(last_row.top() > window.bottom(), "the last row starts below the window: {last_row:?}");
+    // Scroll to the bottom right over the counts.
+    let body = egui::pos2(first_head.center().x + 100.0, first_head.bottom() + 150.0);
+    scroll_at(&mut h, body, egui::vec2(-5000.0, -5000.0));
+    // The last row's name is now in the window, at the left where the first one was; the
+    // column heads are where they were, only moved sideways.
+    let last_row_now = row_head(&h, &last.path);
+    assert!(window.contains_rect(last_row_now), "{last_row_now:?} in the window");
+    assert!((last_row_now.left() - last_row.left()).abs() < 1.0, "row names stay at the left");
+    let last_head = column_head(&h, &paths[paths.len() - 1]);
+    assert!(window.contains_rect(last_head), "the last column head {last_head:?} in the window");
+    assert!((last_head.top() - first_head.top()).abs() < 1.0, "column heads stay at the top");
+    // The count where the last code meets another is on screen, under its head.
+    let pair = co.pairs.iter().find(|x| x.b == co.codes.iter().position(|c| c.id == last.id).unwrap_or(usize::MAX));
+    if let Some(x) = pair {
+        let name = format!("{} + {}", co.codes[x.a].name, co.codes[x.b].name);
+        let on_screen = h.query_all_by_label(&name).any(|n| window.contains_rect(n.rect()));
+        assert!(on_screen, "{name} is on screen");
+    }
+    Ok(())
+}
+
+#[test]
+fn the_triangulation_table_fits_a_laptop_window_with_its_marks() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = app(&dir);
+    h.run();
+    h.get_by_label("Triangulation").click();
+    h.run();
+    let p = project(&h).clone();
+    let m = tema::analysis::Matrix::build(&p, &tema::analysis::MatrixOptions::default());
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    // Every group's column and the triangulation marks are in the window, not scrolled off
+    // (the inspector, which took 340 px, is not beside this view).
+    for col in &m.columns {
+        let rect = h.get_by_label(&format!("{} × {}", m.rows[0].label, col.label)).rect();
+        assert!(window.contains_rect(rect), "{} at {rect:?}", col.label);
+    }
+    // One mark per row (the option bar's boxes are above the table, the coder's in the status
+    // bar left of it), all of them whole in the window: the sample's 12 rows fit in 720 px.
+    let first = h.get_by_label(&format!("{} × {}", m.rows[0].label, m.columns[0].label)).rect();
+    let marks: Vec<egui::Rect> = h
+        .query_all_by_role(egui::accesskit::Role::ComboBox)
+        .map(|n| n.rect())
+        .filter(|r| r.bottom() > first.top() && r.left() > first.left())
+        .collect();
+    assert_eq!(marks.len(), m.rows.len());
+    assert!(marks.iter().all(|r| window.contains_rect(*r)), "{marks:?}");
+    Ok(())
+}

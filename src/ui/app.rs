@@ -98,10 +98,11 @@ fn zoom_step(z: f32, up: bool) -> f32 {
 
 /// Whether the app's inspector belongs beside a view: the themes board has its own detail
 /// column for the selected theme, and two right-hand panels would squeeze its columns; the
-/// map, the phase tracker and the team view are wide pictures and tables whose items open
-/// their own views, so the inspector would only take their width.
+/// map, the phase tracker, the team view and the triangulation tables are wide pictures and
+/// tables whose items open their own panels or views, so the inspector would only take their
+/// width.
 fn inspector_beside(view: ViewKind) -> bool {
-    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team)
+    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team | ViewKind::Triangulation)
 }
 
 /// Everything the app knows between frames, apart from view state.
