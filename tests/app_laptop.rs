@@ -9,7 +9,8 @@ use egui_kittest::kittest::Queryable;
 use std::path::Path;
 use tema::model::*;
 use tema::ui::startup::Places;
-use tema::ui::{TemaApp, ViewKind};
+use tema::ui::tokens::{MIN_TEXT_SIZE, contrast};
+use tema::ui::{TemaApp, Tokens, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
@@ -142,5 +143,91 @@ fn the_triangulation_table_fits_a_laptop_window_with_its_marks() -> Result {
         .collect();
     assert_eq!(marks.len(), m.rows.len());
     assert!(marks.iter().all(|r| window.contains_rect(*r)), "{marks:?}");
+    Ok(())
+}
+
+/// Every piece of text drawn in the last frame: (text, size in px, colour).
+fn drawn_text(h: &Harness<'_, TemaApp>) -> Vec<(String, f32, egui::Color32)> {
+    fn walk(shape: &egui::Shape, out: &mut Vec<(String, f32, egui::Color32)>) {
+        match shape {
+            egui::Shape::Vec(shapes) => shapes.iter().for_each(|s| walk(s, out)),
+            egui::Shape::Text(t) => {
+                let job = &t.galley.job;
+                for s in &job.sections {
+                    let text = job.text.get(s.byte_range.start.0..s.byte_range.end.0).unwrap_or_default();
+                    if text.trim().is_empty() {
+                        continue;
+                    }
+                    let colour = if let Some(c) = t.override_text_color {
+                        c
+                    } else if s.format.color == egui::Color32::PLACEHOLDER {
+                        t.fallback_color
+                    } else {
+                        s.format.color
+                    };
+                    out.push((text.to_string(), s.format.font_id.size, colour));
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for clipped in &h.output().shapes {
+        walk(&clipped.shape, &mut out);
+    }
+    out
+}
+
+#[test]
+fn every_view_draws_its_text_at_twelve_px_or_more_and_aa_contrast_in_both_modes() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = app(&dir);
+    h.run();
+    let views = [
+        ViewKind::Document,
+        ViewKind::Retrieval,
+        ViewKind::Memos,
+        ViewKind::Search,
+        ViewKind::Quotes,
+        ViewKind::Themes,
+        ViewKind::ThemeMap,
+        ViewKind::Phases,
+        ViewKind::Team,
+        ViewKind::Triangulation,
+    ];
+    let mut bad = Vec::new();
+    let mut secondary = 0;
+    for dark in [true, false] {
+        let t = Tokens::for_dark_mode(dark);
+        for view in views {
+            h.state_mut().state.actions.push(tema::ui::Action::ShowView(view));
+            h.run_steps(4);
+            for (text, size, colour) in drawn_text(&h) {
+                if size < MIN_TEXT_SIZE - 0.01 {
+                    bad.push(format!("{view:?} dark={dark}: {text:?} at {size} px"));
+                }
+                // The map's theme labels are dark ink on the status colour's box (checked in
+                // ui::views::map's tests); everything else is on the page or the panel.
+                if view == ViewKind::ThemeMap && colour == egui::Color32::from_gray(0x11) {
+                    continue;
+                }
+                let c = contrast(colour.to_opaque(), t.panel).min(contrast(colour.to_opaque(), t.page));
+                if c < 4.5 || colour.a() < 255 {
+                    bad.push(format!("{view:?} dark={dark}: {text:?} in {colour:?}: {c:.2}:1"));
+                }
+                if colour == t.weak_text {
+                    secondary += 1;
+                    if size < t.small_size - 0.01 {
+                        bad.push(format!("{view:?} dark={dark}: secondary {text:?} at {size} px"));
+                    }
+                }
+            }
+        }
+        h.state_mut().state.actions.push(tema::ui::Action::Command(tema::ui::UiCommand::ToggleDarkMode));
+        h.run_steps(4);
+    }
+    assert!(secondary > 50, "secondary text was drawn ({secondary} pieces)");
+    assert!(bad.is_empty(), "{} texts too small or too pale:\n{}", bad.len(), bad.join("\n"));
     Ok(())
 }

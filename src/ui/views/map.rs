@@ -246,8 +246,7 @@ impl MapView {
             let font = FontId::proportional(size.max(MIN_TEXT_SIZE));
             match &n.kind {
                 NodeKind::Theme { status, sub } => {
-                    let fill = colour(status_colour(*status));
-                    let fill = if tk.dark { fill.gamma_multiply(0.8) } else { fill };
+                    let fill = theme_fill(*status, tk.dark);
                     let width = if selected {
                         3.0
                     } else if *sub {
@@ -257,7 +256,7 @@ impl MapView {
                     };
                     // The label keeps a readable size when the map is zoomed out, so the box
                     // grows to hold it: dark text never spills onto the page's background.
-                    let ink = Color32::from_gray(0x11);
+                    let ink = INK;
                     let galley = painter.layout_no_wrap(n.label.clone(), font, ink);
                     let need = galley.size() + vec2(14.0, 8.0);
                     let boxed =
@@ -296,6 +295,15 @@ impl MapView {
     }
 }
 
+/// The ink of a theme's label, on its status colour's box.
+const INK: Color32 = Color32::from_gray(0x11);
+
+/// A theme box's fill: its status colour, dimmed a little in dark mode.
+fn theme_fill(status: ThemeStatus, dark: bool) -> Color32 {
+    let fill = colour(status_colour(status));
+    if dark { fill.gamma_multiply(0.8) } else { fill }
+}
+
 fn colour(c: Colour) -> Color32 {
     Color32::from_rgb(c.r, c.g, c.b)
 }
@@ -314,5 +322,21 @@ impl View for MapView {
         self.toolbar(cx, ui, &map);
         ui.add_space(4.0);
         self.canvas(cx, ui, &map);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::tokens::contrast;
+
+    #[test]
+    fn theme_labels_read_on_every_status_box_in_both_modes() {
+        for dark in [false, true] {
+            for status in [ThemeStatus::Candidate, ThemeStatus::Reviewed, ThemeStatus::Final, ThemeStatus::Parked] {
+                let c = contrast(INK, theme_fill(status, dark));
+                assert!(c >= 4.5, "{status:?} dark={dark}: {c:.2}:1");
+            }
+        }
     }
 }
