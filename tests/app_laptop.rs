@@ -231,3 +231,65 @@ fn every_view_draws_its_text_at_twelve_px_or_more_and_aa_contrast_in_both_modes(
     assert!(bad.is_empty(), "{} texts too small or too pale:\n{}", bad.len(), bad.join("\n"));
     Ok(())
 }
+
+/// Whether the last frame laid the dialog backdrop of the current mode over the whole window.
+fn backdrop_drawn(h: &Harness<'_, TemaApp>) -> bool {
+    let dark = h.ctx.global_style().visuals.dark_mode;
+    let backdrop = Tokens::for_dark_mode(dark).backdrop;
+    let window = h.ctx.content_rect();
+    h.output().shapes.iter().any(|c| match &c.shape {
+        egui::Shape::Rect(r) => r.fill == backdrop && r.rect.contains_rect(window),
+        _ => false,
+    })
+}
+
+#[test]
+fn the_code_picker_opens_beside_the_passage_and_dialogs_dim_the_app() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = app(&dir);
+    h.run();
+    // Select the first words of a turn in the middle of the window, where a picker centred
+    // in the window would lie over them, and press C.
+    let para = h.get_by_label_contains("J3: So, I was doing electrician").rect();
+    assert!(para.top() > 250.0 && para.top() < 450.0, "the turn is mid-window: {para:?}");
+    common::drag(
+        &mut h,
+        egui::pos2(para.left() + 3.0, para.top() + 8.0),
+        egui::pos2(para.left() + 240.0, para.top() + 8.0),
+    );
+    assert!(h.state().state.selection.text.is_some());
+    // The selected words are on the paragraph's first line.
+    let line = egui::Rect::from_min_max(para.left_top(), egui::pos2(para.left() + 240.0, para.top() + 20.0));
+    h.key_press(Key::C);
+    h.run();
+    let field = h.get_by_label("Code name").rect();
+    let hint = h.get_by_label_contains("Enter to apply").rect();
+    let picker = field.union(hint);
+    assert!(!picker.intersects(line), "the picker {picker:?} covers the selected words {line:?}");
+    assert!(h.ctx.content_rect().contains_rect(picker), "the picker {picker:?} is in the window");
+    h.key_press(Key::Escape);
+    h.run();
+
+    // The Import dialog lays the backdrop over the app; without a dialog there is none.
+    assert!(!backdrop_drawn(&h));
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    h.get_by_label("Import documents");
+    assert!(backdrop_drawn(&h), "the Import dialog dims the app");
+    Ok(())
+}
+
+#[test]
+fn the_first_run_dialog_dims_the_app() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], false)?;
+    let launch = tema::ui::Launch { project: Some(dir), coder: None, places: Places::default(), use_storage: false };
+    let mut h = Harness::builder().with_size((1280.0, 720.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    h.run();
+    h.get_by_label("Who is coding?");
+    assert!(backdrop_drawn(&h), "the name dialog dims the app behind it");
+    Ok(())
+}

@@ -1166,7 +1166,7 @@ fn confirm_delete(ctx: &egui::Context, p: Option<&Project>, code: CodeId, t: &To
     let own = p.codings.values().filter(|k| k.code == code).count();
     let children = p.code_children(Some(code)).count();
     let mut result = None;
-    let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
+    let modal = super::dialogs::modal(ctx, egui::Id::unique("confirm-delete")).show(ctx, |ui| {
         ui.set_width(420.0);
         ui.heading(format!("Delete “{}”?", c.name()));
         let mut text = match own {
@@ -1213,6 +1213,8 @@ impl eframe::App for TemaApp {
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());
         }
+        // The document view notes anew where the selected passage is, if it is on screen.
+        super::dialogs::code_picker::note_selection_on_screen(&ctx, None);
         if self.dialog.is_none() && !self.state.field_had_keys {
             let commands = UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx));
             self.state.actions.extend(commands.into_iter().map(Action::Command));

@@ -53,6 +53,8 @@ pub struct Tokens {
     pub input_border: Color32,
     /// The ring around the focused widget (3:1 against the page and the panel).
     pub focus_ring: Color32,
+    /// What a modal dialog lays over the app behind it.
+    pub backdrop: Color32,
     /// Write the code's name beside each coding stripe (a preference, View menu).
     pub stripe_names: bool,
     /// The width of the margin column for those names.
@@ -99,6 +101,7 @@ impl Tokens {
             focus_ring: Color32::from_rgb(0x1d, 0x5f, 0xc4),
             stripe_names: false,
             stripe_name_width: 130.0,
+            backdrop: Color32::from_black_alpha(0x73),
         }
     }
 
@@ -120,6 +123,7 @@ impl Tokens {
             highlight_alpha: 0x5a,
             input_border: Color32::from_rgb(0x80, 0x88, 0x92),
             focus_ring: Color32::from_rgb(0x7a, 0xb4, 0xff),
+            backdrop: Color32::from_black_alpha(0xa6),
             ..Self::light()
         }
     }
@@ -163,7 +167,14 @@ impl Tokens {
         v.widgets.noninteractive.fg_stroke.color = self.text;
         v.widgets.inactive.fg_stroke.color = self.text;
         v.error_fg_color = self.danger;
+        // Dialogs, menus and popups stand out from what is behind them, dimmed or not.
+        v.window_stroke = Stroke::new(1.0, self.input_border);
         v
+    }
+
+    /// The app's page and panel as seen through a dialog's backdrop.
+    pub fn dimmed(&self) -> [Color32; 2] {
+        [self.page, self.panel].map(|bg| blend(self.backdrop, bg))
     }
 
     /// The type scale as egui text styles: `Small` (9 px in egui) becomes readable.
@@ -225,6 +236,14 @@ pub fn contrast(a: Color32, b: Color32) -> f32 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
+/// `over` (with its alpha) laid on the opaque `under`, as the screen shows it.
+pub fn blend(over: Color32, under: Color32) -> Color32 {
+    let [r, g, b, a] = over.to_srgba_unmultiplied();
+    let a = f32::from(a) / 255.0;
+    let mix = |o: u8, u: u8| (f32::from(o) * a + f32::from(u) * (1.0 - a)).round() as u8;
+    Color32::from_rgb(mix(r, under.r()), mix(g, under.g()), mix(b, under.b()))
+}
+
 /// Converts an egui colour back to a code colour (drops alpha).
 pub fn to_colour(c: Color32) -> Colour {
     Colour::rgb(c.r(), c.g(), c.b())
@@ -276,6 +295,29 @@ mod tests {
             assert!(v.widgets.inactive.bg_stroke.width >= 1.0);
             assert!(contrast(v.widgets.inactive.bg_stroke.color, v.extreme_bg_color) >= 3.0);
             assert!(v.selection.stroke.width >= 2.0, "the focused field's ring is 2 px");
+        }
+    }
+
+    #[test]
+    fn a_dialog_stands_out_from_the_dimmed_app() {
+        // Black at alpha 0x80 over white is mid grey 0x7f (255 * 127/255, rounded).
+        assert_eq!(blend(Color32::from_black_alpha(0x80), Color32::WHITE), Color32::from_gray(0x7f));
+        for t in [Tokens::light(), Tokens::dark()] {
+            let v = t.visuals();
+            for dim in t.dimmed() {
+                // The backdrop dims what is behind by a visible step in light mode...
+                if !t.dark {
+                    assert!(contrast(dim, t.page).min(contrast(dim, t.panel)) >= 1.5, "{dim:?}");
+                }
+                // ...and in both modes the dialog's edge reads against it (3:1, as for input
+                // borders): its fill in light mode, its border in dark mode, where dimming a
+                // dark page changes little.
+                let border = v.window_stroke.color;
+                assert!(v.window_stroke.width >= 1.0);
+                let edge = contrast(border, dim).max(contrast(v.window_fill, dim));
+                assert!(edge >= 3.0, "{} dialog on {dim:?}: {edge:.2}:1", mode(&t));
+                assert!(contrast(border, v.window_fill) >= 3.0, "{} border on the fill", mode(&t));
+            }
         }
     }
 

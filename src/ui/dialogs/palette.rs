@@ -94,7 +94,7 @@ impl Palette {
         let order = ranked(&self.query, &all);
         self.highlighted = self.highlighted.min(order.len().saturating_sub(1));
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique(("command-palette", self.serial))).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique(("command-palette", self.serial))).show(ctx, |ui| {
             ui.set_width(520.0);
             let r = ui.add(
                 egui::TextEdit::singleline(&mut self.query)

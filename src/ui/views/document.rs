@@ -488,6 +488,13 @@ impl DocumentView {
             for r in &rects {
                 painter.rect_filled(to_screen(*r), 0.0, t.selection);
             }
+            // Where the passage is on screen, for the code picker to open beside it.
+            let on_screen = rects
+                .iter()
+                .map(|r| to_screen(*r).intersect(ui.clip_rect()))
+                .filter(|r| r.is_positive())
+                .reduce(Rect::union);
+            crate::ui::dialogs::code_picker::note_selection_on_screen(ui.ctx(), on_screen);
         }
 
         // The text itself; each paragraph on screen is a node for screen readers.
