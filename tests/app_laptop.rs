@@ -293,3 +293,48 @@ fn the_first_run_dialog_dims_the_app() -> Result {
     assert!(backdrop_drawn(&h), "the name dialog dims the app behind it");
     Ok(())
 }
+
+/// Shows a view: the action is drained at the end of a frame, the view drawn in the next.
+fn show(h: &mut Harness<'_, TemaApp>, view: ViewKind) {
+    h.state_mut().state.actions.push(tema::ui::Action::ShowView(view));
+    h.run_steps(2);
+    assert_eq!(h.state().state.view, view);
+}
+
+fn disabled(h: &Harness<'_, TemaApp>, label: &str) -> bool {
+    egui_kittest::kittest::NodeT::accesskit_node(&h.get_by_label(label)).is_disabled()
+}
+
+#[test]
+fn an_empty_project_shows_the_way_in_not_zeros_or_exports_of_nothing() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    let mut h = app(&dir);
+    h.run();
+    for view in [ViewKind::Phases, ViewKind::ThemeMap, ViewKind::Triangulation] {
+        show(&mut h, view);
+        h.get_by_label("Import documents…");
+        assert_eq!(h.query_all_by_label_contains("0 of 0").count(), 0, "{view:?}");
+        assert_eq!(h.query_all_by_label_contains("Export").count(), 0, "{view:?} offers no export");
+    }
+    show(&mut h, ViewKind::Themes);
+    h.get_by_label_contains("No code is applied yet");
+    assert_eq!(h.query_all_by_label_contains("Every applied code is in a theme").count(), 0);
+
+    // Documents but no themes: the views show themselves, their exports are off.
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], false)?;
+    let mut h = app(&dir);
+    h.run();
+    assert!(project(&h).themes.is_empty());
+    show(&mut h, ViewKind::ThemeMap);
+    assert!(disabled(&h, "Export SVG") && disabled(&h, "Export PNG"));
+    show(&mut h, ViewKind::Triangulation);
+    assert!(disabled(&h, "Export table"));
+    show(&mut h, ViewKind::Phases);
+    h.get_by_label("no themes reviewed yet");
+    h.get_by_label_contains("0 of 1 documents read");
+    Ok(())
+}

@@ -690,8 +690,10 @@ fn codes_over(marks: &[Mark], span: Span) -> String {
     names.join(", ")
 }
 
-/// What an empty project shows: how Tema works, in two lines, and the way in (Import).
-fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+/// What an empty project shows: how Tema works, in two lines, and the way in (Import). The
+/// views that measure or draw the data (phases, map, triangulation) show it too while there is
+/// no document, rather than a wall of zeros or exports of nothing.
+pub(crate) fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
     ui.add_space(48.0);
     ui.vertical_centered(|ui| {
         ui.set_max_width(ui.available_width().min(560.0));

@@ -101,10 +101,16 @@ impl MapView {
             ui.separator();
             let l = ui.label("Export to");
             ui.add(egui::TextEdit::singleline(&mut self.export_path).desired_width(260.0)).labelled_by(l.id);
-            if ui.button("Export SVG").on_hover_text("Write the map as an SVG drawing").clicked() {
+            // Nothing to draw, nothing to export.
+            let some = !map.nodes.is_empty();
+            let why = "Nothing to export yet: the map has no themes";
+            let svg = ui.add_enabled(some, egui::Button::new("Export SVG"));
+            if svg.on_hover_text("Write the map as an SVG drawing").on_disabled_hover_text(why).clicked() {
                 self.export(cx, map, false);
             }
-            if ui.button("Export PNG").on_hover_text("Write the map as a PNG picture (2× resolution)").clicked() {
+            let png = ui.add_enabled(some, egui::Button::new("Export PNG"));
+            if png.on_hover_text("Write the map as a PNG picture (2× resolution)").on_disabled_hover_text(why).clicked()
+            {
                 self.export(cx, map, true);
             }
         });
@@ -318,6 +324,10 @@ impl View for MapView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if cx.project.documents.is_empty() {
+            crate::ui::views::document::first_steps(cx, ui);
+            return;
+        }
         let map = self.map(cx.project);
         self.toolbar(cx, ui, &map);
         ui.add_space(4.0);

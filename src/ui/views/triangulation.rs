@@ -82,6 +82,10 @@ impl View for TriangulationView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if cx.project.documents.is_empty() {
+            crate::ui::views::document::first_steps(cx, ui);
+            return;
+        }
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Matrix, "Themes × groups");
             ui.selectable_value(&mut self.tab, Tab::Cooccurrence, "Co-occurrence");
@@ -231,7 +235,10 @@ impl TriangulationView {
                     }
                 }
             }
-            if ui.button("Export table").on_hover_text("Write the table to the file").clicked() {
+            let some = !m.rows.is_empty() && !m.columns.is_empty();
+            let export = ui.add_enabled(some, egui::Button::new("Export table"));
+            let export = export.on_disabled_hover_text("Nothing to export yet: the table has no rows");
+            if export.on_hover_text("Write the table to the file").clicked() {
                 let outcome = self.write_export(m, format);
                 let (text, error) = match outcome {
                     Ok(path) => (format!("Table written to {}", path.display()), false),
