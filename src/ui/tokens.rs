@@ -67,6 +67,13 @@ pub const MIN_TEXT_SIZE: f32 = 12.0;
 /// The size of secondary text (`Small`), a step above [`MIN_TEXT_SIZE`].
 pub const SECONDARY_TEXT_SIZE: f32 = 13.0;
 
+/// The least contrast between a code's highlight and the page, so that every code colour shows
+/// behind text in both modes (the palette's pale yellow on the light page was 1.14:1).
+pub const HIGHLIGHT_CONTRAST: f32 = 1.4;
+
+/// The most a highlight covers the page, so the text on it stays the text's colour.
+const MAX_HIGHLIGHT_ALPHA: u8 = 0xb0;
+
 /// Zoom steps of View ▸ Zoom in / out, as factors of the system's scale.
 pub const ZOOM_STEPS: [f32; 9] = [0.8, 0.9, 1.0, 1.1, 1.25, 1.4, 1.6, 1.8, 2.0];
 
@@ -137,9 +144,43 @@ impl Tokens {
         Color32::from_rgb(c.r, c.g, c.b)
     }
 
-    /// A code's colour as a translucent highlight behind text.
+    /// A code's colour as a translucent highlight behind text: visible on the page (at least
+    /// [`HIGHLIGHT_CONTRAST`] against it) with the text on it still AA. Pale colours on the
+    /// light page and dark ones on the dark page get more of their colour, then a deeper
+    /// (light mode) or lighter (dark mode) shade of it, until they show. Memoised per colour.
     pub fn highlight(&self, c: Colour) -> Color32 {
-        Color32::from_rgba_unmultiplied(c.r, c.g, c.b, self.highlight_alpha)
+        thread_local! {
+            static FITTED: std::cell::RefCell<std::collections::HashMap<(Colour, [u8; 4], [u8; 4], u8), Color32>> =
+                Default::default();
+        }
+        let key = (c, self.page.to_array(), self.text.to_array(), self.highlight_alpha);
+        FITTED.with(|m| *m.borrow_mut().entry(key).or_insert_with(|| self.fit_highlight(c)))
+    }
+
+    fn fit_highlight(&self, c: Colour) -> Color32 {
+        let toward = if self.dark { Color32::WHITE } else { Color32::BLACK };
+        let mut base = Color32::from_rgb(c.r, c.g, c.b);
+        let mut best = Color32::from_rgba_unmultiplied(c.r, c.g, c.b, self.highlight_alpha);
+        for _ in 0..8 {
+            let mut alpha = self.highlight_alpha;
+            loop {
+                let h = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha);
+                let shown = blend(h, self.page);
+                if contrast(self.text, shown) < 4.5 {
+                    return best;
+                }
+                best = h;
+                if contrast(shown, self.page) >= HIGHLIGHT_CONTRAST {
+                    return h;
+                }
+                if alpha >= MAX_HIGHLIGHT_ALPHA {
+                    break;
+                }
+                alpha = alpha.saturating_add(8).min(MAX_HIGHLIGHT_ALPHA);
+            }
+            base = blend(toward.gamma_multiply(0.2), base);
+        }
+        best
     }
 
     pub fn body_font(&self) -> FontId {
@@ -296,6 +337,31 @@ mod tests {
             assert!(contrast(v.widgets.inactive.bg_stroke.color, v.extreme_bg_color) >= 3.0);
             assert!(v.selection.stroke.width >= 2.0, "the focused field's ring is 2 px");
         }
+    }
+
+    #[test]
+    fn every_code_colour_shows_as_a_highlight_with_legible_text_in_both_modes() {
+        let mut fitted = 0;
+        for t in [Tokens::light(), Tokens::dark()] {
+            for c in crate::model::PALETTE {
+                let shown = blend(t.highlight(c), t.page);
+                let seen = contrast(shown, t.page);
+                assert!(seen >= HIGHLIGHT_CONTRAST, "{c:?} in {} mode: {seen:.2}:1 on the page", mode(&t));
+                let read = contrast(t.text, shown);
+                assert!(read >= 4.5, "text on {c:?} in {} mode: {read:.2}:1", mode(&t));
+                if t.highlight(c) != Color32::from_rgba_unmultiplied(c.r, c.g, c.b, t.highlight_alpha) {
+                    fitted += 1;
+                }
+            }
+        }
+        // The plain tint was too faint for some: pale ones in light mode, dark ones in dark.
+        assert!(fitted > 0);
+        // The review's case: pale yellow #ddcc77 at the plain light-mode tint is 1.14:1.
+        let t = Tokens::light();
+        let pale = Colour::rgb(0xdd, 0xcc, 0x77);
+        let plain = blend(Color32::from_rgba_unmultiplied(0xdd, 0xcc, 0x77, t.highlight_alpha), t.page);
+        assert!((contrast(plain, t.page) - 1.14).abs() < 0.02);
+        assert!(contrast(blend(t.highlight(pale), t.page), t.page) >= HIGHLIGHT_CONTRAST);
     }
 
     #[test]
