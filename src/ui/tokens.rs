@@ -67,6 +67,9 @@ pub const MIN_TEXT_SIZE: f32 = 12.0;
 /// The size of secondary text (`Small`), a step above [`MIN_TEXT_SIZE`].
 pub const SECONDARY_TEXT_SIZE: f32 = 13.0;
 
+/// What a fitted highlight depends on: the code's colour, the page, the text, the base tint.
+type HighlightKey = (Colour, [u8; 4], [u8; 4], u8);
+
 /// The least contrast between a code's highlight and the page, so that every code colour shows
 /// behind text in both modes (the palette's pale yellow on the light page was 1.14:1).
 pub const HIGHLIGHT_CONTRAST: f32 = 1.4;
@@ -150,8 +153,7 @@ impl Tokens {
     /// (light mode) or lighter (dark mode) shade of it, until they show. Memoised per colour.
     pub fn highlight(&self, c: Colour) -> Color32 {
         thread_local! {
-            static FITTED: std::cell::RefCell<std::collections::HashMap<(Colour, [u8; 4], [u8; 4], u8), Color32>> =
-                Default::default();
+            static FITTED: std::cell::RefCell<std::collections::HashMap<HighlightKey, Color32>> = Default::default();
         }
         let key = (c, self.page.to_array(), self.text.to_array(), self.highlight_alpha);
         FITTED.with(|m| *m.borrow_mut().entry(key).or_insert_with(|| self.fit_highlight(c)))
