@@ -338,3 +338,36 @@ fn an_empty_project_shows_the_way_in_not_zeros_or_exports_of_nothing() -> Result
     h.get_by_label_contains("0 of 1 documents read");
     Ok(())
 }
+
+#[test]
+fn the_thematic_map_opens_whole_with_no_box_over_another() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = app(&dir);
+    h.run();
+    show(&mut h, ViewKind::ThemeMap);
+    h.run();
+    let nodes: Vec<(String, egui::Rect)> = h
+        .query_all_by_role(egui::accesskit::Role::Button)
+        .filter_map(|n| {
+            let label = egui_kittest::kittest::NodeT::accesskit_node(&n).label()?;
+            label.starts_with("Map node").then(|| (label, n.rect()))
+        })
+        .collect();
+    // The sample maps 12 themes; their codes add more nodes (each once per cluster).
+    let p = project(&h).clone();
+    let map = tema::analysis::map::ThematicMap::build(&p, false);
+    assert_eq!(nodes.len(), map.nodes.len());
+    assert!(nodes.iter().filter(|(l, _)| l.starts_with("Map node theme")).count() >= 12);
+    // Whole in the window, below the toolbar, and no two boxes meet.
+    let window = egui::Rect::from_min_size(egui::Pos2::ZERO, egui::vec2(1280.0, 720.0));
+    for (label, r) in &nodes {
+        assert!(window.contains_rect(*r), "{label} at {r:?}");
+    }
+    for (i, (a, ra)) in nodes.iter().enumerate() {
+        for (b, rb) in &nodes[i + 1..] {
+            assert!(!ra.shrink(0.5).intersects(rb.shrink(0.5)), "{a} {ra:?} and {b} {rb:?} overlap");
+        }
+    }
+    Ok(())
+}

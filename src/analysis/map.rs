@@ -84,10 +84,20 @@ impl ThematicMap {
         let mut map = ThematicMap::default();
         let shown = |t: &Theme| parked || t.status() != ThemeStatus::Parked;
         let mains: Vec<&Theme> = p.theme_children(None).filter(|t| shown(t)).collect();
-        // Rows about 1.6 times as wide as the clusters are tall, for a landscape map.
+        // Lay out each cluster where it stands, then pack them in rows about 2.6 times as
+        // wide as the map is tall: clusters are taller than wide, and windows are landscape.
         let (mut x, mut y, mut row_h) = (0.0f32, 0.0f32, 0.0f32);
-        let total: f32 = mains.len() as f32;
-        let row_w = 900.0 * total.sqrt().ceil().max(1.0) * 1.1;
+        let area: f32 = mains
+            .iter()
+            .map(|t| {
+                let mut one = ThematicMap::default();
+                one.add_theme(p, t, (0.0, 0.0), None, 0, &shown);
+                one.separate(0);
+                let (_, _, w, h) = one.bounds(25.0);
+                w * h
+            })
+            .sum();
+        let row_w = (area * 2.6).sqrt().max(600.0);
         for t in mains {
             let first = map.nodes.len();
             map.add_theme(p, t, (0.0, 0.0), None, 0, &shown);
@@ -194,69 +204,26 @@ impl ThematicMap {
     }
 
     /// Pushes apart the overlapping boxes of the cluster that starts at node `first` (a main
-    /// theme and everything after it), each by the least move that ends the overlap, until no
-    /// two overlap with less than [`NODE_GAP`] between them. The cluster's main theme and the
+    /// theme and everything after it; see [`separate`]). The cluster's main theme and the
     /// nodes the researcher placed stay where they are; only automatic nodes move.
     fn separate(&mut self, first: usize) {
-        let ids: Vec<usize> = (first..self.nodes.len()).collect();
-        let movable = |n: &Node, i: usize| i != first && !n.placed;
-        for _ in 0..2000 {
-            let mut moved = false;
-            for (k, &i) in ids.iter().enumerate() {
-                for &j in &ids[k + 1..] {
-                    let (a, b) = (&self.nodes[i], &self.nodes[j]);
-                    let (ma, mb) = (movable(a, i), movable(b, j));
-                    if !(ma || mb) {
-                        continue;
-                    }
-                    let dx = b.x - a.x;
-                    let dy = b.y - a.y;
-                    let ox = (a.w + b.w) / 2.0 + NODE_GAP - dx.abs();
-                    let oy = (a.h + b.h) / 2.0 + NODE_GAP - dy.abs();
-                    if ox <= 0.0 || oy <= 0.0 {
-                        continue;
-                    }
-                    // Along the axis that needs the shorter move; b goes the way it already lies
-                    // from a (down or right when they coincide), a the other way.
-                    let (sx, sy) = if ox < oy {
-                        (if dx < 0.0 { -ox } else { ox }, 0.0)
-                    } else {
-                        (0.0, if dy < 0.0 { -oy } else { oy })
-                    };
-                    let share = if ma && mb { 0.5 } else { 1.0 };
-                    // A little past the edge, so rounding cannot leave the two touching.
-                    let (sx, sy) = (sx * share * 1.001, sy * share * 1.001);
-                    if ma {
-                        self.nodes[i].x -= sx;
-                        self.nodes[i].y -= sy;
-                    }
-                    if mb {
-                        self.nodes[j].x += sx;
-                        self.nodes[j].y += sy;
-                    }
-                    moved = true;
-                }
-            }
-            if !moved {
-                break;
-            }
+        let mut boxes: Vec<LayoutBox> = self.nodes[first..]
+            .iter()
+            .enumerate()
+            .map(|(k, n)| LayoutBox { x: n.x, y: n.y, w: n.w, h: n.h, fixed: k == 0 || n.placed })
+            .collect();
+        separate(&mut boxes, NODE_GAP);
+        for (n, b) in self.nodes[first..].iter_mut().zip(&boxes) {
+            (n.x, n.y) = (b.x, b.y);
         }
     }
 
     /// Pairs of nodes whose boxes overlap (or come closer than `gap`): empty for an automatic
     /// layout with `gap` up to [`NODE_GAP`].
     pub fn overlaps(&self, gap: f32) -> Vec<(usize, usize)> {
-        let mut out = Vec::new();
-        for (i, a) in self.nodes.iter().enumerate() {
-            for (j, b) in self.nodes.iter().enumerate().skip(i + 1) {
-                let ox = (a.w + b.w) / 2.0 + gap - (b.x - a.x).abs();
-                let oy = (a.h + b.h) / 2.0 + gap - (b.y - a.y).abs();
-                if ox > 0.01 && oy > 0.01 {
-                    out.push((i, j));
-                }
-            }
-        }
-        out
+        let boxes: Vec<LayoutBox> =
+            self.nodes.iter().map(|n| LayoutBox { x: n.x, y: n.y, w: n.w, h: n.h, fixed: false }).collect();
+        overlapping(&boxes, gap)
     }
 
     pub fn index(&self) -> HashMap<NodeKey, usize> {
@@ -277,6 +244,79 @@ impl ThematicMap {
         }
         (l - margin, t - margin, r - l + 2.0 * margin, b - t + 2.0 * margin)
     }
+}
+
+/// A box to keep clear of the others: its centre and size, and whether it must stay put. The
+/// map's layout uses it in map units; the app, in screen units, for labels that keep a
+/// readable size when the map is zoomed out (and so outgrow their boxes).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutBox {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    pub fixed: bool,
+}
+
+/// How far `a` and `b` overlap along x and y, `gap` included (both positive: they overlap).
+fn overlap(a: &LayoutBox, b: &LayoutBox, gap: f32) -> (f32, f32) {
+    ((a.w + b.w) / 2.0 + gap - (b.x - a.x).abs(), (a.h + b.h) / 2.0 + gap - (b.y - a.y).abs())
+}
+
+/// Moves the boxes that may move until no two overlap or come closer than `gap`: each
+/// overlapping pair is pushed apart by the least move that ends it (along x or y, the way they
+/// already lie from each other), shared when both may move. Fixed boxes may still overlap each
+/// other: that was someone's choice.
+pub fn separate(boxes: &mut [LayoutBox], gap: f32) {
+    for _ in 0..2000 {
+        let mut moved = false;
+        for i in 0..boxes.len() {
+            for j in i + 1..boxes.len() {
+                let (a, b) = (boxes[i], boxes[j]);
+                if a.fixed && b.fixed {
+                    continue;
+                }
+                let (ox, oy) = overlap(&a, &b, gap);
+                if ox <= 0.0 || oy <= 0.0 {
+                    continue;
+                }
+                let (dx, dy) = (b.x - a.x, b.y - a.y);
+                let (sx, sy) = if ox < oy {
+                    (if dx < 0.0 { -ox } else { ox }, 0.0)
+                } else {
+                    (0.0, if dy < 0.0 { -oy } else { oy })
+                };
+                // A little past the edge, so rounding cannot leave the two touching.
+                let share = if a.fixed || b.fixed { 1.001 } else { 0.5005 };
+                if !a.fixed {
+                    boxes[i].x -= sx * share;
+                    boxes[i].y -= sy * share;
+                }
+                if !b.fixed {
+                    boxes[j].x += sx * share;
+                    boxes[j].y += sy * share;
+                }
+                moved = true;
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+}
+
+/// Pairs of boxes that overlap or come closer than `gap`.
+pub fn overlapping(boxes: &[LayoutBox], gap: f32) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, a) in boxes.iter().enumerate() {
+        for (j, b) in boxes.iter().enumerate().skip(i + 1) {
+            let (ox, oy) = overlap(a, b, gap);
+            if ox > 0.01 && oy > 0.01 {
+                out.push((i, j));
+            }
+        }
+    }
+    out
 }
 
 /// The codes of a theme and of its shown subthemes, at any depth.
