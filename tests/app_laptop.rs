@@ -371,3 +371,27 @@ fn the_thematic_map_opens_whole_with_no_box_over_another() -> Result {
     }
     Ok(())
 }
+
+#[test]
+fn ctrl_k_opens_the_palette_from_a_text_field() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = app(&dir);
+    h.run();
+    show(&mut h, ViewKind::Search);
+    // The search box has the keyboard (the view focuses it); a word typed goes into it.
+    h.get_by_label("Search for").click();
+    h.run();
+    h.get_by_label("Search for").type_text("money");
+    h.run();
+    assert!(h.ctx.text_edit_focused());
+    h.key_press_modifiers(Modifiers::COMMAND, Key::K);
+    h.run();
+    h.get_by_label("Command").type_text("map");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().state.view, ViewKind::ThemeMap);
+    Ok(())
+}

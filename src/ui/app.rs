@@ -1215,8 +1215,12 @@ impl eframe::App for TemaApp {
         }
         // The document view notes anew where the selected passage is, if it is on screen.
         super::dialogs::code_picker::note_selection_on_screen(&ctx, None);
-        if self.dialog.is_none() && !self.state.field_had_keys {
-            let commands = UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx));
+        if self.dialog.is_none() {
+            let commands = if self.state.field_had_keys {
+                UiCommand::palette_from_input(&ctx)
+            } else {
+                UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx))
+            };
             self.state.actions.extend(commands.into_iter().map(Action::Command));
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));

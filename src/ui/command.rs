@@ -416,14 +416,14 @@ impl UiCommand {
 
     /// The commands whose shortcut was pressed this frame, consuming the key presses.
     ///
-    /// Nothing matches while a text field has focus: the keys are the field's. The
+    /// Nothing but the palette matches while a text field has focus: the keys are the field's. The
     /// one-key coding shortcuts ([`is_document_key`]: C, V, 1–9, Delete...) match only when
     /// `document_focus` says the transcript is what the keyboard is talking to, so letters
     /// typed anywhere else never code text. Escape is left to an open menu or popup, which
     /// closes on it, before it clears the selection.
     pub fn from_input(ctx: &egui::Context, document_focus: bool) -> Vec<UiCommand> {
         if ctx.text_edit_focused() {
-            return Vec::new();
+            return Self::palette_from_input(ctx);
         }
         let popup_open = egui::Popup::is_any_open(ctx);
         let mut table: Vec<(KeyboardShortcut, UiCommand)> = Self::all()
@@ -443,6 +443,17 @@ impl UiCommand {
             }
         });
         out
+    }
+}
+
+impl UiCommand {
+    /// The palette's shortcut (Ctrl+K, Ctrl+Shift+P: keys no text field uses), the one
+    /// command that also works while a text field has the keyboard, so that the palette opens
+    /// from the search box or a memo as from anywhere else.
+    pub fn palette_from_input(ctx: &egui::Context) -> Vec<UiCommand> {
+        let palette = UiCommand::CommandPalette.shortcuts();
+        let pressed = ctx.input_mut(|i| palette.iter().any(|s| i.consume_shortcut(s)));
+        if pressed { vec![UiCommand::CommandPalette] } else { Vec::new() }
     }
 }
 
