@@ -175,12 +175,30 @@ fn pct(v: &mut [Duration], q: f64) -> f64 {
 }
 
 fn main() -> Result<(), tema::edit::EditError> {
+    // Without AccessKit, then with its tree built every frame (as when a screen reader is on,
+    // or in any kittest run): the same document, the same frames.
+    for accesskit in [false, true] {
+        measure(accesskit)?;
+    }
+    Ok(())
+}
+
+fn measure(accesskit: bool) -> Result<(), tema::edit::EditError> {
     let built = Instant::now();
     let (mut p, doc) = project()?;
     let words = p.documents.get(&doc).map(|d| d.words).unwrap_or(0);
-    println!("document: {words} words, {} codings (built in {:?})", p.codings.len(), built.elapsed());
+    println!(
+        "\nAccessKit {}; document: {words} words, {} codings (built in {:?})",
+        if accesskit { "on" } else { "off" },
+        p.codings.len(),
+        built.elapsed()
+    );
+    let ctx = egui::Context::default();
+    if accesskit {
+        ctx.enable_accesskit();
+    }
     let mut b = Bench {
-        ctx: egui::Context::default(),
+        ctx,
         view: DocumentView::default(),
         cache: Cache::default(),
         tokens: Tokens::light(),

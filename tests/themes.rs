@@ -289,3 +289,24 @@ fn the_phase_tracker_on_the_sample_study() -> TestResult {
     assert_eq!(phases[5].figures[1].done.len(), 5);
     Ok(())
 }
+
+#[test]
+fn the_phase_tracker_of_an_empty_project_says_nothing_yet_not_zero_of_zero() {
+    let p = Project::new("empty");
+    let lines: Vec<String> =
+        tracker(&p, &Default::default()).iter().flat_map(|x| x.figures.iter().map(|f| f.text())).collect();
+    assert_eq!(
+        lines,
+        [
+            "no documents read yet",
+            "no documents with codings yet",
+            "no codes applied to a passage yet",
+            "no applied codes in a theme yet",
+            "no themes with coded extracts yet",
+            "no themes reviewed yet",
+            "no themes with a definition yet",
+            "no themes final yet",
+            "no final themes with quotes yet",
+        ]
+    );
+}

@@ -86,10 +86,13 @@ impl Figure {
         self.todo_label.is_empty()
     }
 
-    /// "12 of 20 documents read", or "3 quotes for “Hope”" for a plain count.
+    /// "12 of 20 documents read", or "3 quotes for “Hope”" for a plain count; "no themes
+    /// reviewed yet" when there is nothing to count (rather than "0 of 0").
     pub fn text(&self) -> String {
         if self.todo_label.is_empty() {
             format!("{} {}", self.done.len(), self.label)
+        } else if self.total() == 0 {
+            format!("no {} yet", self.label)
         } else {
             format!("{} of {} {}", self.done.len(), self.total(), self.label)
         }

@@ -103,9 +103,12 @@ mod tests {
         let map = ThematicMap::build(&p, false);
         let svg = svg(&map, "Kart");
         assert!(svg.contains("&lt;Håp&gt;") && svg.contains("Møter &amp; makt"));
-        assert_eq!(svg.matches("<line").count(), 4);
-        // One box per node plus the background and four legend swatches.
-        assert_eq!(svg.matches("<rect").count(), 5 + 1 + 4);
+        // Three edges: main → subtheme → its two codes (the code the main theme shares with its
+        // subtheme is drawn once, under the subtheme).
+        assert_eq!(svg.matches("<line").count(), 3);
+        // One box per node (4) plus the background and four legend swatches.
+        assert_eq!(svg.matches("<rect").count(), 4 + 1 + 4);
+        assert_eq!(svg.matches("Møter &amp; makt").count(), 1, "no code twice");
         let png = svg_to_png(&svg, 1.0)?;
         assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
         let (_, _, w, h) = map.bounds(40.0);

@@ -98,10 +98,11 @@ fn zoom_step(z: f32, up: bool) -> f32 {
 
 /// Whether the app's inspector belongs beside a view: the themes board has its own detail
 /// column for the selected theme, and two right-hand panels would squeeze its columns; the
-/// map, the phase tracker and the team view are wide pictures and tables whose items open
-/// their own views, so the inspector would only take their width.
+/// map, the phase tracker, the team view and the triangulation tables are wide pictures and
+/// tables whose items open their own panels or views, so the inspector would only take their
+/// width.
 fn inspector_beside(view: ViewKind) -> bool {
-    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team)
+    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team | ViewKind::Triangulation)
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -1248,7 +1249,7 @@ fn confirm_delete(ctx: &egui::Context, p: Option<&Project>, code: CodeId, t: &To
     let own = p.codings_of_code(code).count();
     let children = p.code_children(Some(code)).count();
     let mut result = None;
-    let modal = egui::Modal::new(egui::Id::unique("confirm-delete")).show(ctx, |ui| {
+    let modal = super::dialogs::modal(ctx, egui::Id::unique("confirm-delete")).show(ctx, |ui| {
         ui.set_width(420.0);
         ui.heading(format!("Delete “{}”?", c.name()));
         let mut text = match own {
@@ -1295,8 +1296,14 @@ impl eframe::App for TemaApp {
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());
         }
-        if self.dialog.is_none() && !self.state.field_had_keys {
-            let commands = UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx));
+        // The document view notes anew where the selected passage is, if it is on screen.
+        super::dialogs::code_picker::note_selection_on_screen(&ctx, None);
+        if self.dialog.is_none() {
+            let commands = if self.state.field_had_keys {
+                UiCommand::palette_from_input(&ctx)
+            } else {
+                UiCommand::from_input(&ctx, self.document_has_keyboard(&ctx))
+            };
             self.state.actions.extend(commands.into_iter().map(Action::Command));
         }
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));

@@ -296,6 +296,65 @@ impl UiCommand {
         }
     }
 
+    /// Other words people type for the command in the palette (the label's own words count
+    /// already): "graph" finds the thematic map, "kappa" the team comparison.
+    pub fn synonyms(self) -> &'static [&'static str] {
+        use UiCommand::*;
+        match self {
+            NewProject => &["create", "folder"],
+            OpenProject => &["folder", "load", "recent"],
+            SaveNow => &["write", "journal", "flush", "commit"],
+            Quit => &["exit", "close"],
+            Undo => &["back", "revert"],
+            Redo => &["again", "repeat"],
+            CommandPalette => &["commands", "actions"],
+            CodeSelection => &["apply", "tag", "mark", "picker"],
+            InVivoCode => &["words", "verbatim", "new"],
+            RecentCode(_) => &["last", "apply", "tag"],
+            RemoveCoding => &["delete", "untag", "uncode"],
+            FitCodingToSelection => &["resize", "boundaries", "adjust"],
+            CommentOnCoding => &["note", "remark"],
+            ClearSelection => &["deselect", "unselect"],
+            ToggleRead => &["familiarisation", "familiarization", "unread", "done"],
+            FindInDocument => &["search", "look"],
+            FindNext | FindPrevious => &["search", "match"],
+            NextDocument | PreviousDocument => &["transcript", "file"],
+            EditDocument => &["rename", "attributes", "properties", "sets", "language"],
+            DeleteDocument => &["remove", "transcript"],
+            CorrectText => &["fix", "typo", "transcription", "edit"],
+            AddNote => &["annotate", "comment", "memo"],
+            NewCode => &["create", "add", "codebook"],
+            RenameCode => &["name", "edit"],
+            FocusCodeSearch => &["codes", "filter", "find"],
+            ShowDocument => &["transcript", "read", "text"],
+            ShowRetrieval => &["retrieval", "passages", "segments", "quotes"],
+            ShowMemos => &["notes", "reflexive", "diary"],
+            ShowSearch => &["find", "full", "text", "query"],
+            ImportFiles => &["add", "transcripts", "files", "word", "docx", "pdf"],
+            ImportRefiProject | ImportRefiCodebook => &["nvivo", "atlas", "maxqda", "qualcoder", "exchange"],
+            ExportRefiProject | ExportRefiCodebook => &["nvivo", "atlas", "maxqda", "qualcoder", "exchange", "save"],
+            ShowQuotes => &["illustrative", "extracts", "writing"],
+            MakeQuote => &["illustrative", "extract", "add"],
+            ExportQuotes => &["word", "docx", "latex", "markdown", "spreadsheet", "table", "report"],
+            ShowThemes => &["board", "candidate", "review", "subthemes"],
+            ShowThemeMap => &["graph", "network", "diagram", "mind"],
+            ShowPhases => &["progress", "braun", "clarke", "six", "steps"],
+            ShowTeam => &["coders", "agreement", "kappa", "compare", "merge"],
+            ShowTriangulation => &["groups", "converge", "diverge", "matrix", "cooccurrence", "co", "occurrence"],
+            NewJournalEntry => &["reflexive", "diary", "memo", "write"],
+            ChangeCoder => &["user", "researcher", "who"],
+            ToggleDarkMode => &["light", "night", "appearance", "colours", "colors"],
+            ToggleNavigator => &["sidebar", "left", "panel", "codebook"],
+            ToggleInspector => &["sidebar", "right", "panel", "details"],
+            ToggleStripeNames => &["margin", "labels", "show"],
+            ZoomIn => &["larger", "bigger", "font", "size", "scale"],
+            ZoomOut => &["smaller", "font", "size", "scale"],
+            ZoomReset => &["zoom", "normal", "reset", "100"],
+            NextTurn | PreviousTurn => &["speaker", "keyboard", "move"],
+            NextSentence | PreviousSentence | ExtendBySentence => &["keyboard", "move", "grow"],
+        }
+    }
+
     /// Shortcuts, the first one shown in menus.
     pub fn shortcuts(self) -> Vec<KeyboardShortcut> {
         use UiCommand::*;
@@ -365,14 +424,14 @@ impl UiCommand {
 
     /// The commands whose shortcut was pressed this frame, consuming the key presses.
     ///
-    /// Nothing matches while a text field has focus: the keys are the field's. The
+    /// Nothing but the palette matches while a text field has focus: the keys are the field's. The
     /// one-key coding shortcuts ([`is_document_key`]: C, V, 1–9, Delete...) match only when
     /// `document_focus` says the transcript is what the keyboard is talking to, so letters
     /// typed anywhere else never code text. Escape is left to an open menu or popup, which
     /// closes on it, before it clears the selection.
     pub fn from_input(ctx: &egui::Context, document_focus: bool) -> Vec<UiCommand> {
         if ctx.text_edit_focused() {
-            return Vec::new();
+            return Self::palette_from_input(ctx);
         }
         let popup_open = egui::Popup::is_any_open(ctx);
         let mut table: Vec<(KeyboardShortcut, UiCommand)> = Self::all()
@@ -392,6 +451,17 @@ impl UiCommand {
             }
         });
         out
+    }
+}
+
+impl UiCommand {
+    /// The palette's shortcut (Ctrl+K, Ctrl+Shift+P: keys no text field uses), the one
+    /// command that also works while a text field has the keyboard, so that the palette opens
+    /// from the search box or a memo as from anywhere else.
+    pub fn palette_from_input(ctx: &egui::Context) -> Vec<UiCommand> {
+        let palette = UiCommand::CommandPalette.shortcuts();
+        let pressed = ctx.input_mut(|i| palette.iter().any(|s| i.consume_shortcut(s)));
+        if pressed { vec![UiCommand::CommandPalette] } else { Vec::new() }
     }
 }
 

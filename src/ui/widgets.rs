@@ -2,7 +2,7 @@
 
 use super::{Tokens, UiCommand, ViewCtx};
 use crate::model::Colour;
-use egui::{Response, Sense, Ui, Vec2};
+use egui::{Rect, Response, Sense, Ui, Vec2};
 
 /// A colour square for a code; `label` names it for screen readers and tests.
 pub fn swatch(ui: &mut Ui, tokens: &Tokens, colour: Colour, size: f32) -> Response {
@@ -27,6 +27,97 @@ pub fn icon_button(ui: &mut Ui, icon: &str, name: &str) -> Response {
     let response = ui.add(egui::Button::new(icon).frame(false)).on_hover_text(name);
     response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), name));
     response
+}
+
+/// Where a part of a [`FrozenTable`] goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TablePart {
+    /// The top-left corner, above the row heads and left of the column heads.
+    Corner,
+    ColumnHead(usize),
+    RowHead(usize),
+    /// A body cell: (row, column).
+    Cell(usize, usize),
+}
+
+/// A table whose column heads and row heads stay in view while its body scrolls both ways,
+/// as a spreadsheet's frozen first row and column do: a matrix wider and taller than the
+/// window stays readable, since every cell on screen has its row and column named beside it.
+pub struct FrozenTable {
+    pub row_head_width: f32,
+    pub column_head_height: f32,
+    pub column_widths: Vec<f32>,
+    pub row_height: f32,
+    pub rows: usize,
+    pub gap: f32,
+}
+
+impl FrozenTable {
+    /// The whole table's size, heads included.
+    pub fn size(&self) -> Vec2 {
+        let width = self.row_head_width + self.column_widths.iter().map(|w| w + self.gap).sum::<f32>() + self.gap;
+        let height = self.column_head_height + self.gap + self.rows as f32 * (self.row_height + self.gap);
+        Vec2::new(width, height)
+    }
+
+    /// Draws the table in a scroll area; `add` draws one part into a `Ui` laid over its place.
+    /// Every part is drawn (a screen reader reads the whole table), each clipped to its zone,
+    /// so the body never shows, nor takes clicks, under the heads.
+    pub fn show(&self, ui: &mut Ui, id_salt: &str, mut add: impl FnMut(&mut Ui, TablePart)) {
+        let gap = self.gap;
+        let mut xs = Vec::with_capacity(self.column_widths.len());
+        let mut x = self.row_head_width + gap;
+        for w in &self.column_widths {
+            xs.push(x);
+            x += w + gap;
+        }
+        let head = self.column_head_height + gap;
+        egui::ScrollArea::both().id_salt(id_salt).auto_shrink(false).show_viewport(ui, |ui, viewport| {
+            let (content, _) = ui.allocate_exact_size(self.size(), Sense::hover());
+            let origin = content.min;
+            let visible = ui.clip_rect();
+            // The screen position of the visible top-left corner of the table.
+            let corner = origin + viewport.min.to_vec2();
+            let body_min = corner + Vec2::new(self.row_head_width + gap, head);
+            let body_clip = Rect::from_min_max(body_min, visible.max).intersect(visible);
+            let heads_clip = Rect::from_min_max(
+                egui::pos2(body_min.x, corner.y),
+                egui::pos2(visible.max.x, corner.y + self.column_head_height),
+            )
+            .intersect(visible);
+            let rows_clip = Rect::from_min_max(
+                egui::pos2(corner.x, body_min.y),
+                egui::pos2(corner.x + self.row_head_width, visible.max.y),
+            )
+            .intersect(visible);
+            let mut place = |ui: &mut Ui, rect: Rect, clip: Rect, part: TablePart| {
+                let mut child = ui.new_child(egui::UiBuilder::new().max_rect(rect).id_salt(part));
+                child.set_clip_rect(clip);
+                add(&mut child, part);
+            };
+            let row_y = |r: usize| origin.y + head + r as f32 * (self.row_height + gap);
+            for r in 0..self.rows {
+                for (c, (x, w)) in xs.iter().zip(&self.column_widths).enumerate() {
+                    let rect = Rect::from_min_size(egui::pos2(origin.x + x, row_y(r)), Vec2::new(*w, self.row_height));
+                    place(ui, rect, body_clip, TablePart::Cell(r, c));
+                }
+            }
+            for (c, (x, w)) in xs.iter().zip(&self.column_widths).enumerate() {
+                let rect =
+                    Rect::from_min_size(egui::pos2(origin.x + x, corner.y), Vec2::new(*w, self.column_head_height));
+                place(ui, rect, heads_clip, TablePart::ColumnHead(c));
+            }
+            for r in 0..self.rows {
+                let rect = Rect::from_min_size(
+                    egui::pos2(corner.x, row_y(r)),
+                    Vec2::new(self.row_head_width, self.row_height),
+                );
+                place(ui, rect, rows_clip, TablePart::RowHead(r));
+            }
+            let rect = Rect::from_min_size(corner, Vec2::new(self.row_head_width, self.column_head_height));
+            place(ui, rect, rect.intersect(visible), TablePart::Corner);
+        });
+    }
 }
 
 /// A thin bar showing how much of a document is coded.

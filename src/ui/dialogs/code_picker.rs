@@ -5,7 +5,7 @@ use crate::model::*;
 use crate::ui::fuzzy;
 use crate::ui::widgets::swatch;
 use crate::ui::{Action, Tokens};
-use egui::{Id, Key, RichText};
+use egui::{Id, Key, Pos2, Rect, RichText, Vec2, pos2, vec2};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -77,8 +77,19 @@ impl CodePicker {
             Purpose::Apply => "Code the selection".to_string(),
             Purpose::MergeFrom(c) => format!("Merge “{}” into…", p.codes.get(&c).map(|c| c.name()).unwrap_or("?")),
         };
-        let modal = egui::Modal::new(Id::unique("code-picker")).show(ctx, |ui| {
-            ui.set_width(420.0);
+        // Beside the passage being coded, never over it: the researcher reads it while choosing.
+        let id = Id::unique("code-picker");
+        let mut area = egui::Modal::default_area(id);
+        let mut list = LIST_HEIGHT;
+        if let Some(anchor) = selection_on_screen(ctx) {
+            let (at, fits) = placement(anchor, ctx.content_rect(), vec2(WIDTH + 16.0, CHROME), LIST_HEIGHT);
+            area = area.anchor(egui::Align2::LEFT_TOP, at.to_vec2());
+            list = fits;
+        }
+        // A lighter backdrop than other dialogs': the passage stays readable beside the picker.
+        let backdrop = Tokens::for_dark_mode(ctx.global_style().visuals.dark_mode).backdrop.gamma_multiply(0.5);
+        let modal = egui::Modal::new(id).area(area).backdrop_color(backdrop).show(ctx, |ui| {
+            ui.set_width(WIDTH);
             ui.label(RichText::new(title).strong());
             let edit = egui::TextEdit::singleline(&mut self.query)
                 .hint_text("Type to find a code, or a new name")
@@ -111,7 +122,7 @@ impl CodePicker {
             }
             ui.add_space(4.0);
             let mut clicked = None;
-            egui::ScrollArea::vertical().max_height(320.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().max_height(list).show(ui, |ui| {
                 for (i, choice) in choices.iter().enumerate().take(60) {
                     let on = i == self.highlighted;
                     ui.horizontal(|ui| match choice {
@@ -174,9 +185,107 @@ impl CodePicker {
     }
 }
 
+/// The picker's width, the height of its list at most and at least, and of the rest (title,
+/// field, hint line, margins), in points.
+const WIDTH: f32 = 420.0;
+const LIST_HEIGHT: f32 = 320.0;
+const MIN_LIST_HEIGHT: f32 = 96.0;
+const CHROME: f32 = 110.0;
+/// The gap between the passage and the picker.
+const GAP: f32 = 10.0;
+
+fn anchor_id() -> Id {
+    Id::unique("tema-selection-on-screen")
+}
+
+/// Notes where the selected text is on screen this frame (the document view does, as it draws
+/// the selection; the app clears it at the start of each frame), for the picker to stay clear
+/// of it.
+pub fn note_selection_on_screen(ctx: &egui::Context, rect: Option<Rect>) {
+    ctx.data_mut(|d| match rect {
+        Some(r) => {
+            d.insert_temp(anchor_id(), r);
+        }
+        None => {
+            d.remove::<Rect>(anchor_id());
+        }
+    });
+}
+
+fn selection_on_screen(ctx: &egui::Context) -> Option<Rect> {
+    ctx.data(|d| d.get_temp::<Rect>(anchor_id()))
+}
+
+/// Where a picker of `size` (its list aside) goes so that it does not cover `anchor` on
+/// `screen`, and how tall its list may be there (`list` at most): below the passage if the
+/// whole picker fits there, else above, else beside it (right, then left); failing those,
+/// on the side above or below with the most room, its list shortened to fit (never below
+/// [`MIN_LIST_HEIGHT`]; only on a screen too small for that does it overlap).
+pub fn placement(anchor: Rect, screen: Rect, size: Vec2, list: f32) -> (Pos2, f32) {
+    let full = size.y + list;
+    let below = screen.bottom() - anchor.bottom() - 2.0 * GAP;
+    let above = anchor.top() - screen.top() - 2.0 * GAP;
+    let x = anchor.left().clamp(screen.left() + GAP, (screen.right() - size.x - GAP).max(screen.left()));
+    let top_for =
+        |h: f32| (anchor.center().y - h / 2.0).clamp(screen.top() + GAP, (screen.bottom() - h - GAP).max(0.0));
+    if below >= full {
+        return (pos2(x, anchor.bottom() + GAP), list);
+    }
+    if above >= full {
+        return (pos2(x, anchor.top() - GAP - full), list);
+    }
+    if screen.right() - anchor.right() - 2.0 * GAP >= size.x {
+        return (pos2(anchor.right() + GAP, top_for(full)), list);
+    }
+    if anchor.left() - screen.left() - 2.0 * GAP >= size.x {
+        return (pos2(anchor.left() - GAP - size.x, top_for(full)), list);
+    }
+    let fits = (below.max(above) - size.y).clamp(MIN_LIST_HEIGHT, list);
+    if below >= above {
+        (pos2(x, anchor.bottom() + GAP), fits)
+    } else {
+        (pos2(x, (anchor.top() - GAP - size.y - fits).max(screen.top())), fits)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_picker_never_covers_the_passage() {
+        let screen = Rect::from_min_size(Pos2::ZERO, vec2(1280.0, 720.0));
+        let size = vec2(WIDTH + 16.0, CHROME);
+        let picker = |(at, list): (Pos2, f32)| Rect::from_min_size(at, size + vec2(0.0, list));
+        // A line of text near the top: the whole picker goes below it.
+        let top_line = Rect::from_min_max(pos2(330.0, 120.0), pos2(900.0, 140.0));
+        let (at, list) = placement(top_line, screen, size, LIST_HEIGHT);
+        assert_eq!((at, list), (pos2(330.0, 150.0), LIST_HEIGHT));
+        // Near the bottom: above it, its bottom edge a gap above the text.
+        let low_line = Rect::from_min_max(pos2(330.0, 600.0), pos2(900.0, 620.0));
+        let r = picker(placement(low_line, screen, size, LIST_HEIGHT));
+        assert_eq!(r.bottom(), 590.0);
+        // In the middle of a 720 px window: 300 px above and 360 below, neither holds the
+        // 430 px picker, and the text column leaves no 436 px beside it; so it goes below,
+        // its list cut to 360 - 2 gaps of 10 - 110 of chrome = 230 px.
+        let middle = Rect::from_min_max(pos2(330.0, 300.0), pos2(960.0, 360.0));
+        let (at, list) = placement(middle, screen, size, LIST_HEIGHT);
+        assert_eq!((at.y, list), (370.0, 230.0));
+        // A short selection at the left of a wide screen: beside it, on the right.
+        let wide = Rect::from_min_size(Pos2::ZERO, vec2(1920.0, 720.0));
+        let word = Rect::from_min_max(pos2(330.0, 300.0), pos2(400.0, 360.0));
+        let (at, _) = placement(word, wide, size, LIST_HEIGHT);
+        assert_eq!(at.x, 410.0);
+        // Whatever the passage, on a laptop's screen the picker and the passage never meet.
+        for top in (40..640).step_by(20) {
+            for (left, right) in [(270.0, 960.0), (600.0, 700.0), (900.0, 1270.0)] {
+                let passage = Rect::from_min_max(pos2(left, top as f32), pos2(right, top as f32 + 60.0));
+                let r = picker(placement(passage, screen, size, LIST_HEIGHT));
+                assert!(!r.intersects(passage), "{passage:?} covered by {r:?}");
+                assert!(screen.contains_rect(r), "{r:?} off the screen for {passage:?}");
+            }
+        }
+    }
 
     #[test]
     fn recent_first_then_matches_then_create() {

@@ -145,7 +145,7 @@ impl ImportDialog {
             }
         }
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique("import-dialog")).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique("import-dialog")).show(ctx, |ui| {
             ui.set_width(720.0);
             ui.heading("Import documents");
             match &self.stage {

@@ -18,6 +18,8 @@ pub struct Palette {
 #[derive(Clone, Debug)]
 struct Entry {
     label: String,
+    /// Other words that find the entry (a command's synonyms).
+    synonyms: &'static [&'static str],
     keys: String,
     action: fn(&Entry) -> Vec<Action>,
     command: Option<UiCommand>,
@@ -31,6 +33,7 @@ fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
         .filter(|c| *c != UiCommand::CommandPalette)
         .map(|c| Entry {
             label: c.label(),
+            synonyms: c.synonyms(),
             keys: c.shortcut_text(ctx),
             action: |e| e.command.map(Action::Command).into_iter().collect(),
             command: Some(c),
@@ -41,6 +44,7 @@ fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
     if let Some(p) = p {
         out.extend(p.documents.values().map(|d| Entry {
             label: format!("Open document: {}", d.name()),
+            synonyms: &[],
             keys: String::new(),
             action: |e| match e.doc {
                 Some(doc) => {
@@ -54,6 +58,7 @@ fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
         }));
         out.extend(p.codes.values().map(|c| Entry {
             label: format!("Show code: {}", p.code_path(c.id)),
+            synonyms: &[],
             keys: String::new(),
             action: |e| match e.code {
                 Some(code) => vec![
@@ -71,6 +76,11 @@ fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
     out
 }
 
+/// The entries that match `query`, best first (see [`fuzzy::rank_with`]).
+fn ranked(query: &str, all: &[Entry]) -> Vec<usize> {
+    fuzzy::rank_with(query, all.iter().map(|e| (e.label.as_str(), e.synonyms)))
+}
+
 impl Palette {
     /// A palette opened afresh: empty query, and an id of its own (see `serial`).
     pub fn new() -> Self {
@@ -81,10 +91,10 @@ impl Palette {
     /// Draws the palette; `Some(actions)` when it closes (empty when cancelled).
     pub fn show(&mut self, ctx: &egui::Context, p: Option<&Project>, tokens: &Tokens) -> Option<Vec<Action>> {
         let all = entries(ctx, p);
-        let order = fuzzy::rank(&self.query, all.iter().map(|e| e.label.as_str()));
+        let order = ranked(&self.query, &all);
         self.highlighted = self.highlighted.min(order.len().saturating_sub(1));
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique(("command-palette", self.serial))).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique(("command-palette", self.serial))).show(ctx, |ui| {
             ui.set_width(520.0);
             let r = ui.add(
                 egui::TextEdit::singleline(&mut self.query)
@@ -149,5 +159,63 @@ impl Palette {
             result = Some(Vec::new());
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commands() -> Vec<Entry> {
+        entries(&egui::Context::default(), None)
+    }
+
+    fn top(query: &str) -> Option<UiCommand> {
+        let all = commands();
+        ranked(query, &all).first().and_then(|i| all[*i].command)
+    }
+
+    #[test]
+    fn a_word_finds_its_command() {
+        // The review's case: "map" is a word of "Show thematic map" and of nothing else.
+        assert_eq!(top("map"), Some(UiCommand::ShowThemeMap));
+        assert_eq!(top("thematic map"), Some(UiCommand::ShowThemeMap));
+        // Synonyms: words that are not in the label.
+        assert_eq!(top("graph"), Some(UiCommand::ShowThemeMap));
+        assert_eq!(top("kappa"), Some(UiCommand::ShowTeam));
+        assert_eq!(top("night"), Some(UiCommand::ToggleDarkMode));
+        assert_eq!(top("exit"), Some(UiCommand::Quit));
+        assert_eq!(top("qualcoder"), Some(UiCommand::ImportRefiProject));
+        assert_eq!(top("triang"), Some(UiCommand::ShowTriangulation));
+        // A label's own word ranks before a synonym: "journal" is in "New journal entry" and
+        // "Show memos and journal", and only a synonym of "Save now".
+        let all = commands();
+        let order = ranked("journal", &all);
+        let save = order.iter().position(|i| all[*i].command == Some(UiCommand::SaveNow));
+        let entry = order.iter().position(|i| all[*i].command == Some(UiCommand::NewJournalEntry));
+        assert!(entry < save, "{entry:?} {save:?}");
+    }
+
+    #[test]
+    fn every_word_of_every_command_finds_it_among_the_commands_with_that_word() {
+        let all = commands();
+        for e in &all {
+            for word in e.label.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
+                let w = word.to_lowercase();
+                // Counted apart from the ranking: the commands whose label has a word that
+                // begins with `w`. The command must be among those first results.
+                let with_word = all
+                    .iter()
+                    .filter(|o| o.label.split(|c: char| !c.is_alphanumeric()).any(|x| x.to_lowercase().starts_with(&w)))
+                    .count();
+                let order = ranked(&w, &all);
+                let at = order.iter().position(|i| all[*i].label == e.label);
+                assert!(
+                    at.is_some_and(|at| at < with_word),
+                    "\"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
+                    e.label
+                );
+            }
+        }
     }
 }

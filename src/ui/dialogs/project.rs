@@ -36,7 +36,7 @@ impl ProjectDialog {
     /// Draws the dialog; `Some(action)` when it closes (`None` inside when cancelled).
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Option<Action>> {
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique("project-dialog")).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique("project-dialog")).show(ctx, |ui| {
             ui.set_width(520.0);
             let (title, verb) = match self.mode {
                 ProjectMode::New => ("New project", "Create"),
@@ -151,7 +151,7 @@ impl CoderDialog {
 
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Option<Action>> {
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique("coder-dialog")).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique("coder-dialog")).show(ctx, |ui| {
             ui.set_width(380.0);
             ui.heading("Who is coding?");
             ui.label(RichText::new("Your codings and read marks carry this name, so a team can compare them.").weak());

@@ -93,7 +93,7 @@ impl RefiDialog {
     /// Draws the dialog; `Some(actions)` when it closes.
     pub fn show(&mut self, ctx: &egui::Context) -> Option<Vec<Action>> {
         let mut result = None;
-        let modal = egui::Modal::new(Id::unique("refi-dialog")).show(ctx, |ui| {
+        let modal = super::modal(ctx, Id::unique("refi-dialog")).show(ctx, |ui| {
             ui.set_width(560.0);
             match self {
                 RefiDialog::Report { title, lines } => {

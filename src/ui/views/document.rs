@@ -488,6 +488,13 @@ impl DocumentView {
             for r in &rects {
                 painter.rect_filled(to_screen(*r), 0.0, t.selection);
             }
+            // Where the passage is on screen, for the code picker to open beside it.
+            let on_screen = rects
+                .iter()
+                .map(|r| to_screen(*r).intersect(ui.clip_rect()))
+                .filter(|r| r.is_positive())
+                .reduce(Rect::union);
+            crate::ui::dialogs::code_picker::note_selection_on_screen(ui.ctx(), on_screen);
         }
 
         // The text itself; each paragraph on screen is a node for screen readers.
@@ -683,8 +690,10 @@ fn codes_over(marks: &[Mark], span: Span) -> String {
     names.join(", ")
 }
 
-/// What an empty project shows: how Tema works, in two lines, and the way in (Import).
-fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+/// What an empty project shows: how Tema works, in two lines, and the way in (Import). The
+/// views that measure or draw the data (phases, map, triangulation) show it too while there is
+/// no document, rather than a wall of zeros or exports of nothing.
+pub(crate) fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
     ui.add_space(48.0);
     ui.vertical_centered(|ui| {
         ui.set_max_width(ui.available_width().min(560.0));

@@ -3,13 +3,13 @@
 //! the theme), drag the background to pan, scroll with Ctrl to zoom. Colours show status.
 //! Export writes the same map as SVG, or as PNG rendered from that SVG, on a worker thread.
 
-use crate::analysis::map::{NodeKey, NodeKind, ThematicMap, status_colour};
+use crate::analysis::map::{LayoutBox, NodeKey, NodeKind, ThematicMap, label_width, separate, status_colour};
 use crate::edit::Edit;
 use crate::export::image::svg_to_png;
 use crate::model::*;
 use crate::ui::tokens::MIN_TEXT_SIZE;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
-use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, vec2};
+use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use std::path::PathBuf;
 
 pub struct MapView {
@@ -64,14 +64,41 @@ impl MapView {
     /// The whole map in the canvas, centred. Labels stay readable however far out this
     /// is: codes' labels are hidden below [`MIN_TEXT_SIZE`] rather than shrunk (hover or
     /// zoom in to read them) and themes' labels never shrink below it.
+    /// The offset and zoom that show the whole map in `canvas`. Zoomed out, theme labels keep
+    /// [`MIN_TEXT_SIZE`] and their boxes outgrow the layout's, so the zoom is refined a few
+    /// times against the boxes' size on screen, not only the layout's bounds.
     fn fit(map: &ThematicMap, canvas: Rect) -> (Vec2, f32) {
-        let (l, t, w, h) = map.bounds(30.0);
-        let whole = (canvas.width() / w).min(canvas.height() / h);
-        let zoom = whole.clamp(0.2, 1.2);
-        let centred = |room: f32, size: f32, start: f32| {
-            if size * zoom <= room { (room - size * zoom) / 2.0 - start * zoom } else { -start * zoom }
+        let margin = 30.0;
+        let extent = |zoom: f32| {
+            let (mut l, mut t, mut r, mut b) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for n in &map.nodes {
+                let (mut w, mut h) = (n.w * zoom, n.h * zoom);
+                if matches!(n.kind, NodeKind::Theme { .. }) {
+                    let size = (n.font_size() * zoom).max(MIN_TEXT_SIZE);
+                    w = w.max(label_width(&n.label, size));
+                    h = h.max(size * 2.0);
+                }
+                l = l.min(n.x * zoom - w / 2.0);
+                r = r.max(n.x * zoom + w / 2.0);
+                t = t.min(n.y * zoom - h / 2.0);
+                b = b.max(n.y * zoom + h / 2.0);
+            }
+            (l - margin, t - margin, r - l + 2.0 * margin, b - t + 2.0 * margin)
         };
-        (vec2(centred(canvas.width(), w, l), centred(canvas.height(), h, t)), zoom)
+        let (_, _, w, h) = map.bounds(margin);
+        let mut zoom = (canvas.width() / w).min(canvas.height() / h).clamp(0.2, 1.2);
+        for _ in 0..4 {
+            let (_, _, sw, sh) = extent(zoom);
+            let shrink = (canvas.width() / sw).min(canvas.height() / sh);
+            if shrink >= 1.0 {
+                break;
+            }
+            zoom = (zoom * shrink).clamp(0.2, 1.2);
+        }
+        let (l, t, sw, sh) = extent(zoom);
+        let centred =
+            |room: f32, size: f32, start: f32| if size <= room { (room - size) / 2.0 - start } else { -start };
+        (vec2(centred(canvas.width(), sw, l), centred(canvas.height(), sh, t)), zoom)
     }
 
     fn toolbar(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, map: &ThematicMap) {
@@ -101,10 +128,16 @@ impl MapView {
             ui.separator();
             let l = ui.label("Export to");
             ui.add(egui::TextEdit::singleline(&mut self.export_path).desired_width(260.0)).labelled_by(l.id);
-            if ui.button("Export SVG").on_hover_text("Write the map as an SVG drawing").clicked() {
+            // Nothing to draw, nothing to export.
+            let some = !map.nodes.is_empty();
+            let why = "Nothing to export yet: the map has no themes";
+            let svg = ui.add_enabled(some, egui::Button::new("Export SVG"));
+            if svg.on_hover_text("Write the map as an SVG drawing").on_disabled_hover_text(why).clicked() {
                 self.export(cx, map, false);
             }
-            if ui.button("Export PNG").on_hover_text("Write the map as a PNG picture (2× resolution)").clicked() {
+            let png = ui.add_enabled(some, egui::Button::new("Export PNG"));
+            if png.on_hover_text("Write the map as a PNG picture (2× resolution)").on_disabled_hover_text(why).clicked()
+            {
                 self.export(cx, map, true);
             }
         });
@@ -186,7 +219,7 @@ impl MapView {
             Some((k, d)) if k == key => d,
             _ => Vec2::ZERO,
         };
-        let centre: Vec<Pos2> = map
+        let mut centre: Vec<Pos2> = map
             .nodes
             .iter()
             .map(|n| {
@@ -194,6 +227,49 @@ impl MapView {
                 screen(n.x + d.x, n.y + d.y)
             })
             .collect();
+        // Theme labels keep a readable size when the map is zoomed out, so their boxes grow
+        // past the layout's; then the boxes are kept apart on screen too (for drawing only:
+        // the saved positions do not change), so no label lies over another box.
+        let ink = INK;
+        let galleys: Vec<Option<std::sync::Arc<egui::Galley>>> = map
+            .nodes
+            .iter()
+            .map(|n| match n.kind {
+                NodeKind::Theme { .. } => {
+                    let font = FontId::proportional((n.font_size() * zoom).max(MIN_TEXT_SIZE));
+                    Some(painter.layout_no_wrap(n.label.clone(), font, ink))
+                }
+                NodeKind::Code { .. } => None,
+            })
+            .collect();
+        let sizes: Vec<Vec2> = map
+            .nodes
+            .iter()
+            .zip(&galleys)
+            .map(|(n, g)| {
+                let scaled = vec2(n.w, n.h) * zoom;
+                g.as_ref().map_or(scaled, |g| scaled.max(g.size() + vec2(14.0, 8.0)))
+            })
+            .collect();
+        if sizes.iter().zip(&map.nodes).any(|(s, n)| s.x > n.w * zoom + 0.5 || s.y > n.h * zoom + 0.5) {
+            let mut boxes: Vec<LayoutBox> = map
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| LayoutBox {
+                    x: centre[i].x,
+                    y: centre[i].y,
+                    w: sizes[i].x,
+                    h: sizes[i].y,
+                    fixed: matches!(n.kind, NodeKind::Theme { sub: false, .. })
+                        || self.dragging.is_some_and(|(k, _)| k == n.key),
+                })
+                .collect();
+            separate(&mut boxes, 4.0);
+            for (c, b) in centre.iter_mut().zip(&boxes) {
+                *c = pos2(b.x, b.y);
+            }
+        }
         for (a, b) in &map.edges {
             if let (Some(pa), Some(pb)) = (centre.get(*a), centre.get(*b)) {
                 painter.line_segment([*pa, *pb], Stroke::new(1.2, tk.weak_text.gamma_multiply(0.7)));
@@ -209,7 +285,7 @@ impl MapView {
             .chain(map.nodes.iter().enumerate().filter(|(_, n)| matches!(n.kind, NodeKind::Theme { .. })));
         for (i, n) in order {
             let c = centre[i];
-            let rect = Rect::from_center_size(c, vec2(n.w, n.h) * zoom);
+            let rect = Rect::from_center_size(c, sizes[i]);
             let id = egui::Id::unique(("map-node", n.key));
             let r = ui.interact(rect, id, Sense::click_and_drag());
             let label = match n.kind {
@@ -246,8 +322,7 @@ impl MapView {
             let font = FontId::proportional(size.max(MIN_TEXT_SIZE));
             match &n.kind {
                 NodeKind::Theme { status, sub } => {
-                    let fill = colour(status_colour(*status));
-                    let fill = if tk.dark { fill.gamma_multiply(0.8) } else { fill };
+                    let fill = theme_fill(*status, tk.dark);
                     let width = if selected {
                         3.0
                     } else if *sub {
@@ -256,12 +331,9 @@ impl MapView {
                         2.0
                     };
                     // The label keeps a readable size when the map is zoomed out, so the box
-                    // grows to hold it: dark text never spills onto the page's background.
-                    let ink = Color32::from_gray(0x11);
-                    let galley = painter.layout_no_wrap(n.label.clone(), font, ink);
-                    let need = galley.size() + vec2(14.0, 8.0);
-                    let boxed =
-                        egui::Rect::from_center_size(c, vec2(rect.width().max(need.x), rect.height().max(need.y)));
+                    // (`sizes`) grows to hold it: dark text never spills onto the page.
+                    let Some(galley) = galleys[i].clone() else { continue };
+                    let boxed = rect;
                     painter.rect(
                         boxed,
                         10.0 * zoom,
@@ -296,6 +368,15 @@ impl MapView {
     }
 }
 
+/// The ink of a theme's label, on its status colour's box.
+const INK: Color32 = Color32::from_gray(0x11);
+
+/// A theme box's fill: its status colour, dimmed a little in dark mode.
+fn theme_fill(status: ThemeStatus, dark: bool) -> Color32 {
+    let fill = colour(status_colour(status));
+    if dark { fill.gamma_multiply(0.8) } else { fill }
+}
+
 fn colour(c: Colour) -> Color32 {
     Color32::from_rgb(c.r, c.g, c.b)
 }
@@ -310,9 +391,29 @@ impl View for MapView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if cx.project.documents.is_empty() {
+            crate::ui::views::document::first_steps(cx, ui);
+            return;
+        }
         let map = self.map(cx.project);
         self.toolbar(cx, ui, &map);
         ui.add_space(4.0);
         self.canvas(cx, ui, &map);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::tokens::contrast;
+
+    #[test]
+    fn theme_labels_read_on_every_status_box_in_both_modes() {
+        for dark in [false, true] {
+            for status in [ThemeStatus::Candidate, ThemeStatus::Reviewed, ThemeStatus::Final, ThemeStatus::Parked] {
+                let c = contrast(INK, theme_fill(status, dark));
+                assert!(c >= 4.5, "{status:?} dark={dark}: {c:.2}:1");
+            }
+        }
     }
 }

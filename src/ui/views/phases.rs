@@ -67,8 +67,13 @@ impl PhasesView {
             );
             return;
         }
+        if f.total() == 0 {
+            // Nothing to count yet: no empty bar, the line says so.
+            ui.label(RichText::new(f.text()).color(tk.weak_text));
+            return;
+        }
         ui.horizontal(|ui| {
-            let fraction = if f.total() == 0 { 0.0 } else { f.done.len() as f32 / f.total() as f32 };
+            let fraction = f.done.len() as f32 / f.total() as f32;
             let (rect, _) = ui.allocate_exact_size(vec2(120.0, 8.0), Sense::hover());
             ui.painter().rect_filled(rect, 3.0, tk.weak_text.gamma_multiply(0.25));
             let mut done = rect;
@@ -126,6 +131,10 @@ impl View for PhasesView {
             self.cached = Some((key.clone(), tracker(cx.project, &cx.coders)));
         }
         let phases = self.cached.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+        if cx.project.documents.is_empty() {
+            crate::ui::views::document::first_steps(cx, ui);
+            return;
+        }
         egui::ScrollArea::vertical().id_salt("phases").auto_shrink([false, false]).show(ui, |ui| {
             ui.label(
                 RichText::new(

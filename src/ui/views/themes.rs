@@ -241,7 +241,16 @@ impl ThemesView {
             p.codes.values().filter(|c| !themed.contains(&c.id) && counts.get(&c.id).is_some_and(|n| *n > 0)).collect();
         let title = format!("Codes in no theme ({})", loose.len());
         let inner = egui::CollapsingHeader::new(title).id_salt("themes-tray").default_open(true).show(ui, |ui| {
-            if loose.is_empty() {
+            let applied = counts.values().any(|n| *n > 0);
+            if !applied {
+                ui.label(
+                    RichText::new(
+                        "No code is applied yet: code passages in the documents, and the codes appear here \
+                         to be grouped into themes.",
+                    )
+                    .color(cx.tokens.weak_text),
+                );
+            } else if loose.is_empty() {
                 ui.label(
                     RichText::new("Every applied code is in a theme. Drag codes from the codebook onto a theme.")
                         .color(cx.tokens.weak_text),

@@ -13,6 +13,7 @@ use crate::analysis::{CoderScope, Extract, Matrix, MatrixCache, MatrixOptions, R
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, export};
 use crate::model::*;
+use crate::ui::widgets::{FrozenTable, TablePart};
 use crate::ui::{Action, Item, Tokens, View, ViewCtx, ViewKind};
 use egui::{Color32, RichText, Sense, Ui, vec2};
 use std::path::PathBuf;
@@ -40,7 +41,12 @@ enum Tab {
 
 const CELL: egui::Vec2 = vec2(84.0, 30.0);
 const SUMMARY_CELL: egui::Vec2 = vec2(170.0, 58.0);
-const ROW_HEADER: f32 = 230.0;
+/// The widest the row names of the matrix get.
+const ROW_HEADER_MAX: f32 = 300.0;
+/// The triangulation mark's column.
+const MARK_WIDTH: f32 = 150.0;
+/// One count of the co-occurrence table.
+const COOCCURRENCE_CELL: egui::Vec2 = vec2(40.0, 24.0);
 
 #[derive(Default)]
 pub struct TriangulationView {
@@ -76,6 +82,10 @@ impl View for TriangulationView {
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        if cx.project.documents.is_empty() {
+            crate::ui::views::document::first_steps(cx, ui);
+            return;
+        }
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Matrix, "Themes × groups");
             ui.selectable_value(&mut self.tab, Tab::Cooccurrence, "Co-occurrence");
@@ -124,18 +134,13 @@ impl TriangulationView {
                 .show(ui, |ui| self.cell_panel(cx, ui, &m, r, c));
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
-            egui::ScrollArea::both().id_salt("triangulation-matrix").auto_shrink(false).show(ui, |ui| {
-                self.grid(cx, ui, &m, selected);
-                if selected.is_none() {
-                    ui.add_space(8.0);
-                    ui.label(
-                        RichText::new(
-                            "Click a cell to see its extracts, with who says them, and to write its summary.",
-                        )
+            if selected.is_none() {
+                ui.label(
+                    RichText::new("Click a cell to see its extracts, with who says them, and to write its summary.")
                         .color(cx.tokens.weak_text),
-                    );
-                }
-            });
+                );
+            }
+            self.grid(cx, ui, &m, selected);
         });
     }
 
@@ -230,7 +235,10 @@ impl TriangulationView {
                     }
                 }
             }
-            if ui.button("Export table").on_hover_text("Write the table to the file").clicked() {
+            let some = !m.rows.is_empty() && !m.columns.is_empty();
+            let export = ui.add_enabled(some, egui::Button::new("Export table"));
+            let export = export.on_disabled_hover_text("Nothing to export yet: the table has no rows");
+            if export.on_hover_text("Write the table to the file").clicked() {
                 let outcome = self.write_export(m, format);
                 let (text, error) = match outcome {
                     Ok(path) => (format!("Table written to {}", path.display()), false),
@@ -267,54 +275,83 @@ impl TriangulationView {
     fn grid(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, m: &Matrix, selected: Option<(usize, usize)>) {
         let t = cx.tokens;
         let size = if self.show == Show::Summaries { SUMMARY_CELL } else { CELL };
-        egui::Grid::new("triangulation-grid").spacing(vec2(4.0, 4.0)).min_col_width(size.x).show(ui, |ui| {
-            ui.allocate_ui(vec2(ROW_HEADER, size.y), |ui| {
-                ui.label(RichText::new(m.total_participants.to_string() + " participants").color(t.weak_text));
-            });
-            for col in &m.columns {
-                let n = if col.total() > 0 { format!("N = {}", col.total()) } else { "no participants".into() };
-                ui.vertical(|ui| {
-                    ui.set_width(size.x);
-                    ui.label(RichText::new(&col.label).strong());
-                    ui.label(RichText::new(n).color(t.weak_text).size(t.small_size));
+        // Row names as wide as the longest needs (within bounds), so few are cut; the column
+        // heads wrap onto two lines above their "N =" line.
+        let body = egui::TextStyle::Body.resolve(ui.style());
+        let widest = m
+            .rows
+            .iter()
+            .map(|r| {
+                18.0 * r.depth as f32
+                    + ui.fonts_mut(|f| f.layout_no_wrap(r.label.clone(), body.clone(), t.text).size().x)
+            })
+            .fold(120.0_f32, f32::max);
+        let row_head = (widest + 12.0).min(ROW_HEADER_MAX);
+        let line = ui.text_style_height(&egui::TextStyle::Body);
+        let head = 3.0 * line + 10.0;
+        let mut widths = vec![size.x; m.columns.len()];
+        widths.push(MARK_WIDTH);
+        let marks = m.columns.len();
+        let table = FrozenTable {
+            row_head_width: row_head,
+            column_head_height: head,
+            column_widths: widths,
+            row_height: size.y,
+            rows: m.rows.len(),
+            gap: 4.0,
+        };
+        table.show(ui, "triangulation-matrix", |ui, part| match part {
+            TablePart::Corner => {
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Max), |ui| {
+                    ui.label(RichText::new(m.total_participants.to_string() + " participants").color(t.weak_text));
                 });
             }
-            ui.label(RichText::new("Triangulation").strong())
-                .on_hover_text("Whether the columns converge, diverge or are silent on the row");
-            ui.end_row();
-            for (r, row) in m.rows.iter().enumerate() {
-                ui.allocate_ui(vec2(ROW_HEADER, size.y), |ui| {
-                    ui.horizontal(|ui| {
-                        ui.add_space(18.0 * row.depth as f32);
-                        let text = RichText::new(&row.label);
-                        let text = if row.depth == 0 && m.is_hierarchical() { text.strong() } else { text };
-                        ui.add(egui::Label::new(text).truncate()).on_hover_text(&row.label);
-                    });
+            TablePart::ColumnHead(c) if c == marks => {
+                ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+                    ui.label(RichText::new("Triangulation").strong())
+                        .on_hover_text("Whether the columns converge, diverge or are silent on the row");
                 });
-                for (c, cell) in row.cells.iter().enumerate() {
-                    let text = match self.show {
-                        Show::Extracts => cell.extracts.len().to_string(),
-                        Show::Participants => cell.participants_label(),
-                        Show::Summaries => cell.summary.clone(),
-                    };
-                    let name = format!("{} × {}", row.label, m.columns[c].label);
-                    let detail = format!(
-                        "{}: {} extract{}, {}{}",
-                        name,
-                        cell.extracts.len(),
-                        if cell.extracts.len() == 1 { "" } else { "s" },
-                        cell.participants_label(),
-                        if cell.summary.is_empty() { String::new() } else { format!("\nSummary: {}", cell.summary) },
-                    );
-                    let on = selected == Some((r, c));
-                    if cell_button(ui, t, size, &text, &name, &detail, cell.shade, on, !cell.summary.is_empty())
-                        .clicked()
-                    {
-                        self.selected = Some((row.key, m.columns[c].key.clone()));
-                    }
+            }
+            TablePart::ColumnHead(c) => {
+                let col = &m.columns[c];
+                let n = if col.total() > 0 { format!("N = {}", col.total()) } else { "no participants".into() };
+                ui.with_layout(egui::Layout::bottom_up(egui::Align::Min), |ui| {
+                    ui.label(RichText::new(n).color(t.weak_text).size(t.small_size));
+                    ui.add(egui::Label::new(RichText::new(&col.label).strong()).wrap()).on_hover_text(&col.label);
+                });
+            }
+            TablePart::RowHead(r) => {
+                let row = &m.rows[r];
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    ui.add_space(18.0 * row.depth as f32);
+                    let text = RichText::new(&row.label);
+                    let text = if row.depth == 0 && m.is_hierarchical() { text.strong() } else { text };
+                    ui.add(egui::Label::new(text).truncate()).on_hover_text(&row.label);
+                });
+            }
+            TablePart::Cell(r, c) if c == marks => {
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| self.mark_picker(cx, ui, m, r));
+            }
+            TablePart::Cell(r, c) => {
+                let (row, cell) = (&m.rows[r], &m.rows[r].cells[c]);
+                let text = match self.show {
+                    Show::Extracts => cell.extracts.len().to_string(),
+                    Show::Participants => cell.participants_label(),
+                    Show::Summaries => cell.summary.clone(),
+                };
+                let name = format!("{} × {}", row.label, m.columns[c].label);
+                let detail = format!(
+                    "{}: {} extract{}, {}{}",
+                    name,
+                    cell.extracts.len(),
+                    if cell.extracts.len() == 1 { "" } else { "s" },
+                    cell.participants_label(),
+                    if cell.summary.is_empty() { String::new() } else { format!("\nSummary: {}", cell.summary) },
+                );
+                let on = selected == Some((r, c));
+                if cell_button(ui, t, size, &text, &name, &detail, cell.shade, on, !cell.summary.is_empty()).clicked() {
+                    self.selected = Some((row.key, m.columns[c].key.clone()));
                 }
-                self.mark_picker(cx, ui, m, r);
-                ui.end_row();
             }
         });
     }
@@ -481,52 +518,64 @@ impl TriangulationView {
             );
         }
         egui::CentralPanel::default().frame(egui::Frame::NONE).show(ui, |ui| {
-            egui::ScrollArea::both().id_salt("cooccurrence-table").auto_shrink(false).show(ui, |ui| {
-                // Column heads are the codes' names written upwards, so the table stays narrow
-                // and both axes are named.
-                let font = t.small_font();
-                let names: Vec<String> = shown.iter().map(|&j| short_name(&co.codes[j].name, 26)).collect();
-                let head = names
-                    .iter()
-                    .map(|n| ui.fonts_mut(|f| f.layout_no_wrap(n.clone(), font.clone(), t.text).size().x))
-                    .fold(20.0_f32, f32::max)
-                    + 6.0;
-                egui::Grid::new("cooccurrence-grid").spacing(vec2(3.0, 3.0)).show(ui, |ui| {
-                    ui.label("");
-                    for (name, &j) in names.iter().zip(&shown) {
-                        let (rect, r) = ui.allocate_exact_size(vec2(40.0, head), egui::Sense::hover());
-                        let galley = ui.fonts_mut(|f| f.layout_no_wrap(name.clone(), font.clone(), t.text));
-                        let at = egui::pos2(rect.center().x - galley.size().y / 2.0, rect.bottom() - 3.0);
-                        ui.painter().add(
-                            egui::epaint::TextShape::new(at, galley, t.text).with_angle(-std::f32::consts::FRAC_PI_2),
-                        );
-                        let path = co.codes[j].path.clone();
-                        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColumnHeader, true, &path));
-                        r.on_hover_text(&co.codes[j].path);
+            if self.pair.is_none() {
+                ui.label(RichText::new("Click a count to see where the two codes meet.").color(t.weak_text));
+            }
+            // Column heads are the codes' whole names written upwards, so the table stays
+            // narrow and both axes are named; heads and row names stay in view while the
+            // counts scroll under them.
+            let font = t.small_font();
+            let measure = |ui: &Ui, text: &str, font: &egui::FontId| {
+                ui.fonts_mut(|f| f.layout_no_wrap(text.to_string(), font.clone(), t.text).size().x)
+            };
+            let names: Vec<String> = shown.iter().map(|&j| short_name(&co.codes[j].name, 48)).collect();
+            let head = names.iter().map(|n| measure(ui, n, &font)).fold(20.0_f32, f32::max) + 8.0;
+            let body = egui::TextStyle::Body.resolve(ui.style());
+            let row_head =
+                shown.iter().map(|&i| measure(ui, &co.codes[i].name, &body)).fold(80.0_f32, f32::max).min(280.0) + 8.0;
+            let table = FrozenTable {
+                row_head_width: row_head,
+                column_head_height: head,
+                column_widths: vec![COOCCURRENCE_CELL.x; shown.len()],
+                row_height: COOCCURRENCE_CELL.y,
+                rows: shown.len(),
+                gap: 3.0,
+            };
+            table.show(ui, "cooccurrence-table", |ui, part| match part {
+                TablePart::Corner => {}
+                TablePart::ColumnHead(c) => {
+                    let j = shown[c];
+                    let rect = ui.max_rect();
+                    let r = ui.allocate_rect(rect, Sense::hover());
+                    let galley = ui.fonts_mut(|f| f.layout_no_wrap(names[c].clone(), font.clone(), t.text));
+                    let at = egui::pos2(rect.center().x - galley.size().y / 2.0, rect.bottom() - 4.0);
+                    ui.painter()
+                        .add(egui::epaint::TextShape::new(at, galley, t.text).with_angle(-std::f32::consts::FRAC_PI_2));
+                    let path = co.codes[j].path.clone();
+                    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ColumnHeader, true, &path));
+                    r.on_hover_text(&co.codes[j].path);
+                }
+                TablePart::RowHead(r) => {
+                    let entry = &co.codes[shown[r]];
+                    ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                        let r = ui.add(egui::Label::new(&entry.name).truncate());
+                        r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::RowHeader, true, &entry.path));
+                        r.on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
+                    });
+                }
+                TablePart::Cell(r, c) => {
+                    let (i, j) = (shown[r], shown[c]);
+                    let (a, b) = (i.min(j), i.max(j));
+                    let n = if i == j { 0 } else { co.count(co.codes[a].id, co.codes[b].id) };
+                    let name = format!("{} + {}", co.codes[a].name, co.codes[b].name);
+                    let shade = if n == 0 { 0 } else { (1 + 3 * n / busiest).min(4) as u8 };
+                    let text = if i == j || n == 0 { String::new() } else { n.to_string() };
+                    let on = self.pair == Some((a, b));
+                    let hover = format!("{name}: {n}");
+                    let r = cell_button(ui, t, COOCCURRENCE_CELL, &text, &name, &hover, shade, on, false);
+                    if r.clicked() && n > 0 {
+                        self.pair = Some((a, b));
                     }
-                    ui.end_row();
-                    for &i in &shown {
-                        let entry = &co.codes[i];
-                        ui.label(&entry.name).on_hover_text(format!("{} ({} in all)", entry.path, entry.total));
-                        for &j in &shown {
-                            let (a, b) = (i.min(j), i.max(j));
-                            let n = if i == j { 0 } else { co.count(co.codes[a].id, co.codes[b].id) };
-                            let name = format!("{} + {}", co.codes[a].name, co.codes[b].name);
-                            let shade = if n == 0 { 0 } else { (1 + 3 * n / busiest).min(4) as u8 };
-                            let text = if i == j || n == 0 { String::new() } else { n.to_string() };
-                            let on = self.pair == Some((a, b));
-                            let hover = format!("{name}: {n}");
-                            let r = cell_button(ui, t, vec2(40.0, 24.0), &text, &name, &hover, shade, on, false);
-                            if r.clicked() && n > 0 {
-                                self.pair = Some((a, b));
-                            }
-                        }
-                        ui.end_row();
-                    }
-                });
-                if self.pair.is_none() {
-                    ui.add_space(8.0);
-                    ui.label(RichText::new("Click a count to see where the two codes meet.").color(t.weak_text));
                 }
             });
         });
