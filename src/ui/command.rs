@@ -305,6 +305,7 @@ impl UiCommand {
             OpenProject => &["folder", "load", "recent"],
             SaveNow => &["write", "journal", "flush", "commit"],
             Quit => &["exit", "close"],
+            RepairProject => &["fix", "damaged", "reanchor", "re-anchor", "changed", "text", "quarantine"],
             Undo => &["back", "revert"],
             Redo => &["again", "repeat"],
             CommandPalette => &["commands", "actions"],
