@@ -175,6 +175,26 @@ pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize>
     counts
 }
 
+/// Whether a quote belongs to a coder scope. With every coder, every quote does (a quote is
+/// the researcher's choice, made with or without a coding). With chosen coders, a quote does
+/// when one of their codings of its theme's codes (its subthemes' and the codes below them
+/// included), in its document, shares at least one character with the quote's passage: the
+/// quote comes from an extract those coders made. The quotes and results exports use it.
+pub fn quote_in_scope(p: &Project, q: &Quote, scope: &CoderScope) -> bool {
+    if scope.is_all() {
+        return true;
+    }
+    let codes: BTreeSet<CodeId> =
+        super::themes::theme_codes(p, q.theme).into_iter().flat_map(|(c, _)| p.code_subtree(c)).collect();
+    p.codings.values().any(|c| {
+        c.doc == q.doc
+            && scope.includes(c.coder)
+            && codes.contains(&c.code)
+            && c.span.start < q.props.span.end
+            && q.props.span.start < c.span.end
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -563,6 +563,8 @@ pub struct ExportFlags {
     /// is for the paper: quotes, attribution, cuts and clarifications, translation.
     #[arg(long)]
     pub working: bool,
+    #[command(flatten)]
+    pub coders: CodersFlag,
 }
 
 impl ExportFlags {
@@ -574,6 +576,7 @@ impl ExportFlags {
             include_parked: self.include_parked,
             working: self.working,
             examples,
+            coders: self.coders,
         }
     }
 }
