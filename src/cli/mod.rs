@@ -340,10 +340,13 @@ pub enum Command {
         /// What the rows are.
         #[arg(long, value_enum, default_value = "themes")]
         rows: RowsArg,
-        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...), or
-        /// `document`.
+        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
+        /// `document`, or `set` (document sets, and "No set").
         #[arg(long, default_value = "group")]
         cols: String,
+        /// Only the documents of this set ("Wave 1").
+        #[arg(long)]
+        set: Option<String>,
         /// What each cell says.
         #[arg(long, value_enum, default_value = "counts")]
         cells: CellsArg,
@@ -395,7 +398,8 @@ pub enum Command {
         /// The row's code (for tables of codes).
         #[arg(long)]
         code: Option<String>,
-        /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, or unattributed[:ATTRIBUTE].
+        /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, set=NAME (set= for no
+        /// set), or unattributed[:ATTRIBUTE].
         #[arg(long)]
         col: String,
         #[arg(long)]
@@ -755,7 +759,7 @@ pub fn run(command: Command) -> Result<()> {
             team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coders } => {
+        Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
             table::table(table::TableArgs {
                 dir,
                 rows,
@@ -766,6 +770,7 @@ pub fn run(command: Command) -> Result<()> {
                 include_parked,
                 no_aggregate,
                 coders,
+                set,
             })
         }
         Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),

@@ -157,6 +157,10 @@ impl TriangulationView {
             let mut choices = vec![Dimension::group()];
             choices.extend(retrieval::attributes(p).into_keys().filter(|k| k != "group").map(Dimension::attribute));
             choices.push(Dimension::Document);
+            let sets = crate::edit::document_sets(p);
+            if !sets.is_empty() {
+                choices.push(Dimension::DocumentSet);
+            }
             egui::ComboBox::from_id_salt("triangulation-columns")
                 .selected_text(dimension_label(&self.options.columns))
                 .show_ui(ui, |ui| {
@@ -167,6 +171,20 @@ impl TriangulationView {
                 })
                 .response
                 .labelled_by(l.id);
+            if !sets.is_empty() || self.options.set.is_some() {
+                let l = ui.label("Documents");
+                egui::ComboBox::from_id_salt("triangulation-set")
+                    .selected_text(self.options.set.clone().unwrap_or_else(|| "All documents".into()))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.options.set, None, "All documents");
+                        for s in sets {
+                            ui.selectable_value(&mut self.options.set, Some(s.clone()), s);
+                        }
+                    })
+                    .response
+                    .on_hover_text("Only the documents of one set (\"Wave 1\"): counts, N and cells")
+                    .labelled_by(l.id);
+            }
             let l = ui.label("Cells");
             egui::ComboBox::from_id_salt("triangulation-show")
                 .selected_text(show_label(self.show))
@@ -638,6 +656,7 @@ fn dimension_label(d: &Dimension) -> String {
             s
         }
         Dimension::Document => "Document".into(),
+        Dimension::DocumentSet => "Document set".into(),
     }
 }
 
