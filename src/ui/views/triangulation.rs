@@ -172,13 +172,15 @@ impl TriangulationView {
                 .response
                 .labelled_by(l.id);
             if !sets.is_empty() || self.options.set.is_some() {
-                let l = ui.label("Documents");
+                let l = ui.label("Which documents");
+                let set_label = |s: &str| format!("Set “{s}”");
                 egui::ComboBox::from_id_salt("triangulation-set")
-                    .selected_text(self.options.set.clone().unwrap_or_else(|| "All documents".into()))
+                    .selected_text(self.options.set.as_deref().map_or_else(|| "All documents".into(), set_label))
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut self.options.set, None, "All documents");
                         for s in sets {
-                            ui.selectable_value(&mut self.options.set, Some(s.clone()), s);
+                            let label = set_label(&s);
+                            ui.selectable_value(&mut self.options.set, Some(s), label);
                         }
                     })
                     .response
