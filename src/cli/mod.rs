@@ -138,6 +138,10 @@ pub enum Command {
         /// instead of skipping them as duplicates.
         #[arg(long)]
         keep_duplicates: bool,
+        /// A documents sheet (.csv, .tsv or .xlsx) for the imported documents (and those
+        /// already there): name first, then kind, language, sets and attributes; same step.
+        #[arg(long, value_name = "SHEET")]
+        documents: Option<PathBuf>,
         /// Show what would be imported (speakers and who they map to) without changing anything.
         #[arg(long)]
         dry_run: bool,
@@ -689,6 +693,7 @@ pub fn run(command: Command) -> Result<()> {
             strict,
             skip_failed,
             keep_duplicates,
+            documents,
             dry_run,
             json,
         } => import::import(
@@ -701,6 +706,7 @@ pub fn run(command: Command) -> Result<()> {
                 strict,
                 skip_failed,
                 keep_duplicates,
+                documents,
                 dry_run,
                 json,
             },
