@@ -472,7 +472,7 @@ pub(crate) struct Resolver<'a> {
     stem: TextAnalyzer,
     /// Analysers of the other languages documents are written in: a word is looked up with
     /// each language's stem.
-    other_stems: Vec<TextAnalyzer>,
+    other_stems: Vec<(Language, TextAnalyzer)>,
     exact: TextAnalyzer,
     attributes: HashSet<String>,
     pub notes: Vec<String>,
@@ -502,7 +502,7 @@ impl<'a> Resolver<'a> {
         languages.dedup();
         Resolver {
             stem: super::schema::stem_analyzer(index.language()),
-            other_stems: languages.into_iter().map(super::schema::stem_analyzer).collect(),
+            other_stems: languages.into_iter().map(|l| (l, super::schema::stem_analyzer(l))).collect(),
             exact: super::schema::exact_analyzer(),
             attributes,
             notes: Vec::new(),
@@ -534,6 +534,12 @@ impl<'a> Resolver<'a> {
         (self.stem.clone(), self.exact.clone())
     }
 
+    /// A highlighter for these leaves that stems each passage in its document's language.
+    pub fn highlighter(&self, leaves: Vec<Leaf>) -> Highlighter {
+        let (stem, exact) = self.analyzers();
+        Highlighter::new(stem, exact, leaves).with_languages(self.other_stems.clone())
+    }
+
     fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         let mut stream = analyzer.token_stream(text);
@@ -549,7 +555,7 @@ impl<'a> Resolver<'a> {
     fn words(&mut self, text: &str, slop: u32) -> Option<Q> {
         let first = Self::words_in(&mut self.stem, text, slop)?;
         let mut all = vec![first];
-        for analyzer in &mut self.other_stems {
+        for (_, analyzer) in &mut self.other_stems {
             if let Some(q) = Self::words_in(analyzer, text, slop)
                 && !all.contains(&q)
             {
@@ -789,8 +795,7 @@ fn search_unguarded(
     if let Some(t) = &text_query {
         t.leaves(&mut leaves);
     }
-    let (stem, exact) = resolver.analyzers();
-    let mut highlighter = Highlighter::new(stem, exact, leaves);
+    let mut highlighter = resolver.highlighter(leaves);
     let tantivy_query = q.to_tantivy(index.fields());
     let ranks = Ranks::new(&snapshot, project);
     let mut results = match &request.coding {
@@ -860,7 +865,7 @@ fn run_plain(
         let Some(unit) = reader.unit(addr, score, ranks).map_err(&err)? else { continue };
         let Some(doc) = project.documents.get(&unit.doc) else { continue };
         let Some(text) = unit_text(doc, &unit) else { continue };
-        let matches = highlighter.matches(text);
+        let matches = highlighter.matches_in(text, doc.props.language);
         hits.push(build_hit(project, doc, &unit, text, &matches, request.context_chars));
     }
     let (total, documents) = doc_counts(project, ranks, &counts);
@@ -938,7 +943,7 @@ fn run_coding_filtered(
             counts[unit.slot as usize] += 1;
             continue;
         }
-        let mut matches = highlighter.matches(text);
+        let mut matches = highlighter.matches_in(text, doc.props.language);
         if verdict == Verdict::Check && highlighter.has_leaves() {
             let base = unit.span.start.get();
             let index = TextIndex::new(text);
