@@ -297,7 +297,8 @@ pub enum Command {
         json: bool,
     },
     /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
-    /// this project, as one undoable step. Documents are matched by their text.
+    /// this project, as one undoable step. Documents are matched by id, then by their text (a
+    /// document corrected in one copy only is one document; the other's codings are moved).
     Merge {
         dir: PathBuf,
         /// The other copy of the project.

@@ -98,10 +98,11 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
     }
     let m = &r.matched;
     println!(
-        "Matched {} documents by their text ({} with another id), {} coders, {} codes and {} themes by name, \
-         {} participants by label, {} codings already here.",
+        "Matched {} documents by id or text ({} with another id, {} corrected in one copy), {} coders, {} codes \
+         and {} themes by name, {} participants by label, {} codings already here.",
         m.documents,
         m.documents_by_text_only,
+        m.documents_rebased,
         m.coders_by_name,
         m.codes_by_name,
         m.themes_by_name,
