@@ -97,7 +97,7 @@ impl Cooccurrence {
         for doc in project.documents.values() {
             // (code index, extract) in text order; an extract is known by its first coding.
             let codings: Vec<(usize, CodingId, Span)> = index
-                .extracts(project, doc.id, &options.coders)
+                .extracts_ref(project, doc.id, &options.coders)
                 .iter()
                 .filter_map(|c| pos.get(&c.code).map(|i| (*i, c.id, c.span)))
                 .collect();

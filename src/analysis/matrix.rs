@@ -316,7 +316,7 @@ impl Matrix {
         // (column, participant) pairs an extract counts for; reused.
         let mut hits: Vec<(usize, Option<u32>)> = Vec::new();
         for doc in project.documents.values().filter(|d| in_filter(d)) {
-            for c in index.extracts(project, doc.id, &options.coders) {
+            for c in index.extracts_ref(project, doc.id, &options.coders).iter() {
                 let Some(rows) = rows_of_code.get(&c.code) else { continue };
                 hits.clear();
                 match dimension {
