@@ -1213,5 +1213,15 @@ fn table_and_extracts_commands_take_sets() -> TestResult {
     let rows: serde_json::Value = serde_json::from_slice(&rows.stdout)?;
     let rows = rows.as_array().ok_or("rows")?;
     assert!(!rows.is_empty() && rows.iter().all(|r| r["document"] == "FG1"), "{rows:?}");
+    // tema agreement --set: the set's documents, so "Wave 2" is the same as naming FG1.
+    let by_set = tema(&["agreement", d.as_str(), "--set", "wave 2", "--json"])?;
+    let by_doc = tema(&["agreement", d.as_str(), "--doc", "FG1", "--json"])?;
+    assert!(by_set.status.success(), "{}", String::from_utf8_lossy(&by_set.stderr));
+    assert_eq!(String::from_utf8(by_set.stdout)?, String::from_utf8(by_doc.stdout)?);
+    let all = tema(&["agreement", d.as_str(), "--json"])?;
+    assert_ne!(
+        String::from_utf8(all.stdout)?,
+        String::from_utf8(tema(&["agreement", d.as_str(), "--set", "wave 2", "--json"])?.stdout)?
+    );
     Ok(())
 }

@@ -319,6 +319,9 @@ pub enum Command {
         /// Only this document (repeat for several).
         #[arg(long = "doc")]
         docs: Vec<String>,
+        /// Only the documents of this set ("Wave 1"), with any named by --doc.
+        #[arg(long)]
+        set: Option<String>,
         /// Count every character as a unit, also text no coder coded.
         #[arg(long)]
         include_uncoded: bool,
@@ -762,8 +765,8 @@ pub fn run(command: Command) -> Result<()> {
             },
         ),
         Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
-        Command::Agreement { dir, coders, docs, include_uncoded, format, json } => {
-            team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
+        Command::Agreement { dir, coders, docs, set, include_uncoded, format, json } => {
+            team::agreement(&dir, team::AgreementArgs { coders, docs, set, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
         Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
