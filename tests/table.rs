@@ -1165,6 +1165,29 @@ fn document_sets_as_columns_and_as_a_filter() -> TestResult {
     // Columns come in the order of their first counted participant: T1, S1, then J3.
     assert_eq!(n, [("Therapist", 1), ("Social worker", 1), ("Jobseeker", 1), ("Unattributed", 0)]);
     assert_eq!(groups.total_participants, 3);
+
+    // Co-occurrence of one set is that of a project holding only the set's documents: here
+    // the focus group alone (the others removed).
+    let mut only_fg = p.clone();
+    for d in [did(1), did(2), did(4)] {
+        only_fg.apply(Edit::RemoveDocument { id: d })?;
+    }
+    for scope in [Scope::Overlap, Scope::Turn] {
+        let pairs = |co: &Cooccurrence| -> Vec<(usize, usize, usize)> {
+            let mut v: Vec<_> = co.pairs.iter().map(|x| (x.a, x.b, x.count)).collect();
+            v.sort();
+            v
+        };
+        let by_set =
+            Cooccurrence::build(&p, &CooccurrenceOptions { scope, set: Some("wave 2".into()), ..Default::default() });
+        let alone = Cooccurrence::build(&only_fg, &CooccurrenceOptions { scope, ..Default::default() });
+        assert_eq!(pairs(&by_set), pairs(&alone), "{scope:?}");
+        let totals = |co: &Cooccurrence| co.codes.iter().map(|c| c.total).collect::<Vec<_>>();
+        assert_eq!(totals(&by_set), totals(&alone), "{scope:?}");
+        // And it is not the whole project's.
+        let whole = Cooccurrence::build(&p, &CooccurrenceOptions { scope, ..Default::default() });
+        assert_ne!(totals(&by_set), totals(&whole), "{scope:?}");
+    }
     Ok(())
 }
 

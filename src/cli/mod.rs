@@ -394,6 +394,9 @@ pub enum Command {
         scope: ScopeArg,
         #[command(flatten)]
         coders: CodersFlag,
+        /// Only the documents of this set ("Wave 1").
+        #[arg(long)]
+        set: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -784,7 +787,9 @@ pub fn run(command: Command) -> Result<()> {
             })
         }
         Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
-        Command::Cooccurrence { dir, scope, coders, json } => table::cooccurrence(&dir, scope, &coders, json),
+        Command::Cooccurrence { dir, scope, coders, set, json } => {
+            table::cooccurrence(&dir, scope, &coders, set.as_deref(), json)
+        }
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
         }

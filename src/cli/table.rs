@@ -194,14 +194,21 @@ fn format_of(path: &Path) -> Result<FormatArg> {
     })
 }
 
-pub fn cooccurrence(dir: &Path, scope: ScopeArg, coders: &super::CodersFlag, json_out: bool) -> Result<()> {
+pub fn cooccurrence(
+    dir: &Path,
+    scope: ScopeArg,
+    coders: &super::CodersFlag,
+    set: Option<&str>,
+    json_out: bool,
+) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let scope = match scope {
         ScopeArg::Overlap => Scope::Overlap,
         ScopeArg::Turn => Scope::Turn,
     };
-    let options = CooccurrenceOptions { scope, coders: coders.scope(p)? };
+    let options =
+        CooccurrenceOptions { scope, coders: coders.scope(p)?, set: set.map(|s| known_set(p, s)).transpose()? };
     let co = Cooccurrence::build(p, &options);
     if json_out {
         let mut builder = ExtractBuilder::new(p, &options.coders);

@@ -452,7 +452,7 @@ impl TriangulationView {
         });
         let key = (p.revisions.documents, p.revisions.codebook, self.scope, cx.coders.clone());
         if self.cooccurrence.as_ref().is_none_or(|(k, _)| *k != key) {
-            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone() };
+            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone(), set: None };
             // The matrix cache keeps the attribution index up to date by re-working only the
             // documents an edit touched; building it afresh would double the cost of every
             // edit made while this tab is open.
