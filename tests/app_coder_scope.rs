@@ -4,7 +4,7 @@
 
 mod common;
 
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
@@ -131,5 +131,42 @@ fn export_extracts_from_the_coded_extracts_view() -> anyhow::Result<()> {
             "I1,Kari,Jobseeker,Tom,Seen,40,49,Det hjalp,1,"
         ]
     );
+    Ok(())
+}
+
+#[test]
+fn the_codebook_export_follows_the_coders_switch() -> anyhow::Result<()> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("team.tema");
+    team(&dir)?;
+    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
+    h.run();
+    h.state_mut().state.view = ViewKind::Quotes;
+    h.run();
+    h.get_by_label("Export…").click();
+    h.run();
+    h.get_by_label("What to export").click();
+    h.run();
+    h.get_by_label("Codebook").click();
+    h.run();
+    // All coders: the example of Seen is the merged passage, and the title names no coder.
+    h.get_by_label("Coders: all coders");
+    let preview = |h: &egui_kittest::Harness<'_, tema::ui::TemaApp>| {
+        h.query_all_by_label_contains("Codebook")
+            .filter_map(|n| n.accesskit_node().value().or_else(|| n.accesskit_node().label()))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let all = preview(&h);
+    assert!(all.contains("Jeg følte meg sett av veilederen") && !all.contains("coded by"), "{all}");
+    // Only me (Ingrid): her extract only, and the title says whose.
+    h.get_by_label("Coders").click();
+    h.run();
+    h.get_by_label("Only me").click();
+    h.run();
+    h.get_by_label("Coders: Ingrid");
+    let mine = preview(&h);
+    assert!(mine.contains("Codebook (coded by Ingrid)"), "{mine}");
+    assert!(mine.contains("Jeg følte meg sett") && !mine.contains("av veilederen"), "{mine}");
     Ok(())
 }

@@ -157,3 +157,56 @@ fn import_a_transcript_through_the_dialog() -> Result {
     assert!(project(&h).documents.is_empty());
     Ok(())
 }
+
+#[test]
+fn import_with_a_documents_sheet_and_duplicates_kept_through_the_dialog() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    // The same transcript twice (a copy under another name) and a sheet naming both, plus a
+    // name no document has.
+    let files = tmp.path().join("files");
+    std::fs::create_dir_all(&files)?;
+    let j3 = std::fs::read(common::corpus().join("interviews").join("J3.txt"))?;
+    std::fs::write(files.join("J3.txt"), &j3)?;
+    std::fs::write(files.join("J3 copy.txt"), &j3)?;
+    let sheet = tmp.path().join("documents.csv");
+    std::fs::write(&sheet, "document,site,sets\nJ3,Nordby,Wave 1\nJ3 copy,Sørvik,Wave 2\nNobody,Nordby,\n")?;
+
+    let mut h = app(&dir);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    type_into(&mut h, "Files and folders, one per line", &files.display().to_string());
+    type_into(&mut h, "Documents sheet (optional)", &sheet.display().to_string());
+    h.get_by_label("Keep duplicates").click();
+    h.run();
+    h.get_by_label("Read files").click();
+    // Kept, the copy is a second document (skipped it would be "Import 1 document").
+    run_until(&mut h, "the preview", |h| h.query_by_label("Import 2 documents").is_some());
+    h.run();
+    h.get_by_label("The documents sheet sets attributes, sets, kind or language of 2 documents");
+    h.get_by_label("No document is named: Nobody");
+    h.get_by_label("Import 2 documents").click();
+    h.run();
+    let p = project(&h);
+    let got: Vec<(String, Vec<String>, Option<String>)> = p
+        .documents
+        .values()
+        .map(|d| (d.name().to_string(), d.props.sets.clone(), d.props.metadata.get("site").cloned()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("J3 copy".to_string(), vec!["Wave 2".to_string()], Some("Sørvik".to_string())),
+            ("J3".to_string(), vec!["Wave 1".to_string()], Some("Nordby".to_string())),
+        ],
+        "status: {:?}",
+        h.state().state.status
+    );
+    // The import and the sheet are one step: one undo takes both back.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert!(project(&h).documents.is_empty());
+    Ok(())
+}

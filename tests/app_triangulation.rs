@@ -92,3 +92,54 @@ fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
     assert!(h.query_all_by_label_contains(&words).count() >= 1, "the passage {words:?} is shown");
     Ok(())
 }
+
+#[test]
+fn document_sets_are_columns_and_a_filter_in_the_view() -> anyhow::Result<()> {
+    use tema::edit::Edit;
+    use tema::model::Dimension;
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("sample.tema");
+    sample::build_sample(&dir)?;
+    // The first two documents go in "Wave 1", the rest in no set.
+    {
+        let mut store = tema::store::Store::open(&dir)?;
+        let docs: Vec<_> = store.project().documents.values().take(2).cloned().collect();
+        for d in docs {
+            let mut props = d.props.clone();
+            props.sets = vec!["Wave 1".into()];
+            store.apply(Edit::UpdateDocument { id: d.id, props })?;
+        }
+        store.save()?;
+    }
+    let launch = Launch {
+        project: Some(dir.clone()),
+        coder: Some("Tester".into()),
+        places: Places::default(),
+        use_storage: false,
+    };
+    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    h.run();
+    let p = h.state().project().expect("the sample opened").clone();
+    let by_set = Matrix::build(&p, &MatrixOptions { columns: Dimension::DocumentSet, ..Default::default() });
+    let labels: Vec<&str> = by_set.columns.iter().map(|c| c.label.as_str()).collect();
+    assert_eq!(labels, ["Wave 1", "No set"]);
+    let row = &by_set.rows[0];
+
+    h.get_by_label("Triangulation").click();
+    h.run();
+    // Columns → Document set: a cell per set, named "Row × Set".
+    h.get_by_label("Columns").click();
+    h.run();
+    h.get_by_label("Document set").click();
+    h.run();
+    h.get_by_label(&format!("{} × Wave 1", row.label));
+    h.get_by_label(&format!("{} × No set", row.label));
+    // Documents → Wave 1: only that set's documents, so "No set" has none left.
+    h.get_by_label("Which documents").click();
+    h.run();
+    h.get_by_label("Set “Wave 1”").click();
+    h.run();
+    h.get_by_label(&format!("{} × Wave 1", row.label));
+    assert!(h.query_by_label(&format!("{} × No set", row.label)).is_none());
+    Ok(())
+}

@@ -371,3 +371,139 @@ fn a_quote_and_its_coding_are_attributed_to_the_same_speakers_in_the_sample_stud
     assert!(checked > 100, "the sample study has {checked} codings");
     Ok(())
 }
+
+/// The rows of a CSV export (after the byte-order mark) as maps from column to value.
+fn csv_rows(bytes: &[u8]) -> Result<Vec<std::collections::HashMap<String, String>>, Box<dyn std::error::Error>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers()?.iter().map(str::to_string).collect();
+    let mut out = Vec::new();
+    for row in r.records() {
+        out.push(header.iter().cloned().zip(row?.iter().map(str::to_string)).collect());
+    }
+    Ok(out)
+}
+
+#[test]
+fn codebook_export_counts_extracts_for_every_scope() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("team.tema");
+    saved(&dir)?;
+    let d = dir.to_string_lossy().to_string();
+    // (Seen (extracts, participants), Safe (extracts, participants)), all in the one document:
+    // all / both: Seen {1,2,3} (Kari) + {4} (Ola) = 2 extracts from 2 participants, not 4
+    // codings; Safe {5,6} (Ola) = 1, not 2. Ingrid: Seen {1} (Kari), Safe {5} (Ola).
+    // Tom: Seen {2,3} (Kari) + {4} (Ola) = 2; Safe {6} (Ola) = 1.
+    for (coders, seen, safe) in [
+        (None, ("2", "2"), ("1", "1")),
+        (Some("Ingrid"), ("1", "1"), ("1", "1")),
+        (Some("Tom"), ("2", "2"), ("1", "1")),
+        (Some("Ingrid,Tom"), ("2", "2"), ("1", "1")),
+    ] {
+        let mut args = vec!["codebook", d.as_str(), "--format", "csv", "--working"];
+        if let Some(c) = coders {
+            args.extend(["--coders", c]);
+        }
+        let out = tema(&args)?;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let rows = csv_rows(&out.stdout)?;
+        let of = |code: &str| {
+            rows.iter()
+                .find(|r| r["code"] == code)
+                .map(|r| (r["extracts"].as_str(), r["participants"].as_str(), r["documents"].as_str()))
+        };
+        assert_eq!(of("Seen"), Some((seen.0, seen.1, "1")), "Seen, {coders:?}");
+        assert_eq!(of("Safe"), Some((safe.0, safe.1, "1")), "Safe, {coders:?}");
+        // The examples come from the scope's extracts: Seen's first is the merged passage
+        // with everyone, only Ingrid's words with Ingrid.
+        let first = rows.iter().find(|r| r["code"] == "Seen").map(|r| r["example_extract_1"].clone());
+        let expected =
+            if coders == Some("Ingrid") { "Jeg følte meg sett" } else { "Jeg følte meg sett 😀 av veilederen" };
+        assert_eq!(first.as_deref(), Some(expected), "{coders:?}");
+    }
+    // The working Markdown says the same in words, and names the coders under the title.
+    let md = tema(&["codebook", d.as_str(), "--format", "md", "--working", "--coders", "tom"])?;
+    let md = String::from_utf8(md.stdout)?;
+    assert!(md.contains("2 extracts in 1 document from 2 participants"), "{md}");
+    assert!(md.contains("Codebook (coded by Tom)"), "{md}");
+    Ok(())
+}
+
+#[test]
+fn quotes_and_report_keep_the_quotes_of_the_scope() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("team.tema");
+    {
+        let mut store = Store::create(&dir, "Team")?;
+        store.apply(Edit::batch("setup", edits()))?;
+        // "følte meg sett" lies in Ingrid's Seen coding 1 and Tom's 2 and 3; "godt" only in
+        // Tom's Seen coding 4 (Ingrid's "trygt og godt" is Safe, not a Recognition code).
+        for (n, text) in [(50, "følte meg sett"), (51, "godt")] {
+            let quote = Quote {
+                id: QuoteId::from_u128(n),
+                theme: RECOGNITION,
+                doc: DocId::from_u128(40),
+                coding: None,
+                props: QuoteProps { span: span(text), ..Default::default() },
+            };
+            store.apply(Edit::AddQuote { quote, index: None })?;
+        }
+        store.save()?;
+    }
+    let d = dir.to_string_lossy().to_string();
+    for (coders, expected) in [
+        (None, vec!["følte meg sett", "godt"]),
+        (Some("Ingrid"), vec!["følte meg sett"]),
+        (Some("Tom"), vec!["følte meg sett", "godt"]),
+    ] {
+        let mut args = vec!["quotes", d.as_str(), "--format", "csv"];
+        if let Some(c) = coders {
+            args.extend(["--coders", c]);
+        }
+        let out = tema(&args)?;
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let rows = csv_rows(&out.stdout)?;
+        let quotes: Vec<&str> = rows.iter().map(|r| r["quote"].as_str()).collect();
+        assert_eq!(quotes, expected, "{coders:?}");
+    }
+    let report = tema(&["report", d.as_str(), "--format", "md", "--coders", "Ingrid"])?;
+    assert!(report.status.success(), "{}", String::from_utf8_lossy(&report.stderr));
+    let md = String::from_utf8(report.stdout)?;
+    assert!(md.contains("følte meg sett") && !md.contains("godt"), "{md}");
+    assert!(md.contains("Results (coded by Ingrid)"), "{md}");
+    Ok(())
+}
+
+#[test]
+fn themes_json_counts_review_marks_per_extract() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("team.tema");
+    {
+        let mut store = Store::create(&dir, "Team")?;
+        store.apply(Edit::batch("setup", edits()))?;
+        // Fits on Tom's codings 2 and 3 (both in the merged extract 1-2-3), does not fit on
+        // Tom's 4. Per coding that would be 2 fits and 1 misfit.
+        for (n, mark) in [(2, Fit::Fits), (3, Fit::Fits), (4, Fit::DoesNotFit)] {
+            let coding = CodingId::from_u128(n);
+            store.apply(Edit::SetReviewMark { theme: RECOGNITION, coding, mark: Some(mark) })?;
+        }
+        store.save()?;
+    }
+    let d = dir.to_string_lossy().to_string();
+    // all: the extract {1,2,3} fits (its marked codings), {4} does not: (1, 1).
+    // Ingrid: her extract {1} carries no mark: (0, 0). Tom: {2,3} fits, {4} does not: (1, 1).
+    for (coders, expected) in [(None, (1, 1)), (Some("Ingrid"), (0, 0)), (Some("Tom"), (1, 1))] {
+        let mut args = vec!["themes", d.as_str(), "--json"];
+        if let Some(c) = coders {
+            args.extend(["--coders", c]);
+        }
+        let v = json(&tema(&args)?)?;
+        let t = v.as_array().and_then(|a| a.iter().find(|t| t["name"] == "Recognition")).ok_or("no Recognition")?;
+        assert_eq!(
+            (t["fits"].as_u64(), t["does_not_fit"].as_u64()),
+            (Some(expected.0), Some(expected.1)),
+            "{coders:?}"
+        );
+    }
+    Ok(())
+}

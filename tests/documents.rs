@@ -450,3 +450,28 @@ fn cli_corrects_a_text_and_manages_documents() -> TestResult {
     assert_eq!(docs[0]["name"], "J4 interview");
     Ok(())
 }
+
+#[test]
+fn import_with_a_documents_sheet_is_one_step() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    let d = dir.to_string_lossy().to_string();
+    assert!(tema(&["new", d.as_str()])?.status.success());
+    let file = tmp.path().join("FN1.txt");
+    std::fs::write(&file, "Observerte møtet. Alle var der.\n")?;
+    let sheet = tmp.path().join("docs.csv");
+    std::fs::write(&sheet, "name,site,sets\nFN1,Nordby,Wave 1;Site Nordby\nJ9,Sørvik,\n")?;
+    let f = file.to_string_lossy().to_string();
+    let s = sheet.to_string_lossy().to_string();
+    let v = json(&tema(&["import", d.as_str(), f.as_str(), "--documents", s.as_str(), "--json"])?)?;
+    // FN1 is being imported, so the sheet finds it; J9 is nowhere.
+    assert_eq!(v["documents_sheet"]["updated"], serde_json::json!(["FN1"]));
+    assert_eq!(v["documents_sheet"]["unknown"], serde_json::json!(["J9"]));
+    let docs = json(&tema(&["docs", d.as_str(), "--json"])?)?;
+    assert_eq!(docs[0]["sets"], serde_json::json!(["Wave 1", "Site Nordby"]));
+    // One undo takes back the import and the sheet together.
+    assert!(tema(&["undo", d.as_str()])?.status.success());
+    let docs = json(&tema(&["docs", d.as_str(), "--json"])?)?;
+    assert_eq!(docs.as_array().map(Vec::len), Some(0));
+    Ok(())
+}

@@ -188,7 +188,8 @@ fn csv_parses_back_one_row_per_quote() -> TestResult {
     assert_eq!(rows.len(), p.codes.len());
     let col = |name: &str| header.iter().position(|h| h == name).unwrap_or(usize::MAX);
     let waiting = rows.iter().find(|r| r.get(0) == Some("Waiting")).ok_or("Waiting")?;
-    assert_eq!(waiting.get(col("codings")), Some("2"));
+    // Two codings in two documents: two extracts (the merge rule joins only overlapping text).
+    assert_eq!(waiting.get(col("extracts")), Some("2"));
     assert_eq!(waiting.get(col("documents")), Some("2"));
     assert_eq!(waiting.get(col("participants")), Some("1"), "J1; the field notes have no speaker");
     assert_eq!(waiting.get(col("example_attribution_1")), Some("J1"));
@@ -475,9 +476,9 @@ fn the_paper_export_holds_only_what_the_paper_prints() -> TestResult {
     assert!(report_working.contains("Empty candidate"));
     // The codebook for the paper has no counts.
     let codebook = text(&p, Kind::Codebook, Format::Markdown)?;
-    assert!(!codebook.contains("codings in"), "{codebook}");
+    assert!(!codebook.contains("extracts in"), "{codebook}");
     let codebook_working = String::from_utf8(working_bytes(&p, Kind::Codebook, Format::Markdown)?)?;
-    assert!(codebook_working.contains("2 codings in 2 documents from 1 participant"), "{codebook_working}");
+    assert!(codebook_working.contains("2 extracts in 2 documents from 1 participant"), "{codebook_working}");
     Ok(())
 }
 

@@ -703,7 +703,13 @@ fn a_norwegian_document_is_stemmed_in_norwegian_in_an_english_project() -> R {
     assert_eq!(report.indexed, 1, "only the document whose language changed");
     let r = find(&index, &p, "søvn")?;
     assert_eq!(who(&r), ["FN-no/-"]);
+    // ...and highlighted: the passage is stemmed in its document's language ("søvnen" →
+    // "søvn", "møtene" → "møt", as "møte" is), not the project's English, which would leave
+    // both words unmarked.
+    assert_eq!(words(&r), ["søvnen"]);
     assert_spans_exact(&p, &r);
+    let r = find(&index, &p, "møte doc:FN-no")?;
+    assert_eq!(words(&r), ["møtene"]);
     // English words in the English documents are still found with English stems.
     assert!(words(&find(&index, &p, "meeting")?).contains(&"meetings".to_string()));
     // And sets are filters: both passages of FN-no (its title line and its paragraph).

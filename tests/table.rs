@@ -1117,3 +1117,133 @@ fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
     }
     Ok(())
 }
+
+/// The study with J1 and J2 in "Wave 1" (J2 spelt "wave 1": the same set), the focus group
+/// in "Wave 2" and "Wave 1", and the field notes in no set.
+fn with_sets(p: &Project) -> Result<Vec<Edit>, Box<dyn std::error::Error>> {
+    let mut edits = Vec::new();
+    for (doc, sets) in [(did(1), vec!["Wave 1"]), (did(2), vec!["wave 1"]), (did(3), vec!["Wave 2", "Wave 1"])] {
+        let mut props = p.documents.get(&doc).ok_or("no such document")?.props.clone();
+        props.sets = sets.into_iter().map(String::from).collect();
+        edits.push(Edit::UpdateDocument { id: doc, props });
+    }
+    Ok(edits)
+}
+
+#[test]
+fn document_sets_as_columns_and_as_a_filter() -> TestResult {
+    let mut p = study();
+    p.apply(Edit::batch("sets", with_sets(&p)?))?;
+    // A set column holds its documents' extracts, so its cells are the sums of the document
+    // columns above (themes_by_attribute_and_document): row 0 by document was J1 (3, 1, 1),
+    // J2 (2, 1, 1), FG1 (3, 3, 3), Notes (2, 0, 0); Hope was (1, 0, 1), (0, 0, 1), (1, 1, 3),
+    // (0, 0, 0). Wave 1 = J1 + J2 + FG1 (participants J1, J2, T1, S1, J3: N = 5), Wave 2 = FG1,
+    // "No set" = Notes. An FG1 extract counts in both waves, but once in the row.
+    let sets = Matrix::build(&p, &MatrixOptions { columns: Dimension::DocumentSet, ..Default::default() });
+    assert_eq!(labels(&sets), ["Wave 1", "Wave 2", "No set"]);
+    assert_eq!(sets.columns[0].participants, [pid(J1), pid(J2), pid(T1), pid(S1), pid(J3)]);
+    let docs = Matrix::build(&p, &MatrixOptions { columns: Dimension::Document, ..Default::default() });
+    assert_eq!(view(&sets)[0].2, [(8, 5, 5), (3, 3, 3), (2, 0, 0)]);
+    assert_eq!(view(&sets)[4].2, [(2, 1, 5), (1, 1, 3), (0, 0, 0)]);
+    for (by_set, by_doc) in view(&sets).iter().zip(view(&docs)) {
+        assert_eq!((by_set.3, by_set.4), (by_doc.3, by_doc.4), "row totals of {}", by_set.0);
+    }
+    // A cell of a set opens its documents' extracts.
+    let opened = sets.extracts(&p, 0, 1);
+    assert_eq!(opened.len(), 3);
+    assert!(opened.iter().all(|e| e.doc == did(3)));
+
+    // Only Wave 2 (the focus group): by document, one column equal to FG1's above; by group,
+    // N is who speaks in FG1: Kari = T1, Per = S1, Ola = J3 (the moderator is not counted).
+    let wave2 = |columns| MatrixOptions { columns, set: Some("WAVE 2".into()), ..Default::default() };
+    let fg = Matrix::build(&p, &wave2(Dimension::Document));
+    assert_eq!(labels(&fg), ["FG1"]);
+    assert_eq!(view(&fg)[0].2, [(3, 3, 3)]);
+    let groups = Matrix::build(&p, &wave2(Dimension::group()));
+    let n: Vec<(&str, usize)> = groups.columns.iter().map(|c| (c.label.as_str(), c.total())).collect();
+    // Columns come in the order of their first counted participant: T1, S1, then J3.
+    assert_eq!(n, [("Therapist", 1), ("Social worker", 1), ("Jobseeker", 1), ("Unattributed", 0)]);
+    assert_eq!(groups.total_participants, 3);
+
+    // Co-occurrence of one set is that of a project holding only the set's documents: here
+    // the focus group alone (the others removed).
+    let mut only_fg = p.clone();
+    for d in [did(1), did(2), did(4)] {
+        only_fg.apply(Edit::RemoveDocument { id: d })?;
+    }
+    for scope in [Scope::Overlap, Scope::Turn] {
+        let pairs = |co: &Cooccurrence| -> Vec<(usize, usize, usize)> {
+            let mut v: Vec<_> = co.pairs.iter().map(|x| (x.a, x.b, x.count)).collect();
+            v.sort();
+            v
+        };
+        let by_set =
+            Cooccurrence::build(&p, &CooccurrenceOptions { scope, set: Some("wave 2".into()), ..Default::default() });
+        let alone = Cooccurrence::build(&only_fg, &CooccurrenceOptions { scope, ..Default::default() });
+        assert_eq!(pairs(&by_set), pairs(&alone), "{scope:?}");
+        let totals = |co: &Cooccurrence| co.codes.iter().map(|c| c.total).collect::<Vec<_>>();
+        assert_eq!(totals(&by_set), totals(&alone), "{scope:?}");
+        // And it is not the whole project's.
+        let whole = Cooccurrence::build(&p, &CooccurrenceOptions { scope, ..Default::default() });
+        assert_ne!(totals(&by_set), totals(&whole), "{scope:?}");
+    }
+    Ok(())
+}
+
+#[test]
+fn table_and_extracts_commands_take_sets() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    {
+        let mut store = Store::create(&dir, "Study")?;
+        store.apply(Edit::batch("study", study_edits()))?;
+        let edits = with_sets(store.project())?;
+        store.apply(Edit::batch("sets", edits))?;
+        store.save()?;
+    }
+    let d = dir.to_string_lossy().to_string();
+    let out = tema(&["table", d.as_str(), "--cols", "set", "--format", "json"])?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let m: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let cols: Vec<&str> =
+        m["columns"].as_array().ok_or("columns")?.iter().filter_map(|c| c["label"].as_str()).collect();
+    assert_eq!(cols, ["Wave 1", "Wave 2", "No set"]);
+    // The same numbers as the view model above: row 0 has 8, 3 and 2 extracts.
+    let cells: Vec<usize> = m["rows"][0]["cells"]
+        .as_array()
+        .ok_or("cells")?
+        .iter()
+        .map(|c| c["extracts"].as_array().map_or(0, Vec::len))
+        .collect();
+    assert_eq!(cells, [8, 3, 2]);
+    // A summary for a set's cell, named `set=NAME`.
+    let theme = m["rows"][0]["label"].as_str().ok_or("label")?.to_string();
+    let s = tema(&["summary", d.as_str(), "--theme", theme.as_str(), "--col", "set=wave 2", "--text", "Alle enige"])?;
+    assert!(s.status.success(), "{}", String::from_utf8_lossy(&s.stderr));
+    let again = tema(&["table", d.as_str(), "--cols", "set", "--cells", "summaries", "--format", "md"])?;
+    assert!(String::from_utf8(again.stdout)?.contains("Alle enige"));
+    // --set filters: only the focus group's columns by document; an unknown set is refused.
+    let fg = tema(&["table", d.as_str(), "--cols", "document", "--set", "wave 2", "--format", "json"])?;
+    let fg: serde_json::Value = serde_json::from_slice(&fg.stdout)?;
+    assert_eq!(fg["columns"].as_array().map(Vec::len), Some(1));
+    let unknown = tema(&["table", d.as_str(), "--set", "Wave 3"])?;
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("the sets are: Wave 1, Wave 2"));
+    // tema extracts --set: only the documents of the set.
+    let rows = tema(&["extracts", d.as_str(), "--set", "Wave 2", "--json"])?;
+    assert!(rows.status.success(), "{}", String::from_utf8_lossy(&rows.stderr));
+    let rows: serde_json::Value = serde_json::from_slice(&rows.stdout)?;
+    let rows = rows.as_array().ok_or("rows")?;
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["document"] == "FG1"), "{rows:?}");
+    // tema agreement --set: the set's documents, so "Wave 2" is the same as naming FG1.
+    let by_set = tema(&["agreement", d.as_str(), "--set", "wave 2", "--json"])?;
+    let by_doc = tema(&["agreement", d.as_str(), "--doc", "FG1", "--json"])?;
+    assert!(by_set.status.success(), "{}", String::from_utf8_lossy(&by_set.stderr));
+    assert_eq!(String::from_utf8(by_set.stdout)?, String::from_utf8(by_doc.stdout)?);
+    let all = tema(&["agreement", d.as_str(), "--json"])?;
+    assert_ne!(
+        String::from_utf8(all.stdout)?,
+        String::from_utf8(tema(&["agreement", d.as_str(), "--set", "wave 2", "--json"])?.stdout)?
+    );
+    Ok(())
+}

@@ -15,7 +15,9 @@
 use super::scope::{CoderScope, Piece, merge};
 use crate::model::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 /// Who speaks in an extract.
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
@@ -166,6 +168,11 @@ struct DocEntry {
     codings: Vec<AttributedCoding>,
     /// Participants who speak in the document (interviewers included), in order of first turn.
     speakers: Vec<ParticipantId>,
+    /// The extracts of every coder's codings, merged when the document is (re)attributed and
+    /// kept until it changes (the entry is then made anew): one merge per edit.
+    all: OnceLock<Vec<AttributedExtract>>,
+    /// Each coder's own extracts, likewise ("only me" and one chosen coder).
+    by_coder: OnceLock<HashMap<CoderId, Vec<AttributedExtract>>>,
 }
 
 /// The attribution of every coding, per document, kept up to date by revision.
@@ -219,7 +226,11 @@ impl AttributionIndex {
                         speakers.push(p);
                     }
                 }
-                self.docs.insert(id, DocEntry { revision: project.revisions.doc(id), codings, speakers });
+                let entry = DocEntry { revision: project.revisions.doc(id), codings, speakers, ..Default::default() };
+                // Merged now, while the document is at hand: every count of the default scope
+                // reads them (each coder's own are merged on first use).
+                entry.all.get_or_init(|| merged(project, id, &entry.codings, &CoderScope::All));
+                self.docs.insert(id, entry);
             }
         }
         self.seen = Some(project.revisions.documents);
@@ -233,34 +244,30 @@ impl AttributionIndex {
 
     /// A document's extracts for a coder scope, in text order, with their attributions.
     pub fn extracts(&self, project: &Project, doc: DocId, scope: &CoderScope) -> Vec<AttributedExtract> {
-        let codings = self.codings(doc);
-        let pieces = codings.iter().map(|c| Piece { id: c.id, code: c.code, coder: c.coder, span: c.span });
-        let merged = merge(pieces, scope);
-        let mut attributor = project.documents.get(&doc).map(Attributor::new);
-        merged
-            .into_iter()
-            .map(|m| {
-                let own =
-                    match m.codings.as_slice() {
-                        [one] => codings
-                            .get(codings.partition_point(|a| {
-                                (a.span.start, a.span.end, a.id) < (m.span.start, m.span.end, *one)
-                            }))
-                            .filter(|a| a.id == *one)
-                            .map(|a| a.attribution.clone()),
-                        _ => None,
-                    };
-                let attribution = own.or_else(|| attributor.as_mut().map(|a| a.attribute(m.span))).unwrap_or_default();
-                AttributedExtract {
-                    id: m.id,
-                    code: m.code,
-                    span: m.span,
-                    codings: m.codings,
-                    coders: m.coders,
-                    attribution,
-                }
-            })
-            .collect()
+        self.extracts_ref(project, doc, scope).into_owned()
+    }
+
+    /// A document's extracts for a coder scope, borrowed where they are kept: every coder's
+    /// (also for a scope that holds every coder of the document) and each single coder's are
+    /// merged once per change of the document; other scopes are merged on each call. The same
+    /// extracts as [`merge`] of the document's codings with each attributed by [`Attributor`]
+    /// (tested on random codings).
+    pub fn extracts_ref(&self, project: &Project, doc: DocId, scope: &CoderScope) -> Cow<'_, [AttributedExtract]> {
+        let Some(entry) = self.docs.get(&doc) else { return Cow::Borrowed(&[]) };
+        let everyone = match scope {
+            CoderScope::All => true,
+            CoderScope::Coders(set) => entry.codings.iter().all(|c| set.contains(&c.coder)),
+        };
+        if everyone {
+            return Cow::Borrowed(entry.all.get_or_init(|| merged(project, doc, &entry.codings, &CoderScope::All)));
+        }
+        if let CoderScope::Coders(set) = scope
+            && let [coder] = set.iter().collect::<Vec<_>>().as_slice()
+        {
+            let by_coder = entry.by_coder.get_or_init(|| by_coder(project, doc, entry));
+            return Cow::Borrowed(by_coder.get(*coder).map(Vec::as_slice).unwrap_or_default());
+        }
+        Cow::Owned(merged(project, doc, &entry.codings, scope))
     }
 
     /// Participants who speak in a document, interviewers included.
@@ -275,6 +282,53 @@ impl AttributionIndex {
         let i = list.partition_point(|a| (a.span.start, a.span.end, a.id) < (c.span.start, c.span.end, c.id));
         list.get(i).filter(|a| a.id == coding).map(|a| &a.attribution)
     }
+}
+
+/// Each coder's own extracts of a document.
+fn by_coder(project: &Project, doc: DocId, entry: &DocEntry) -> HashMap<CoderId, Vec<AttributedExtract>> {
+    let codings = &entry.codings;
+    let mut coders: Vec<CoderId> = codings.iter().map(|c| c.coder).collect();
+    coders.sort_unstable();
+    coders.dedup();
+    if let [only] = coders.as_slice()
+        && let Some(all) = entry.all.get()
+    {
+        // One coder in the document: their extracts are everyone's.
+        return HashMap::from([(*only, all.clone())]);
+    }
+    coders.into_iter().map(|c| (c, merged(project, doc, codings, &CoderScope::only(c)))).collect()
+}
+
+/// A document's codings (in text order, with their attributions) merged into extracts for a
+/// scope: a one-coding extract keeps its coding's attribution, a merged one is attributed anew.
+fn merged(project: &Project, doc: DocId, codings: &[AttributedCoding], scope: &CoderScope) -> Vec<AttributedExtract> {
+    let pieces = codings.iter().map(|c| Piece { id: c.id, code: c.code, coder: c.coder, span: c.span });
+    let merged = merge(pieces, scope);
+    let mut attributor = project.documents.get(&doc).map(Attributor::new);
+    merged
+        .into_iter()
+        .map(|m| {
+            let own = match m.codings.as_slice() {
+                [one] => codings
+                    .get(
+                        codings
+                            .partition_point(|a| (a.span.start, a.span.end, a.id) < (m.span.start, m.span.end, *one)),
+                    )
+                    .filter(|a| a.id == *one)
+                    .map(|a| a.attribution.clone()),
+                _ => None,
+            };
+            let attribution = own.or_else(|| attributor.as_mut().map(|a| a.attribute(m.span))).unwrap_or_default();
+            AttributedExtract {
+                id: m.id,
+                code: m.code,
+                span: m.span,
+                codings: m.codings,
+                coders: m.coders,
+                attribution,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -336,6 +390,85 @@ mod tests {
         let d = Document::new(DocId::from_u128(5), "Notes", DocKind::FieldNotes, "Observerte møtet.");
         let got = Attributor::new(&d).attribute(Span::new(0, 5));
         assert_eq!(got, Attribution { speakers: vec![], unattributed: true });
+    }
+
+    /// Every extract of a document by the plain rule: merge the codings in scope, attribute
+    /// each extract's span from scratch.
+    fn plain(p: &Project, doc: DocId, scope: &CoderScope) -> Vec<AttributedExtract> {
+        let pieces = p.codings.values().filter(|c| c.doc == doc).map(Piece::from);
+        let Some(d) = p.documents.get(&doc) else { return Vec::new() };
+        merge(pieces, scope)
+            .into_iter()
+            .map(|m| AttributedExtract {
+                id: m.id,
+                code: m.code,
+                span: m.span,
+                attribution: Attributor::new(d).attribute(m.span),
+                codings: m.codings,
+                coders: m.coders,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        /// The index keeps every coder's and each coder's extracts merged, per document, and
+        /// refreshes them when the document changes: they must be what a plain merge gives,
+        /// for every scope, before and after an edit.
+        #[test]
+        fn kept_extracts_are_the_plain_merge(
+            codings in proptest::collection::vec((0u128..3, 0u128..3, 0usize..55, 1usize..20), 0..40),
+            extra in (0u128..3, 0u128..3, 0usize..55, 1usize..20),
+        ) {
+            use crate::edit::Edit;
+            let mut p = Project::new("x");
+            let d = doc();
+            let id = d.id;
+            let mut edits: Vec<Edit> = [(MOD, "M"), (J1, "J1"), (T2, "T2")]
+                .into_iter()
+                .map(|(x, label)| Edit::AddParticipant { participant: Participant::new(x, label, "G"), index: None })
+                .collect();
+            edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+            for k in 0..3u128 {
+                let coder = Coder { id: CoderId::from_u128(k), name: format!("C{k}"), colour: Colour::default(), slug: format!("c{k}") };
+                edits.push(Edit::AddCoder { coder, index: None });
+                edits.push(Edit::CreateCode { code: Code::new(CodeId::from_u128(k), format!("K{k}"), Colour::default()), index: None });
+            }
+            proptest::prop_assert!(p.apply(Edit::batch("setup", edits)).is_ok());
+            let len = p.documents.get(&id).map_or(0, |d| d.char_len);
+            let add = |p: &mut Project, n: u128, (coder, code, start, size): (u128, u128, usize, usize)| {
+                let start = start.min(len - 1);
+                let coding = Coding {
+                    id: CodingId::from_u128(100 + n),
+                    doc: id,
+                    span: Span::new(start, (start + size).min(len)),
+                    code: CodeId::from_u128(code),
+                    coder: CoderId::from_u128(coder),
+                    created: chrono::DateTime::from_timestamp(0, 0).unwrap_or_default(),
+                    comment: String::new(),
+                };
+                // The same coding twice is refused; that is fine here.
+                let _ = p.apply(Edit::AddCoding { coding });
+            };
+            for (n, c) in codings.into_iter().enumerate() {
+                add(&mut p, n as u128, c);
+            }
+            let scopes = [
+                CoderScope::All,
+                CoderScope::only(CoderId::from_u128(0)),
+                CoderScope::only(CoderId::from_u128(2)),
+                CoderScope::of([CoderId::from_u128(0), CoderId::from_u128(1)]),
+                CoderScope::of((0..3).map(CoderId::from_u128)),
+            ];
+            let mut index = AttributionIndex::build(&p);
+            for scope in &scopes {
+                proptest::prop_assert_eq!(index.extracts_ref(&p, id, scope).to_vec(), plain(&p, id, scope));
+            }
+            add(&mut p, 999, extra);
+            index.refresh(&p);
+            for scope in &scopes {
+                proptest::prop_assert_eq!(index.extracts(&p, id, scope), plain(&p, id, scope));
+            }
+        }
     }
 
     #[test]

@@ -39,6 +39,10 @@ pub struct CooccurrenceOptions {
     /// Whose codings.
     #[serde(default)]
     pub coders: CoderScope,
+    /// Only the documents of this set (matched ignoring case and spacing); every document
+    /// when `None`.
+    #[serde(default)]
+    pub set: Option<String>,
 }
 
 /// A code, as a row and column of the table.
@@ -94,10 +98,11 @@ impl Cooccurrence {
         let pos: HashMap<CodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
         let mut totals = vec![0usize; order.len()];
         let mut pairs: HashMap<(usize, usize), Vec<Occurrence>> = HashMap::new();
-        for doc in project.documents.values() {
+        let in_set = |d: &&Document| options.set.as_deref().is_none_or(|s| d.props.in_set(s));
+        for doc in project.documents.values().filter(in_set) {
             // (code index, extract) in text order; an extract is known by its first coding.
             let codings: Vec<(usize, CodingId, Span)> = index
-                .extracts(project, doc.id, &options.coders)
+                .extracts_ref(project, doc.id, &options.coders)
                 .iter()
                 .filter_map(|c| pos.get(&c.code).map(|i| (*i, c.id, c.span)))
                 .collect();

@@ -41,6 +41,10 @@ pub struct MatrixOptions {
     /// Whose codings; codings of one code on overlapping text are one extract.
     #[serde(default)]
     pub coders: CoderScope,
+    /// Only the documents of this set (matched ignoring case and spacing); every document
+    /// when `None`. Participants (N) are then those who speak in the set's documents.
+    #[serde(default)]
+    pub set: Option<String>,
 }
 
 impl Default for MatrixOptions {
@@ -51,6 +55,7 @@ impl Default for MatrixOptions {
             include_parked: false,
             aggregate: true,
             coders: CoderScope::All,
+            set: None,
         }
     }
 }
@@ -65,6 +70,8 @@ pub enum ColumnKind {
     Unattributed,
     /// One document; N is the participants who speak in it.
     Document,
+    /// The documents of a set (or in no set); N is the participants who speak in them.
+    DocumentSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -178,11 +185,13 @@ impl Matrix {
             RowSource::Codes => code_rows(project, options),
         };
         let dimension = &options.columns;
-        let counted: HashSet<ParticipantId> = counted_speakers(project, index);
+        let in_filter = |d: &Document| options.set.as_deref().is_none_or(|s| d.props.in_set(s));
+        let counted: HashSet<ParticipantId> = counted_speakers(project, index, &in_filter);
         let mut columns = Vec::new();
         // Column of each counted participant (attribute tables); None for the uncounted.
         let mut col_of: HashMap<ParticipantId, usize> = HashMap::new();
-        let mut col_of_doc: HashMap<DocId, usize> = HashMap::new();
+        // Columns of each document (tables by document or by set).
+        let mut cols_of_doc: HashMap<DocId, Vec<usize>> = HashMap::new();
         let mut unattributed_col = None;
         match dimension {
             Dimension::Attribute { name } => {
@@ -229,8 +238,8 @@ impl Matrix {
                 });
             }
             Dimension::Document => {
-                for d in project.documents.values() {
-                    col_of_doc.insert(d.id, columns.len());
+                for d in project.documents.values().filter(|d| in_filter(d)) {
+                    cols_of_doc.insert(d.id, vec![columns.len()]);
                     let mut participants: Vec<ParticipantId> =
                         index.speakers(d.id).iter().copied().filter(|p| counted.contains(p)).collect();
                     participants.sort_by_key(|p| project.participants.get_index_of(p));
@@ -241,6 +250,56 @@ impl Matrix {
                         participants,
                         extracts: 0,
                     });
+                }
+            }
+            Dimension::DocumentSet => {
+                // Sets in the order they first appear in the documents list; "No set" last.
+                let mut set_col: HashMap<String, usize> = HashMap::new();
+                let mut speakers: Vec<HashSet<ParticipantId>> = Vec::new();
+                let mut unset: Vec<DocId> = Vec::new();
+                for d in project.documents.values().filter(|d| in_filter(d)) {
+                    let mut cols: Vec<usize> = Vec::new();
+                    for set in d.props.sets.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+                        let i = *set_col.entry(name_key(set)).or_insert_with(|| {
+                            columns.push(Column {
+                                key: ColumnKey::DocumentSet { set: set.to_string() },
+                                label: set.to_string(),
+                                kind: ColumnKind::DocumentSet,
+                                participants: Vec::new(),
+                                extracts: 0,
+                            });
+                            speakers.push(HashSet::new());
+                            columns.len() - 1
+                        });
+                        if !cols.contains(&i) {
+                            cols.push(i);
+                            speakers[i].extend(index.speakers(d.id).iter().copied().filter(|p| counted.contains(p)));
+                        }
+                    }
+                    if cols.is_empty() {
+                        unset.push(d.id);
+                    } else {
+                        cols_of_doc.insert(d.id, cols);
+                    }
+                }
+                if !unset.is_empty() {
+                    let i = columns.len();
+                    columns.push(Column {
+                        key: ColumnKey::DocumentSet { set: String::new() },
+                        label: "No set".into(),
+                        kind: ColumnKind::DocumentSet,
+                        participants: Vec::new(),
+                        extracts: 0,
+                    });
+                    speakers.push(HashSet::new());
+                    for d in unset {
+                        speakers[i].extend(index.speakers(d).iter().copied().filter(|p| counted.contains(p)));
+                        cols_of_doc.insert(d, vec![i]);
+                    }
+                }
+                for (col, who) in columns.iter_mut().zip(speakers) {
+                    col.participants = who.into_iter().collect();
+                    col.participants.sort_by_key(|p| project.participants.get_index_of(p));
                 }
             }
         }
@@ -256,16 +315,16 @@ impl Matrix {
         let mut col_last: Vec<Option<CodingId>> = vec![None; ncols];
         // (column, participant) pairs an extract counts for; reused.
         let mut hits: Vec<(usize, Option<u32>)> = Vec::new();
-        for doc in project.documents.values() {
-            for c in index.extracts(project, doc.id, &options.coders) {
+        for doc in project.documents.values().filter(|d| in_filter(d)) {
+            for c in index.extracts_ref(project, doc.id, &options.coders).iter() {
                 let Some(rows) = rows_of_code.get(&c.code) else { continue };
                 hits.clear();
                 match dimension {
                     Dimension::Attribute { .. } => {
                         columns_for(&c.attribution, &col_of, &order, unattributed_col, &mut hits)
                     }
-                    Dimension::Document => {
-                        if let Some(&col) = col_of_doc.get(&doc.id) {
+                    Dimension::Document | Dimension::DocumentSet => {
+                        for &col in cols_of_doc.get(&doc.id).map(Vec::as_slice).unwrap_or_default() {
                             hits.push((col, None));
                             for p in c.attribution.speakers.iter().filter(|p| counted.contains(p)) {
                                 hits.push((col, order.get(p).copied()));
@@ -371,7 +430,7 @@ impl Matrix {
             .count();
         let total_participants = match dimension {
             Dimension::Attribute { .. } => col_of.len(),
-            Dimension::Document => counted.len(),
+            Dimension::Document | Dimension::DocumentSet => counted.len(),
         };
         Matrix { options: options.clone(), columns, rows, total_participants, hidden_summaries }
     }
@@ -396,7 +455,7 @@ impl Matrix {
         let counts = match column.kind {
             ColumnKind::Participants => CountsFor::Participants(column.participants.clone()),
             ColumnKind::Unattributed => CountsFor::Unattributed,
-            ColumnKind::Document => CountsFor::Everyone,
+            ColumnKind::Document | ColumnKind::DocumentSet => CountsFor::Everyone,
         };
         let mut builder = ExtractBuilder::new(project, &self.options.coders);
         cell.extracts.iter().filter_map(|id| builder.extract(*id, &counts)).collect()
@@ -454,11 +513,16 @@ fn columns_for(
     }
 }
 
-/// Participants who count (not interviewers) and speak in at least one document.
-fn counted_speakers(project: &Project, index: &AttributionIndex) -> HashSet<ParticipantId> {
+/// Participants who count (not interviewers) and speak in at least one document the table
+/// looks at.
+fn counted_speakers(
+    project: &Project,
+    index: &AttributionIndex,
+    in_filter: &dyn Fn(&Document) -> bool,
+) -> HashSet<ParticipantId> {
     let mut out = HashSet::new();
-    for d in project.documents.keys() {
-        for p in index.speakers(*d) {
+    for d in project.documents.values().filter(|d| in_filter(d)) {
+        for p in index.speakers(d.id) {
             if project.participants.get(p).is_some_and(is_counted) {
                 out.insert(*p);
             }

@@ -160,6 +160,19 @@ pub fn merge(pieces: impl IntoIterator<Item = Piece>, scope: &CoderScope) -> Vec
     out
 }
 
+/// Extracts per code (not counting child codes) in a scope, from an up-to-date attribution
+/// index, which keeps every coder's and each coder's extracts merged: the same counts as
+/// [`extract_counts`] without merging anything again.
+pub fn extract_counts_with(p: &Project, index: &super::AttributionIndex, scope: &CoderScope) -> HashMap<CodeId, usize> {
+    let mut counts = HashMap::new();
+    for doc in p.documents.keys() {
+        for e in index.extracts_ref(p, *doc, scope).iter() {
+            *counts.entry(e.code).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
 /// Extracts per code (not counting child codes) in a scope: the codebook's counts.
 pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize> {
     let mut by_doc: HashMap<DocId, Vec<Piece>> = HashMap::new();
@@ -173,6 +186,26 @@ pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize>
         }
     }
     counts
+}
+
+/// Whether a quote belongs to a coder scope. With every coder, every quote does (a quote is
+/// the researcher's choice, made with or without a coding). With chosen coders, a quote does
+/// when one of their codings of its theme's codes (its subthemes' and the codes below them
+/// included), in its document, shares at least one character with the quote's passage: the
+/// quote comes from an extract those coders made. The quotes and results exports use it.
+pub fn quote_in_scope(p: &Project, q: &Quote, scope: &CoderScope) -> bool {
+    if scope.is_all() {
+        return true;
+    }
+    let codes: BTreeSet<CodeId> =
+        super::themes::theme_codes(p, q.theme).into_iter().flat_map(|(c, _)| p.code_subtree(c)).collect();
+    p.codings.values().any(|c| {
+        c.doc == q.doc
+            && scope.includes(c.coder)
+            && codes.contains(&c.code)
+            && c.span.start < q.props.span.end
+            && q.props.span.start < c.span.end
+    })
 }
 
 #[cfg(test)]

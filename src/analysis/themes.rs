@@ -269,7 +269,7 @@ pub fn summaries_with(p: &Project, index: &AttributionIndex, coders: &CoderScope
     // counts in its code's theme and in every theme above it.
     let mut by_code: FxHashMap<CodeId, Vec<(DocId, Vec<ParticipantId>)>> = FxHashMap::default();
     for doc in p.documents.keys() {
-        for e in index.extracts(p, *doc, coders) {
+        for e in index.extracts_ref(p, *doc, coders).iter() {
             let who = e.attribution.counted(p).map(|x| x.id).collect();
             by_code.entry(e.code).or_default().push((*doc, who));
         }

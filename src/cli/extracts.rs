@@ -38,6 +38,9 @@ pub struct ExtractsArgs {
     /// Only this document; repeat for several.
     #[arg(long = "doc")]
     pub docs: Vec<String>,
+    /// Only the documents of this set ("Wave 1"); with --doc, the documents named that are in it.
+    #[arg(long)]
+    pub set: Option<String>,
     /// Only extracts a participant of this group speaks in.
     #[arg(long)]
     pub group: Option<String>,
@@ -81,6 +84,15 @@ pub fn run(args: ExtractsArgs) -> Result<()> {
         };
         docs.get_or_insert_default().insert(doc.id);
         what.push(doc.name().to_string());
+    }
+    if let Some(name) = &args.set {
+        let set = super::table::known_set(p, name)?;
+        let in_set: BTreeSet<DocId> = crate::edit::documents_in_set(p, &set).map(|d| d.id).collect();
+        docs = Some(match docs {
+            Some(named) => named.intersection(&in_set).copied().collect(),
+            None => in_set,
+        });
+        what.push(set);
     }
     if let Some(g) = &args.group {
         let Some(x) = p.participants.values().find(|x| name_key(x.group()) == name_key(g)) else {

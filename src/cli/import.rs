@@ -21,6 +21,8 @@ pub struct ImportArgs {
     pub strict: bool,
     pub skip_failed: bool,
     pub keep_duplicates: bool,
+    /// A documents sheet applied in the same step.
+    pub documents: Option<PathBuf>,
     pub dry_run: bool,
     pub json: bool,
 }
@@ -66,7 +68,14 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
     let plan = plan?;
     let failed = plan.failures().count();
     let apply = !args.dry_run && (failed == 0 || args.skip_failed);
-    let edit = if apply { plan.edit() } else { None };
+    let sheet = match &args.documents {
+        Some(path) => {
+            Some(crate::import::document_sheet::plan_after_import(store.project(), plan.edit().as_ref(), path)?)
+        }
+        None => None,
+    };
+    let sheet_edit = sheet.as_ref().and_then(|s| s.edit.clone());
+    let edit = if apply { crate::import::document_sheet::with_import(plan.edit(), sheet_edit) } else { None };
     let applied = match edit {
         Some(edit) => {
             store.apply(edit)?;
@@ -83,10 +92,17 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
             "imported": if applied || args.dry_run { imported } else { 0 },
             "duplicates": plan.duplicates(),
             "failed": failed,
+            "documents_sheet": sheet.as_ref().map(|s| json!({ "updated": s.updated, "unknown": s.unknown })),
             "plan": plan,
         }))?;
     } else {
         print_plan(&plan, dir);
+        if let (Some(s), Some(path)) = (&sheet, &args.documents) {
+            println!("documents sheet {}: sets {} documents", path.display(), s.updated.len());
+            if !s.unknown.is_empty() {
+                println!("  no document is named: {}", s.unknown.join(", "));
+            }
+        }
     }
     if args.dry_run {
         if !args.json {

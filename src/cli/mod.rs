@@ -140,6 +140,10 @@ pub enum Command {
         /// instead of skipping them as duplicates.
         #[arg(long)]
         keep_duplicates: bool,
+        /// A documents sheet (.csv, .tsv or .xlsx) for the imported documents (and those
+        /// already there): name first, then kind, language, sets and attributes; same step.
+        #[arg(long, value_name = "SHEET")]
+        documents: Option<PathBuf>,
         /// Show what would be imported (speakers and who they map to) without changing anything.
         #[arg(long)]
         dry_run: bool,
@@ -295,7 +299,8 @@ pub enum Command {
         json: bool,
     },
     /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
-    /// this project, as one undoable step. Documents are matched by their text.
+    /// this project, as one undoable step. Documents are matched by id, then by their text (a
+    /// document corrected in one copy only is one document; the other's codings are moved).
     Merge {
         dir: PathBuf,
         /// The other copy of the project.
@@ -316,6 +321,9 @@ pub enum Command {
         /// Only this document (repeat for several).
         #[arg(long = "doc")]
         docs: Vec<String>,
+        /// Only the documents of this set ("Wave 1"), with any named by --doc.
+        #[arg(long)]
+        set: Option<String>,
         /// Count every character as a unit, also text no coder coded.
         #[arg(long)]
         include_uncoded: bool,
@@ -342,10 +350,13 @@ pub enum Command {
         /// What the rows are.
         #[arg(long, value_enum, default_value = "themes")]
         rows: RowsArg,
-        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...), or
-        /// `document`.
+        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
+        /// `document`, or `set` (document sets, and "No set").
         #[arg(long, default_value = "group")]
         cols: String,
+        /// Only the documents of this set ("Wave 1").
+        #[arg(long)]
+        set: Option<String>,
         /// What each cell says.
         #[arg(long, value_enum, default_value = "counts")]
         cells: CellsArg,
@@ -385,6 +396,9 @@ pub enum Command {
         scope: ScopeArg,
         #[command(flatten)]
         coders: CodersFlag,
+        /// Only the documents of this set ("Wave 1").
+        #[arg(long)]
+        set: Option<String>,
         #[arg(long)]
         json: bool,
     },
@@ -397,7 +411,8 @@ pub enum Command {
         /// The row's code (for tables of codes).
         #[arg(long)]
         code: Option<String>,
-        /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, or unattributed[:ATTRIBUTE].
+        /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, set=NAME (set= for no
+        /// set), or unattributed[:ATTRIBUTE].
         #[arg(long)]
         col: String,
         #[arg(long)]
@@ -565,6 +580,8 @@ pub struct ExportFlags {
     /// is for the paper: quotes, attribution, cuts and clarifications, translation.
     #[arg(long)]
     pub working: bool,
+    #[command(flatten)]
+    pub coders: CodersFlag,
 }
 
 impl ExportFlags {
@@ -576,6 +593,7 @@ impl ExportFlags {
             include_parked: self.include_parked,
             working: self.working,
             examples,
+            coders: self.coders,
         }
     }
 }
@@ -684,6 +702,7 @@ pub fn run(command: Command) -> Result<()> {
             strict,
             skip_failed,
             keep_duplicates,
+            documents,
             dry_run,
             json,
         } => import::import(
@@ -696,6 +715,7 @@ pub fn run(command: Command) -> Result<()> {
                 strict,
                 skip_failed,
                 keep_duplicates,
+                documents,
                 dry_run,
                 json,
             },
@@ -750,11 +770,11 @@ pub fn run(command: Command) -> Result<()> {
             },
         ),
         Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
-        Command::Agreement { dir, coders, docs, include_uncoded, format, json } => {
-            team::agreement(&dir, team::AgreementArgs { coders, docs, include_uncoded, format, json })
+        Command::Agreement { dir, coders, docs, set, include_uncoded, format, json } => {
+            team::agreement(&dir, team::AgreementArgs { coders, docs, set, include_uncoded, format, json })
         }
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, cells, format, output, include_parked, no_aggregate, coders } => {
+        Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
             table::table(table::TableArgs {
                 dir,
                 rows,
@@ -765,10 +785,13 @@ pub fn run(command: Command) -> Result<()> {
                 include_parked,
                 no_aggregate,
                 coders,
+                set,
             })
         }
         Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
-        Command::Cooccurrence { dir, scope, coders, json } => table::cooccurrence(&dir, scope, &coders, json),
+        Command::Cooccurrence { dir, scope, coders, set, json } => {
+            table::cooccurrence(&dir, scope, &coders, set.as_deref(), json)
+        }
         Command::Summary { dir, theme, code, col, text, json } => {
             table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
         }

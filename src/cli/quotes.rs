@@ -22,6 +22,8 @@ pub struct ExportArgs {
     pub include_parked: bool,
     pub working: bool,
     pub examples: Option<usize>,
+    /// Whose codings: the codebook counts their extracts, the quotes keep theirs.
+    pub coders: super::CodersFlag,
 }
 
 fn parse_format(args: &ExportArgs, kind: Kind) -> Result<Format> {
@@ -71,6 +73,7 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
         audience: if args.working { Audience::Working } else { Audience::Paper },
         translations: parse_translations(args.translations.as_deref())?,
         include_parked: args.include_parked,
+        coders: args.coders.scope(p)?,
         ..Options::default()
     };
     if let Some(n) = args.examples {
@@ -96,6 +99,7 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
         Kind::Codebook => format!("{} codes", summary.codes),
         _ => format!("{} quotes in {} themes", summary.quotes, summary.themes),
     };
+    let what = format!("{what}, {}", request.options.coders.label(p));
     let to = args.output.as_ref().map(|p| p.display().to_string()).unwrap_or_else(|| "standard output".into());
     eprintln!(
         "Wrote the {} ({what}, {}, {}) to {to}",

@@ -62,20 +62,39 @@ pub struct TableArgs {
     pub include_parked: bool,
     pub no_aggregate: bool,
     pub coders: super::CodersFlag,
+    /// Only the documents of this set.
+    pub set: Option<String>,
 }
 
-/// The column dimension a `--cols` value names: `document`, or a participant attribute.
+/// The column dimension a `--cols` value names: `document`, `set` (document sets), or a
+/// participant attribute.
 fn dimension(p: &Project, cols: &str) -> Result<Dimension> {
     let cols = cols.trim();
     if matches!(cols.to_lowercase().as_str(), "document" | "documents" | "doc" | "docs") {
         return Ok(Dimension::Document);
     }
+    if matches!(cols.to_lowercase().as_str(), "set" | "sets" | "document-set" | "document-sets") {
+        return Ok(Dimension::DocumentSet);
+    }
     let known = attribute_names(p);
     match known.iter().find(|a| a.eq_ignore_ascii_case(cols)) {
         Some(name) => Ok(Dimension::attribute(name.as_str())),
         None => {
-            bail!("no participant has an attribute named {cols:?}; use group, document or one of: {}", known.join(", "))
+            bail!(
+                "no participant has an attribute named {cols:?}; use group, document, set or one of: {}",
+                known.join(", ")
+            )
         }
+    }
+}
+
+/// A document set by name (ignoring case and spacing), as the documents spell it.
+pub fn known_set(p: &Project, name: &str) -> Result<String> {
+    let sets = crate::edit::document_sets(p);
+    match sets.iter().find(|s| name_key(s) == name_key(name)) {
+        Some(s) => Ok(s.clone()),
+        None if sets.is_empty() => bail!("no document is in a set named {name:?}; no document is in any set yet"),
+        None => bail!("no document is in a set named {name:?}; the sets are: {}", sets.join(", ")),
     }
 }
 
@@ -104,6 +123,7 @@ pub fn table(args: TableArgs) -> Result<()> {
         include_parked: args.include_parked,
         aggregate: !args.no_aggregate,
         coders: args.coders.scope(p)?,
+        set: args.set.as_deref().map(|s| known_set(p, s)).transpose()?,
     };
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
@@ -174,14 +194,21 @@ fn format_of(path: &Path) -> Result<FormatArg> {
     })
 }
 
-pub fn cooccurrence(dir: &Path, scope: ScopeArg, coders: &super::CodersFlag, json_out: bool) -> Result<()> {
+pub fn cooccurrence(
+    dir: &Path,
+    scope: ScopeArg,
+    coders: &super::CodersFlag,
+    set: Option<&str>,
+    json_out: bool,
+) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let scope = match scope {
         ScopeArg::Overlap => Scope::Overlap,
         ScopeArg::Turn => Scope::Turn,
     };
-    let options = CooccurrenceOptions { scope, coders: coders.scope(p)? };
+    let options =
+        CooccurrenceOptions { scope, coders: coders.scope(p)?, set: set.map(|s| known_set(p, s)).transpose()? };
     let co = Cooccurrence::build(p, &options);
     if json_out {
         let mut builder = ExtractBuilder::new(p, &options.coders);
@@ -244,24 +271,27 @@ fn row_key(p: &Project, theme: Option<&str>, code: Option<&str>) -> Result<RowKe
 }
 
 /// A column named on the command line: `ATTRIBUTE=VALUE`, `ATTRIBUTE=` (no value),
-/// `unattributed` (by group) or `unattributed:ATTRIBUTE`, or `document=NAME`.
+/// `unattributed` (by group) or `unattributed:ATTRIBUTE`, `document=NAME`, or `set=NAME`
+/// (`set=` for the documents in no set).
 fn column_key(p: &Project, col: &str) -> Result<ColumnKey> {
     let col = col.trim();
     if let Some(rest) = col.strip_prefix("unattributed") {
         let attribute = rest.strip_prefix(':').map(str::trim).filter(|a| !a.is_empty()).unwrap_or("group");
         let Dimension::Attribute { name } = dimension(p, attribute)? else {
-            bail!("documents have no unattributed column");
+            bail!("documents and sets have no unattributed column");
         };
         return Ok(ColumnKey::Unattributed { attribute: name });
     }
     let Some((attribute, value)) = col.split_once('=') else {
-        bail!("give the column as ATTRIBUTE=VALUE (e.g. group=Jobseeker), document=NAME or unattributed");
+        bail!("give the column as ATTRIBUTE=VALUE (e.g. group=Jobseeker), document=NAME, set=NAME or unattributed");
     };
     match dimension(p, attribute)? {
         Dimension::Document => {
             let d = p.document_by_name(value).with_context(|| format!("there is no document named {value:?}"))?;
             Ok(ColumnKey::Document { id: d.id })
         }
+        Dimension::DocumentSet if value.trim().is_empty() => Ok(ColumnKey::DocumentSet { set: String::new() }),
+        Dimension::DocumentSet => Ok(ColumnKey::DocumentSet { set: known_set(p, value)? }),
         Dimension::Attribute { name } => Ok(ColumnKey::value(name, value.trim())),
     }
 }

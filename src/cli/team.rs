@@ -98,10 +98,11 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
     }
     let m = &r.matched;
     println!(
-        "Matched {} documents by their text ({} with another id), {} coders, {} codes and {} themes by name, \
-         {} participants by label, {} codings already here.",
+        "Matched {} documents by id or text ({} with another id, {} corrected in one copy), {} coders, {} codes \
+         and {} themes by name, {} participants by label, {} codings already here.",
         m.documents,
         m.documents_by_text_only,
+        m.documents_rebased,
         m.coders_by_name,
         m.codes_by_name,
         m.themes_by_name,
@@ -120,6 +121,8 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
 pub struct AgreementArgs {
     pub coders: Option<String>,
     pub docs: Vec<String>,
+    /// Only the documents of this set (with those of `docs`).
+    pub set: Option<String>,
     pub include_uncoded: bool,
     pub format: ReportFormat,
     pub json: bool,
@@ -129,7 +132,15 @@ pub fn agreement(dir: &Path, args: AgreementArgs) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let coders = coders_by_name(p, args.coders.as_deref())?;
-    let docs = args.docs.iter().map(|d| document_by_name(p, dir, d).map(|d| d.id)).collect::<Result<Vec<_>>>()?;
+    let mut docs = args.docs.iter().map(|d| document_by_name(p, dir, d).map(|d| d.id)).collect::<Result<Vec<_>>>()?;
+    if let Some(name) = &args.set {
+        let set = super::table::known_set(p, name)?;
+        for d in crate::edit::documents_in_set(p, &set) {
+            if !docs.contains(&d.id) {
+                docs.push(d.id);
+            }
+        }
+    }
     let opts = AgreementOptions { coders, docs, include_uncoded: args.include_uncoded };
     let report = compute_agreement(p, &opts)?;
     if args.json {

@@ -2,7 +2,7 @@
 
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
-use crate::analysis::themes::summaries;
+use crate::analysis::themes::{GroupBy, review, summaries};
 use crate::edit::Edit;
 use crate::model::*;
 use anyhow::{Result, bail};
@@ -40,9 +40,14 @@ pub fn list(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
             .iter()
             .map(|(depth, t)| {
                 let c = counts.get(&t.id);
-                let fits = t.review.iter().filter(|(k, m)| **m == Fit::Fits && p.codings.contains_key(k)).count();
-                let misfits =
-                    t.review.iter().filter(|(k, m)| **m == Fit::DoesNotFit && p.codings.contains_key(k)).count();
+                // Review marks per extract in the scope, as Review shows them (a mark on any
+                // of an extract's codings is the extract's), not per coding.
+                let (fits, misfits) = if t.review.is_empty() {
+                    (0, 0)
+                } else {
+                    let r = review(p, t.id, GroupBy::Subtheme, &scope);
+                    (r.fits, r.does_not_fit)
+                };
                 json!({
                     "id": t.id,
                     "name": t.name(),

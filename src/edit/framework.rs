@@ -72,7 +72,7 @@ impl Project {
                 Ok(())
             }
             ColumnKey::Document { id } if !self.documents.contains_key(id) => Err(EditError::unknown("document", id)),
-            ColumnKey::Document { .. } => Ok(()),
+            ColumnKey::Document { .. } | ColumnKey::DocumentSet { .. } => Ok(()),
         }
     }
 

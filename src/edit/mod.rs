@@ -260,6 +260,8 @@ fn column_name(p: &Project, column: &ColumnKey) -> String {
         ColumnKey::Value { value, .. } => format!("“{value}”"),
         ColumnKey::Unattributed { .. } => "unattributed extracts".into(),
         ColumnKey::Document { id } => format!("“{}”", p.documents.get(id).map(|d| d.name()).unwrap_or_default()),
+        ColumnKey::DocumentSet { set } if set.is_empty() => "documents in no set".into(),
+        ColumnKey::DocumentSet { set } => format!("set “{set}”"),
     }
 }
 

@@ -22,6 +22,8 @@ pub enum DocumentSheetError {
     Sheet { path: PathBuf, reason: SheetError },
     #[error("documents sheet {}, line {line}: “{value}” is not a {column} Tema knows", path.display())]
     BadValue { path: PathBuf, line: usize, column: &'static str, value: String },
+    #[error("documents sheet {}: the import it goes with cannot be applied: {source}", path.display())]
+    Import { path: PathBuf, source: crate::edit::EditError },
 }
 
 /// What a documents sheet changes.
@@ -92,6 +94,33 @@ pub fn plan_document_sheet(p: &Project, path: &Path) -> Result<DocumentSheetPlan
         n => Some(Edit::batch(format!("Update {n} documents from a sheet"), edits)),
     };
     Ok(plan)
+}
+
+/// Plans a documents sheet together with an import: the sheet is read against the project as
+/// it will be once `import` (the import's edit) is applied, so its rows may name the documents
+/// being imported as well as those already there. The caller applies
+/// [`with_import`] of the two, one undoable step.
+pub fn plan_after_import(
+    p: &Project,
+    import: Option<&Edit>,
+    path: &Path,
+) -> Result<DocumentSheetPlan, DocumentSheetError> {
+    let Some(import) = import else { return plan_document_sheet(p, path) };
+    let mut after = p.clone();
+    after.apply(import.clone()).map_err(|source| DocumentSheetError::Import { path: path.to_path_buf(), source })?;
+    plan_document_sheet(&after, path)
+}
+
+/// An import's edit and a documents sheet's edit as one step (either may be missing).
+pub fn with_import(import: Option<Edit>, sheet: Option<Edit>) -> Option<Edit> {
+    match (import, sheet) {
+        (Some(Edit::Batch { label, mut edits }), Some(s)) => {
+            edits.push(s);
+            Some(Edit::batch(format!("{label} with a documents sheet"), edits))
+        }
+        (Some(i), Some(s)) => Some(Edit::batch("Import with a documents sheet", vec![i, s])),
+        (i, s) => i.or(s),
+    }
 }
 
 fn header(h: &str) -> String {

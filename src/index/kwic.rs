@@ -96,7 +96,12 @@ pub enum Leaf {
 
 /// Finds a query's matches in passages.
 pub struct Highlighter {
+    /// The analyser of the index's (the project's) language.
     stem: TextAnalyzer,
+    /// Analysers of the other languages documents are written in: a passage is stemmed in
+    /// its document's language, as the index stemmed it, so a Norwegian hit in an English
+    /// project is highlighted.
+    other_stems: Vec<(Language, TextAnalyzer)>,
     exact: TextAnalyzer,
     /// Every stemmed word the query mentions, numbered.
     vocab: HashMap<String, u32>,
@@ -111,6 +116,7 @@ impl Highlighter {
     pub fn new(stem: TextAnalyzer, exact: TextAnalyzer, leaves: Vec<Leaf>) -> Self {
         let mut h = Highlighter {
             stem,
+            other_stems: Vec::new(),
             exact,
             vocab: HashMap::new(),
             terms: Vec::new(),
@@ -145,12 +151,25 @@ impl Highlighter {
         id
     }
 
+    /// Also stems passages of documents in these languages with their own analyser.
+    pub fn with_languages(mut self, stems: Vec<(Language, TextAnalyzer)>) -> Self {
+        self.other_stems = stems;
+        self
+    }
+
     pub fn has_leaves(&self) -> bool {
         self.any
     }
 
-    /// Byte ranges of the matches in a passage's text, sorted, overlapping ones merged.
+    /// Byte ranges of the matches in a passage of a document in the project's language.
     pub fn matches(&mut self, text: &str) -> Vec<Range<usize>> {
+        self.matches_in(text, None)
+    }
+
+    /// Byte ranges of the matches in a passage's text, sorted, overlapping ones merged. The
+    /// passage is stemmed in `language` (its document's own, when it has one), else in the
+    /// project's.
+    pub fn matches_in(&mut self, text: &str, language: Option<Language>) -> Vec<Range<usize>> {
         let mut out: Vec<Range<usize>> = Vec::new();
         if !self.any {
             return out;
@@ -158,7 +177,11 @@ impl Highlighter {
         if !self.vocab.is_empty() {
             // (position, byte range, word id) of each token that is one of the query's words.
             let mut found: Vec<(usize, Range<usize>, u32)> = Vec::new();
-            let mut stream = self.stem.token_stream(text);
+            let stem = match language.and_then(|l| self.other_stems.iter_mut().find(|(x, _)| *x == l)) {
+                Some((_, analyzer)) => analyzer,
+                None => &mut self.stem,
+            };
+            let mut stream = stem.token_stream(text);
             while stream.advance() {
                 let t = stream.token();
                 if let Some(&id) = self.vocab.get(&t.text) {

@@ -1,7 +1,7 @@
 //! Similar passages: tantivy's more-like-this over the index's units, seeded with the text
 //! of a coded passage, keeping only passages not yet coded with that code.
 
-use super::kwic::{Highlighter, Hit, Leaf, build_hit};
+use super::kwic::{Hit, Leaf, build_hit};
 use super::query::{CodedSpans, CodingFilter, ColumnCache, Filter, Q, Ranks, Resolver, unit_text};
 use super::{IndexError, SearchIndex};
 use crate::model::*;
@@ -107,7 +107,8 @@ pub fn similar(index: &SearchIndex, project: &Project, request: &SimilarRequest)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     let leaves = scored.into_iter().take(MARKED_WORDS).map(|(_, w)| Leaf::Term(w)).collect();
-    let mut highlighter = Highlighter::new(stem, exact, leaves);
+    drop((stem, exact));
+    let mut highlighter = resolver.highlighter(leaves);
 
     let coded = CodedSpans::new(project, &CodingFilter::WithinCode { code: request.code, coder: request.coder });
     let ranks = Ranks::new(&snapshot, project);
@@ -128,7 +129,7 @@ pub fn similar(index: &SearchIndex, project: &Project, request: &SimilarRequest)
             }
             let Some(doc) = project.documents.get(&unit.doc) else { continue };
             let Some(text) = unit_text(doc, &unit) else { continue };
-            let matches = highlighter.matches(text);
+            let matches = highlighter.matches_in(text, doc.props.language);
             out.push(build_hit(project, doc, &unit, text, &matches, request.context_chars));
             if out.len() == request.limit {
                 return Ok(out);

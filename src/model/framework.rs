@@ -26,6 +26,9 @@ pub enum Dimension {
     Attribute { name: String },
     /// One column per document.
     Document,
+    /// One column per document set ("Wave 1", "Site Nordby"), and one for documents in no set;
+    /// a document in two sets counts in both.
+    DocumentSet,
 }
 
 impl Dimension {
@@ -55,6 +58,11 @@ pub enum ColumnKey {
     Document {
         id: DocId,
     },
+    /// The documents of a set (matched ignoring case and spacing); an empty name: the
+    /// documents in no set.
+    DocumentSet {
+        set: String,
+    },
 }
 
 impl ColumnKey {
@@ -69,6 +77,7 @@ impl ColumnKey {
                 Dimension::Attribute { name: attribute.clone() }
             }
             ColumnKey::Document { .. } => Dimension::Document,
+            ColumnKey::DocumentSet { .. } => Dimension::DocumentSet,
         }
     }
 }

@@ -4,8 +4,13 @@
 //! of a shared drive) bring the other's work in with one undoable edit. Things are matched, not
 //! copied blindly:
 //!
-//! - documents by the hash of their text (names may differ; a document that is not here is
-//!   reported, and whatever hangs on it is left out),
+//! - documents by id first, then by the hash of their text (names may differ; a document that
+//!   is not here is reported, and whatever hangs on it is left out). A document with the same
+//!   id but another text was corrected in one copy: this copy's text is kept, and the other
+//!   copy's codings, quotes, notes and turns on it are re-based onto it first — the
+//!   differences between the two texts (a word diff) become one text correction of the other
+//!   copy, planned by the one planner of corrections (`edit::plan_text_correction`), so a
+//!   span moves and clamps exactly as if the correction had been made there,
 //! - coders by id, then by name; codes and themes by id, then by name (ignoring case and
 //!   spacing); participants by id, then by label,
 //! - codings, quotes, memos and consensus entries by id, and codings also by what they say
@@ -17,17 +22,22 @@
 //! copy again changes nothing, and merging A into B or B into A gives the same codings, codes
 //! and themes (ids aside where things were matched by name).
 
-use crate::edit::Edit;
+use crate::edit::{Edit, plan_text_correction};
 use crate::model::*;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Duration;
 
 /// What kind of disagreement between the two copies a conflict is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConflictKind {
-    /// A document of the other copy is not here (no document has the same text).
+    /// A document of the other copy is not here (no document has the same id or text).
     DocumentMissing,
+    /// The same document (by id) has another text there (corrected in one copy): this copy's
+    /// text is kept and the other copy's codings are re-based onto it.
+    DocumentTextDiffers,
     /// The same coder has another name or colour there.
     CoderDiffers,
     /// The same participant (by id or label) has other details there.
@@ -78,6 +88,9 @@ pub struct Matched {
     pub documents: usize,
     /// Of those, documents with another id here (imported separately in each copy).
     pub documents_by_text_only: usize,
+    /// Documents matched by id whose text differs (corrected in one copy): the other copy's
+    /// codings on them were re-based onto this copy's text.
+    pub documents_rebased: usize,
     pub coders_by_name: usize,
     pub codes_by_name: usize,
     pub themes_by_name: usize,
@@ -111,6 +124,7 @@ pub struct MergePlan {
 /// Plans merging `theirs` into `ours`. Applying `plan.edit` to `ours` does the merge.
 pub fn plan_merge(ours: &Project, theirs: &Project) -> MergePlan {
     let mut m = Merger { work: ours.clone(), edits: Vec::new(), report: MergeReport::default(), ..Default::default() };
+    let theirs = &*m.rebase_corrected(theirs);
     m.documents(theirs);
     m.coders(theirs);
     m.participants(theirs);
@@ -164,6 +178,52 @@ impl Merger {
                 false
             }
         }
+    }
+
+    /// The other copy with each document that has the same id here but another text corrected
+    /// to this copy's text, so everything on it lands on the same words here.
+    fn rebase_corrected<'t>(&mut self, theirs: &'t Project) -> Cow<'t, Project> {
+        let mut out = Cow::Borrowed(theirs);
+        for d in theirs.documents.values() {
+            let Some(ours) = self.work.documents.get(&d.id) else { continue };
+            if ours.text_hash == d.text_hash {
+                continue;
+            }
+            let (name, target) = (ours.name().to_string(), ours.text_hash.clone());
+            let changes = changes_between(&d.text, &ours.text);
+            let planned = plan_text_correction(&out, d.id, changes);
+            let result = planned.and_then(|c| {
+                let mut next = out.clone().into_owned();
+                next.apply(c.edit.clone())?;
+                Ok((next, c))
+            });
+            match result {
+                Ok((next, c)) if next.documents.get(&d.id).is_some_and(|x| x.text_hash == target) => {
+                    let codings = theirs.codings.values().filter(|x| x.doc == d.id).count();
+                    let clamped = c.touched.iter().filter(|t| t.after.is_some()).count();
+                    let removed = c.touched.len() - clamped;
+                    self.report.matched.documents_rebased += 1;
+                    self.conflict(
+                        ConflictKind::DocumentTextDiffers,
+                        format!(
+                            "document “{name}” has another text in the other copy (corrected in one of them); kept \
+                             this copy's text and moved the other copy's {codings} codings onto it ({clamped} \
+                             touched a changed passage and were fitted to it, {removed} lay only in text that is \
+                             not here and were left out)"
+                        ),
+                    );
+                    out = Cow::Owned(next);
+                }
+                _ => self.conflict(
+                    ConflictKind::DocumentTextDiffers,
+                    format!(
+                        "document “{name}” has another text in the other copy, and its codings could not be moved \
+                         onto this copy's text; they are matched by text only"
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     fn documents(&mut self, theirs: &Project) {
@@ -570,6 +630,42 @@ impl Merger {
     }
 }
 
+/// The replacements (char positions of `from`) that turn `from` into `to`, from a word diff:
+/// each run of deleted and inserted words between equal ones is one replacement. A diff that
+/// takes too long (texts that differ almost everywhere) comes out coarser, never wrong.
+pub fn changes_between(from: &str, to: &str) -> Vec<TextChange> {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Myers)
+        .timeout(Duration::from_secs(2))
+        .diff_words(from, to);
+    let mut out = Vec::new();
+    let mut pos = 0usize;
+    // (start, end) in chars of `from`, and the new text.
+    let mut pending: Option<(usize, usize, String)> = None;
+    let flush = |pending: &mut Option<(usize, usize, String)>, out: &mut Vec<TextChange>| {
+        if let Some((start, end, text)) = pending.take() {
+            out.push(TextChange { span: Span::new(start, end), text });
+        }
+    };
+    for change in diff.iter_all_changes() {
+        let value = change.value();
+        let n = value.chars().count();
+        match change.tag() {
+            similar::ChangeTag::Equal => {
+                flush(&mut pending, &mut out);
+                pos += n;
+            }
+            similar::ChangeTag::Delete => {
+                pending.get_or_insert_with(|| (pos, pos, String::new())).1 += n;
+                pos += n;
+            }
+            similar::ChangeTag::Insert => pending.get_or_insert_with(|| (pos, pos, String::new())).2.push_str(value),
+        }
+    }
+    flush(&mut pending, &mut out);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -698,6 +794,66 @@ mod tests {
         assert_eq!((c.doc, c.code), (doc_id(1), code_id("Stemme")), "mapped onto this copy's document and code");
         assert!(plan_merge(&p, &theirs).edit.is_none(), "idempotent");
         Ok(())
+    }
+
+    /// The text of every coding by `coder`, in text order.
+    fn coded(p: &Project, coder: usize) -> Vec<String> {
+        let mut v: Vec<&Coding> = p.codings.values().filter(|c| c.coder == coder_id(coder)).collect();
+        v.sort_by_key(|c| (c.doc, c.span.start));
+        v.iter().filter_map(|c| p.documents.get(&c.doc)?.slice(c.span).map(str::to_string)).collect()
+    }
+
+    #[test]
+    fn a_document_corrected_in_one_copy_is_one_document_and_codings_are_rebased()
+    -> Result<(), Box<dyn std::error::Error>> {
+        // Here "NAV" was corrected to "NAV-kontoret" (9 more characters); the other copy still
+        // has the old text. Positions in the old J1: "Møtet" 0..5, "NAV" 9..12, "De snakket om
+        // meg" 26..43; in the corrected text the last is 35..52.
+        let fixed = J1.replace("NAV", "NAV-kontoret");
+        let ours = project(&[("J1", &fixed), ("J2", J2)], 1, &[(0, 0, "Stemme", 0, 5)]);
+        let theirs = project(
+            &[("J1", J1), ("J2", J2)],
+            2,
+            &[(1, 0, "Stemme", 0, 5), (1, 0, "Sted", 9, 12), (1, 0, "Snakket om", 26, 43)],
+        );
+        let (p, report) = merged(&ours, &theirs);
+        // One J1 (matched by id), this copy's text, nothing reported missing.
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.documents.get(&doc_id(0)).map(|d| d.text.to_string()), Some(fixed.clone()));
+        assert!(report.conflicts.iter().all(|c| c.kind != ConflictKind::DocumentMissing), "{:?}", report.conflicts);
+        assert_eq!(report.matched.documents_rebased, 1);
+        assert_eq!(report.added.codings, 3);
+        // Tom's codings land on the same words: before the correction unchanged, after it moved
+        // by 9, and the one on the corrected word covers the corrected word.
+        assert_eq!(coded(&p, 1), ["Møtet", "NAV-kontoret", "De snakket om meg"]);
+        let moved = p.codings.values().find(|c| c.code == code_id("Snakket om")).map(|c| c.span);
+        assert_eq!(moved, Some(Span::new(35, 52)));
+        let msg = report.conflicts.iter().find(|c| c.kind == ConflictKind::DocumentTextDiffers);
+        assert!(msg.is_some_and(|c| c.message.contains("moved the other copy's 3 codings")), "{:?}", report.conflicts);
+
+        // The other way round: the other copy has the corrected text, this one the old. Tom's
+        // "snakket" there (38..45 of the corrected text) is "snakket" here (29..36).
+        let ours = project(&[("J1", J1), ("J2", J2)], 1, &[(0, 0, "Stemme", 26, 43)]);
+        let theirs = project(&[("J1", &fixed), ("J2", J2)], 2, &[(1, 0, "Snakket om", 38, 45)]);
+        let (p, report) = merged(&ours, &theirs);
+        assert_eq!(p.documents.len(), 2);
+        assert_eq!(p.documents.get(&doc_id(0)).map(|d| d.text.to_string()), Some(J1.to_string()));
+        assert_eq!(coded(&p, 1), ["snakket"]);
+        assert_eq!(p.codings.values().find(|c| c.coder == coder_id(1)).map(|c| c.span), Some(Span::new(29, 36)));
+        // Merging again changes nothing.
+        assert!(plan_merge(&p, &theirs).report.is_noop());
+        assert_eq!(report.matched.documents_rebased, 1);
+        Ok(())
+    }
+
+    #[test]
+    fn the_word_diff_gives_replacements_in_chars() {
+        let from = "Han sa at møtet 😀 var bra.";
+        let to = "Han sa at møtene 😀 var svært bra.";
+        let got: Vec<(usize, usize, String)> =
+            changes_between(from, to).into_iter().map(|c| (c.span.start.get(), c.span.end.get(), c.text)).collect();
+        // "møtet" is chars 10..15 of `from`; "svært " goes in before "bra" (char 22, after "var ").
+        assert_eq!(got, [(10, 15, "møtene".to_string()), (22, 22, "svært ".to_string())]);
     }
 
     #[test]

@@ -23,7 +23,11 @@ pub struct CodeRow {
 
 /// The codebook as a flat list in tree order (depth-first, codebook order among siblings).
 pub fn code_rows(p: &Project, coders: &CoderScope) -> Vec<CodeRow> {
-    let counts = crate::analysis::scope::extract_counts(p, coders);
+    rows_from(p, &crate::analysis::scope::extract_counts(p, coders))
+}
+
+/// The rows for extract counts per code.
+fn rows_from(p: &Project, counts: &HashMap<CodeId, usize>) -> Vec<CodeRow> {
     let mut children: HashMap<Option<CodeId>, Vec<CodeId>> = HashMap::new();
     for c in p.codes.values() {
         children.entry(c.parent).or_default().push(c.id);
@@ -45,7 +49,7 @@ pub fn code_rows(p: &Project, coders: &CoderScope) -> Vec<CodeRow> {
             name: code.name().to_string(),
             colour: code.props.colour,
             own: counts.get(&id).copied().unwrap_or(0),
-            total: total(id, &children, &counts),
+            total: total(id, &children, counts),
             has_children: kids.is_some_and(|k| !k.is_empty()),
         });
         if let Some(kids) = kids {
@@ -61,6 +65,9 @@ type CodeRowsKey = (u64, CoderScope);
 #[derive(Default)]
 pub struct Cache {
     code_rows: Option<(CodeRowsKey, std::rc::Rc<Vec<CodeRow>>)>,
+    /// Every coding's attribution and the extracts it makes, refreshed per edited document, so
+    /// the codebook's counts after an edit or a switch of coders merge nothing again.
+    index: crate::analysis::AttributionIndex,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
 }
 
@@ -71,7 +78,9 @@ impl Cache {
         match &self.code_rows {
             Some((k, rows)) if *k == key => rows.clone(),
             _ => {
-                let rows = std::rc::Rc::new(code_rows(p, coders));
+                self.index.refresh(p);
+                let counts = crate::analysis::scope::extract_counts_with(p, &self.index, coders);
+                let rows = std::rc::Rc::new(rows_from(p, &counts));
                 self.code_rows = Some((key, rows.clone()));
                 rows
             }

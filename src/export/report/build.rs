@@ -2,6 +2,10 @@
 
 use super::doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks, trim_pieces};
 use super::{Audience, ExportError, Kind, Options, Summary, Translations, step};
+use crate::analysis::CoderScope;
+use crate::analysis::extract::Extract;
+use crate::analysis::retrieval::{Query, query};
+use crate::analysis::scope::quote_in_scope;
 use crate::model::*;
 use crate::progress::Progress;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText};
@@ -12,14 +16,26 @@ pub fn steps(p: &Project, kind: Kind, options: &Options) -> usize {
     match kind {
         Kind::Quotes { theme } => {
             let outline = quotes::theme_outline(p, theme, options.include_parked);
-            outline.len() + outline.iter().map(|(t, _)| quotes::quotes_of(p, *t).count()).sum::<usize>()
+            outline.len() + outline.iter().map(|(t, _)| quotes_in_scope(p, *t, &options.coders).len()).sum::<usize>()
         }
         Kind::Report => {
             let outline = quotes::theme_outline(p, None, options.include_parked);
-            outline.len() + outline.iter().map(|(t, _)| quotes::quotes_of(p, *t).count()).sum::<usize>()
+            outline.len() + outline.iter().map(|(t, _)| quotes_in_scope(p, *t, &options.coders).len()).sum::<usize>()
         }
         Kind::Codebook => p.codes.len(),
     }
+}
+
+/// A theme's quotes (in their order) that belong to the coder scope: every quote with all
+/// coders, else those that come from an extract of the chosen coders
+/// ([`quote_in_scope`]).
+pub fn quotes_in_scope<'p>(p: &'p Project, theme: ThemeId, coders: &CoderScope) -> Vec<&'p Quote> {
+    quotes::quotes_of(p, theme).filter(|q| quote_in_scope(p, q, coders)).collect()
+}
+
+/// The subtitle of an export, naming the coders when they are not everyone.
+fn with_coders(p: &Project, subtitle: String, coders: &CoderScope) -> String {
+    if coders.is_all() { subtitle } else { format!("{subtitle} (coded by {})", coders.label(p)) }
 }
 
 pub fn build(p: &Project, kind: Kind, options: &Options, progress: &Progress) -> Result<(Doc, Summary), ExportError> {
@@ -91,16 +107,20 @@ fn themes_doc(
     let working = options.audience == Audience::Working;
     let mut outline = quotes::theme_outline(p, root, options.include_parked);
     if !working {
-        outline = with_quotes(p, &outline);
+        outline = with_quotes(p, &outline, &options.coders);
     }
     let mut doc = Doc {
         title: p.settings.name.clone(),
         marks,
-        subtitle: match (report, root.and_then(|t| p.themes.get(&t))) {
-            (true, _) => "Results".into(),
-            (false, Some(t)) => format!("Quotes: {}", t.name()),
-            (false, None) => "Quotes by theme".into(),
-        },
+        subtitle: with_coders(
+            p,
+            match (report, root.and_then(|t| p.themes.get(&t))) {
+                (true, _) => "Results".into(),
+                (false, Some(t)) => format!("Quotes: {}", t.name()),
+                (false, None) => "Quotes by theme".into(),
+            },
+            &options.coders,
+        ),
         blocks: Vec::new(),
     };
     let mut summary = Summary::default();
@@ -122,14 +142,14 @@ fn themes_doc(
             }
         } else if working {
             let status = theme.status().label();
-            let count = quotes::quotes_of(p, id).count();
+            let count = quotes_in_scope(p, id, &options.coders).len();
             let mut note = format!("{status} theme · {count} {}", if count == 1 { "quote" } else { "quotes" });
             if !def.concept.trim().is_empty() {
                 note = format!("{} — {note}", def.concept.trim());
             }
             doc.blocks.push(Block::Note(note));
         }
-        for q in quotes::quotes_of(p, id) {
+        for q in quotes_in_scope(p, id, &options.coders) {
             step(progress)?;
             let info = quotes::describe(p, &attributor, q)?;
             summary.quotes += 1;
@@ -144,8 +164,8 @@ fn themes_doc(
 
 /// The themes of an outline that have quotes, themselves or in a subtheme below them: the
 /// paper leaves out a theme it has nothing to show for.
-fn with_quotes(p: &Project, outline: &[(ThemeId, usize)]) -> Vec<(ThemeId, usize)> {
-    let own: Vec<bool> = outline.iter().map(|(t, _)| quotes::quotes_of(p, *t).next().is_some()).collect();
+fn with_quotes(p: &Project, outline: &[(ThemeId, usize)], coders: &CoderScope) -> Vec<(ThemeId, usize)> {
+    let own: Vec<bool> = outline.iter().map(|(t, _)| !quotes_in_scope(p, *t, coders).is_empty()).collect();
     outline
         .iter()
         .enumerate()
@@ -187,44 +207,45 @@ fn source_note(p: &Project, q: &Quote, info: &QuoteInfo) -> String {
     parts.join(" · ")
 }
 
-/// Counts of a code's own codings.
+/// Counts of a code's own extracts (not its child codes') in a coder scope.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CodeCounts {
-    pub codings: usize,
+    /// Extracts: codings of the code on overlapping text are one, whoever made them
+    /// (`analysis::scope::merge`).
+    pub extracts: usize,
     pub documents: usize,
+    /// Participants (not interviewers) who speak in them, by the one attribution rule.
     pub participants: usize,
 }
 
-/// Counts for every code, and each code's codings in document order.
-pub fn code_counts(p: &Project) -> (HashMap<CodeId, CodeCounts>, HashMap<CodeId, Vec<&Coding>>) {
-    let doc_order: HashMap<DocId, usize> = p.documents.keys().enumerate().map(|(i, d)| (*d, i)).collect();
-    let mut by_code: HashMap<CodeId, Vec<&Coding>> = HashMap::new();
-    for c in p.codings.values() {
-        by_code.entry(c.code).or_default().push(c);
+/// Counts for every code in a coder scope, and each code's extracts in document order and
+/// then text order.
+pub fn code_counts(p: &Project, coders: &CoderScope) -> (HashMap<CodeId, CodeCounts>, HashMap<CodeId, Vec<Extract>>) {
+    let mut by_code: HashMap<CodeId, Vec<Extract>> = HashMap::new();
+    for e in query(p, &Query { coders: coders.clone(), ..Default::default() }) {
+        by_code.entry(e.code).or_default().push(e);
     }
     let mut counts = HashMap::new();
-    for (code, list) in by_code.iter_mut() {
-        list.sort_by_key(|c| (doc_order.get(&c.doc).copied().unwrap_or(usize::MAX), c.span.start, c.span.end));
-        let docs: BTreeSet<DocId> = list.iter().map(|c| c.doc).collect();
-        let people: BTreeSet<ParticipantId> =
-            list.iter().filter_map(|c| p.participant_at(c.doc, c.span.start)).map(|x| x.id).collect();
-        counts.insert(*code, CodeCounts { codings: list.len(), documents: docs.len(), participants: people.len() });
+    for (code, list) in &by_code {
+        let docs: BTreeSet<DocId> = list.iter().map(|e| e.doc).collect();
+        let people: BTreeSet<ParticipantId> = list.iter().flat_map(|e| e.counted(p)).map(|x| x.id).collect();
+        counts.insert(*code, CodeCounts { extracts: list.len(), documents: docs.len(), participants: people.len() });
     }
     (counts, by_code)
 }
 
 /// Up to `n` example extracts of a code, from different documents where it can, each no
 /// longer than [`EXAMPLE_WORDS`] words (longer ones are cut at the end, marked `[...]`).
-pub fn examples<'a>(codings: &[&'a Coding], n: usize) -> Vec<&'a Coding> {
-    let mut picked: Vec<&Coding> = Vec::new();
-    for &c in codings {
-        if picked.len() < n && !picked.iter().any(|x| x.doc == c.doc) {
-            picked.push(c);
+pub fn examples(extracts: &[Extract], n: usize) -> Vec<&Extract> {
+    let mut picked: Vec<&Extract> = Vec::new();
+    for e in extracts {
+        if picked.len() < n && !picked.iter().any(|x| x.doc == e.doc) {
+            picked.push(e);
         }
     }
-    for &c in codings {
-        if picked.len() < n && !picked.iter().any(|x| x.id == c.id) {
-            picked.push(c);
+    for e in extracts {
+        if picked.len() < n && !picked.iter().any(|x| x.doc == e.doc && x.span == e.span) {
+            picked.push(e);
         }
     }
     picked
@@ -233,10 +254,10 @@ pub fn examples<'a>(codings: &[&'a Coding], n: usize) -> Vec<&'a Coding> {
 pub const EXAMPLE_WORDS: usize = 80;
 
 /// An extract as a quote (no edits), shortened to [`EXAMPLE_WORDS`] words.
-pub fn extract_info(p: &Project, attributor: &Attributor<'_>, c: &Coding) -> Result<QuoteInfo, ExportError> {
-    let mut props = QuoteProps { span: c.span, ..Default::default() };
-    if let Some(doc) = p.documents.get(&c.doc)
-        && let Some(text) = doc.slice(c.span)
+pub fn extract_info(p: &Project, attributor: &Attributor<'_>, e: &Extract) -> Result<QuoteInfo, ExportError> {
+    let mut props = QuoteProps { span: e.span, ..Default::default() };
+    if let Some(doc) = p.documents.get(&e.doc)
+        && let Some(text) = doc.slice(e.span)
     {
         // Cut after the EXAMPLE_WORDS-th word.
         let mut words = 0;
@@ -246,8 +267,8 @@ pub fn extract_info(p: &Project, attributor: &Attributor<'_>, c: &Coding) -> Res
             if w && !in_word {
                 words += 1;
                 if words > EXAMPLE_WORDS {
-                    let start = CharPos(c.span.start.get() + i);
-                    props.cuts.push(Span { start, end: c.span.end });
+                    let start = CharPos(e.span.start.get() + i);
+                    props.cuts.push(Span { start, end: e.span.end });
                     break;
                 }
             }
@@ -255,17 +276,18 @@ pub fn extract_info(p: &Project, attributor: &Attributor<'_>, c: &Coding) -> Res
         }
     }
     let quote =
-        Quote { id: QuoteId::from_u128(0), theme: ThemeId::from_u128(0), doc: c.doc, coding: Some(c.id), props };
+        Quote { id: QuoteId::from_u128(0), theme: ThemeId::from_u128(0), doc: e.doc, coding: Some(e.coding), props };
     Ok(quotes::describe(p, attributor, &quote)?)
 }
 
 fn codebook_doc(p: &Project, options: &Options, progress: &Progress) -> Result<(Doc, Summary), ExportError> {
     let attributor = Attributor::new(p);
-    let (counts, by_code) = code_counts(p);
+    let (counts, by_code) = code_counts(p, &options.coders);
     let block_words = p.settings.quotes.block_words;
     let marks = QuoteMarks::for_language(p.settings.language);
     let working = options.audience == Audience::Working;
-    let mut doc = Doc { title: p.settings.name.clone(), subtitle: "Codebook".into(), marks, blocks: Vec::new() };
+    let subtitle = with_coders(p, "Codebook".into(), &options.coders);
+    let mut doc = Doc { title: p.settings.name.clone(), subtitle, marks, blocks: Vec::new() };
     let mut summary = Summary::default();
     for id in code_order(p) {
         step(progress)?;
@@ -287,8 +309,8 @@ fn codebook_doc(p: &Project, options: &Options, progress: &Progress) -> Result<(
         let c = counts.get(&id).cloned().unwrap_or_default();
         let mut note = format!(
             "{} {} in {} {} from {} {}",
-            c.codings,
-            plural(c.codings, "coding", "codings"),
+            c.extracts,
+            plural(c.extracts, "extract", "extracts"),
             c.documents,
             plural(c.documents, "document", "documents"),
             c.participants,
@@ -302,8 +324,8 @@ fn codebook_doc(p: &Project, options: &Options, progress: &Progress) -> Result<(
             doc.blocks.push(Block::Note(note));
         }
         let list = by_code.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        for c in examples(list, options.examples_per_code) {
-            let info = extract_info(p, &attributor, c)?;
+        for e in examples(list, options.examples_per_code) {
+            let info = extract_info(p, &attributor, e)?;
             let options = Options { translations: Translations::Hide, ..options.clone() };
             doc.blocks.push(Block::Quote(quote_block(&info, &options, block_words, &marks)));
         }

@@ -3,7 +3,7 @@
 //! UTF-8 with a byte-order mark, so Excel reads æ, ø, å and emoji right; every field quoted
 //! only when it needs to be (RFC 4180, as the csv crate writes it).
 
-use super::build::{code_counts, code_order, examples, extract_info, themes_of_code};
+use super::build::{code_counts, code_order, examples, extract_info, quotes_in_scope, themes_of_code};
 use super::{Audience, ExportError, Kind, Options, Summary, step};
 use crate::export::escape::{csv_writer, write_row};
 use crate::model::*;
@@ -39,7 +39,7 @@ pub const CODEBOOK_COLUMNS: [&str; 17] = [
     "inclusion",
     "exclusion",
     "example",
-    "codings",
+    "extracts",
     "documents",
     "participants",
     "themes",
@@ -126,7 +126,7 @@ pub fn quotes(
         let Some(theme) = p.themes.get(&theme_id) else { continue };
         summary.themes += 1;
         let path = quotes::theme_path(p, theme_id);
-        for (order, q) in quotes::quotes_of(p, theme_id).enumerate() {
+        for (order, q) in quotes_in_scope(p, theme_id, &options.coders).into_iter().enumerate() {
             step(progress)?;
             let info = quotes::describe(p, &attributor, q)?;
             summary.quotes += 1;
@@ -188,7 +188,7 @@ pub fn quotes(
 
 pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(Vec<u8>, Summary), ExportError> {
     let attributor = Attributor::new(p);
-    let (counts, by_code) = code_counts(p);
+    let (counts, by_code) = code_counts(p, &options.coders);
     let working = options.audience == Audience::Working;
     let mut w = csv_writer();
     write_row(&mut w, if working { &CODEBOOK_COLUMNS[..] } else { &PAPER_CODEBOOK_COLUMNS[..] })?;
@@ -210,7 +210,7 @@ pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(
                 d.inclusion.clone(),
                 d.exclusion.clone(),
                 d.example.clone(),
-                c.codings.to_string(),
+                c.extracts.to_string(),
                 c.documents.to_string(),
                 c.participants.to_string(),
                 themes_of_code(p, id).join("; "),
@@ -230,8 +230,8 @@ pub fn codebook(p: &Project, options: &Options, progress: &Progress) -> Result<(
         let picked = examples(list, options.examples_per_code.min(2));
         for i in 0..2 {
             match picked.get(i) {
-                Some(c) => {
-                    let info = extract_info(p, &attributor, c)?;
+                Some(e) => {
+                    let info = extract_info(p, &attributor, e)?;
                     row.push(info.display.trim().to_string());
                     row.push(info.attribution.label);
                 }

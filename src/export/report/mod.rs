@@ -22,6 +22,7 @@ mod text;
 pub use crate::export::ExportError;
 pub use doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks};
 
+use crate::analysis::CoderScope;
 use crate::model::{Project, ThemeId};
 use crate::progress::Progress;
 use std::path::{Path, PathBuf};
@@ -165,6 +166,10 @@ pub struct Options {
     pub include_parked: bool,
     /// Example extracts per code in a codebook.
     pub examples_per_code: usize,
+    /// Whose codings count: the codebook counts their extracts (merged by the one rule,
+    /// `analysis::scope::merge`) and takes its examples from them; the quotes and results keep
+    /// the quotes that come from their extracts (`analysis::scope::quote_in_scope`).
+    pub coders: CoderScope,
 }
 
 impl Default for Options {
@@ -174,6 +179,7 @@ impl Default for Options {
             translations: Translations::Both,
             include_parked: false,
             examples_per_code: 2,
+            coders: CoderScope::All,
         }
     }
 }

@@ -134,6 +134,7 @@ impl TableText {
         let across = match &matrix.options.columns {
             Dimension::Attribute { name } => name.as_str(),
             Dimension::Document => "document",
+            Dimension::DocumentSet => "document set",
         };
         let caption = match content {
             CellContent::Counts => format!("Coded extracts per {noun} and {across}"),

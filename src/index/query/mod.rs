@@ -204,8 +204,7 @@ fn search_unguarded(
     if let Some(t) = &text_query {
         t.leaves(&mut leaves);
     }
-    let (stem, exact) = resolver.analyzers();
-    let mut highlighter = Highlighter::new(stem, exact, leaves);
+    let mut highlighter = resolver.highlighter(leaves);
     let tantivy_query = q.to_tantivy(index.fields());
     let ranks = Ranks::new(&snapshot, project);
     let mut results = match &request.coding {
@@ -275,7 +274,7 @@ fn run_plain(
         let Some(unit) = reader.unit(addr, score, ranks).map_err(&err)? else { continue };
         let Some(doc) = project.documents.get(&unit.doc) else { continue };
         let Some(text) = unit_text(doc, &unit) else { continue };
-        let matches = highlighter.matches(text);
+        let matches = highlighter.matches_in(text, doc.props.language);
         hits.push(build_hit(project, doc, &unit, text, &matches, request.context_chars));
     }
     let (total, documents) = doc_counts(project, ranks, &counts);
@@ -353,7 +352,7 @@ fn run_coding_filtered(
             counts[unit.slot as usize] += 1;
             continue;
         }
-        let mut matches = highlighter.matches(text);
+        let mut matches = highlighter.matches_in(text, doc.props.language);
         if verdict == Verdict::Check && highlighter.has_leaves() {
             let base = unit.span.start.get();
             let index = TextIndex::new(text);

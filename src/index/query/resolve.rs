@@ -38,7 +38,7 @@ pub(crate) struct Resolver<'a> {
     stem: TextAnalyzer,
     /// Analysers of the other languages documents are written in: a word is looked up with
     /// each language's stem.
-    other_stems: Vec<TextAnalyzer>,
+    other_stems: Vec<(Language, TextAnalyzer)>,
     exact: TextAnalyzer,
     attributes: HashSet<String>,
     pub notes: Vec<String>,
@@ -68,7 +68,7 @@ impl<'a> Resolver<'a> {
         languages.dedup();
         Resolver {
             stem: crate::index::schema::stem_analyzer(index.language()),
-            other_stems: languages.into_iter().map(crate::index::schema::stem_analyzer).collect(),
+            other_stems: languages.into_iter().map(|l| (l, crate::index::schema::stem_analyzer(l))).collect(),
             exact: crate::index::schema::exact_analyzer(),
             attributes,
             notes: Vec::new(),
@@ -100,6 +100,12 @@ impl<'a> Resolver<'a> {
         (self.stem.clone(), self.exact.clone())
     }
 
+    /// A highlighter for these leaves that stems each passage in its document's language.
+    pub fn highlighter(&self, leaves: Vec<Leaf>) -> Highlighter {
+        let (stem, exact) = self.analyzers();
+        Highlighter::new(stem, exact, leaves).with_languages(self.other_stems.clone())
+    }
+
     fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<(usize, String)> {
         let mut out = Vec::new();
         let mut stream = analyzer.token_stream(text);
@@ -115,7 +121,7 @@ impl<'a> Resolver<'a> {
     fn words(&mut self, text: &str, slop: u32) -> Option<Q> {
         let first = Self::words_in(&mut self.stem, text, slop)?;
         let mut all = vec![first];
-        for analyzer in &mut self.other_stems {
+        for (_, analyzer) in &mut self.other_stems {
             if let Some(q) = Self::words_in(analyzer, text, slop)
                 && !all.contains(&q)
             {

@@ -1,7 +1,9 @@
-//! The import dialog: choose files and folders (and a participants sheet), read them on a
-//! worker thread with a progress bar, look at what was found — speakers and who they map
-//! to, files that could not be read and why — and only then import, as one undoable step.
+//! The import dialog: choose files and folders (and a participants sheet, a documents sheet,
+//! whether to keep duplicates), read them on a worker thread with a progress bar, look at what
+//! was found — speakers and who they map to, files that could not be read and why, what the
+//! documents sheet sets — and only then import, as one undoable step.
 
+use crate::import::document_sheet::{DocumentSheetPlan, plan_after_import, with_import};
 use crate::import::{FileOutcome, ImportOptions, ImportPlan, ImportProgress, Mapping, plan_import};
 use crate::model::{DocKind, Project};
 use crate::ui::Action;
@@ -11,20 +13,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 use std::sync::{Arc, Mutex};
 
+/// The files read, and what the documents sheet (if one was given) changes.
+type Planned = (ImportPlan, Option<DocumentSheetPlan>);
+
 enum Stage {
     Choosing,
     Reading {
-        rx: Receiver<Result<ImportPlan, String>>,
+        rx: Receiver<Result<Planned, String>>,
         progress: Arc<Mutex<Option<ImportProgress>>>,
         cancel: Arc<AtomicBool>,
     },
-    Preview(Box<ImportPlan>),
+    Preview(Box<Planned>),
 }
 
 pub struct ImportDialog {
     /// Files or folders, one per line.
     pub paths: String,
     pub participants: String,
+    /// A documents sheet: attributes, sets, kind and language by document name.
+    pub documents_sheet: String,
+    /// Import files whose text is already in the project instead of skipping them.
+    pub keep_duplicates: bool,
     pub kind: Option<DocKind>,
     /// Import the files that could be read even when others could not.
     pub skip_failed: bool,
@@ -40,6 +49,8 @@ impl ImportDialog {
         Self {
             paths: String::new(),
             participants: String::new(),
+            documents_sheet: String::new(),
+            keep_duplicates: false,
             kind: None,
             skip_failed: false,
             project: Arc::new(project.clone()),
@@ -63,9 +74,11 @@ impl ImportDialog {
         let options = ImportOptions {
             kind: self.kind,
             participants: Some(self.participants.trim()).filter(|s| !s.is_empty()).map(PathBuf::from),
+            keep_duplicates: self.keep_duplicates,
             detect_language: true,
             ..Default::default()
         };
+        let sheet = Some(self.documents_sheet.trim()).filter(|s| !s.is_empty()).map(PathBuf::from);
         let (tx, rx) = channel();
         let progress = Arc::new(Mutex::new(None));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -78,7 +91,16 @@ impl ImportDialog {
                 }
                 repaint.request_repaint();
             };
-            let result = plan_import(&project, &paths, &options, &report, &c).map_err(|e| e.to_string());
+            let result =
+                plan_import(&project, &paths, &options, &report, &c).map_err(|e| e.to_string()).and_then(|plan| {
+                    match &sheet {
+                        Some(sheet) => match plan_after_import(&project, plan.edit().as_ref(), sheet) {
+                            Ok(s) => Ok((plan, Some(s))),
+                            Err(e) => Err(e.to_string()),
+                        },
+                        None => Ok((plan, None)),
+                    }
+                });
             let _ = tx.send(result);
             repaint.request_repaint();
         });
@@ -99,7 +121,7 @@ impl ImportDialog {
         }
     }
 
-    fn finish_reading(&mut self, got: Result<ImportPlan, String>) {
+    fn finish_reading(&mut self, got: Result<Planned, String>) {
         match got {
             Ok(plan) => self.stage = Stage::Preview(Box::new(plan)),
             Err(e) => {
@@ -112,7 +134,15 @@ impl ImportDialog {
     /// The planned import, once the files have been read.
     pub fn plan(&self) -> Option<&ImportPlan> {
         match &self.stage {
-            Stage::Preview(p) => Some(p),
+            Stage::Preview(p) => Some(&p.0),
+            _ => None,
+        }
+    }
+
+    /// What the documents sheet changes, once the files have been read (with a sheet).
+    pub fn sheet_plan(&self) -> Option<&DocumentSheetPlan> {
+        match &self.stage {
+            Stage::Preview(p) => p.1.as_ref(),
             _ => None,
         }
     }
@@ -120,11 +150,16 @@ impl ImportDialog {
     /// The actions that carry out the import (empty when there is nothing to do).
     pub fn confirm(&self) -> Vec<Action> {
         let Some(plan) = self.plan() else { return Vec::new() };
-        let Some(edit) = plan.edit() else { return Vec::new() };
+        let sheet = self.sheet_plan().and_then(|s| s.edit.clone());
+        let updated = self.sheet_plan().map_or(0, |s| s.updated.len());
+        let Some(edit) = with_import(plan.edit(), sheet) else { return Vec::new() };
         let docs = plan.imported().count();
         let mut out = vec![Action::Edit { edit, coalesce: None }];
         let failed = plan.failures().count();
         let mut text = format!("Imported {docs} document{}", if docs == 1 { "" } else { "s" });
+        if updated > 0 {
+            text.push_str(&format!("; the documents sheet set {updated}"));
+        }
         if failed > 0 {
             text.push_str(&format!("; {failed} file{} could not be read", if failed == 1 { "" } else { "s" }));
         }
@@ -169,8 +204,8 @@ impl ImportDialog {
                         cancel.store(true, Ordering::Relaxed);
                     }
                 }
-                Stage::Preview(plan) => {
-                    let (go, back, close) = preview(ui, plan, &mut self.skip_failed);
+                Stage::Preview(planned) => {
+                    let (go, back, close) = preview(ui, &planned.0, planned.1.as_ref(), &mut self.skip_failed);
                     if go {
                         result = Some(self.confirm());
                     } else if close {
@@ -236,6 +271,27 @@ impl ImportDialog {
             }
         });
         ui.horizontal(|ui| {
+            let l = ui.label("Documents sheet (optional)");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.documents_sheet)
+                    .hint_text(".csv, .tsv or .xlsx: document name, then kind, language, sets, attributes")
+                    .desired_width(340.0),
+            )
+            .labelled_by(l.id);
+            if ui.button("Browse…").on_hover_text("Choose the documents sheet").clicked()
+                && let Some(f) = rfd::FileDialog::new()
+                    .add_filter("documents sheet", &["csv", "tsv", "xlsx"])
+                    .set_title("Documents sheet")
+                    .pick_file()
+            {
+                self.documents_sheet = f.display().to_string();
+            }
+        });
+        ui.checkbox(&mut self.keep_duplicates, "Keep duplicates").on_hover_text(
+            "Import files whose text is already in the project (or in another file of this import) \
+             instead of skipping them",
+        );
+        ui.horizontal(|ui| {
             let l = ui.label("Kind");
             egui::ComboBox::from_id_salt("import-kind")
                 .selected_text(self.kind.map(|k| k.label()).unwrap_or("found from folder and speakers"))
@@ -275,7 +331,12 @@ impl ImportDialog {
 }
 
 /// The preview of a planned import; returns (import, back, close).
-fn preview(ui: &mut egui::Ui, plan: &ImportPlan, skip_failed: &mut bool) -> (bool, bool, bool) {
+fn preview(
+    ui: &mut egui::Ui,
+    plan: &ImportPlan,
+    sheet: Option<&DocumentSheetPlan>,
+    skip_failed: &mut bool,
+) -> (bool, bool, bool) {
     let docs = plan.imported().count();
     let failed = plan.failures().count();
     let dups = plan.duplicates();
@@ -291,6 +352,20 @@ fn preview(ui: &mut egui::Ui, plan: &ImportPlan, skip_failed: &mut bool) -> (boo
     if added > 0 {
         ui.label(format!("{added} participants added or updated from the sheet and the transcripts"));
     }
+    if let Some(s) = sheet {
+        let n = s.updated.len();
+        ui.label(format!(
+            "The documents sheet sets attributes, sets, kind or language of {n} document{}",
+            if n == 1 { "" } else { "s" }
+        ));
+        if !s.unknown.is_empty() {
+            ui.label(
+                RichText::new(format!("No document is named: {}", s.unknown.join(", ")))
+                    .color(ui.visuals().warn_fg_color),
+            );
+        }
+    }
+    let sheet_changes = sheet.is_some_and(|s| s.edit.is_some());
     // A handful of files: show their speakers at once; many: one line each, opened on demand.
     let few = plan.files.len() <= 6;
     egui::ScrollArea::vertical().max_height(420.0).auto_shrink([false, true]).show(ui, |ui| {
@@ -362,7 +437,7 @@ fn preview(ui: &mut egui::Ui, plan: &ImportPlan, skip_failed: &mut bool) -> (boo
     }
     let mut out = (false, false, false);
     ui.horizontal(|ui| {
-        let can = docs > 0 || added > 0;
+        let can = docs > 0 || added > 0 || sheet_changes;
         let label = format!("Import {docs} document{}", if docs == 1 { "" } else { "s" });
         out.0 = ui
             .add_enabled(can && !blocked, egui::Button::new(label))

@@ -8,6 +8,7 @@
 //! drawing only reads it and queues edits.
 
 use super::quote_settings::AttributionPanel;
+use crate::analysis::CoderScope;
 use crate::edit::Edit;
 use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
@@ -155,6 +156,9 @@ struct Draft {
 /// Lines of the export dialog's preview: about a page.
 const PREVIEW_LINES: usize = 45;
 
+/// What a preview was made from: the settings, the coder scope and the project's revision.
+type PreviewKey = (Kind, Format, Audience, CoderScope, u64);
+
 /// What to export and where.
 struct ExportPanel {
     kind: Kind,
@@ -163,7 +167,7 @@ struct ExportPanel {
     path: String,
     message: Option<String>,
     /// The first page as text, for the settings and project revision it was made from.
-    preview: Option<((Kind, Format, Audience, u64), String)>,
+    preview: Option<(PreviewKey, String)>,
 }
 
 impl ExportPanel {
@@ -196,19 +200,20 @@ impl ExportPanel {
         format!("{} {what}.{}", name.trim(), self.format.extension())
     }
 
-    fn request(&self) -> Request {
+    /// The export for the status bar's coder scope.
+    fn request(&self, coders: &CoderScope) -> Request {
         Request {
-            options: Options { audience: self.audience, ..Options::default() },
+            options: Options { audience: self.audience, coders: coders.clone(), ..Options::default() },
             ..Request::new(self.kind, self.format)
         }
     }
 
     /// The first page of the export as text, remade when a setting or the project changed.
-    fn preview(&mut self, p: &Project) -> &str {
-        let key = (self.kind, self.format, self.audience, p.revisions.all);
+    fn preview(&mut self, p: &Project, coders: &CoderScope) -> &str {
+        let key = (self.kind, self.format, self.audience, coders.clone(), p.revisions.all);
         if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
             let text =
-                report::preview(p, &self.request(), PREVIEW_LINES).unwrap_or_else(|e| format!("No preview: {e}"));
+                report::preview(p, &self.request(coders), PREVIEW_LINES).unwrap_or_else(|e| format!("No preview: {e}"));
             self.preview = Some((key, text));
         }
         self.preview.as_ref().map(|(_, t)| t.as_str()).unwrap_or("")
@@ -753,6 +758,11 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
             for a in Audience::ALL {
                 ui.radio_value(&mut panel.audience, a, a.label()).on_hover_text(a.hint());
             }
+            ui.separator();
+            ui.label(format!("Coders: {}", cx.coders.label(p))).on_hover_text(
+                "The codebook counts these coders' extracts; quotes and results keep the quotes from their \
+                 extracts. Change it with the Coders switch in the status bar.",
+            );
             if (panel.kind, panel.format) != before {
                 if panel.kind != before.0 {
                     let dir = PathBuf::from(panel.path.trim()).parent().map(PathBuf::from).unwrap_or_default();
@@ -794,7 +804,7 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
                 } else if path.parent().is_some_and(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
                     panel.message = Some(format!("There is no folder {}", path.parent().unwrap_or(&path).display()));
                 } else {
-                    cx.push(export_job(p.clone(), panel.request(), path));
+                    cx.push(export_job(p.clone(), panel.request(&cx.coders), path));
                     close = true;
                 }
             }
@@ -803,7 +813,7 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
             }
         });
         ui.label(RichText::new("Preview of the first page").color(t.weak_text));
-        let preview = panel.preview(p).to_string();
+        let preview = panel.preview(p, &cx.coders).to_string();
         egui::ScrollArea::vertical().id_salt("export-preview").max_height(260.0).show(ui, |ui| {
             ui.add(egui::Label::new(RichText::new(preview).monospace().size(t.small_size)).wrap());
         });

@@ -162,6 +162,10 @@ impl TriangulationView {
             let mut choices = vec![Dimension::group()];
             choices.extend(retrieval::attributes(p).into_keys().filter(|k| k != "group").map(Dimension::attribute));
             choices.push(Dimension::Document);
+            let sets = crate::edit::document_sets(p);
+            if !sets.is_empty() {
+                choices.push(Dimension::DocumentSet);
+            }
             egui::ComboBox::from_id_salt("triangulation-columns")
                 .selected_text(dimension_label(&self.options.columns))
                 .show_ui(ui, |ui| {
@@ -172,6 +176,22 @@ impl TriangulationView {
                 })
                 .response
                 .labelled_by(l.id);
+            if !sets.is_empty() || self.options.set.is_some() {
+                let l = ui.label("Which documents");
+                let set_label = |s: &str| format!("Set “{s}”");
+                egui::ComboBox::from_id_salt("triangulation-set")
+                    .selected_text(self.options.set.as_deref().map_or_else(|| "All documents".into(), set_label))
+                    .show_ui(ui, |ui| {
+                        ui.selectable_value(&mut self.options.set, None, "All documents");
+                        for s in sets {
+                            let label = set_label(&s);
+                            ui.selectable_value(&mut self.options.set, Some(s), label);
+                        }
+                    })
+                    .response
+                    .on_hover_text("Only the documents of one set (\"Wave 1\"): counts, N and cells")
+                    .labelled_by(l.id);
+            }
             let l = ui.label("Cells");
             egui::ComboBox::from_id_salt("triangulation-show")
                 .selected_text(show_label(self.show))
@@ -473,7 +493,7 @@ impl TriangulationView {
         });
         let key = (p.revisions.documents, p.revisions.codebook, self.scope, cx.coders.clone());
         if self.cooccurrence.as_ref().is_none_or(|(k, _)| *k != key) {
-            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone() };
+            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone(), set: None };
             // The matrix cache keeps the attribution index up to date by re-working only the
             // documents an edit touched; building it afresh would double the cost of every
             // edit made while this tab is open.
@@ -691,6 +711,7 @@ fn dimension_label(d: &Dimension) -> String {
             s
         }
         Dimension::Document => "Document".into(),
+        Dimension::DocumentSet => "Document set".into(),
     }
 }
 
