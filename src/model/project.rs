@@ -94,6 +94,9 @@ pub struct Settings {
     /// How quotes are attributed and laid out in exports.
     #[serde(default)]
     pub quotes: QuoteSettings,
+    /// The author's answers to Braun and Clarke's checklist, by point (1–15; see `trail::checklist`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub checklist: std::collections::BTreeMap<u8, String>,
 }
 
 /// Change counters for memoising derived views (layouts, tables, counts).

@@ -32,6 +32,8 @@ use std::time::Duration;
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
 const AUTO_SAVE_BYTES: u64 = 4 << 20;
 const AUTO_SAVE_ENTRIES: usize = 2_000;
+/// Who the trail names until a front end says (see [`Store::set_actor`]).
+const DEFAULT_ACTOR: &str = "unknown";
 
 #[derive(Debug)]
 pub struct Store {
@@ -56,6 +58,12 @@ pub struct Store {
     warnings: Vec<String>,
     /// Files found missing or emptied that held data at the last save (see [`Store::damage`]).
     damage: Vec<String>,
+    /// Who the analysis trail names as making the changes (see [`Store::set_actor`]).
+    actor: String,
+    /// Codings counted for the trail since they were last written.
+    recorder: crate::trail::Recorder,
+    /// The decisions the last change recorded (for a "why" asked right after it).
+    last_decisions: Vec<crate::trail::Decision>,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -108,6 +116,9 @@ impl Store {
             texts_on_disk: HashMap::new(),
             warnings: Vec::new(),
             damage: Vec::new(),
+            actor: DEFAULT_ACTOR.to_string(),
+            recorder: Default::default(),
+            last_decisions: Vec::new(),
         };
         store.save()?;
         Ok(store)
@@ -206,6 +217,9 @@ impl Store {
             texts_on_disk,
             warnings,
             damage: if mode.accept_loss { Vec::new() } else { loaded.damage },
+            actor: DEFAULT_ACTOR.to_string(),
+            recorder: Default::default(),
+            last_decisions: Vec::new(),
         };
         if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
             // The cut-short commit holds everything the journal held.
@@ -428,6 +442,7 @@ impl Store {
         let label = edit.describe(&self.project);
         let entry = Entry { seq: self.seq + 1, at, op: Op::Do { edit: edit.clone(), coalesce: coalesce.clone() } };
         let line = journal::encode(&entry)?;
+        let draft = crate::trail::Draft::prepare(&self.project, &edit);
         let inverse = self.project.apply(edit)?;
         if let Err(e) = self.append(&line) {
             let undone = self.project.apply(inverse);
@@ -435,7 +450,70 @@ impl Store {
             return Err(e);
         }
         self.history.record(label.clone(), inverse, coalesce, at);
+        self.recorder.count(&self.project, draft.codings(), at);
+        let decisions = if draft.is_empty() { Vec::new() } else { draft.finish(&self.project, &self.actor, at) };
+        self.record(decisions);
         Ok(label)
+    }
+
+    /// Appends decisions to the trail. The change they record is already durable in the
+    /// journal, so a failure to record is a warning, not a failed change.
+    fn record(&mut self, decisions: Vec<crate::trail::Decision>) {
+        if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &decisions) {
+            self.warnings.push(format!("could not record a decision in the analysis trail: {e}"));
+        }
+        self.last_decisions = decisions;
+    }
+
+    /// Names the person the analysis trail records as making the changes from now on (the
+    /// app's and the command line's coder); their decisions go to `trail/<name>.jsonl`.
+    pub fn set_actor(&mut self, who: &str) {
+        if !who.trim().is_empty() && who.trim() != self.actor {
+            self.flush_trail();
+            self.actor = who.trim().to_string();
+        }
+    }
+
+    /// The person the trail records as making the changes.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The decisions the last change recorded in the trail (empty if it recorded none).
+    pub fn last_decisions(&self) -> &[crate::trail::Decision] {
+        &self.last_decisions
+    }
+
+    /// Records the reason for an earlier decision (the "why" asked after a merge, a split, a
+    /// status change). The trail is never rewritten: the reason is an entry of its own that
+    /// refers to the decision.
+    pub fn note_why(&mut self, decision: uuid::Uuid, why: &str) -> Result<()> {
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
+        let why = why.trim();
+        if why.is_empty() {
+            return Ok(());
+        }
+        let mut d = crate::trail::Decision::new(now(), &self.actor, crate::trail::Kind::Why);
+        d.refers = Some(decision);
+        d.why = Some(why.to_string());
+        crate::trail::file::append(&self.dir, &self.actor, &[d])?;
+        if let Some(last) = self.last_decisions.iter_mut().find(|x| x.id == decision) {
+            last.why = Some(why.to_string());
+        }
+        Ok(())
+    }
+
+    /// Writes the codings counted since the last time to the trail.
+    fn flush_trail(&mut self) {
+        if self.journal.is_none() || self.recorder.is_empty() {
+            return;
+        }
+        let counts = self.recorder.take(&self.project, &self.actor);
+        if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &counts) {
+            self.warnings.push(format!("could not record coding counts in the analysis trail: {e}"));
+        }
     }
 
     /// Takes back the newest step; `None` when there is nothing to undo.
@@ -444,6 +522,7 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         let at = now();
+        let draft = self.history.undo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.undo(&mut self.project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Undo })?;
         if let Err(e) = self.append(&line) {
@@ -451,6 +530,7 @@ impl Store {
             debug_assert!(redone.is_ok());
             return Err(e);
         }
+        self.record_step(draft, at, crate::trail::Kind::Undone, &label);
         Ok(Some(label))
     }
 
@@ -460,6 +540,7 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         let at = now();
+        let draft = self.history.redo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.redo(&mut self.project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Redo })?;
         if let Err(e) = self.append(&line) {
@@ -467,7 +548,23 @@ impl Store {
             debug_assert!(undone.is_ok());
             return Err(e);
         }
+        self.record_step(draft, at, crate::trail::Kind::Redone, &label);
         Ok(Some(label))
+    }
+
+    /// Records an undo or redo in the trail: the step's decisions are never removed, the
+    /// taking back is a decision of its own.
+    fn record_step(
+        &mut self,
+        draft: Option<crate::trail::Draft>,
+        at: Timestamp,
+        kind: crate::trail::Kind,
+        label: &str,
+    ) {
+        let Some(draft) = draft else { return };
+        self.recorder.count(&self.project, draft.codings(), at);
+        let step = if draft.is_empty() { None } else { draft.finish_step(&self.project, &self.actor, at, kind, label) };
+        self.record(step.into_iter().collect());
     }
 
     fn append(&mut self, line: &str) -> Result<()> {
@@ -530,7 +627,11 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         self.history.trim();
+        self.flush_trail();
         let mut files = snapshot::serialize(&self.project, &self.history)?;
+        // The trail is appended to as it goes, never rewritten; the manifest notes its size so
+        // a trail file that goes missing is noticed like a coder's codings.
+        snapshot::note_in_manifest(&mut files, &crate::trail::file::line_counts(&self.dir)?)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
         let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
@@ -573,6 +674,13 @@ impl Store {
             return Ok(true);
         }
         Ok(false)
+    }
+}
+
+impl Drop for Store {
+    /// Writes the coding counts not yet in the trail (best effort: a count is not a change).
+    fn drop(&mut self) {
+        self.flush_trail();
     }
 }
 
