@@ -144,6 +144,10 @@ pub fn theme_lives(trail: &Trail, p: &Project) -> Vec<ThemeLife> {
     for (id, l) in lives.iter_mut() {
         l.exists = p.themes.contains_key(id);
         if let Some(t) = p.themes.get(id) {
+            // Names it had before the trail began (themes keep their former names).
+            let older: Vec<String> =
+                t.props.former_names.iter().map(|f| f.name.clone()).filter(|n| !l.names.contains(n)).collect();
+            l.names.splice(0..0, older);
             if l.names.last().map(String::as_str) != Some(t.name()) {
                 l.names.push(t.name().to_string());
             }
@@ -162,7 +166,10 @@ pub fn theme_lives(trail: &Trail, p: &Project) -> Vec<ThemeLife> {
             exists: true,
         });
     }
-    lives.into_values().collect()
+    // Themes in the project's order (as the board shows them), then those no longer there.
+    let mut out: Vec<ThemeLife> = lives.into_values().collect();
+    out.sort_by_key(|l| (p.themes.get_index_of(&l.id).unwrap_or(usize::MAX), l.events.first().map(|e| e.at)));
+    out
 }
 
 /// Journal entries written within `days` days of `at`, oldest first.

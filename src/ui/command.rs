@@ -52,6 +52,7 @@ pub enum UiCommand {
     ShowPhases,
     ShowTeam,
     ShowTriangulation,
+    ShowTrail,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -128,6 +129,7 @@ impl UiCommand {
             ShowPhases,
             ShowTeam,
             ShowTriangulation,
+            ShowTrail,
             NewJournalEntry,
             Undo,
             Redo,
@@ -196,6 +198,7 @@ impl UiCommand {
             ShowPhases => "Show phase tracker".into(),
             ShowTeam => "Show team comparison".into(),
             ShowTriangulation => "Show triangulation table".into(),
+            ShowTrail => "Show analysis trail, timeline and checklist".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -267,6 +270,9 @@ impl UiCommand {
             ShowThemeMap => "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
             ShowPhases => "How far each of the six phases has come, measured from the project",
             ShowTeam => "Compare coders: agreement per code, differences to settle, merging another copy",
+            ShowTrail => {
+                "Every decision about codes and themes with the journal on one timeline, the map at any date, and Braun & Clarke's checklist"
+            }
             ShowTriangulation => {
                 "Themes or codes by participant group, attribute or document, with extracts and summaries"
             }
@@ -337,7 +343,7 @@ impl UiCommand {
             PreviousSentence => vec![sc(ALT, Key::ArrowLeft)],
             ExtendBySentence => vec![sc(ALT_SHIFT, Key::ArrowRight)],
             ToggleStripeNames | ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam
-            | ShowTriangulation => {
+            | ShowTriangulation | ShowTrail => {
                 vec![]
             }
             EditDocument | DeleteDocument | CorrectText | AddNote => vec![],
