@@ -79,6 +79,10 @@ pub fn theme_lives(trail: &Trail, p: &Project) -> Vec<ThemeLife> {
             }
             Kind::ThemeCreated | Kind::ThemeDeleted | Kind::ThemeRenamed | Kind::ThemeDefined | Kind::ThemeMoved => {
                 for (id, _) in &themes {
+                    let l = life(&mut lives, *id);
+                    if let (Kind::ThemeRenamed, true, Some(before)) = (d.kind, l.names.is_empty(), &d.before) {
+                        l.names.push(before.clone());
+                    }
                     let what = match (d.kind, &d.before, &d.after) {
                         (Kind::ThemeRenamed, Some(b), Some(a)) => format!("renamed from “{b}” to “{a}”"),
                         (Kind::ThemeDefined, _, Some(a)) => format!("defined: {a}"),
@@ -90,6 +94,13 @@ pub fn theme_lives(trail: &Trail, p: &Project) -> Vec<ThemeLife> {
             }
             Kind::ThemeParked | Kind::ThemePromoted | Kind::ThemeStatus => {
                 for (id, _) in &themes {
+                    // A theme made before the trail began: its status before this decision.
+                    let l = life(&mut lives, *id);
+                    if let (true, Some(before)) =
+                        (l.statuses.is_empty(), d.before.as_deref().and_then(ThemeStatus::parse))
+                    {
+                        l.statuses.push(before);
+                    }
                     let what = format!(
                         "status {} → {}",
                         d.before.as_deref().unwrap_or("?"),

@@ -196,7 +196,7 @@ impl TrailView {
             }
             match (&d.before, &d.after) {
                 (Some(b), Some(a)) => {
-                    ui.label(format!("{b} → {a}"));
+                    ui.label(drawable(&format!("{b} → {a}")));
                 }
                 (None, Some(a)) => {
                     ui.label(a);
@@ -240,9 +240,9 @@ impl TrailView {
         egui::ScrollArea::vertical().id_salt("trail-life").auto_shrink([false, false]).show(ui, |ui| {
             ui.label(RichText::new(l.name()).size(cx.tokens.heading_size).strong());
             if l.names.len() > 1 {
-                ui.label(format!("Names: {}", l.names.join(" → ")));
+                ui.label(drawable(&format!("Names: {}", l.names.join(" → "))));
             }
-            ui.label(format!("Status: {}", l.status_path()));
+            ui.label(drawable(&format!("Status: {}", l.status_path())));
             if let Some(t) = p.themes.get(&l.id) {
                 let codes: Vec<&str> = t.codes.iter().filter_map(|c| p.codes.get(c)).map(|c| c.name()).collect();
                 ui.label(format!("Codes now: {}", if codes.is_empty() { "none".into() } else { codes.join(", ") }));
@@ -257,7 +257,7 @@ impl TrailView {
             for e in &l.events {
                 ui.horizontal_wrapped(|ui| {
                     ui.label(RichText::new(e.at.format("%Y-%m-%d").to_string()).monospace().color(cx.tokens.weak_text));
-                    ui.label(&e.what);
+                    ui.label(drawable(&e.what));
                 });
                 if let Some(why) = &e.why {
                     ui.label(RichText::new(format!("    why: {why}")).italics());
@@ -383,6 +383,11 @@ impl TrailView {
     }
 }
 
+/// The core's texts with the arrow egui's bundled fonts cannot draw (→) as one they can.
+fn drawable(s: &str) -> String {
+    s.replace('→', "⏵")
+}
+
 fn journal_row(cx: &ViewCtx<'_>, ui: &mut Ui, m: &Memo) {
     ui.horizontal_wrapped(|ui| {
         ui.label(RichText::new(m.created.format("%Y-%m-%d %H:%M").to_string()).color(cx.tokens.weak_text).monospace());
@@ -441,7 +446,7 @@ impl WhyPrompt {
     pub fn after(decisions: &[Decision]) -> Option<WhyPrompt> {
         decisions.iter().find(|d| d.kind.asks_why()).map(|d| WhyPrompt {
             decision: d.id,
-            summary: d.summary(),
+            summary: drawable(&d.summary()),
             text: String::new(),
         })
     }
