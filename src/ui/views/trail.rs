@@ -196,7 +196,7 @@ impl TrailView {
             }
             match (&d.before, &d.after) {
                 (Some(b), Some(a)) => {
-                    ui.label(drawable(&format!("{b} → {a}")));
+                    ui.label(format!("{b} ⏵ {a}"));
                 }
                 (None, Some(a)) => {
                     ui.label(a);
@@ -240,7 +240,7 @@ impl TrailView {
         egui::ScrollArea::vertical().id_salt("trail-life").auto_shrink([false, false]).show(ui, |ui| {
             ui.label(RichText::new(l.name()).size(cx.tokens.heading_size).strong());
             if l.names.len() > 1 {
-                ui.label(drawable(&format!("Names: {}", l.names.join(" → "))));
+                ui.label(format!("Names: {}", l.names.join(" ⏵ ")));
             }
             ui.label(drawable(&format!("Status: {}", l.status_path())));
             if let Some(t) = p.themes.get(&l.id) {
@@ -383,9 +383,9 @@ impl TrailView {
     }
 }
 
-/// The core's texts with the arrow egui's bundled fonts cannot draw (→) as one they can.
+/// The core's texts with the arrow egui's bundled fonts cannot draw (U+2192) as one they can.
 fn drawable(s: &str) -> String {
-    s.replace('→', "⏵")
+    s.replace('\u{2192}', "⏵")
 }
 
 fn journal_row(cx: &ViewCtx<'_>, ui: &mut Ui, m: &Memo) {
