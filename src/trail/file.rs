@@ -100,13 +100,25 @@ pub fn files(dir: &Path) -> Result<Vec<String>> {
 fn read_file(dir: &Path, rel: &str, warnings: &mut Vec<String>) -> Result<Vec<(Decision, String)>> {
     let Some(bytes) = safe::read(&dir.join(rel))? else { return Ok(Vec::new()) };
     let text = String::from_utf8_lossy(&bytes);
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let line = line.trim_end_matches('\r');
-        if line.trim().is_empty() {
-            continue;
-        }
-        match serde_json::from_str::<Decision>(line) {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i, l.trim_end_matches('\r')))
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    // A four-year trail is tens of thousands of lines: parse them on every core.
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8);
+    let chunk = lines.len().div_ceil(threads).max(1024);
+    let parse = |part: &[(usize, &str)]| -> Vec<(usize, std::result::Result<Decision, String>)> {
+        part.iter().map(|(i, l)| (*i, serde_json::from_str::<Decision>(l).map_err(|e| e.to_string()))).collect()
+    };
+    let parsed: Vec<(usize, std::result::Result<Decision, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = lines.chunks(chunk).map(|part| scope.spawn(move || parse(part))).collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    let mut out = Vec::with_capacity(parsed.len());
+    for ((i, result), (_, line)) in parsed.into_iter().zip(&lines) {
+        match result {
             Ok(d) => out.push((d, line.to_string())),
             Err(e) => warnings.push(format!("{rel} line {}: not a decision ({e}); skipped", i + 1)),
         }
