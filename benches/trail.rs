@@ -51,18 +51,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let at = start + chrono::Duration::minutes(minutes * made.len() as i64);
         let codes: Vec<CodeId> = p.codes.keys().copied().collect();
         let themes: Vec<ThemeId> = p.themes.keys().copied().collect();
-        let edit = if codes.len() < CODES && (i % 3 == 0 || codes.is_empty()) {
+        let edit = if codes.len() < CODES && (i.is_multiple_of(3) || codes.is_empty()) {
             Edit::CreateCode {
                 code: Code::new(CodeId::from_u128(n), format!("code {n}"), palette_colour(1)),
                 index: None,
             }
-        } else if themes.len() < THEMES && i % 5 == 0 {
+        } else if themes.len() < THEMES && i.is_multiple_of(5) {
             let mut t = Theme::new(ThemeId::from_u128(n), format!("theme {n}"));
             t.codes = (0..4).map(|_| codes[next(&mut s) % codes.len()]).collect();
             t.codes.sort();
             t.codes.dedup();
             Edit::CreateTheme { theme: t, index: None }
-        } else if !themes.is_empty() && i % 2 == 0 {
+        } else if !themes.is_empty() && i.is_multiple_of(2) {
             let id = themes[next(&mut s) % themes.len()];
             let mut props = p.themes[&id].props.clone();
             match next(&mut s) % 3 {
@@ -88,7 +88,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         if p.apply(edit).is_err() {
             continue;
         }
-        let who = if made.len() % 3 == 0 { "Tom" } else { "Ingrid" };
+        let who = if made.len().is_multiple_of(3) { "Tom" } else { "Ingrid" };
         made.extend(draft.finish(&p, who, at));
     }
     made.truncate(DECISIONS);
