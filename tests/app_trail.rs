@@ -103,6 +103,6 @@ fn the_map_through_time_and_the_checklist() -> Result {
     h.get_by_label("Answer to point 1").type_text("Reflexive TA");
     h.run();
     let p = h.state().project().expect("open");
-    assert_eq!(p.settings.checklist.get(&1).map(String::as_str), Some("Reflexive TA"));
+    assert_eq!(p.settings.checklist.get("1").map(String::as_str), Some("Reflexive TA"));
     Ok(())
 }

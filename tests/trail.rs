@@ -588,8 +588,16 @@ fn the_authors_answer_is_an_edit_stored_with_the_project() -> TestResult {
         store.apply(edit)?;
         assert!(tema::trail::checklist::answer_edit(store.project(), 12, "Reflexive TA, critical realist").is_none());
         assert!(tema::trail::checklist::answer_edit(store.project(), 16, "x").is_none());
-        store.save()?;
     }
+    // Replayed from the journal (not saved yet), then from the snapshot.
+    let mut store = Store::open(&dir)?;
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    assert_eq!(
+        store.project().settings.checklist.get("12").map(String::as_str),
+        Some("Reflexive TA, critical realist")
+    );
+    store.save()?;
+    drop(store);
     let mut store = Store::open(&dir)?;
     let points = tema::trail::checklist::checklist(store.project(), &Trail::default());
     assert_eq!(points[11].answer.as_deref(), Some("Reflexive TA, critical realist"));

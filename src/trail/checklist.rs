@@ -267,7 +267,7 @@ pub fn checklist(p: &Project, trail: &Trail) -> Vec<Point> {
                 section,
                 criterion,
                 evidence,
-                answer: p.settings.checklist.get(&number).filter(|a| !a.trim().is_empty()).cloned(),
+                answer: p.settings.checklist.get(&number.to_string()).filter(|a| !a.trim().is_empty()).cloned(),
             }
         })
         .collect()
@@ -282,9 +282,9 @@ pub fn answer_edit(p: &Project, number: u8, answer: &str) -> Option<Edit> {
     let mut settings = p.settings.clone();
     let answer = answer.trim();
     if answer.is_empty() {
-        settings.checklist.remove(&number);
+        settings.checklist.remove(&number.to_string());
     } else {
-        settings.checklist.insert(number, answer.to_string());
+        settings.checklist.insert(number.to_string(), answer.to_string());
     }
     (settings != p.settings).then_some(Edit::SetSettings { settings })
 }
