@@ -91,20 +91,29 @@ impl TrailView {
         let p = cx.project;
         ui.horizontal_wrapped(|ui| {
             let name = self.theme.and_then(|t| p.themes.get(&t)).map(|t| t.name().to_string());
-            egui::ComboBox::from_label("Theme").selected_text(name.unwrap_or_else(|| "any".into())).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.theme, None, "any");
-                for t in p.themes.values() {
-                    ui.selectable_value(&mut self.theme, Some(t.id), t.name());
-                }
-            });
+            ui.label("Theme");
+            let r = egui::ComboBox::from_id_salt("trail-theme")
+                .selected_text(name.unwrap_or_else(|| "any".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.theme, None, "any");
+                    for t in p.themes.values() {
+                        ui.selectable_value(&mut self.theme, Some(t.id), t.name());
+                    }
+                });
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme"));
             let name = self.code.and_then(|c| p.codes.get(&c)).map(|c| c.name().to_string());
-            egui::ComboBox::from_label("Code").selected_text(name.unwrap_or_else(|| "any".into())).show_ui(ui, |ui| {
-                ui.selectable_value(&mut self.code, None, "any");
-                for c in p.codes.values() {
-                    ui.selectable_value(&mut self.code, Some(c.id), c.name());
-                }
-            });
-            egui::ComboBox::from_label("Who")
+            ui.label("Code");
+            let r = egui::ComboBox::from_id_salt("trail-code")
+                .selected_text(name.unwrap_or_else(|| "any".into()))
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.code, None, "any");
+                    for c in p.codes.values() {
+                        ui.selectable_value(&mut self.code, Some(c.id), c.name());
+                    }
+                });
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Code"));
+            ui.label("Who");
+            let r = egui::ComboBox::from_id_salt("trail-who")
                 .selected_text(self.who.clone().unwrap_or_else(|| "anyone".into()))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.who, None, "anyone");
@@ -112,15 +121,17 @@ impl TrailView {
                         ui.selectable_value(&mut self.who, Some(w.clone()), w);
                     }
                 });
-            egui::ComboBox::from_label("Kind").selected_text(self.kind.map(|k| k.label()).unwrap_or("any")).show_ui(
-                ui,
-                |ui| {
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Who"));
+            ui.label("Kind");
+            let r = egui::ComboBox::from_id_salt("trail-kind")
+                .selected_text(self.kind.map(|k| k.label()).unwrap_or("any"))
+                .show_ui(ui, |ui| {
                     ui.selectable_value(&mut self.kind, None, "any");
                     for k in Kind::ALL.into_iter().filter(|k| *k != Kind::Why) {
                         ui.selectable_value(&mut self.kind, Some(k), k.label());
                     }
-                },
-            );
+                });
+            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Kind"));
             ui.checkbox(&mut self.show_journal, "Journal entries");
             ui.checkbox(&mut self.show_codings, "Coding counts");
         });
@@ -198,9 +209,11 @@ impl TrailView {
                 (Some(b), Some(a)) => {
                     ui.label(format!("{b} ⏵ {a}"));
                 }
-                (None, Some(a)) => {
+                // A creation names what it made: the subject already says it.
+                (None, Some(a)) if !d.subjects.iter().any(|s| &s.name == a) => {
                     ui.label(a);
                 }
+                (None, Some(_)) => {}
                 (Some(b), None) => {
                     ui.label(format!("was {b}"));
                 }
