@@ -42,9 +42,10 @@ fn a_promotion_with_its_reason_appears_once_in_the_timeline_and_undo_is_recorded
     h.get_by_label("Record reason").click();
     h.run();
     assert!(h.query_by_label("Record reason").is_none(), "the prompt closes");
+    // The sample had themes before its trail began: the trail starts with the map as it was.
     let t = tema::trail::load(&dir)?;
-    assert_eq!(t.decisions.len(), 1);
-    let d = &t.decisions[0];
+    assert_eq!(t.decisions.iter().map(|d| d.kind).collect::<Vec<_>>(), [Kind::Started, Kind::ThemePromoted]);
+    let d = &t.decisions[1];
     assert_eq!((d.kind, d.who.as_str()), (Kind::ThemePromoted, "Tester"));
     assert_eq!((d.before.as_deref(), d.after.as_deref()), (Some("Candidate"), Some("Reviewed")));
     assert_eq!(d.why.as_deref(), Some("Present in every group once re-read"));
@@ -58,7 +59,10 @@ fn a_promotion_with_its_reason_appears_once_in_the_timeline_and_undo_is_recorded
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
     let t = tema::trail::load(&dir)?;
-    assert_eq!(t.decisions.iter().map(|d| d.kind).collect::<Vec<_>>(), [Kind::ThemePromoted, Kind::Undone]);
+    assert_eq!(
+        t.decisions.iter().map(|d| d.kind).collect::<Vec<_>>(),
+        [Kind::Started, Kind::ThemePromoted, Kind::Undone]
+    );
     h.get_by_label("undone");
     h.get_by_label("theme promoted");
 
@@ -78,8 +82,8 @@ fn the_why_prompt_can_be_skipped() -> Result {
     h.run();
     assert!(h.query_by_label("Skip").is_none());
     let t = tema::trail::load(&dir)?;
-    assert_eq!(t.decisions.len(), 1);
-    assert_eq!(t.decisions[0].why, None);
+    assert_eq!(t.decisions.len(), 2);
+    assert_eq!(t.decisions[1].why, None);
     Ok(())
 }
 
@@ -93,8 +97,8 @@ fn the_map_through_time_and_the_checklist() -> Result {
     h.run();
     h.get_by_label("Map through time").click();
     h.run();
-    // One change so far: the map at that moment holds the promoted theme.
-    h.get_by_label("(change 1 of 1)");
+    // The start of the trail and one change: the map at that moment holds the promoted theme.
+    h.get_by_label("(change 2 of 2)");
     h.get_by_label("Meeting fatigue · Reviewed");
     h.get_by_label("Checklist").click();
     h.run();

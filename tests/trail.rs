@@ -578,6 +578,31 @@ fn the_checklist_figures_for_the_sample_match_an_independent_count() -> TestResu
 }
 
 #[test]
+fn a_trail_begun_on_an_existing_project_starts_from_its_map() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("sample"))?;
+    let mut store = Store::open(&dir)?;
+    store.set_actor("Ingrid");
+    let before = MapState::of(store.project());
+    let id = store.project().theme_by_name("Meeting fatigue").map(|t| t.id).ok_or("no theme")?;
+    let props = store.project().themes[&id].renamed("Worn down by meetings", chrono::Utc::now());
+    store.apply(Edit::UpdateTheme { id, props })?;
+    let t = trail::load(&dir)?;
+    assert_eq!(kinds(&t), [Kind::Started, Kind::ThemeRenamed]);
+    // The first entry holds every theme and code the sample had (13 and 31).
+    assert_eq!(tema::trail::map::fold(t.decisions[..1].iter()), before);
+    assert_eq!((before.themes.len(), before.codes.len()), (13, 31));
+    assert_eq!(map_at(&t, chrono::Utc::now()), MapState::of(store.project()));
+    // Only the first decision starts a trail.
+    store.apply(Edit::UpdateTheme {
+        id,
+        props: store.project().themes[&id].renamed("Meeting fatigue", chrono::Utc::now()),
+    })?;
+    assert_eq!(kinds(&trail::load(&dir)?), [Kind::Started, Kind::ThemeRenamed, Kind::ThemeRenamed]);
+    Ok(())
+}
+
+#[test]
 fn the_authors_answer_is_an_edit_stored_with_the_project() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("p");

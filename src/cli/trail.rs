@@ -102,19 +102,18 @@ fn print_map(p: &Project, trail: &Trail, date: NaiveDate, json: bool) -> Result<
                     "name": t.name,
                     "status": t.status,
                     "parent": t.parent,
-                    "codes": t.codes.iter().map(|c| map.code_name(*c)).collect::<Vec<_>>(),
+                    "codes": t.codes.iter().map(|c| map.code_label(p, *c)).collect::<Vec<_>>(),
                 })
             })
             .collect();
         return print_json(&json!({ "date": date, "themes": themes }));
     }
-    let _ = p;
     println!("The thematic map on {date}:");
     for (_, t, subs) in map.outline() {
-        let codes: Vec<&str> = t.codes.iter().map(|c| map.code_name(*c)).collect();
+        let codes: Vec<String> = t.codes.iter().map(|c| map.code_label(p, *c)).collect();
         println!("  {} [{}] {}", t.name, t.status.label().to_lowercase(), codes.join(", "));
         for (_, s) in subs {
-            let codes: Vec<&str> = s.codes.iter().map(|c| map.code_name(*c)).collect();
+            let codes: Vec<String> = s.codes.iter().map(|c| map.code_label(p, *c)).collect();
             println!("    {} [{}] {}", s.name, s.status.label().to_lowercase(), codes.join(", "));
         }
     }

@@ -64,6 +64,8 @@ pub struct Store {
     recorder: crate::trail::Recorder,
     /// The decisions the last change recorded (for a "why" asked right after it).
     last_decisions: Vec<crate::trail::Decision>,
+    /// Whether the trail holds anything yet (`None` until looked at).
+    trail_started: Option<bool>,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -119,6 +121,7 @@ impl Store {
             actor: DEFAULT_ACTOR.to_string(),
             recorder: Default::default(),
             last_decisions: Vec::new(),
+            trail_started: None,
         };
         store.save()?;
         Ok(store)
@@ -220,6 +223,7 @@ impl Store {
             actor: DEFAULT_ACTOR.to_string(),
             recorder: Default::default(),
             last_decisions: Vec::new(),
+            trail_started: None,
         };
         if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
             // The cut-short commit holds everything the journal held.
@@ -443,6 +447,7 @@ impl Store {
         let entry = Entry { seq: self.seq + 1, at, op: Op::Do { edit: edit.clone(), coalesce: coalesce.clone() } };
         let line = journal::encode(&entry)?;
         let draft = crate::trail::Draft::prepare(&self.project, &edit);
+        let baseline = self.baseline(&draft);
         let inverse = self.project.apply(edit)?;
         if let Err(e) = self.append(&line) {
             let undone = self.project.apply(inverse);
@@ -451,9 +456,34 @@ impl Store {
         }
         self.history.record(label.clone(), inverse, coalesce, at);
         self.recorder.count(&self.project, draft.codings(), at);
-        let decisions = if draft.is_empty() { Vec::new() } else { draft.finish(&self.project, &self.actor, at) };
+        let mut decisions = baseline.map(|b| self.started(b, at)).into_iter().collect::<Vec<_>>();
+        if !draft.is_empty() {
+            decisions.extend(draft.finish(&self.project, &self.actor, at));
+        }
         self.record(decisions);
         Ok(label)
+    }
+
+    /// The map before the first decision of a trail begun on a project that already has codes
+    /// or themes, so the map through time starts from what was there (see [`Self::started`]).
+    fn baseline(&mut self, draft: &crate::trail::Draft) -> Option<crate::trail::MapState> {
+        if draft.is_empty() || self.trail_started == Some(true) {
+            return None;
+        }
+        let started = crate::trail::file::files(&self.dir).map(|f| !f.is_empty()).unwrap_or(true);
+        self.trail_started = Some(started);
+        let map = crate::trail::MapState::of(&self.project);
+        (!started && map != crate::trail::MapState::default()).then_some(map)
+    }
+
+    /// The [`crate::trail::Kind::Started`] entry holding the map as it was before the first decision.
+    fn started(&mut self, map: crate::trail::MapState, at: Timestamp) -> crate::trail::Decision {
+        // Just before the decision, so the map at that moment is the map before it.
+        let before = at - chrono::Duration::microseconds(1);
+        let mut d = crate::trail::Decision::new(before, &self.actor, crate::trail::Kind::Started);
+        d.after = Some(format!("{} themes, {} codes", map.themes.len(), map.codes.len()));
+        d.map = crate::trail::MapState::default().diff(&map);
+        d
     }
 
     /// Appends decisions to the trail. The change they record is already durable in the
@@ -461,8 +491,10 @@ impl Store {
     fn record(&mut self, decisions: Vec<crate::trail::Decision>) {
         if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &decisions) {
             self.warnings.push(format!("could not record a decision in the analysis trail: {e}"));
+        } else if !decisions.is_empty() {
+            self.trail_started = Some(true);
         }
-        self.last_decisions = decisions;
+        self.last_decisions = decisions.into_iter().filter(|d| d.kind != crate::trail::Kind::Started).collect();
     }
 
     /// Names the person the analysis trail records as making the changes from now on (the

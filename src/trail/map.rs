@@ -109,6 +109,14 @@ impl MapState {
         }
     }
 
+    /// The name of a code on this map, else its name in `p` now, else "a deleted code".
+    pub fn code_label(&self, p: &Project, id: CodeId) -> String {
+        match self.codes.get(&id) {
+            Some(n) => n.clone(),
+            None => p.codes.get(&id).map(|c| c.name().to_string()).unwrap_or_else(|| "a deleted code".into()),
+        }
+    }
+
     /// The name of a code on this map ("" if it is not on it).
     pub fn code_name(&self, id: CodeId) -> &str {
         self.codes.get(&id).map(String::as_str).unwrap_or("")

@@ -75,10 +75,13 @@ pub enum Kind {
     Codings,
     /// A reason given after the decision it `refers` to.
     Why,
+    /// The first entry of a trail begun on a project that already had codes and themes: the
+    /// map as it stood then, so the map through time starts from it.
+    Started,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 24] = [
+    pub const ALL: [Kind; 25] = [
         Kind::CodeCreated,
         Kind::CodeRenamed,
         Kind::CodeDefined,
@@ -103,6 +106,7 @@ impl Kind {
         Kind::Redone,
         Kind::Codings,
         Kind::Why,
+        Kind::Started,
     ];
 
     /// The words shown for it (`theme merged`).
@@ -132,6 +136,7 @@ impl Kind {
             Kind::Redone => "redone",
             Kind::Codings => "codings",
             Kind::Why => "why",
+            Kind::Started => "trail started",
         }
     }
 

@@ -326,14 +326,14 @@ impl TrailView {
                 egui::Frame::group(ui.style()).show(ui, |ui| {
                     ui.set_width(ui.available_width().min(560.0));
                     ui.label(RichText::new(format!("{} · {}", t.name, t.status.label())).strong());
-                    let codes: Vec<&str> = t.codes.iter().map(|c| map.code_name(*c)).collect();
+                    let codes: Vec<String> = t.codes.iter().map(|c| map.code_label(cx.project, *c)).collect();
                     if !codes.is_empty() {
                         ui.label(RichText::new(codes.join(", ")).color(cx.tokens.weak_text));
                     }
                     for (_, s) in subs {
                         ui.indent(("sub", &s.name), |ui| {
                             ui.label(format!("{} · {}", s.name, s.status.label()));
-                            let codes: Vec<&str> = s.codes.iter().map(|c| map.code_name(*c)).collect();
+                            let codes: Vec<String> = s.codes.iter().map(|c| map.code_label(cx.project, *c)).collect();
                             if !codes.is_empty() {
                                 ui.label(RichText::new(codes.join(", ")).color(cx.tokens.weak_text));
                             }
