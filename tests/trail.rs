@@ -630,3 +630,61 @@ fn the_authors_answer_is_an_edit_stored_with_the_project() -> TestResult {
     assert!(store.project().settings.checklist.is_empty());
     Ok(())
 }
+
+fn tema(args: &[&str]) -> Result<std::process::Output, Box<dyn std::error::Error>> {
+    Ok(std::process::Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()?)
+}
+
+#[test]
+fn the_command_line_records_lists_answers_and_writes_the_appendix() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("sample"))?;
+    let d = dir.to_string_lossy().to_string();
+    let ok = |o: std::process::Output| -> Result<String, Box<dyn std::error::Error>> {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Ok(String::from_utf8(o.stdout)?)
+    };
+    ok(tema(&["theme", "add", &d, "Being believed", "--codes", "Consent to share"])?)?;
+    ok(tema(&["undo", &d])?)?;
+    let out = ok(tema(&["trail", &d, "--json"])?)?;
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    let kinds: Vec<&str> = v.as_array().ok_or("a list")?.iter().filter_map(|d| d["kind"].as_str()).collect();
+    assert_eq!(kinds, ["started", "theme_created", "undone"]);
+    assert_eq!(v[1]["who"], "Ingrid");
+    // Filtered by theme name: the theme no longer exists, its decisions are still found.
+    let out = ok(tema(&["trail", &d, "--theme", "Being believed"])?)?;
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.contains("theme created: “Being believed”"), "{out}");
+    let bad = tema(&["trail", &d, "--kind", "nonsense"])?;
+    assert!(!bad.status.success());
+    // The map on a day before the trail began is empty; today it holds the sample's 13 themes.
+    let early = ok(tema(&["trail", &d, "--map-at", "2020-01-01", "--json"])?)?;
+    let v: serde_json::Value = serde_json::from_str(&early)?;
+    assert_eq!(v["themes"].as_array().map(Vec::len), Some(0));
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let now = ok(tema(&["trail", &d, "--map-at", &today, "--json"])?)?;
+    let v: serde_json::Value = serde_json::from_str(&now)?;
+    assert_eq!(v["themes"].as_array().map(Vec::len), Some(13));
+
+    ok(tema(&["checklist", &d, "--answer", "12", "--text", "Reflexive TA"])?)?;
+    let out = ok(tema(&["checklist", &d, "--json"])?)?;
+    let v: serde_json::Value = serde_json::from_str(&out)?;
+    assert_eq!(v[11]["answer"], "Reflexive TA");
+    assert_eq!(v.as_array().map(Vec::len), Some(15));
+    assert!(!tema(&["checklist", &d, "--answer", "16", "--text", "x"])?.status.success());
+
+    for ext in ["md", "tex", "docx"] {
+        let file = tmp.path().join(format!("appendix.{ext}"));
+        ok(tema(&["appendix", &d, "-o", &file.to_string_lossy(), "--journal"])?)?;
+        let bytes = std::fs::read(&file)?;
+        assert!(bytes.len() > 1000, "{ext}");
+        if ext == "md" {
+            let md = String::from_utf8(bytes)?;
+            assert!(md.contains("## Theme history") && md.contains("Being believed (no longer a theme)"), "{md}");
+            assert!(md.contains("*Author:* Reflexive TA") && md.contains("## Reflexive journal"), "{md}");
+        }
+    }
+    // Never inside the project folder.
+    assert!(!tema(&["appendix", &d, "-o", &dir.join("a.md").to_string_lossy()])?.status.success());
+    Ok(())
+}
