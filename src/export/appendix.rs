@@ -184,9 +184,15 @@ impl Appendix {
             body.push_str("\\bottomrule\n\\end{tabular}\n\n");
         }
         body.push_str("\\subsection*{Theme history}\n\n");
-        body.push_str(
-            "\\begin{longtable}{p{0.2\\textwidth}p{0.17\\textwidth}p{0.17\\textwidth}p{0.34\\textwidth}}\n\\toprule\n",
-        );
+        // Ragged right: justified text in narrow columns spreads its words apart.
+        let col = |w: &str| format!(">{{\\raggedright\\arraybackslash}}p{{{w}\\textwidth}}");
+        body.push_str(&format!(
+            "\\begin{{longtable}}{{{}{}{}{}}}\n\\toprule\n",
+            col("0.2"),
+            col("0.17"),
+            col("0.17"),
+            col("0.34")
+        ));
         let head: Vec<String> = HISTORY_COLUMNS.iter().map(|c| latex(c)).collect();
         body.push_str(&format!("{} \\\\\n\\midrule\n\\endhead\n", head.join(" & ")));
         for r in self.history_rows() {
