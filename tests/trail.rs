@@ -264,6 +264,33 @@ fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
 }
 
 #[test]
+fn a_gesture_is_one_decision() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(Edit::CreateCode { code: Code::new(code(1), "Being seen", palette_colour(1)), index: None })?;
+    // Typing a definition: one edit per keystroke, one undo step, one decision.
+    for text in ["B", "Be", "Being recognised"] {
+        let mut props = store.project().codes[&code(1)].props.clone();
+        props.description.definition = text.into();
+        store.apply_coalescing(Edit::UpdateCode { id: code(1), props }, "describe")?;
+    }
+    // Written when the gesture ends (here: another change).
+    assert_eq!(kinds(&trail::load(&dir)?), [Kind::CodeCreated]);
+    store.apply(Edit::CreateCode { code: Code::new(code(2), "Money", palette_colour(2)), index: None })?;
+    let t = trail::load(&dir)?;
+    assert_eq!(kinds(&t), [Kind::CodeCreated, Kind::CodeDefined, Kind::CodeCreated]);
+    assert_eq!(ba(&t.decisions[1]), (None, Some("Being recognised")));
+    // A gesture still going on when the project is saved is written then.
+    let mut props = store.project().codes[&code(2)].props.clone();
+    props.description.definition = "Worries about money".into();
+    store.apply_coalescing(Edit::UpdateCode { id: code(2), props }, "describe-2")?;
+    store.save()?;
+    assert_eq!(last(&dir, Kind::CodeDefined)?.after.as_deref(), Some("Worries about money"));
+    Ok(())
+}
+
+#[test]
 fn the_trail_is_byte_identical_after_save_and_reopen() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("p");

@@ -66,6 +66,9 @@ pub struct Store {
     last_decisions: Vec<crate::trail::Decision>,
     /// Whether the trail holds anything yet (`None` until looked at).
     trail_started: Option<bool>,
+    /// The decisions of a gesture still going on (typing a definition): one decision per
+    /// gesture, written when it ends (another change, undo, save, closing).
+    gesture: Option<(String, Vec<crate::trail::Decision>)>,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -122,6 +125,7 @@ impl Store {
             recorder: Default::default(),
             last_decisions: Vec::new(),
             trail_started: None,
+            gesture: None,
         };
         store.save()?;
         Ok(store)
@@ -224,6 +228,7 @@ impl Store {
             recorder: Default::default(),
             last_decisions: Vec::new(),
             trail_started: None,
+            gesture: None,
         };
         if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
             // The cut-short commit holds everything the journal held.
@@ -454,14 +459,55 @@ impl Store {
             debug_assert!(undone.is_ok());
             return Err(e);
         }
-        self.history.record(label.clone(), inverse, coalesce, at);
+        self.history.record(label.clone(), inverse, coalesce.clone(), at);
         self.recorder.count(&self.project, draft.codings(), at);
         let mut decisions = baseline.map(|b| self.started(b, at)).into_iter().collect::<Vec<_>>();
         if !draft.is_empty() {
             decisions.extend(draft.finish(&self.project, &self.actor, at));
         }
-        self.record(decisions);
+        match coalesce {
+            Some(key) if !decisions.is_empty() => self.continue_gesture(key, decisions),
+            _ => {
+                self.end_gesture();
+                self.record(decisions);
+            }
+        }
         Ok(label)
+    }
+
+    /// Folds the decisions of one more edit of a gesture into the gesture's: a decision about
+    /// the same thing keeps its `before` and takes the new `after` and map.
+    fn continue_gesture(&mut self, key: String, decisions: Vec<crate::trail::Decision>) {
+        if self.gesture.as_ref().is_some_and(|(k, _)| *k != key) {
+            self.end_gesture();
+        }
+        let (_, pending) = self.gesture.get_or_insert_with(|| (key, Vec::new()));
+        for d in decisions {
+            let same = |p: &crate::trail::Decision| {
+                p.kind == d.kind && p.subjects.iter().map(|s| s.id).eq(d.subjects.iter().map(|s| s.id))
+            };
+            match pending.iter_mut().find(|p| same(p)) {
+                Some(p) => {
+                    p.at = d.at;
+                    p.after = d.after;
+                    for change in d.map {
+                        match p.map.iter_mut().find(|c| crate::trail::map::same_target(c, &change)) {
+                            Some(c) => *c = change,
+                            None => p.map.push(change),
+                        }
+                    }
+                }
+                None => pending.push(d),
+            }
+        }
+        self.last_decisions.clear();
+    }
+
+    /// Writes the decisions of a gesture that has ended.
+    fn end_gesture(&mut self) {
+        if let Some((_, decisions)) = self.gesture.take() {
+            self.record(decisions);
+        }
     }
 
     /// The map before the first decision of a trail begun on a project that already has codes
@@ -537,8 +583,9 @@ impl Store {
         Ok(())
     }
 
-    /// Writes the codings counted since the last time to the trail.
+    /// Writes a gesture's decisions and the codings counted since the last time to the trail.
     fn flush_trail(&mut self) {
+        self.end_gesture();
         if self.journal.is_none() || self.recorder.is_empty() {
             return;
         }
@@ -553,6 +600,7 @@ impl Store {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
+        self.end_gesture();
         let at = now();
         let draft = self.history.undo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.undo(&mut self.project, at)? else { return Ok(None) };
@@ -571,6 +619,7 @@ impl Store {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
+        self.end_gesture();
         let at = now();
         let draft = self.history.redo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.redo(&mut self.project, at)? else { return Ok(None) };

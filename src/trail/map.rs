@@ -137,6 +137,15 @@ impl MapState {
     }
 }
 
+/// Whether two changes are to the same theme or code (the later one replaces the earlier).
+pub fn same_target(a: &MapChange, b: &MapChange) -> bool {
+    match (a, b) {
+        (MapChange::Theme { id: x, .. }, MapChange::Theme { id: y, .. }) => x == y,
+        (MapChange::Code { id: x, .. }, MapChange::Code { id: y, .. }) => x == y,
+        _ => false,
+    }
+}
+
 /// The map as it was at `at` (inclusive), rebuilt from the decisions in order.
 pub fn map_at(trail: &Trail, at: Timestamp) -> MapState {
     fold(trail.decisions.iter().take_while(|d| d.at <= at))
