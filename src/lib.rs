@@ -18,5 +18,6 @@ pub mod sample;
 pub mod store;
 pub mod team;
 pub mod terminal;
+pub mod trail;
 #[cfg(feature = "app")]
 pub mod ui;

@@ -29,7 +29,7 @@ fn the_committed_sample_is_what_the_build_makes() -> TestResult {
         "sample-corpus/IPS-collaboration.tema is out of date: run `cargo run -- sample build --force`"
     );
     // Nothing local to one copy is shipped.
-    for local in ["journal.jsonl", "history.json", ".lock"] {
+    for local in ["journal.jsonl", "history.json", ".lock", "trail"] {
         assert!(!out.join(local).exists(), "{local} left in the built sample");
     }
     Ok(())

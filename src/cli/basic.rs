@@ -20,6 +20,8 @@ pub fn set_wait(seconds: u64) {
 pub(crate) fn open(dir: &Path) -> Result<Store> {
     let wait = std::time::Duration::from_secs(WAIT_SECONDS.load(std::sync::atomic::Ordering::Relaxed));
     let mut store = Store::open_waiting(dir, wait).with_context(|| format!("cannot open project {}", dir.display()))?;
+    // The analysis trail names whoever the command acts for.
+    store.set_actor(&coder_name(None));
     for w in store.take_warnings() {
         eprintln!("warning: {}", crate::terminal::clean(&w));
     }

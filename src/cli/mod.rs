@@ -19,6 +19,7 @@ pub mod stress;
 mod table;
 mod team;
 mod themes;
+mod trail;
 
 use crate::export::report::Kind;
 use anyhow::Result;
@@ -535,6 +536,57 @@ pub enum Command {
     /// Create a theme (`tema theme add DIR NAME ...`).
     #[command(subcommand)]
     Theme(ThemeCommand),
+    /// The analysis trail: every code and theme decision with who, when, before and after
+    /// (and why), oldest first; `--map-at DATE` prints the thematic map as it was that day.
+    Trail {
+        dir: PathBuf,
+        /// Only decisions about this theme (its name now or an earlier one).
+        #[arg(long)]
+        theme: Option<String>,
+        /// Only decisions on or after this day (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<String>,
+        /// Only these kinds, separated by commas (e.g. theme_merged,theme_split).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only decisions this person made.
+        #[arg(long)]
+        coder: Option<String>,
+        /// Also the number of codings added and removed per coder and day.
+        #[arg(long)]
+        codings: bool,
+        /// Print the thematic map as it was at the end of this day (YYYY-MM-DD) instead.
+        #[arg(long, value_name = "DATE")]
+        map_at: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Braun and Clarke's 15-point checklist with the evidence the project holds for each point;
+    /// `--answer N --text "..."` stores your own answer to point N.
+    Checklist {
+        dir: PathBuf,
+        /// The point (1-15) to answer.
+        #[arg(long, value_name = "N")]
+        answer: Option<u8>,
+        /// Your answer (empty clears it).
+        #[arg(long, requires = "answer")]
+        text: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write the methods appendix: phases with dates, the theme history, the checklist with
+    /// evidence and, with --journal, the reflexive journal.
+    Appendix {
+        dir: PathBuf,
+        /// docx, md or tex (default: from the output file's extension).
+        #[arg(long)]
+        format: Option<String>,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Add the reflexive journal's entries.
+        #[arg(long)]
+        journal: bool,
+    },
     /// Passages similar to a coded passage that are not yet coded with its code.
     Similar {
         dir: PathBuf,
@@ -814,6 +866,11 @@ pub fn run(command: Command) -> Result<()> {
             search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
         }
         Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
+        Command::Trail { dir, theme, since, kind, coder, codings, map_at, json } => {
+            trail::trail(&dir, trail::TrailArgs { theme, since, kind, coder, map_at, codings, json })
+        }
+        Command::Checklist { dir, answer, text, json } => trail::checklist(&dir, answer, text, json),
+        Command::Appendix { dir, format, output, journal } => trail::appendix(&dir, format, &output, journal),
         Command::Extracts(args) => extracts::run(args),
         Command::Refi(command) => refi::run(command),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {

@@ -64,11 +64,22 @@ pub fn build(corpus: &Path, out: &Path, force: bool) -> Result<()> {
     );
     drop(store);
     // The local files (journal, undo history, lock) are not part of the shipped sample.
-    for local in [crate::store::journal::JOURNAL_FILE, crate::store::snapshot::HISTORY_FILE, crate::store::LOCK_FILE] {
+    // Nor is the analysis trail of its generation (with the manifest that counts its lines):
+    // the sample's trail starts with the first decision a user makes in it.
+    for local in [
+        crate::store::journal::JOURNAL_FILE,
+        crate::store::snapshot::HISTORY_FILE,
+        crate::store::LOCK_FILE,
+        crate::store::snapshot::MANIFEST_FILE,
+    ] {
         let p = tmp.join(local);
         if p.exists() {
             std::fs::remove_file(&p).with_context(|| format!("could not remove {}", p.display()))?;
         }
+    }
+    let trail = tmp.join(crate::trail::TRAIL_DIR);
+    if trail.is_dir() {
+        std::fs::remove_dir_all(&trail).with_context(|| format!("could not remove {}", trail.display()))?;
     }
     if out.exists() {
         std::fs::remove_dir_all(out).with_context(|| format!("could not remove {}", out.display()))?;

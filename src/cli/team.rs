@@ -61,6 +61,13 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
         }
         _ => false,
     };
+    // Their analysis trail joins ours (union by decision, so merging again adds nothing).
+    let decisions = if dry_run {
+        0
+    } else {
+        crate::trail::merge_from(dir, other)
+            .with_context(|| format!("cannot merge the analysis trail of {}", other.display()))?
+    };
     let r = &plan.report;
     if json {
         return print_json(&json!({
@@ -70,6 +77,7 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
             "added": r.added,
             "matched": r.matched,
             "conflicts": r.conflicts,
+            "trail_decisions": decisions,
         }));
     }
     let a = &r.added;
@@ -95,6 +103,9 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
         if applied {
             println!("One step: `tema undo {}` takes the whole merge back.", dir.display());
         }
+    }
+    if decisions > 0 {
+        println!("Brought in {decisions} decisions of their analysis trail.");
     }
     let m = &r.matched;
     println!(

@@ -15,6 +15,7 @@
 //! progress) as SVG and PNG; [`extracts`] the coding report (coded extracts as CSV,
 //! Markdown, DOCX or JSON); [`memos`] the memos and notes on passages.
 
+pub mod appendix;
 pub mod chart;
 pub mod docx;
 mod error;

@@ -94,6 +94,11 @@ pub struct Settings {
     /// How quotes are attributed and laid out in exports.
     #[serde(default)]
     pub quotes: QuoteSettings,
+    /// The author's answers to Braun and Clarke's checklist, by point ("1" to "15"; see
+    /// `trail::checklist`). Keyed by text: the journal reads settings inside a tagged edit,
+    /// where serde cannot read number keys back.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub checklist: std::collections::BTreeMap<String, String>,
 }
 
 /// Change counters for memoising derived views (layouts, tables, counts).

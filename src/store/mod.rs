@@ -34,6 +34,8 @@ use std::time::Duration;
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
 const AUTO_SAVE_BYTES: u64 = 4 << 20;
 const AUTO_SAVE_ENTRIES: usize = 2_000;
+/// Who the trail names until a front end says (see [`Store::set_actor`]).
+const DEFAULT_ACTOR: &str = "unknown";
 
 #[derive(Debug)]
 pub struct Store {
@@ -68,6 +70,17 @@ pub struct Store {
     unanchored: Unanchored,
     /// What opening quarantined or re-anchored, by name.
     anchoring: AnchorReport,
+    /// Who the analysis trail names as making the changes (see [`Store::set_actor`]).
+    actor: String,
+    /// Codings counted for the trail since they were last written.
+    recorder: crate::trail::Recorder,
+    /// The decisions the last change recorded (for a "why" asked right after it).
+    last_decisions: Vec<crate::trail::Decision>,
+    /// Whether the trail holds anything yet (`None` until looked at).
+    trail_started: Option<bool>,
+    /// The decisions of a gesture still going on (typing a definition): one decision per
+    /// gesture, written when it ends (another change, undo, save, closing).
+    gesture: Option<(String, Vec<crate::trail::Decision>)>,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -129,6 +142,11 @@ impl Store {
             changed_texts: Vec::new(),
             unanchored: Unanchored::default(),
             anchoring: AnchorReport::default(),
+            actor: DEFAULT_ACTOR.to_string(),
+            recorder: Default::default(),
+            last_decisions: Vec::new(),
+            trail_started: None,
+            gesture: None,
         };
         store.save()?;
         Ok(store)
@@ -285,6 +303,11 @@ impl Store {
             changed_texts: if mode.repair { Vec::new() } else { loaded.changed_texts },
             unanchored: loaded.unanchored,
             anchoring: loaded.anchoring,
+            actor: DEFAULT_ACTOR.to_string(),
+            recorder: Default::default(),
+            last_decisions: Vec::new(),
+            trail_started: None,
+            gesture: None,
         };
         if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
             // The cut-short commit holds everything the journal held.
@@ -546,14 +569,148 @@ impl Store {
         let label = edit.describe(&self.project);
         let entry = Entry { seq: self.seq + 1, at, op: Op::Do { edit: edit.clone(), coalesce: coalesce.clone() } };
         let line = journal::encode(&entry)?;
+        let draft = crate::trail::Draft::prepare(&self.project, &edit);
+        let baseline = self.baseline(&draft);
         let inverse = self.project.apply(edit)?;
         if let Err(e) = self.append(&line) {
             let undone = self.project.apply(inverse);
             debug_assert!(undone.is_ok());
             return Err(e);
         }
-        self.history.record(label.clone(), inverse, coalesce, at);
+        self.history.record(label.clone(), inverse, coalesce.clone(), at);
+        self.recorder.count(&self.project, draft.codings(), at);
+        let mut decisions = baseline.map(|b| self.started(b, at)).into_iter().collect::<Vec<_>>();
+        if !draft.is_empty() {
+            decisions.extend(draft.finish(&self.project, &self.actor, at));
+        }
+        match coalesce {
+            Some(key) if !decisions.is_empty() => self.continue_gesture(key, decisions),
+            _ => {
+                self.end_gesture();
+                self.record(decisions);
+            }
+        }
         Ok(label)
+    }
+
+    /// Folds the decisions of one more edit of a gesture into the gesture's: a decision about
+    /// the same thing keeps its `before` and takes the new `after` and map.
+    fn continue_gesture(&mut self, key: String, decisions: Vec<crate::trail::Decision>) {
+        if self.gesture.as_ref().is_some_and(|(k, _)| *k != key) {
+            self.end_gesture();
+        }
+        let (_, pending) = self.gesture.get_or_insert_with(|| (key, Vec::new()));
+        for d in decisions {
+            let same = |p: &crate::trail::Decision| {
+                p.kind == d.kind && p.subjects.iter().map(|s| s.id).eq(d.subjects.iter().map(|s| s.id))
+            };
+            match pending.iter_mut().find(|p| same(p)) {
+                Some(p) => {
+                    p.at = d.at;
+                    p.after = d.after;
+                    for change in d.map {
+                        match p.map.iter_mut().find(|c| crate::trail::map::same_target(c, &change)) {
+                            Some(c) => *c = change,
+                            None => p.map.push(change),
+                        }
+                    }
+                }
+                None => pending.push(d),
+            }
+        }
+        self.last_decisions.clear();
+    }
+
+    /// Writes the decisions of a gesture that has ended.
+    fn end_gesture(&mut self) {
+        if let Some((_, decisions)) = self.gesture.take() {
+            self.record(decisions);
+        }
+    }
+
+    /// The map before the first decision of a trail begun on a project that already has codes
+    /// or themes, so the map through time starts from what was there (see [`Self::started`]).
+    fn baseline(&mut self, draft: &crate::trail::Draft) -> Option<crate::trail::MapState> {
+        if draft.is_empty() || self.trail_started == Some(true) {
+            return None;
+        }
+        let started = crate::trail::file::files(&self.dir).map(|f| !f.is_empty()).unwrap_or(true);
+        self.trail_started = Some(started);
+        let map = crate::trail::MapState::of(&self.project);
+        (!started && map != crate::trail::MapState::default()).then_some(map)
+    }
+
+    /// The [`crate::trail::Kind::Started`] entry holding the map as it was before the first decision.
+    fn started(&mut self, map: crate::trail::MapState, at: Timestamp) -> crate::trail::Decision {
+        // Just before the decision, so the map at that moment is the map before it.
+        let before = at - chrono::Duration::microseconds(1);
+        let mut d = crate::trail::Decision::new(before, &self.actor, crate::trail::Kind::Started);
+        d.after = Some(format!("{} themes, {} codes", map.themes.len(), map.codes.len()));
+        d.map = crate::trail::MapState::default().diff(&map);
+        d
+    }
+
+    /// Appends decisions to the trail. The change they record is already durable in the
+    /// journal, so a failure to record is a warning, not a failed change.
+    fn record(&mut self, decisions: Vec<crate::trail::Decision>) {
+        if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &decisions) {
+            self.warnings.push(format!("could not record a decision in the analysis trail: {e}"));
+        } else if !decisions.is_empty() {
+            self.trail_started = Some(true);
+        }
+        self.last_decisions = decisions.into_iter().filter(|d| d.kind != crate::trail::Kind::Started).collect();
+    }
+
+    /// Names the person the analysis trail records as making the changes from now on (the
+    /// app's and the command line's coder); their decisions go to `trail/<name>.jsonl`.
+    pub fn set_actor(&mut self, who: &str) {
+        if !who.trim().is_empty() && who.trim() != self.actor {
+            self.flush_trail();
+            self.actor = who.trim().to_string();
+        }
+    }
+
+    /// The person the trail records as making the changes.
+    pub fn actor(&self) -> &str {
+        &self.actor
+    }
+
+    /// The decisions the last change recorded in the trail (empty if it recorded none).
+    pub fn last_decisions(&self) -> &[crate::trail::Decision] {
+        &self.last_decisions
+    }
+
+    /// Records the reason for an earlier decision (the "why" asked after a merge, a split, a
+    /// status change). The trail is never rewritten: the reason is an entry of its own that
+    /// refers to the decision.
+    pub fn note_why(&mut self, decision: uuid::Uuid, why: &str) -> Result<()> {
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
+        let why = why.trim();
+        if why.is_empty() {
+            return Ok(());
+        }
+        let mut d = crate::trail::Decision::new(now(), &self.actor, crate::trail::Kind::Why);
+        d.refers = Some(decision);
+        d.why = Some(why.to_string());
+        crate::trail::file::append(&self.dir, &self.actor, &[d])?;
+        if let Some(last) = self.last_decisions.iter_mut().find(|x| x.id == decision) {
+            last.why = Some(why.to_string());
+        }
+        Ok(())
+    }
+
+    /// Writes a gesture's decisions and the codings counted since the last time to the trail.
+    fn flush_trail(&mut self) {
+        self.end_gesture();
+        if self.journal.is_none() || self.recorder.is_empty() {
+            return;
+        }
+        let counts = self.recorder.take(&self.project, &self.actor);
+        if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &counts) {
+            self.warnings.push(format!("could not record coding counts in the analysis trail: {e}"));
+        }
     }
 
     /// Takes back the newest step; `None` when there is nothing to undo.
@@ -561,7 +718,9 @@ impl Store {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
+        self.end_gesture();
         let at = now();
+        let draft = self.history.undo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.undo(&mut self.project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Undo })?;
         if let Err(e) = self.append(&line) {
@@ -569,6 +728,7 @@ impl Store {
             debug_assert!(redone.is_ok());
             return Err(e);
         }
+        self.record_step(draft, at, crate::trail::Kind::Undone, &label);
         Ok(Some(label))
     }
 
@@ -577,7 +737,9 @@ impl Store {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
+        self.end_gesture();
         let at = now();
+        let draft = self.history.redo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
         let Some(label) = self.history.redo(&mut self.project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Redo })?;
         if let Err(e) = self.append(&line) {
@@ -585,7 +747,23 @@ impl Store {
             debug_assert!(undone.is_ok());
             return Err(e);
         }
+        self.record_step(draft, at, crate::trail::Kind::Redone, &label);
         Ok(Some(label))
+    }
+
+    /// Records an undo or redo in the trail: the step's decisions are never removed, the
+    /// taking back is a decision of its own.
+    fn record_step(
+        &mut self,
+        draft: Option<crate::trail::Draft>,
+        at: Timestamp,
+        kind: crate::trail::Kind,
+        label: &str,
+    ) {
+        let Some(draft) = draft else { return };
+        self.recorder.count(&self.project, draft.codings(), at);
+        let step = if draft.is_empty() { None } else { draft.finish_step(&self.project, &self.actor, at, kind, label) };
+        self.record(step.into_iter().collect());
     }
 
     fn append(&mut self, line: &str) -> Result<()> {
@@ -648,7 +826,11 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         self.history.trim();
+        self.flush_trail();
         let mut files = snapshot::serialize_with(&self.project, &self.history, &self.unanchored)?;
+        // The trail is appended to as it goes, never rewritten; the manifest notes its size so
+        // a trail file that goes missing is noticed like a coder's codings.
+        snapshot::note_in_manifest(&mut files, &crate::trail::file::line_counts(&self.dir)?)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
         let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
@@ -691,6 +873,13 @@ impl Store {
             return Ok(true);
         }
         Ok(false)
+    }
+}
+
+impl Drop for Store {
+    /// Writes the coding counts not yet in the trail (best effort: a count is not a change).
+    fn drop(&mut self) {
+        self.flush_trail();
     }
 }
 

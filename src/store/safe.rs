@@ -41,6 +41,10 @@ pub fn is_store_file(rel: &str) -> bool {
     if let Some(slug) = rel.strip_prefix("codings/").and_then(|r| r.strip_suffix(".json")) {
         return is_plain_name(slug);
     }
+    // The analysis trail, appended to and never rewritten (`crate::trail::file`).
+    if crate::trail::file::is_trail_file(rel) {
+        return true;
+    }
     // A document's text, rewritten by a save after a correction (`Edit::ReplaceText`).
     rel.strip_prefix("texts/")
         .and_then(|r| r.strip_suffix(".txt"))

@@ -347,6 +347,22 @@ pub fn serialize_with(project: &Project, history: &History, unanchored: &Unancho
     Ok(files)
 }
 
+/// Adds files that are not part of the snapshot but whose loss must be noticed (the analysis
+/// trail's files, with their line counts) to the manifest among `files`.
+pub fn note_in_manifest(files: &mut [(String, Vec<u8>)], extra: &[(String, usize)]) -> Result<()> {
+    if extra.is_empty() {
+        return Ok(());
+    }
+    let Some((_, bytes)) = files.iter_mut().find(|(name, _)| name == MANIFEST_FILE) else { return Ok(()) };
+    let mut manifest: SaveManifest = serde_json::from_slice(bytes)
+        .map_err(|e| StoreError::Corrupt { path: PathBuf::from(MANIFEST_FILE), reason: e.to_string() })?;
+    for (name, items) in extra {
+        manifest.files.insert(name.clone(), ManifestEntry { items: *items, hash: String::new() });
+    }
+    *bytes = to_json(MANIFEST_FILE, &manifest)?;
+    Ok(())
+}
+
 /// The digest of a snapshot about to be committed (every file it consists of is in `files`).
 ///
 /// Texts are left out: they are not tracked in `Written` (a text's hash is in documents.json,
@@ -631,6 +647,10 @@ fn check_manifest(
             "quotes.json" => (project.quotes.len(), "quotes"),
             "memos.json" => (project.memos.len(), "memos"),
             UNANCHORED_FILE => (counts.get(file).copied().unwrap_or(0), "unanchored codings, quotes and notes"),
+            f if crate::trail::file::is_trail_file(f) => {
+                let lines = crate::trail::file::line_counts(dir).unwrap_or_default();
+                (lines.iter().find(|(name, _)| name == f).map(|(_, n)| *n).unwrap_or(0), "decisions")
+            }
             _ => (counts.get(file).copied().unwrap_or(0), "codings"),
         };
         if now == 0 {

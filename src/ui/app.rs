@@ -21,6 +21,7 @@ use super::views::retrieval::RetrievalView;
 use super::views::search::SearchView;
 use super::views::team::TeamView;
 use super::views::themes::ThemesView;
+use super::views::trail::{TrailView, WhyOutcome, WhyPrompt};
 use super::views::triangulation::TriangulationView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use crate::edit::Edit;
@@ -58,6 +59,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(PhasesView::default()),
         Box::new(TeamView::default()),
         Box::new(TriangulationView::default()),
+        Box::new(TrailView::default()),
     ]
 }
 
@@ -65,7 +67,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
 pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
     ("Read and code", &[ViewKind::Document, ViewKind::Memos, ViewKind::Search, ViewKind::Retrieval]),
     ("Develop themes", &[ViewKind::Themes, ViewKind::ThemeMap, ViewKind::Phases]),
-    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation]),
+    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation, ViewKind::Trail]),
     ("Compare coders", &[ViewKind::Team]),
 ];
 
@@ -82,6 +84,7 @@ pub fn view_command(kind: ViewKind) -> UiCommand {
         ViewKind::Phases => UiCommand::ShowPhases,
         ViewKind::Team => UiCommand::ShowTeam,
         ViewKind::Triangulation => UiCommand::ShowTriangulation,
+        ViewKind::Trail => UiCommand::ShowTrail,
     }
 }
 
@@ -102,7 +105,15 @@ fn zoom_step(z: f32, up: bool) -> f32 {
 /// tables whose items open their own panels or views, so the inspector would only take their
 /// width.
 fn inspector_beside(view: ViewKind) -> bool {
-    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team | ViewKind::Triangulation)
+    !matches!(
+        view,
+        ViewKind::Themes
+            | ViewKind::ThemeMap
+            | ViewKind::Phases
+            | ViewKind::Team
+            | ViewKind::Triangulation
+            | ViewKind::Trail
+    )
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -130,6 +141,8 @@ pub struct AppState {
     /// A text field had the keyboard at the end of the last frame: this frame's keys
     /// (Escape leaving the field, say) are still the field's, not shortcuts.
     field_had_keys: bool,
+    /// The "why?" asked after a merge, a split or a status change (skippable).
+    pub why: Option<WhyPrompt>,
 }
 
 pub struct TemaApp {
@@ -186,6 +199,7 @@ impl TemaApp {
                 title: String::new(),
                 save_error: None,
                 field_had_keys: false,
+                why: None,
             },
             views: main_views(),
             navigator: Navigator::default(),
@@ -300,6 +314,10 @@ impl TemaApp {
 
     /// Applies every queued action, in order, including those queued while applying.
     pub fn drain_actions(&mut self, ctx: &egui::Context) {
+        // The analysis trail names the coder the app acts for.
+        if let (Some(store), Some(name)) = (self.state.store.as_mut(), self.state.coder_name.as_deref()) {
+            store.set_actor(name);
+        }
         let mut rounds = 0;
         while !self.state.actions.is_empty() && rounds < 8 {
             rounds += 1;
@@ -336,6 +354,9 @@ impl TemaApp {
                 };
                 match result {
                     Ok(label) => {
+                        if coalesce.is_none() {
+                            self.state.why = WhyPrompt::after(store.last_decisions());
+                        }
                         self.state.last_change = Some(Instant::now());
                         self.state.save_error = None;
                         self.status(label, false);
@@ -549,7 +570,7 @@ impl TemaApp {
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
             UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
-            UiCommand::ShowTeam | UiCommand::ShowTriangulation => open,
+            UiCommand::ShowTeam | UiCommand::ShowTriangulation | UiCommand::ShowTrail => open,
         }
     }
 
@@ -706,6 +727,7 @@ impl TemaApp {
             UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
+            UiCommand::ShowTrail => self.state.view = ViewKind::Trail,
             UiCommand::EditDocument | UiCommand::DeleteDocument => {
                 let Some(doc) = self.state.open_doc else { return };
                 self.state.actions.push(Action::Select(Some(Item::Document(doc))));
@@ -995,6 +1017,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowPhases, None);
                 item(ui, UiCommand::ShowTeam, None);
                 item(ui, UiCommand::ShowTriangulation, None);
+                item(ui, UiCommand::ShowTrail, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 let check = |on: bool, c: UiCommand| Some(format!("{} {}", if on { "☑" } else { "☐" }, c.label()));
@@ -1349,6 +1372,7 @@ impl eframe::App for TemaApp {
             egui::CentralPanel::default().show(ui, |ui| self.welcome(ui));
         }
         self.dialogs(&ctx);
+        self.why_prompt(&ctx);
         self.drain_actions(&ctx);
         self.update_title(&ctx);
         self.state.field_had_keys = ctx.text_edit_focused();
@@ -1366,6 +1390,27 @@ impl eframe::App for TemaApp {
 }
 
 impl TemaApp {
+    /// Shows the "why?" prompt, and records the reason in the trail when one is given.
+    fn why_prompt(&mut self, ctx: &egui::Context) {
+        let Some(prompt) = self.state.why.as_mut() else { return };
+        match prompt.show(ctx) {
+            Some(WhyOutcome::Save(decision, why)) => {
+                self.state.why = None;
+                if let Some(store) = self.state.store.as_mut() {
+                    match store.note_why(decision, &why) {
+                        Ok(()) => self.status("Reason recorded in the analysis trail", false),
+                        Err(e) => self.status(format!("Could not record the reason: {e}"), true),
+                    }
+                }
+                for v in &mut self.views {
+                    v.trail_changed();
+                }
+            }
+            Some(WhyOutcome::Skip) => self.state.why = None,
+            None => {}
+        }
+    }
+
     fn update_title(&mut self, ctx: &egui::Context) {
         let title = match &self.state.store {
             None => "Tema".to_string(),

@@ -54,6 +54,7 @@ pub enum UiCommand {
     ShowPhases,
     ShowTeam,
     ShowTriangulation,
+    ShowTrail,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -130,6 +131,7 @@ impl UiCommand {
             ShowPhases,
             ShowTeam,
             ShowTriangulation,
+            ShowTrail,
             NewJournalEntry,
             Undo,
             Redo,
@@ -200,6 +202,7 @@ impl UiCommand {
             ShowPhases => "Show phase tracker".into(),
             ShowTeam => "Show team comparison".into(),
             ShowTriangulation => "Show triangulation table".into(),
+            ShowTrail => "Show analysis trail, timeline and checklist".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -274,6 +277,9 @@ impl UiCommand {
             ShowThemeMap => "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
             ShowPhases => "How far each of the six phases has come, measured from the project",
             ShowTeam => "Compare coders: agreement per code, differences to settle, merging another copy",
+            ShowTrail => {
+                "Every decision about codes and themes with the journal on one timeline, the map at any date, and Braun & Clarke's checklist"
+            }
             ShowTriangulation => {
                 "Themes or codes by participant group, attribute or document, with extracts and summaries"
             }
@@ -340,6 +346,7 @@ impl UiCommand {
             ShowThemes => &["board", "candidate", "review", "subthemes"],
             ShowThemeMap => &["graph", "network", "diagram", "mind"],
             ShowPhases => &["progress", "braun", "clarke", "six", "steps"],
+            ShowTrail => &["audit", "decisions", "history", "timeline", "checklist", "appendix", "methods"],
             ShowTeam => &["coders", "agreement", "kappa", "compare", "merge"],
             ShowTriangulation => &["groups", "converge", "diverge", "matrix", "cooccurrence", "co", "occurrence"],
             NewJournalEntry => &["reflexive", "diary", "memo", "write"],
@@ -405,7 +412,7 @@ impl UiCommand {
             PreviousSentence => vec![sc(ALT, Key::ArrowLeft)],
             ExtendBySentence => vec![sc(ALT_SHIFT, Key::ArrowRight)],
             ToggleStripeNames | ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam
-            | ShowTriangulation => {
+            | ShowTriangulation | ShowTrail => {
                 vec![]
             }
             EditDocument | DeleteDocument | CorrectText | AddNote => vec![],

@@ -17,6 +17,7 @@ pub enum ViewKind {
     Phases,
     Team,
     Triangulation,
+    Trail,
 }
 
 pub trait View {
@@ -36,4 +37,7 @@ pub trait View {
     /// Runs every frame whether or not the view is shown, for upkeep that should not wait
     /// for the researcher to open the view (the search view keeps its index in step).
     fn background(&mut self, _cx: &mut ViewCtx<'_>, _ctx: &egui::Context) {}
+
+    /// Something was added to the analysis trail without an edit (a reason for a decision).
+    fn trail_changed(&mut self) {}
 }

@@ -15,4 +15,5 @@ pub mod review;
 pub mod search;
 pub mod team;
 pub mod themes;
+pub mod trail;
 pub mod triangulation;
