@@ -1056,19 +1056,28 @@ impl<'a> Planner<'a> {
         c.codings = self.codings.len();
         c.themes = self.themes.len();
         c.memos = self.memos.len();
+        // The look-up tables are done with: free them before the edit is built.
+        let (report, coders, codes, participants, docs, codings, themes, memos) = {
+            let planner = self;
+            let Planner { report, coders, codes, participants, docs, codings, themes, memos, .. } = planner;
+            (report, coders, codes, participants, docs, codings, themes, memos)
+        };
         let mut edits = Vec::new();
         if let Some(settings) = settings {
             edits.push(Edit::SetSettings { settings });
         }
-        edits.extend(self.coders.into_iter().map(|coder| Edit::AddCoder { coder, index: None }));
-        edits.extend(self.codes.into_iter().map(|code| Edit::CreateCode { code, index: None }));
-        edits
-            .extend(self.participants.into_iter().map(|participant| Edit::AddParticipant { participant, index: None }));
-        edits.extend(self.docs.into_iter().map(|d| Edit::AddDocument { document: Box::new(d), index: None }));
-        edits.extend(self.codings.into_iter().map(|coding| Edit::AddCoding { coding }));
-        edits.extend(self.themes.into_iter().map(|theme| Edit::CreateTheme { theme, index: None }));
-        edits.extend(self.memos.into_iter().map(|memo| Edit::AddMemo { memo, index: None }));
-        (Edit::batch(label, edits), self.report)
+        edits.extend(coders.into_iter().map(|coder| Edit::AddCoder { coder, index: None }));
+        edits.extend(codes.into_iter().map(|code| Edit::CreateCode { code, index: None }));
+        edits.extend(participants.into_iter().map(|participant| Edit::AddParticipant { participant, index: None }));
+        edits.extend(docs.into_iter().map(|d| Edit::AddDocument { document: Box::new(d), index: None }));
+        // One edit for all codings: an edit per coding would take twice their memory, and
+        // so would the inverse kept for undo.
+        if !codings.is_empty() {
+            edits.push(Edit::AddCodings { codings });
+        }
+        edits.extend(themes.into_iter().map(|theme| Edit::CreateTheme { theme, index: None }));
+        edits.extend(memos.into_iter().map(|memo| Edit::AddMemo { memo, index: None }));
+        (Edit::batch(label, edits), report)
     }
 }
 
