@@ -129,6 +129,27 @@ impl<R: Read> Input<R> {
         self.lines + 1
     }
 
+    /// When the parser fails on a character cut by the end of what it consumed: whether the
+    /// bytes after it finish it (if not, that is the failure to report).
+    fn settle(&mut self) {
+        if self.not_utf8.is_some() || self.carry.is_empty() {
+            return;
+        }
+        let next = match self.fill_buf() {
+            Ok(next) => next.iter().take(3).copied().collect::<Vec<u8>>(),
+            Err(_) => return,
+        };
+        let joined = [self.carry.as_slice(), &next].concat();
+        let start = self.consumed - self.carry.len() as u64;
+        match std::str::from_utf8(&joined) {
+            Err(e) if e.error_len().is_some() && e.valid_up_to() < self.carry.len() => {
+                self.not_utf8 = Some(start + e.valid_up_to() as u64);
+            }
+            Err(e) if e.error_len().is_none() && next.len() < 3 => self.not_utf8 = Some(start + e.valid_up_to() as u64),
+            _ => {}
+        }
+    }
+
     /// At the end of the input: a sequence left unfinished is not UTF-8 either.
     fn finish(&mut self) {
         if self.not_utf8.is_none() && !self.carry.is_empty() {
@@ -213,8 +234,9 @@ pub fn parse_reader<R: Read, E>(
     let mut root: Option<Element> = None;
     let mut buf = Vec::new();
     // The error of a failed step: bytes that are not UTF-8 explain any XML error they cause.
-    fn fail<R: Read, E>(reader: &Reader<&mut Input<R>>, reason: String) -> Stop<E> {
-        let input = reader.get_ref();
+    fn fail<R: Read, E>(reader: &mut Reader<&mut Input<R>>, reason: String) -> Stop<E> {
+        let input = reader.get_mut();
+        input.settle();
         match input.not_utf8 {
             Some(at) => Stop::NotUtf8(at),
             None => Stop::Xml(XmlError { line: input.line(), reason }),
@@ -224,18 +246,18 @@ pub fn parse_reader<R: Read, E>(
         buf.clear();
         let event = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
-            Err(e) => return Err(fail(&reader, e.to_string())),
+            Err(e) => return Err(fail(&mut reader, e.to_string())),
         };
         let done = match event {
             Event::Start(e) => {
-                let el = start(&e).map_err(|r| fail(&reader, r))?;
+                let el = start(&e).map_err(|r| fail(&mut reader, r))?;
                 stack.push(el);
                 None
             }
-            Event::Empty(e) => Some(start(&e).map_err(|r| fail(&reader, r))?),
+            Event::Empty(e) => Some(start(&e).map_err(|r| fail(&mut reader, r))?),
             Event::End(_) => match stack.pop() {
                 Some(el) => Some(el),
-                None => return Err(fail(&reader, "an end tag with no start".into())),
+                None => return Err(fail(&mut reader, "an end tag with no start".into())),
             },
             Event::Text(t) => {
                 if let Some(el) = stack.last_mut() {
@@ -250,13 +272,13 @@ pub fn parse_reader<R: Read, E>(
                 None
             }
             Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref().map_err(|e| fail(&reader, e.to_string()))? {
+                let resolved = match r.resolve_char_ref().map_err(|e| fail(&mut reader, e.to_string()))? {
                     Some(c) => c.to_string(),
                     None => {
                         let name = r.xml10_content();
                         match quick_xml::escape::resolve_predefined_entity(&name) {
                             Some(s) => s.to_string(),
-                            None => return Err(fail(&reader, format!("unknown entity &{name};"))),
+                            None => return Err(fail(&mut reader, format!("unknown entity &{name};"))),
                         }
                     }
                 };
@@ -271,7 +293,7 @@ pub fn parse_reader<R: Read, E>(
         if let Some(el) = done {
             if stack.is_empty() {
                 if root.is_some() {
-                    return Err(fail(&reader, "a second root element".into()));
+                    return Err(fail(&mut reader, "a second root element".into()));
                 }
                 root = Some(el);
             } else if let Some(el) = keep(&stack, el).map_err(Stop::Sink)?
@@ -328,5 +350,60 @@ mod tests {
         };
         assert!(e.reason.contains("cut short"), "{}", e.reason);
         assert_eq!(e.line, 3);
+    }
+
+    /// A reader that hands out one byte at a time, so the mark, every multi-byte character
+    /// and every tag arrive cut in pieces.
+    struct Trickle<'a>(&'a [u8]);
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), out.is_empty()) {
+                (Some((b, rest)), false) => {
+                    out[0] = *b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn a_stream_in_pieces_parses_as_the_whole_text() -> Result<(), XmlError> {
+        let xml = "\u{FEFF}<Project name=\"Ærlighet 😀\">\n<Sources><TextSource name=\"å\"/><TextSource name=\"ø\"/></Sources>\
+                   <Notes><Note name=\"n\">x</Note></Notes></Project>";
+        let whole = parse(xml)?;
+        let Ok(streamed) = parse_reader(Trickle(xml.as_bytes()), |_, el| Ok::<_, ()>(Some(el))) else {
+            panic!("the trickled stream did not parse");
+        };
+        assert_eq!(streamed, whole);
+        assert_eq!(whole.attr("name"), Some("Ærlighet 😀"));
+        // Letting the sources go as they end keeps the rest and hands over each one.
+        let mut seen = Vec::new();
+        let Ok(rest) = parse_reader(Trickle(xml.as_bytes()), |open, el| {
+            Ok::<_, ()>(if open.len() == 2 && open[1].name == "Sources" {
+                seen.push(el.attr("name").unwrap_or("").to_string());
+                None
+            } else {
+                Some(el)
+            })
+        }) else {
+            panic!("the second stream did not parse");
+        };
+        assert_eq!(seen, ["å", "ø"]);
+        assert_eq!(rest.child("Sources").map(|s| s.children.len()), Some(0));
+        assert_eq!(rest.child("Notes").and_then(|n| n.child_text("Note")), Some("x"));
+        Ok(())
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_found_where_they_are() {
+        // "<P>ab" then "é" in Latin-1 (0xE9, not UTF-8) at byte 5; then a character cut short
+        // at the very end (the first byte of "ø").
+        let bad: &[u8] = b"<P>ab\xE9</P>";
+        assert!(matches!(parse_reader(Trickle(bad), |_, el| Ok::<_, ()>(Some(el))), Err(Stop::NotUtf8(5))));
+        let cut: &[u8] = b"<P>ab</P>\xC3";
+        assert!(matches!(parse_reader(Trickle(cut), |_, el| Ok::<_, ()>(Some(el))), Err(Stop::NotUtf8(9))));
     }
 }
