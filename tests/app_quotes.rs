@@ -101,6 +101,11 @@ fn read_star_make_and_export_quotes() -> Result {
     h.run();
     h.get_by_label("Markdown").click();
     h.run();
+    // The preview lays out the first page: the subtitle, and the new quote again, in its
+    // marks with its attribution (the Quotes view behind shows it once).
+    h.get_by_label("Quotes by theme");
+    let quote = "“And when she does not, we wait for weeks.” (FG1, E5)";
+    assert_eq!(h.query_all_by_label(quote).count(), 2, "the quote in the view and on the previewed page");
     h.get_by_label("Save to").click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);

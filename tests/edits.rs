@@ -547,6 +547,25 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
             }
         }
         51 => Edit::MoveDocument { id: pick(&docs, x.a)?, index: x.b % (docs.len() + 1) },
+        53 => {
+            // Two codings in one edit (as an import adds them); equal ids or a clash make
+            // the whole edit fail and change nothing.
+            let mut codings = Vec::new();
+            for (k, y) in [(0, x.clone()), (1, Action { a: x.b, b: x.c, c: x.d, d: x.a, ..x.clone() })] {
+                if let Some(Edit::AddCoding { coding }) = edit_for(p, step + 2_000_000 + k, &Action { kind: 6, ..y }) {
+                    codings.push(coding);
+                }
+            }
+            Edit::AddCodings { codings }
+        }
+        54 => {
+            // Up to two existing codings (memos on them go too).
+            let mut ids = vec![pick(&codings, x.a)?];
+            if let Some(second) = pick(&codings, x.b).filter(|b| !ids.contains(b)) {
+                ids.push(second);
+            }
+            Edit::RemoveCodings { ids }
+        }
         _ => {
             // A batch of two coding actions: both apply or neither does.
             let first = edit_for(p, step, &Action { kind: 6, ..x.clone() })?;
@@ -557,8 +576,8 @@ fn edit_for(p: &Project, step: usize, x: &Action) -> Option<Edit> {
     })
 }
 
-/// The number of action kinds: 0..KINDS-1 are generators above; the last is a batch.
-const KINDS: u8 = 53;
+/// The number of action kinds: 0..KINDS-1 are generators above; 52 is a batch.
+const KINDS: u8 = 55;
 
 /// The action kinds that generate each `Edit` variant. The match is exhaustive on purpose:
 /// a new variant does not compile until it is given a kind here (and a case in `edit_for`,
@@ -585,6 +604,8 @@ fn kinds_of(edit: &Edit) -> &'static [u8] {
         Edit::AddCoding { .. } => &[6, 7, 8, 9],
         Edit::UpdateCoding { .. } => &[10],
         Edit::RemoveCoding { .. } => &[11],
+        Edit::AddCodings { .. } => &[53],
+        Edit::RemoveCodings { .. } => &[54],
         Edit::CreateTheme { .. } => &[12, 13],
         Edit::UpdateTheme { .. } => &[14],
         Edit::MoveTheme { .. } => &[15],
@@ -660,7 +681,9 @@ fn every_variant_is_generated_applied_and_undone() {
     let mut history = History::default();
     let mut states = vec![canonical(&p)];
     let mut applied: std::collections::BTreeMap<String, usize> = Default::default();
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    // A run that removes both coders early can no longer add consensus entries; with the bulk
+    // coding kinds (53, 54) the old seed did that, so this one is the next that covers all.
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C16);
     for step in 0..6_000 {
         let x = Action {
             kind: (rng.next() % KINDS as usize) as u8,

@@ -591,3 +591,41 @@ fn every_latex_export_compiles_with_pdflatex() -> TestResult {
     }
     Ok(())
 }
+
+/// The export dialog's first page: the blocks that fit an A4 page in the export's fonts.
+#[test]
+fn the_first_page_holds_what_fits_on_a_page() -> TestResult {
+    use report::{Block, FirstPage};
+    let mut p = study();
+    // The study's six quotes fit on one page, after the title.
+    let FirstPage::Page { doc, more } = report::first_page(&p, &Request::new(ALL_QUOTES, Format::Docx))? else {
+        panic!("a Word export previews as a page");
+    };
+    assert!(!more, "six quotes fit on the first page");
+    assert_eq!(doc.blocks.iter().filter(|b| matches!(b, Block::Quote(_))).count(), 6);
+    // 100 more one-line quotes of q1 ("I felt they talked about me, not with me.", inline)
+    // in its theme. Each takes a line of 11 pt at 1.2 (13.2 pt) and 11 pt after it: 24.2 pt,
+    // so an A4 page (697 pt between the margins) holds at most 697 / 24.2 = 28 of them;
+    // the title, the headings and the other themes take some of that.
+    let Some(q1) = p.quotes.values().next().cloned() else { panic!("the study has quotes") };
+    let edits = (0..100)
+        .map(|i| tema::edit::Edit::AddQuote {
+            quote: Quote { id: QuoteId::from_u128(5000 + i), ..q1.clone() },
+            index: None,
+        })
+        .collect();
+    p.apply(tema::edit::Edit::batch("more quotes", edits))?;
+    let FirstPage::Page { doc, more } = report::first_page(&p, &Request::new(ALL_QUOTES, Format::Docx))? else {
+        panic!("a Word export previews as a page");
+    };
+    let quotes = doc.blocks.iter().filter(|b| matches!(b, Block::Quote(_))).count();
+    assert!(more, "106 quotes do not fit on one page");
+    assert!((15..=28).contains(&quotes), "{quotes} quotes on the first page");
+    // CSV previews as its first rows: the header and then one row per quote.
+    let FirstPage::Rows { rows, more } = report::first_page(&p, &Request::new(ALL_QUOTES, Format::Csv))? else {
+        panic!("a CSV export previews as rows");
+    };
+    assert!(more && rows.len() == 30, "{} rows", rows.len());
+    assert_eq!(rows[0].first().map(String::as_str), Some("theme"));
+    Ok(())
+}

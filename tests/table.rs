@@ -1247,3 +1247,51 @@ fn table_and_extracts_commands_take_sets() -> TestResult {
     );
     Ok(())
 }
+
+/// Headers of wide capitals, which a count of characters underestimates (a bold "W" is
+/// twice an average letter): five columns headed "WWWWWWWWW 1" to "WWWWWWWWW 5". Sized by
+/// characters (7 pt each) the five would fit a portrait page at about 80 pt each, less than
+/// the 90 pt the word needs in Carlito bold and cell margins, so Word and LibreOffice broke
+/// it inside; measured in the fonts, the table turns landscape and each word stays whole.
+/// DOCX → PDF (LibreOffice) → text (`pdftotext -layout`): the word appears whole five times.
+#[test]
+fn docx_headers_of_wide_capitals_stay_whole() -> TestResult {
+    if !external::available(&[&external::SOFFICE, &external::PDFTOTEXT]) {
+        return Ok(());
+    }
+    let wide = "WWWWWWWWW";
+    let columns: Vec<String> = (1..=5).map(|i| format!("{wide} {i}")).collect();
+    let rows = ["Being heard", "Trust", "Jargon"]
+        .iter()
+        .map(|label| tema::export::table::TextRow {
+            label: label.to_string(),
+            depth: 0,
+            cells: (0..5).map(|i| (i * 3 + 1).to_string()).collect(),
+        })
+        .collect();
+    let table = TableText {
+        caption: "Coded extracts per theme and group".into(),
+        corner: "Theme".into(),
+        columns,
+        rows,
+        hierarchical: false,
+        numeric: true,
+        prose: false,
+        notes: Vec::new(),
+    };
+    let tmp = tempfile::tempdir()?;
+    let docx = tmp.path().join("wide.docx");
+    std::fs::write(&docx, table.render(TableFormat::Docx)?)?;
+    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
+    let out = Command::new("soffice")
+        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(tmp.path())
+        .arg(&docx)
+        .output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("pdftotext").arg("-layout").arg(tmp.path().join("wide.pdf")).arg("-").output()?;
+    let pdf_text = String::from_utf8(out.stdout)?;
+    let whole = pdf_text.split_whitespace().filter(|w| *w == wide).count();
+    assert_eq!(whole, 5, "a header word of capitals is broken:\n{pdf_text}");
+    Ok(())
+}

@@ -257,6 +257,8 @@ impl Project {
                 Ok(Edit::UpdateCoding { id, props: old })
             }
             Edit::RemoveCoding { id } => self.remove_coding(id),
+            Edit::AddCodings { codings } => self.add_codings(codings),
+            Edit::RemoveCodings { ids } => self.remove_codings(ids),
 
             Edit::CreateTheme { theme, index } => {
                 if self.themes.contains_key(&theme.id) {
@@ -723,6 +725,51 @@ impl Project {
         self.derived.remove(&coding);
         self.bump_doc(coding.doc);
         Ok(Edit::AddCoding { coding })
+    }
+
+    /// Adds each coding as [`Edit::AddCoding`] would; on the first that fails, takes back
+    /// those already added.
+    fn add_codings(&mut self, codings: Vec<Coding>) -> Applied {
+        let mut ids = Vec::with_capacity(codings.len());
+        for coding in codings {
+            let id = coding.id;
+            if let Err(err) = self.apply_inner(Edit::AddCoding { coding }) {
+                self.roll_back(ids.into_iter().map(|id| Edit::RemoveCoding { id }).collect());
+                return Err(err);
+            }
+            ids.push(id);
+        }
+        ids.reverse();
+        Ok(Edit::RemoveCodings { ids })
+    }
+
+    /// Removes each coding as [`Edit::RemoveCoding`] would (memos on a coding go with it);
+    /// on the first that fails, puts back those already removed.
+    fn remove_codings(&mut self, ids: Vec<CodingId>) -> Applied {
+        let label = format!("Remove {} codings", ids.len());
+        let mut inverses = Vec::with_capacity(ids.len());
+        for id in ids {
+            match self.apply_inner(Edit::RemoveCoding { id }) {
+                Ok(inverse) => inverses.push(inverse),
+                Err(err) => {
+                    self.roll_back(inverses);
+                    return Err(err);
+                }
+            }
+        }
+        inverses.reverse();
+        // With no memo on any of them, the inverse is the codings themselves, kept small.
+        if inverses.iter().all(|e| matches!(e, Edit::AddCoding { .. })) {
+            let codings = inverses
+                .into_iter()
+                .filter_map(|e| match e {
+                    Edit::AddCoding { coding } => Some(coding),
+                    _ => None,
+                })
+                .collect();
+            return Ok(Edit::AddCodings { codings });
+        }
+        Ok(Edit::Batch { label, edits: inverses })
     }
 
     // ---- themes ----

@@ -133,6 +133,17 @@ pub enum Edit {
     RemoveCoding {
         id: CodingId,
     },
+    /// Add many codings in one edit (an import of 50,000): each is checked as
+    /// [`Edit::AddCoding`] checks it, all or none are added, and the inverse is one
+    /// [`Edit::RemoveCodings`] of their ids rather than an edit per coding.
+    AddCodings {
+        codings: Vec<Coding>,
+    },
+    /// Remove many codings in one edit (with the memos on them); the inverse of
+    /// [`Edit::AddCodings`].
+    RemoveCodings {
+        ids: Vec<CodingId>,
+    },
 
     CreateTheme {
         theme: Theme,
@@ -317,6 +328,8 @@ impl Edit {
                 let (d, c) = p.codings.get(id).map(|c| (doc(&c.doc), code(&c.code))).unwrap_or_default();
                 format!("Remove “{c}” from passage in “{d}”")
             }
+            Edit::AddCodings { codings } => format!("Code {} passages", codings.len()),
+            Edit::RemoveCodings { ids } => format!("Remove {} codings", ids.len()),
             Edit::CreateTheme { theme, .. } => format!("Create theme “{}”", theme.name()),
             Edit::UpdateTheme { id, props } => {
                 if theme(id) != props.name {

@@ -90,13 +90,18 @@ impl Container {
         &self.path
     }
 
-    /// The project XML: its entry name and bytes.
-    pub fn read_qde(&mut self) -> Result<(String, Vec<u8>), ExchangeError> {
+    /// The project XML, to be read (once or more) as a stream: see [`Qde::read`].
+    pub fn qde(&mut self) -> Result<Qde, ExchangeError> {
         let names = match &self.kind {
             Kind::Bare => {
                 let name = self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let bytes = self.read_file(&self.path.clone(), &name)?;
-                return Ok((name, bytes));
+                let size = std::fs::metadata(&self.path).map_err(ExchangeError::io("read", &self.path))?.len();
+                let limit = self.limits.max_member.min(self.left());
+                if size > limit {
+                    return Err(ExchangeError::TooLarge { path: self.path.clone(), entry: name, size, limit });
+                }
+                self.unpacked += size;
+                return Ok(Qde { path: self.path.clone(), entry: name, member: None });
             }
             Kind::Zip { names, .. } => names,
         };
@@ -117,8 +122,21 @@ impl Container {
                 }
             }
         };
-        let bytes = self.read_entry(&chosen)?;
-        Ok((chosen, bytes))
+        let index = names.iter().position(|n| *n == chosen).unwrap_or(usize::MAX);
+        let left = self.left();
+        let limits = self.limits.clone();
+        let path = self.path.clone();
+        let Kind::Zip { archive, .. } = &mut self.kind else { return Err(ExchangeError::NoQde { path }) };
+        let entry = archive.by_index(index).map_err(|e| ExchangeError::Unpack {
+            path: path.clone(),
+            entry: chosen.clone(),
+            reason: e.to_string(),
+        })?;
+        let member = Member::check(&path, &chosen, entry.size(), entry.compressed_size(), &limits, left)?;
+        drop(entry);
+        // Counted once, though it may be read twice: the limit is on what the file holds.
+        self.unpacked += member.declared;
+        Ok(Qde { path, entry: chosen, member: Some((index, member)) })
     }
 
     /// The bytes of an embedded source named in the XML (`internal://NAME`, or a bare
@@ -195,29 +213,118 @@ impl Container {
         let index = names.iter().position(|n| n == name).unwrap_or(usize::MAX);
         let unpack = |reason: String| ExchangeError::Unpack { path: path.clone(), entry: name.into(), reason };
         let entry = archive.by_index(index).map_err(|e| unpack(e.to_string()))?;
-        let declared = entry.size();
-        let packed = entry.compressed_size().max(1);
+        let member = Member::check(&path, name, entry.size(), entry.compressed_size(), &limits, left)?;
+        let mut out = Vec::with_capacity(usize::try_from(member.declared).unwrap_or(0));
+        entry.take(member.cap + 1).read_to_end(&mut out).map_err(|e| unpack(e.to_string()))?;
+        member.check_read(&path, name, out.len() as u64)?;
+        self.unpacked += out.len() as u64;
+        Ok(out)
+    }
+}
+
+/// The limits one archive member is read under.
+#[derive(Clone, Debug)]
+struct Member {
+    declared: u64,
+    packed: u64,
+    /// Most bytes that may come out of it.
+    cap: u64,
+    member_limit: u64,
+    ratio_limit: u64,
+    max_ratio: u64,
+}
+
+impl Member {
+    /// Refuses a member whose declared size is already over a limit.
+    fn check(
+        path: &Path,
+        name: &str,
+        declared: u64,
+        packed: u64,
+        limits: &Limits,
+        left: u64,
+    ) -> Result<Member, ExchangeError> {
+        let packed = packed.max(1);
         let member_limit = limits.max_member.min(left);
         if declared > member_limit {
-            return Err(ExchangeError::TooLarge { path, entry: name.into(), size: declared, limit: member_limit });
+            return Err(ExchangeError::TooLarge {
+                path: path.into(),
+                entry: name.into(),
+                size: declared,
+                limit: member_limit,
+            });
         }
         let ratio_limit = limits.ratio_floor.max(packed.saturating_mul(limits.max_ratio));
         if declared > ratio_limit {
-            return Err(ExchangeError::Bomb { path, entry: name.into(), packed, ratio: limits.max_ratio });
+            return Err(ExchangeError::Bomb { path: path.into(), entry: name.into(), packed, ratio: limits.max_ratio });
         }
-        let cap = member_limit.min(ratio_limit);
-        let mut out = Vec::with_capacity(usize::try_from(declared).unwrap_or(0));
-        entry.take(cap + 1).read_to_end(&mut out).map_err(|e| unpack(e.to_string()))?;
-        let got = out.len() as u64;
-        if got > cap {
-            return Err(if cap == ratio_limit && cap < member_limit {
-                ExchangeError::Bomb { path, entry: name.into(), packed, ratio: limits.max_ratio }
-            } else {
-                ExchangeError::TooLarge { path, entry: name.into(), size: got, limit: cap }
-            });
+        Ok(Member {
+            declared,
+            packed,
+            cap: member_limit.min(ratio_limit),
+            member_limit,
+            ratio_limit,
+            max_ratio: limits.max_ratio,
+        })
+    }
+
+    /// Refuses a member that unpacked to more than its cap (its size header lied).
+    fn check_read(&self, path: &Path, name: &str, got: u64) -> Result<(), ExchangeError> {
+        if got <= self.cap {
+            return Ok(());
         }
-        self.unpacked += got;
-        Ok(out)
+        Err(if self.cap == self.ratio_limit && self.cap < self.member_limit {
+            ExchangeError::Bomb { path: path.into(), entry: name.into(), packed: self.packed, ratio: self.max_ratio }
+        } else {
+            ExchangeError::TooLarge { path: path.into(), entry: name.into(), size: got, limit: self.cap }
+        })
+    }
+}
+
+/// A reader that counts the bytes it passes on.
+struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(out)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
+/// The project XML of a container, read as a stream from its own handle on the file, so
+/// that the container can hand out sources while the XML is being read.
+pub struct Qde {
+    path: PathBuf,
+    entry: String,
+    /// The member's index and limits; `None` for a bare `.qde`.
+    member: Option<(usize, Member)>,
+}
+
+impl Qde {
+    /// The entry's name in the archive (or the bare file's name).
+    pub fn entry(&self) -> &str {
+        &self.entry
+    }
+
+    /// Reads the XML from the start: `f` gets it as a reader (unpacked as it is read, never
+    /// held whole). A member that unpacks past its limits is refused whatever `f` returned.
+    pub fn read<T>(&self, f: impl FnOnce(&mut dyn Read) -> Result<T, ExchangeError>) -> Result<T, ExchangeError> {
+        let file = File::open(&self.path).map_err(ExchangeError::io("open", &self.path))?;
+        let Some((index, member)) = &self.member else {
+            return f(&mut BufReader::new(file));
+        };
+        let unpack =
+            |reason: String| ExchangeError::Unpack { path: self.path.clone(), entry: self.entry.clone(), reason };
+        let mut archive = ZipArchive::new(BufReader::new(file)).map_err(|e| unpack(e.to_string()))?;
+        let entry = archive.by_index(*index).map_err(|e| unpack(e.to_string()))?;
+        let mut counted = Counted { inner: entry.take(member.cap + 1), count: 0 };
+        let result = f(&mut counted);
+        member.check_read(&self.path, &self.entry, counted.count)?;
+        result
     }
 }
 

@@ -521,10 +521,17 @@ impl<'a> Planner<'a> {
 
     // ---- sources ----
 
-    /// The raw text of a text source (inline or a file), or why there is none.
-    fn source_text(&mut self, el: &Element, label: &str) -> Result<Result<(String, Vec<u8>), String>, ExchangeError> {
-        if let Some(inline) = el.child_text("PlainTextContent") {
-            return Ok(Ok((inline.to_string(), inline.as_bytes().to_vec())));
+    /// The raw text of a text source (inline, taken out of `el`, or a file read now) with the
+    /// hash of its bytes, or why there is none. The text is handed over, never copied.
+    fn source_text(
+        &mut self,
+        el: &mut Element,
+        label: &str,
+    ) -> Result<Result<(String, blake3::Hash), String>, ExchangeError> {
+        if let Some(inline) = el.children.iter_mut().find(|c| c.name == "PlainTextContent") {
+            let text = std::mem::take(&mut inline.text);
+            let hash = blake3::hash(text.as_bytes());
+            return Ok(Ok((text, hash)));
         }
         let Some(path) = el.attr_trimmed("plainTextPath") else {
             return Ok(Err(if el.attr_trimmed("richTextPath").is_some() {
@@ -560,16 +567,17 @@ impl<'a> Planner<'a> {
         let Some(bytes) = bytes else {
             return Ok(Err(format!("its text file ({path}) is not in the archive or on disk")));
         };
-        let text = match std::str::from_utf8(&bytes) {
-            Ok(t) => t.to_string(),
+        let hash = blake3::hash(&bytes);
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
             Err(e) => {
                 return Ok(Err(format!(
                     "its text file ({path}) is not UTF-8 (byte {}); decoding it any other way would shift every position",
-                    e.valid_up_to()
+                    e.utf8_error().valid_up_to()
                 )));
             }
         };
-        Ok(Ok((text, bytes)))
+        Ok(Ok((text, hash)))
     }
 
     fn embedded(&mut self, name: &str, label: &str) -> Result<Option<Vec<u8>>, ExchangeError> {
@@ -593,13 +601,14 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn sources(&mut self, root: &Element) -> Result<(), ExchangeError> {
-        let Some(sources) = root.child("Sources") else { return Ok(()) };
-        for (i, s) in sources.children.iter().enumerate() {
+    /// The `i`-th child of `<Sources>`, read as the XML is streamed (so only one source's
+    /// selections are in memory at a time).
+    fn source(&mut self, mut s: Element, i: usize) -> Result<(), ExchangeError> {
+        {
             let name = s.attr("name").map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
             let label = name.clone().unwrap_or_else(|| format!("source {}", i + 1));
             match s.name.as_str() {
-                "TextSource" => self.text_source(s, s, &label)?,
+                "TextSource" => self.text_source(&mut s, None, &label)?,
                 "PDFSource" => {
                     let pdf_sel = s.children_named("PDFSelection").count();
                     if pdf_sel > 0 {
@@ -608,8 +617,8 @@ impl<'a> Planner<'a> {
                             "Tema codes text, not areas of a page",
                         );
                     }
-                    match s.children_named("Representation").next() {
-                        Some(rep) => self.text_source(s, rep, &label)?,
+                    match s.children.iter().position(|c| c.name == "Representation") {
+                        Some(rep) => self.text_source(&mut s, Some(rep), &label)?,
                         None => self.drop(format!("PDF “{label}”"), "it has no plain-text rendering (Representation)"),
                     }
                 }
@@ -635,9 +644,9 @@ impl<'a> Planner<'a> {
                         format!("Tema holds text only; {what}s are not imported"),
                     );
                     // A transcript of the recording is text and comes in.
-                    for (k, t) in s.children_named("Transcript").enumerate() {
+                    for (k, t) in s.children.iter_mut().filter(|c| c.name == "Transcript").enumerate() {
                         let tl = format!("{label} (transcript {})", k + 1);
-                        self.text_source(t, t, &tl)?;
+                        self.text_source(t, None, &tl)?;
                     }
                 }
                 other => self.drop(format!("<{other}> “{label}”"), "not a source type of REFI-QDA 1.5"),
@@ -646,13 +655,19 @@ impl<'a> Planner<'a> {
         Ok(())
     }
 
-    /// One text source: `owner` holds the GUID, name, notes and values; `text_el` holds the
-    /// text and selections (the same element, except for a PDF's Representation).
-    fn text_source(&mut self, owner: &Element, text_el: &Element, label: &str) -> Result<(), ExchangeError> {
+    /// One text source: `owner` holds the GUID, name, notes and values; its child at `text_at`
+    /// (a PDF's Representation), or else `owner` itself, holds the text and selections.
+    fn text_source(&mut self, owner: &mut Element, text_at: Option<usize>, label: &str) -> Result<(), ExchangeError> {
+        let text_read = match text_at.and_then(|i| owner.children.get_mut(i)) {
+            Some(text_el) => self.source_text(text_el, label)?,
+            None => self.source_text(owner, label)?,
+        };
+        let owner = &*owner;
+        let text_el = text_at.and_then(|i| owner.children.get(i)).unwrap_or(owner);
         let guid = owner.attr_trimmed("guid").map(guid_key);
         let selections: Vec<&Element> = text_el.children_named("PlainTextSelection").collect();
-        let raw = match self.source_text(text_el, label)? {
-            Ok((raw, bytes)) => (raw, bytes),
+        let raw = match text_read {
+            Ok(read) => read,
             Err(reason) => {
                 let extra = if selections.is_empty() {
                     String::new()
@@ -663,8 +678,10 @@ impl<'a> Planner<'a> {
                 return Ok(());
             }
         };
-        let (raw, bytes) = raw;
-        let raw = raw.strip_prefix('\u{FEFF}').unwrap_or(&raw).to_string();
+        let (mut raw, hash) = raw;
+        if raw.starts_with('\u{FEFF}') {
+            raw.drain(..'\u{FEFF}'.len_utf8());
+        }
         let (text, map) = normalise_with_map(&raw);
         if text.is_empty() {
             let extra =
@@ -681,7 +698,7 @@ impl<'a> Planner<'a> {
         doc.source = Some(SourceInfo {
             file_name: label.to_string(),
             format: "refi-qda".into(),
-            file_hash: blake3::hash(&bytes).to_hex().to_string(),
+            file_hash: hash.to_hex().to_string(),
             encoding: Some("utf-8".into()),
             imported_at: self.now,
         });
@@ -942,7 +959,7 @@ impl<'a> Planner<'a> {
 
     // ---- notes ----
 
-    fn notes(&mut self, root: &Element) -> Result<(), ExchangeError> {
+    fn notes(&mut self, root: &mut Element) -> Result<(), ExchangeError> {
         for r in root.children_named("NoteRef") {
             if let Some(t) = r.attr_trimmed("targetGUID") {
                 self.note_targets.push((guid_key(t), MemoTarget::Journal));
@@ -973,7 +990,7 @@ impl<'a> Planner<'a> {
                 self.drop(format!("{n} graphs"), "diagrams are not carried (the thematic map is drawn from themes)");
             }
         }
-        let Some(notes) = root.child("Notes") else { return Ok(()) };
+        let Some(notes) = root.children.iter_mut().find(|c| c.name == "Notes") else { return Ok(()) };
         let mut targets: HashMap<String, Vec<MemoTarget>> = HashMap::new();
         for (g, t) in std::mem::take(&mut self.note_targets) {
             let list = targets.entry(g).or_default();
@@ -981,11 +998,16 @@ impl<'a> Planner<'a> {
                 list.push(t);
             }
         }
-        for (i, n) in notes.children_named("Note").enumerate() {
+        for (i, n) in notes.children.iter_mut().filter(|c| c.name == "Note").enumerate() {
             let title = n.attr("name").unwrap_or("").trim().to_string();
             let label = if title.is_empty() { format!("note {}", i + 1) } else { format!("note “{title}”") };
             let body = match self.source_text(n, &label)? {
-                Ok((text, _)) => normalise(text.strip_prefix('\u{FEFF}').unwrap_or(&text).to_string()),
+                Ok((mut text, _)) => {
+                    if text.starts_with('\u{FEFF}') {
+                        text.drain(..'\u{FEFF}'.len_utf8());
+                    }
+                    normalise(text)
+                }
                 Err(reason) => {
                     self.drop(label, reason);
                     continue;
@@ -1034,19 +1056,28 @@ impl<'a> Planner<'a> {
         c.codings = self.codings.len();
         c.themes = self.themes.len();
         c.memos = self.memos.len();
+        // The look-up tables are done with: free them before the edit is built.
+        let (report, coders, codes, participants, docs, codings, themes, memos) = {
+            let planner = self;
+            let Planner { report, coders, codes, participants, docs, codings, themes, memos, .. } = planner;
+            (report, coders, codes, participants, docs, codings, themes, memos)
+        };
         let mut edits = Vec::new();
         if let Some(settings) = settings {
             edits.push(Edit::SetSettings { settings });
         }
-        edits.extend(self.coders.into_iter().map(|coder| Edit::AddCoder { coder, index: None }));
-        edits.extend(self.codes.into_iter().map(|code| Edit::CreateCode { code, index: None }));
-        edits
-            .extend(self.participants.into_iter().map(|participant| Edit::AddParticipant { participant, index: None }));
-        edits.extend(self.docs.into_iter().map(|d| Edit::AddDocument { document: Box::new(d), index: None }));
-        edits.extend(self.codings.into_iter().map(|coding| Edit::AddCoding { coding }));
-        edits.extend(self.themes.into_iter().map(|theme| Edit::CreateTheme { theme, index: None }));
-        edits.extend(self.memos.into_iter().map(|memo| Edit::AddMemo { memo, index: None }));
-        (Edit::batch(label, edits), self.report)
+        edits.extend(coders.into_iter().map(|coder| Edit::AddCoder { coder, index: None }));
+        edits.extend(codes.into_iter().map(|code| Edit::CreateCode { code, index: None }));
+        edits.extend(participants.into_iter().map(|participant| Edit::AddParticipant { participant, index: None }));
+        edits.extend(docs.into_iter().map(|d| Edit::AddDocument { document: Box::new(d), index: None }));
+        // One edit for all codings: an edit per coding would take twice their memory, and
+        // so would the inverse kept for undo.
+        if !codings.is_empty() {
+            edits.push(Edit::AddCodings { codings });
+        }
+        edits.extend(themes.into_iter().map(|theme| Edit::CreateTheme { theme, index: None }));
+        edits.extend(memos.into_iter().map(|memo| Edit::AddMemo { memo, index: None }));
+        (Edit::batch(label, edits), report)
     }
 }
 
@@ -1057,12 +1088,39 @@ fn file_label(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
+/// Whether an element that just ended is a source: a child of `<Project><Sources>`.
+fn is_source(open: &[Element]) -> bool {
+    matches!(open, [_, sources] if sources.name == "Sources")
+}
+
+fn stream_error(path: &Path, entry: &str, stop: xml::Stop<ExchangeError>) -> ExchangeError {
+    match stop {
+        xml::Stop::Xml(e) => {
+            ExchangeError::Xml { path: path.to_path_buf(), entry: entry.to_string(), line: e.line, reason: e.reason }
+        }
+        xml::Stop::NotUtf8(at) => ExchangeError::NotUtf8 {
+            path: path.to_path_buf(),
+            entry: entry.to_string(),
+            offset: usize::try_from(at).unwrap_or(usize::MAX),
+        },
+        xml::Stop::Sink(e) => e,
+    }
+}
+
 /// Reads a `.qdpx` (or a bare `.qde`) and plans a new project from it.
+///
+/// The `.qde` is streamed twice and never held whole: first everything but the sources
+/// (users, codebook, cases, sets, notes: small, and needed before any source, though the
+/// schema puts `<Sets>` and `<Notes>` after `<Sources>`), then the sources one at a time,
+/// each text read from the archive when its source is reached.
 pub fn plan_project_import(path: &Path, limits: &Limits) -> Result<ImportPlan, ExchangeError> {
     let mut container = Container::open(path, limits)?;
-    let (entry, bytes) = container.read_qde()?;
-    let root = parse_xml(&bytes, path, &entry)?;
-    drop(bytes);
+    let qde = container.qde()?;
+    let entry = qde.entry().to_string();
+    let mut root = qde.read(|input| {
+        xml::parse_reader(input, |open, el| Ok(if is_source(open) { None } else { Some(el) }))
+            .map_err(|stop| stream_error(path, &entry, stop))
+    })?;
     if root.name != "Project" {
         return Err(ExchangeError::WrongRoot {
             path: path.to_path_buf(),
@@ -1088,9 +1146,24 @@ pub fn plan_project_import(path: &Path, limits: &Limits) -> Result<ImportPlan, E
         planner.note_guids =
             notes.children_named("Note").filter_map(|n| n.attr_trimmed("guid")).map(guid_key).collect();
     }
-    planner.sources(&root)?;
+    let mut index = 0;
+    qde.read(|input| {
+        xml::parse_reader(input, |open, el| {
+            if is_source(open) {
+                planner.source(el, index)?;
+                index += 1;
+                Ok(None)
+            } else if open.len() == 1 {
+                Ok(None) // not a source: read in the first pass
+            } else {
+                Ok(Some(el))
+            }
+        })
+        .map(drop)
+        .map_err(|stop| stream_error(path, &entry, stop))
+    })?;
     planner.code_sets(&root, "targetGUID");
-    planner.notes(&root)?;
+    planner.notes(&mut root)?;
     let name = root.attr("name").map(str::trim).filter(|n| !n.is_empty()).map(str::to_string).unwrap_or_else(|| {
         path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "Imported project".into())
     });

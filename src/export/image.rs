@@ -28,5 +28,27 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, ExportError> {
             ExportError::format("PNG", format!("the picture is too large to draw ({width} × {height} pixels)"))
         })?;
     resvg::render(&tree, resvg::tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| ExportError::format("PNG", e))
+    encode(&pixmap)
+}
+
+/// PNG bytes of a rendered picture. tiny-skia's own encoder compresses hard: for a 300-dpi
+/// chart that took three quarters of the export (378 of 517 ms for a 1950 × 6429 picture);
+/// the fast level writes the same pixels in a fraction of the time, a little larger.
+fn encode(pixmap: &resvg::tiny_skia::Pixmap) -> Result<Vec<u8>, ExportError> {
+    let fail = |e: png::EncodingError| ExportError::format("PNG", e);
+    // PNG stores colour not multiplied by alpha; tiny-skia keeps it multiplied.
+    let mut data = Vec::with_capacity(pixmap.data().len());
+    for p in pixmap.pixels() {
+        let c = p.demultiply();
+        data.extend_from_slice(&[c.red(), c.green(), c.blue(), c.alpha()]);
+    }
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(fail)?;
+    writer.write_image_data(&data).map_err(fail)?;
+    writer.finish().map_err(fail)?;
+    Ok(out)
 }

@@ -24,6 +24,7 @@ pub mod extracts;
 pub mod image;
 pub mod map;
 pub mod memos;
+pub mod metrics;
 pub mod report;
 pub mod table;
 mod write;

@@ -567,8 +567,7 @@ impl Store {
         self.write_texts(&mut edit)?;
         let at = now();
         let label = edit.describe(&self.project);
-        let entry = Entry { seq: self.seq + 1, at, op: Op::Do { edit: edit.clone(), coalesce: coalesce.clone() } };
-        let line = journal::encode(&entry)?;
+        let line = journal::encode_do(self.seq + 1, &at, &edit, coalesce.as_ref())?;
         let draft = crate::trail::Draft::prepare(&self.project, &edit);
         let baseline = self.baseline(&draft);
         let inverse = self.project.apply(edit)?;

@@ -17,7 +17,6 @@ pub(crate) mod docx;
 mod html;
 mod latex;
 pub(crate) mod markdown;
-mod text;
 
 pub use crate::export::ExportError;
 pub use doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks};
@@ -280,25 +279,129 @@ pub fn export_to_file(
     Ok(summary)
 }
 
-/// About a page of an export as plain text, for a preview before writing it: the document
-/// the renderers write, set as text (for CSV, the file's first rows), cut after `lines`
-/// lines.
-pub fn preview(p: &Project, request: &Request, lines: usize) -> Result<String, ExportError> {
-    let progress = Progress::new();
-    let text = if request.format == Format::Csv {
-        let (bytes, _) = export(p, request, &progress)?;
-        String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string()
-    } else {
-        let (doc, _) = build::build(p, request.kind, &request.options, &progress)?;
-        text::render(&doc)
-    };
-    let mut out: Vec<&str> = text.lines().take(lines + 1).collect();
-    if out.len() > lines {
-        out.truncate(lines);
-        out.push("…");
-    }
-    Ok(out.join("\n"))
+/// The first page of an export, for the app's preview: what the page holds, laid out by the
+/// app in the export's order and styles (title, headings, body, notes, quotes in their marks
+/// with their attribution).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FirstPage {
+    /// The document's title and the blocks that fit on its first page; `more` when the
+    /// document goes on.
+    Page { doc: Doc, more: bool },
+    /// A CSV file's first rows, as cells.
+    Rows { rows: Vec<Vec<String>>, more: bool },
 }
+
+/// How a format's page is set, for counting what fits on the first one: the text width and
+/// height in points, the body's type size and faces. Word files (and Markdown and HTML,
+/// printed) on A4 with 2.54 cm margins in 11 pt Calibri; LaTeX on an article page in 10 pt
+/// Latin Modern.
+struct PageSet {
+    width: f64,
+    height: f64,
+    size: f64,
+    faces: crate::export::metrics::Faces,
+}
+
+impl PageSet {
+    fn of(format: Format) -> PageSet {
+        use crate::export::metrics::Faces;
+        match format {
+            Format::Latex => PageSet { width: 345.0, height: 550.0, size: 10.0, faces: Faces::LATEX },
+            _ => PageSet { width: 451.0, height: 697.0, size: 11.0, faces: Faces::WORD },
+        }
+    }
+
+    /// The height `text` takes at `size` points set `indent` points in from both sides,
+    /// with `space` points after it (lines 1.2 times the type size).
+    fn height_of(&self, text: &str, size: f64, indent: f64, space: f64) -> f64 {
+        let width = (self.width - 2.0 * indent).max(1.0);
+        let lines: f64 = text.lines().map(|l| (self.faces.width(l, size) / width).ceil().max(1.0)).sum();
+        lines.max(1.0) * size * 1.2 + space
+    }
+
+    /// The height a block takes, by the sizes and spacing of the Word styles (headings 16,
+    /// 14 and 12 pt with space above; notes 9 pt; quotes indented 36 pt).
+    fn block(&self, block: &Block, marks: &QuoteMarks) -> f64 {
+        let s = self.size;
+        match block {
+            Block::Heading { level, text } => {
+                let size = match level {
+                    0 | 1 => s * 16.0 / 11.0,
+                    2 => s * 14.0 / 11.0,
+                    _ => s * 12.0 / 11.0,
+                };
+                self.height_of(text, size, 0.0, size * 1.5)
+            }
+            Block::Para { label, text } => {
+                let all = match label {
+                    Some(l) => format!("{l} {text}"),
+                    None => text.clone(),
+                };
+                self.height_of(&all, s, 0.0, s * 0.7)
+            }
+            Block::Note(text) => self.height_of(text, s * 9.0 / 11.0, 0.0, s * 0.9),
+            Block::Quote(q) => {
+                let body: String = q
+                    .shown_lines()
+                    .iter()
+                    .map(|line| line.iter().map(|p| p.text.as_str()).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let shown = format!("{}{body}{} ({})", marks.open, marks.close, q.attribution);
+                let original = q.original.as_ref().map(|o| {
+                    let text: String = o.iter().map(|p| p.text.as_str()).collect();
+                    self.height_of(&text, s * 9.0 / 11.0, 36.0, 0.0)
+                });
+                self.height_of(&shown, s, 36.0, s) + original.unwrap_or(0.0)
+            }
+        }
+    }
+}
+
+/// The first page of an export as it will be laid out (see [`FirstPage`]): the blocks whose
+/// heights, measured in the format's fonts and styles, fit on the first page; at least one.
+pub fn first_page(p: &Project, request: &Request) -> Result<FirstPage, ExportError> {
+    let progress = Progress::new();
+    if request.format == Format::Csv {
+        let (bytes, _) = export(p, request, &progress)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let mut rows = Vec::new();
+        let mut more = false;
+        for record in reader.records() {
+            let record = record.map_err(|e| ExportError::format("CSV", e))?;
+            if rows.len() == PREVIEW_ROWS {
+                more = true;
+                break;
+            }
+            rows.push(record.iter().map(str::to_string).collect());
+        }
+        return Ok(FirstPage::Rows { rows, more });
+    }
+    let (mut doc, _) = build::build(p, request.kind, &request.options, &progress)?;
+    let page = PageSet::of(request.format);
+    let mut used = page.height_of(&doc.title, page.size * 26.0 / 11.0, 0.0, page.size);
+    if !doc.subtitle.is_empty() {
+        used += page.height_of(&doc.subtitle, page.size * 14.0 / 11.0, 0.0, page.size);
+    }
+    let mut fits = 0;
+    for block in &doc.blocks {
+        used += page.block(block, &doc.marks);
+        if used > page.height && fits > 0 {
+            break;
+        }
+        fits += 1;
+    }
+    let more = fits < doc.blocks.len();
+    doc.blocks.truncate(fits);
+    Ok(FirstPage::Page { doc, more })
+}
+
+/// Rows of a CSV file shown in the preview.
+const PREVIEW_ROWS: usize = 30;
 
 /// Runs [`export_to_file`] on a worker thread. The project is a snapshot taken by the caller
 /// (documents share their text, so a clone is cheap); the app polls `progress` each frame

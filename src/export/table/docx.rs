@@ -5,22 +5,31 @@
 //! it; notes follow in `Table Note`. Column widths come from the content ([`super::Layout`]),
 //! so no header word is broken, and the page turns landscape when the table needs it.
 
-use super::{ExportError, TableText};
+use super::{ExportError, Page, TableText};
 use crate::export::docx::{self, Orientation, R, RunStyle, Xml, empty};
+use crate::export::metrics::Faces;
 
-/// Width of a character of the 10 pt table text, in twentieths of a point, for sizing
-/// columns. Bold Calibri needs about 110; 140 leaves room for the wider fonts a reader
-/// without Calibri gets instead (LibreOffice sets DejaVu Sans, about 138 in bold), so no
-/// header word is broken there either.
-const TWIPS_PER_CHAR: f64 = 140.0;
+/// Room a column needs besides its text: the style's cell margins (85 twips each side,
+/// 8.5 pt) and 2 pt to spare for rounding.
+const PAD_PT: f64 = 10.5;
 
 /// Indentation per level of a subtheme.
 const INDENT: usize = 284;
 
 pub(super) fn render(t: &TableText) -> Result<Vec<u8>, ExportError> {
-    let portrait = Orientation::Portrait.text_width() as f64 / TWIPS_PER_CHAR;
-    let landscape = Orientation::Landscape.text_width() as f64 / TWIPS_PER_CHAR;
-    let layout = t.layout(portrait, landscape);
+    // The `Tema Table` style sets 10 pt text with a bold header row; the reader sees Calibri
+    // (or Carlito) or else DejaVu Sans, so words are measured in the wider.
+    let page = Page {
+        portrait: Orientation::Portrait.text_width() as f64 / 20.0,
+        landscape: Orientation::Landscape.text_width() as f64 / 20.0,
+        size: 10.0,
+        header: Faces::WORD_BOLD,
+        body: Faces::WORD,
+        bold: Faces::WORD_BOLD,
+        pad: PAD_PT,
+        indent: INDENT as f64 / 20.0,
+    };
+    let layout = t.layout(&page);
     let orientation = if layout.landscape { Orientation::Landscape } else { Orientation::Portrait };
     let text_width = orientation.text_width() as f64;
     let widths: Vec<usize> = layout.shares.iter().map(|s| (s * text_width).floor() as usize).collect();

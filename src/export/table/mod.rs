@@ -12,6 +12,7 @@ mod tex;
 mod xlsx;
 
 use crate::analysis::{ColumnKind, Matrix, RowSource};
+use crate::export::metrics::Faces;
 use crate::model::Dimension;
 use serde::{Deserialize, Serialize};
 
@@ -227,10 +228,9 @@ impl TableText {
         }
     }
 
-    /// Column widths from the content, for a page `portrait` characters wide (and
-    /// `landscape` when turned): see [`Layout`].
-    pub fn layout(&self, portrait: f64, landscape: f64) -> Layout {
-        Layout::new(self, portrait, landscape)
+    /// Column widths from the content, measured in the fonts of `page`: see [`Layout`].
+    pub fn layout(&self, page: &Page) -> Layout {
+        Layout::new(self, page)
     }
 
     /// The table in a format, as the bytes of a file.
@@ -253,47 +253,67 @@ pub fn export(matrix: &Matrix, content: CellContent, format: TableFormat) -> Res
 /// How a table fits the page: its orientation and each column's share of the text width
 /// (the label column first; the shares add up to 1).
 ///
-/// Widths come from the content, in characters: a column never gets less than its longest
-/// word (headers and prose wrap only at spaces, so no word is broken) or, for short cells
-/// such as "4 of 6", its longest cell; it asks for its longest line. If every column gets
-/// what it asks for, the room left is shared in proportion; if not, each gets its least and
-/// the rest goes to the columns that want more, in proportion to how much more. A table
-/// whose least widths do not fit across a portrait page (or a prose table of more than two
-/// columns) is set landscape.
+/// Widths come from the content, measured in the fonts the reader will see
+/// ([`crate::export::metrics`]): a column never gets less than its longest word (headers and
+/// prose wrap only at spaces, so no word is broken) or, for short cells such as "4 of 6", its
+/// longest cell; it asks for its longest line. If every column gets what it asks for, the
+/// room left is shared in proportion; if not, each gets its least and the rest goes to the
+/// columns that want more, in proportion to how much more. A table whose least widths do not
+/// fit across a portrait page (or a prose table of more than two columns) is set landscape.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Layout {
     pub landscape: bool,
     pub shares: Vec<f64>,
 }
 
-/// Characters of padding each column needs besides its text (cell margins).
-const PAD: f64 = 2.0;
+/// The page and type a table is set in, in points.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Page {
+    /// The text width of a portrait page and of a landscape one.
+    pub portrait: f64,
+    pub landscape: f64,
+    /// The table's type size.
+    pub size: f64,
+    /// The header row's faces, the body's, and the body's bold (main themes).
+    pub header: Faces,
+    pub body: Faces,
+    pub bold: Faces,
+    /// Room a column needs besides its text (both cell margins and a little to spare).
+    pub pad: f64,
+    /// Indentation per level of a subtheme.
+    pub indent: f64,
+}
 
 impl Layout {
-    pub fn new(t: &TableText, portrait: f64, landscape: f64) -> Layout {
-        let words = |s: &str| s.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0) as f64;
-        let line = |s: &str| s.lines().map(|l| l.trim().chars().count()).max().unwrap_or(0) as f64;
+    pub fn new(t: &TableText, page: &Page) -> Layout {
+        let widest = |faces: Faces, items: &mut dyn Iterator<Item = &str>| -> f64 {
+            items.map(|w| faces.width(w, page.size)).fold(0.0, f64::max)
+        };
+        let words = |faces: Faces, s: &str| widest(faces, &mut s.split_whitespace());
+        let line = |faces: Faces, s: &str| widest(faces, &mut s.lines().map(str::trim));
         // (least, wanted) per column.
         let mut want: Vec<(f64, f64)> = Vec::with_capacity(t.columns.len() + 1);
-        let label = t.rows.iter().fold((words(&t.corner), line(&t.corner)), |(lo, hi), r| {
-            let indent = 2.0 * r.depth as f64;
-            (lo.max(words(&r.label) + indent), hi.max(line(&r.label) + indent))
+        let label = t.rows.iter().fold((words(page.header, &t.corner), line(page.header, &t.corner)), |(lo, hi), r| {
+            let indent = page.indent * r.depth as f64;
+            let faces = if t.hierarchical && r.depth == 0 { page.bold } else { page.body };
+            (lo.max(words(faces, &r.label) + indent), hi.max(line(faces, &r.label) + indent))
         });
         want.push(label);
         for (i, header) in t.columns.iter().enumerate() {
-            let (mut lo, mut hi) = (words(header), line(header));
+            let (mut lo, mut hi) = (words(page.header, header), line(page.header, header));
             for r in &t.rows {
                 let cell = r.cells.get(i).map(String::as_str).unwrap_or("");
                 // Running text wraps at spaces; short cells ("4 of 6") stay on one line.
-                lo = lo.max(if t.prose { words(cell) } else { line(cell) });
-                hi = hi.max(line(cell));
+                lo = lo.max(if t.prose { words(page.body, cell) } else { line(page.body, cell) });
+                hi = hi.max(line(page.body, cell));
             }
             want.push((lo, hi));
         }
         for w in &mut want {
-            w.0 += PAD;
-            w.1 += PAD;
+            w.0 += page.pad;
+            w.1 += page.pad;
         }
+        let (portrait, landscape) = (page.portrait, page.landscape);
         let least: f64 = want.iter().map(|w| w.0).sum();
         let landscape_needed = least > portrait || (t.prose && t.columns.len() > 2);
         let width = if landscape_needed { landscape } else { portrait };

@@ -5,21 +5,40 @@
 //! only at spaces. Subthemes are indented with `\quad`; notes follow the table. Emoji print
 //! under pdfLaTeX as "[emoji]" through the same `\temaemoji` as the quotes export.
 
-use super::TableText;
+use super::{Page, TableText};
 use crate::export::escape::{latex, latex_emoji_declarations, latex_lines};
+use crate::export::metrics::Faces;
 
-/// The line width in characters of a 10 pt table on an article page (345 pt), and of the
-/// same page turned (about 550 pt), at about 5 pt a character.
-const PORTRAIT: f64 = 69.0;
-const LANDSCAPE: f64 = 110.0;
+/// The line width of an article page (345 pt) and of the same page turned (about 550 pt).
+const PORTRAIT: f64 = 345.0;
+const LANDSCAPE: f64 = 550.0;
+/// LaTeX's `\tabcolsep` on each side of a column.
+const TABCOLSEP: f64 = 6.0;
 
 pub(super) fn render(t: &TableText) -> String {
-    let layout = t.layout(PORTRAIT, LANDSCAPE);
+    // 10 pt Latin Modern; main themes bold, subthemes indented by a \quad (1 em).
+    let page = Page {
+        portrait: PORTRAIT,
+        landscape: LANDSCAPE,
+        size: 10.0,
+        header: Faces::LATEX,
+        body: Faces::LATEX,
+        bold: Faces::LATEX_BOLD,
+        pad: 2.0 * TABCOLSEP + 1.0,
+        indent: 10.0,
+    };
+    let layout = t.layout(&page);
+    // tabularx shares the line, less every column's \tabcolsep, among the X columns by their
+    // \hsize factors (which add up to the number of columns): each column's text gets its
+    // width less its own \tabcolsep.
+    let line = if layout.landscape { LANDSCAPE } else { PORTRAIT };
     let n = layout.shares.len() as f64;
+    let average = (line - 2.0 * TABCOLSEP * n) / n;
     let mut spec = String::new();
     for (i, share) in layout.shares.iter().enumerate() {
         let align = if i > 0 && t.numeric { "\\raggedleft" } else { "\\raggedright" };
-        spec.push_str(&format!(">{{{align}\\arraybackslash\\hsize={:.3}\\hsize}}X", share * n));
+        let factor = ((share * line - 2.0 * TABCOLSEP) / average).max(0.05);
+        spec.push_str(&format!(">{{{align}\\arraybackslash\\hsize={factor:.3}\\hsize}}X"));
     }
     let separator = if t.prose { " \\newline " } else { " " };
     let mut body = String::new();

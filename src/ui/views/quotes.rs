@@ -153,9 +153,6 @@ struct Draft {
     selected: Option<(usize, usize)>,
 }
 
-/// Lines of the export dialog's preview: about a page.
-const PREVIEW_LINES: usize = 45;
-
 /// What a preview was made from: the settings, the coder scope and the project's revision.
 type PreviewKey = (Kind, Format, Audience, CoderScope, u64);
 
@@ -166,8 +163,9 @@ struct ExportPanel {
     audience: Audience,
     path: String,
     message: Option<String>,
-    /// The first page as text, for the settings and project revision it was made from.
-    preview: Option<(PreviewKey, String)>,
+    /// The first page, for the settings, coder scope and project revision it was made from
+    /// (or why there is none).
+    preview: Option<(PreviewKey, Result<report::FirstPage, String>)>,
 }
 
 impl ExportPanel {
@@ -208,15 +206,15 @@ impl ExportPanel {
         }
     }
 
-    /// The first page of the export as text, remade when a setting or the project changed.
-    fn preview(&mut self, p: &Project, coders: &CoderScope) -> &str {
+    /// The first page of the export, remade when a setting, the coder scope or the project
+    /// changed.
+    fn preview(&mut self, p: &Project, coders: &CoderScope) -> Option<&Result<report::FirstPage, String>> {
         let key = (self.kind, self.format, self.audience, coders.clone(), p.revisions.all);
         if self.preview.as_ref().is_none_or(|(k, _)| *k != key) {
-            let text =
-                report::preview(p, &self.request(coders), PREVIEW_LINES).unwrap_or_else(|e| format!("No preview: {e}"));
-            self.preview = Some((key, text));
+            let page = report::first_page(p, &self.request(coders)).map_err(|e| format!("No preview: {e}"));
+            self.preview = Some((key, page));
         }
-        self.preview.as_ref().map(|(_, t)| t.as_str()).unwrap_or("")
+        self.preview.as_ref().map(|(_, page)| page)
     }
 
     /// Keeps the file name's extension in step with the format.
@@ -812,13 +810,114 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
                 close = true;
             }
         });
-        ui.label(RichText::new("Preview of the first page").color(t.weak_text));
-        let preview = panel.preview(p, &cx.coders).to_string();
-        egui::ScrollArea::vertical().id_salt("export-preview").max_height(260.0).show(ui, |ui| {
-            ui.add(egui::Label::new(RichText::new(preview).monospace().size(t.small_size)).wrap());
+        ui.label(RichText::new("Preview of the first page").color(t.weak_text))
+            .on_hover_text("What the first page holds, in the export's order and styles; the app's font stands in for Calibri or Latin Modern");
+        let preview = panel.preview(p, &cx.coders).cloned();
+        egui::ScrollArea::vertical().id_salt("export-preview").max_height(320.0).show(ui, |ui| match preview {
+            Some(Ok(page)) => first_page(ui, t, &page),
+            Some(Err(e)) => {
+                ui.label(RichText::new(e).color(t.weak_text));
+            }
+            None => {}
         });
     });
     close
+}
+
+/// The first page of an export drawn as a page: title, headings, body text, small notes and
+/// indented quotes in the language's marks with their attribution (edit marks such as
+/// `[...]` weaker), or a CSV file's first rows as a grid.
+fn first_page(ui: &mut Ui, t: &Tokens, page: &report::FirstPage) {
+    use report::{Block, FirstPage};
+    egui::Frame::new()
+        .fill(t.page)
+        .stroke(egui::Stroke::new(1.0, t.input_border))
+        .inner_margin(egui::Margin::same(18))
+        .show(ui, |ui| match page {
+            FirstPage::Rows { rows, more } => {
+                egui::Grid::new("export-preview-rows").striped(true).show(ui, |ui| {
+                    for (i, row) in rows.iter().enumerate() {
+                        for cell in row.iter().take(8) {
+                            let cut: String = cell.chars().take(40).collect();
+                            let text = RichText::new(cut).size(t.small_size).color(t.text);
+                            ui.label(if i == 0 { text.strong() } else { text });
+                        }
+                        ui.end_row();
+                    }
+                });
+                if *more {
+                    ui.label(RichText::new("…").color(t.weak_text));
+                }
+            }
+            FirstPage::Page { doc, more } => {
+                let body = t.small_size.max(12.0);
+                ui.label(RichText::new(&doc.title).size(body * 2.0).color(t.text));
+                if !doc.subtitle.is_empty() {
+                    ui.label(RichText::new(&doc.subtitle).size(body * 1.2).color(t.weak_text));
+                }
+                for block in &doc.blocks {
+                    match block {
+                        Block::Heading { level, text } => {
+                            ui.add_space(body * 0.6);
+                            let size = match level {
+                                0 | 1 => body * 1.45,
+                                2 => body * 1.25,
+                                _ => body * 1.1,
+                            };
+                            ui.label(RichText::new(text).size(size).strong().color(t.text));
+                        }
+                        Block::Para { label, text } => {
+                            ui.horizontal_wrapped(|ui| {
+                                if let Some(label) = label {
+                                    ui.label(RichText::new(label).size(body).strong().color(t.text));
+                                }
+                                ui.label(RichText::new(text).size(body).color(t.text));
+                            });
+                        }
+                        Block::Note(text) => {
+                            ui.label(RichText::new(text).size(body * 0.82).color(t.weak_text));
+                        }
+                        Block::Quote(q) => {
+                            let mut job = egui::text::LayoutJob::default();
+                            let format = |colour| egui::TextFormat {
+                                font_id: egui::FontId::proportional(body),
+                                color: colour,
+                                ..Default::default()
+                            };
+                            let lines = q.shown_lines();
+                            let inline = q.placement == crate::quotes::Placement::Inline;
+                            if inline {
+                                job.append(doc.marks.open, 0.0, format(t.text));
+                            }
+                            for (i, line) in lines.iter().enumerate() {
+                                if i > 0 {
+                                    job.append("\n", 0.0, format(t.text));
+                                }
+                                for piece in line {
+                                    job.append(&piece.text, 0.0, format(if piece.mark { t.weak_text } else { t.text }));
+                                }
+                            }
+                            if inline {
+                                job.append(doc.marks.close, 0.0, format(t.text));
+                            }
+                            if !q.attribution.is_empty() {
+                                job.append(&format!(" ({})", q.attribution), 0.0, format(t.text));
+                            }
+                            egui::Frame::new().inner_margin(egui::Margin::symmetric(28, 4)).show(ui, |ui| {
+                                ui.label(job);
+                                if let Some(original) = &q.original {
+                                    let text: String = original.iter().map(|p| p.text.as_str()).collect();
+                                    ui.label(RichText::new(text).size(body * 0.82).color(t.weak_text));
+                                }
+                            });
+                        }
+                    }
+                }
+                if *more {
+                    ui.label(RichText::new("…").color(t.weak_text));
+                }
+            }
+        });
 }
 
 fn kind_label(kind: Kind) -> &'static str {
