@@ -151,8 +151,10 @@ fn the_codebook_export_follows_the_coders_switch() -> anyhow::Result<()> {
     h.run();
     // All coders: the example of Seen is the merged passage, and the title names no coder.
     h.get_by_label("Coders: all coders");
+    // The preview lays the first page out as labels (title, subtitle, headings, examples):
+    // everything the window shows, joined (the Quotes view behind holds no passage of it).
     let preview = |h: &egui_kittest::Harness<'_, tema::ui::TemaApp>| {
-        h.query_all_by_label_contains("Codebook")
+        h.query_all_by_label_contains("")
             .filter_map(|n| n.accesskit_node().value().or_else(|| n.accesskit_node().label()))
             .collect::<Vec<_>>()
             .join("\n")
