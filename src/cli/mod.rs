@@ -11,6 +11,7 @@ mod documents;
 mod extracts;
 mod generate;
 mod import;
+mod pseudo;
 mod quotes;
 mod refi;
 mod sample;
@@ -447,6 +448,10 @@ pub enum Command {
     /// Exchange projects and codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder... (REFI-QDA).
     #[command(subcommand)]
     Refi(refi::RefiCommand),
+    /// Pseudonymise a study: find names and identifiers, replace them in place or in a copy,
+    /// keep the key apart, verify nothing is left (docs/PSEUDONYMS.md).
+    #[command(subcommand)]
+    Pseudo(pseudo::PseudoCommand),
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -791,6 +796,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
         Command::Extracts(args) => extracts::run(args),
         Command::Refi(command) => refi::run(command),
+        Command::Pseudo(command) => pseudo::run(command),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }

@@ -113,6 +113,16 @@ impl Store {
         Ok(store)
     }
 
+    /// Creates a project in `dir` (which must not exist or be empty) holding `project` as it
+    /// is, with no history: a pseudonymised copy (`pseudo::write_copy`).
+    pub fn create_from(dir: &Path, project: Project) -> Result<Store> {
+        let mut store = Store::create(dir, &project.settings.name)?;
+        store.project = project;
+        store.project.rebuild_derived();
+        store.save()?;
+        Ok(store)
+    }
+
     /// Opens a project for reading and writing, recovering from any crash it finds.
     ///
     /// A project whose files were found damaged (a coder's codings, the quotes or the memos
@@ -530,6 +540,8 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         self.history.trim();
+        // After an in-place pseudonymisation the undo history would keep the originals.
+        self.history.forget_pseudonymised();
         let mut files = snapshot::serialize(&self.project, &self.history)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
