@@ -167,7 +167,7 @@ pub fn plan(p: &Project, map: &Map, progress: &Progress) -> Result<Plan, PseudoE
                 original: name.to_string(),
                 found: name.to_string(),
                 replacement: part.label().to_string(),
-                place: format!("participant {} ({column} column, removed)", part.label()),
+                place: format!("participant {}: {column} column removed", part.label()),
                 start: None,
                 end: None,
             });
@@ -317,7 +317,12 @@ pub fn write_copy(plan: &Plan, out: &Path) -> Result<(), PseudoError> {
             return Err(e.into());
         }
     }
-    remove_local_files(out)
+    remove_local_files(out)?;
+    let lock = out.join(crate::store::LOCK_FILE);
+    if std::fs::symlink_metadata(&lock).is_ok_and(|m| m.is_file()) {
+        std::fs::remove_file(&lock).map_err(PseudoError::io("remove", &lock))?;
+    }
+    Ok(())
 }
 
 /// Removes what a project folder keeps only for this copy and what could still hold the

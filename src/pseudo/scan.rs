@@ -511,8 +511,7 @@ pub fn scan(p: &Project, options: &ScanOptions, progress: &Progress) -> Result<S
     progress.set_message("Counting");
     let originals: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
     let matcher = Matcher::new(&originals)?;
-    let mut counts: Vec<(usize, HashSet<usize>, HashMap<String, usize>, Vec<Context>)> =
-        (0..found.len()).map(|_| Default::default()).collect();
+    let mut counts: Vec<Tally> = (0..found.len()).map(|_| Default::default()).collect();
     let mut words = 0;
     for (n, d) in p.documents.values().enumerate() {
         if progress.is_cancelled() {
@@ -546,6 +545,9 @@ pub fn scan(p: &Project, options: &ScanOptions, progress: &Progress) -> Result<S
         .sort_by(|a, b| a.kind.cmp(&b.kind).then_with(|| b.count.cmp(&a.count)).then(a.original.cmp(&b.original)));
     Ok(Scan { candidates, documents: p.documents.len(), words })
 }
+
+/// Per candidate: occurrences, documents, forms with their counts, contexts.
+type Tally = (usize, HashSet<usize>, HashMap<String, usize>, Vec<Context>);
 
 /// Turns increasing byte offsets of one text into char offsets in one pass.
 #[derive(Default)]
