@@ -58,6 +58,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(PhasesView::default()),
         Box::new(TeamView::default()),
         Box::new(TriangulationView::default()),
+        Box::new(super::views::pseudonyms::PseudonymsView::default()),
     ]
 }
 
@@ -65,7 +66,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
 pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
     ("Read and code", &[ViewKind::Document, ViewKind::Memos, ViewKind::Search, ViewKind::Retrieval]),
     ("Develop themes", &[ViewKind::Themes, ViewKind::ThemeMap, ViewKind::Phases]),
-    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation]),
+    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation, ViewKind::Pseudonyms]),
     ("Compare coders", &[ViewKind::Team]),
 ];
 
@@ -82,6 +83,7 @@ pub fn view_command(kind: ViewKind) -> UiCommand {
         ViewKind::Phases => UiCommand::ShowPhases,
         ViewKind::Team => UiCommand::ShowTeam,
         ViewKind::Triangulation => UiCommand::ShowTriangulation,
+        ViewKind::Pseudonyms => UiCommand::ShowPseudonyms,
     }
 }
 
@@ -101,7 +103,7 @@ fn zoom_step(z: f32, up: bool) -> f32 {
 /// map, the phase tracker and the team view are wide pictures and tables whose items open
 /// their own views, so the inspector would only take their width.
 fn inspector_beside(view: ViewKind) -> bool {
-    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team)
+    !matches!(view, ViewKind::Themes | ViewKind::ThemeMap | ViewKind::Phases | ViewKind::Team | ViewKind::Pseudonyms)
 }
 
 /// Everything the app knows between frames, apart from view state.
@@ -547,7 +549,7 @@ impl TemaApp {
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
             UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
-            UiCommand::ShowTeam | UiCommand::ShowTriangulation => open,
+            UiCommand::ShowTeam | UiCommand::ShowTriangulation | UiCommand::ShowPseudonyms => open,
         }
     }
 
@@ -703,6 +705,7 @@ impl TemaApp {
             UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
             UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
+            UiCommand::ShowPseudonyms => self.state.view = ViewKind::Pseudonyms,
             UiCommand::EditDocument | UiCommand::DeleteDocument => {
                 let Some(doc) = self.state.open_doc else { return };
                 self.state.actions.push(Action::Select(Some(Item::Document(doc))));
@@ -911,6 +914,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowPhases, None);
                 item(ui, UiCommand::ShowTeam, None);
                 item(ui, UiCommand::ShowTriangulation, None);
+                item(ui, UiCommand::ShowPseudonyms, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 let check = |on: bool, c: UiCommand| Some(format!("{} {}", if on { "☑" } else { "☐" }, c.label()));

@@ -52,6 +52,7 @@ pub enum UiCommand {
     ShowPhases,
     ShowTeam,
     ShowTriangulation,
+    ShowPseudonyms,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -128,6 +129,7 @@ impl UiCommand {
             ShowPhases,
             ShowTeam,
             ShowTriangulation,
+            ShowPseudonyms,
             NewJournalEntry,
             Undo,
             Redo,
@@ -196,6 +198,7 @@ impl UiCommand {
             ShowPhases => "Show phase tracker".into(),
             ShowTeam => "Show team comparison".into(),
             ShowTriangulation => "Show triangulation table".into(),
+            ShowPseudonyms => "Pseudonymise…".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -270,6 +273,9 @@ impl UiCommand {
             ShowTriangulation => {
                 "Themes or codes by participant group, attribute or document, with extracts and summaries"
             }
+            ShowPseudonyms => {
+                "Find names and identifiers, replace them consistently in place or in a copy, keep the key apart, verify"
+            }
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -337,7 +343,7 @@ impl UiCommand {
             PreviousSentence => vec![sc(ALT, Key::ArrowLeft)],
             ExtendBySentence => vec![sc(ALT_SHIFT, Key::ArrowRight)],
             ToggleStripeNames | ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam
-            | ShowTriangulation => {
+            | ShowTriangulation | ShowPseudonyms => {
                 vec![]
             }
             EditDocument | DeleteDocument | CorrectText | AddNote => vec![],

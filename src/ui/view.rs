@@ -17,6 +17,7 @@ pub enum ViewKind {
     Phases,
     Team,
     Triangulation,
+    Pseudonyms,
 }
 
 pub trait View {
