@@ -225,7 +225,8 @@ impl PseudonymsView {
                 } else {
                     RichText::new(&c.original)
                 };
-                if ui.selectable_label(self.selected == Some(i), text).on_hover_text("Show it in context").clicked() {
+                let name = ui.selectable_label(self.selected == Some(i), text).on_hover_text("Show it in context");
+                if name.clicked() {
                     self.selected = Some(i);
                 }
                 ui.label(c.kind.label());
@@ -233,13 +234,24 @@ impl PseudonymsView {
                 let forms: Vec<&str> = c.forms.iter().take(3).map(|(f, _)| f.as_str()).collect();
                 ui.label(RichText::new(forms.join(", ")).color(tk.weak_text));
                 let edit = egui::TextEdit::singleline(&mut row.replacement).desired_width(200.0);
-                ui.add_enabled(!row.rejected, edit).on_hover_text(format!("Replacement for {}", c.original));
+                let field = ui
+                    .add_enabled(!row.rejected, edit)
+                    .labelled_by(name.id)
+                    .on_hover_text(format!("Replacement for {}", c.original));
+                // Editing a replacement shows where the original stands.
+                if field.gained_focus() {
+                    self.selected = Some(i);
+                }
                 let (label, tip) = if row.rejected {
                     ("Keep", "Replace it after all")
                 } else {
                     ("Reject", "Not a name: leave it as it is")
                 };
-                if ui.button(label).on_hover_text(format!("{tip} ({})", c.original)).clicked() {
+                let button = ui.button(label).on_hover_text(format!("{tip} ({})", c.original));
+                // Its accessible name says which row it belongs to ("Reject Nordby").
+                let full = format!("{label} {}", c.original);
+                button.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &full));
+                if button.clicked() {
                     row.rejected = !row.rejected;
                 }
                 ui.end_row();
@@ -263,7 +275,7 @@ impl View for PseudonymsView {
             self.start_scan(cx);
         }
         ui.horizontal(|ui| {
-            ui.heading("Pseudonymise");
+            ui.heading("Names and identifiers");
             match (self.scanning, self.summary) {
                 (true, _) => {
                     ui.spinner();
