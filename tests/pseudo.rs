@@ -66,11 +66,11 @@ fn fixture(root: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
         }
         Ok(())
     })?;
-    std::fs::write(files.join("notes.docx"), docx)?;
+    std::fs::write(files.join("notes-Henrik.docx"), docx)?;
     std::fs::write(files.join("participants.csv"), SHEET)?;
     let dir = root.join("study");
     ok(&tema(&["new", &s(&dir)])?)?;
-    let paths = ["interview.txt", "group.vtt", "notes.docx"].map(|f| s(&files.join(f)));
+    let paths = ["interview.txt", "group.vtt", "notes-Henrik.docx"].map(|f| s(&files.join(f)));
     let mut args = vec!["import", &*s(&dir)].into_iter().map(String::from).collect::<Vec<_>>();
     args.extend(paths);
     args.extend(["--participants".to_string(), s(&files.join("participants.csv"))]);
@@ -109,7 +109,7 @@ fn fixture(root: &Path) -> Result<PathBuf, Box<dyn std::error::Error>> {
     // Starts inside "Nordmann" and ends inside "Storgata": must grow to the replacements.
     code(&mut store, "interview", "mann, I live", "Storg")?;
     code(&mut store, "group", "I told", "week.")?;
-    code(&mut store, "notes", "Ole sent", "blog.")?;
+    code(&mut store, "notes-Henrik", "Ole sent", "blog.")?;
     let theme = Theme::new(ThemeId::new(), "Being heard");
     let theme_id = theme.id;
     store.apply(Edit::CreateTheme { theme, index: None })?;
@@ -376,7 +376,7 @@ fn a_copy_holds_no_original_and_the_key_stays_apart() -> TestResult {
         .iter()
         .filter_map(|f| Some((f["file"].as_str()?, f["original"].as_str()?)))
         .collect();
-    assert!(found.contains(&("notes.docx!word/document.xml", "AB 12 34 56 C")), "{found:?}");
+    assert!(found.contains(&("notes-Henrik.docx!word/document.xml", "AB 12 34 56 C")), "{found:?}");
     assert!(found.contains(&("group.vtt", "22 33 44 55")), "{found:?}");
     Ok(())
 }
@@ -405,9 +405,15 @@ fn in_place_is_one_undoable_step_and_saving_leaves_no_original() -> TestResult {
     assert!(undone.contains("Pseudonymise"), "{undone}");
     assert_eq!(common::canonical(Store::open_read_only(&dir)?.project()), before);
 
-    // Applied and saved: nothing left in any file, undo history included.
-    ok(&tema(&["pseudo", "apply", &s(&dir), "--map", &s(&map_path), "--in-place", "--key", &s(&key)])?)?;
-    assert_eq!(grep(&dir, &ORIGINALS), Vec::<(String, String)>::new());
+    // Applied and saved: nothing left in any file, undo history included — except the import
+    // record of the notes' original file name ("notes-Henrik.docx"), which no edit changes:
+    // the command says so, and verify finds it.
+    let out = ok(&tema(&["pseudo", "apply", &s(&dir), "--map", &s(&map_path), "--in-place", "--key", &s(&key)])?)?;
+    assert!(out.contains("Not changed in place") && out.contains("imported from “notes-Henrik.docx”"), "{out}");
+    assert_eq!(grep(&dir, &ORIGINALS), vec![(s(&dir.join("documents.json")), "Henrik".to_string())]);
+    let documents = std::fs::read_to_string(dir.join("documents.json"))?;
+    assert_eq!(documents.matches("Henrik").count(), 1, "only in \"file_name\": \"notes-Henrik.docx\"");
+    assert!(documents.contains("\"name\": \"notes-[the manager]\""), "the document's name is replaced");
     assert!(!dir.join("index").exists());
     let store = Store::open(&dir)?;
     assert!(!store.history().can_undo(), "the step that held the originals is forgotten");
@@ -421,7 +427,9 @@ fn in_place_is_one_undoable_step_and_saving_leaves_no_original() -> TestResult {
         .collect();
     assert_eq!(coding_texts(store.project()), expected);
     drop(store);
-    ok(&tema(&["pseudo", "verify", &s(&dir), "--key", &s(&key)])?)?;
+    let r = tema(&["pseudo", "verify", &s(&dir), "--key", &s(&key)])?;
+    assert!(!r.status.success());
+    assert!(String::from_utf8_lossy(&r.stdout).contains("documents.json: Henrik ×1"));
     Ok(())
 }
 

@@ -166,6 +166,7 @@ fn apply(dir: &Path, map_path: &Path, copy: Option<&Path>, key: &Path, no_save: 
             "key_rows": plan.key.len(),
             "copy": copy,
             "saved": copy.is_some() || !no_save,
+            "left_in_place": if copy.is_none() { plan.left_in_place.clone() } else { Vec::new() },
             "verification": report,
         }));
     }
@@ -182,6 +183,12 @@ fn apply(dir: &Path, map_path: &Path, copy: Option<&Path>, key: &Path, no_save: 
         (None, true) => println!(
             "Not saved: `tema undo` takes it back; the originals stay in the folder's history until `tema save`."
         ),
+    }
+    if copy.is_none() && !plan.left_in_place.is_empty() {
+        println!("Not changed in place (import records of where a text came from; a copy replaces them):");
+        for l in &plan.left_in_place {
+            println!("  {}", crate::terminal::clean_line(l));
+        }
     }
     if let Some(report) = &report {
         print_verification(&checked, all.len(), report);

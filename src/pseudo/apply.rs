@@ -38,8 +38,13 @@ pub struct Plan {
     pub replaced: usize,
     /// Documents whose text changed.
     pub documents: usize,
-    /// The project as it is after the edit (the copy is written from it).
+    /// The project as it is after the edit (the copy is written from it). In it, unlike in
+    /// the project the edit changes, the documents' import records (the original file names)
+    /// are pseudonymised too: no edit changes those.
     pub result: Project,
+    /// What the in-place edit cannot change: the import records (original file names) that
+    /// hold an original, by document. Verify finds them; the copy has them replaced.
+    pub left_in_place: Vec<String>,
 }
 
 /// Byte offsets of one text to char offsets, for increasing offsets, in one pass.
@@ -231,6 +236,19 @@ pub fn plan(p: &Project, map: &Map, progress: &Progress) -> Result<Plan, PseudoE
         w.apply(e.clone())?;
         edits.push(e);
     }
+    // The import record is not an edit's to change (it says where the text came from); in the
+    // copy, a new project, it is written pseudonymised.
+    let mut left_in_place = Vec::new();
+    for d in w.documents.values_mut() {
+        let name = d.name().to_string();
+        if let Some(source) = d.source.as_mut()
+            && !matcher.find(&source.file_name).is_empty()
+        {
+            field_row(&mut key, format!("import record of {name}"), &source.file_name);
+            left_in_place.push(format!("{name}: imported from “{}”", source.file_name));
+            source.file_name = replace(&source.file_name);
+        }
+    }
     let edit = (!edits.is_empty()).then(|| {
         let names = map.entries.len();
         Edit::batch(
@@ -243,7 +261,7 @@ pub fn plan(p: &Project, map: &Map, progress: &Progress) -> Result<Plan, PseudoE
             edits,
         )
     });
-    Ok(Plan { edit, key, replaced, documents, result: w })
+    Ok(Plan { edit, key, replaced, documents, result: w, left_in_place })
 }
 
 fn plural(n: usize) -> &'static str {

@@ -138,6 +138,14 @@ impl PseudonymsView {
                             }
                             None => "None of the originals occurs in the project.".into(),
                         };
+                        let message = match plan.left_in_place.len() {
+                            0 => message,
+                            n => format!(
+                                "{message} Not changed: {n} import record(s) of where a text came from name an \
+                                 original ({}); a copy replaces them.",
+                                plan.left_in_place.join("; ")
+                            ),
+                        };
                         out.push(payload(Payload::Done { message, error: false, report: None }));
                         out
                     }
@@ -214,7 +222,7 @@ impl PseudonymsView {
     fn table(&mut self, ui: &mut Ui, cx: &ViewCtx<'_>) {
         let tk = cx.tokens;
         egui::Grid::new("pseudo-candidates").striped(true).num_columns(6).spacing([12.0, 4.0]).show(ui, |ui| {
-            for h in ["Original", "Found as", "Count", "Forms", "Replacement", ""] {
+            for h in ["Original", "Kind", "Occurrences", "Forms", "Replacement", ""] {
                 ui.label(RichText::new(h).strong());
             }
             ui.end_row();
@@ -230,12 +238,15 @@ impl PseudonymsView {
                     self.selected = Some(i);
                 }
                 ui.label(c.kind.label());
-                ui.label(format!("{} in {}", c.count, c.documents));
+                let docs = if c.documents == 1 { "doc" } else { "docs" };
+                ui.label(format!("{} in {} {docs}", c.count, c.documents));
                 let forms: Vec<&str> = c.forms.iter().take(3).map(|(f, _)| f.as_str()).collect();
                 ui.label(RichText::new(forms.join(", ")).color(tk.weak_text));
-                let edit = egui::TextEdit::singleline(&mut row.replacement).desired_width(200.0);
+                let edit = egui::TextEdit::singleline(&mut row.replacement);
+                let size = [220.0, ui.spacing().interact_size.y];
                 let field = ui
-                    .add_enabled(!row.rejected, edit)
+                    .add_enabled_ui(!row.rejected, |ui| ui.add_sized(size, edit))
+                    .inner
                     .labelled_by(name.id)
                     .on_hover_text(format!("Replacement for {}", c.original));
                 // Editing a replacement shows where the original stands.
@@ -328,7 +339,8 @@ impl View for PseudonymsView {
             ui.label(RichText::new(format!("“{}” in context", row.candidate.original)).strong());
             for x in &row.candidate.contexts {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label(RichText::new(format!("{}:", x.doc)).color(tk.weak_text));
+                    ui.spacing_mut().item_spacing.x = 0.0;
+                    ui.label(RichText::new(format!("{}:  ", x.doc)).color(tk.weak_text));
                     ui.label(format!("…{}", x.before));
                     ui.label(RichText::new(&x.hit).strong().color(tk.danger));
                     ui.label(format!("{}…", x.after));
