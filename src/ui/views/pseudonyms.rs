@@ -328,7 +328,13 @@ impl View for PseudonymsView {
         });
         ui.separator();
 
-        let bottom = 190.0;
+        // Room below the table for the contexts, the files, the buttons and the outcome, so
+        // the verification never falls off the window.
+        let line = ui.text_style_height(&egui::TextStyle::Body) + ui.spacing().item_spacing.y;
+        let contexts = self.selected.and_then(|i| self.rows.get(i)).map_or(0, |r| 1 + r.candidate.contexts.len());
+        let outcome = usize::from(self.message.is_some())
+            + self.report.as_ref().map_or(0, |(_, r)| 1 + r.findings.len().min(8) + r.unreadable.len());
+        let bottom = 4.0 * ui.spacing().interact_size.y + 24.0 + line * (contexts + outcome) as f32;
         let height = (ui.available_height() - bottom).max(120.0);
         egui::ScrollArea::both()
             .id_salt("pseudo-table")
