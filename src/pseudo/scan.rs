@@ -378,8 +378,16 @@ fn proper_nouns(texts: &[&str], min_count: usize) -> Vec<String> {
                 let w = &text[s..i];
                 let mut chars = w.chars();
                 let first = chars.next().unwrap_or(' ');
+                // A word inside an e-mail address or a URL ("kari@…", "…/kari.no") is not a
+                // lower-case use of a name.
+                let prev = text[..s].chars().next_back();
+                let in_address = c == '@'
+                    || matches!(prev, Some('@' | '.' | '/' | '_'))
+                    || (c == '.' && text[i + 1..].chars().next().is_some_and(char::is_alphanumeric));
                 if first.is_lowercase() {
-                    lower.insert(w.to_lowercase());
+                    if !in_address {
+                        lower.insert(w.to_lowercase());
+                    }
                 } else if first.is_uppercase() && w.chars().count() >= 2 && !w.chars().all(char::is_uppercase) {
                     seen_capitalised.insert(w);
                     if !initial {
@@ -605,5 +613,8 @@ mod tests {
         // Nordby: "at Nordby", "in Nordby" inside, once initial → listed. March: not a name.
         // Meeting: also written "meeting" → no. Ole: once → no. "I", "The", "We": initial or one letter.
         assert_eq!(found, ["Kari", "Nordby"]);
+        // Written in lower case only inside an e-mail address: still a name.
+        let text = "We met Kalen there, and Kalen wrote from kalen@example.no and www.example.no/kalen today.";
+        assert_eq!(proper_nouns(&[text], 2), ["Kalen"]);
     }
 }
