@@ -13,6 +13,7 @@ pub mod import;
 pub mod index;
 pub mod model;
 pub mod progress;
+pub mod pseudo;
 pub mod quotes;
 pub mod sample;
 pub mod store;

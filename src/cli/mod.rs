@@ -11,6 +11,7 @@ mod documents;
 mod extracts;
 mod generate;
 mod import;
+mod pseudo;
 mod quotes;
 mod refi;
 mod sample;
@@ -465,6 +466,10 @@ pub enum Command {
     /// Exchange projects and codebooks with NVivo, ATLAS.ti, MAXQDA, QualCoder... (REFI-QDA).
     #[command(subcommand)]
     Refi(refi::RefiCommand),
+    /// Pseudonymise a study: find names and identifiers, replace them in place or in a copy,
+    /// keep the key apart, verify nothing is left (docs/PSEUDONYMS.md).
+    #[command(subcommand)]
+    Pseudo(pseudo::PseudoCommand),
     /// Search the documents: keyword in context, with who said it.
     #[command(long_about = "Search the documents: keyword in context, with who said it.\n\n\
                   QUERY is words (stemmed for the project's language), \"phrases\", AND / OR / NOT (or -word),\n\
@@ -873,6 +878,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Appendix { dir, format, output, journal } => trail::appendix(&dir, format, &output, journal),
         Command::Extracts(args) => extracts::run(args),
         Command::Refi(command) => refi::run(command),
+        Command::Pseudo(command) => pseudo::run(command),
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }

@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 const COALESCE_WINDOW_SECS: i64 = 60;
 /// Steps kept; older ones are forgotten when the history is saved.
 pub const HISTORY_LIMIT: usize = 500;
+/// How the label of a pseudonymisation step starts (`pseudo::plan`): saving forgets the undo
+/// history up to the newest such step, so the originals its inverse holds leave the disk.
+pub const PSEUDONYMISE_PREFIX: &str = "Pseudonymise";
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
@@ -116,6 +119,18 @@ impl History {
         if self.redo.len() > HISTORY_LIMIT {
             let drop = self.redo.len() - HISTORY_LIMIT;
             self.redo.drain(..drop);
+        }
+    }
+
+    /// Forgets the newest pseudonymisation step and every older one: their inverses hold the
+    /// original names. Returns whether there was one.
+    pub fn forget_pseudonymised(&mut self) -> bool {
+        match self.undo.iter().rposition(|s| s.label.starts_with(PSEUDONYMISE_PREFIX)) {
+            Some(i) => {
+                self.undo.drain(..=i);
+                true
+            }
+            None => false,
         }
     }
 

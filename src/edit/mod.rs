@@ -15,7 +15,7 @@ mod text;
 
 pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set};
 pub use error::EditError;
-pub use history::{HISTORY_LIMIT, History, Step};
+pub use history::{HISTORY_LIMIT, History, PSEUDONYMISE_PREFIX, Step};
 pub use text::{Correction, Respans, TouchedCoding, plan_text_correction};
 
 use crate::model::*;

@@ -152,6 +152,16 @@ impl Store {
         Ok(store)
     }
 
+    /// Creates a project in `dir` (which must not exist or be empty) holding `project` as it
+    /// is, with no history: a pseudonymised copy (`pseudo::write_copy`).
+    pub fn create_from(dir: &Path, project: Project) -> Result<Store> {
+        let mut store = Store::create(dir, &project.settings.name)?;
+        store.project = project;
+        store.project.rebuild_derived();
+        store.save()?;
+        Ok(store)
+    }
+
     /// Opens a project for reading and writing, recovering from any crash it finds.
     ///
     /// A project whose files were found damaged (a coder's codings, the quotes or the memos
@@ -825,6 +835,8 @@ impl Store {
             return Err(StoreError::ReadOnly);
         }
         self.history.trim();
+        // After an in-place pseudonymisation the undo history would keep the originals.
+        self.history.forget_pseudonymised();
         self.flush_trail();
         let mut files = snapshot::serialize_with(&self.project, &self.history, &self.unanchored)?;
         // The trail is appended to as it goes, never rewritten; the manifest notes its size so

@@ -60,6 +60,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
         Box::new(TeamView::default()),
         Box::new(TriangulationView::default()),
         Box::new(TrailView::default()),
+        Box::new(super::views::pseudonyms::PseudonymsView::default()),
     ]
 }
 
@@ -67,7 +68,7 @@ pub fn main_views() -> Vec<Box<dyn View>> {
 pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
     ("Read and code", &[ViewKind::Document, ViewKind::Memos, ViewKind::Search, ViewKind::Retrieval]),
     ("Develop themes", &[ViewKind::Themes, ViewKind::ThemeMap, ViewKind::Phases]),
-    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation, ViewKind::Trail]),
+    ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation, ViewKind::Trail, ViewKind::Pseudonyms]),
     ("Compare coders", &[ViewKind::Team]),
 ];
 
@@ -85,6 +86,7 @@ pub fn view_command(kind: ViewKind) -> UiCommand {
         ViewKind::Team => UiCommand::ShowTeam,
         ViewKind::Triangulation => UiCommand::ShowTriangulation,
         ViewKind::Trail => UiCommand::ShowTrail,
+        ViewKind::Pseudonyms => UiCommand::ShowPseudonyms,
     }
 }
 
@@ -113,6 +115,7 @@ fn inspector_beside(view: ViewKind) -> bool {
             | ViewKind::Team
             | ViewKind::Triangulation
             | ViewKind::Trail
+            | ViewKind::Pseudonyms
     )
 }
 
@@ -570,7 +573,9 @@ impl TemaApp {
             UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
             UiCommand::MakeQuote => writable && (coding || text),
             UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
-            UiCommand::ShowTeam | UiCommand::ShowTriangulation | UiCommand::ShowTrail => open,
+            UiCommand::ShowTeam | UiCommand::ShowTriangulation | UiCommand::ShowTrail | UiCommand::ShowPseudonyms => {
+                open
+            }
         }
     }
 
@@ -728,6 +733,7 @@ impl TemaApp {
             UiCommand::ShowTeam => self.state.view = ViewKind::Team,
             UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
             UiCommand::ShowTrail => self.state.view = ViewKind::Trail,
+            UiCommand::ShowPseudonyms => self.state.view = ViewKind::Pseudonyms,
             UiCommand::EditDocument | UiCommand::DeleteDocument => {
                 let Some(doc) = self.state.open_doc else { return };
                 self.state.actions.push(Action::Select(Some(Item::Document(doc))));
@@ -1018,6 +1024,7 @@ impl TemaApp {
                 item(ui, UiCommand::ShowTeam, None);
                 item(ui, UiCommand::ShowTriangulation, None);
                 item(ui, UiCommand::ShowTrail, None);
+                item(ui, UiCommand::ShowPseudonyms, None);
                 item(ui, UiCommand::NewJournalEntry, None);
                 ui.separator();
                 let check = |on: bool, c: UiCommand| Some(format!("{} {}", if on { "☑" } else { "☐" }, c.label()));

@@ -55,6 +55,7 @@ pub enum UiCommand {
     ShowTeam,
     ShowTriangulation,
     ShowTrail,
+    ShowPseudonyms,
     NewJournalEntry,
     ChangeCoder,
     ToggleDarkMode,
@@ -132,6 +133,7 @@ impl UiCommand {
             ShowTeam,
             ShowTriangulation,
             ShowTrail,
+            ShowPseudonyms,
             NewJournalEntry,
             Undo,
             Redo,
@@ -203,6 +205,7 @@ impl UiCommand {
             ShowTeam => "Show team comparison".into(),
             ShowTriangulation => "Show triangulation table".into(),
             ShowTrail => "Show analysis trail, timeline and checklist".into(),
+            ShowPseudonyms => "Pseudonymise…".into(),
             NewJournalEntry => "New journal entry".into(),
             ChangeCoder => "Change coder…".into(),
             ToggleDarkMode => "Toggle dark mode".into(),
@@ -283,6 +286,9 @@ impl UiCommand {
             ShowTriangulation => {
                 "Themes or codes by participant group, attribute or document, with extracts and summaries"
             }
+            ShowPseudonyms => {
+                "Find names and identifiers, replace them consistently in place or in a copy, keep the key apart, verify"
+            }
             NewJournalEntry => "Write a dated entry in the reflexive journal",
             ChangeCoder => "Choose whose codings you are making",
             ToggleDarkMode => "Switch between light and dark mode",
@@ -346,6 +352,7 @@ impl UiCommand {
             ShowThemes => &["board", "candidate", "review", "subthemes"],
             ShowThemeMap => &["graph", "network", "diagram", "mind"],
             ShowPhases => &["progress", "braun", "clarke", "six", "steps"],
+            ShowPseudonyms => &["anonymise", "anonymize", "pseudonymize", "names", "gdpr", "deidentify", "privacy"],
             ShowTrail => &["audit", "decisions", "history", "timeline", "checklist", "appendix", "methods"],
             ShowTeam => &["coders", "agreement", "kappa", "compare", "merge"],
             ShowTriangulation => &["groups", "converge", "diverge", "matrix", "cooccurrence", "co", "occurrence"],
@@ -412,7 +419,7 @@ impl UiCommand {
             PreviousSentence => vec![sc(ALT, Key::ArrowLeft)],
             ExtendBySentence => vec![sc(ALT_SHIFT, Key::ArrowRight)],
             ToggleStripeNames | ChangeCoder | ToggleDarkMode | ShowThemes | ShowThemeMap | ShowPhases | ShowTeam
-            | ShowTriangulation | ShowTrail => {
+            | ShowTriangulation | ShowTrail | ShowPseudonyms => {
                 vec![]
             }
             EditDocument | DeleteDocument | CorrectText | AddNote => vec![],

@@ -18,6 +18,7 @@ pub enum ViewKind {
     Team,
     Triangulation,
     Trail,
+    Pseudonyms,
 }
 
 pub trait View {

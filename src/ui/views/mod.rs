@@ -8,6 +8,7 @@ pub mod map;
 pub mod memos;
 pub mod navigator;
 pub mod phases;
+pub mod pseudonyms;
 pub mod quote_settings;
 pub mod quotes;
 pub mod retrieval;
