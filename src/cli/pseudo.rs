@@ -147,6 +147,8 @@ fn apply(dir: &Path, map_path: &Path, copy: Option<&Path>, key: &Path, no_save: 
             pseudo::write_key(key, &plan.key, &[dir])?;
             if let Some(edit) = plan.edit.clone() {
                 store.apply(edit)?;
+                // The analysis trail names things as they were: it is rewritten too.
+                store.rewrite_trail(&pseudo::json_replacer(&map)?)?;
             }
             if !no_save {
                 store.save()?;

@@ -343,6 +343,23 @@ pub fn write_copy(plan: &Plan, out: &Path) -> Result<(), PseudoError> {
     Ok(())
 }
 
+/// A replacer for lines of JSON (the analysis trail, which names documents, codes and themes
+/// as they were when each decision was made): every original of the map, in its inflected
+/// forms, replaced as in the texts, with the replacement escaped for a JSON string.
+pub fn json_replacer(map: &Map) -> Result<impl Fn(&str) -> String + use<>, PseudoError> {
+    let originals: Vec<&str> = map.entries.iter().map(|e| e.original.as_str()).collect();
+    let matcher = Matcher::new(&originals)?;
+    let escaped: Vec<String> = map
+        .entries
+        .iter()
+        .map(|e| {
+            let quoted = serde_json::Value::String(e.replacement.clone()).to_string();
+            quoted.trim_start_matches('"').trim_end_matches('"').to_string()
+        })
+        .collect();
+    Ok(move |line: &str| matcher.replace(line, &|i| escaped.get(i).map(String::as_str)))
+}
+
 /// Removes what a project folder keeps only for this copy and what could still hold the
 /// originals after an in-place pseudonymisation was saved: the journal and journals set aside,
 /// the undo history and the search index (Tema rebuilds it).

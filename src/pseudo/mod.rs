@@ -12,7 +12,7 @@ mod matcher;
 mod scan;
 mod verify;
 
-pub use apply::{KeyRow, Plan, plan, remove_local_files, write_copy, write_key};
+pub use apply::{KeyRow, Plan, json_replacer, plan, remove_local_files, write_copy, write_key};
 pub use map::{Map, MapEntry};
 pub use matcher::{Matcher, Occurrence, key};
 pub use scan::{Candidate, Context, Kind, Scan, ScanOptions, fodselsnummer_is_valid, scan};

@@ -5,7 +5,7 @@
 //! acknowledged. [`Store::save`] folds the journal into the snapshot files. See
 //! [`snapshot`] for the folder layout and how a snapshot is written all-or-nothing.
 
-mod atomic;
+pub(crate) mod atomic;
 mod error;
 pub mod journal;
 mod lock;
@@ -711,6 +711,18 @@ impl Store {
     }
 
     /// Writes a gesture's decisions and the codings counted since the last time to the trail.
+    /// Applies `replace` to every line of the analysis trail (see
+    /// [`crate::trail::file::rewrite_lines`]): what a pseudonymisation in place calls, so the
+    /// trail's earlier decisions keep no original name. Pending trail lines are written first.
+    pub fn rewrite_trail(&mut self, replace: &dyn Fn(&str) -> String) -> Result<usize> {
+        if self.journal.is_none() {
+            return Err(StoreError::ReadOnly);
+        }
+        self.end_gesture();
+        self.flush_trail();
+        crate::trail::file::rewrite_lines(&self.dir, replace)
+    }
+
     fn flush_trail(&mut self) {
         self.end_gesture();
         if self.journal.is_none() || self.recorder.is_empty() {

@@ -78,6 +78,28 @@ fn ends_with_newline(path: &Path) -> Result<bool> {
     Ok(b[0] == b'\n')
 }
 
+/// Rewrites every trail file with `replace` applied to each line, atomically per file: the one
+/// exception to "only ever appended to". A pseudonymisation in place must leave no original
+/// in the folder, and earlier decisions name documents, codes and themes as they were then.
+/// Returns how many files changed.
+pub fn rewrite_lines(dir: &Path, replace: &dyn Fn(&str) -> String) -> Result<usize> {
+    let mut changed = 0;
+    for rel in files(dir)? {
+        let path = dir.join(&rel);
+        let Some(bytes) = safe::read(&path)? else { continue };
+        let text = String::from_utf8_lossy(&bytes);
+        let mut out = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            out.push_str(&replace(line));
+        }
+        if out.as_bytes() != bytes.as_slice() {
+            crate::store::atomic::write_atomic(&path, out.as_bytes())?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
 /// The trail files of a project, relative (`trail/ingrid.jsonl`), sorted.
 pub fn files(dir: &Path) -> Result<Vec<String>> {
     if !safe::real_dir(dir, TRAIL_DIR)? {

@@ -349,6 +349,15 @@ impl TemaApp {
         };
         match &action {
             Action::Command(c) => self.command(*c, ctx),
+            Action::RewriteTrail(map) => {
+                let Some(store) = self.state.store.as_mut() else { return };
+                let rewritten = crate::pseudo::json_replacer(map)
+                    .map_err(|e| e.to_string())
+                    .and_then(|replace| store.rewrite_trail(&replace).map_err(|e| e.to_string()));
+                if let Err(e) = rewritten {
+                    self.status(format!("The analysis trail could not be pseudonymised: {e}"), true);
+                }
+            }
             Action::Edit { edit, coalesce } => {
                 let Some(store) = self.state.store.as_mut() else { return };
                 let result = match coalesce {

@@ -46,6 +46,9 @@ pub enum Action {
         edit: Edit,
         coalesce: Option<String>,
     },
+    /// After a pseudonymisation in place: replace the map's originals in the analysis trail
+    /// too (`Store::rewrite_trail`), which names things as they were.
+    RewriteTrail(crate::pseudo::Map),
     Select(Option<Item>),
     SelectText(Option<TextSel>),
     /// Open a document in the document view, scrolled to a span (and select a coding).
@@ -105,6 +108,7 @@ impl std::fmt::Debug for Action {
         match self {
             Action::Command(c) => write!(f, "Command({c:?})"),
             Action::Edit { edit, .. } => write!(f, "Edit({edit:?})"),
+            Action::RewriteTrail(map) => write!(f, "RewriteTrail({} originals)", map.entries.len()),
             Action::Select(i) => write!(f, "Select({i:?})"),
             Action::SelectText(t) => write!(f, "SelectText({t:?})"),
             Action::OpenDocument { doc, reveal, .. } => write!(f, "OpenDocument({doc:?}, {reveal:?})"),

@@ -127,6 +127,7 @@ impl PseudonymsView {
                         let message = match plan.edit {
                             Some(edit) => {
                                 out.push(Action::Edit { edit, coalesce: None });
+                                out.push(Action::RewriteTrail(map.clone()));
                                 format!(
                                     "Replaced {} occurrences in {} documents; the key is in {}. Undo takes it back \
                                      until the project is saved: saving (Ctrl+S, or after a pause) clears the undo \
