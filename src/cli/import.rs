@@ -44,7 +44,7 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
         detect_language: true,
         ..Default::default()
     };
-    let mut store = if args.dry_run { open_for_reading(dir)? } else { open(dir)? };
+    let mut store = if args.dry_run { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) } else { open(dir)? };
     let show_progress = !args.json && std::io::stderr().is_terminal();
     let progress = |p: ImportProgress| {
         if show_progress {
@@ -268,7 +268,8 @@ pub fn speakers(
     nobody: bool,
     json: bool,
 ) -> Result<()> {
-    let mut store = if speaker.is_some() { open(dir)? } else { open_for_reading(dir)? };
+    let mut store =
+        if speaker.is_some() { open(dir)? } else { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) };
     let p = store.project();
     let Some(d) = p.document_by_name(doc) else {
         bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());

@@ -273,7 +273,7 @@ pub fn scheme(dir: &Path, args: SchemeArgs) -> Result<()> {
         || args.unattributed.is_some()
         || args.separator.is_some()
         || args.block_words.is_some();
-    let mut store = if changes { open(dir)? } else { open_for_reading(dir)? };
+    let mut store = if changes { open(dir)? } else { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) };
     if changes {
         let mut settings = store.project().settings.clone();
         let q = &mut settings.quotes;

@@ -51,7 +51,7 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
     for w in theirs.warnings() {
         eprintln!("warning: {}: {w}", other.display());
     }
-    let mut store = if dry_run { open_for_reading(dir)? } else { open(dir)? };
+    let mut store = if dry_run { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) } else { open(dir)? };
     let plan = plan_merge(store.project(), theirs.project());
     let applied = match (&plan.edit, dry_run) {
         (Some(edit), false) => {

@@ -139,19 +139,24 @@ impl Revisions {
     }
 }
 
+/// The hasher of the look-up tables: SipHash (the default) was a twentieth of opening a large
+/// project. foldhash is seeded at random per process too, so ids in a hostile project file
+/// still cannot be chosen to collide.
+type FastHash = foldhash::fast::RandomState;
+
 /// Look-up tables derived from the codings, kept in step by the edit functions. Like
 /// [`Revisions`] they are not content, so `PartialEq` ignores them.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
     /// Every coding by what makes it unique: the same coder cannot apply the same code to
     /// the same span twice. Makes that check O(1) instead of a scan of all codings.
-    pub(crate) coding_keys: HashMap<(DocId, Span, CodeId, CoderId), CodingId>,
+    pub(crate) coding_keys: HashMap<(DocId, Span, CodeId, CoderId), CodingId, FastHash>,
     /// The codings of each document, so per-document views and edits do not scan every
     /// coding (at 20 M words and 500,000 codings a scan per document made opening grow with
     /// documents × codings).
-    by_doc: HashMap<DocId, BTreeSet<CodingId>>,
+    by_doc: HashMap<DocId, BTreeSet<CodingId>, FastHash>,
     /// The codings of each code, for per-code queries and the edits that re-point codes.
-    by_code: HashMap<CodeId, BTreeSet<CodingId>>,
+    by_code: HashMap<CodeId, BTreeSet<CodingId>, FastHash>,
     /// How many codings the tables hold. A `Project` built by filling `codings` directly
     /// (tests, loaders) without [`Project::rebuild_derived`] has a different count, and the
     /// look-ups then fall back to a scan instead of answering wrongly.
@@ -180,7 +185,11 @@ impl Derived {
 }
 
 /// Removes `id` from the set under `key`, dropping the set when it empties.
-fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, BTreeSet<CodingId>>, key: K, id: CodingId) -> bool {
+fn remove_from<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, BTreeSet<CodingId>, FastHash>,
+    key: K,
+    id: CodingId,
+) -> bool {
     let Some(set) = map.get_mut(&key) else { return false };
     let removed = set.remove(&id);
     if set.is_empty() {
