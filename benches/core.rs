@@ -5,7 +5,7 @@
 //! Targets: open < 300 ms; edit p99 < 10 ms; save < 1 s.
 
 mod common;
-use common::{WORDS, rng};
+use common::{rng, transcript};
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
@@ -15,38 +15,6 @@ const DOCS: usize = 200;
 const WORDS_PER_DOC: usize = 10_000;
 const CODES: usize = 500;
 const CODINGS: usize = 50_000;
-
-fn transcript(seed: u64) -> (String, Vec<Turn>) {
-    let mut s = seed | 1;
-    let mut text = String::new();
-    let mut turns = Vec::new();
-    let mut words = 0;
-    let mut chars = 0;
-    let mut turn = 0;
-    while words < WORDS_PER_DOC {
-        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
-        let mut line = format!("{speaker}: ");
-        let n = 20 + rng(&mut s) % 80;
-        for _ in 0..n {
-            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
-            line.push(' ');
-        }
-        line.push_str("\n\n");
-        let len = line.chars().count();
-        turns.push(Turn {
-            span: Span::new(chars, chars + len),
-            speaker: speaker.into(),
-            participant: None,
-            start_ms: None,
-            end_ms: None,
-        });
-        chars += len;
-        words += n as usize + 1;
-        text.push_str(&line);
-        turn += 1;
-    }
-    (text, turns)
-}
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
@@ -66,7 +34,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut edits = vec![Edit::AddCoder { coder, index: None }];
     let mut docs = Vec::new();
     for i in 0..DOCS {
-        let (text, turns) = transcript(i as u64 + 1);
+        let (text, turns) = transcript(i as u64 + 1, WORDS_PER_DOC);
         let mut d = Document::new(DocId::new(), format!("D{i:03}"), DocKind::Interview, text);
         d.turns = turns;
         docs.push((d.id, d.char_len));

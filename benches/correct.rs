@@ -8,7 +8,7 @@
 //! Target: < 50 ms for the whole correction, re-indexing included.
 
 mod common;
-use common::{WORDS, rng};
+use common::{rng, transcript};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use tema::edit::{Edit, plan_text_correction};
@@ -21,35 +21,6 @@ const OTHER_WORDS: usize = 10_000;
 const BIG_WORDS: usize = 60_000;
 const CODINGS: usize = 1_000;
 const RUNS: usize = 25;
-
-/// A transcript of about `words` words: an interviewer and J1 taking turns.
-fn transcript(seed: u64, words: usize) -> (String, Vec<Turn>) {
-    let mut s = seed | 1;
-    let (mut text, mut turns, mut count, mut chars, mut turn) = (String::new(), Vec::new(), 0, 0, 0);
-    while count < words {
-        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
-        let mut line = format!("{speaker}: ");
-        let n = 20 + rng(&mut s) % 80;
-        for _ in 0..n {
-            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
-            line.push(' ');
-        }
-        line.push_str("\n\n");
-        let len = line.chars().count();
-        turns.push(Turn {
-            span: Span::new(chars, chars + len),
-            speaker: speaker.into(),
-            participant: None,
-            start_ms: None,
-            end_ms: None,
-        });
-        chars += len;
-        count += n as usize + 1;
-        text.push_str(&line);
-        turn += 1;
-    }
-    (text, turns)
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0

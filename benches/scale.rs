@@ -15,7 +15,7 @@
 //! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it.
 
 mod common;
-use common::{WORDS, rng};
+use common::{rng, transcript};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -25,37 +25,6 @@ use tema::store::Store;
 
 const WORDS_PER_DOC: usize = 10_000;
 const CODES: usize = 500;
-
-fn transcript(seed: u64) -> (String, Vec<Turn>) {
-    let mut s = seed | 1;
-    let mut text = String::new();
-    let mut turns = Vec::new();
-    let (mut words, mut chars, mut turn) = (0, 0, 0);
-    while words < WORDS_PER_DOC {
-        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
-        let mut line = format!("{speaker}: ");
-        let n = 20 + rng(&mut s) % 80;
-        for i in 0..n {
-            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
-            line.push(if i % 12 == 11 { '.' } else { ' ' });
-            line.push(' ');
-        }
-        line.push_str("\n\n");
-        let len = line.chars().count();
-        turns.push(Turn {
-            span: Span::new(chars, chars + len),
-            speaker: speaker.into(),
-            participant: None,
-            start_ms: None,
-            end_ms: None,
-        });
-        chars += len;
-        words += n as usize + 1;
-        text.push_str(&line);
-        turn += 1;
-    }
-    (text, turns)
-}
 
 fn coding(doc: DocId, span: Span, code: CodeId, coder: CoderId) -> Coding {
     Coding { id: CodingId::new(), doc, span, code, coder, created: chrono::Utc::now(), comment: String::new() }
@@ -87,7 +56,7 @@ fn build(dir: &Path, docs: usize, codings: usize) -> Result<(), Box<dyn std::err
     let mut edits = vec![Edit::AddCoder { coder: ingrid, index: None }, Edit::AddCoder { coder: tom, index: None }];
     let mut places = Vec::new();
     for i in 0..docs {
-        let (text, turns) = transcript(i as u64 + 1);
+        let (text, turns) = transcript(i as u64 + 1, WORDS_PER_DOC);
         let mut d = Document::new(DocId::new(), format!("I{i:04}"), DocKind::Interview, text);
         d.turns = turns;
         places.push((d.id, d.char_len));

@@ -38,3 +38,32 @@ pub fn rng(state: &mut u64) -> u64 {
     *state ^= *state << 17;
     *state
 }
+
+/// A transcript of about `words` words: an interviewer and J1 taking turns.
+pub fn transcript(seed: u64, words: usize) -> (String, Vec<tema::model::Turn>) {
+    let mut s = seed | 1;
+    let (mut text, mut turns, mut count, mut chars, mut turn) = (String::new(), Vec::new(), 0, 0, 0);
+    while count < words {
+        let speaker = if turn % 2 == 0 { "Interviewer" } else { "J1" };
+        let mut line = format!("{speaker}: ");
+        let n = 20 + rng(&mut s) % 80;
+        for _ in 0..n {
+            line.push_str(WORDS[(rng(&mut s) % WORDS.len() as u64) as usize]);
+            line.push(' ');
+        }
+        line.push_str("\n\n");
+        let len = line.chars().count();
+        turns.push(tema::model::Turn {
+            span: tema::model::Span::new(chars, chars + len),
+            speaker: speaker.into(),
+            participant: None,
+            start_ms: None,
+            end_ms: None,
+        });
+        chars += len;
+        count += n as usize + 1;
+        text.push_str(&line);
+        turn += 1;
+    }
+    (text, turns)
+}
