@@ -5,7 +5,7 @@
 //! Targets: open < 300 ms; edit p99 < 10 ms; save < 1 s.
 
 mod common;
-use common::{rng, transcript};
+use common::{documents_and_codes, rng};
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
@@ -32,23 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let coder = store.project().new_coder("Bench");
     let coder_id = coder.id;
     let mut edits = vec![Edit::AddCoder { coder, index: None }];
-    let mut docs = Vec::new();
-    for i in 0..DOCS {
-        let (text, turns) = transcript(i as u64 + 1, WORDS_PER_DOC);
-        let mut d = Document::new(DocId::new(), format!("D{i:03}"), DocKind::Interview, text);
-        d.turns = turns;
-        docs.push((d.id, d.char_len));
-        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
-    }
-    let mut codes = Vec::new();
-    for i in 0..CODES {
-        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
-        if i >= 50 {
-            c.parent = Some(codes[i % 50]);
-        }
-        codes.push(c.id);
-        edits.push(Edit::CreateCode { code: c, index: None });
-    }
+    let (docs, codes) = documents_and_codes(DOCS, WORDS_PER_DOC, CODES, &mut edits);
     store.apply(Edit::batch("documents and codes", edits))?;
     let mut s = 42u64;
     let mut codings = Vec::with_capacity(CODINGS);

@@ -15,7 +15,7 @@
 //! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it.
 
 mod common;
-use common::{rng, transcript};
+use common::{documents_and_codes, rng};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -54,23 +54,7 @@ fn build(dir: &Path, docs: usize, codings: usize) -> Result<(), Box<dyn std::err
     tom.slug = "tom".into();
     let b = tom.id;
     let mut edits = vec![Edit::AddCoder { coder: ingrid, index: None }, Edit::AddCoder { coder: tom, index: None }];
-    let mut places = Vec::new();
-    for i in 0..docs {
-        let (text, turns) = transcript(i as u64 + 1, WORDS_PER_DOC);
-        let mut d = Document::new(DocId::new(), format!("I{i:04}"), DocKind::Interview, text);
-        d.turns = turns;
-        places.push((d.id, d.char_len));
-        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
-    }
-    let mut codes = Vec::new();
-    for i in 0..CODES {
-        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
-        if i >= 50 {
-            c.parent = Some(codes[i % 50]);
-        }
-        codes.push(c.id);
-        edits.push(Edit::CreateCode { code: c, index: None });
-    }
+    let (places, codes) = documents_and_codes(docs, WORDS_PER_DOC, CODES, &mut edits);
     store.apply(Edit::batch("documents and codes", edits))?;
     let mut s = 42u64;
     let mut batch = Vec::with_capacity(codings);

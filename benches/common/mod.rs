@@ -67,3 +67,35 @@ pub fn transcript(seed: u64, words: usize) -> (String, Vec<tema::model::Turn>) {
     }
     (text, turns)
 }
+
+/// Edits that add `docs` interviews of about `words` words each (named `D000`…) and a
+/// codebook of `codes` codes, the 51st and later nested under the first 50. Returns each
+/// document's id and length in chars, and the codes' ids.
+#[allow(clippy::type_complexity)]
+pub fn documents_and_codes(
+    docs: usize,
+    words: usize,
+    codes: usize,
+    edits: &mut Vec<tema::edit::Edit>,
+) -> (Vec<(tema::model::DocId, usize)>, Vec<tema::model::CodeId>) {
+    use tema::edit::Edit;
+    use tema::model::*;
+    let mut places = Vec::with_capacity(docs);
+    for i in 0..docs {
+        let (text, turns) = transcript(i as u64 + 1, words);
+        let mut d = Document::new(DocId::new(), format!("D{i:03}"), DocKind::Interview, text);
+        d.turns = turns;
+        places.push((d.id, d.char_len));
+        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
+    }
+    let mut ids = Vec::with_capacity(codes);
+    for i in 0..codes {
+        let mut c = Code::new(CodeId::new(), format!("Code {i}"), palette_colour(i));
+        if i >= 50 {
+            c.parent = Some(ids[i % 50]);
+        }
+        ids.push(c.id);
+        edits.push(Edit::CreateCode { code: c, index: None });
+    }
+    (places, ids)
+}

@@ -286,23 +286,9 @@ impl Appendix {
 /// A table in Tema's table style with a repeated header row.
 fn table(w: &mut Xml, header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> R {
     w.create_element("w:tbl").write_inner_content(|w| {
-        w.create_element("w:tblPr").write_inner_content(|w| {
-            empty(w, "w:tblStyle", &[("w:val", docx::TABLE)])?;
-            empty(w, "w:tblW", &[("w:w", "5000"), ("w:type", "pct")])?;
-            empty(w, "w:tblLayout", &[("w:type", "fixed")])?;
-            empty(w, "w:tblLook", &[("w:val", "0020"), ("w:firstRow", "1"), ("w:firstColumn", "0"), ("w:noHBand", "1")])
-        })?;
-        w.create_element("w:tblGrid").write_inner_content(|w| {
-            for width in widths {
-                empty(w, "w:gridCol", &[("w:w", &width.to_string())])?;
-            }
-            Ok(())
-        })?;
+        docx::table_start(w, widths)?;
         w.create_element("w:tr").write_inner_content(|w| {
-            w.create_element("w:trPr").write_inner_content(|w| {
-                empty(w, "w:cantSplit", &[])?;
-                empty(w, "w:tblHeader", &[])
-            })?;
+            docx::row_props(w, true)?;
             for (label, width) in header.iter().zip(widths) {
                 cell(w, *width, label, true)?;
             }
@@ -310,7 +296,7 @@ fn table(w: &mut Xml, header: &[&str], rows: &[Vec<String>], widths: &[usize]) -
         })?;
         for row in rows {
             w.create_element("w:tr").write_inner_content(|w| {
-                w.create_element("w:trPr").write_inner_content(|w| empty(w, "w:cantSplit", &[]))?;
+                docx::row_props(w, false)?;
                 for (text, width) in row.iter().zip(widths) {
                     cell(w, *width, text, false)?;
                 }

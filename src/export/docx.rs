@@ -214,6 +214,37 @@ pub fn empty(w: &mut Xml, name: &str, attrs: &[(&str, &str)]) -> R {
     Ok(())
 }
 
+/// What every table Tema writes to Word shares: the Tema table style at full width, a fixed
+/// layout on the given column widths (twips) so Word keeps the widths measured for the
+/// content, and the first row styled as a header.
+pub fn table_start(w: &mut Xml, widths: &[usize]) -> R {
+    w.create_element("w:tblPr").write_inner_content(|w| {
+        empty(w, "w:tblStyle", &[("w:val", TABLE)])?;
+        empty(w, "w:tblW", &[("w:w", "5000"), ("w:type", "pct")])?;
+        empty(w, "w:tblLayout", &[("w:type", "fixed")])?;
+        empty(w, "w:tblLook", &[("w:val", "0020"), ("w:firstRow", "1"), ("w:firstColumn", "0"), ("w:noHBand", "1")])
+    })?;
+    w.create_element("w:tblGrid").write_inner_content(|w| {
+        for width in widths {
+            empty(w, "w:gridCol", &[("w:w", &width.to_string())])?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// A table row's properties: never split across a page; a header row repeats on every page.
+pub fn row_props(w: &mut Xml, header: bool) -> R {
+    w.create_element("w:trPr").write_inner_content(|w| {
+        empty(w, "w:cantSplit", &[])?;
+        if header {
+            empty(w, "w:tblHeader", &[])?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

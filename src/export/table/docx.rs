@@ -48,24 +48,10 @@ pub(super) fn render(t: &TableText) -> Result<Vec<u8>, ExportError> {
 
 fn table(w: &mut Xml, t: &TableText, widths: &[usize]) -> R {
     w.create_element("w:tbl").write_inner_content(|w| {
-        w.create_element("w:tblPr").write_inner_content(|w| {
-            empty(w, "w:tblStyle", &[("w:val", docx::TABLE)])?;
-            empty(w, "w:tblW", &[("w:w", "5000"), ("w:type", "pct")])?;
-            empty(w, "w:tblLayout", &[("w:type", "fixed")])?;
-            empty(w, "w:tblLook", &[("w:val", "0020"), ("w:firstRow", "1"), ("w:firstColumn", "0"), ("w:noHBand", "1")])
-        })?;
-        w.create_element("w:tblGrid").write_inner_content(|w| {
-            for width in widths {
-                empty(w, "w:gridCol", &[("w:w", &width.to_string())])?;
-            }
-            Ok(())
-        })?;
+        docx::table_start(w, widths)?;
         // The header row.
         w.create_element("w:tr").write_inner_content(|w| {
-            w.create_element("w:trPr").write_inner_content(|w| {
-                empty(w, "w:cantSplit", &[])?;
-                empty(w, "w:tblHeader", &[])
-            })?;
+            docx::row_props(w, true)?;
             let labels = std::iter::once(&t.corner).chain(&t.columns);
             for (i, (label, width)) in labels.zip(widths).enumerate() {
                 let align = if i > 0 && t.numeric { "right" } else { "left" };
@@ -75,7 +61,7 @@ fn table(w: &mut Xml, t: &TableText, widths: &[usize]) -> R {
         })?;
         for row in &t.rows {
             w.create_element("w:tr").write_inner_content(|w| {
-                w.create_element("w:trPr").write_inner_content(|w| empty(w, "w:cantSplit", &[]))?;
+                docx::row_props(w, false)?;
                 let bold = t.hierarchical && row.depth == 0;
                 let style = CellStyle { bold, indent: row.depth * INDENT, align: "left", header: false };
                 cell(w, widths[0], &row.label, style)?;
