@@ -288,3 +288,66 @@ fn code_a_passage_with_the_keyboard_alone_and_hear_it() -> Result {
     assert!(h.query_all_by_label_contains(&start).count() > 0, "the extract “{start}…” is listed");
     Ok(())
 }
+
+/// The menu bar is drawn from the command registry: every command placed in a menu (the app's
+/// own and each view's, the side panels' too) is listed when that menu opens, under the text
+/// the app gives it now, and each submenu holds its commands.
+#[test]
+fn every_menu_lists_the_commands_placed_in_it() -> Result {
+    use tema::ui::command::{Menu, MenuEntry, menu_groups};
+    let tmp = tempfile::tempdir()?;
+    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let count = |h: &Harness<'_, TemaApp>, text: &str| h.query_all_by_label_contains(text).count();
+    let mut checked = 0;
+    for menu in Menu::ALL {
+        let state = h.state().command_state();
+        let groups = menu_groups(menu);
+        let texts = |specs: &[&tema::ui::command::CommandSpec], h: &Harness<'_, TemaApp>| -> Vec<String> {
+            specs.iter().filter(|s| (s.shown)(&state)).map(|s| h.state().menu_text(s)).collect()
+        };
+        let direct: Vec<_> = groups
+            .iter()
+            .flatten()
+            .filter_map(|e| match e {
+                MenuEntry::Command(s) => Some(*s),
+                MenuEntry::Submenu(..) => None,
+            })
+            .collect();
+        let expected = texts(&direct, &h);
+        let before: Vec<usize> = expected.iter().map(|t| count(&h, t)).collect();
+        h.get_by_label(menu.title()).click();
+        h.run();
+        h.run();
+        for (text, before) in expected.iter().zip(before) {
+            assert!(count(&h, text) > before, "the {} menu does not list “{text}”", menu.title());
+            checked += 1;
+        }
+        for entry in groups.iter().flatten() {
+            let MenuEntry::Submenu(name, specs) = entry else { continue };
+            let expected = texts(specs, &h);
+            let before: Vec<usize> = expected.iter().map(|t| count(&h, t)).collect();
+            h.get_by_label(name).click();
+            h.run();
+            h.run();
+            for (text, before) in expected.iter().zip(before) {
+                assert!(count(&h, text) > before, "{} → {name} does not list “{text}”", menu.title());
+                checked += 1;
+            }
+        }
+        // Escape closes the innermost open menu; the menu is closed once its first entry is gone.
+        let first = expected.first().cloned().unwrap_or_default();
+        let shut = count(&h, &first) - 1;
+        for _ in 0..3 {
+            if count(&h, &first) == shut {
+                break;
+            }
+            h.key_press(Key::Escape);
+            h.run();
+        }
+        assert_eq!(count(&h, &first), shut, "Escape closed the {} menu", menu.title());
+        assert!(h.state().state.selection.text.is_some(), "closing the {} menu kept the selection", menu.title());
+    }
+    // The views' commands are among them: the navigator's, the inspector's, the document view's.
+    assert!(checked >= 50, "only {checked} menu entries checked");
+    Ok(())
+}

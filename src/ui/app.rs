@@ -1,6 +1,7 @@
 //! The app shell: state, panels, menus, dialogs, and the once-per-frame drain of actions.
 
 use super::cache::Cache;
+use super::command::{CommandSpec, CommandState, Menu, MenuEntry, menu_groups};
 use super::dialogs::Dialog;
 use super::dialogs::code_picker::{CodePicker, Purpose};
 use super::dialogs::import::ImportDialog;
@@ -9,14 +10,13 @@ use super::dialogs::project::{CoderDialog, ProjectDialog, ProjectMode};
 use super::jobs::Jobs;
 use super::prefs::Prefs;
 use super::startup::{self, Places, Startup};
-use super::views::codebook::Codebook;
 use super::views::document::DocumentView;
 use super::views::inspector::Inspector;
 use super::views::map::MapView;
-use super::views::memos::{MemosView, new_entry};
+use super::views::memos::MemosView;
 use super::views::navigator::Navigator;
 use super::views::phases::PhasesView;
-use super::views::quotes::{NewQuote, QuotesView};
+use super::views::quotes::QuotesView;
 use super::views::retrieval::RetrievalView;
 use super::views::search::SearchView;
 use super::views::team::TeamView;
@@ -64,6 +64,11 @@ pub fn main_views() -> Vec<Box<dyn View>> {
     ]
 }
 
+/// The side panels, left then right: views like the centre ones, drawn beside it.
+pub fn side_panels() -> Vec<Box<dyn View>> {
+    vec![Box::new(Navigator::default()), Box::new(Inspector::default())]
+}
+
 /// The views by the phase of the analysis they serve, in the order of the tab strip.
 pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
     ("Read and code", &[ViewKind::Document, ViewKind::Memos, ViewKind::Search, ViewKind::Retrieval]),
@@ -71,24 +76,6 @@ pub const VIEW_GROUPS: [(&str, &[ViewKind]); 4] = [
     ("Write up", &[ViewKind::Quotes, ViewKind::Triangulation, ViewKind::Trail, ViewKind::Pseudonyms]),
     ("Compare coders", &[ViewKind::Team]),
 ];
-
-/// The command that shows a view (its tooltip and shortcut describe the tab).
-pub fn view_command(kind: ViewKind) -> UiCommand {
-    match kind {
-        ViewKind::Document => UiCommand::ShowDocument,
-        ViewKind::Retrieval => UiCommand::ShowRetrieval,
-        ViewKind::Memos => UiCommand::ShowMemos,
-        ViewKind::Search => UiCommand::ShowSearch,
-        ViewKind::Quotes => UiCommand::ShowQuotes,
-        ViewKind::Themes => UiCommand::ShowThemes,
-        ViewKind::ThemeMap => UiCommand::ShowThemeMap,
-        ViewKind::Phases => UiCommand::ShowPhases,
-        ViewKind::Team => UiCommand::ShowTeam,
-        ViewKind::Triangulation => UiCommand::ShowTriangulation,
-        ViewKind::Trail => UiCommand::ShowTrail,
-        ViewKind::Pseudonyms => UiCommand::ShowPseudonyms,
-    }
-}
 
 /// The zoom step after (or before) `z` in [`ZOOM_STEPS`](super::tokens::ZOOM_STEPS).
 fn zoom_step(z: f32, up: bool) -> f32 {
@@ -150,10 +137,10 @@ pub struct AppState {
 
 pub struct TemaApp {
     pub state: AppState,
+    /// The centre views ([`main_views`]).
     pub views: Vec<Box<dyn View>>,
-    navigator: Navigator,
-    codebook: Codebook,
-    inspector: Inspector,
+    /// The side panels ([`side_panels`]).
+    pub panels: Vec<Box<dyn View>>,
     dialog: Option<Dialog>,
 }
 
@@ -205,9 +192,7 @@ impl TemaApp {
                 why: None,
             },
             views: main_views(),
-            navigator: Navigator::default(),
-            codebook: Codebook::default(),
-            inspector: Inspector::default(),
+            panels: side_panels(),
             dialog: None,
         };
         let target = match launch.project {
@@ -262,8 +247,7 @@ impl TemaApp {
                 self.views = main_views();
                 // A project opens on its documents (an empty one on the Import call to action).
                 self.state.view = ViewKind::Document;
-                self.navigator = Navigator::default();
-                self.codebook = Codebook::default();
+                self.panels = side_panels();
                 if let Some(doc) = first {
                     self.state.actions.push(Action::OpenDocument { doc, reveal: None, coding: None });
                 }
@@ -283,11 +267,6 @@ impl TemaApp {
                 Some((format!("Could not save a snapshot ({e}); your changes are safe in the journal"), true));
         }
         self.state.open_doc = None;
-    }
-
-    fn coder_id(&self) -> Option<CoderId> {
-        let p = self.project()?;
-        p.coder_by_name(self.state.coder_name.as_deref()?).map(|c| c.id)
     }
 
     /// The coder to act as, and the edit that adds them to the project if they are new.
@@ -333,7 +312,7 @@ impl TemaApp {
 
     fn notify(&mut self, action: &Action) {
         if let Some(p) = self.state.store.as_ref().map(Store::project) {
-            for v in &mut self.views {
+            for v in self.views.iter_mut().chain(self.panels.iter_mut()) {
                 v.on_action(action, p);
             }
         }
@@ -387,7 +366,6 @@ impl TemaApp {
             Action::SelectText(t) => self.state.selection.text = *t,
             Action::OpenDocument { doc, coding, .. } => {
                 self.state.open_doc = Some(*doc);
-                self.navigator.open_doc = Some(*doc);
                 self.state.view = ViewKind::Document;
                 if let Some(c) = coding {
                     self.state.selection.item = Some(Item::Coding(*c));
@@ -449,12 +427,8 @@ impl TemaApp {
             Action::PickMergeTarget(code) => {
                 self.dialog = Some(Dialog::Picker(CodePicker::new(Purpose::MergeFrom(*code))))
             }
-            Action::StartRename(code) => {
-                if let Some(p) = self.state.store.as_ref().map(Store::project) {
-                    self.codebook.start_rename(p, *code);
-                }
-            }
-            Action::FocusComment => self.inspector.focus_comment = true,
+            // The side panels take these (`View::on_action`, below).
+            Action::StartRename(_) | Action::FocusComment => {}
             Action::Status { text, error } => self.status(text.clone(), *error),
             Action::ShowReport { title, lines } => {
                 let d = crate::ui::dialogs::refi::RefiDialog::report(title.clone(), lines.clone());
@@ -539,53 +513,33 @@ impl TemaApp {
         (!name.is_empty()).then_some(name)
     }
 
-    pub fn enabled(&self, c: UiCommand) -> bool {
-        let open = self.state.store.is_some();
-        let writable = self.state.store.as_ref().is_some_and(|s| !s.is_read_only());
-        let text = self.state.selection.text.is_some();
-        let coding = self.state.selection.coding().is_some();
-        let history = self.state.store.as_ref().map(Store::history);
-        match c {
-            UiCommand::NewProject | UiCommand::OpenProject | UiCommand::Quit | UiCommand::CommandPalette => true,
-            UiCommand::ImportRefiProject => true,
-            UiCommand::ImportRefiCodebook => writable,
-            UiCommand::ExportRefiProject | UiCommand::ExportRefiCodebook => open,
-            UiCommand::ToggleDarkMode | UiCommand::ChangeCoder => true,
-            UiCommand::ZoomIn | UiCommand::ZoomOut | UiCommand::ZoomReset => true,
-            UiCommand::NextTurn
-            | UiCommand::PreviousTurn
-            | UiCommand::NextSentence
-            | UiCommand::PreviousSentence
-            | UiCommand::ExtendBySentence => self.state.open_doc.is_some() && self.state.view == ViewKind::Document,
-            UiCommand::ToggleNavigator | UiCommand::ToggleInspector | UiCommand::ToggleStripeNames => open,
-            UiCommand::SaveNow => writable,
-            UiCommand::RepairProject => self.needs_repair(),
-            UiCommand::Undo => writable && history.is_some_and(|h| h.can_undo()),
-            UiCommand::Redo => writable && history.is_some_and(|h| h.can_redo()),
-            UiCommand::CodeSelection | UiCommand::InVivoCode => writable && text,
-            UiCommand::RecentCode(n) => writable && text && self.state.recent_codes.len() >= usize::from(n),
-            UiCommand::RemoveCoding | UiCommand::CommentOnCoding => writable && coding,
-            UiCommand::FitCodingToSelection => writable && coding && text,
-            UiCommand::ClearSelection => text || self.state.selection.item.is_some(),
-            UiCommand::ToggleRead => writable && self.state.open_doc.is_some(),
-            UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => self.state.open_doc.is_some(),
-            UiCommand::NextDocument | UiCommand::PreviousDocument => open,
-            UiCommand::EditDocument | UiCommand::DeleteDocument => writable && self.state.open_doc.is_some(),
-            UiCommand::CorrectText | UiCommand::AddNote => writable && text,
-            UiCommand::NewCode | UiCommand::NewJournalEntry | UiCommand::ImportFiles => writable,
-            UiCommand::RenameCode => writable && self.state.selection.code().is_some(),
-            UiCommand::FocusCodeSearch
-            | UiCommand::ShowDocument
-            | UiCommand::ShowRetrieval
-            | UiCommand::ShowMemos
-            | UiCommand::ShowSearch => open,
-            UiCommand::ShowQuotes | UiCommand::ExportQuotes => open,
-            UiCommand::MakeQuote => writable && (coding || text),
-            UiCommand::ShowThemes | UiCommand::ShowThemeMap | UiCommand::ShowPhases => open,
-            UiCommand::ShowTeam | UiCommand::ShowTriangulation | UiCommand::ShowTrail | UiCommand::ShowPseudonyms => {
-                open
-            }
+    /// What the commands' rules (enabled, shown, checked) look at, from the app's state now.
+    pub fn command_state(&self) -> CommandState {
+        let store = self.state.store.as_ref();
+        let history = store.map(Store::history);
+        let sel = &self.state.selection;
+        CommandState {
+            open: store.is_some(),
+            writable: store.is_some_and(|s| !s.is_read_only()),
+            text: sel.text.is_some(),
+            coding: sel.coding().is_some(),
+            code: sel.code().is_some(),
+            anything: sel.text.is_some() || sel.item.is_some(),
+            document: self.state.open_doc.is_some(),
+            view: self.state.view,
+            can_undo: history.is_some_and(|h| h.can_undo()),
+            can_redo: history.is_some_and(|h| h.can_redo()),
+            recent_codes: self.state.recent_codes.len(),
+            needs_repair: self.needs_repair(),
+            navigator_shown: !self.state.prefs.hide_navigator,
+            inspector_shown: !self.state.prefs.hide_inspector,
+            stripe_names: self.state.prefs.stripe_names,
         }
+    }
+
+    /// Whether a command can run now (its [`CommandSpec::enabled`] rule).
+    pub fn enabled(&self, c: UiCommand) -> bool {
+        c.spec().is_some_and(|spec| (spec.enabled)(&self.command_state()))
     }
 
     fn command(&mut self, c: UiCommand, ctx: &egui::Context) {
@@ -648,7 +602,6 @@ impl TemaApp {
                     self.state.actions.push(Action::Edit { edit, coalesce: None });
                 }
             }
-            UiCommand::CommentOnCoding => self.inspector.focus_comment = true,
             UiCommand::ClearSelection => {
                 if self.state.selection.text.is_some() {
                     self.state.selection.text = None;
@@ -666,52 +619,6 @@ impl TemaApp {
                 let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::batch("Mark document as read", edits) };
                 self.state.actions.push(Action::Edit { edit, coalesce: None });
             }
-            UiCommand::FindInDocument | UiCommand::FindNext | UiCommand::FindPrevious => {
-                self.state.view = ViewKind::Document;
-            }
-            UiCommand::NextDocument | UiCommand::PreviousDocument => {
-                let Some(p) = self.project() else { return };
-                let n = p.documents.len();
-                if n == 0 {
-                    return;
-                }
-                let cur = self.state.open_doc.and_then(|d| p.documents.get_index_of(&d));
-                let next = match (cur, c == UiCommand::NextDocument) {
-                    (None, _) => 0,
-                    (Some(i), true) => (i + 1) % n,
-                    (Some(i), false) => (i + n - 1) % n,
-                };
-                let target = p.documents.get_index(next).map(|(id, _)| *id);
-                if let Some(doc) = target {
-                    self.state.actions.push(Action::OpenDocument { doc, reveal: None, coding: None });
-                }
-            }
-            UiCommand::NewCode => {
-                let state = &mut self.state;
-                let codebook = &mut self.codebook;
-                with_cx(state, |cx| codebook.new_code(cx, None));
-            }
-            UiCommand::RenameCode => {
-                if let (Some(code), Some(store)) = (self.state.selection.code(), &self.state.store) {
-                    self.codebook.start_rename(store.project(), code);
-                }
-            }
-            UiCommand::FocusCodeSearch => self.codebook.focus_filter = true,
-            UiCommand::ShowDocument => self.state.view = ViewKind::Document,
-            UiCommand::ShowRetrieval => {
-                // With a coding selected (just made, say), its code's extracts.
-                let code =
-                    self.state.selection.coding().and_then(|id| self.project()?.codings.get(&id)).map(|c| c.code);
-                match code {
-                    Some(code) => self.state.actions.push(Action::Retrieve(code)),
-                    None => self.state.view = ViewKind::Retrieval,
-                }
-            }
-            UiCommand::ShowMemos => self.state.view = ViewKind::Memos,
-            UiCommand::ShowSearch => {
-                self.state.view = ViewKind::Search;
-                self.state.actions.push(Action::ShowView(ViewKind::Search));
-            }
             UiCommand::ImportFiles => {
                 if let Some(p) = self.project() {
                     self.dialog = Some(Dialog::Import(Box::new(ImportDialog::new(p))));
@@ -726,53 +633,6 @@ impl TemaApp {
                     let d = crate::ui::dialogs::refi::RefiDialog::new(mode, self.project(), dir.as_deref());
                     self.dialog = Some(Dialog::Refi(Box::new(d)));
                 }
-            }
-            UiCommand::ShowQuotes | UiCommand::ExportQuotes => self.state.view = ViewKind::Quotes,
-            UiCommand::MakeQuote => {
-                let new = self.project().and_then(|p| NewQuote::from_selection(&self.state.selection, p));
-                if let Some(new) = new {
-                    self.state.actions.push(Action::ToView { view: ViewKind::Quotes, payload: Box::new(new) });
-                    self.state.view = ViewKind::Quotes;
-                    ctx.request_repaint();
-                }
-            }
-            UiCommand::ShowThemes => self.state.view = ViewKind::Themes,
-            UiCommand::ShowThemeMap => self.state.view = ViewKind::ThemeMap,
-            UiCommand::ShowPhases => self.state.view = ViewKind::Phases,
-            UiCommand::ShowTeam => self.state.view = ViewKind::Team,
-            UiCommand::ShowTriangulation => self.state.view = ViewKind::Triangulation,
-            UiCommand::ShowTrail => self.state.view = ViewKind::Trail,
-            UiCommand::ShowPseudonyms => self.state.view = ViewKind::Pseudonyms,
-            UiCommand::EditDocument | UiCommand::DeleteDocument => {
-                let Some(doc) = self.state.open_doc else { return };
-                self.state.actions.push(Action::Select(Some(Item::Document(doc))));
-                if c == UiCommand::DeleteDocument
-                    && let Some(p) = self.state.store.as_ref().map(Store::project)
-                {
-                    self.inspector.ask_delete(p, doc);
-                }
-            }
-            UiCommand::CorrectText | UiCommand::AddNote => {
-                let Some(sel) = self.state.selection.text else { return };
-                match (c, self.state.store.as_ref().map(Store::project)) {
-                    (UiCommand::CorrectText, Some(p)) => self.inspector.start_correction(p, sel),
-                    (_, Some(_)) => {
-                        let memo = crate::ui::views::inspector::passage_note(sel, self.coder_id());
-                        self.state.actions.push(Action::Select(Some(Item::Memo(memo.id))));
-                        self.state
-                            .actions
-                            .push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
-                    }
-                    _ => {}
-                }
-            }
-            UiCommand::NewJournalEntry => {
-                let memo = new_entry(self.coder_id());
-                let id = memo.id;
-                // Added first, then selected: a selection of a memo not yet there is dropped.
-                self.state.actions.push(Action::Edit { edit: Edit::AddMemo { memo, index: None }, coalesce: None });
-                self.state.actions.push(Action::Select(Some(Item::Memo(id))));
-                self.state.view = ViewKind::Memos;
             }
             UiCommand::ChangeCoder => self.ask_coder(),
             UiCommand::ToggleDarkMode => {
@@ -803,7 +663,23 @@ impl TemaApp {
                 self.state.prefs.zoom = Some(zoom);
                 self.status(format!("Zoom {:.0} %", zoom * 100.0), false);
             }
+            UiCommand::Show(kind) | UiCommand::Of(kind, _) => self.view_command(c, kind, ctx),
         }
+    }
+
+    /// A view's command: a centre view comes to the front (its own commands are about what it
+    /// shows), then the view runs it.
+    fn view_command(&mut self, c: UiCommand, kind: ViewKind, ctx: &egui::Context) {
+        if !kind.is_panel() {
+            self.state.view = kind;
+            // The view's own signal that it was asked for (the search view focuses its query).
+            self.state.actions.push(Action::ShowView(kind));
+        }
+        let state = &mut self.state;
+        if let Some(view) = self.views.iter_mut().chain(self.panels.iter_mut()).find(|v| v.kind() == kind) {
+            with_cx(state, |cx| view.on_command(c, cx));
+        }
+        ctx.request_repaint();
     }
 
     /// Moves the text selection by a turn or a sentence (see [`crate::model::reading`]),
@@ -933,137 +809,88 @@ impl TemaApp {
 
     // ---- drawing ----
 
+    /// The menu bar, drawn from the command registry: each menu's groups in order with a
+    /// separator between them (`command::menu_groups`), every entry with its shortcut, tooltip
+    /// and enabled state from its definition. Only the labels that say something about now
+    /// (what Undo takes back, which code a number key applies) and the recent projects are
+    /// added here.
     fn menu_bar(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
+        let state = self.command_state();
         let chosen: std::cell::RefCell<Vec<Action>> = Default::default();
         egui::MenuBar::new().ui(ui, |ui| {
-            let item = |ui: &mut Ui, c: UiCommand, label: Option<String>| {
-                let text = label.unwrap_or_else(|| c.label());
-                let button = egui::Button::new(text).shortcut_text(c.shortcut_text(&ctx));
-                if ui.add_enabled(self.enabled(c), button).on_hover_text(c.hover_text(&ctx)).clicked() {
-                    chosen.borrow_mut().push(Action::Command(c));
+            let item = |ui: &mut Ui, spec: &CommandSpec| {
+                if !(spec.shown)(&state) {
+                    return;
+                }
+                let button = egui::Button::new(self.menu_text(spec)).shortcut_text(spec.shortcut_text(&ctx));
+                if ui.add_enabled((spec.enabled)(&state), button).on_hover_text(spec.hover_text(&ctx)).clicked() {
+                    chosen.borrow_mut().push(Action::Command(spec.command));
                 }
             };
-            ui.menu_button("File", |ui| {
-                item(ui, UiCommand::NewProject, None);
-                item(ui, UiCommand::OpenProject, None);
-                ui.menu_button("Open recent", |ui| {
-                    if self.state.prefs.recent.is_empty() {
-                        ui.label("No recent projects");
-                    }
-                    for p in &self.state.prefs.recent {
-                        if ui.button(p.display().to_string()).clicked() {
-                            chosen.borrow_mut().push(Action::OpenProject(p.clone()));
+            for menu in Menu::ALL {
+                ui.menu_button(menu.title(), |ui| {
+                    for (n, group) in menu_groups(menu).iter().enumerate() {
+                        if n > 0 {
+                            ui.separator();
+                        }
+                        for entry in group {
+                            match entry {
+                                MenuEntry::Command(spec) => {
+                                    item(ui, spec);
+                                    if spec.command == UiCommand::OpenProject {
+                                        self.recent_projects_menu(ui, &chosen);
+                                    }
+                                }
+                                MenuEntry::Submenu(name, specs) => {
+                                    ui.menu_button(*name, |ui| specs.iter().for_each(|spec| item(ui, spec)));
+                                }
+                            }
                         }
                     }
                 });
-                ui.separator();
-                item(ui, UiCommand::ImportFiles, None);
-                item(ui, UiCommand::ImportRefiProject, Some("Import project…".into()));
-                item(ui, UiCommand::ImportRefiCodebook, Some("Import codebook…".into()));
-                ui.menu_button("Export", |ui| {
-                    item(ui, UiCommand::ExportRefiProject, Some("REFI-QDA project (.qdpx)…".into()));
-                    item(ui, UiCommand::ExportRefiCodebook, Some("REFI-QDA codebook (.qdc)…".into()));
-                });
-                ui.separator();
-                item(ui, UiCommand::SaveNow, None);
-                if self.needs_repair() {
-                    item(ui, UiCommand::RepairProject, None);
-                }
-                item(ui, UiCommand::ExportQuotes, None);
-                item(ui, UiCommand::ChangeCoder, None);
-                ui.separator();
-                item(ui, UiCommand::Quit, None);
-            });
-            ui.menu_button("Edit", |ui| {
-                let history = self.state.store.as_ref().map(Store::history);
-                let undo = history.and_then(|h| h.undo_label()).map(|l| format!("Undo {l}"));
-                let redo = history.and_then(|h| h.redo_label()).map(|l| format!("Redo {l}"));
-                item(ui, UiCommand::Undo, undo);
-                item(ui, UiCommand::Redo, redo);
-                ui.separator();
-                item(ui, UiCommand::CommandPalette, None);
-                item(ui, UiCommand::ClearSelection, None);
-            });
-            ui.menu_button("Code", |ui| {
-                item(ui, UiCommand::CodeSelection, None);
-                item(ui, UiCommand::InVivoCode, None);
-                let names: Vec<String> = self
-                    .state
-                    .recent_codes
-                    .iter()
-                    .filter_map(|c| self.project().and_then(|p| p.codes.get(c)).map(|c| c.name().to_string()))
-                    .collect();
-                for (n, name) in names.into_iter().enumerate() {
-                    item(ui, UiCommand::RecentCode(n as u8 + 1), Some(format!("Apply “{name}”")));
-                }
-                ui.separator();
-                item(ui, UiCommand::RemoveCoding, None);
-                item(ui, UiCommand::FitCodingToSelection, None);
-                item(ui, UiCommand::CommentOnCoding, None);
-                item(ui, UiCommand::MakeQuote, None);
-                ui.separator();
-                item(ui, UiCommand::NewCode, None);
-                item(ui, UiCommand::RenameCode, None);
-                item(ui, UiCommand::FocusCodeSearch, None);
-            });
-            ui.menu_button("Text", |ui| {
-                item(ui, UiCommand::ToggleRead, None);
-                item(ui, UiCommand::FindInDocument, None);
-                item(ui, UiCommand::FindNext, None);
-                item(ui, UiCommand::FindPrevious, None);
-                ui.separator();
-                item(ui, UiCommand::NextDocument, None);
-                item(ui, UiCommand::PreviousDocument, None);
-                ui.separator();
-                item(ui, UiCommand::CorrectText, None);
-                item(ui, UiCommand::AddNote, None);
-                item(ui, UiCommand::EditDocument, None);
-                item(ui, UiCommand::DeleteDocument, None);
-            });
-            ui.menu_button("View", |ui| {
-                item(ui, UiCommand::ShowDocument, None);
-                item(ui, UiCommand::ShowRetrieval, None);
-                item(ui, UiCommand::ShowMemos, None);
-                item(ui, UiCommand::ShowSearch, None);
-                item(ui, UiCommand::ShowQuotes, None);
-                item(ui, UiCommand::ShowThemes, None);
-                item(ui, UiCommand::ShowThemeMap, None);
-                item(ui, UiCommand::ShowPhases, None);
-                item(ui, UiCommand::ShowTeam, None);
-                item(ui, UiCommand::ShowTriangulation, None);
-                item(ui, UiCommand::ShowTrail, None);
-                item(ui, UiCommand::ShowPseudonyms, None);
-                item(ui, UiCommand::NewJournalEntry, None);
-                ui.separator();
-                let check = |on: bool, c: UiCommand| Some(format!("{} {}", if on { "☑" } else { "☐" }, c.label()));
-                item(
-                    ui,
-                    UiCommand::ToggleNavigator,
-                    check(!self.state.prefs.hide_navigator, UiCommand::ToggleNavigator),
-                );
-                item(
-                    ui,
-                    UiCommand::ToggleInspector,
-                    check(!self.state.prefs.hide_inspector, UiCommand::ToggleInspector),
-                );
-                item(
-                    ui,
-                    UiCommand::ToggleStripeNames,
-                    check(self.state.prefs.stripe_names, UiCommand::ToggleStripeNames),
-                );
-                ui.separator();
-                item(ui, UiCommand::ZoomIn, None);
-                item(ui, UiCommand::ZoomOut, None);
-                item(ui, UiCommand::ZoomReset, None);
-                item(ui, UiCommand::ToggleDarkMode, None);
-            });
+            }
             if self.state.store.is_some() {
                 ui.separator();
                 self.view_tabs(ui);
             }
         });
         self.state.actions.extend(chosen.into_inner());
+    }
+
+    /// A command's text in the menu: a switch with its check box, Undo and Redo with what they
+    /// take back or re-apply, a recent code under its name.
+    pub fn menu_text(&self, spec: &CommandSpec) -> String {
+        let label = spec.menu_label.unwrap_or(spec.label);
+        if let Some(on) = spec.checked {
+            return format!("{} {label}", if on(&self.command_state()) { "☑" } else { "☐" });
+        }
+        let history = self.state.store.as_ref().map(Store::history);
+        let dynamic = match spec.command {
+            UiCommand::Undo => history.and_then(|h| h.undo_label()).map(|l| format!("Undo {l}")),
+            UiCommand::Redo => history.and_then(|h| h.redo_label()).map(|l| format!("Redo {l}")),
+            UiCommand::RecentCode(n) => usize::from(n)
+                .checked_sub(1)
+                .and_then(|i| self.state.recent_codes.get(i))
+                .and_then(|c| self.project()?.codes.get(c))
+                .map(|c| format!("Apply “{}”", c.name())),
+            _ => None,
+        };
+        dynamic.unwrap_or_else(|| label.to_string())
+    }
+
+    /// File → Open recent: the projects opened lately.
+    fn recent_projects_menu(&self, ui: &mut Ui, chosen: &std::cell::RefCell<Vec<Action>>) {
+        ui.menu_button("Open recent", |ui| {
+            if self.state.prefs.recent.is_empty() {
+                ui.label("No recent projects");
+            }
+            for p in &self.state.prefs.recent {
+                if ui.button(p.display().to_string()).clicked() {
+                    chosen.borrow_mut().push(Action::OpenProject(p.clone()));
+                }
+            }
+        });
     }
 
     fn status_bar(&mut self, ui: &mut Ui) {
@@ -1191,7 +1018,7 @@ impl TemaApp {
                         for kind in *kinds {
                             let Some(v) = self.views.iter().find(|v| v.kind() == *kind) else { continue };
                             listed.push(*kind);
-                            let hover = format!("{phase}: {}", view_command(*kind).hover_text(ui.ctx()));
+                            let hover = format!("{phase}: {}", UiCommand::Show(*kind).hover_text(ui.ctx()));
                             if ui.selectable_label(self.state.view == *kind, v.title()).on_hover_text(hover).clicked() {
                                 chosen = Some(*kind);
                             }
@@ -1210,6 +1037,34 @@ impl TemaApp {
         }
     }
 
+    /// The side panels, each a [`View`]: resizable within readable widths (egui's memory
+    /// keeps the width), closable from the View menu (the preferences keep that).
+    fn side_panels(&mut self, ui: &mut Ui, frame: egui::Frame) {
+        let view = self.state.view;
+        for panel in &mut self.panels {
+            let kind = panel.kind();
+            let (side, width) = match kind {
+                ViewKind::Navigator if !self.state.prefs.hide_navigator => (egui::Panel::left("navigator"), 260.0),
+                ViewKind::Inspector if !self.state.prefs.hide_inspector && inspector_beside(view) => {
+                    (egui::Panel::right("inspector"), 270.0)
+                }
+                _ => continue,
+            };
+            let state = &mut self.state;
+            side.resizable(true).default_size(width).size_range(220.0..=520.0).frame(frame).show(ui, |ui| {
+                // The text selection is the document view's: the inspector beside another view
+                // does not offer to code or correct it.
+                let mut selection = state.selection.clone();
+                if kind == ViewKind::Inspector && view != ViewKind::Document {
+                    selection.text = None;
+                }
+                let shown = std::mem::replace(&mut state.selection, selection);
+                with_cx(state, |cx| panel.ui(cx, ui));
+                state.selection = shown;
+            });
+        }
+    }
+
     fn centre(&mut self, ui: &mut Ui) {
         let state = &mut self.state;
         let kind = state.view;
@@ -1217,7 +1072,7 @@ impl TemaApp {
             with_cx(state, |cx| view.ui(cx, ui));
         }
         let ctx = ui.ctx().clone();
-        for view in &mut self.views {
+        for view in self.views.iter_mut().chain(self.panels.iter_mut()) {
             with_cx(state, |cx| view.background(cx, &ctx));
         }
     }
@@ -1352,36 +1207,7 @@ impl eframe::App for TemaApp {
         }
         if self.state.store.is_some() {
             let panel = egui::Frame::side_top_panel(ui.style()).fill(self.state.tokens.panel);
-            // Side panels: resizable within readable widths (egui's memory keeps the width),
-            // closable from the View menu (the preferences keep that).
-            if !self.state.prefs.hide_navigator {
-                let nav = egui::Panel::left("navigator").resizable(true).default_size(260.0);
-                nav.size_range(220.0..=520.0).frame(panel).show(ui, |ui| {
-                    let state = &mut self.state;
-                    let codebook = &mut self.codebook;
-                    let navigator = &mut self.navigator;
-                    let half = (ui.available_height() * 0.55).max(160.0);
-                    egui::Panel::bottom("codebook").resizable(true).default_size(half).min_size(120.0).show(ui, |ui| {
-                        with_cx(state, |cx| codebook.ui(cx, ui));
-                    });
-                    with_cx(state, |cx| navigator.ui(cx, ui));
-                });
-            }
-            if !self.state.prefs.hide_inspector && inspector_beside(self.state.view) {
-                let right = egui::Panel::right("inspector").resizable(true).default_size(270.0);
-                right.size_range(220.0..=520.0).frame(panel).show(ui, |ui| {
-                    let view = self.state.view;
-                    let inspector = &mut self.inspector;
-                    // The text selection is the document view's: other views don't show it.
-                    let mut selection = self.state.selection.clone();
-                    if view != ViewKind::Document {
-                        selection.text = None;
-                    }
-                    let shown = std::mem::replace(&mut self.state.selection, selection);
-                    with_cx(&mut self.state, |cx| inspector.ui(cx, ui));
-                    self.state.selection = shown;
-                });
-            }
+            self.side_panels(ui, panel);
             let frame = egui::Frame::central_panel(ui.style()).fill(self.state.tokens.page);
             egui::CentralPanel::default().frame(frame).show(ui, |ui| self.centre(ui));
         } else {
@@ -1418,7 +1244,7 @@ impl TemaApp {
                         Err(e) => self.status(format!("Could not record the reason: {e}"), true),
                     }
                 }
-                for v in &mut self.views {
+                for v in self.views.iter_mut().chain(self.panels.iter_mut()) {
                     v.trail_changed();
                 }
             }

@@ -1,10 +1,12 @@
-//! The views of the centre area, behind one small trait: a new view (themes board,
-//! triangulation, quotes, team comparison, search, ...) is one file implementing [`View`]
-//! and one line in [`super::app::main_views`].
+//! The views, behind one small trait: the centre views (themes board, triangulation, quotes,
+//! team comparison, search, ...) and the side panels (navigator, inspector) alike. A new view
+//! is one file implementing [`View`] (its drawing, its commands and what they do), one
+//! [`ViewKind`] variant, and one line in [`super::app::main_views`].
 
-use super::{Action, ViewCtx};
+use super::command::CommandSpec;
+use super::{Action, UiCommand, ViewCtx};
 
-/// The views that can fill the centre of the window.
+/// The views: those that can fill the centre of the window, then the side panels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ViewKind {
     Document,
@@ -19,6 +21,17 @@ pub enum ViewKind {
     Triangulation,
     Trail,
     Pseudonyms,
+    /// The left panel: documents, participants, memos, and the codebook.
+    Navigator,
+    /// The right panel: the details of what is selected.
+    Inspector,
+}
+
+impl ViewKind {
+    /// A side panel, drawn beside the centre view rather than in it.
+    pub fn is_panel(self) -> bool {
+        matches!(self, ViewKind::Navigator | ViewKind::Inspector)
+    }
 }
 
 pub trait View {
@@ -30,6 +43,18 @@ pub trait View {
     /// Draws the view. It reads the project through `cx` and changes it only by pushing
     /// actions (edits among them) onto `cx`.
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut egui::Ui);
+
+    /// The commands this view contributes: a centre view's [`UiCommand::Show`], and the
+    /// [`UiCommand::Of`] commands it handles in [`View::on_command`]. The menu bar, the
+    /// palette and the shortcuts pick them up from here (`command::registry`); they do not
+    /// depend on the view's state.
+    fn commands(&self) -> &'static [CommandSpec] {
+        &[]
+    }
+
+    /// Runs a command of this view's (one of [`View::commands`]) once the app has found it
+    /// enabled; a centre view is already in front when it runs.
+    fn on_command(&mut self, _command: UiCommand, _cx: &mut ViewCtx<'_>) {}
 
     /// Lets the view react to an action the app has just applied (a document to open, a
     /// code whose extracts to show, results from a worker job). Most views ignore most actions.

@@ -1,4 +1,5 @@
-//! The command palette: every command with its shortcut, plus the documents and codes, found
+//! The command palette: every command of the registry (`command::registry`, the one list the
+//! menus and shortcuts come from too) with its shortcut, plus the documents and codes, found
 //! by typing.
 
 use crate::model::*;
@@ -28,15 +29,15 @@ struct Entry {
 }
 
 fn entries(ctx: &egui::Context, p: Option<&Project>) -> Vec<Entry> {
-    let mut out: Vec<Entry> = UiCommand::all()
-        .into_iter()
-        .filter(|c| *c != UiCommand::CommandPalette)
+    let mut out: Vec<Entry> = crate::ui::command::registry()
+        .iter()
+        .filter(|c| c.command != UiCommand::CommandPalette)
         .map(|c| Entry {
-            label: c.label(),
-            synonyms: c.synonyms(),
+            label: c.label.to_string(),
+            synonyms: c.synonyms,
             keys: c.shortcut_text(ctx),
             action: |e| e.command.map(Action::Command).into_iter().collect(),
-            command: Some(c),
+            command: Some(c.command),
             doc: None,
             code: None,
         })
@@ -178,21 +179,22 @@ mod tests {
     #[test]
     fn a_word_finds_its_command() {
         // The review's case: "map" is a word of "Show thematic map" and of nothing else.
-        assert_eq!(top("map"), Some(UiCommand::ShowThemeMap));
-        assert_eq!(top("thematic map"), Some(UiCommand::ShowThemeMap));
+        let map = Some(UiCommand::Show(ViewKind::ThemeMap));
+        assert_eq!(top("map"), map);
+        assert_eq!(top("thematic map"), map);
         // Synonyms: words that are not in the label.
-        assert_eq!(top("graph"), Some(UiCommand::ShowThemeMap));
-        assert_eq!(top("kappa"), Some(UiCommand::ShowTeam));
+        assert_eq!(top("graph"), map);
+        assert_eq!(top("kappa"), Some(UiCommand::Show(ViewKind::Team)));
         assert_eq!(top("night"), Some(UiCommand::ToggleDarkMode));
         assert_eq!(top("exit"), Some(UiCommand::Quit));
         assert_eq!(top("qualcoder"), Some(UiCommand::ImportRefiProject));
-        assert_eq!(top("triang"), Some(UiCommand::ShowTriangulation));
+        assert_eq!(top("triang"), Some(UiCommand::Show(ViewKind::Triangulation)));
         // A label's own word ranks before a synonym: "journal" is in "New journal entry" and
         // "Show memos and journal", and only a synonym of "Save now".
         let all = commands();
         let order = ranked("journal", &all);
         let save = order.iter().position(|i| all[*i].command == Some(UiCommand::SaveNow));
-        let entry = order.iter().position(|i| all[*i].command == Some(UiCommand::NewJournalEntry));
+        let entry = order.iter().position(|i| all[*i].command == Some(crate::ui::views::memos::NEW_ENTRY));
         assert!(entry < save, "{entry:?} {save:?}");
     }
 
@@ -213,6 +215,37 @@ mod tests {
                 assert!(
                     at.is_some_and(|at| at < with_word),
                     "\"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
+                    e.label
+                );
+            }
+        }
+    }
+
+    /// Words of a command's label or synonyms, lower case.
+    fn words_of(e: &Entry) -> Vec<String> {
+        let label = e.label.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase);
+        label.chain(e.synonyms.iter().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
+    }
+
+    #[test]
+    fn every_command_is_in_the_palette_and_its_synonyms_find_it() {
+        let all = commands();
+        for spec in crate::ui::command::registry() {
+            let listed = all.iter().filter(|e| e.command == Some(spec.command)).count();
+            let expected = usize::from(spec.command != UiCommand::CommandPalette);
+            assert_eq!(listed, expected, "{:?} is listed {listed} times", spec.command);
+        }
+        for e in &all {
+            for word in e.synonyms {
+                let w = word.to_lowercase();
+                // The command must be among the commands that have a word beginning with `w`
+                // in their label or synonyms (a word shared by several finds all of them).
+                let with_word = all.iter().filter(|o| words_of(o).iter().any(|x| x.starts_with(&w))).count();
+                let order = ranked(&w, &all);
+                let at = order.iter().position(|i| all[*i].command == e.command);
+                assert!(
+                    at.is_some_and(|at| at < with_word),
+                    "the synonym \"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
                     e.label
                 );
             }

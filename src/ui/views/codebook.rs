@@ -5,7 +5,7 @@ use crate::edit::Edit;
 use crate::model::*;
 use crate::ui::cache::CodeRow;
 use crate::ui::widgets::{PALETTE_NAMES, icon_button, released, swatch};
-use crate::ui::{Action, Item, Tokens, UiCommand, ViewCtx, ViewKind};
+use crate::ui::{Action, Item, Tokens, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Stroke, Ui};
 use std::collections::HashSet;
 
@@ -86,7 +86,7 @@ impl Codebook {
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Codebook ({})", rows.len())).strong());
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                let hover = UiCommand::NewCode.hover_text(ui.ctx());
+                let hover = super::navigator::NEW_CODE.hover_text(ui.ctx());
                 let r = icon_button(ui, "➕", "New code").on_hover_text(hover);
                 if r.clicked() && !cx.read_only {
                     self.new_code(cx, None);

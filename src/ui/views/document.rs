@@ -10,6 +10,12 @@ use crate::ui::{Action, Item, TextSel, UiCommand, View, ViewCtx, ViewKind};
 use egui::{Align, Id, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 use std::sync::Arc;
 
+/// Find in the document (Ctrl+F), and the next and previous match (F3, Shift+F3): this view's
+/// commands.
+pub const FIND: UiCommand = UiCommand::Of(ViewKind::Document, "find");
+pub const FIND_NEXT: UiCommand = UiCommand::Of(ViewKind::Document, "find-next");
+pub const FIND_PREVIOUS: UiCommand = UiCommand::Of(ViewKind::Document, "find-previous");
+
 /// Width steps: a window resize re-lays out only when the column crosses a step.
 const WIDTH_STEP: f32 = 40.0;
 /// Paragraphs laid out beyond the viewport, in points, so scrolling rarely waits.
@@ -168,12 +174,12 @@ impl DocumentView {
     /// Handles the commands that belong to this view.
     pub fn command(&mut self, command: UiCommand) {
         match command {
-            UiCommand::FindInDocument => {
+            FIND => {
                 self.find.open = true;
                 self.find.focus = true;
             }
-            UiCommand::FindNext => self.step_find(true),
-            UiCommand::FindPrevious => self.step_find(false),
+            FIND_NEXT => self.step_find(true),
+            FIND_PREVIOUS => self.step_find(false),
             _ => {}
         }
     }
@@ -228,7 +234,7 @@ impl DocumentView {
                     cx.command(UiCommand::ToggleRead);
                 }
                 if icon_button(ui, "🔍", "Find in document").clicked() {
-                    self.command(UiCommand::FindInDocument);
+                    self.command(FIND);
                 }
             });
         });
@@ -747,6 +753,32 @@ impl View for DocumentView {
         "Document".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use egui::Key;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
+            show(ViewKind::Document, "Show document", "Read and code the open document")
+                .words(&["transcript", "read", "text"])
+                .keys(&[key(CMD, Key::Num1)]),
+            cmd(FIND, "Find in document…", "Find words in the open document")
+                .words(&["search", "look"])
+                .keys(&[key(CMD, Key::F)])
+                .menu(Menu::Text, 0)
+                .when(when::document),
+            cmd(FIND_NEXT, "Find next", "Go to the next match")
+                .words(&["search", "match"])
+                .keys(&[key(NONE, Key::F3)])
+                .menu(Menu::Text, 0)
+                .when(when::document),
+            cmd(FIND_PREVIOUS, "Find previous", "Go to the previous match")
+                .words(&["search", "match"])
+                .keys(&[key(SHIFT, Key::F3)])
+                .menu(Menu::Text, 0)
+                .when(when::document),
+        ];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if cx.project.documents.is_empty() {
             first_steps(cx, ui);
@@ -766,11 +798,13 @@ impl View for DocumentView {
         self.body(cx, ui, doc);
     }
 
+    fn on_command(&mut self, command: UiCommand, _cx: &mut ViewCtx<'_>) {
+        self.command(command);
+    }
+
     fn on_action(&mut self, action: &Action, _project: &Project) {
-        match action {
-            Action::OpenDocument { doc, reveal, .. } => self.open(*doc, *reveal),
-            Action::Command(c) => self.command(*c),
-            _ => {}
+        if let Action::OpenDocument { doc, reveal, .. } = action {
+            self.open(*doc, *reveal);
         }
     }
 }

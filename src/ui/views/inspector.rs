@@ -1,12 +1,61 @@
-//! The inspector (right): the details of what is selected, editable. Text fields keep a
-//! draft while they have focus and become one edit when they lose it.
+//! The inspector (right panel): the details of what is selected, editable. Text fields keep a
+//! draft while they have focus and become one edit when they lose it. A view like the centre
+//! ones: its commands (a comment on the selected coding, a note on or a correction of the
+//! selected passage, the open document's details and deletion) are defined and handled here.
 
 use crate::edit::{DeletionCounts, DocumentChange, Edit, plan_text_correction};
 use crate::model::*;
+use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::NONE, when};
 use crate::ui::widgets::{PALETTE_NAMES, swatch};
-use crate::ui::{Action, Item, TextSel, UiCommand, ViewCtx, ViewKind};
-use egui::{Id, RichText, Ui};
+use crate::ui::{Action, Item, TextSel, UiCommand, View, ViewCtx, ViewKind};
+use egui::{Id, Key, RichText, Ui};
 use std::collections::HashMap;
+
+/// Put the keyboard in the selected coding's comment (M).
+pub const COMMENT_ON_CODING: UiCommand = UiCommand::Of(ViewKind::Inspector, "comment-on-coding");
+/// The "Correct text" form for the selected passage.
+pub const CORRECT_TEXT: UiCommand = UiCommand::Of(ViewKind::Inspector, "correct-text");
+/// A note anchored to the selected passage.
+pub const ADD_NOTE: UiCommand = UiCommand::Of(ViewKind::Inspector, "add-note");
+/// The open document's details, to edit; and its deletion (asks first).
+pub const EDIT_DOCUMENT: UiCommand = UiCommand::Of(ViewKind::Inspector, "edit-document");
+pub const DELETE_DOCUMENT: UiCommand = UiCommand::Of(ViewKind::Inspector, "delete-document");
+
+const COMMANDS: &[CommandSpec] = &[
+    cmd(COMMENT_ON_CODING, "Comment on coding", "Write a comment on the selected coding")
+        .words(&["note", "remark"])
+        .keys(&[key(NONE, Key::M)])
+        .menu(Menu::Code, 1)
+        .when(when::coding),
+    cmd(
+        CORRECT_TEXT,
+        "Correct selected text…",
+        "Fix a transcription error in the selected text; shows the codings it touches first",
+    )
+    .words(&["fix", "typo", "transcription", "edit"])
+    .menu(Menu::Text, 3)
+    .when(when::text),
+    cmd(
+        ADD_NOTE,
+        "Note on selected passage",
+        "Write a note anchored to the selected passage (shown in the margin, listed with memos)",
+    )
+    .words(&["annotate", "comment", "memo"])
+    .menu(Menu::Text, 3)
+    .when(when::text),
+    cmd(EDIT_DOCUMENT, "Document details…", "Rename the open document, change its kind, language, sets and attributes")
+        .words(&["rename", "attributes", "properties", "sets", "language"])
+        .menu(Menu::Text, 3)
+        .when(when::writable_document),
+    cmd(
+        DELETE_DOCUMENT,
+        "Delete document…",
+        "Delete the open document with its codings (asks first; undo brings it back)",
+    )
+    .words(&["remove", "transcript"])
+    .menu(Menu::Text, 3)
+    .when(when::writable_document),
+];
 
 #[derive(Default)]
 pub struct Inspector {
@@ -21,6 +70,59 @@ pub struct Inspector {
     confirm_delete: Option<(DocId, DeletionCounts)>,
     /// A new document attribute being typed: (key, value).
     new_attribute: (String, String),
+    /// The document open in the document view (what "Document details…" is about).
+    open_doc: Option<DocId>,
+}
+
+impl View for Inspector {
+    fn kind(&self) -> ViewKind {
+        ViewKind::Inspector
+    }
+
+    fn title(&self) -> String {
+        "Inspector".into()
+    }
+
+    fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        self.details(cx, ui);
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        let sel = cx.selection.text;
+        match (command, sel, self.open_doc) {
+            (COMMENT_ON_CODING, ..) => self.focus_comment = true,
+            (CORRECT_TEXT, Some(sel), _) => self.start_correction(cx.project, sel),
+            (ADD_NOTE, Some(sel), _) => add_note(cx, sel),
+            (EDIT_DOCUMENT | DELETE_DOCUMENT, _, Some(doc)) => {
+                cx.push(Action::Select(Some(Item::Document(doc))));
+                if command == DELETE_DOCUMENT {
+                    self.ask_delete(cx.project, doc);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn on_action(&mut self, action: &Action, _project: &Project) {
+        match action {
+            Action::OpenDocument { doc, .. } => self.open_doc = Some(*doc),
+            Action::FocusComment => self.focus_comment = true,
+            _ => {}
+        }
+    }
+}
+
+/// Adds an empty note on the passage and selects it, for the inspector to edit.
+fn add_note(cx: &mut ViewCtx<'_>, sel: TextSel) {
+    let memo = passage_note(sel, cx.coder);
+    let id = memo.id;
+    // Added first, then selected: a selection of a memo not yet there is dropped.
+    cx.edit(Edit::AddMemo { memo, index: None });
+    cx.push(Action::Select(Some(Item::Memo(id))));
 }
 
 /// The form for "this speaker is someone not in the project yet".
@@ -59,7 +161,7 @@ impl Inspector {
         (r.lost_focus() && draft.as_str() != current).then(|| draft.clone())
     }
 
-    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    fn details(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         egui::ScrollArea::vertical().id_salt("inspector").auto_shrink([false, false]).show(ui, |ui| {
             if let Some(sel) = cx.selection.text {
                 self.text_selection(cx, ui, sel.span);
@@ -275,19 +377,13 @@ impl Inspector {
         let Some(d) = cx.project.documents.get(&sel.doc) else { return };
         let selected = d.slice(sel.span).unwrap_or_default().to_string();
         ui.horizontal(|ui| {
-            if ui
-                .add_enabled(!cx.read_only, egui::Button::new("Add note"))
-                .on_hover_text("Write a note on this passage (listed with the memos, shown in the margin)")
-                .clicked()
+            if ui.add_enabled(!cx.read_only, egui::Button::new("Add note")).on_hover_text(ADD_NOTE.tooltip()).clicked()
             {
-                let memo = passage_note(sel, cx.coder);
-                let id = memo.id;
-                cx.edit(Edit::AddMemo { memo, index: None });
-                cx.push(Action::Select(Some(Item::Memo(id))));
+                add_note(cx, sel);
             }
             if ui
                 .add_enabled(!cx.read_only, egui::Button::new("Correct text…"))
-                .on_hover_text("Fix a transcription error in the selected passage (one undoable step)")
+                .on_hover_text(CORRECT_TEXT.tooltip())
                 .clicked()
             {
                 self.start_correction(cx.project, sel);

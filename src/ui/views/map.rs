@@ -390,6 +390,17 @@ impl View for MapView {
         "Thematic map".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::show;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
+            ViewKind::ThemeMap,
+            "Show thematic map",
+            "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
+        )
+        .words(&["graph", "network", "diagram", "mind"])];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if cx.project.documents.is_empty() {
             crate::ui::views::document::first_steps(cx, ui);

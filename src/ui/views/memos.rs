@@ -18,6 +18,9 @@ pub struct MemosView {
 }
 
 /// A new, empty journal entry dated now.
+/// "New journal entry" (Ctrl+J), this view's command.
+pub const NEW_ENTRY: UiCommand = UiCommand::Of(ViewKind::Memos, "new-journal-entry");
+
 pub fn new_entry(author: Option<CoderId>) -> Memo {
     let now = chrono::Utc::now();
     Memo {
@@ -107,13 +110,43 @@ impl View for MemosView {
         "Memos and journal".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use egui::Key;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
+            show(
+                ViewKind::Memos,
+                "Show memos and journal",
+                "The reflexive journal and the memos on documents and codes",
+            )
+            .words(&["notes", "reflexive", "diary"])
+            .keys(&[key(CMD, Key::Num3)]),
+            cmd(NEW_ENTRY, "New journal entry", "Write a dated entry in the reflexive journal")
+                .words(&["reflexive", "diary", "memo", "write"])
+                .keys(&[key(CMD, Key::J)])
+                .menu(Menu::View, 1)
+                .when(when::writable),
+        ];
+        COMMANDS
+    }
+
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        if command == NEW_ENTRY {
+            let memo = new_entry(cx.coder);
+            let id = memo.id;
+            // Added first, then selected: a selection of a memo not yet there is dropped.
+            cx.edit(Edit::AddMemo { memo, index: None });
+            cx.push(Action::Select(Some(Item::Memo(id))));
+        }
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let p = cx.project;
         ui.horizontal(|ui| {
             ui.heading("Reflexive journal");
-            let hover = UiCommand::NewJournalEntry.hover_text(ui.ctx());
+            let hover = NEW_ENTRY.hover_text(ui.ctx());
             if ui.add_enabled(!cx.read_only, egui::Button::new("New entry")).on_hover_text(hover).clicked() {
-                cx.command(UiCommand::NewJournalEntry);
+                cx.command(NEW_ENTRY);
             }
         });
         egui::ScrollArea::vertical().id_salt("memos").auto_shrink(false).show(ui, |ui| {

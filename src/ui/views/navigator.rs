@@ -1,13 +1,57 @@
-//! The navigator (left): documents grouped by kind with read marks and coding progress,
-//! participants by group, and the memos and journal.
+//! The navigator (left panel): documents grouped by kind with read marks and coding progress,
+//! participants by group, and the memos and journal, over the codebook tree. A view like the
+//! centre ones: its commands (moving between documents, the codebook's) are defined and
+//! handled here.
 
+use super::codebook::Codebook;
 use crate::analysis::phases::{DocProgress, is_read};
 use crate::edit::{DeletionCounts, DocumentChange, Edit, document_sets};
 use crate::model::*;
+use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::*, when};
 use crate::ui::widgets::coverage_bar;
-use crate::ui::{Action, Item, ViewCtx, ViewKind};
-use egui::{RichText, Ui};
+use crate::ui::{Action, Item, UiCommand, View, ViewCtx, ViewKind};
+use egui::{Key, RichText, Ui};
 use std::collections::BTreeMap;
+
+/// Open the next or previous document in the navigator's order (Ctrl+PageDown/Up).
+pub const NEXT_DOCUMENT: UiCommand = UiCommand::Of(ViewKind::Navigator, "next-document");
+pub const PREVIOUS_DOCUMENT: UiCommand = UiCommand::Of(ViewKind::Navigator, "previous-document");
+/// The codebook's commands: a new code, renaming the selected one, the codebook's search box.
+pub const NEW_CODE: UiCommand = UiCommand::Of(ViewKind::Navigator, "new-code");
+pub const RENAME_CODE: UiCommand = UiCommand::Of(ViewKind::Navigator, "rename-code");
+pub const FOCUS_CODE_SEARCH: UiCommand = UiCommand::Of(ViewKind::Navigator, "focus-code-search");
+
+fn code_selected(s: &crate::ui::command::CommandState) -> bool {
+    s.writable && s.code
+}
+
+const COMMANDS: &[CommandSpec] = &[
+    cmd(NEXT_DOCUMENT, "Next document", "Open the next document in the navigator")
+        .words(&["transcript", "file"])
+        .keys(&[key(CMD, Key::PageDown)])
+        .menu(Menu::Text, 1)
+        .when(when::open),
+    cmd(PREVIOUS_DOCUMENT, "Previous document", "Open the previous document in the navigator")
+        .words(&["transcript", "file"])
+        .keys(&[key(CMD, Key::PageUp)])
+        .menu(Menu::Text, 1)
+        .when(when::open),
+    cmd(NEW_CODE, "New code…", "Add a code to the codebook")
+        .words(&["create", "add", "codebook"])
+        .keys(&[key(CMD_SHIFT, Key::N)])
+        .menu(Menu::Code, 2)
+        .when(when::writable),
+    cmd(RENAME_CODE, "Rename code…", "Rename the selected code")
+        .words(&["name", "edit"])
+        .keys(&[key(NONE, Key::F2)])
+        .menu(Menu::Code, 2)
+        .when(code_selected),
+    cmd(FOCUS_CODE_SEARCH, "Search the codebook", "Filter the codebook tree by name")
+        .words(&["codes", "filter", "find"])
+        .keys(&[key(CMD, Key::L)])
+        .menu(Menu::Code, 2)
+        .when(when::open),
+];
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Tab {
@@ -20,12 +64,79 @@ pub enum Tab {
 #[derive(Default)]
 pub struct Navigator {
     pub tab: Tab,
-    /// The document open in the document view, to highlight its row.
+    /// The document open in the document view, to highlight its row and step from.
     pub open_doc: Option<DocId>,
+    /// The codebook, in the lower part of the panel.
+    pub codebook: Codebook,
+}
+
+impl View for Navigator {
+    fn kind(&self) -> ViewKind {
+        ViewKind::Navigator
+    }
+
+    fn title(&self) -> String {
+        "Navigator".into()
+    }
+
+    /// The lists above, the codebook below (resizable; it starts at a little over half).
+    fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+        let half = (ui.available_height() * 0.55).max(160.0);
+        let codebook = &mut self.codebook;
+        egui::Panel::bottom("codebook").resizable(true).default_size(half).min_size(120.0).show(ui, |ui| {
+            codebook.ui(cx, ui);
+        });
+        self.lists(cx, ui);
+    }
+
+    fn commands(&self) -> &'static [CommandSpec] {
+        COMMANDS
+    }
+
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        match command {
+            NEXT_DOCUMENT | PREVIOUS_DOCUMENT => {
+                if let Some(doc) = step_document(cx.project, self.open_doc, command == NEXT_DOCUMENT) {
+                    cx.push(Action::OpenDocument { doc, reveal: None, coding: None });
+                }
+            }
+            NEW_CODE => self.codebook.new_code(cx, None),
+            RENAME_CODE => {
+                if let Some(code) = cx.selection.code() {
+                    self.codebook.start_rename(cx.project, code);
+                }
+            }
+            FOCUS_CODE_SEARCH => self.codebook.focus_filter = true,
+            _ => {}
+        }
+    }
+
+    fn on_action(&mut self, action: &Action, project: &Project) {
+        match action {
+            Action::OpenDocument { doc, .. } => self.open_doc = Some(*doc),
+            Action::StartRename(code) => self.codebook.start_rename(project, *code),
+            _ => {}
+        }
+    }
+}
+
+/// The document after (or before) `from` in the project's order, wrapping around; the first
+/// one when none is open.
+fn step_document(p: &Project, from: Option<DocId>, forward: bool) -> Option<DocId> {
+    let n = p.documents.len();
+    if n == 0 {
+        return None;
+    }
+    let next = match (from.and_then(|d| p.documents.get_index_of(&d)), forward) {
+        (None, _) => 0,
+        (Some(i), true) => (i + 1) % n,
+        (Some(i), false) => (i + n - 1) % n,
+    };
+    p.documents.get_index(next).map(|(id, _)| *id)
 }
 
 impl Navigator {
-    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    fn lists(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         ui.horizontal(|ui| {
             for (tab, name) in
                 [(Tab::Documents, "Documents"), (Tab::Participants, "Participants"), (Tab::Memos, "Memos")]

@@ -281,6 +281,17 @@ impl View for PseudonymsView {
         "Pseudonymise".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::show;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
+            ViewKind::Pseudonyms,
+            "Pseudonymise…",
+            "Find names and identifiers, replace them consistently in place or in a copy, keep the key apart, verify",
+        )
+        .words(&["anonymise", "anonymize", "pseudonymize", "names", "gdpr", "deidentify", "privacy"])];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let tk = cx.tokens;
         if !self.scanning && self.scanned != Some(cx.project.revisions.corpus) {

@@ -14,7 +14,7 @@ use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
 use crate::ui::widgets::{form_frame, icon_button};
-use crate::ui::{Action, Item, Selection, Tokens, View, ViewCtx, ViewKind};
+use crate::ui::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
 
@@ -226,6 +226,11 @@ impl ExportPanel {
     }
 }
 
+/// "Make quote" (Q): the selected coding or text as a quote, asking for its theme here.
+pub const MAKE_QUOTE: UiCommand = UiCommand::Of(ViewKind::Quotes, "make-quote");
+/// "Export quotes, results or codebook…" (Ctrl+Shift+E): this view's export panel.
+pub const EXPORT: UiCommand = UiCommand::Of(ViewKind::Quotes, "export");
+
 #[derive(Default)]
 pub struct QuotesView {
     cached: Option<(u64, Vec<Section>)>,
@@ -244,6 +249,31 @@ impl View for QuotesView {
         "Quotes".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use egui::Key;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
+            show(ViewKind::Quotes, "Show quotes", "The quotes of each theme, attributed as the paper will print them")
+                .words(&["illustrative", "extracts", "writing"])
+                .keys(&[key(CMD, Key::Num5)]),
+            cmd(MAKE_QUOTE, "Make quote", "Use the selected coding (or the selected text) as a quote for a theme")
+                .words(&["illustrative", "extract", "add"])
+                .keys(&[key(NONE, Key::Q)])
+                .menu(Menu::Code, 1)
+                .when(|s| s.writable && (s.coding || s.text)),
+            cmd(
+                EXPORT,
+                "Export quotes, results or codebook…",
+                "Write the quotes, the results skeleton or the codebook as Word, Markdown, LaTeX, HTML or CSV",
+            )
+            .words(&["word", "docx", "latex", "markdown", "spreadsheet", "table", "report"])
+            .keys(&[key(CMD_SHIFT, Key::E)])
+            .menu(Menu::File, 2)
+            .when(when::open),
+        ];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let p = cx.project;
         if self.cached.as_ref().is_none_or(|(rev, _)| *rev != p.revisions.all) {
@@ -255,11 +285,7 @@ impl View for QuotesView {
             ui.heading("Quotes");
             ui.label(RichText::new(format!("{count} quotes in {} themes", sections.len())).color(cx.tokens.weak_text));
             let open = self.export.is_some();
-            if ui
-                .selectable_label(open, "Export…")
-                .on_hover_text(crate::ui::UiCommand::ExportQuotes.tooltip())
-                .clicked()
-            {
+            if ui.selectable_label(open, "Export…").on_hover_text(EXPORT.tooltip()).clicked() {
                 self.export = if open { None } else { Some(ExportPanel::new(p)) };
             }
             let open = self.attribution.is_some();
@@ -308,18 +334,19 @@ impl View for QuotesView {
         });
     }
 
-    fn on_action(&mut self, action: &Action, p: &Project) {
-        match action {
-            Action::ToView { view: ViewKind::Quotes, payload } => {
-                if let Some(new) = payload.downcast_ref::<NewQuote>() {
-                    self.pending = Some(new.clone());
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        match command {
+            MAKE_QUOTE => {
+                if let Some(new) = NewQuote::from_selection(cx.selection, cx.project) {
+                    self.pending = Some(new);
                 }
             }
-            Action::Command(crate::ui::UiCommand::ExportQuotes) if self.export.is_none() => {
-                self.export = Some(ExportPanel::new(p));
-            }
+            EXPORT if self.export.is_none() => self.export = Some(ExportPanel::new(cx.project)),
             _ => {}
         }
+    }
+
+    fn on_action(&mut self, _action: &Action, p: &Project) {
         if self.editing.as_ref().is_some_and(|d| !p.quotes.contains_key(&d.id)) {
             self.editing = None;
         }

@@ -141,6 +141,19 @@ impl View for RetrievalView {
         "Coded extracts".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::{key, mods::*, show};
+        use egui::Key;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
+            ViewKind::Retrieval,
+            "Show coded extracts",
+            "Every coded extract of the selected code, with who said it",
+        )
+        .words(&["retrieval", "passages", "segments", "quotes"])
+        .keys(&[key(CMD, Key::Num2)])];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if let Some(c) = cx.selection.code() {
             self.code = Some(c);
@@ -195,6 +208,14 @@ impl View for RetrievalView {
                 self.card(cx, ui, e);
             }
         });
+    }
+
+    /// "Show coded extracts" with a coding selected (one just made, say) shows its code's.
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        let code = cx.selection.coding().and_then(|id| cx.project.codings.get(&id)).map(|c| c.code);
+        if let (UiCommand::Show(ViewKind::Retrieval), Some(code)) = (command, code) {
+            cx.push(Action::Retrieve(code));
+        }
     }
 
     fn on_action(&mut self, action: &Action, _project: &Project) {
@@ -273,9 +294,9 @@ impl RetrievalView {
                     cx.push(Action::Select(Some(Item::Coding(e.coding))));
                     cx.push(Action::ShowView(ViewKind::Document));
                 }
-                if ui.small_button("Make quote").on_hover_text(UiCommand::MakeQuote.tooltip()).clicked() {
+                if ui.small_button("Make quote").on_hover_text(super::quotes::MAKE_QUOTE.tooltip()).clicked() {
                     cx.push(Action::Select(Some(Item::Coding(e.coding))));
-                    cx.command(UiCommand::MakeQuote);
+                    cx.command(super::quotes::MAKE_QUOTE);
                 }
             });
         });

@@ -559,6 +559,19 @@ impl View for SearchView {
         "Search".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::{key, mods::*, show};
+        use egui::Key;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
+            ViewKind::Search,
+            "Search the documents",
+            "Every passage that says a word or phrase, in context, with who said it",
+        )
+        .words(&["find", "full", "text", "query"])
+        .keys(&[key(CMD_SHIFT, Key::F), key(CMD, Key::Num4)])];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         let dir = cx.project_dir.to_path_buf();

@@ -755,6 +755,17 @@ impl View for ThemesView {
         "Themes".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::show;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
+            ViewKind::Themes,
+            "Show themes board",
+            "Candidate, reviewed and final themes: cluster codes, define, review, merge and split",
+        )
+        .words(&["board", "candidate", "review", "subthemes"])];
+        COMMANDS
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if let Some(Item::Theme(id)) = cx.selection.item {
             self.selected = Some(id);

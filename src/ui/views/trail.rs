@@ -420,6 +420,19 @@ impl View for TrailView {
         "Trail".into()
     }
 
+    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
+        use crate::ui::command::show;
+        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
+            show(
+                ViewKind::Trail,
+                "Show analysis trail, timeline and checklist",
+                "Every decision about codes and themes with the journal on one timeline, the map at any date, and Braun & Clarke's checklist",
+            )
+            .words(&["audit", "decisions", "history", "timeline", "checklist", "appendix", "methods"]),
+        ];
+        COMMANDS
+    }
+
     fn trail_changed(&mut self) {
         self.stale = true;
     }
