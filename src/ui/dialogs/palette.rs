@@ -198,33 +198,34 @@ mod tests {
         assert!(entry < save, "{entry:?} {save:?}");
     }
 
+    /// Words of an entry's label, and with `synonyms` its synonyms too, lower case.
+    fn words_of(e: &Entry, synonyms: bool) -> Vec<String> {
+        let label = e.label.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase);
+        let more = e.synonyms.iter().filter(|_| synonyms).map(|w| w.to_lowercase());
+        label.chain(more).filter(|w| !w.is_empty()).collect()
+    }
+
+    /// Typing `w` ranks `e` among the entries that have a word beginning with `w` (counted
+    /// apart from the ranking, over labels and, with `synonyms`, synonyms too).
+    fn assert_found(all: &[Entry], e: &Entry, w: &str, synonyms: bool) {
+        let with_word = all.iter().filter(|o| words_of(o, synonyms).iter().any(|x| x.starts_with(w))).count();
+        let order = ranked(w, all);
+        let at = order.iter().position(|i| all[*i].command == e.command);
+        assert!(
+            at.is_some_and(|at| at < with_word),
+            "\"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
+            e.label
+        );
+    }
+
     #[test]
     fn every_word_of_every_command_finds_it_among_the_commands_with_that_word() {
         let all = commands();
         for e in &all {
-            for word in e.label.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3) {
-                let w = word.to_lowercase();
-                // Counted apart from the ranking: the commands whose label has a word that
-                // begins with `w`. The command must be among those first results.
-                let with_word = all
-                    .iter()
-                    .filter(|o| o.label.split(|c: char| !c.is_alphanumeric()).any(|x| x.to_lowercase().starts_with(&w)))
-                    .count();
-                let order = ranked(&w, &all);
-                let at = order.iter().position(|i| all[*i].label == e.label);
-                assert!(
-                    at.is_some_and(|at| at < with_word),
-                    "\"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
-                    e.label
-                );
+            for w in words_of(e, false).iter().filter(|w| w.chars().count() >= 3) {
+                assert_found(&all, e, w, false);
             }
         }
-    }
-
-    /// Words of a command's label or synonyms, lower case.
-    fn words_of(e: &Entry) -> Vec<String> {
-        let label = e.label.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase);
-        label.chain(e.synonyms.iter().map(|w| w.to_lowercase())).filter(|w| !w.is_empty()).collect()
     }
 
     #[test]
@@ -237,17 +238,7 @@ mod tests {
         }
         for e in &all {
             for word in e.synonyms {
-                let w = word.to_lowercase();
-                // The command must be among the commands that have a word beginning with `w`
-                // in their label or synonyms (a word shared by several finds all of them).
-                let with_word = all.iter().filter(|o| words_of(o).iter().any(|x| x.starts_with(&w))).count();
-                let order = ranked(&w, &all);
-                let at = order.iter().position(|i| all[*i].command == e.command);
-                assert!(
-                    at.is_some_and(|at| at < with_word),
-                    "the synonym \"{w}\" puts \"{}\" at {at:?}, not among the {with_word} commands with that word",
-                    e.label
-                );
+                assert_found(&all, e, &word.to_lowercase(), true);
             }
         }
     }
