@@ -642,11 +642,6 @@ impl TemaApp {
                     Tokens { stripe_names: self.state.prefs.stripe_names, ..Tokens::for_dark_mode(dark) };
                 self.state.tokens.install(ctx);
             }
-            UiCommand::NextTurn
-            | UiCommand::PreviousTurn
-            | UiCommand::NextSentence
-            | UiCommand::PreviousSentence
-            | UiCommand::ExtendBySentence => self.step_selection(c),
             UiCommand::ToggleNavigator => self.state.prefs.hide_navigator = !self.state.prefs.hide_navigator,
             UiCommand::ToggleInspector => self.state.prefs.hide_inspector = !self.state.prefs.hide_inspector,
             UiCommand::ToggleStripeNames => {
@@ -680,39 +675,6 @@ impl TemaApp {
             with_cx(state, |cx| view.on_command(c, cx));
         }
         ctx.request_repaint();
-    }
-
-    /// Moves the text selection by a turn or a sentence (see [`crate::model::reading`]),
-    /// scrolls to it and says what it selected in the status bar, which screen readers read.
-    fn step_selection(&mut self, c: UiCommand) {
-        use crate::model::reading;
-        let Some(doc) = self.state.open_doc.and_then(|d| self.project()?.documents.get(&d)) else { return };
-        let current = self.state.selection.text.filter(|t| t.doc == doc.id).map(|t| t.span);
-        let next = match c {
-            UiCommand::NextTurn | UiCommand::PreviousTurn => {
-                reading::step(&reading::turn_spans(doc), current, c == UiCommand::NextTurn)
-            }
-            UiCommand::ExtendBySentence => {
-                let sentences = reading::sentence_spans(doc);
-                match current {
-                    Some(cur) => reading::extend(&sentences, cur),
-                    None => reading::step(&sentences, None, true),
-                }
-            }
-            _ => reading::step(&reading::sentence_spans(doc), current, c == UiCommand::NextSentence),
-        };
-        let Some(span) = next else {
-            self.status("No more in this direction", false);
-            return;
-        };
-        let doc_id = doc.id;
-        let words = doc.slice(span).unwrap_or_default();
-        let who = doc.turn_at(span.start).map(|t| format!("{}: ", t.speaker)).unwrap_or_default();
-        let shown: String = words.chars().take(140).collect();
-        let more = if words.chars().count() > 140 { "…" } else { "" };
-        self.status(format!("Selected {who}“{shown}{more}”"), false);
-        self.state.actions.push(Action::SelectText(Some(super::TextSel { doc: doc_id, span })));
-        self.state.actions.push(Action::OpenDocument { doc: doc_id, reveal: Some(span), coding: None });
     }
 
     /// Whether a text changed outside Tema, or something is still unanchored since one did.

@@ -45,11 +45,6 @@ pub enum UiCommand {
     ZoomIn,
     ZoomOut,
     ZoomReset,
-    NextTurn,
-    PreviousTurn,
-    NextSentence,
-    PreviousSentence,
-    ExtendBySentence,
     /// Show a view: its tab, its menu entry and its shortcut (the view's file defines them).
     Show(ViewKind),
     /// A command a view owns and handles (`View::on_command`), by the view and its own name.
@@ -319,9 +314,6 @@ fn anything(s: &CommandState) -> bool {
 fn repair(s: &CommandState) -> bool {
     s.needs_repair
 }
-fn reading(s: &CommandState) -> bool {
-    s.document && s.view == ViewKind::Document
-}
 fn navigator_shown(s: &CommandState) -> bool {
     s.navigator_shown
 }
@@ -505,39 +497,6 @@ pub const SHELL: &[CommandSpec] = &[
     .keys(&[sc(CMD, Key::R)])
     .menu(Menu::Text, 0)
     .when(writable_document),
-    cmd(
-        UiCommand::NextTurn,
-        "Select the next turn",
-        "Select the words of the next speaker turn (a line in field notes), to code it with the keyboard",
-    )
-    .words(&["speaker", "keyboard", "move"])
-    .keys(&[sc(ALT, Key::ArrowDown)])
-    .menu(Menu::Text, 2)
-    .when(reading),
-    cmd(UiCommand::PreviousTurn, "Select the previous turn", "Select the words of the previous speaker turn")
-        .words(&["speaker", "keyboard", "move"])
-        .keys(&[sc(ALT, Key::ArrowUp)])
-        .menu(Menu::Text, 2)
-        .when(reading),
-    cmd(
-        UiCommand::NextSentence,
-        "Select the next sentence",
-        "Select the next sentence (from a selected turn: its first sentence)",
-    )
-    .words(&["keyboard", "move", "grow"])
-    .keys(&[sc(ALT, Key::ArrowRight)])
-    .menu(Menu::Text, 2)
-    .when(reading),
-    cmd(UiCommand::PreviousSentence, "Select the previous sentence", "Select the previous sentence")
-        .words(&["keyboard", "move", "grow"])
-        .keys(&[sc(ALT, Key::ArrowLeft)])
-        .menu(Menu::Text, 2)
-        .when(reading),
-    cmd(UiCommand::ExtendBySentence, "Extend the selection by a sentence", "Grow the selection to the end of the next sentence")
-        .words(&["keyboard", "move", "grow"])
-        .keys(&[sc(ALT_SHIFT, Key::ArrowRight)])
-        .menu(Menu::Text, 2)
-        .when(reading),
     // View
     cmd(
         UiCommand::ToggleNavigator,

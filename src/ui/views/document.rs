@@ -15,6 +15,18 @@ use std::sync::Arc;
 pub const FIND: UiCommand = UiCommand::Of(ViewKind::Document, "find");
 pub const FIND_NEXT: UiCommand = UiCommand::Of(ViewKind::Document, "find-next");
 pub const FIND_PREVIOUS: UiCommand = UiCommand::Of(ViewKind::Document, "find-previous");
+/// Select the next or previous speaker turn or sentence, or grow the selection by a sentence
+/// (Alt+arrows): coding with the keyboard alone.
+pub const NEXT_TURN: UiCommand = UiCommand::Of(ViewKind::Document, "next-turn");
+pub const PREVIOUS_TURN: UiCommand = UiCommand::Of(ViewKind::Document, "previous-turn");
+pub const NEXT_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "next-sentence");
+pub const PREVIOUS_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "previous-sentence");
+pub const EXTEND_BY_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "extend-by-sentence");
+
+/// The turn and sentence steps need a document open in this view.
+fn reading(s: &crate::ui::command::CommandState) -> bool {
+    s.document && s.view == ViewKind::Document
+}
 
 /// Width steps: a window resize re-lays out only when the column crosses a step.
 const WIDTH_STEP: f32 = 40.0;
@@ -171,7 +183,37 @@ impl DocumentView {
         self.reveal = self.find.matches.get(self.find.current).copied();
     }
 
-    /// Handles the commands that belong to this view.
+    /// Moves the text selection by a turn or a sentence (see [`crate::model::reading`]),
+    /// scrolls to it and says what it selected in the status bar, which screen readers read.
+    fn step_selection(&mut self, c: UiCommand, cx: &mut ViewCtx<'_>) {
+        use crate::model::reading;
+        let Some(doc) = self.doc.and_then(|d| cx.project.documents.get(&d)) else { return };
+        let current = cx.selection.text.filter(|t| t.doc == doc.id).map(|t| t.span);
+        let next = match c {
+            NEXT_TURN | PREVIOUS_TURN => reading::step(&reading::turn_spans(doc), current, c == NEXT_TURN),
+            EXTEND_BY_SENTENCE => {
+                let sentences = reading::sentence_spans(doc);
+                match current {
+                    Some(cur) => reading::extend(&sentences, cur),
+                    None => reading::step(&sentences, None, true),
+                }
+            }
+            _ => reading::step(&reading::sentence_spans(doc), current, c == NEXT_SENTENCE),
+        };
+        let Some(span) = next else {
+            cx.push(Action::Status { text: "No more in this direction".into(), error: false });
+            return;
+        };
+        let words = doc.slice(span).unwrap_or_default();
+        let who = doc.turn_at(span.start).map(|t| format!("{}: ", t.speaker)).unwrap_or_default();
+        let shown: String = words.chars().take(140).collect();
+        let more = if words.chars().count() > 140 { "…" } else { "" };
+        cx.push(Action::Status { text: format!("Selected {who}“{shown}{more}”"), error: false });
+        cx.push(Action::SelectText(Some(TextSel { doc: doc.id, span })));
+        cx.push(Action::OpenDocument { doc: doc.id, reveal: Some(span), coding: None });
+    }
+
+    /// Handles the find commands.
     pub fn command(&mut self, command: UiCommand) {
         match command {
             FIND => {
@@ -775,6 +817,43 @@ impl View for DocumentView {
                 .keys(&[key(SHIFT, Key::F3)])
                 .menu(Menu::Text, 0)
                 .when(when::document),
+            cmd(
+                NEXT_TURN,
+                "Select the next turn",
+                "Select the words of the next speaker turn (a line in field notes), to code it with the keyboard",
+            )
+            .words(&["speaker", "keyboard", "move"])
+            .keys(&[key(ALT, Key::ArrowDown)])
+            .menu(Menu::Text, 2)
+            .when(reading),
+            cmd(PREVIOUS_TURN, "Select the previous turn", "Select the words of the previous speaker turn")
+                .words(&["speaker", "keyboard", "move"])
+                .keys(&[key(ALT, Key::ArrowUp)])
+                .menu(Menu::Text, 2)
+                .when(reading),
+            cmd(
+                NEXT_SENTENCE,
+                "Select the next sentence",
+                "Select the next sentence (from a selected turn: its first sentence)",
+            )
+            .words(&["keyboard", "move", "grow"])
+            .keys(&[key(ALT, Key::ArrowRight)])
+            .menu(Menu::Text, 2)
+            .when(reading),
+            cmd(PREVIOUS_SENTENCE, "Select the previous sentence", "Select the previous sentence")
+                .words(&["keyboard", "move", "grow"])
+                .keys(&[key(ALT, Key::ArrowLeft)])
+                .menu(Menu::Text, 2)
+                .when(reading),
+            cmd(
+                EXTEND_BY_SENTENCE,
+                "Extend the selection by a sentence",
+                "Grow the selection to the end of the next sentence",
+            )
+            .words(&["keyboard", "move", "grow"])
+            .keys(&[key(ALT_SHIFT, Key::ArrowRight)])
+            .menu(Menu::Text, 2)
+            .when(reading),
         ];
         COMMANDS
     }
@@ -798,8 +877,13 @@ impl View for DocumentView {
         self.body(cx, ui, doc);
     }
 
-    fn on_command(&mut self, command: UiCommand, _cx: &mut ViewCtx<'_>) {
-        self.command(command);
+    fn on_command(&mut self, command: UiCommand, cx: &mut ViewCtx<'_>) {
+        match command {
+            NEXT_TURN | PREVIOUS_TURN | NEXT_SENTENCE | PREVIOUS_SENTENCE | EXTEND_BY_SENTENCE => {
+                self.step_selection(command, cx)
+            }
+            _ => self.command(command),
+        }
     }
 
     fn on_action(&mut self, action: &Action, _project: &Project) {
