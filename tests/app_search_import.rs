@@ -159,6 +159,39 @@ fn import_a_transcript_through_the_dialog() -> Result {
 }
 
 #[test]
+fn cancelling_an_import_leaves_the_project_untouched() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    // A transcript long enough that reading it outlasts the frames before the click.
+    let long = tmp.path().join("long.txt");
+    let pair = "Interviewer: How did the meeting go yesterday?\n\nJ3: It went well, I think. We talked about sleep, \
+                work and money, and nobody talked over my head.\n\n";
+    std::fs::write(&long, pair.repeat((24 << 20) / pair.len()))?;
+    let mut h = app(&dir);
+    h.run();
+    let journal = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    type_into(&mut h, "Files and folders, one per line", &long.display().to_string());
+    h.get_by_label("Read files").click();
+    run_until(&mut h, "the reading job", |h| h.query_by_label("Stop reading").is_some());
+    // The reading runs as an app job: the status bar lists it while the dialog shows it.
+    assert!(h.state().state.jobs.running().iter().any(|j| j.name == "Reading files"));
+    h.get_by_label("Stop reading").click();
+    run_until(&mut h, "the cancelled reading", |h| h.query_by_label_contains("was cancelled").is_some());
+    run_until(&mut h, "the job to end", |h| h.state().state.jobs.is_empty());
+    // Back at the choice, with nothing imported, journaled or written.
+    h.get_by_label("Read files");
+    assert!(project(&h).documents.is_empty());
+    assert!(!matches!(h.state().state.status, Some((_, true))), "no error: {:?}", h.state().state.status);
+    assert_eq!(std::fs::read(dir.join("journal.jsonl")).unwrap_or_default(), journal);
+    let texts = std::fs::read_dir(dir.join("texts")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(texts, 0, "no text was written");
+    Ok(())
+}
+
+#[test]
 fn import_with_a_documents_sheet_and_duplicates_kept_through_the_dialog() -> Result {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("empty.tema");
