@@ -178,6 +178,10 @@ fn cancelling_an_import_leaves_the_project_untouched() -> Result {
     run_until(&mut h, "the reading job", |h| h.query_by_label("Stop reading").is_some());
     // The reading runs as an app job: the status bar lists it while the dialog shows it.
     assert!(h.state().state.jobs.running().iter().any(|j| j.name == "Reading files"));
+    // Let the dialog settle at its new, shorter size before clicking in it.
+    for _ in 0..3 {
+        h.step();
+    }
     h.get_by_label("Stop reading").click();
     run_until(&mut h, "the cancelled reading", |h| h.query_by_label_contains("was cancelled").is_some());
     run_until(&mut h, "the job to end", |h| h.state().state.jobs.is_empty());

@@ -439,6 +439,8 @@ pub fn plan_import(
         progress.set_done(done);
         plan.files.push(FileReport { path: path.clone(), outcome });
     }
+    // Cancelled while the last file was mapped: still nothing is imported.
+    progress.check().map_err(|_| ImportError::Cancelled)?;
     Ok(plan)
 }
 
@@ -772,6 +774,8 @@ impl FilePlanner<'_> {
         self.report(Stage::Speakers, self.done + bytes_len);
         let roster = &*self.roster;
         let detected = detected.unwrap_or_else(|| speakers::detect_turns(&text, self.pattern, &|s| roster.knows(s)));
+        // Finding the turns of a long transcript is the slowest stage: look again after it.
+        self.check_cancel()?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().trim().to_string()).unwrap_or_default();
         let folder_kind = self.options.kind.is_none().then(|| kind_from_folder(path)).flatten();
         let stem_participant =
