@@ -33,6 +33,13 @@ fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_
     }
 }
 
+/// A new, empty project `empty.tema` in `tmp`.
+fn empty_project(tmp: &Path) -> Result<std::path::PathBuf> {
+    let dir = tmp.join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    Ok(dir)
+}
+
 /// Clicks into a text field and types, as a person does.
 fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
     h.get_by_label(label).click();
@@ -111,8 +118,7 @@ fn clicking_a_hit_opens_the_document_with_the_match_selected() -> Result {
 #[test]
 fn import_a_transcript_through_the_dialog() -> Result {
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("empty.tema");
-    drop(tema::store::Store::create(&dir, "Empty")?);
+    let dir = empty_project(tmp.path())?;
     let mut h = app(&dir);
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -161,8 +167,7 @@ fn import_a_transcript_through_the_dialog() -> Result {
 #[test]
 fn cancelling_an_import_leaves_the_project_untouched() -> Result {
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("empty.tema");
-    drop(tema::store::Store::create(&dir, "Empty")?);
+    let dir = empty_project(tmp.path())?;
     // A transcript long enough that reading it outlasts the frames before the click.
     let long = tmp.path().join("long.txt");
     let pair = "Interviewer: How did the meeting go yesterday?\n\nJ3: It went well, I think. We talked about sleep, \
@@ -198,8 +203,7 @@ fn cancelling_an_import_leaves_the_project_untouched() -> Result {
 #[test]
 fn import_with_a_documents_sheet_and_duplicates_kept_through_the_dialog() -> Result {
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("empty.tema");
-    drop(tema::store::Store::create(&dir, "Empty")?);
+    let dir = empty_project(tmp.path())?;
     // The same transcript twice (a copy under another name) and a sheet naming both, plus a
     // name no document has.
     let files = tmp.path().join("files");

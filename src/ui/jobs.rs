@@ -290,6 +290,14 @@ mod tests {
         panic!("the jobs did not finish: {:?}", jobs.running().iter().map(|j| &j.name).collect::<Vec<_>>());
     }
 
+    /// Work that waits to be cancelled, then reports `text`.
+    fn until_cancelled(p: &Progress, text: &str) -> Vec<Action> {
+        while !p.is_cancelled() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        vec![Action::Status { text: text.into(), error: false }]
+    }
+
     fn statuses(actions: &[Action]) -> Vec<(String, bool)> {
         actions
             .iter()
@@ -325,12 +333,7 @@ mod tests {
     fn cancel_reaches_the_worker() {
         let ctx = egui::Context::default();
         let mut jobs = Jobs::default();
-        let progress = jobs.spawn(&ctx, "wait", |p| {
-            while !p.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            vec![Action::Status { text: "stopped".into(), error: false }]
-        });
+        let progress = jobs.spawn(&ctx, "wait", |p| until_cancelled(p, "stopped"));
         progress.cancel();
         assert_eq!(statuses(&settle(&mut jobs)), [("stopped".to_string(), false)]);
     }
@@ -339,12 +342,7 @@ mod tests {
     fn a_newer_job_of_a_key_replaces_the_older_one() {
         let ctx = egui::Context::default();
         let mut jobs = Jobs::default();
-        let older = jobs.spawn_keyed(&ctx, "figures", "figures", |p| {
-            while !p.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            vec![Action::Status { text: "old figures".into(), error: false }]
-        });
+        let older = jobs.spawn_keyed(&ctx, "figures", "figures", |p| until_cancelled(p, "old figures"));
         let other = jobs.spawn_keyed(&ctx, "other", "other", |_| Vec::new());
         let newer = jobs.spawn_keyed(&ctx, "figures", "figures", |_| {
             vec![Action::Status { text: "new figures".into(), error: false }]
@@ -367,12 +365,7 @@ mod tests {
     fn cancel_by_key_stops_and_forgets_the_job() {
         let ctx = egui::Context::default();
         let mut jobs = Jobs::default();
-        let progress = jobs.spawn_keyed(&ctx, "save", "saving", |p| {
-            while !p.is_cancelled() {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            vec![Action::Status { text: "saved".into(), error: false }]
-        });
+        let progress = jobs.spawn_keyed(&ctx, "save", "saving", |p| until_cancelled(p, "saved"));
         assert!(jobs.is_running("save"));
         assert!(!jobs.cancel("nothing"));
         assert!(jobs.cancel("save"));
