@@ -242,7 +242,13 @@ impl Jobs {
             ui.horizontal(|ui| {
                 let p = &job.progress;
                 ui.label(describe(&job.name, p));
-                let text = if p.total() > 0 { format!("{} of {}", p.done(), p.total()) } else { "…".into() };
+                // Things counted are in the line; the bar's steps (often bytes) read better as
+                // a percentage then.
+                let text = match p.fraction() {
+                    Some(f) if p.items() > 0 => format!("{:.0}%", f * 100.0),
+                    Some(_) => format!("{} of {}", p.done(), p.total()),
+                    None => "…".into(),
+                };
                 let bar = egui::ProgressBar::new(p.fraction().unwrap_or(0.0)).desired_width(140.0).text(text);
                 ui.add(bar);
                 let cancel = ui

@@ -563,17 +563,9 @@ impl View for SearchView {
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         if let Some(e) = &self.engine {
-            if let Some(sync) = &e.sync {
-                let p = sync.progress();
-                ui.horizontal(|ui| {
-                    let text = if p.items() > 0 {
-                        format!("Updating the search index: {} of {} documents", p.item(), p.items())
-                    } else {
-                        "Updating the search index…".to_string()
-                    };
-                    ui.label(RichText::new(text).color(t.weak_text));
-                    ui.add(egui::ProgressBar::new(p.fraction().unwrap_or(0.0)).desired_width(160.0));
-                });
+            // The status bar shows the sync with its counts and Cancel, like every job; the
+            // view only waits for it before searching.
+            if e.sync.is_some() {
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
             if let Some(n) = &e.notice {
