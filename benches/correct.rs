@@ -9,7 +9,6 @@
 
 mod common;
 use common::{rng, transcript};
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use tema::edit::{Edit, plan_text_correction};
 use tema::index::SearchIndex;
@@ -71,10 +70,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     store.apply(Edit::batch("codings", codings))?;
     store.save()?;
-    let never = AtomicBool::new(false);
     let (index, _) = SearchIndex::open(&dir, store.project().settings.language)?;
     let built = Instant::now();
-    index.sync(store.project(), &mut |_| {}, &never)?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
     let words: usize = store.project().documents.values().map(|d| d.words).sum();
     println!(
         "project: {} documents, {words} words, {} codings on the {}-word document; index built in {:.0} ms",
@@ -99,7 +97,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let planned = Instant::now();
         store.apply(correction.edit)?;
         let applied = Instant::now();
-        index.sync(store.project(), &mut |_| {}, &never)?;
+        index.sync(store.project(), &tema::progress::Progress::new())?;
         let synced = Instant::now();
         plan_t.push(ms(planned - started));
         apply_t.push(ms(applied - planned));

@@ -128,7 +128,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         reset_peak();
         let held = status_kb("VmRSS:");
         let t = Instant::now();
-        let plan = plan_project_import(&file, &Limits::default())?;
+        let plan = plan_project_import(&file, &Limits::default(), &tema::progress::Progress::new())?;
         let plan_s = t.elapsed().as_secs_f64();
         let plan_peak = status_kb("VmHWM:").saturating_sub(held);
         let store = import_into_new_project(&tmp.path().join(format!("imported-{}.tema", profile.label())), plan)?;

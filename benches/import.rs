@@ -10,7 +10,6 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 use tema::import::{ImportOptions, plan_import};
 use tema::model::Project;
@@ -92,7 +91,7 @@ fn run(label: &str, paths: &[PathBuf], bytes_label: &str) -> Result<(), Box<dyn 
     for _ in 0..3 {
         let t = Instant::now();
         let plan =
-            plan_import(&Project::new("bench"), paths, &ImportOptions::default(), &|_| {}, &AtomicBool::new(false))?;
+            plan_import(&Project::new("bench"), paths, &ImportOptions::default(), &tema::progress::Progress::new())?;
         let secs = t.elapsed().as_secs_f64();
         if plan.has_failures() {
             return Err(format!("{label}: some files failed").into());

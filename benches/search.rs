@@ -14,7 +14,6 @@
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::index::query::Filter;
@@ -380,7 +379,7 @@ fn run(words: usize, scratch: &Path) -> Result<(), Box<dyn std::error::Error>> {
         }
         let (cpu0, _) = process_cpu();
         let t = Instant::now();
-        report = index.sync(&p, &mut |_| {}, &AtomicBool::new(false))?;
+        report = index.sync(&p, &tema::progress::Progress::new())?;
         let wall = t.elapsed();
         let cpu = process_cpu().0.saturating_sub(cpu0);
         eprintln!("indexed {} passages in {:.2} s ({:.2} CPU-s)", report.units, wall.as_secs_f64(), cpu.as_secs_f64());

@@ -117,7 +117,7 @@ fn a_search_on_a_damaged_index_rebuilds_it_and_finds_the_passages() -> Result {
     // The oracle: the same search on a clean index built from the project in memory.
     let p = project(&h).clone();
     let clean = tema::index::SearchIndex::in_memory(p.settings.language)?;
-    clean.sync(&p, &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    clean.sync(&p, &tema::progress::Progress::new())?;
     let expected = tema::index::search(&clean, &p, &tema::index::SearchRequest::new("meeting"))?;
     assert!(expected.total > 0);
     let summary = h.get_by_label_contains("passages in").accesskit_node().value().unwrap_or_default();

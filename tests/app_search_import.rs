@@ -33,6 +33,13 @@ fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_
     }
 }
 
+/// A new, empty project `empty.tema` in `tmp`.
+fn empty_project(tmp: &Path) -> Result<std::path::PathBuf> {
+    let dir = tmp.join("empty.tema");
+    drop(tema::store::Store::create(&dir, "Empty")?);
+    Ok(dir)
+}
+
 /// Clicks into a text field and types, as a person does.
 fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
     h.get_by_label(label).click();
@@ -111,8 +118,7 @@ fn clicking_a_hit_opens_the_document_with_the_match_selected() -> Result {
 #[test]
 fn import_a_transcript_through_the_dialog() -> Result {
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("empty.tema");
-    drop(tema::store::Store::create(&dir, "Empty")?);
+    let dir = empty_project(tmp.path())?;
     let mut h = app(&dir);
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::I);
@@ -159,10 +165,45 @@ fn import_a_transcript_through_the_dialog() -> Result {
 }
 
 #[test]
+fn cancelling_an_import_leaves_the_project_untouched() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = empty_project(tmp.path())?;
+    // A transcript long enough that reading it outlasts the frames before the click.
+    let long = tmp.path().join("long.txt");
+    let pair = "Interviewer: How did the meeting go yesterday?\n\nJ3: It went well, I think. We talked about sleep, \
+                work and money, and nobody talked over my head.\n\n";
+    std::fs::write(&long, pair.repeat((24 << 20) / pair.len()))?;
+    let mut h = app(&dir);
+    h.run();
+    let journal = std::fs::read(dir.join("journal.jsonl")).unwrap_or_default();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::I);
+    h.run();
+    type_into(&mut h, "Files and folders, one per line", &long.display().to_string());
+    h.get_by_label("Read files").click();
+    run_until(&mut h, "the reading job", |h| h.query_by_label("Stop reading").is_some());
+    // The reading runs as an app job: the status bar lists it while the dialog shows it.
+    assert!(h.state().state.jobs.running().iter().any(|j| j.name == "Reading files"));
+    // Let the dialog settle at its new, shorter size before clicking in it.
+    for _ in 0..3 {
+        h.step();
+    }
+    h.get_by_label("Stop reading").click();
+    run_until(&mut h, "the cancelled reading", |h| h.query_by_label_contains("was cancelled").is_some());
+    run_until(&mut h, "the job to end", |h| h.state().state.jobs.is_empty());
+    // Back at the choice, with nothing imported, journaled or written.
+    h.get_by_label("Read files");
+    assert!(project(&h).documents.is_empty());
+    assert!(!matches!(h.state().state.status, Some((_, true))), "no error: {:?}", h.state().state.status);
+    assert_eq!(std::fs::read(dir.join("journal.jsonl")).unwrap_or_default(), journal);
+    let texts = std::fs::read_dir(dir.join("texts")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(texts, 0, "no text was written");
+    Ok(())
+}
+
+#[test]
 fn import_with_a_documents_sheet_and_duplicates_kept_through_the_dialog() -> Result {
     let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("empty.tema");
-    drop(tema::store::Store::create(&dir, "Empty")?);
+    let dir = empty_project(tmp.path())?;
     // The same transcript twice (a copy under another name) and a sheet naming both, plus a
     // name no document has.
     let files = tmp.path().join("files");

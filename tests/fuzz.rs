@@ -286,7 +286,7 @@ fn queries_survive_mutation() {
         Ok(i) => i,
         Err(e) => panic!("{e}"),
     };
-    if let Err(e) = index.sync(&project, &mut |_| {}, &std::sync::atomic::AtomicBool::new(false)) {
+    if let Err(e) = index.sync(&project, &tema::progress::Progress::new()) {
         panic!("{e}");
     }
     let seeds: Vec<Vec<u8>> = [

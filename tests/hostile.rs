@@ -236,7 +236,7 @@ fn an_index_whose_manifest_names_outside_files_is_rebuilt_not_cleaned() -> TestR
     let dir = tmp.path().join("p");
     let store = project(&dir, 1)?;
     let (index, _) = tema::index::SearchIndex::open(&dir, store.project().settings.language)?;
-    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
     drop(index);
     let managed = dir.join("index/tantivy/.managed.json");
     let mut names: Vec<String> = serde_json::from_slice(&fs::read(&managed)?)?;
@@ -245,7 +245,7 @@ fn an_index_whose_manifest_names_outside_files_is_rebuilt_not_cleaned() -> TestR
     fs::write(&managed, serde_json::to_vec(&names)?)?;
     let (index, report) = tema::index::SearchIndex::open(&dir, store.project().settings.language)?;
     assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
-    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
     let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
     assert_eq!(hits.match_count(), 4, "the rebuilt index finds the word in each of the 4 repeats");
     drop(index);
@@ -259,7 +259,7 @@ fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
     let store = project(&dir, 1)?;
     let language = store.project().settings.language;
     let (index, _) = tema::index::SearchIndex::open(&dir, language)?;
-    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
     drop(index);
     // Cut every segment file of the index in half.
     let mut cut = 0;
@@ -275,7 +275,7 @@ fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
     assert!(cut > 0);
     let (index, report) = tema::index::SearchIndex::open(&dir, language)?;
     assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
-    index.sync(store.project(), &mut |_| {}, &std::sync::atomic::AtomicBool::new(false))?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
     let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
     assert_eq!(hits.match_count(), 4);
     Ok(())

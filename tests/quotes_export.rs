@@ -395,16 +395,21 @@ fn progress_counts_and_cancel_leaves_no_file() -> TestResult {
     let path = tmp.path().join("cancelled.docx");
     let progress = Progress::new();
     progress.cancel();
-    let handle = report::spawn(p.clone(), Request::new(Kind::Report, Format::Docx), path.clone(), progress);
+    let (project, target) = (p.clone(), path.clone());
+    let handle = std::thread::spawn(move || {
+        report::export_to_file(&project, &Request::new(Kind::Report, Format::Docx), &target, &progress)
+    });
     let result = handle.join().map_err(|_| "the export thread panicked")?;
     assert!(matches!(result, Err(ExportError::Cancelled)), "{result:?}");
     assert!(!path.exists());
     assert_eq!(std::fs::read_dir(tmp.path())?.count(), 1, "only the first export is there");
 
-    // A worker that finishes reports through the handle.
+    // A worker that finishes reports through the shared progress.
     let progress = Progress::new();
-    let handle =
-        report::spawn(p, Request::new(Kind::Codebook, Format::Markdown), tmp.path().join("c.md"), progress.clone());
+    let (shared, target) = (progress.clone(), tmp.path().join("c.md"));
+    let handle = std::thread::spawn(move || {
+        report::export_to_file(&p, &Request::new(Kind::Codebook, Format::Markdown), &target, &shared)
+    });
     let summary = handle.join().map_err(|_| "the export thread panicked")??;
     assert_eq!(summary.codes, 5);
     assert_eq!(progress.fraction(), Some(1.0));

@@ -9,6 +9,7 @@ use tema::edit::Edit;
 use tema::exchange::xml;
 use tema::exchange::{self, ExchangeError, Limits, Profile};
 use tema::model::*;
+use tema::progress::Progress;
 use tema::store::Store;
 use zip::write::SimpleFileOptions;
 
@@ -92,7 +93,7 @@ fn every_real_project_and_codebook_imports() -> R {
     let projects = files("qdpx");
     assert!(projects.len() >= 5, "expected the five real projects, found {projects:?}");
     for path in projects {
-        let plan = exchange::plan_project_import(&path, &Limits::default())
+        let plan = exchange::plan_project_import(&path, &Limits::default(), &Progress::new())
             .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
         let p = apply_new(&plan)?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -136,12 +137,31 @@ fn every_real_project_and_codebook_imports() -> R {
     Ok(())
 }
 
+/// A project import counts its sources on the one `Progress`, and cancelling it stops the
+/// import with `Cancelled` rather than a partial plan.
+#[test]
+fn a_project_import_reports_its_sources_and_stops_when_cancelled() -> R {
+    let path = shared().join("qdpx/nvivo-12.6-win__oltas0517.qdpx");
+    let progress = Progress::new();
+    let plan = exchange::plan_project_import(&path, &Limits::default(), &progress)?;
+    assert!(progress.items() > 0, "the sources are counted");
+    assert_eq!(progress.item(), progress.items(), "every source is read");
+    assert_eq!(progress.fraction(), Some(1.0));
+    assert_eq!(progress.phase(), "reading sources");
+    assert!(!plan.name.is_empty());
+    let cancelled = Progress::new();
+    cancelled.cancel();
+    let r = exchange::plan_project_import(&path, &Limits::default(), &cancelled);
+    assert!(matches!(r, Err(ExchangeError::Cancelled)), "{:?}", r.map(|p| p.name));
+    Ok(())
+}
+
 /// NVivo 12.6: each selection's words in Tema are what its positions point at read as UTF-16
 /// units over the BOM-stripped CRLF text, worked out here from the zip itself.
 #[test]
 fn nvivo_selections_land_on_the_words_utf16_positions_point_at() -> R {
     let path = shared().join("qdpx/nvivo-12.6-win__oltas0517.qdpx");
-    let plan = exchange::plan_project_import(&path, &Limits::default())?;
+    let plan = exchange::plan_project_import(&path, &Limits::default(), &Progress::new())?;
     let p = apply_new(&plan)?;
     let entries = unzip(&std::fs::read(&path)?)?;
     let qde = entries.iter().find(|(k, _)| k.to_lowercase().ends_with(".qde")).map(|(_, v)| v.clone());
@@ -269,7 +289,7 @@ fn the_sample_study_round_trips_through_valid_qdpx_in_both_profiles() -> R {
             };
             assert_eq!(std::str::from_utf8(txt)?, expected);
         }
-        let plan = exchange::plan_project_import(&qdpx, &Limits::default())?;
+        let plan = exchange::plan_project_import(&qdpx, &Limits::default(), &Progress::new())?;
         assert!(plan.report.dropped.is_empty(), "{profile:?}: {:?}", plan.report.dropped);
         let back = apply_new(&plan)?;
         let (a, b) = (shape(original), shape(&back));
@@ -371,7 +391,7 @@ fn broken_inputs_give_clear_errors_or_reported_drops() -> R {
     let text = b"one two three";
     let code = "11111111-1111-4111-8111-111111111111";
     let fail = |path: &Path| -> anyhow::Result<String> {
-        match exchange::plan_project_import(path, &limits) {
+        match exchange::plan_project_import(path, &limits, &Progress::new()) {
             Ok(_) => anyhow::bail!("{} imported", path.display()),
             Err(e) => {
                 let msg = e.to_string();
@@ -401,7 +421,8 @@ fn broken_inputs_give_clear_errors_or_reported_drops() -> R {
     let small = Limits { max_member: 1000, ..Limits::default() };
     let big = vec![b'a'; 5000];
     let path = write_qdpx(tmp.path(), "big.qdpx", &[("project.qde", ok), ("sources/d.txt", &big)])?;
-    let Err(ExchangeError::TooLarge { entry, .. }) = exchange::plan_project_import(&path, &small) else {
+    let Err(ExchangeError::TooLarge { entry, .. }) = exchange::plan_project_import(&path, &small, &Progress::new())
+    else {
         anyhow::bail!("an oversized member was read");
     };
     assert_eq!(entry, "sources/d.txt");
@@ -428,7 +449,7 @@ fn broken_inputs_give_clear_errors_or_reported_drops() -> R {
         "partly.qdpx",
         &[("project.qde", project_xml(&body).as_bytes()), ("sources/d.txt", text)],
     )?;
-    let plan = exchange::plan_project_import(&path, &limits)?;
+    let plan = exchange::plan_project_import(&path, &limits, &Progress::new())?;
     let p = apply_new(&plan)?;
     assert_eq!(p.codings.len(), 1);
     let c = p.codings.values().next().map(|c| c.span);
@@ -517,7 +538,7 @@ fn an_unused_element_shape_is_read_in_any_order() -> R {
     let tmp = tempfile::tempdir()?;
     let path = tmp.path().join("p.qde");
     std::fs::write(&path, xml)?;
-    let plan = exchange::plan_project_import(&path, &Limits::default())?;
+    let plan = exchange::plan_project_import(&path, &Limits::default(), &Progress::new())?;
     let p = apply_new(&plan)?;
     let code = p.codes.values().next().ok_or_else(|| anyhow::anyhow!("no code"))?;
     assert_eq!(code.props.colour, Colour::rgb(0xff, 0x00, 0xaa), "#RGB colours");
@@ -552,7 +573,7 @@ fn attributes_come_in_all_three_forms() -> R {
     let tmp = tempfile::tempdir()?;
     let path = tmp.path().join("p.qde");
     std::fs::write(&path, xml)?;
-    let plan = exchange::plan_project_import(&path, &Limits::default())?;
+    let plan = exchange::plan_project_import(&path, &Limits::default(), &Progress::new())?;
     let p = apply_new(&plan)?;
     let j1 = p.participant_by_label("J1").ok_or_else(|| anyhow::anyhow!("no participant"))?;
     assert_eq!(j1.group(), "jobseeker");

@@ -94,7 +94,7 @@ proptest! {
         let bytes = z.finish().map_err(|e| TestCaseError::fail(e.to_string()))?.into_inner();
         std::fs::write(&path, bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
 
-        let plan = exchange::plan_project_import(&path, &Limits::default()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let plan = exchange::plan_project_import(&path, &Limits::default(), &tema::progress::Progress::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert!(plan.report.dropped.is_empty(), "{:?}", plan.report.dropped);
         let mut p = Project::new("t");
         p.apply(plan.edit).map_err(|e| TestCaseError::fail(e.to_string()))?;

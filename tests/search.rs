@@ -3,16 +3,15 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::Mutex;
 use tema::edit::{Edit, History};
 use tema::index::query::Filter;
 use tema::index::*;
 use tema::model::*;
+use tema::progress::Progress;
 use tema::store::{Store, snapshot};
 
 type R = Result<(), Box<dyn std::error::Error>>;
-
-static NEVER: AtomicBool = AtomicBool::new(false);
 
 fn participant(n: u128, label: &str, group: &str, site: &str) -> Participant {
     let mut p = Participant::new(ParticipantId::from_u128(n), label, group);
@@ -131,13 +130,13 @@ fn norwegian() -> Project {
 
 fn indexed(p: &Project) -> Result<SearchIndex, IndexError> {
     let index = SearchIndex::in_memory(p.settings.language)?;
-    index.sync(p, &mut |_| {}, &NEVER)?;
+    index.sync(p, &Progress::new())?;
     Ok(index)
 }
 
 fn on_disk(dir: &Path, p: &Project) -> Result<(SearchIndex, OpenReport), IndexError> {
     let (index, report) = SearchIndex::open(dir, p.settings.language)?;
-    index.sync(p, &mut |_| {}, &NEVER)?;
+    index.sync(p, &Progress::new())?;
     Ok((index, report))
 }
 
@@ -365,20 +364,20 @@ fn uncoded_and_within_code_filters() -> R {
 fn incremental_sync_indexes_only_what_changed() -> R {
     let mut p = english();
     let index = SearchIndex::in_memory(Language::English)?;
-    let first = index.sync(&p, &mut |_| {}, &NEVER)?;
+    let first = index.sync(&p, &Progress::new())?;
     assert_eq!((first.indexed, first.removed, first.unchanged), (4, 0, 0));
     assert!(index.is_current(&p));
-    assert!(!index.sync(&p, &mut |_| {}, &NEVER)?.changed());
+    assert!(!index.sync(&p, &Progress::new())?.changed());
 
     let extra = transcript(&p, 14, "T2", DocKind::Interview, &[("T2", "Weekly meetings with the employer.")]);
     add(&mut p, Edit::AddDocument { document: Box::new(extra), index: None });
     assert_eq!(index.plan(&p).index, [DocId::from_u128(14)]);
-    let r = index.sync(&p, &mut |_| {}, &NEVER)?;
+    let r = index.sync(&p, &Progress::new())?;
     assert_eq!((r.indexed, r.removed, r.unchanged), (1, 0, 4));
     assert!(words(&find(&index, &p, "employer")?).contains(&"employer".to_string()), "seen right after commit");
 
     add(&mut p, Edit::RemoveDocument { id: DocId::from_u128(11) });
-    let r = index.sync(&p, &mut |_| {}, &NEVER)?;
+    let r = index.sync(&p, &Progress::new())?;
     assert_eq!((r.indexed, r.removed), (0, 1));
     assert_eq!(find(&index, &p, "Tuesday")?.total, 0);
 
@@ -387,7 +386,7 @@ fn incremental_sync_indexes_only_what_changed() -> R {
     props.group = "former jobseeker".into();
     add(&mut p, Edit::UpdateParticipant { id: ParticipantId::from_u128(1), props });
     assert_eq!(index.plan(&p).index, [DocId::from_u128(10)]);
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &Progress::new())?;
     assert_eq!(who(&find(&index, &p, "boss group:\"former jobseeker\"")?), ["J3/J3"]);
     assert_eq!(find(&index, &p, "boss group:jobseeker")?.total, 0);
     Ok(())
@@ -415,16 +414,24 @@ fn rebuilt_after_the_index_folder_is_deleted() -> R {
     let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
     assert_eq!(report.rebuilt, Some(Rebuilt::Missing));
     assert_eq!(index.plan(&p).index.len(), 4);
-    let mut seen = Vec::new();
-    index.sync(&p, &mut |pr| seen.push(*pr), &NEVER)?;
-    assert_eq!(seen.last().map(|s| (s.docs_done, s.docs_total, s.committing)), Some((4, 4, true)));
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let log = Arc::clone(&seen);
+    let progress = Progress::observed(move |pr| {
+        if let Ok(mut l) = log.lock() {
+            l.push((pr.item(), pr.items(), pr.phase()));
+        }
+    });
+    index.sync(&p, &progress)?;
+    let last = seen.lock().map_err(|e| e.to_string())?.last().cloned();
+    assert_eq!(last, Some((4, 4, "writing".to_string())));
+    assert_eq!(progress.fraction(), Some(1.0));
     assert_eq!(find(&index, &p, "boss")?.total, 1);
 
     // `tema index --rebuild` empties the index and its vocabulary, then indexes everything.
     index.clear()?;
     assert_eq!(find(&index, &p, "bos*")?.total, 0);
     assert!(index.snapshot().vocabulary().is_empty());
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &Progress::new())?;
     assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"]);
     drop(index);
     let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
@@ -478,7 +485,7 @@ fn a_corrupt_index_is_rebuilt_with_only_a_notice() -> R {
         let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
         assert!(matches!(report.rebuilt, Some(Rebuilt::Corrupt { .. })), "{what}: {:?}", report.rebuilt);
         assert_eq!(report.notice().as_deref(), Some("the search index was damaged; rebuilding it"), "{what}");
-        index.sync(&p, &mut |_| {}, &NEVER)?;
+        index.sync(&p, &Progress::new())?;
         assert_eq!(find(&index, &p, "boss")?.total, 1, "{what}");
         assert_eq!(words(&find(&index, &p, "bos*")?), ["boss"], "{what}");
     }
@@ -494,15 +501,15 @@ fn an_outdated_or_foreign_language_index_is_rebuilt() -> R {
     let (index, report) = SearchIndex::open(dir.path(), Language::English)?;
     assert_eq!(report.rebuilt, Some(Rebuilt::Outdated { found: Some(0) }));
     assert!(report.notice().is_some_and(|n| n.contains("another version")));
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &Progress::new())?;
     drop(index);
 
     let mut no = p.clone();
     no.settings.language = Language::Norwegian;
     let (index, report) = SearchIndex::open(dir.path(), Language::Norwegian)?;
     assert_eq!(report.rebuilt, Some(Rebuilt::LanguageChanged { was: Language::English }));
-    index.sync(&no, &mut |_| {}, &NEVER)?;
-    assert!(matches!(index.sync(&p, &mut |_| {}, &NEVER), Err(IndexError::LanguageChanged)));
+    index.sync(&no, &Progress::new())?;
+    assert!(matches!(index.sync(&p, &Progress::new()), Err(IndexError::LanguageChanged)));
     Ok(())
 }
 
@@ -510,28 +517,32 @@ fn an_outdated_or_foreign_language_index_is_rebuilt() -> R {
 fn a_cancelled_sync_leaves_the_index_as_it_was() -> R {
     let p = english();
     let index = SearchIndex::in_memory(Language::English)?;
-    let cancel = AtomicBool::new(false);
-    let r = index.sync(&p, &mut |pr| cancel.store(pr.docs_done == 2, std::sync::atomic::Ordering::Relaxed), &cancel);
+    // Cancelled once two documents are indexed, as the Cancel button would.
+    let cancel_at_two = Progress::observed(|pr| {
+        if pr.item() == 2 {
+            pr.cancel();
+        }
+    });
+    let r = index.sync(&p, &cancel_at_two);
     assert!(matches!(r, Err(IndexError::Cancelled)), "{r:?}");
     assert_eq!(find(&index, &p, "boss")?.total, 0);
     assert_eq!(index.plan(&p).index.len(), 4);
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &Progress::new())?;
     assert_eq!(find(&index, &p, "boss")?.total, 1);
     Ok(())
 }
 
 #[test]
-fn an_index_job_runs_on_a_worker_thread() -> R {
-    let p = Arc::new(english());
-    let index = Arc::new(SearchIndex::in_memory(Language::English)?);
-    let pings = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counter = Arc::clone(&pings);
-    let job = IndexJob::spawn(Arc::clone(&index), Arc::clone(&p), move || {
-        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    });
-    let report = job.wait()?;
+fn a_sync_on_another_thread_reports_through_the_shared_progress() -> R {
+    let p = english();
+    let index = SearchIndex::in_memory(Language::English)?;
+    let progress = Progress::new();
+    let report = std::thread::scope(|s| s.spawn(|| index.sync(&p, &progress.clone())).join())
+        .map_err(|_| "the sync panicked")??;
     assert_eq!(report.indexed, 4);
-    assert!(pings.load(std::sync::atomic::Ordering::Relaxed) >= 2);
+    assert_eq!((progress.item(), progress.items()), (4, 4));
+    assert_eq!(progress.fraction(), Some(1.0));
+    assert_eq!(progress.phase(), "writing");
     assert_eq!(find(&index, &p, "boss")?.total, 1);
     Ok(())
 }
@@ -699,7 +710,7 @@ fn a_norwegian_document_is_stemmed_in_norwegian_in_an_english_project() -> R {
     let props =
         DocumentProps { language: Some(Language::Norwegian), ..p.documents[&DocId::from_u128(900)].props.clone() };
     add(&mut p, Edit::UpdateDocument { id: DocId::from_u128(900), props });
-    let report = index.sync(&p, &mut |_| {}, &NEVER)?;
+    let report = index.sync(&p, &Progress::new())?;
     assert_eq!(report.indexed, 1, "only the document whose language changed");
     let r = find(&index, &p, "søvn")?;
     assert_eq!(who(&r), ["FN-no/-"]);
@@ -715,7 +726,7 @@ fn a_norwegian_document_is_stemmed_in_norwegian_in_an_english_project() -> R {
     // And sets are filters: both passages of FN-no (its title line and its paragraph).
     let props = DocumentProps { sets: vec!["Wave 1".into()], ..p.documents[&DocId::from_u128(900)].props.clone() };
     add(&mut p, Edit::UpdateDocument { id: DocId::from_u128(900), props });
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &Progress::new())?;
     assert_eq!(find(&index, &p, "set:\"wave 1\"")?.total, 2);
     Ok(())
 }

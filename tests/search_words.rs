@@ -5,14 +5,11 @@
 
 use proptest::prelude::*;
 use std::collections::BTreeSet;
-use std::sync::atomic::AtomicBool;
 use tantivy::tokenizer::{TextAnalyzer, TokenStream};
 use tema::index::kwic::within_edits;
 use tema::index::words::Words;
 use tema::index::*;
 use tema::model::*;
-
-static NEVER: AtomicBool = AtomicBool::new(false);
 
 /// Words whose stems are shared, cut short or rewritten (happy → happi), in two languages.
 const POOL: &[&str] = &[
@@ -117,13 +114,13 @@ proptest! {
         let language = if norwegian { Language::Norwegian } else { Language::English };
         let index = SearchIndex::in_memory(language).map_err(|e| TestCaseError::fail(e.to_string()))?;
         let first = project(&before, language);
-        index.sync(&first, &mut |_| {}, &NEVER).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        index.sync(&first, &tema::progress::Progress::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for &(w, cut, edits) in &queries {
             check(&index, &first, POOL[w], cut, edits)?;
         }
         // The same documents rewritten: the index keeps words no passage holds any more.
         let second = project(&after, language);
-        index.sync(&second, &mut |_| {}, &NEVER).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        index.sync(&second, &tema::progress::Progress::new()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         for &(w, cut, edits) in &queries {
             check(&index, &second, POOL[w], cut, edits)?;
         }
@@ -134,7 +131,7 @@ proptest! {
 fn a_prefix_longer_than_the_stem_takes_only_the_words_it_starts() -> Result<(), Box<dyn std::error::Error>> {
     let p = project(&[vec![vec![0], vec![2], vec![3], vec![4], vec![7]]], Language::English);
     let index = SearchIndex::in_memory(Language::English)?;
-    index.sync(&p, &mut |_| {}, &NEVER)?;
+    index.sync(&p, &tema::progress::Progress::new())?;
     let texts = |q: &str| -> Result<Vec<String>, IndexError> {
         let r = search(&index, &p, &SearchRequest { order: Order::Document, ..SearchRequest::new(q) })?;
         // Each passage found shows its match: none was found without one.

@@ -3,15 +3,13 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::edit::Edit;
-use crate::import::{
-    FileOutcome, ImportOptions, ImportPlan, ImportProgress, KindSource, Mapping, ParticipantAction, Stage, plan_import,
-};
+use crate::import::{FileOutcome, ImportOptions, ImportPlan, KindSource, Mapping, ParticipantAction, plan_import};
 use crate::model::*;
+use crate::progress::Progress;
 use anyhow::{Context, Result, bail};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 pub struct ImportArgs {
     pub paths: Vec<PathBuf>,
@@ -46,22 +44,8 @@ pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
     };
     let mut store = if args.dry_run { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) } else { open(dir)? };
     let show_progress = !args.json && std::io::stderr().is_terminal();
-    let progress = |p: ImportProgress| {
-        if show_progress {
-            let name = p.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let pct = (p.bytes_done * 100).checked_div(p.bytes_total).unwrap_or(100);
-            let stage = match p.stage {
-                Stage::Reading => "reading",
-                Stage::Extracting => "extracting",
-                Stage::Normalising => "normalising",
-                Stage::Speakers => "finding speakers",
-                Stage::Done => "done",
-            };
-            eprint!("\r\x1b[K[{}/{}] {pct:>3}% {stage} {name}", p.file + 1, p.files);
-        }
-    };
-    let cancel = AtomicBool::new(false);
-    let plan = plan_import(store.project(), &args.paths, &options, &progress, &cancel);
+    let progress = terminal_progress(show_progress);
+    let plan = plan_import(store.project(), &args.paths, &options, &progress);
     if show_progress {
         eprint!("\r\x1b[K");
     }
@@ -345,4 +329,20 @@ pub fn text(dir: &Path, doc: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(e.into()),
     }
+}
+
+/// A [`Progress`] that redraws one line on standard error as it moves (`[2/5]  40% reading
+/// J3.docx`) when `show` is set; the caller clears the line with `\r\x1b[K` when done. The
+/// import and the index sync report through it.
+pub(super) fn terminal_progress(show: bool) -> Progress {
+    if !show {
+        return Progress::new();
+    }
+    Progress::observed(|p| {
+        let items =
+            if p.items() > 0 { format!("[{}/{}] ", (p.item() + 1).min(p.items()), p.items()) } else { String::new() };
+        let pct = p.fraction().map(|f| format!("{:>3.0}% ", f * 100.0)).unwrap_or_default();
+        let what = crate::terminal::clean_line(&p.message()).into_owned();
+        eprint!("\r\x1b[K{items}{pct}{} {what}", p.phase());
+    })
 }

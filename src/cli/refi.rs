@@ -53,7 +53,7 @@ fn import(dir: &Path, file: &Path, json: bool) -> Result<()> {
                     dir.display()
                 );
             }
-            let plan = exchange::plan_project_import(file, &limits)?;
+            let plan = exchange::plan_project_import(file, &limits, &crate::progress::Progress::new())?;
             let report = plan.report.clone();
             exchange::import_into_new_project(dir, plan)?;
             report

@@ -8,12 +8,12 @@
 use crate::edit::Edit;
 use crate::import::{ImportOptions, plan_import};
 use crate::model::*;
+use crate::progress::Progress;
 use crate::sample::{Plan, plan_edits, stable_uuid};
 use crate::store::Store;
 use anyhow::{Context, Result, bail};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 
 /// The study's folders, in the order the navigator shows them.
 const FOLDERS: [&str; 3] = ["interviews", "focus-groups", "field-notes"];
@@ -41,7 +41,7 @@ pub fn build(corpus: &Path, out: &Path, force: bool) -> Result<()> {
 
     let options = ImportOptions { participants: Some(corpus.join("participants.csv")), ..Default::default() };
     let paths: Vec<PathBuf> = FOLDERS.iter().map(|f| corpus.join(f)).collect();
-    let plan = plan_import(store.project(), &paths, &options, &|_| {}, &AtomicBool::new(false))?;
+    let plan = plan_import(store.project(), &paths, &options, &Progress::new())?;
     if let Some(failed) = plan.failures().next() {
         bail!("{}", failed.error_message().unwrap_or_default());
     }

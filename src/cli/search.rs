@@ -10,7 +10,6 @@ use anyhow::{Context as _, Result, bail};
 use serde_json::{Value, json};
 use std::io::IsTerminal;
 use std::path::Path;
-use std::sync::atomic::AtomicBool;
 
 /// Filters and options shared by `search` and `code-hits`.
 #[derive(Debug, Clone, Default, clap::Args)]
@@ -135,19 +134,11 @@ fn sync(index: &SearchIndex, project: &Project) -> Result<SyncReport> {
         return Ok(SyncReport { unchanged: plan.unchanged, ..Default::default() });
     }
     let show = std::io::stderr().is_terminal();
-    let report = index.sync(
-        project,
-        &mut |p| {
-            if show {
-                let what = if p.committing { "writing" } else { "indexing" };
-                eprint!("\r{what} {}/{} documents ({:.0}%)   ", p.docs_done, p.docs_total, p.fraction() * 100.0);
-            }
-        },
-        &AtomicBool::new(false),
-    )?;
+    let report = index.sync(project, &super::import::terminal_progress(show));
     if show {
-        eprintln!();
+        eprint!("\r\x1b[K");
     }
+    let report = report?;
     Ok(report)
 }
 

@@ -75,6 +75,9 @@ pub enum ExchangeError {
         #[source]
         source: crate::store::StoreError,
     },
+    /// The work was cancelled (the app's Cancel button).
+    #[error("cancelled")]
+    Cancelled,
     #[error("the import does not fit the project: {0}")]
     Edit(#[from] crate::edit::EditError),
 }

@@ -14,6 +14,7 @@ use super::{ExchangeError, Limits, guid_key, guid_uuid};
 use crate::edit::Edit;
 use crate::import::normalise::{normalise, normalise_with_map};
 use crate::model::*;
+use crate::progress::Progress;
 use crate::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -1113,13 +1114,26 @@ fn stream_error(path: &Path, entry: &str, stop: xml::Stop<ExchangeError>) -> Exc
 /// (users, codebook, cases, sets, notes: small, and needed before any source, though the
 /// schema puts `<Sets>` and `<Notes>` after `<Sources>`), then the sources one at a time,
 /// each text read from the archive when its source is reached.
-pub fn plan_project_import(path: &Path, limits: &Limits) -> Result<ImportPlan, ExchangeError> {
+///
+/// `progress` has the phase `reading the project`, then `reading sources` counting the
+/// sources done of all; cancelling it stops the import with [`ExchangeError::Cancelled`]
+/// before the next source.
+pub fn plan_project_import(path: &Path, limits: &Limits, progress: &Progress) -> Result<ImportPlan, ExchangeError> {
+    progress.set_message(file_label(path));
+    progress.set_phase("reading the project");
     let mut container = Container::open(path, limits)?;
     let qde = container.qde()?;
     let entry = qde.entry().to_string();
+    let mut sources = 0u64;
     let mut root = qde.read(|input| {
-        xml::parse_reader(input, |open, el| Ok(if is_source(open) { None } else { Some(el) }))
-            .map_err(|stop| stream_error(path, &entry, stop))
+        xml::parse_reader(input, |open, el| {
+            if is_source(open) {
+                sources += 1;
+                return Ok(None);
+            }
+            Ok(Some(el))
+        })
+        .map_err(|stop| stream_error(path, &entry, stop))
     })?;
     if root.name != "Project" {
         return Err(ExchangeError::WrongRoot {
@@ -1147,11 +1161,17 @@ pub fn plan_project_import(path: &Path, limits: &Limits) -> Result<ImportPlan, E
             notes.children_named("Note").filter_map(|n| n.attr_trimmed("guid")).map(guid_key).collect();
     }
     let mut index = 0;
+    progress.set_total(sources);
+    progress.set_item(0, sources);
+    progress.set_phase("reading sources");
     qde.read(|input| {
         xml::parse_reader(input, |open, el| {
             if is_source(open) {
+                progress.check().map_err(|_| ExchangeError::Cancelled)?;
                 planner.source(el, index)?;
                 index += 1;
+                progress.set_item(index as u64, sources);
+                progress.set_done(index as u64);
                 Ok(None)
             } else if open.len() == 1 {
                 Ok(None) // not a source: read in the first pass

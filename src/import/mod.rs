@@ -39,11 +39,11 @@ pub use speakers::{DetectedTurn, SpeakerPattern};
 
 use crate::edit::Edit;
 use crate::model::*;
+use crate::progress::Progress;
 use serde::Serialize;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 /// File extensions Tema imports, for messages and file dialogs.
 pub const SUPPORTED: &[&str] = &["txt", "md", "docx", "odt", "rtf", "html", "pdf", "vtt", "srt"];
@@ -135,19 +135,6 @@ pub struct ImportOptions {
     pub limits: Limits,
 }
 
-/// What the importer is doing, for a progress bar.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct ImportProgress {
-    /// Index of the file being read (from 0), and how many there are.
-    pub file: usize,
-    pub files: usize,
-    pub path: PathBuf,
-    pub stage: Stage,
-    /// Bytes read so far over all files, and the total size of the files.
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
@@ -156,6 +143,19 @@ pub enum Stage {
     Normalising,
     Speakers,
     Done,
+}
+
+impl Stage {
+    /// The stage as the [`Progress`] phase [`plan_import`] reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::Reading => "reading",
+            Stage::Extracting => "extracting",
+            Stage::Normalising => "normalising",
+            Stage::Speakers => "finding speakers",
+            Stage::Done => "done",
+        }
+    }
 }
 
 /// Why a document got its kind.
@@ -360,8 +360,10 @@ impl ImportPlan {
 }
 
 /// Reads `paths` (files, or folders searched recursively) and plans their import into
-/// `project` without changing it. `progress` is called as work proceeds; setting `cancel`
-/// stops the import with [`ImportError::Cancelled`] at the next file or stage.
+/// `project` without changing it. It reports on `progress` as it goes — the bar counts bytes
+/// read over all files, the items are the files, the phase is a [`Stage`]'s label and the
+/// message the file's name — and cancelling it stops the import with
+/// [`ImportError::Cancelled`] at the next file, stage or 4 MB read.
 ///
 /// A file that cannot be read is reported in the plan and left out. The whole import fails
 /// only on a bad participants sheet or speaker pattern, a path that does not exist, or
@@ -370,8 +372,7 @@ pub fn plan_import(
     project: &Project,
     paths: &[PathBuf],
     options: &ImportOptions,
-    progress: &dyn Fn(ImportProgress),
-    cancel: &AtomicBool,
+    progress: &Progress,
 ) -> Result<ImportPlan, ImportError> {
     let pattern = match &options.speaker_pattern {
         Some(p) => SpeakerPattern::custom(p).map_err(ImportError::BadPattern)?,
@@ -393,6 +394,7 @@ pub fn plan_import(
     plan.ignored = ignored;
     let sizes: Vec<u64> = files.iter().map(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)).collect();
     let total: u64 = sizes.iter().sum();
+    progress.set_total(total);
     let mut done = 0u64;
     let mut hashes: HashMap<String, String> = project
         .documents
@@ -403,16 +405,8 @@ pub fn plan_import(
         project.documents.values().map(|d| (d.text_hash.clone(), d.name().to_string())).collect();
     let mut names: HashSet<String> = project.documents.values().map(|d| name_key(d.name())).collect();
     for (i, path) in files.iter().enumerate() {
-        let report = |stage: Stage, bytes: u64| {
-            progress(ImportProgress {
-                file: i,
-                files: files.len(),
-                path: path.clone(),
-                stage,
-                bytes_done: bytes,
-                bytes_total: total,
-            })
-        };
+        progress.set_item(i as u64, files.len() as u64);
+        progress.set_message(path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
         let mut file = FilePlanner {
             options,
             pattern: &pattern,
@@ -421,8 +415,7 @@ pub fn plan_import(
             texts: &mut texts,
             language: project.settings.language,
             names: &mut names,
-            cancel,
-            report: &report,
+            progress,
             done,
         };
         let outcome = match file.plan(path) {
@@ -442,9 +435,12 @@ pub fn plan_import(
             Err(Failure::Cancelled) => return Err(ImportError::Cancelled),
         };
         done += sizes[i];
-        report(Stage::Done, done);
+        progress.set_phase(Stage::Done.label());
+        progress.set_done(done);
         plan.files.push(FileReport { path: path.clone(), outcome });
     }
+    // Cancelled while the last file was mapped: still nothing is imported.
+    progress.check().map_err(|_| ImportError::Cancelled)?;
     Ok(plan)
 }
 
@@ -695,15 +691,20 @@ struct FilePlanner<'a> {
     /// The project's language: a detected language is recorded only when it differs.
     language: Language,
     names: &'a mut HashSet<String>,
-    cancel: &'a AtomicBool,
-    report: &'a dyn Fn(Stage, u64),
+    progress: &'a Progress,
     /// Bytes of the files before this one.
     done: u64,
 }
 
 impl FilePlanner<'_> {
     fn check_cancel(&self) -> Result<(), Failure> {
-        if self.cancel.load(Ordering::Relaxed) { Err(Failure::Cancelled) } else { Ok(()) }
+        self.progress.check().map_err(|_| Failure::Cancelled)
+    }
+
+    /// Reports a stage of this file and the bytes read over all files so far.
+    fn report(&self, stage: Stage, bytes: u64) {
+        self.progress.set_phase(stage.label());
+        self.progress.set_done(bytes);
     }
 
     /// Reads a file in chunks, reporting progress.
@@ -726,14 +727,14 @@ impl FilePlanner<'_> {
             if bytes.len() as u64 > limit {
                 return Err(FileError::TooLarge { size: bytes.len() as u64, limit }.into());
             }
-            (self.report)(Stage::Reading, self.done + bytes.len() as u64);
+            self.report(Stage::Reading, self.done + bytes.len() as u64);
         }
         Ok(bytes)
     }
 
     fn plan(&mut self, path: &Path) -> Result<Planned, Failure> {
         self.check_cancel()?;
-        (self.report)(Stage::Reading, self.done);
+        self.report(Stage::Reading, self.done);
         let format = Format::of(path).ok_or_else(|| FileError::Unsupported {
             ext: path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default(),
         })?;
@@ -749,10 +750,10 @@ impl FilePlanner<'_> {
         }
         self.check_cancel()?;
         let bytes_len = bytes.len() as u64;
-        (self.report)(Stage::Extracting, self.done + bytes_len);
+        self.report(Stage::Extracting, self.done + bytes_len);
         let (extracted, encoding) = extract(format, bytes, &self.options.limits)?;
         self.check_cancel()?;
-        (self.report)(Stage::Normalising, self.done + bytes_len);
+        self.report(Stage::Normalising, self.done + bytes_len);
         let (text, detected) = match extracted {
             Extracted::Text(text) => (normalise::normalise(text), None),
             Extracted::Cues(cues) => {
@@ -770,9 +771,11 @@ impl FilePlanner<'_> {
             return Ok(Planned::Duplicate(of.clone(), true));
         }
         self.check_cancel()?;
-        (self.report)(Stage::Speakers, self.done + bytes_len);
+        self.report(Stage::Speakers, self.done + bytes_len);
         let roster = &*self.roster;
         let detected = detected.unwrap_or_else(|| speakers::detect_turns(&text, self.pattern, &|s| roster.knows(s)));
+        // Finding the turns of a long transcript is the slowest stage: look again after it.
+        self.check_cancel()?;
         let stem = path.file_stem().map(|s| s.to_string_lossy().trim().to_string()).unwrap_or_default();
         let folder_kind = self.options.kind.is_none().then(|| kind_from_folder(path)).flatten();
         let stem_participant =

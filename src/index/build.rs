@@ -1,6 +1,7 @@
 //! Bringing the index in line with the project: documents added, removed or changed since
-//! the last commit are (re)indexed by their id, the rest is left alone. Runs on the
-//! caller's thread ([`SearchIndex::sync`]) or on a worker ([`IndexJob`]).
+//! the last commit are (re)indexed by their id, the rest is left alone.
+//! [`SearchIndex::sync`] runs on the caller's thread and reports on a [`Progress`]; the app
+//! runs it as a job (`ui::jobs`), the command line in place.
 
 use super::schema::{Fields, attr_key, key, stem_language};
 use super::units::{Fingerprinter, Unit, units};
@@ -8,32 +9,13 @@ use super::vocabulary::Vocabulary;
 use super::words::StemmedWords;
 use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
 use crate::model::{DocId, Document, Language, ParticipantId, Project};
+use crate::progress::Progress;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 use tantivy::indexer::UserOperation;
 use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, TokenStream};
 use tantivy::{TantivyDocument, Term};
-
-/// How far a sync has got.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Progress {
-    pub docs_done: usize,
-    pub docs_total: usize,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    /// Everything is queued; tantivy is writing and committing the segments.
-    pub committing: bool,
-}
-
-impl Progress {
-    /// Between 0 and 1, by bytes of text.
-    pub fn fraction(&self) -> f32 {
-        if self.bytes_total == 0 { 1.0 } else { self.bytes_done as f32 / self.bytes_total as f32 }
-    }
-}
 
 /// What a sync did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -84,14 +66,10 @@ impl SearchIndex {
     }
 
     /// Indexes what changed in the project since the last sync and commits it. `progress`
-    /// is called after each document; setting `cancel` stops the sync and leaves the index
-    /// as it was before it started.
-    pub fn sync(
-        &self,
-        project: &Project,
-        progress: &mut dyn FnMut(&Progress),
-        cancel: &AtomicBool,
-    ) -> Result<SyncReport, IndexError> {
+    /// counts bytes of text indexed, its items are the documents, and its phase is
+    /// `indexing` then `writing` (tantivy writing and committing the segments); cancelling
+    /// it stops the sync and leaves the index as it was before it started.
+    pub fn sync(&self, project: &Project, progress: &Progress) -> Result<SyncReport, IndexError> {
         let started = Instant::now();
         if project.settings.language != self.language {
             return Err(IndexError::LanguageChanged);
@@ -118,14 +96,13 @@ impl SearchIndex {
         }
         let docs: Vec<&Document> = plan.index.iter().filter_map(|id| project.documents.get(id)).collect();
         let mut stemmers: HashMap<Language, TextAnalyzer> = HashMap::new();
-        let mut p = Progress {
-            docs_total: docs.len(),
-            bytes_total: docs.iter().map(|d| d.text.len() as u64).sum(),
-            ..Default::default()
-        };
-        progress(&p);
-        for doc in docs {
-            if cancel.load(Ordering::Relaxed) {
+        let docs_total = docs.len() as u64;
+        progress.set_total(docs.iter().map(|d| d.text.len() as u64).sum());
+        progress.set_item(0, docs_total);
+        progress.set_phase("indexing");
+        let mut bytes_done = 0u64;
+        for (n, doc) in docs.into_iter().enumerate() {
+            if progress.is_cancelled() {
                 writer.rollback().map_err(IndexError::tantivy(&path))?;
                 return Err(IndexError::Cancelled);
             }
@@ -160,16 +137,15 @@ impl SearchIndex {
             report.indexed += 1;
             report.units += units.len();
             report.bytes += bytes;
-            p.docs_done += 1;
-            p.bytes_done += doc.text.len() as u64;
-            progress(&p);
+            bytes_done += doc.text.len() as u64;
+            progress.set_item(n as u64 + 1, docs_total);
+            progress.set_done(bytes_done);
         }
-        if cancel.load(Ordering::Relaxed) {
+        if progress.is_cancelled() {
             writer.rollback().map_err(IndexError::tantivy(&path))?;
             return Err(IndexError::Cancelled);
         }
-        p.committing = true;
-        progress(&p);
+        progress.set_phase("writing");
         let root = self.root.clone();
         let vocabulary = match commit(&mut writer, &manifest, root.as_deref(), || self.take_new_words(&old.vocabulary))
         {
@@ -337,99 +313,4 @@ fn plan(manifest: &Manifest, project: &Project) -> (SyncPlan, HashMap<DocId, Str
         }
     }
     (out, prints)
-}
-
-/// What an [`IndexJob`] reports.
-#[derive(Debug)]
-pub enum IndexEvent {
-    Progress(Progress),
-    Finished(Result<SyncReport, IndexError>),
-}
-
-/// A sync running on its own thread. The app polls [`IndexJob::poll`] each frame; the
-/// `notify` callback given to [`IndexJob::spawn`] (typically `ctx.request_repaint()`) runs
-/// after each event so the app wakes up to show it.
-#[derive(Debug)]
-pub struct IndexJob {
-    events: Receiver<IndexEvent>,
-    cancel: Arc<AtomicBool>,
-    last: Progress,
-    finished: bool,
-}
-
-impl IndexJob {
-    pub fn spawn(index: Arc<SearchIndex>, project: Arc<Project>, notify: impl Fn() + Send + 'static) -> IndexJob {
-        let (tx, rx) = channel();
-        let cancel = Arc::new(AtomicBool::new(false));
-        let flag = Arc::clone(&cancel);
-        let report = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("tema-index".into())
-            .spawn(move || run_job(&index, &project, &tx, &flag, &notify));
-        if let Err(source) = spawned {
-            let path = std::path::PathBuf::from("an indexing thread");
-            let _ = report.send(IndexEvent::Finished(Err(IndexError::Io { action: "start", path, source })));
-        }
-        IndexJob { events: rx, cancel, last: Progress::default(), finished: false }
-    }
-
-    /// Asks the job to stop; it reports `Finished(Err(Cancelled))` and the index is unchanged.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    /// The latest progress, and the outcome once the job is done (returned once).
-    pub fn poll(&mut self) -> (Progress, Option<Result<SyncReport, IndexError>>) {
-        loop {
-            match self.events.try_recv() {
-                Ok(IndexEvent::Progress(p)) => self.last = p,
-                Ok(IndexEvent::Finished(r)) => {
-                    self.finished = true;
-                    return (self.last, Some(r));
-                }
-                Err(TryRecvError::Empty) => return (self.last, None),
-                Err(TryRecvError::Disconnected) => {
-                    if self.finished {
-                        return (self.last, None);
-                    }
-                    self.finished = true;
-                    return (self.last, Some(Err(IndexError::Cancelled)));
-                }
-            }
-        }
-    }
-
-    /// Blocks until the job is done (tests and the command line).
-    pub fn wait(mut self) -> Result<SyncReport, IndexError> {
-        loop {
-            match self.events.recv() {
-                Ok(IndexEvent::Progress(p)) => self.last = p,
-                Ok(IndexEvent::Finished(r)) => return r,
-                Err(_) => return Err(IndexError::Cancelled),
-            }
-        }
-    }
-
-    pub fn is_finished(&self) -> bool {
-        self.finished
-    }
-}
-
-fn run_job(
-    index: &SearchIndex,
-    project: &Project,
-    tx: &Sender<IndexEvent>,
-    cancel: &AtomicBool,
-    notify: &(impl Fn() + Send),
-) {
-    let result = index.sync(
-        project,
-        &mut |p| {
-            let _ = tx.send(IndexEvent::Progress(*p));
-            notify();
-        },
-        cancel,
-    );
-    let _ = tx.send(IndexEvent::Finished(result));
-    notify();
 }

@@ -28,7 +28,7 @@ pub mod vocabulary;
 pub mod words;
 pub mod worker;
 
-pub use build::{IndexEvent, IndexJob, Progress, SyncReport};
+pub use build::SyncReport;
 pub use code_hits::{CodeHitsOptions, CodeHitsPlan, Scope, plan_code_hits};
 pub use kwic::{Context, Hit, Match};
 pub use manifest::{IndexedDoc, Manifest};

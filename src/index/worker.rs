@@ -4,10 +4,19 @@
 //! only the newest request waiting (older ones are skipped unread), and [`SearchWorker::poll`]
 //! hands back only the outcome of the newest request submitted, so results never arrive
 //! out of order and a frame never waits for a search.
+//!
+//! It is the one kind of slow work that is not a job of the app's `ui::jobs::Jobs`: a job
+//! is one piece of work with a beginning and an end, while this is a long-lived thread that
+//! answers a stream of requests and skips the stale ones by generation — a new thread and
+//! a status-bar line per keystroke would be neither quick nor meaningful. It still reports
+//! through the one [`Progress`] type: the phase is `searching` while a search runs (its
+//! message the query) and empty when idle; the items count the generation answered of the
+//! latest submitted.
 
 use super::query::{SearchRequest, SearchResults, search};
 use super::{IndexError, SearchIndex};
 use crate::model::Project;
+use crate::progress::Progress;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -31,6 +40,7 @@ pub struct SearchWorker {
     jobs: Sender<Job>,
     outcomes: Receiver<SearchOutcome>,
     latest: Arc<AtomicU64>,
+    progress: Progress,
 }
 
 impl std::fmt::Debug for SearchWorker {
@@ -47,10 +57,13 @@ impl SearchWorker {
         let (out_tx, outcomes) = channel();
         let latest = Arc::new(AtomicU64::new(0));
         let newest = Arc::clone(&latest);
+        let progress = Progress::new();
+        let reporting = progress.clone();
         std::thread::Builder::new().name("tema-search".into()).spawn(move || {
-            run(&job_rx, &out_tx, &newest, &notify);
+            run(&job_rx, &out_tx, &newest, &reporting, &notify);
+            reporting.finish();
         })?;
-        Ok(SearchWorker { jobs, outcomes, latest })
+        Ok(SearchWorker { jobs, outcomes, latest, progress })
     }
 
     /// Queues a search and returns its generation. The project is a snapshot: pass the
@@ -87,13 +100,24 @@ impl SearchWorker {
         None
     }
 
+    /// What the worker is doing (see the module doc).
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
     /// The generation of the newest request submitted.
     pub fn latest(&self) -> u64 {
         self.latest.load(Ordering::SeqCst)
     }
 }
 
-fn run(jobs: &Receiver<Job>, outcomes: &Sender<SearchOutcome>, latest: &AtomicU64, notify: &impl Fn()) {
+fn run(
+    jobs: &Receiver<Job>,
+    outcomes: &Sender<SearchOutcome>,
+    latest: &AtomicU64,
+    progress: &Progress,
+    notify: &impl Fn(),
+) {
     while let Ok(mut job) = jobs.recv() {
         // Skip to the newest request waiting.
         while let Ok(newer) = jobs.try_recv() {
@@ -102,7 +126,11 @@ fn run(jobs: &Receiver<Job>, outcomes: &Sender<SearchOutcome>, latest: &AtomicU6
         if job.generation < latest.load(Ordering::SeqCst) {
             continue;
         }
+        progress.set_message(job.request.query.clone());
+        progress.set_phase("searching");
         let result = search(&job.index, &job.project, &job.request);
+        progress.set_item(job.generation, latest.load(Ordering::SeqCst));
+        progress.set_phase("");
         let outcome = SearchOutcome { generation: job.generation, request: job.request, result };
         if outcomes.send(outcome).is_err() {
             return;

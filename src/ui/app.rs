@@ -324,6 +324,10 @@ impl TemaApp {
                 self.state.jobs.spawn(ctx, name, work);
                 return;
             }
+            Action::Job(spec) => {
+                self.state.jobs.start(ctx, spec);
+                return;
+            }
             other => other,
         };
         match &action {
@@ -434,7 +438,7 @@ impl TemaApp {
                 let d = crate::ui::dialogs::refi::RefiDialog::report(title.clone(), lines.clone());
                 self.dialog = Some(Dialog::Refi(Box::new(d)));
             }
-            Action::RunJob { .. } | Action::ToView { .. } => {}
+            Action::RunJob { .. } | Action::Job(_) | Action::ToView { .. } => {}
         }
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());
@@ -954,7 +958,7 @@ impl TemaApp {
             Dialog::Project(d) => d.show(ctx).map(|a| a.into_iter().collect()),
             Dialog::Coder(d) => d.show(ctx).map(|a| a.into_iter().collect()),
             Dialog::ConfirmDelete { code } => confirm_delete(ctx, project, *code, t),
-            Dialog::Import(d) => d.show(ctx),
+            Dialog::Import(d) => d.show(ctx, &mut self.state.jobs),
             Dialog::Refi(d) => d.show(ctx),
         };
         if let Some(actions) = outcome {

@@ -96,6 +96,9 @@ pub enum Action {
         name: String,
         work: JobWork,
     },
+    /// The same with a key (a newer job of the key replaces the older one) or a value handed
+    /// back to the view that started it (see [`jobs::JobSpec`]).
+    Job(jobs::JobSpec),
     /// A result for one view, typically from a worker job (search hits, an import preview).
     ToView {
         view: ViewKind,
@@ -129,6 +132,7 @@ impl std::fmt::Debug for Action {
             Action::Status { text, error } => write!(f, "Status({text:?}, error: {error})"),
             Action::ShowReport { title, .. } => write!(f, "ShowReport({title:?})"),
             Action::RunJob { name, .. } => write!(f, "RunJob({name:?})"),
+            Action::Job(spec) => write!(f, "Job({:?}, key {:?})", spec.name, spec.key),
             Action::ToView { view, .. } => write!(f, "ToView({view:?})"),
         }
     }

@@ -3,7 +3,6 @@
 //! memos) as edits. Shared by the triangulation app test and `examples/sample_project.rs`.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::AtomicBool;
 use tema::import::{ImportOptions, plan_import};
 use tema::sample::{Plan, plan_edits};
 use tema::store::Store;
@@ -18,7 +17,7 @@ pub fn build_sample(dir: &Path) -> anyhow::Result<()> {
     let mut store = Store::create(dir, "Working together")?;
     let options = ImportOptions { participants: Some(corpus.join("participants.csv")), ..Default::default() };
     let folders: Vec<PathBuf> = ["interviews", "focus-groups", "field-notes"].iter().map(|f| corpus.join(f)).collect();
-    let plan = plan_import(store.project(), &folders, &options, &|_| {}, &AtomicBool::new(false))?;
+    let plan = plan_import(store.project(), &folders, &options, &tema::progress::Progress::new())?;
     if let Some(failed) = plan.failures().next() {
         anyhow::bail!("the sample corpus did not import: {failed:?}");
     }

@@ -24,7 +24,7 @@ pub use doc::{Block, Doc, Piece, QuoteBlock, QuoteMarks};
 use crate::analysis::CoderScope;
 use crate::model::{Project, ThemeId};
 use crate::progress::Progress;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// What to export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -402,15 +402,3 @@ pub fn first_page(p: &Project, request: &Request) -> Result<FirstPage, ExportErr
 
 /// Rows of a CSV file shown in the preview.
 const PREVIEW_ROWS: usize = 30;
-
-/// Runs [`export_to_file`] on a worker thread. The project is a snapshot taken by the caller
-/// (documents share their text, so a clone is cheap); the app polls `progress` each frame
-/// and the handle for the result, and calls [`Progress::cancel`] for the Cancel button.
-pub fn spawn(
-    project: Project,
-    request: Request,
-    path: PathBuf,
-    progress: Progress,
-) -> std::thread::JoinHandle<Result<Summary, ExportError>> {
-    std::thread::spawn(move || export_to_file(&project, &request, &path, &progress))
-}

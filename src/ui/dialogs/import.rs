@@ -1,28 +1,24 @@
 //! The import dialog: choose files and folders (and a participants sheet, a documents sheet,
-//! whether to keep duplicates), read them on a worker thread with a progress bar, look at what
+//! whether to keep duplicates), read them as an app job with a progress bar, look at what
 //! was found — speakers and who they map to, files that could not be read and why, what the
 //! documents sheet sets — and only then import, as one undoable step.
 
 use crate::import::document_sheet::{DocumentSheetPlan, plan_after_import, with_import};
-use crate::import::{FileOutcome, ImportOptions, ImportPlan, ImportProgress, Mapping, plan_import};
+use crate::import::{FileOutcome, ImportOptions, ImportPlan, Mapping, plan_import};
 use crate::model::{DocKind, Project};
 use crate::ui::Action;
+use crate::ui::jobs::{JobSpec, Jobs, Pending};
 use egui::{Id, RichText};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// The files read, and what the documents sheet (if one was given) changes.
 type Planned = (ImportPlan, Option<DocumentSheetPlan>);
 
 enum Stage {
     Choosing,
-    Reading {
-        rx: Receiver<Result<Planned, String>>,
-        progress: Arc<Mutex<Option<ImportProgress>>>,
-        cancel: Arc<AtomicBool>,
-    },
+    /// The files are being read by an app job.
+    Reading(Pending<Result<Planned, String>>),
     Preview(Box<Planned>),
 }
 
@@ -64,8 +60,8 @@ impl ImportDialog {
         self.paths.lines().map(str::trim).filter(|l| !l.is_empty()).map(PathBuf::from).collect()
     }
 
-    /// Starts reading the chosen files on a worker thread.
-    pub fn start(&mut self, ctx: &egui::Context) {
+    /// Starts reading the chosen files as an app job; the UI thread never waits for it.
+    pub fn start(&mut self, jobs: &mut Jobs, ctx: &egui::Context) {
         let paths = self.paths();
         if paths.is_empty() {
             self.message = Some("Choose at least one file or folder.".into());
@@ -79,46 +75,25 @@ impl ImportDialog {
             ..Default::default()
         };
         let sheet = Some(self.documents_sheet.trim()).filter(|s| !s.is_empty()).map(PathBuf::from);
-        let (tx, rx) = channel();
-        let progress = Arc::new(Mutex::new(None));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (p, c, project, repaint) =
-            (Arc::clone(&progress), Arc::clone(&cancel), Arc::clone(&self.project), ctx.clone());
-        let spawned = std::thread::Builder::new().name("tema: import".into()).spawn(move || {
-            let report = |step: ImportProgress| {
-                if let Ok(mut slot) = p.lock() {
-                    *slot = Some(step);
-                }
-                repaint.request_repaint();
-            };
-            let result =
-                plan_import(&project, &paths, &options, &report, &c).map_err(|e| e.to_string()).and_then(|plan| {
-                    match &sheet {
-                        Some(sheet) => match plan_after_import(&project, plan.edit().as_ref(), sheet) {
-                            Ok(s) => Ok((plan, Some(s))),
-                            Err(e) => Err(e.to_string()),
-                        },
-                        None => Ok((plan, None)),
-                    }
-                });
-            let _ = tx.send(result);
-            repaint.request_repaint();
-        });
-        match spawned {
-            Ok(_) => {
-                self.message = None;
-                self.stage = Stage::Reading { rx, progress, cancel };
+        let project = Arc::clone(&self.project);
+        let (job, pending) = JobSpec::returning("Reading files", move |progress| {
+            let plan = plan_import(&project, &paths, &options, progress).map_err(|e| e.to_string())?;
+            match &sheet {
+                Some(sheet) => match plan_after_import(&project, plan.edit().as_ref(), sheet) {
+                    Ok(s) => Ok((plan, Some(s))),
+                    Err(e) => Err(e.to_string()),
+                },
+                None => Ok((plan, None)),
             }
-            Err(e) => self.message = Some(format!("Could not start reading: {e}")),
-        }
+        });
+        jobs.start(ctx, job.keyed("import"));
+        self.message = None;
+        self.stage = Stage::Reading(pending);
     }
 
-    /// Waits for the worker (tests, which cannot wait frame by frame).
-    pub fn wait(&mut self) {
-        if let Stage::Reading { rx, .. } = &self.stage {
-            let got = rx.recv().unwrap_or_else(|_| Err("the import stopped unexpectedly".into()));
-            self.finish_reading(got);
-        }
+    /// Whether the files are being read.
+    pub fn is_reading(&self) -> bool {
+        matches!(self.stage, Stage::Reading(_))
     }
 
     fn finish_reading(&mut self, got: Result<Planned, String>) {
@@ -171,38 +146,33 @@ impl ImportDialog {
     }
 
     /// Draws the dialog; `Some(actions)` when it closes.
-    pub fn show(&mut self, ctx: &egui::Context) -> Option<Vec<Action>> {
-        if let Stage::Reading { rx, .. } = &self.stage {
-            match rx.try_recv() {
-                Ok(got) => self.finish_reading(got),
-                Err(TryRecvError::Disconnected) => self.finish_reading(Err("the import stopped unexpectedly".into())),
-                Err(TryRecvError::Empty) => {}
-            }
+    pub fn show(&mut self, ctx: &egui::Context, jobs: &mut Jobs) -> Option<Vec<Action>> {
+        if let Stage::Reading(pending) = &mut self.stage
+            && let Some(got) = pending.poll()
+        {
+            self.finish_reading(got.unwrap_or_else(|lost| Err(format!("Reading the files failed: {lost}"))));
         }
         let mut result = None;
         let modal = super::modal(ctx, Id::unique("import-dialog")).show(ctx, |ui| {
             ui.set_width(720.0);
             ui.heading("Import documents");
             match &self.stage {
-                Stage::Choosing => result = self.choosing(ui),
-                Stage::Reading { progress, cancel, .. } => {
-                    let step = progress.lock().ok().and_then(|p| p.clone());
-                    match step {
-                        Some(s) => {
-                            let name = s.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                            ui.label(format!("Reading file {} of {}: {name}", s.file + 1, s.files));
-                            let fraction =
-                                if s.bytes_total == 0 { 0.0 } else { s.bytes_done as f32 / s.bytes_total as f32 };
-                            ui.add(egui::ProgressBar::new(fraction).show_percentage());
-                        }
-                        None => {
-                            ui.label("Looking for files…");
-                            ui.add(egui::ProgressBar::new(0.0).animate(true));
-                        }
+                Stage::Choosing => result = self.choosing(ui, jobs),
+                Stage::Reading(pending) => {
+                    let p = pending.progress();
+                    if p.items() > 0 {
+                        ui.label(format!("Reading file {} of {}: {}", p.item() + 1, p.items(), p.message()));
+                        ui.add(egui::ProgressBar::new(p.fraction().unwrap_or(0.0)).show_percentage());
+                    } else {
+                        ui.label("Looking for files…");
+                        ui.add(egui::ProgressBar::new(0.0).animate(true));
                     }
-                    if ui.button("Cancel").clicked() {
-                        cancel.store(true, Ordering::Relaxed);
+                    // Not "Cancel": the status bar's line for the same job has that button.
+                    let stop = ui.add_enabled(!p.is_cancelled(), egui::Button::new("Stop reading"));
+                    if stop.on_hover_text("Stop reading the files; nothing is imported").clicked() {
+                        pending.cancel();
                     }
+                    ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
                 }
                 Stage::Preview(planned) => {
                     let (go, back, close) = preview(ui, &planned.0, planned.1.as_ref(), &mut self.skip_failed);
@@ -222,7 +192,7 @@ impl ImportDialog {
         result
     }
 
-    fn choosing(&mut self, ui: &mut egui::Ui) -> Option<Vec<Action>> {
+    fn choosing(&mut self, ui: &mut egui::Ui, jobs: &mut Jobs) -> Option<Vec<Action>> {
         ui.label(
             RichText::new(
                 "Word (.docx), OpenDocument, RTF, PDF, plain text in any encoding, Markdown, HTML, \
@@ -311,7 +281,7 @@ impl ImportDialog {
         ui.horizontal(|ui| {
             if ui.button("Read files").on_hover_text("Read the files and show what would be imported").clicked() {
                 let ctx = ui.ctx().clone();
-                self.start(&ctx);
+                self.start(jobs, &ctx);
             }
             if ui.button("Cancel").clicked() {
                 out = Some(Vec::new());

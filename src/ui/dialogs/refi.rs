@@ -225,7 +225,7 @@ fn job(
             let dir = PathBuf::from(folder);
             Box::new(move |progress| {
                 progress.set_message(format!("reading {}", file.display()));
-                let plan = match exchange::plan_project_import(&file, &Limits::default()) {
+                let plan = match exchange::plan_project_import(&file, &Limits::default(), progress) {
                     Ok(p) => p,
                     Err(e) => return failed("Import failed", e),
                 };

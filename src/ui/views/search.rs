@@ -1,22 +1,29 @@
 //! Search: type and see every passage that says it, keyword in context, with who said it.
 //!
-//! The view owns the project's search index and two workers: an [`IndexJob`] that brings
-//! the index in line with the project when documents change, and a [`SearchWorker`] that
-//! runs the newest query off the UI thread, so typing never waits for a search. Coding all
-//! hits and "more like this" run as app jobs and come back as edits or as results.
+//! The view owns the project's search index and a [`SearchWorker`] that runs the newest
+//! query off the UI thread, so typing never waits for a search. Bringing the index in line
+//! with the project when documents change, and rebuilding a damaged index, run as app jobs
+//! (keyed, so a newer sync replaces an older one) whose value comes back to the view;
+//! coding all hits and "more like this" run as app jobs and come back as edits or results.
 
 use crate::index::code_hits::{CodeHitsOptions, Scope, plan_code_hits};
 use crate::index::query::Filter;
 use crate::index::similar::{SimilarRequest, similar};
-use crate::index::{CodingFilter, Hit, IndexJob, Order, SearchIndex, SearchRequest, SearchResults, SearchWorker};
+use crate::index::{
+    CodingFilter, Hit, IndexError, Order, SearchIndex, SearchRequest, SearchResults, SearchWorker, SyncReport,
+};
 use crate::model::*;
+use crate::ui::jobs::{JobSpec, Pending};
 use crate::ui::{Action, TextSel, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Passages listed at most; code-all-hits always takes every hit.
 const SHOWN: usize = 200;
+
+/// The job key of the index's sync and rebuild: a newer one replaces an older one.
+const INDEX_JOB: &str = "search index";
 
 /// What the list shows: the results of the query, or passages like a coding.
 #[derive(Default)]
@@ -35,19 +42,39 @@ struct Engine {
     dir: PathBuf,
     index: Arc<SearchIndex>,
     worker: SearchWorker,
-    sync: Option<IndexJob>,
+    /// The running sync, an app job.
+    sync: Option<Pending<Result<SyncReport, IndexError>>>,
     /// The corpus revision the index was last checked against.
     checked: Option<u64>,
     notice: Option<String>,
-    /// How far the running sync has got.
-    progress: crate::index::Progress,
 }
 
-/// A damaged index being replaced on a worker: the old one is dropped there (closing its
+impl Engine {
+    fn new(dir: PathBuf, index: SearchIndex, notice: Option<String>, ctx: &egui::Context) -> Result<Self, IndexError> {
+        let repaint = ctx.clone();
+        let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| IndexError::Io {
+            action: "start",
+            path: "a search thread".into(),
+            source,
+        })?;
+        Ok(Engine { dir, index: Arc::new(index), worker, sync: None, checked: None, notice })
+    }
+}
+
+impl Drop for Engine {
+    /// A sync of an index no longer shown has nothing to give.
+    fn drop(&mut self) {
+        if let Some(sync) = &self.sync {
+            sync.cancel();
+        }
+    }
+}
+
+/// A damaged index being replaced by an app job: the old one is dropped there (closing its
 /// files), the folder discarded and an empty index made; the sync then fills it.
 struct Rebuild {
     dir: PathBuf,
-    done: std::sync::mpsc::Receiver<Result<SearchIndex, crate::index::IndexError>>,
+    done: Pending<Result<SearchIndex, IndexError>>,
     why: String,
 }
 
@@ -94,56 +121,38 @@ impl SearchView {
     }
 
     /// Replaces a damaged index (a search or an update failed on its files, or the index
-    /// library panicked): on a worker, the old index is closed and discarded and an empty one
-    /// made; the sync that follows re-indexes every document with progress, and the query is
+    /// library panicked): an app job closes and discards the old index and makes an empty
+    /// one; the sync that follows re-indexes every document with progress, and the query is
     /// searched again. A search never fails because of the index.
-    fn start_rebuild(&mut self, why: String, ctx: &egui::Context) {
-        let Some(Engine { dir, index, worker, sync, .. }) = self.engine.take() else { return };
-        if let Some(job) = &sync {
-            job.cancel();
-        }
-        drop((worker, sync));
-        let (tx, rx) = std::sync::mpsc::channel();
-        let repaint = ctx.clone();
+    fn start_rebuild(&mut self, why: String, cx: &mut ViewCtx<'_>) {
+        let Some(engine) = self.engine.take() else { return };
+        let dir = engine.dir.clone();
+        let index = Arc::clone(&engine.index);
+        // Dropping the engine cancels its sync and ends its search thread.
+        drop(engine);
         let folder = dir.clone();
-        let spawned = std::thread::Builder::new().name("tema-index-rebuild".into()).spawn(move || {
+        let (job, done) = JobSpec::returning("Rebuilding the search index", move |_| {
             let language = index.language();
             drop(index);
-            let fresh = if folder.as_os_str().is_empty() {
+            if folder.as_os_str().is_empty() {
                 SearchIndex::in_memory(language)
             } else {
                 SearchIndex::rebuild(&folder, language).or_else(|_| SearchIndex::in_memory(language))
-            };
-            let _ = tx.send(fresh);
-            repaint.request_repaint();
-        });
-        match spawned {
-            Ok(_) => {
-                self.rebuild = Some(Rebuild { dir, done: rx, why });
-                self.error = None;
-                self.stale = true;
             }
-            Err(e) => self.error = Some(format!("The search index failed ({why}) and could not be rebuilt: {e}")),
-        }
+        });
+        cx.push(Action::Job(job.keyed(INDEX_JOB)));
+        self.rebuild = Some(Rebuild { dir, done, why });
+        self.error = None;
+        self.stale = true;
     }
 
-    /// Takes the rebuilt index once the worker has made it.
+    /// Takes the rebuilt index once the job has made it.
     fn finish_rebuild(&mut self, ctx: &egui::Context) {
-        let Some(r) = &self.rebuild else { return };
-        let fresh = match r.done.try_recv() {
-            Ok(fresh) => fresh,
-            Err(std::sync::mpsc::TryRecvError::Empty) => return,
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => Err(crate::index::IndexError::Cancelled),
-        };
+        let Some(r) = &mut self.rebuild else { return };
+        let Some(fresh) = r.done.poll() else { return };
         let Some(Rebuild { dir, why, .. }) = self.rebuild.take() else { return };
-        let repaint = ctx.clone();
-        let made = fresh.and_then(|index| {
-            let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| {
-                crate::index::IndexError::Io { action: "start", path: "a search thread".into(), source }
-            })?;
-            let notice = Some(format!("The search index failed ({why}) and was rebuilt"));
-            let progress = crate::index::Progress::default();
-            Ok(Engine { dir, index: Arc::new(index), worker, sync: None, checked: None, notice, progress })
+        let made = fresh.unwrap_or(Err(IndexError::Cancelled)).and_then(|index| {
+            Engine::new(dir, index, Some(format!("The search index failed ({why}) and was rebuilt")), ctx)
         });
         match made {
             Ok(engine) => self.engine = Some(engine),
@@ -152,7 +161,8 @@ impl SearchView {
     }
 
     /// Opens (or reopens, for another project) the index, and keeps it in step.
-    fn engine(&mut self, dir: &Path, p: &Project, ctx: &egui::Context) {
+    fn engine(&mut self, cx: &mut ViewCtx<'_>, ctx: &egui::Context) {
+        let (dir, p) = (cx.project_dir, cx.project);
         if self.engine.as_ref().is_some_and(|e| e.dir != dir || e.index.language() != p.settings.language) {
             self.engine = None;
             self.shared = None;
@@ -168,28 +178,11 @@ impl SearchView {
                 match SearchIndex::open(dir, p.settings.language) {
                     Ok((i, report)) => Ok((i, report.notice())),
                     // A folder we cannot write (a read-only copy): search from memory.
-                    Err(crate::index::IndexError::Io { .. }) => {
-                        SearchIndex::in_memory(p.settings.language).map(|i| (i, None))
-                    }
+                    Err(IndexError::Io { .. }) => SearchIndex::in_memory(p.settings.language).map(|i| (i, None)),
                     Err(e) => Err(e),
                 }
             };
-            let repaint = ctx.clone();
-            match opened.and_then(|(index, notice)| {
-                let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| {
-                    crate::index::IndexError::Io { action: "start", path: "a search thread".into(), source }
-                })?;
-                let progress = crate::index::Progress::default();
-                Ok(Engine {
-                    dir: dir.to_path_buf(),
-                    index: Arc::new(index),
-                    worker,
-                    sync: None,
-                    checked: None,
-                    notice,
-                    progress,
-                })
-            }) {
+            match opened.and_then(|(index, notice)| Engine::new(dir.to_path_buf(), index, notice, ctx)) {
                 Ok(e) => self.engine = Some(e),
                 Err(e) => self.error = Some(format!("The search index could not be opened: {e}")),
             }
@@ -202,33 +195,32 @@ impl SearchView {
             if let Some(e) = &mut self.engine {
                 e.checked = Some(rev);
                 if !e.index.is_read_only() && !e.index.is_current(p) {
-                    // No repaint from the worker: the index is polled on the next frame, and
-                    // the search view asks for frames itself while it waits for the sync.
-                    e.sync = Some(IndexJob::spawn(Arc::clone(&e.index), shared, || {}));
+                    let index = Arc::clone(&e.index);
+                    let (job, pending) =
+                        JobSpec::returning("Updating the search index", move |progress| index.sync(&shared, progress));
+                    cx.push(Action::Job(job.keyed(INDEX_JOB)));
+                    e.sync = Some(pending);
                 }
             }
         }
         let mut damaged = None;
         if let Some(e) = &mut self.engine
             && let Some(job) = &mut e.sync
+            && let Some(result) = job.poll()
         {
-            let (progress, done) = job.poll();
-            e.progress = progress;
-            if let Some(result) = done {
-                e.sync = None;
-                match result {
-                    Ok(report) if report.changed() => {
-                        self.stale = true;
-                        e.notice = e.notice.take().filter(|n| n.contains("rebuilt"));
-                    }
-                    Ok(_) => {}
-                    Err(err) if err.is_damage() => damaged = Some(err.to_string()),
-                    Err(err) => e.notice = Some(format!("The search index could not be updated: {err}")),
+            e.sync = None;
+            match result.unwrap_or(Err(IndexError::Cancelled)) {
+                Ok(report) if report.changed() => {
+                    self.stale = true;
+                    e.notice = e.notice.take().filter(|n| n.contains("rebuilt"));
                 }
+                Ok(_) => {}
+                Err(err) if err.is_damage() => damaged = Some(err.to_string()),
+                Err(err) => e.notice = Some(format!("The search index could not be updated: {err}")),
             }
         }
         if let Some(why) = damaged {
-            self.start_rebuild(why, ctx);
+            self.start_rebuild(why, cx);
         }
     }
 
@@ -273,7 +265,7 @@ impl SearchView {
         self.stale = false;
     }
 
-    fn poll(&mut self, ctx: &egui::Context) {
+    fn poll(&mut self, cx: &mut ViewCtx<'_>) {
         let Some(engine) = &self.engine else { return };
         if let Some(outcome) = engine.worker.poll() {
             match outcome.result {
@@ -282,7 +274,7 @@ impl SearchView {
                     self.error = None;
                 }
                 // The index's files failed, not the query: rebuild it and search again.
-                Err(e) if e.is_damage() => self.start_rebuild(e.to_string(), ctx),
+                Err(e) if e.is_damage() => self.start_rebuild(e.to_string(), cx),
                 Err(e) => self.error = Some(e.to_string()),
             }
         }
@@ -574,28 +566,19 @@ impl View for SearchView {
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
-        let dir = cx.project_dir.to_path_buf();
-        self.engine(&dir, cx.project, &ctx);
+        self.engine(cx, &ctx);
         self.controls(cx, ui);
         self.submit(cx.project, cx.coder);
-        self.poll(&ctx);
+        self.poll(cx);
         let t = cx.tokens;
         if let Some(r) = &self.rebuild {
             ui.label(RichText::new(format!("The search index failed ({}); rebuilding it…", r.why)).color(t.weak_text));
             ctx.request_repaint_after(std::time::Duration::from_millis(100));
         }
         if let Some(e) = &self.engine {
+            // The status bar shows the sync with its counts and Cancel, like every job; the
+            // view only waits for it before searching.
             if e.sync.is_some() {
-                let p = e.progress;
-                ui.horizontal(|ui| {
-                    let text = if p.docs_total > 0 {
-                        format!("Updating the search index: {} of {} documents", p.docs_done, p.docs_total)
-                    } else {
-                        "Updating the search index…".to_string()
-                    };
-                    ui.label(RichText::new(text).color(t.weak_text));
-                    ui.add(egui::ProgressBar::new(p.fraction()).desired_width(160.0));
-                });
                 ctx.request_repaint_after(std::time::Duration::from_millis(100));
             }
             if let Some(n) = &e.notice {
@@ -620,11 +603,14 @@ impl View for SearchView {
         match std::mem::take(&mut self.listing) {
             Listing::None => {
                 ui.add_space(30.0);
+                let searching = self.engine.as_ref().is_some_and(|e| e.worker.progress().phase() == "searching");
                 ui.vertical_centered(|ui| {
-                    ui.label(
-                        RichText::new("Type a word or a phrase to see every passage that says it, with who said it.")
-                            .color(t.weak_text),
-                    );
+                    let hint = if searching {
+                        "Searching…"
+                    } else {
+                        "Type a word or a phrase to see every passage that says it, with who said it."
+                    };
+                    ui.label(RichText::new(hint).color(t.weak_text));
                 });
             }
             Listing::Results(results) => {
@@ -678,8 +664,7 @@ impl View for SearchView {
     }
 
     fn background(&mut self, cx: &mut ViewCtx<'_>, ctx: &egui::Context) {
-        let dir = cx.project_dir.to_path_buf();
-        self.engine(&dir, cx.project, ctx);
+        self.engine(cx, ctx);
     }
 
     fn on_action(&mut self, action: &Action, _project: &Project) {
