@@ -3,7 +3,7 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::analysis::themes::{GroupBy, review, summaries};
-use crate::edit::themes::{NewTheme, plan_theme};
+use crate::edit::themes::plan_theme;
 use crate::model::*;
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -112,7 +112,7 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
     if let Some(t) = p.theme_by_name(name) {
         bail!("there is already a theme named “{}”", t.name());
     }
-    let mut new = NewTheme { name: name.to_string(), ..NewTheme::default() };
+    let mut new = Theme::new(ThemeId::new(), name);
     for c in args.codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         let Some(code) = p.code_by_name(c) else {
             bail!("there is no code named {c:?} (codes are matched by name, ignoring case; see the codebook)");
@@ -127,14 +127,14 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
     }
     if let Some(s) = &args.status {
         match ThemeStatus::parse(s) {
-            Some(status) => new.status = status,
+            Some(status) => new.props.status = status,
             None => bail!("unknown status {s:?}: use candidate, reviewed, final or parked"),
         }
     }
-    new.concept = args.definition.unwrap_or_default();
-    let status = new.status;
+    new.props.definition.concept = args.definition.unwrap_or_default().trim().to_string();
+    let (id, status) = (new.id, new.status());
     // Subthemes go right after their main theme's family, as on the board.
-    let (id, edit) = plan_theme(p, new)?;
+    let edit = plan_theme(p, new)?;
     store.apply(edit)?;
     finish(&mut store);
     let codes = store.project().themes.get(&id).map_or(0, |t| t.codes.len());

@@ -68,40 +68,24 @@ pub fn create_theme(p: &Project, codes: Vec<CodeId>, from: Option<ThemeId>) -> (
     (id, one_edit(format!("Create theme “{name}”"), edits))
 }
 
-/// What `tema theme add` and similar requests give for a new theme.
-#[derive(Clone, Debug, Default)]
-pub struct NewTheme {
-    pub name: String,
-    pub codes: Vec<CodeId>,
-    pub parent: Option<ThemeId>,
-    pub status: ThemeStatus,
-    pub concept: String,
-}
-
-/// A named theme: refused when the name is empty or taken; a subtheme goes after its main
-/// theme's family.
-pub fn plan_theme(p: &Project, new: NewTheme) -> Result<(ThemeId, Edit), EditError> {
-    super::apply::check_name("theme", &new.name, p.themes.values().map(|t| t.name()))?;
-    let mut theme = Theme::new(ThemeId::new(), new.name.trim());
-    for c in new.codes {
-        if !p.codes.contains_key(&c) {
-            return Err(EditError::unknown("code", c));
-        }
-        if !theme.codes.contains(&c) {
-            theme.codes.push(c);
-        }
+/// The edit that adds a theme described in full (`tema theme add`): refused when its name is
+/// empty or taken or it names an unknown code or parent; codes listed twice count once; a
+/// subtheme goes after its main theme's family.
+pub fn plan_theme(p: &Project, mut theme: Theme) -> Result<Edit, EditError> {
+    super::apply::check_name("theme", theme.name(), p.themes.values().map(|t| t.name()))?;
+    theme.props.name = theme.props.name.trim().to_string();
+    if let Some(c) = theme.codes.iter().find(|c| !p.codes.contains_key(*c)) {
+        return Err(EditError::unknown("code", c));
     }
-    if let Some(parent) = new.parent
+    let mut seen = std::collections::HashSet::new();
+    theme.codes.retain(|c| seen.insert(*c));
+    if let Some(parent) = theme.parent
         && !p.themes.contains_key(&parent)
     {
         return Err(EditError::unknown("theme", parent));
     }
-    theme.parent = new.parent;
-    theme.props.status = new.status;
-    theme.props.definition.concept = new.concept.trim().to_string();
-    let index = new.parent.map(|parent| subtheme_index(p, parent));
-    let id = theme.id;
-    Ok((id, Edit::CreateTheme { theme, index }))
+    let index = theme.parent.map(|parent| subtheme_index(p, parent));
+    Ok(Edit::CreateTheme { theme, index })
 }
 
 /// A new subtheme of `parent` with a fresh name, placed after its family.
@@ -264,18 +248,17 @@ mod tests {
     fn named_themes_renames_and_splits_are_checked() -> Result<(), EditError> {
         let mut p = project()?;
         let heard = ThemeId::from_u128(10);
-        let clash = plan_theme(&p, NewTheme { name: " being  HEARD".into(), ..Default::default() });
+        let named = |name: &str| Theme::new(ThemeId::new(), name);
+        let clash = plan_theme(&p, named(" being  HEARD"));
         assert!(matches!(clash, Err(EditError::DuplicateName { .. })));
-        let blank = plan_theme(&p, NewTheme { name: " ".into(), ..Default::default() });
-        assert_eq!(blank.err(), Some(EditError::EmptyName { kind: "theme" }));
-        let new = NewTheme {
-            name: "Heard late".into(),
-            parent: Some(heard),
-            codes: vec![CodeId::from_u128(3)],
-            ..Default::default()
-        };
-        let (id, e) = plan_theme(&p, new)?;
-        p.apply(e)?;
+        assert_eq!(plan_theme(&p, named(" ")).err(), Some(EditError::EmptyName { kind: "theme" }));
+        let ghost = Theme { codes: vec![CodeId::from_u128(99)], ..named("Ghost") };
+        assert!(matches!(plan_theme(&p, ghost), Err(EditError::Unknown { kind: "code", .. })));
+        let waiting = CodeId::from_u128(3);
+        let new = Theme { parent: Some(heard), codes: vec![waiting, waiting], ..named(" Heard late ") };
+        let id = new.id;
+        p.apply(plan_theme(&p, new)?)?;
+        assert_eq!(p.themes.get(&id).map(|t| (t.name(), t.codes.len())), Some(("Heard late", 1)));
         assert_eq!(p.themes.get_index_of(&id), Some(1));
         assert_eq!(rename(&p, heard, " Being heard "), None);
         p.apply(rename(&p, heard, "Heard").ok_or(EditError::unknown("theme", heard))?)?;
