@@ -17,7 +17,7 @@ pub mod quotes;
 mod text;
 pub mod themes;
 
-pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set};
+pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set, participant_for_speaker};
 pub use error::EditError;
 pub use history::{HISTORY_LIMIT, History, PSEUDONYMISE_PREFIX, Step};
 pub use plan::{
