@@ -1,7 +1,7 @@
 //! `new`, `info`, `code`, `undo`, `redo`, `save`.
 
 use super::print_json;
-use crate::edit::Edit;
+use crate::edit::{CodeRef, CoderRef, Edit, Planned, plan_coding};
 use crate::model::*;
 use crate::store::Store;
 use anyhow::{Context, Result, bail};
@@ -237,22 +237,10 @@ fn unanchored_lines(store: &Store) -> Vec<String> {
     lines.iter().map(|l| crate::terminal::clean_line(l).into_owned()).collect()
 }
 
-/// The coder a command acts for: the flag, else $TEMA_CODER, else the user name.
+/// The coder a command acts for: the flag, else the one rule every front end uses
+/// ([`crate::edit::default_coder`]: $TEMA_CODER, the login name, “researcher”).
 pub(crate) fn coder_name(flag: Option<String>) -> String {
-    flag.filter(|s| !s.trim().is_empty())
-        .or_else(|| std::env::var("TEMA_CODER").ok().filter(|s| !s.trim().is_empty()))
-        .or_else(|| std::env::var("USER").ok().filter(|s| !s.trim().is_empty()))
-        .or_else(|| std::env::var("USERNAME").ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "researcher".to_string())
-}
-
-/// The coder with this name, or the edit that creates them.
-pub(crate) fn ensure_coder(p: &Project, name: &str) -> (CoderId, Option<Edit>) {
-    if let Some(c) = p.coder_by_name(name) {
-        return (c.id, None);
-    }
-    let coder = p.new_coder(name);
-    (coder.id, Some(Edit::AddCoder { coder, index: None }))
+    crate::edit::default_coder(flag.as_deref(), None).0
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -280,35 +268,10 @@ pub fn code(
     }
     let doc_id = d.id;
     let text = d.slice(span).unwrap_or_default().to_string();
-    let mut edits = Vec::new();
-    let (coder_id, add_coder) = ensure_coder(p, &coder_name(coder));
-    let coder_created = add_coder.is_some();
-    edits.extend(add_coder);
-    let (code_id, code_created) = match p.code_by_name(code) {
-        Some(c) => (c.id, false),
-        None => {
-            let c = Code::new(CodeId::new(), code.trim(), p.next_code_colour());
-            let id = c.id;
-            edits.push(Edit::CreateCode { code: c, index: None });
-            (id, true)
-        }
-    };
-    let coding = Coding {
-        id: CodingId::new(),
-        doc: doc_id,
-        span,
-        code: code_id,
-        coder: coder_id,
-        created: chrono::Utc::now(),
-        comment: comment.unwrap_or_default(),
-    };
-    let coding_id = coding.id;
-    edits.push(Edit::AddCoding { coding });
-    let edit = if edits.len() == 1 {
-        edits.remove(0)
-    } else {
-        Edit::batch(format!("Code passage as “{}”", code.trim()), edits)
-    };
+    let coder = coder_name(coder);
+    let plan =
+        plan_coding(p, doc_id, span, CodeRef::Name(code), CoderRef::Name(&coder), comment.as_deref().unwrap_or(""))?;
+    let Planned { edit, coding: coding_id, code: code_id, coder: coder_id, code_created, coder_created } = plan;
     store.apply(edit)?;
     finish(&mut store);
     if json {

@@ -4,6 +4,7 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::edit::Edit;
+use crate::edit::quotes::{QuoteHome, plan_quote};
 use crate::export::report::{self, Audience, Format, Kind, Options, Request, Translations};
 use crate::model::*;
 use crate::progress::Progress;
@@ -154,24 +155,21 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
         bail!("--end {} is past the end of document {:?}, which has {} characters", args.end, doc.name(), doc.char_len);
     }
     let span = Span::new(args.start, args.end);
-    let props = QuoteProps {
+    let mut props = QuoteProps {
         span,
-        cuts: args.cuts.iter().map(|s| parse_cut(s)).collect::<Result<_>>()?,
         insertions: args.inserts.iter().map(|s| parse_insert(s)).collect::<Result<_>>()?,
         translation: args.translation.unwrap_or_default(),
         starred: args.star,
         note: args.note.unwrap_or_default(),
+        ..QuoteProps::default()
     };
-    let quote = Quote {
-        id: QuoteId::new(),
-        theme: theme.id,
-        doc: doc.id,
-        coding: quotes::source_coding(p, theme.id, doc.id, span),
-        props,
-    };
-    let id = quote.id;
+    // Overlapping or touching cuts merge into one, as in the app.
+    for cut in &args.cuts {
+        props.add_cut(parse_cut(cut)?);
+    }
     let theme_name = theme.name().to_string();
-    store.apply(Edit::AddQuote { quote, index: None })?;
+    let (id, edit) = plan_quote(p, doc.id, None, props, QuoteHome::Theme(theme.id))?;
+    store.apply(edit)?;
     finish(&mut store);
     let p = store.project();
     let q = p.quotes.get(&id).context("the quote was not added")?;

@@ -1,8 +1,7 @@
 //! `search`, `index`, `code-hits`, `similar`.
 
-use super::basic::{coder_name, ensure_coder, finish, open, open_for_reading};
+use super::basic::{coder_name, finish, open, open_for_reading};
 use super::print_json;
-use crate::edit::Edit;
 use crate::index::query::Filter;
 use crate::index::*;
 use crate::model::*;
@@ -336,31 +335,14 @@ pub fn code_hits(
     let mut store = open(dir)?;
     let p = store.project();
     let coder_name = coder_name(coder);
-    let (coder_id, add_coder) = ensure_coder(p, &coder_name);
+    let options = CodeHitsOptions::named(p, code, &coder_name, scope)?;
     // --uncoded and --within look at this coder's codings.
-    let filter_coder = add_coder.is_none().then_some(coder_id);
+    let filter_coder = (!options.creates_coder()).then_some(options.coder);
     let mut request = args.request(p, query, filter_coder)?;
     request.limit = None;
     let index = open_index(dir, p)?;
     let (_index, results) = search_repairing(dir, p, index, &request)?;
-    let mut setup: Vec<Edit> = add_coder.into_iter().collect();
-    let (code_id, code_created) = match p.code_by_name(code) {
-        Some(c) => (c.id, false),
-        None => {
-            let c = Code::new(CodeId::new(), code.trim(), p.next_code_colour());
-            let id = c.id;
-            setup.push(Edit::CreateCode { code: c, index: None });
-            (id, true)
-        }
-    };
-    let options = CodeHitsOptions {
-        code: code_id,
-        code_name: code.trim().to_string(),
-        coder: coder_id,
-        scope,
-        setup,
-        created: chrono::Utc::now(),
-    };
+    let code_created = options.creates_code();
     let plan = plan_code_hits(p, &results.hits, options);
     let passages: Vec<Value> = plan
         .spans

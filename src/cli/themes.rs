@@ -3,7 +3,7 @@
 use super::basic::{finish, open, open_for_reading};
 use super::print_json;
 use crate::analysis::themes::{GroupBy, review, summaries};
-use crate::edit::Edit;
+use crate::edit::themes::plan_theme;
 use crate::model::*;
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -112,39 +112,32 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
     if let Some(t) = p.theme_by_name(name) {
         bail!("there is already a theme named “{}”", t.name());
     }
-    let mut theme = Theme::new(ThemeId::new(), name);
+    let mut new = Theme::new(ThemeId::new(), name);
     for c in args.codes.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
         let Some(code) = p.code_by_name(c) else {
             bail!("there is no code named {c:?} (codes are matched by name, ignoring case; see the codebook)");
         };
-        if !theme.codes.contains(&code.id) {
-            theme.codes.push(code.id);
-        }
+        new.codes.push(code.id);
     }
     if let Some(parent) = &args.parent {
         let Some(t) = p.theme_by_name(parent) else {
             bail!("there is no theme named {parent:?} to put “{name}” under (see `tema themes`)");
         };
-        theme.parent = Some(t.id);
+        new.parent = Some(t.id);
     }
     if let Some(s) = &args.status {
         match ThemeStatus::parse(s) {
-            Some(status) => theme.props.status = status,
+            Some(status) => new.props.status = status,
             None => bail!("unknown status {s:?}: use candidate, reviewed, final or parked"),
         }
     }
-    if let Some(d) = &args.definition {
-        theme.props.definition.concept = d.trim().to_string();
-    }
+    new.props.definition.concept = args.definition.unwrap_or_default().trim().to_string();
+    let (id, status) = (new.id, new.status());
     // Subthemes go right after their main theme's family, as on the board.
-    let index = theme.parent.and_then(|parent| {
-        p.theme_subtree(parent).iter().filter_map(|id| p.themes.get_index_of(id)).max().map(|i| i + 1)
-    });
-    let id = theme.id;
-    let codes = theme.codes.len();
-    let status = theme.status();
-    store.apply(Edit::CreateTheme { theme, index })?;
+    let edit = plan_theme(p, new)?;
+    store.apply(edit)?;
     finish(&mut store);
+    let codes = store.project().themes.get(&id).map_or(0, |t| t.codes.len());
     if args.json {
         return print_json(&json!({ "id": id, "name": name, "status": status, "codes": codes }));
     }

@@ -38,7 +38,11 @@ fn check_index(index: usize, len: usize) -> Result<(), EditError> {
 pub const MAX_NAME_CHARS: usize = 200;
 
 /// Refuses an empty name, one too long, or one already used by another entity of the same kind.
-fn check_name<'a>(kind: &'static str, name: &str, others: impl Iterator<Item = &'a str>) -> Result<(), EditError> {
+pub(super) fn check_name<'a>(
+    kind: &'static str,
+    name: &str,
+    others: impl Iterator<Item = &'a str>,
+) -> Result<(), EditError> {
     let key = name_key(name);
     if key.is_empty() {
         return Err(EditError::EmptyName { kind });

@@ -133,6 +133,24 @@ pub fn documents_in_set<'a>(p: &'a Project, set: &'a str) -> impl Iterator<Item 
     p.documents.values().filter(move |d| d.props.in_set(set))
 }
 
+/// A new participant `label` (in `group`) for a transcript's speaker, with the speaker's turns
+/// in `doc` attributed to them, as one step; refused when the label is empty or taken.
+pub fn participant_for_speaker(
+    p: &Project,
+    doc: DocId,
+    speaker: &str,
+    label: &str,
+    group: &str,
+) -> Result<Edit, EditError> {
+    let d = p.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+    super::apply::check_name("participant", label, p.participants.values().map(|x| x.label()))?;
+    let x = Participant::new(ParticipantId::new(), label.trim(), group.trim());
+    let turns = d.turns_with_speaker(speaker, Some(x.id));
+    let mut edits = vec![Edit::AddParticipant { participant: x, index: None }];
+    edits.extend(turns.map(|turns| Edit::SetTurns { id: doc, turns }));
+    Ok(Edit::batch(format!("{} is {}", speaker.trim(), label.trim()), edits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,5 +187,28 @@ mod tests {
         let c = DeletionCounts { codings: 12, quotes: 2, memos: 1, coding_memos: 0, consensus: 0 };
         assert_eq!(c.describe(), "12 codings, 2 quotes and 1 memo");
         assert_eq!(DeletionCounts::default().describe(), "nothing else");
+    }
+
+    #[test]
+    fn a_new_participant_takes_a_speakers_turns_in_one_step() -> Result<(), EditError> {
+        let mut p = Project::new("t");
+        let mut d = Document::new(DocId::from_u128(1), "FG1", DocKind::FocusGroup, "Kari: Ja.\nOla: Nei.\n");
+        for (start, end, speaker) in [(0, 10, "Kari"), (10, 20, "Ola")] {
+            let span = Span::new(start, end);
+            d.turns.push(Turn { span, speaker: speaker.into(), participant: None, start_ms: None, end_ms: None });
+        }
+        p.apply(Edit::AddDocument { document: Box::new(d), index: None })?;
+        let edit = participant_for_speaker(&p, DocId::from_u128(1), " Kari ", " E5 ", "employee")?;
+        assert_eq!(edit.describe(&p), "Kari is E5");
+        p.apply(edit)?;
+        let e5 = p.participant_by_label("e5").map(|x| (x.id, x.group().to_string()));
+        let turns = &p.documents[&DocId::from_u128(1)].turns;
+        assert_eq!(turns[0].participant, e5.as_ref().map(|x| x.0));
+        assert_eq!((turns[1].participant, e5.map(|x| x.1)), (None, Some("employee".to_string())));
+        let taken = participant_for_speaker(&p, DocId::from_u128(1), "Ola", "E5", "");
+        assert!(matches!(taken, Err(EditError::DuplicateName { .. })));
+        let blank = participant_for_speaker(&p, DocId::from_u128(1), "Ola", " ", "");
+        assert_eq!(blank, Err(EditError::EmptyName { kind: "participant" }));
+        Ok(())
     }
 }

@@ -7,15 +7,23 @@
 //! started from gives the same project, bit for bit.
 
 mod apply;
+pub mod codebook;
 mod documents;
 mod error;
 mod framework;
 mod history;
+pub mod plan;
+pub mod quotes;
 mod text;
+pub mod themes;
 
-pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set};
+pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set, participant_for_speaker};
 pub use error::EditError;
 pub use history::{HISTORY_LIMIT, History, PSEUDONYMISE_PREFIX, Step};
+pub use plan::{
+    CodeRef, CoderRef, CoderSource, FALLBACK_CODER, Planned, code_or_new, coder_or_new, default_coder, fresh_name,
+    one_edit, plan_coding,
+};
 pub use text::{Correction, Respans, TouchedCoding, plan_text_correction};
 
 use crate::model::*;

@@ -2,7 +2,7 @@
 //! single undo takes it all back.
 
 use super::kwic::Hit;
-use crate::edit::Edit;
+use crate::edit::{Edit, EditError, code_or_new, coder_or_new};
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -63,6 +63,29 @@ pub struct CodeHitsOptions {
     /// are left out when there is nothing to code.
     pub setup: Vec<Edit>,
     pub created: Timestamp,
+}
+
+impl CodeHitsOptions {
+    /// Options for coding with the code and the coder of these names, each found or else
+    /// created in the same step (the one rule of [`crate::edit::code_or_new`] and
+    /// [`crate::edit::coder_or_new`]).
+    pub fn named(p: &Project, code: &str, coder: &str, scope: Scope) -> Result<Self, EditError> {
+        let (coder, add_coder) = coder_or_new(p, coder)?;
+        let (code_id, add_code) = code_or_new(p, code, None)?;
+        let code_name = p.codes.get(&code_id).map_or(code.trim(), |c| c.name()).to_string();
+        let setup = add_coder.into_iter().chain(add_code).collect();
+        Ok(Self { code: code_id, code_name, coder, scope, setup, created: chrono::Utc::now() })
+    }
+
+    /// Whether applying the plan adds the coder (so they have no codings to filter by yet).
+    pub fn creates_coder(&self) -> bool {
+        self.setup.iter().any(|e| matches!(e, Edit::AddCoder { .. }))
+    }
+
+    /// Whether applying the plan creates the code.
+    pub fn creates_code(&self) -> bool {
+        self.setup.iter().any(|e| matches!(e, Edit::CreateCode { .. }))
+    }
 }
 
 /// Plans coding every hit. Overlapping passages are merged, and a passage already inside

@@ -8,7 +8,7 @@
 
 use super::spans::Coverage;
 use super::{TeamError, coders_or_all};
-use crate::edit::Edit;
+use crate::edit::{Edit, code_or_new, coder_or_new};
 use crate::model::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -464,15 +464,11 @@ pub fn resolve(p: &Project, cmp: &Comparison, diff: &Difference, decision: &Deci
             }
             *id
         }
-        Target::Named(name) => match p.coder_by_name(name) {
-            Some(c) => c.id,
-            None => {
-                let coder = p.new_coder(name);
-                let id = coder.id;
-                edits.push(Edit::AddCoder { coder, index: None });
-                id
-            }
-        },
+        Target::Named(name) => {
+            let (id, add) = coder_or_new(p, name)?;
+            edits.extend(add);
+            id
+        }
     };
     let side = |c: &Option<CodingView>| c.as_ref().map(|c| (c.span, c.code, Some(c.coding)));
     let (a, b) = (side(&diff.a), side(&diff.b));
@@ -495,15 +491,11 @@ pub fn resolve(p: &Project, cmp: &Comparison, diff: &Difference, decision: &Deci
                         p.codes.get(id).ok_or_else(|| TeamError::Invalid(format!("there is no code with id {id}")))?;
                     (*id, c.name().to_string())
                 }
-                CodeChoice::Named(name) => match p.code_by_name(name) {
-                    Some(c) => (c.id, c.name().to_string()),
-                    None => {
-                        let c = Code::new(CodeId::new(), name.trim(), p.next_code_colour());
-                        let out = (c.id, c.name().to_string());
-                        edits.push(Edit::CreateCode { code: c, index: None });
-                        out
-                    }
-                },
+                CodeChoice::Named(name) => {
+                    let (id, create) = code_or_new(p, name, None)?;
+                    edits.extend(create);
+                    (id, p.codes.get(&id).map_or(name.trim(), |c| c.name()).to_string())
+                }
             };
             (vec![(span, id, None)], Resolution::NewCode { code: id, code_name: name, span })
         }

@@ -29,6 +29,8 @@ pub enum TeamError {
     StaleDifference,
     #[error("{0}")]
     Invalid(String),
+    #[error(transparent)]
+    Edit(#[from] crate::edit::EditError),
 }
 
 /// The coders to compare: the given ones, or else every coder who has codings (in team order).

@@ -24,7 +24,7 @@ use super::views::themes::ThemesView;
 use super::views::trail::{TrailView, WhyOutcome, WhyPrompt};
 use super::views::triangulation::TriangulationView;
 use super::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
-use crate::edit::Edit;
+use crate::edit::{CodeRef, CoderRef, Edit};
 use crate::model::*;
 use crate::store::{Store, StoreError};
 use egui::{RichText, Ui};
@@ -144,18 +144,6 @@ pub struct TemaApp {
     dialog: Option<Dialog>,
 }
 
-fn default_coder() -> Option<String> {
-    std::env::var("TEMA_CODER").ok().filter(|s| !s.trim().is_empty())
-}
-
-fn user_name() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|s| !s.trim().is_empty())
-        .unwrap_or_default()
-}
-
 impl TemaApp {
     pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
         let prefs = if launch.use_storage { Prefs::load(cc.storage) } else { Prefs::default() };
@@ -167,7 +155,10 @@ impl TemaApp {
         if let Some(z) = prefs.zoom {
             cc.egui_ctx.set_zoom_factor(z);
         }
-        let coder_name = launch.coder.clone().or_else(|| prefs.coder.clone()).or_else(default_coder);
+        // The one rule for who codes (flag, remembered, $TEMA_CODER...); a guessed login name
+        // is not taken as chosen: the app asks to confirm it.
+        let (name, source) = crate::edit::default_coder(launch.coder.as_deref(), prefs.coder.as_deref());
+        let coder_name = source.is_chosen().then_some(name);
         let mut app = Self {
             state: AppState {
                 store: None,
@@ -217,7 +208,7 @@ impl TemaApp {
     fn ask_coder(&mut self) {
         let known: Vec<String> =
             self.project().map(|p| p.coders.values().map(|c| c.name.clone()).collect()).unwrap_or_default();
-        let name = self.state.coder_name.clone().unwrap_or_else(user_name);
+        let name = self.state.coder_name.clone().unwrap_or_else(|| crate::edit::default_coder(None, None).0);
         self.dialog = Some(Dialog::Coder(CoderDialog::new(name, known)));
     }
 
@@ -269,23 +260,17 @@ impl TemaApp {
         self.state.open_doc = None;
     }
 
-    /// The coder to act as, and the edit that adds them to the project if they are new.
+    /// The coder to act as (the default rule's guess when none was chosen yet), and the edit
+    /// that adds them to the project if they are new.
     fn ensure_coder(&mut self) -> Option<(CoderId, Option<Edit>)> {
-        let name = match &self.state.coder_name {
-            Some(n) => n.clone(),
-            None => {
-                let n = user_name();
-                let n = if n.is_empty() { "researcher".to_string() } else { n };
-                self.state.coder_name = Some(n.clone());
-                n
+        let name = self.state.coder_name.get_or_insert_with(|| crate::edit::default_coder(None, None).0).clone();
+        match crate::edit::coder_or_new(self.project()?, &name) {
+            Ok(found) => Some(found),
+            Err(e) => {
+                self.status(e.to_string(), true);
+                None
             }
-        };
-        let p = self.project()?;
-        if let Some(c) = p.coder_by_name(&name) {
-            return Some((c.id, None));
         }
-        let coder = p.new_coder(&name);
-        Some((coder.id, Some(Edit::AddCoder { coder, index: None })))
     }
 
     fn status(&mut self, text: impl Into<String>, error: bool) {
@@ -385,16 +370,16 @@ impl TemaApp {
             }
             Action::ApplyCode(code) => self.code_selection(Some(*code), None),
             Action::CreateAndApplyCode(name) => self.code_selection(None, Some(name.clone())),
-            Action::CreateCode(name) => {
-                if let Some(p) = self.project() {
-                    let code = Code::new(CodeId::new(), name.trim(), p.next_code_colour());
-                    let id = code.id;
-                    self.state
-                        .actions
-                        .push(Action::Edit { edit: Edit::CreateCode { code, index: None }, coalesce: None });
+            Action::CreateCode(name) => match self.project().map(|p| crate::edit::code_or_new(p, name, None)) {
+                Some(Ok((id, create))) => {
+                    if let Some(edit) = create {
+                        self.state.actions.push(Action::Edit { edit, coalesce: None });
+                    }
                     self.state.actions.push(Action::Select(Some(Item::Code(id))));
                 }
-            }
+                Some(Err(e)) => self.status(e.to_string(), true),
+                None => {}
+            },
             Action::OpenProject(dir) => {
                 let dir = dir.clone();
                 self.open_project(&dir);
@@ -452,54 +437,24 @@ impl TemaApp {
             self.status("Select some text first", true);
             return;
         };
-        let Some((coder, add_coder)) = self.ensure_coder() else { return };
-        let Some(p) = self.project() else { return };
-        let mut edits: Vec<Edit> = add_coder.into_iter().collect();
-        let code = match (code, new_name) {
-            (Some(c), _) => c,
-            (None, Some(name)) => match p.code_by_name(&name) {
-                Some(c) => c.id,
-                None => {
-                    let c = Code::new(CodeId::new(), name.trim(), p.next_code_colour());
-                    let id = c.id;
-                    edits.push(Edit::CreateCode { code: c, index: None });
-                    id
-                }
-            },
+        let code = match (code, new_name.as_deref()) {
+            (Some(c), _) => CodeRef::Id(c),
+            (None, Some(name)) => CodeRef::Name(name),
             (None, None) => return,
         };
-        if p.find_coding(sel.doc, sel.span, code, coder).is_some() {
-            let name = p.codes.get(&code).map(|c| c.name().to_string()).unwrap_or_default();
-            self.status(format!("This passage is already coded “{name}”"), true);
-            return;
-        }
-        let coding = Coding {
-            id: CodingId::new(),
-            doc: sel.doc,
-            span: sel.span,
-            code,
-            coder,
-            created: chrono::Utc::now(),
-            comment: String::new(),
+        let name = self.state.coder_name.get_or_insert_with(|| crate::edit::default_coder(None, None).0).clone();
+        let Some(p) = self.project() else { return };
+        let plan = match crate::edit::plan_coding(p, sel.doc, sel.span, code, CoderRef::Name(&name), "") {
+            Ok(plan) => plan,
+            Err(e) => {
+                self.status(e.to_string(), true);
+                return;
+            }
         };
-        let id = coding.id;
-        edits.push(Edit::AddCoding { coding });
-        let edit = if edits.len() == 1 {
-            edits.remove(0)
-        } else {
-            let name = match edits.iter().find_map(|e| match e {
-                Edit::CreateCode { code, .. } => Some(code.name().to_string()),
-                _ => None,
-            }) {
-                Some(n) => n,
-                None => p.codes.get(&code).map(|c| c.name().to_string()).unwrap_or_default(),
-            };
-            Edit::batch(format!("Code passage as “{name}”"), edits)
-        };
-        self.state.actions.push(Action::Edit { edit, coalesce: None });
-        self.state.actions.push(Action::Select(Some(Item::Coding(id))));
-        self.state.recent_codes.retain(|c| *c != code);
-        self.state.recent_codes.insert(0, code);
+        self.state.actions.push(Action::Edit { edit: plan.edit, coalesce: None });
+        self.state.actions.push(Action::Select(Some(Item::Coding(plan.coding))));
+        self.state.recent_codes.retain(|c| *c != plan.code);
+        self.state.recent_codes.insert(0, plan.code);
         self.state.recent_codes.truncate(9);
     }
 
@@ -597,11 +552,7 @@ impl TemaApp {
             }
             UiCommand::FitCodingToSelection => {
                 let (Some(id), Some(sel)) = (self.state.selection.coding(), self.state.selection.text) else { return };
-                let edit = self
-                    .project()
-                    .and_then(|p| p.codings.get(&id))
-                    .filter(|c| c.doc == sel.doc)
-                    .map(|c| Edit::UpdateCoding { id, props: CodingProps { span: sel.span, ..c.props() } });
+                let edit = self.project().and_then(|p| crate::edit::plan::resize_coding(p, id, sel.doc, sel.span));
                 if let Some(edit) = edit {
                     self.state.actions.push(Action::Edit { edit, coalesce: None });
                 }
@@ -620,7 +571,7 @@ impl TemaApp {
                     self.project().and_then(|p| p.documents.get(&doc)).is_some_and(|d| d.read_by.contains(&coder));
                 let mut edits: Vec<Edit> = add.into_iter().collect();
                 edits.push(Edit::SetDocumentRead { id: doc, coder, read: !read });
-                let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::batch("Mark document as read", edits) };
+                let edit = crate::edit::one_edit("Mark document as read", edits);
                 self.state.actions.push(Action::Edit { edit, coalesce: None });
             }
             UiCommand::ImportFiles => {

@@ -2,6 +2,7 @@
 //! reorder by drag and drop (or the context menu), merge, delete. Every change is an edit.
 
 use crate::edit::Edit;
+use crate::edit::codebook::{CodeDrop, move_among_siblings, move_code};
 use crate::model::*;
 use crate::ui::cache::CodeRow;
 use crate::ui::widgets::{PALETTE_NAMES, icon_button, released, swatch};
@@ -18,50 +19,6 @@ pub struct Codebook {
     renaming: Option<(CodeId, String, bool)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum DropAt {
-    Before(CodeId),
-    After(CodeId),
-    Into(CodeId),
-}
-
-/// The edit that moves `id` to a new place among its new siblings.
-fn move_edit(p: &Project, id: CodeId, drop: DropAt) -> Option<Edit> {
-    let index_of = |c: CodeId| p.codes.get_index_of(&c);
-    let from = index_of(id)?;
-    let last = p.codes.len() - 1;
-    let (parent, index) = match drop {
-        DropAt::Into(t) => (Some(t), last),
-        DropAt::Before(t) | DropAt::After(t) if t == id => return None,
-        DropAt::Before(t) => {
-            let ti = index_of(t)?;
-            (p.codes.get(&t)?.parent, if from < ti { ti - 1 } else { ti })
-        }
-        DropAt::After(t) => {
-            let ti = index_of(t)?;
-            (p.codes.get(&t)?.parent, if from <= ti { ti } else { ti + 1 })
-        }
-    };
-    Some(Edit::MoveCode { id, parent, index })
-}
-
-/// The siblings of a code, in order.
-fn siblings(p: &Project, id: CodeId) -> Vec<CodeId> {
-    let parent = p.codes.get(&id).and_then(|c| c.parent);
-    p.code_children(parent).map(|c| c.id).collect()
-}
-
-/// A name like “New code 2” not yet used.
-pub fn fresh_name(p: &Project, base: &str) -> String {
-    let mut name = base.to_string();
-    let mut n = 2;
-    while p.code_by_name(&name).is_some() {
-        name = format!("{base} {n}");
-        n += 1;
-    }
-    name
-}
-
 impl Codebook {
     pub fn start_rename(&mut self, p: &Project, id: CodeId) {
         if let Some(c) = p.codes.get(&id) {
@@ -71,12 +28,8 @@ impl Codebook {
 
     /// Creates a code (under `parent`) and starts renaming it.
     pub fn new_code(&mut self, cx: &mut ViewCtx<'_>, parent: Option<CodeId>) {
-        let p = cx.project;
-        let name = fresh_name(p, "New code");
-        let mut code = Code::new(CodeId::new(), name.clone(), p.code_colour_under(parent));
-        code.parent = parent;
-        let id = code.id;
-        cx.edit(Edit::CreateCode { code, index: None });
+        let (id, name, edit) = crate::edit::plan::new_code(cx.project, parent);
+        cx.edit(edit);
         cx.push(Action::Select(Some(Item::Code(id))));
         self.renaming = Some((id, name, true));
     }
@@ -203,26 +156,26 @@ impl Codebook {
             let rect = response.rect;
             let f = (pointer.y - rect.top()) / rect.height().max(1.0);
             let drop = if f < 0.25 {
-                DropAt::Before(row.id)
+                CodeDrop::Before(row.id)
             } else if f > 0.75 {
-                DropAt::After(row.id)
+                CodeDrop::After(row.id)
             } else {
-                DropAt::Into(row.id)
+                CodeDrop::Into(row.id)
             };
             let stroke = Stroke::new(2.0, t.focus);
             match drop {
-                DropAt::Before(_) => {
+                CodeDrop::Before(_) => {
                     ui.painter().hline(rect.x_range(), rect.top(), stroke);
                 }
-                DropAt::After(_) => {
+                CodeDrop::After(_) => {
                     ui.painter().hline(rect.x_range(), rect.bottom(), stroke);
                 }
-                DropAt::Into(_) => {
+                CodeDrop::Into(_) | CodeDrop::Top => {
                     ui.painter().rect_stroke(rect, 3.0, stroke, egui::StrokeKind::Inside);
                 }
             }
             if let Some(dragged) = released::<CodeId>(&response)
-                && let Some(edit) = move_edit(cx.project, *dragged, drop)
+                && let Some(edit) = move_code(cx.project, *dragged, drop)
             {
                 cx.edit(edit);
             }
@@ -294,20 +247,22 @@ impl Codebook {
             self.new_code(cx, Some(id));
         }
         ui.separator();
-        let sibs = siblings(p, id);
-        let pos = sibs.iter().position(|c| *c == id).unwrap_or(0);
-        if ui.add_enabled(pos > 0, egui::Button::new("Move up")).clicked()
-            && let Some(e) = move_edit(p, id, DropAt::Before(sibs[pos - 1]))
+        let up = move_among_siblings(p, id, true);
+        if ui.add_enabled(up.is_some(), egui::Button::new("Move up")).clicked()
+            && let Some(e) = up
         {
             cx.edit(e);
         }
-        if ui.add_enabled(pos + 1 < sibs.len(), egui::Button::new("Move down")).clicked()
-            && let Some(e) = move_edit(p, id, DropAt::After(sibs[pos + 1]))
+        let down = move_among_siblings(p, id, false);
+        if ui.add_enabled(down.is_some(), egui::Button::new("Move down")).clicked()
+            && let Some(e) = down
         {
             cx.edit(e);
         }
-        if ui.add_enabled(row.parent.is_some(), egui::Button::new("Move to top level")).clicked() {
-            cx.edit(Edit::MoveCode { id, parent: None, index: p.codes.len() - 1 });
+        if ui.add_enabled(row.parent.is_some(), egui::Button::new("Move to top level")).clicked()
+            && let Some(e) = move_code(p, id, CodeDrop::Top)
+        {
+            cx.edit(e);
         }
         if ui.button("Merge into…").clicked() {
             cx.push(Action::PickMergeTarget(id));
@@ -316,48 +271,5 @@ impl Codebook {
         if ui.button(RichText::new("Delete…").color(cx.tokens.danger)).clicked() {
             cx.push(Action::ConfirmDeleteCode(id));
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn project() -> Project {
-        let mut p = Project::new("t");
-        for (n, name) in [(1, "A"), (2, "B"), (3, "C")] {
-            let c = Code::new(CodeId::from_u128(n), name, PALETTE[0]);
-            p.codes.insert(c.id, c);
-        }
-        p
-    }
-
-    fn order(p: &Project) -> Vec<&str> {
-        p.codes.values().map(|c| c.name()).collect()
-    }
-
-    #[test]
-    fn moves_land_where_dropped() -> Result<(), crate::edit::EditError> {
-        let id = CodeId::from_u128;
-        let mut p = project();
-        if let Some(e) = move_edit(&p, id(3), DropAt::Before(id(1))) {
-            p.apply(e)?;
-        }
-        assert_eq!(order(&p), ["C", "A", "B"]);
-        if let Some(e) = move_edit(&p, id(3), DropAt::After(id(2))) {
-            p.apply(e)?;
-        }
-        assert_eq!(order(&p), ["A", "B", "C"]);
-        if let Some(e) = move_edit(&p, id(1), DropAt::After(id(2))) {
-            p.apply(e)?;
-        }
-        assert_eq!(order(&p), ["B", "A", "C"]);
-        if let Some(e) = move_edit(&p, id(2), DropAt::Into(id(3))) {
-            p.apply(e)?;
-        }
-        assert_eq!(p.codes.get(&id(2)).and_then(|c| c.parent), Some(id(3)));
-        assert!(move_edit(&p, id(2), DropAt::Before(id(2))).is_none());
-        assert_eq!(fresh_name(&p, "A"), "A 2");
-        Ok(())
     }
 }

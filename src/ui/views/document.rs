@@ -601,14 +601,8 @@ impl DocumentView {
                     && let Some((cid, s, pos)) = self.handle.take()
                 {
                     let new = resize(m.span, s, pos);
-                    if let Some(c) = cx.project.codings.get(&cid)
-                        && new != c.span
-                        && !new.is_empty()
-                    {
-                        cx.edit(crate::edit::Edit::UpdateCoding {
-                            id: cid,
-                            props: CodingProps { span: new, ..c.props() },
-                        });
+                    if let Some(e) = crate::edit::plan::resize_coding(cx.project, cid, doc.id, new) {
+                        cx.edit(e);
                     }
                 }
             }

@@ -669,14 +669,10 @@ impl Inspector {
             cancel = ui.button("Cancel").clicked();
         });
         if add {
-            let x = Participant::new(ParticipantId::new(), &label, form.group.trim());
-            let who = x.id;
-            let speaker = form.speaker.clone();
-            let mut edits = vec![Edit::AddParticipant { participant: x, index: None }];
-            if let Some(turns) = cx.project.documents.get(&id).and_then(|d| d.turns_with_speaker(&speaker, Some(who))) {
-                edits.push(Edit::SetTurns { id, turns });
+            match crate::edit::participant_for_speaker(cx.project, id, &form.speaker, &label, &form.group) {
+                Ok(edit) => cx.edit(edit),
+                Err(e) => cx.push(Action::Status { text: e.to_string(), error: true }),
             }
-            cx.edit(Edit::batch(format!("{speaker} is {label}"), edits));
             self.new_speaker = None;
         } else if cancel {
             self.new_speaker = None;

@@ -10,6 +10,7 @@
 use super::quote_settings::AttributionPanel;
 use crate::analysis::CoderScope;
 use crate::edit::Edit;
+use crate::edit::quotes::{QuoteHome, plan_quote};
 use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
@@ -88,16 +89,7 @@ impl NewQuote {
                 (t.doc, t.span, None, None)
             }
         };
-        let candidates: Vec<ThemeId> = match code {
-            Some(code) => quotes::theme_outline(p, None, true)
-                .into_iter()
-                .filter(|(t, _)| {
-                    p.themes.get(t).is_some_and(|t| t.codes.iter().any(|c| p.code_subtree(*c).contains(&code)))
-                })
-                .map(|(t, _)| t)
-                .collect(),
-            None => Vec::new(),
-        };
+        let candidates = code.map(|code| crate::edit::quotes::themes_for_code(p, code)).unwrap_or_default();
         let new_theme = code.and_then(|c| p.codes.get(&c)).map(|c| c.name().to_string()).unwrap_or_default();
         Some(NewQuote { doc, span, coding, theme: candidates.first().copied(), candidates, new_theme })
     }
@@ -109,37 +101,13 @@ impl NewQuote {
 
     /// The edit that makes the quote in `theme` (a new theme of `new_theme`'s name when
     /// `theme` is `None`), at the end of the theme's quotes.
-    pub fn edit(&self, p: &Project, theme: Option<ThemeId>) -> Option<Edit> {
-        let (theme, create) = match theme {
-            Some(t) => (t, None),
-            None => {
-                let name = self.new_theme.trim();
-                if name.is_empty() {
-                    return None;
-                }
-                let t = Theme::new(ThemeId::new(), name);
-                (t.id, Some(t))
-            }
+    pub fn edit(&self, p: &Project, theme: Option<ThemeId>) -> Result<Edit, crate::edit::EditError> {
+        let home = match theme {
+            Some(t) => QuoteHome::Theme(t),
+            None => QuoteHome::NewTheme(&self.new_theme),
         };
-        let coding = self.coding.or_else(|| quotes::source_coding(p, theme, self.doc, self.span));
-        let quote = Quote {
-            id: QuoteId::new(),
-            theme,
-            doc: self.doc,
-            coding,
-            props: QuoteProps { span: self.span, ..Default::default() },
-        };
-        let add = Edit::AddQuote { quote, index: None };
-        Some(match create {
-            None => add,
-            Some(t) => {
-                let name = t.name().to_string();
-                Edit::batch(
-                    format!("Make a quote for the new theme “{name}”"),
-                    vec![Edit::CreateTheme { theme: t, index: None }, add],
-                )
-            }
-        })
+        let props = QuoteProps { span: self.span, ..Default::default() };
+        plan_quote(p, self.doc, self.coding, props, home).map(|(_, edit)| edit)
     }
 }
 
@@ -571,7 +539,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             .on_hover_text("Leave the selected words out; the paper shows [...]")
             .clicked()
         {
-            add_cut(&mut d.props, Span { start: at(from), end: at(to) });
+            d.props.add_cut(Span { start: at(from), end: at(to) });
         }
         let l = ui.label("Words");
         ui.add(egui::TextEdit::singleline(&mut d.words).desired_width(180.0).hint_text("the social worker"))
@@ -582,8 +550,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             .on_hover_text("Show the words in brackets instead of the selected text: [the social worker]")
             .clicked()
         {
-            add_cut(&mut d.props, Span { start: at(from), end: at(to) });
-            d.props.insertions.push(Insertion { at: at(from), text: words.clone() });
+            d.props.replace(Span { start: at(from), end: at(to) }, &words);
             d.words.clear();
         }
         if ui
@@ -591,7 +558,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             .on_hover_text("Add the words in brackets where the cursor is: a clarification")
             .clicked()
         {
-            d.props.insertions.push(Insertion { at: at(from), text: words });
+            d.props.insert(at(from), &words);
             d.words.clear();
         }
     });
@@ -608,8 +575,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
         });
     }
     if let Some(k) = remove_cut {
-        let cut = d.props.cuts.remove(k);
-        d.props.insertions.retain(|i| i.at != cut.start);
+        d.props.remove_cut(k);
     }
     let mut remove_ins = None;
     for (k, i) in d.props.insertions.iter().enumerate() {
@@ -665,24 +631,12 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
     done
 }
 
-/// Adds a cut, merging it with cuts it overlaps or touches, keeping the cuts in order.
-fn add_cut(props: &mut QuoteProps, cut: Span) {
-    let mut merged = cut;
-    props.cuts.retain(|c| {
-        let overlaps = c.start <= merged.end && merged.start <= c.end;
-        if overlaps {
-            merged = Span { start: merged.start.min(c.start), end: merged.end.max(c.end) };
-        }
-        !overlaps
-    });
-    // Words in brackets inside the new cut would be lost: they go to its start.
-    for i in &mut props.insertions {
-        if merged.start < i.at && i.at < merged.end {
-            i.at = merged.start;
-        }
+/// Queues a planned edit, or shows why it was refused.
+fn queue(cx: &mut ViewCtx<'_>, planned: Result<Edit, crate::edit::EditError>) {
+    match planned {
+        Ok(edit) => cx.edit(edit),
+        Err(e) => cx.push(Action::Status { text: e.to_string(), error: true }),
     }
-    props.cuts.push(merged);
-    props.cuts.sort();
 }
 
 /// The panel for a quote made from the selection; true when it is done.
@@ -690,9 +644,7 @@ fn new_quote_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, new: &mut NewQuote) -> boo
     let p = cx.project;
     let t = cx.tokens;
     if new.is_obvious() {
-        if let Some(edit) = new.edit(p, new.theme) {
-            cx.edit(edit);
-        }
+        queue(cx, new.edit(p, new.theme));
         return true;
     }
     let mut done = false;
@@ -708,9 +660,7 @@ fn new_quote_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, new: &mut NewQuote) -> boo
                 ui.add(egui::TextEdit::singleline(&mut new.new_theme).desired_width(260.0)).labelled_by(l.id);
                 let ok = !new.new_theme.trim().is_empty();
                 if ui.add_enabled(ok, egui::Button::new("Create theme and add quote")).clicked() {
-                    if let Some(edit) = new.edit(p, None) {
-                        cx.edit(edit);
-                    }
+                    queue(cx, new.edit(p, None));
                     done = true;
                 }
             });
@@ -734,9 +684,7 @@ fn new_quote_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, new: &mut NewQuote) -> boo
                     .response
                     .labelled_by(l.id);
                 if ui.add_enabled(new.theme.is_some(), egui::Button::new("Add quote")).clicked() {
-                    if let Some(edit) = new.edit(p, new.theme) {
-                        cx.edit(edit);
-                    }
+                    queue(cx, new.edit(p, new.theme));
                     done = true;
                 }
             });
@@ -1011,7 +959,7 @@ mod tests {
         // No theme yet: the quote asks for a new one, named after the code.
         let new = NewQuote::from_selection(&sel, &p).ok_or("a coding is selected")?;
         assert_eq!((new.candidates.len(), new.new_theme.as_str()), (0, "Seen"));
-        p.apply(new.edit(&p, None).ok_or("an edit")?)?;
+        p.apply(new.edit(&p, None)?)?;
         assert_eq!((p.themes.len(), p.quotes.len()), (1, 1));
         let q = p.quotes.values().next().ok_or("a quote")?;
         assert_eq!((q.coding, q.props.span), (Some(coding), Span::new(4, 35)));
@@ -1039,15 +987,15 @@ mod tests {
         p.apply(Edit::CreateTheme { theme, index: None })?;
         let sel = Selection { item: Some(Item::Coding(coding)), text: None };
         let new = NewQuote::from_selection(&sel, &p).ok_or("selected")?;
-        p.apply(new.edit(&p, new.theme).ok_or("an edit")?)?;
+        p.apply(new.edit(&p, new.theme)?)?;
         let s = sections(&p);
         assert_eq!(s.len(), 1);
         let q = s[0].quotes[0].as_ref().map_err(|e| e.1.clone())?;
         assert_eq!(printed(q), "“Jeg følte meg sett 😀 – endelig.” (J1)");
         // Cuts over "sett" and " 😀" touch, so they merge into one, shown as [...].
         let mut props = p.quotes[&q.id].props.clone();
-        add_cut(&mut props, Span::new(21, 24));
-        add_cut(&mut props, Span::new(18, 21));
+        props.add_cut(Span::new(21, 24));
+        props.add_cut(Span::new(18, 21));
         assert_eq!(props.cuts, vec![Span::new(18, 24)]);
         p.apply(Edit::UpdateQuote { id: q.id, props })?;
         let s = sections(&p);

@@ -374,32 +374,21 @@ impl SearchView {
     fn code_all(&mut self, cx: &mut ViewCtx<'_>) {
         let p = cx.project;
         let Some(engine) = &self.engine else { return };
-        let name = self.code_name.trim().to_string();
-        let mut setup = Vec::new();
-        let coder = match p.coder_by_name(cx.coder_name) {
-            Some(c) => c.id,
-            None => {
-                let name = if cx.coder_name.trim().is_empty() { "researcher" } else { cx.coder_name };
-                let coder = p.new_coder(name);
-                let id = coder.id;
-                setup.push(crate::edit::Edit::AddCoder { coder, index: None });
-                id
+        // No coder chosen yet: the one default every front end uses.
+        let me = Some(cx.coder_name).filter(|n| !n.trim().is_empty());
+        let me = me.map_or_else(|| crate::edit::default_coder(None, None).0, str::to_string);
+        let options = match CodeHitsOptions::named(p, &self.code_name, &me, self.scope) {
+            Ok(o) => o,
+            Err(e) => {
+                cx.push(Action::Status { text: e.to_string(), error: true });
+                return;
             }
         };
-        let code = match p.code_by_name(&name) {
-            Some(c) => c.id,
-            None => {
-                let c = Code::new(CodeId::new(), &name, p.next_code_colour());
-                let id = c.id;
-                setup.push(crate::edit::Edit::CreateCode { code: c, index: None });
-                id
-            }
-        };
+        let (name, coder) = (options.code_name.clone(), options.coder);
         let mut request = self.request(Some(coder));
         request.limit = None;
         let index = Arc::clone(&engine.index);
         let shared = self.shared(p);
-        let scope = self.scope;
         cx.push(Action::RunJob {
             name: format!("Coding hits as “{name}”"),
             work: Box::new(move |progress| {
@@ -408,8 +397,6 @@ impl SearchView {
                     Ok(r) => r,
                     Err(e) => return vec![Action::Status { text: format!("Search failed: {e}"), error: true }],
                 };
-                let options =
-                    CodeHitsOptions { code, code_name: name.clone(), coder, scope, setup, created: chrono::Utc::now() };
                 let plan = plan_code_hits(&shared, &results.hits, options);
                 match plan.edit {
                     Some(edit) => vec![

@@ -8,7 +8,7 @@
 use super::review::ReviewPanel;
 use crate::analysis::themes::{ThemeSummary, summaries_with};
 use crate::analysis::{AttributionIndex, CoderScope};
-use crate::edit::Edit;
+use crate::edit::{Edit, themes};
 use crate::model::*;
 use crate::ui::widgets::{released, swatch};
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
@@ -57,65 +57,6 @@ pub struct ThemesView {
     index: AttributionIndex,
     /// Set when an inner drop target has taken the hover this frame, so outer ones stay quiet.
     hover_claimed: bool,
-}
-
-/// A fresh theme name like “New theme 2”.
-pub fn fresh_theme_name(p: &Project, base: &str) -> String {
-    let mut name = base.to_string();
-    let mut n = 2;
-    while p.theme_by_name(&name).is_some() {
-        name = format!("{base} {n}");
-        n += 1;
-    }
-    name
-}
-
-/// The index just after a theme's family (itself and every subtheme below it): where a new
-/// or moved subtheme goes.
-fn after_family(p: &Project, id: ThemeId) -> usize {
-    p.theme_subtree(id).iter().filter_map(|t| p.themes.get_index_of(t)).max().map_or(p.themes.len(), |i| i + 1)
-}
-
-/// The edit that puts `code` into `target` (moving it out of `from` when given).
-pub fn add_code_edit(p: &Project, target: ThemeId, code: CodeId, from: Option<ThemeId>) -> Option<Edit> {
-    let t = p.themes.get(&target)?;
-    let name = p.codes.get(&code)?.name().to_string();
-    let mut edits = Vec::new();
-    if !t.codes.contains(&code) {
-        let mut codes = t.codes.clone();
-        codes.push(code);
-        edits.push(Edit::SetThemeCodes { id: target, codes });
-    }
-    if let Some(from) = from.filter(|f| *f != target)
-        && let Some(source) = p.themes.get(&from)
-    {
-        let codes = source.codes.iter().copied().filter(|c| *c != code).collect();
-        edits.push(Edit::SetThemeCodes { id: from, codes });
-        return Some(Edit::batch(format!("Move code “{name}” from “{}” to “{}”", source.name(), t.name()), edits));
-    }
-    match edits.len() {
-        0 => None,
-        _ => Some(Edit::batch(format!("Add code “{name}” to theme “{}”", t.name()), edits)),
-    }
-}
-
-/// The edit that gives a theme a new status (and makes a subtheme a main theme when it is
-/// dropped on a column).
-pub fn status_edit(p: &Project, id: ThemeId, status: ThemeStatus, to_top: bool) -> Option<Edit> {
-    let t = p.themes.get(&id)?;
-    let mut edits = Vec::new();
-    if to_top && t.parent.is_some() {
-        let index = p.themes.get_index_of(&id)?;
-        edits.push(Edit::MoveTheme { id, parent: None, index });
-    }
-    if t.status() != status {
-        edits.push(Edit::UpdateTheme { id, props: ThemeProps { status, ..t.props.clone() } });
-    }
-    match edits.len() {
-        0 => None,
-        1 => edits.pop(),
-        _ => Some(Edit::batch(format!("Make “{}” a {} main theme", t.name(), status.label().to_lowercase()), edits)),
-    }
 }
 
 fn status_fill(cx: &ViewCtx<'_>, status: ThemeStatus) -> Color32 {
@@ -214,20 +155,7 @@ impl ThemesView {
 
     /// Creates a candidate theme with these codes (moved out of `from` if given) and selects it.
     fn create(&mut self, cx: &mut ViewCtx<'_>, codes: Vec<CodeId>, from: Option<ThemeId>) {
-        let p = cx.project;
-        let name = fresh_theme_name(p, "New theme");
-        let mut theme = Theme::new(ThemeId::new(), name.clone());
-        theme.codes = codes.clone();
-        let id = theme.id;
-        let mut edits = vec![Edit::CreateTheme { theme, index: None }];
-        if let (Some(from), [code]) = (from, codes.as_slice())
-            && let Some(source) = p.themes.get(&from)
-        {
-            let rest = source.codes.iter().copied().filter(|c| c != code).collect();
-            edits.push(Edit::SetThemeCodes { id: from, codes: rest });
-        }
-        let edit =
-            if edits.len() == 1 { edits.remove(0) } else { Edit::batch(format!("Create theme “{name}”"), edits) };
+        let (id, edit) = themes::create_theme(cx.project, codes, from);
         cx.edit(edit);
         self.select(cx, id);
     }
@@ -290,10 +218,9 @@ impl ThemesView {
             ui.painter().rect_stroke(r.rect, 4.0, Stroke::new(2.0, cx.tokens.focus), egui::StrokeKind::Outside);
         }
         if let Some(chip) = released::<ChipDrag>(&r)
-            && let Some(t) = p.themes.get(&chip.from)
+            && let Some(e) = themes::remove_code(p, chip.from, chip.code)
         {
-            let codes = t.codes.iter().copied().filter(|c| *c != chip.code).collect();
-            cx.edit(Edit::SetThemeCodes { id: chip.from, codes });
+            cx.edit(e);
         }
     }
 
@@ -370,7 +297,7 @@ impl ThemesView {
             ui.painter().rect_stroke(r.rect, 6.0, Stroke::new(2.0, cx.tokens.focus), egui::StrokeKind::Inside);
         }
         if let Some(drag) = released::<ThemeDrag>(r)
-            && let Some(edit) = status_edit(cx.project, drag.0, status, true)
+            && let Some(edit) = themes::set_status(cx.project, drag.0, status, true)
         {
             cx.edit(edit);
         }
@@ -477,10 +404,9 @@ impl ThemesView {
                 cx.push(Action::Retrieve(code.id));
             }
             if ui.button("Remove from this theme").clicked()
-                && let Some(t) = cx.project.themes.get(&theme)
+                && let Some(e) = themes::remove_code(cx.project, theme, code.id)
             {
-                let codes = t.codes.iter().copied().filter(|c| *c != code.id).collect();
-                cx.edit(Edit::SetThemeCodes { id: theme, codes });
+                cx.edit(e);
             }
         });
     }
@@ -499,21 +425,17 @@ impl ThemesView {
             ui.painter().rect_stroke(r.rect, 6.0, Stroke::new(3.0, cx.tokens.focus), egui::StrokeKind::Outside);
         }
         if let Some(code) = released::<CodeId>(r) {
-            if let Some(e) = add_code_edit(p, id, *code, None) {
+            if let Some(e) = themes::add_code(p, id, *code, None) {
                 cx.edit(e);
             }
         } else if let Some(chip) = released::<ChipDrag>(r) {
-            if let Some(e) = add_code_edit(p, id, chip.code, Some(chip.from)) {
+            if let Some(e) = themes::add_code(p, id, chip.code, Some(chip.from)) {
                 cx.edit(e);
             }
         } else if let Some(drag) = released::<ThemeDrag>(r)
-            && drag.0 != id
+            && let Some(e) = themes::nest(p, drag.0, id)
         {
-            // Nest the dragged theme under this one, after its other subthemes.
-            let index = after_family(p, id);
-            let from = p.themes.get_index_of(&drag.0).unwrap_or(0);
-            let index = if from < index { index - 1 } else { index };
-            cx.edit(Edit::MoveTheme { id: drag.0, parent: Some(id), index: index.min(p.themes.len() - 1) });
+            cx.edit(e);
         }
     }
 
@@ -543,9 +465,9 @@ impl ThemesView {
         });
         ui.add_enabled_ui(writable, |ui| {
             if let Some(name) = self.field(ui, "Theme name", id, t.name(), 1)
-                && !name.trim().is_empty()
+                && let Some(e) = themes::rename(p, id, &name)
             {
-                cx.edit(Edit::UpdateTheme { id, props: t.renamed(&name, chrono::Utc::now()) });
+                cx.edit(e);
             }
             if !t.props.former_names.is_empty() {
                 let names: Vec<String> = t
@@ -565,22 +487,16 @@ impl ThemesView {
                 for s in ThemeStatus::ALL {
                     let r = ui.add(egui::Button::selectable(t.status() == s, s.label()));
                     if r.clicked()
-                        && let Some(e) = status_edit(p, id, s, false)
+                        && let Some(e) = themes::set_status(p, id, s, false)
                     {
                         cx.edit(e);
                     }
                 }
             });
-            let next = match t.status() {
-                ThemeStatus::Candidate => Some(ThemeStatus::Reviewed),
-                ThemeStatus::Reviewed => Some(ThemeStatus::Final),
-                ThemeStatus::Final => None,
-                ThemeStatus::Parked => Some(ThemeStatus::Candidate),
-            };
-            if let Some(next) = next {
+            if let Some(next) = themes::next_status(t.status()) {
                 let verb = if t.status() == ThemeStatus::Parked { "Restore as" } else { "Promote to" };
                 if ui.button(format!("{verb} {} ⏵", next.label())).clicked()
-                    && let Some(e) = status_edit(p, id, next, false)
+                    && let Some(e) = themes::set_status(p, id, next, false)
                 {
                     cx.edit(e);
                 }
@@ -609,25 +525,24 @@ impl ThemesView {
                         cx.push(Action::Retrieve(code.id));
                     }
                     let r = crate::ui::widgets::icon_button(ui, "×", &format!("Remove {} from the theme", code.name()));
-                    if r.clicked() {
-                        let codes = t.codes.iter().copied().filter(|x| x != c).collect();
-                        cx.edit(Edit::SetThemeCodes { id, codes });
+                    if r.clicked()
+                        && let Some(e) = themes::remove_code(p, id, *c)
+                    {
+                        cx.edit(e);
                     }
                 });
             }
             ui.horizontal(|ui| {
                 if ui.button("Add subtheme").clicked() {
-                    let mut sub = Theme::new(ThemeId::new(), fresh_theme_name(p, "New subtheme"));
-                    sub.parent = Some(id);
-                    let sid = sub.id;
-                    cx.edit(Edit::CreateTheme { theme: sub, index: Some(after_family(p, id)) });
+                    let (sid, e) = themes::add_subtheme(p, id);
+                    cx.edit(e);
                     self.select(cx, sid);
                 }
                 if t.parent.is_some()
                     && ui.button("Make main theme").on_hover_text("Take it out of its main theme").clicked()
+                    && let Some(e) = themes::make_main(p, id)
                 {
-                    let index = p.themes.get_index_of(&id).unwrap_or(0);
-                    cx.edit(Edit::MoveTheme { id, parent: None, index });
+                    cx.edit(e);
                 }
             });
             if ui.button("Review its extracts").clicked() {
@@ -683,11 +598,7 @@ impl ThemesView {
         }
         let Some(mut draft) = self.split.take() else {
             if ui.button("Split…").on_hover_text("Move some of its codes and subthemes into a new theme").clicked() {
-                self.split = Some(SplitDraft {
-                    theme: t.id,
-                    name: fresh_theme_name(p, &format!("{} (split)", t.name())),
-                    ..Default::default()
-                });
+                self.split = Some(SplitDraft { theme: t.id, name: themes::split_name(p, t.id), ..Default::default() });
             }
             return;
         };
@@ -727,12 +638,12 @@ impl ThemesView {
             ui.horizontal(|ui| {
                 let ready = !draft.name.trim().is_empty() && (!draft.codes.is_empty() || !draft.subthemes.is_empty());
                 if ui.add_enabled(ready, egui::Button::new("Split")).clicked() {
-                    let mut new = Theme::new(ThemeId::new(), draft.name.trim());
-                    new.parent = t.parent;
-                    new.props.status = t.status();
-                    new.codes = t.codes.iter().copied().filter(|c| draft.codes.contains(c)).collect();
+                    let codes: Vec<CodeId> = draft.codes.iter().copied().collect();
                     let subthemes = draft.subthemes.iter().copied().collect();
-                    cx.edit(Edit::SplitTheme { id: t.id, new: Box::new(new), subthemes });
+                    match themes::split(p, t.id, &draft.name, &codes, subthemes) {
+                        Ok(e) => cx.edit(e),
+                        Err(e) => cx.push(Action::Status { text: e.to_string(), error: true }),
+                    }
                     keep = false;
                 }
                 if ui.button("Cancel").clicked() {
