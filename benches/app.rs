@@ -135,6 +135,30 @@ fn edit(h: &Harness<'_, TemaApp>, n: usize, rng: &mut Rng) -> Result<Edit, Error
     Ok(Edit::AddCoding { coding })
 }
 
+const HEADER: &str =
+    "| view | first frame ms | frame applying the edit p50 / p99 ms | frame after the edit p50 | p99 | max ms |";
+
+fn print_open(window: Duration, list: Duration, usable: Duration) {
+    println!("| open | ms |");
+    println!("|---|---|");
+    println!("| window painted (opening screen) | {:.0} |", ms(window));
+    println!("| documents list on screen | {:.0} |", ms(list));
+    println!("| first usable frame (project loaded, first document painted) | {:.0} |", ms(usable));
+}
+
+fn print_row(row: &mut ViewRow) {
+    println!(
+        "| {:?} | {:.1} | {:.1} / {:.1} | {:.1} | {:.1} | {:.1} |",
+        row.kind,
+        ms(row.first),
+        pct(&mut row.applying, 0.5),
+        pct(&mut row.applying, 0.99),
+        pct(&mut row.after, 0.5),
+        pct(&mut row.after, 0.99),
+        pct(&mut row.after, 1.0),
+    );
+}
+
 struct ViewRow {
     kind: ViewKind,
     first: Duration,
@@ -186,6 +210,10 @@ fn measure(dir: &Path) -> Result<(), Error> {
         h.state().state.status
     );
 
+    print_open(window, list, usable);
+    println!();
+    println!("{HEADER}");
+    println!("|---|---|---|---|---|---|");
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut rows = Vec::new();
     let mut n = 0;
@@ -206,34 +234,22 @@ fn measure(dir: &Path) -> Result<(), Error> {
             row.after.push(frame(&mut h));
         }
         if let Some((text, true)) = &h.state().state.status {
-            println!("{kind:?}: the app reported: {text}");
+            eprintln!("{kind:?}: the app reported: {text}");
         }
+        // Each row as soon as it is measured: a slow view at 20 M words shows up at once.
+        print_row(&mut row);
         rows.push(row);
     }
     let peak = peak_rss_mb();
 
+    // The whole table again, in one piece to copy into docs/BENCHMARKS.md.
     println!();
-    println!("| open | ms |");
-    println!("|---|---|");
-    println!("| window painted (opening screen) | {:.0} |", ms(window));
-    println!("| documents list on screen | {:.0} |", ms(list));
-    println!("| first usable frame (project loaded, first document painted) | {:.0} |", ms(usable));
+    print_open(window, list, usable);
     println!();
-    println!(
-        "| view | first frame ms | frame applying the edit p50 / p99 ms | frame after the edit p50 | p99 | max ms |"
-    );
+    println!("{HEADER}");
     println!("|---|---|---|---|---|---|");
     for row in &mut rows {
-        println!(
-            "| {:?} | {:.1} | {:.1} / {:.1} | {:.1} | {:.1} | {:.1} |",
-            row.kind,
-            ms(row.first),
-            pct(&mut row.applying, 0.5),
-            pct(&mut row.applying, 0.99),
-            pct(&mut row.after, 0.5),
-            pct(&mut row.after, 0.99),
-            pct(&mut row.after, 1.0),
-        );
+        print_row(row);
     }
     println!();
     println!(
