@@ -15,20 +15,11 @@
 //! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it.
 
 mod common;
-use common::{documents_and_codes, rng};
+use common::{WORDS_PER_DOC, build_scale_project, scale_from_env};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use tema::edit::Edit;
-use tema::model::*;
 use tema::store::Store;
-
-const WORDS_PER_DOC: usize = 10_000;
-const CODES: usize = 500;
-
-fn coding(doc: DocId, span: Span, code: CodeId, coder: CoderId) -> Coding {
-    Coding { id: CodingId::new(), doc, span, code, coder, created: chrono::Utc::now(), comment: String::new() }
-}
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
@@ -45,41 +36,6 @@ fn children_peak_mb() -> f64 {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) };
     usage.ru_maxrss as f64 / 1024.0
-}
-
-fn build(dir: &Path, docs: usize, codings: usize) -> Result<(), Box<dyn std::error::Error>> {
-    let mut store = Store::create(dir, "Scale")?;
-    let ingrid = store.project().new_coder("Ingrid");
-    let (a, mut tom) = (ingrid.id, store.project().new_coder("Tom"));
-    tom.slug = "tom".into();
-    let b = tom.id;
-    let mut edits = vec![Edit::AddCoder { coder: ingrid, index: None }, Edit::AddCoder { coder: tom, index: None }];
-    let (places, codes) = documents_and_codes(docs, WORDS_PER_DOC, CODES, &mut edits);
-    store.apply(Edit::batch("documents and codes", edits))?;
-    let mut s = 42u64;
-    let mut batch = Vec::with_capacity(codings);
-    let mut last: Option<(DocId, Span, CodeId)> = None;
-    for i in 0..codings {
-        // Every fourth coding is Tom's, on a span near the one before it (a repeat or an
-        // overlap with the same code), as in a real double-coded study.
-        let coding = match (i % 4, last) {
-            (3, Some((doc, span, code))) => {
-                let shift = (rng(&mut s) % 30) as usize;
-                coding(doc, Span::new(span.start.0 + shift, span.end.0 + shift), code, b)
-            }
-            _ => {
-                let (doc, len) = places[(rng(&mut s) % docs as u64) as usize];
-                let start = (rng(&mut s) % (len as u64 - 400)) as usize;
-                let span = Span::new(start, start + 20 + (rng(&mut s) % 300) as usize);
-                coding(doc, span, codes[(rng(&mut s) % CODES as u64) as usize], a)
-            }
-        };
-        last = Some((coding.doc, coding.span, coding.code));
-        batch.push(Edit::AddCoding { coding });
-    }
-    store.apply(Edit::batch("codings", batch))?;
-    store.save()?;
-    Ok(())
 }
 
 /// Parses every JSON file of the project into `serde_json::Value`: the reference.
@@ -108,8 +64,8 @@ fn time_process(args: &[&str]) -> Result<Duration, Box<dyn std::error::Error>> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let xl = std::env::var("TEMA_SCALE").is_ok_and(|s| s.eq_ignore_ascii_case("XL"));
-    let (docs, codings, target) = if xl { (2_000, 500_000, 1_000.0) } else { (200, 50_000, 150.0) };
+    let (size, docs, codings) = scale_from_env();
+    let target = if size == "XL" { 1_000.0 } else { 150.0 };
     // TEMA_SCALE_DIR keeps the project (built once) for profiling a command by hand.
     let tmp = tempfile::tempdir()?;
     let dir = match std::env::var_os("TEMA_SCALE_DIR") {
@@ -118,7 +74,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let t = Instant::now();
     if !dir.join("project.json").exists() {
-        build(&dir, docs, codings)?;
+        build_scale_project(&dir, docs, codings)?;
     }
     let d = dir.to_str().ok_or("temporary folder is not UTF-8")?;
     println!(

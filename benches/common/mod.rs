@@ -99,3 +99,80 @@ pub fn documents_and_codes(
     }
     (places, ids)
 }
+
+/// Words in each document of the scale projects (`benches/scale.rs`, `benches/app.rs`).
+pub const WORDS_PER_DOC: usize = 10_000;
+/// Codes in the scale projects' codebook.
+pub const SCALE_CODES: usize = 500;
+
+/// The scale sizes of issue 21 by name (`TEMA_SCALE`): documents of [`WORDS_PER_DOC`] words
+/// and codings. `S` is small enough for a debug build (a check that the benchmark runs), `L`
+/// is 2 M words / 50,000 codings (the default), `XL` 20 M words / 500,000 codings.
+pub fn scale_from_env() -> (&'static str, usize, usize) {
+    match std::env::var("TEMA_SCALE").unwrap_or_default().to_ascii_uppercase().as_str() {
+        "S" => ("S", 10, 2_500),
+        "XL" => ("XL", 2_000, 500_000),
+        _ => ("L", 200, 50_000),
+    }
+}
+
+fn scale_coding(
+    doc: tema::model::DocId,
+    span: tema::model::Span,
+    code: tema::model::CodeId,
+    coder: tema::model::CoderId,
+) -> tema::model::Coding {
+    tema::model::Coding {
+        id: tema::model::CodingId::new(),
+        doc,
+        span,
+        code,
+        coder,
+        created: chrono::Utc::now(),
+        comment: String::new(),
+    }
+}
+
+/// Builds a scale project in `dir` through the store and saves it: `docs` interviews of
+/// [`WORDS_PER_DOC`] words, [`SCALE_CODES`] codes and `codings` codings by two coders
+/// (Ingrid and Tom), every fourth coding Tom's, repeating or overlapping the one before it.
+pub fn build_scale_project(
+    dir: &std::path::Path,
+    docs: usize,
+    codings: usize,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use tema::edit::Edit;
+    use tema::model::*;
+    let mut store = tema::store::Store::create(dir, "Scale")?;
+    let ingrid = store.project().new_coder("Ingrid");
+    let (a, mut tom) = (ingrid.id, store.project().new_coder("Tom"));
+    tom.slug = "tom".into();
+    let b = tom.id;
+    let mut edits = vec![Edit::AddCoder { coder: ingrid, index: None }, Edit::AddCoder { coder: tom, index: None }];
+    let (places, codes) = documents_and_codes(docs, WORDS_PER_DOC, SCALE_CODES, &mut edits);
+    store.apply(Edit::batch("documents and codes", edits))?;
+    let mut s = 42u64;
+    let mut batch = Vec::with_capacity(codings);
+    let mut last: Option<(DocId, Span, CodeId)> = None;
+    for i in 0..codings {
+        // Every fourth coding is Tom's, on a span near the one before it (a repeat or an
+        // overlap with the same code), as in a real double-coded study.
+        let coding = match (i % 4, last) {
+            (3, Some((doc, span, code))) => {
+                let shift = (rng(&mut s) % 30) as usize;
+                scale_coding(doc, Span::new(span.start.0 + shift, span.end.0 + shift), code, b)
+            }
+            _ => {
+                let (doc, len) = places[(rng(&mut s) % docs as u64) as usize];
+                let start = (rng(&mut s) % (len as u64 - 400)) as usize;
+                let span = Span::new(start, start + 20 + (rng(&mut s) % 300) as usize);
+                scale_coding(doc, span, codes[(rng(&mut s) % SCALE_CODES as u64) as usize], a)
+            }
+        };
+        last = Some((coding.doc, coding.span, coding.code));
+        batch.push(Edit::AddCoding { coding });
+    }
+    store.apply(Edit::batch("codings", batch))?;
+    store.save()?;
+    Ok(())
+}

@@ -116,10 +116,12 @@ struct CoderFile<C> {
     codings: Vec<C>,
 }
 
-/// A codings file as format 1 wrote it (a bare list) or as format 2 writes it.
-enum AnyCoderFile {
-    Current(CoderFile<StoredCoding>),
-    Legacy(Vec<StoredCoding>),
+/// A codings file as format 1 wrote it (a bare list) or as format 2 writes it; `C` is what
+/// is read of each coding ([`StoredCoding`] on opening, [`StoredFingerprint`] when a text
+/// changed outside Tema).
+enum AnyCoderFile<C> {
+    Current(CoderFile<C>),
+    Legacy(Vec<C>),
 }
 
 /// A coding as a coder's file holds it: the coding and the fingerprint of the text it covers
@@ -134,8 +136,13 @@ struct StoredCodingRef<'a> {
 }
 
 /// [`StoredCodingRef`] as read back. The fields are `Coding`'s, listed here (rather than
-/// flattened) because a coder's file is the largest file to parse; `into_parts` names every
+/// flattened) because a coder's file is the largest file to parse; `into_coding` names every
 /// field, so a field added to `Coding` fails to compile here until it is added.
+///
+/// The fingerprint is skipped (serde passes over a field it is not asked for without making
+/// anything of it): it is needed only when a text changed outside Tema, and its four strings
+/// per coding were the largest part of reading the codings. [`read_fingerprints`] reads them
+/// when they are needed.
 #[derive(Deserialize)]
 struct StoredCoding {
     id: CodingId,
@@ -146,40 +153,46 @@ struct StoredCoding {
     created: chrono::DateTime<chrono::Utc>,
     #[serde(default)]
     comment: String,
-    #[serde(default)]
-    fingerprint: Option<Fingerprint>,
 }
 
 impl StoredCoding {
-    fn into_parts(self) -> (Coding, Option<Fingerprint>) {
-        let StoredCoding { id, doc, span, code, coder, created, comment, fingerprint } = self;
+    fn into_coding(self) -> Coding {
+        let StoredCoding { id, doc, span, code, coder, created, comment } = self;
         let coding = Coding { id, doc, span, code, coder, created, comment };
         let Coding { id: _, doc: _, span: _, code: _, coder: _, created: _, comment: _ } = &coding;
-        (coding, fingerprint)
+        coding
     }
+}
+
+/// A coding's fingerprint as read back, with the coding it belongs to.
+#[derive(Deserialize)]
+struct StoredFingerprint {
+    id: CodingId,
+    #[serde(default)]
+    fingerprint: Option<Fingerprint>,
 }
 
 /// Told apart by the first token (an object or a list) and parsed in one pass. (Serde's
 /// `untagged` buffers the whole file into an intermediate tree to try each form in turn,
 /// which made reading the codings files about twice as slow, and its error on a bad
 /// coding said only that no form matched.)
-impl<'de> Deserialize<'de> for AnyCoderFile {
+impl<'de, C: Deserialize<'de>> Deserialize<'de> for AnyCoderFile<C> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
-        struct Form;
-        impl<'de> serde::de::Visitor<'de> for Form {
-            type Value = AnyCoderFile;
+        struct Form<C>(std::marker::PhantomData<C>);
+        impl<'de, C: Deserialize<'de>> serde::de::Visitor<'de> for Form<C> {
+            type Value = AnyCoderFile<C>;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a codings file (an object, or a list of codings from format 1)")
             }
             fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
-                Vec::<StoredCoding>::deserialize(SeqAccessDeserializer::new(seq)).map(AnyCoderFile::Legacy)
+                Vec::<C>::deserialize(SeqAccessDeserializer::new(seq)).map(AnyCoderFile::Legacy)
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
-                CoderFile::<StoredCoding>::deserialize(MapAccessDeserializer::new(map)).map(AnyCoderFile::Current)
+                CoderFile::<C>::deserialize(MapAccessDeserializer::new(map)).map(AnyCoderFile::Current)
             }
         }
-        d.deserialize_any(Form)
+        d.deserialize_any(Form(std::marker::PhantomData))
     }
 }
 
@@ -538,6 +551,29 @@ fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written)
     serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
 
+/// A document as the documents list names it: enough to show the list while the rest of the
+/// project loads (see [`document_list`]).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct DocumentHead {
+    pub id: DocId,
+    pub name: String,
+    #[serde(default)]
+    pub kind: DocKind,
+    #[serde(default)]
+    pub words: usize,
+}
+
+/// The project's name and its documents list, read from `project.json` and `documents.json`
+/// alone: no text, no coding, no check of either. The app paints this while the project
+/// opens on a worker, so the window shows what it is opening at once, even at 20 M words.
+/// What a full [`load`] finds (damage, changed texts) is reported when it ends.
+pub fn document_list(dir: &Path) -> Result<(String, Vec<DocumentHead>)> {
+    let mut written = Written::new();
+    let file = read_project_file(dir, &mut written)?;
+    let heads: Vec<DocumentHead> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
+    Ok((file.settings.name, heads))
+}
+
 /// Reads the project file and checks its format version.
 pub fn read_project_file(dir: &Path, written: &mut Written) -> Result<ProjectFile> {
     let path = dir.join(PROJECT_FILE);
@@ -689,7 +725,7 @@ fn load_with(dir: &Path, relocate: bool, with_history: bool) -> Result<Loaded> {
     // Documents and their texts (hashing 10 MB of text) load on a second thread while this
     // one parses the codings, the other large part.
     let staged = STAGED.with(|s| s.borrow().clone());
-    let (docs, (coder_files, counts, fingerprints)) = std::thread::scope(|scope| -> Result<_> {
+    let (docs, (coder_files, counts)) = std::thread::scope(|scope| -> Result<_> {
         let docs_thread = scope.spawn(|| -> Result<(Vec<Document>, Written, Vec<ChangedText>)> {
             STAGED.with(|s| *s.borrow_mut() = staged.clone());
             let mut written = Written::new();
@@ -750,6 +786,8 @@ fn load_with(dir: &Path, relocate: bool, with_history: bool) -> Result<Loaded> {
     let anchoring = if changed.is_empty() && !relocate {
         AnchorReport::default()
     } else {
+        // Only the codings of changed texts are looked for by their fingerprints.
+        let fingerprints = if changed.is_empty() { HashMap::new() } else { read_fingerprints(dir, &written)? };
         quarantine::quarantine(&mut project, changed, &fingerprints, &mut unanchored, relocate)
     };
     project.rebuild_derived();
@@ -817,9 +855,8 @@ type CoderRecord = (usize, Coder, Vec<DocId>);
 /// Everything but the documents: participants, coders, codebook, themes, quotes, memos, the
 /// consensus log and every coder's codings. Returns the coders' records, which need the
 /// documents for their read marks.
-/// The coders' records, the number of codings in each codings file, and the fingerprints the
-/// files hold.
-type Rest = (Vec<CoderRecord>, HashMap<String, usize>, HashMap<CodingId, Fingerprint>);
+/// The coders' records and the number of codings in each codings file (by relative path).
+type Rest = (Vec<CoderRecord>, HashMap<String, usize>);
 
 fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result<Rest> {
     for p in read_json::<Vec<Participant>>(dir, "participants.json", written)?.unwrap_or_default() {
@@ -846,40 +883,63 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
     let mut coder_files = Vec::new();
     let mut counts = HashMap::new();
-    let mut fingerprints = HashMap::new();
-    if let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) {
-        let mut names: Vec<String> = entries
-            .flatten()
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| n.ends_with(".json") && safe::is_store_file(&format!("{CODINGS_DIR}/{n}")))
-            .collect();
-        names.sort();
-        for name in names {
-            let rel = format!("{CODINGS_DIR}/{name}");
-            let codings = match read_json::<AnyCoderFile>(dir, &rel, written)? {
-                Some(AnyCoderFile::Current(f)) => {
-                    coder_files.push((f.position, f.coder, f.read));
-                    f.codings
-                }
-                Some(AnyCoderFile::Legacy(list)) => list,
-                None => Vec::new(),
-            };
-            counts.insert(rel.clone(), codings.len());
-            for stored in codings {
-                let (c, fingerprint) = stored.into_parts();
-                if let Some(fp) = fingerprint {
-                    fingerprints.insert(c.id, fp);
-                }
-                if project.codings.insert(c.id, c).is_some() {
-                    return Err(StoreError::Corrupt {
-                        path: dir.join(&rel),
-                        reason: "a coding appears twice in the codings files".into(),
-                    });
-                }
+    for rel in codings_files(dir) {
+        let codings = match read_json::<AnyCoderFile<StoredCoding>>(dir, &rel, written)? {
+            Some(AnyCoderFile::Current(f)) => {
+                coder_files.push((f.position, f.coder, f.read));
+                f.codings
+            }
+            Some(AnyCoderFile::Legacy(list)) => list,
+            None => Vec::new(),
+        };
+        counts.insert(rel.clone(), codings.len());
+        for stored in codings {
+            let c = stored.into_coding();
+            if project.codings.insert(c.id, c).is_some() {
+                return Err(StoreError::Corrupt {
+                    path: dir.join(&rel),
+                    reason: "a coding appears twice in the codings files".into(),
+                });
             }
         }
     }
-    Ok((coder_files, counts, fingerprints))
+    Ok((coder_files, counts))
+}
+
+/// The codings files (relative paths, sorted): only names the store writes, never a link.
+fn codings_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir.join(CODINGS_DIR)) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| format!("{CODINGS_DIR}/{}", e.file_name().to_string_lossy()))
+        .filter(|rel| rel.ends_with(".json") && safe::is_store_file(rel))
+        .collect();
+    names.sort();
+    names
+}
+
+/// The fingerprints the codings files hold (see [`StoredCoding`]), read when a text changed
+/// outside Tema. Each file must still be the one the project was read from (`written`): one
+/// replaced meanwhile (a sync tool) would give fingerprints of other codings.
+fn read_fingerprints(dir: &Path, written: &Written) -> Result<HashMap<CodingId, Fingerprint>> {
+    let mut fingerprints = HashMap::new();
+    for rel in codings_files(dir) {
+        let mut now = Written::new();
+        let file = read_json::<AnyCoderFile<StoredFingerprint>>(dir, &rel, &mut now)?;
+        if now.get(&rel) != written.get(&rel) {
+            return Err(StoreError::Corrupt {
+                path: dir.join(&rel),
+                reason: "changed while the project was being opened; open it again".into(),
+            });
+        }
+        let stored = match file {
+            Some(AnyCoderFile::Current(f)) => f.codings,
+            Some(AnyCoderFile::Legacy(list)) => list,
+            None => Vec::new(),
+        };
+        fingerprints.extend(stored.into_iter().filter_map(|s| Some((s.id, s.fingerprint?))));
+    }
+    Ok(fingerprints)
 }
 
 /// Drops framework entries whose theme, code or document is gone. `framework.json` came

@@ -133,6 +133,11 @@ pub struct AppState {
     field_had_keys: bool,
     /// The "why?" asked after a merge, a split or a status change (skippable).
     pub why: Option<WhyPrompt>,
+    /// A project opening on a worker (see [`startup::Opening`]); the window shows its
+    /// documents list and progress meanwhile.
+    pub opening: Option<startup::Opening>,
+    /// Open projects on a worker (the app as started by a person; tests open at once).
+    open_in_background: bool,
 }
 
 pub struct TemaApp {
@@ -145,7 +150,19 @@ pub struct TemaApp {
 }
 
 impl TemaApp {
+    /// The app with its project opened before the first frame (what the tests use: every
+    /// frame they run sees the project).
     pub fn new(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        Self::start(cc, launch, false)
+    }
+
+    /// The app as a person starts it: the window paints at once and the project opens on a
+    /// worker (see [`startup::Opening`]).
+    pub fn new_opening_in_background(cc: &eframe::CreationContext<'_>, launch: Launch) -> Self {
+        Self::start(cc, launch, true)
+    }
+
+    fn start(cc: &eframe::CreationContext<'_>, launch: Launch, background: bool) -> Self {
         let prefs = if launch.use_storage { Prefs::load(cc.storage) } else { Prefs::default() };
         let dark = prefs.dark.unwrap_or(cc.egui_ctx.global_style().visuals.dark_mode);
         let tokens = Tokens { stripe_names: prefs.stripe_names, ..Tokens::for_dark_mode(dark) };
@@ -181,6 +198,8 @@ impl TemaApp {
                 save_error: None,
                 field_had_keys: false,
                 why: None,
+                opening: None,
+                open_in_background: background,
             },
             views: main_views(),
             panels: side_panels(),
@@ -191,6 +210,7 @@ impl TemaApp {
             None => startup::choose(app.state.prefs.last_project(), &app.state.places),
         };
         match target {
+            Ok(Startup::Open(dir)) if background => app.start_opening(&cc.egui_ctx, &dir),
             Ok(Startup::Open(dir)) => app.open_project(&dir),
             Ok(Startup::Welcome) => {}
             Err(e) => app.state.status = Some((format!("{e:#}"), true)),
@@ -215,7 +235,34 @@ impl TemaApp {
     /// Opens a project folder, closing (and saving) the one open before.
     pub fn open_project(&mut self, dir: &Path) {
         // Another Tema holding it, a read-only folder or damaged files: open read-only.
+        self.state.opening = None;
         let opened = Store::open_or_read_only(dir);
+        self.install_opened(dir, opened);
+    }
+
+    /// Starts opening a project folder on a worker; [`Self::poll_opening`] installs it.
+    pub fn start_opening(&mut self, ctx: &egui::Context, dir: &Path) {
+        self.state.opening = Some(startup::Opening::start(ctx, dir));
+    }
+
+    /// Installs the project opening on a worker once it is there (called every frame).
+    fn poll_opening(&mut self) {
+        let Some(opening) = &self.state.opening else { return };
+        let Some(opened) = opening.poll() else { return };
+        let dir = opening.dir.clone();
+        self.state.opening = None;
+        self.install_opened(&dir, opened);
+        if self.state.coder_name.is_none() && self.state.store.is_some() {
+            self.ask_coder();
+        }
+    }
+
+    /// Whether a project is opening on a worker.
+    pub fn is_opening(&self) -> bool {
+        self.state.opening.is_some()
+    }
+
+    fn install_opened(&mut self, dir: &Path, opened: Result<(Store, bool), StoreError>) {
         match opened {
             Ok((mut store, read_only)) => {
                 self.close_project();
@@ -382,7 +429,14 @@ impl TemaApp {
             },
             Action::OpenProject(dir) => {
                 let dir = dir.clone();
-                self.open_project(&dir);
+                if self.state.open_in_background {
+                    // Let go of the open project first: it may be the one opening again,
+                    // and its lock would make the worker open it read-only.
+                    self.close_project();
+                    self.start_opening(ctx, &dir);
+                } else {
+                    self.open_project(&dir);
+                }
             }
             Action::CreateProject { dir, name, language } => {
                 let name = Some(name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(|| {
@@ -1090,6 +1144,7 @@ fn confirm_delete(ctx: &egui::Context, p: Option<&Project>, code: CodeId, t: &To
 
 impl eframe::App for TemaApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.poll_opening();
         let done = self.state.jobs.poll();
         self.state.actions.extend(done);
         // Fold the journal into the snapshot once the researcher pauses.
@@ -1127,6 +1182,8 @@ impl eframe::App for TemaApp {
             self.side_panels(ui, panel);
             let frame = egui::Frame::central_panel(ui.style()).fill(self.state.tokens.page);
             egui::CentralPanel::default().frame(frame).show(ui, |ui| self.centre(ui));
+        } else if let Some(opening) = &self.state.opening {
+            egui::CentralPanel::default().show(ui, |ui| opening.ui(ui));
         } else {
             egui::CentralPanel::default().show(ui, |ui| self.welcome(ui));
         }

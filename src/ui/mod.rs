@@ -150,6 +150,10 @@ pub fn run(project: Option<PathBuf>) -> anyhow::Result<()> {
         ..Default::default()
     };
     let launch = Launch { project, coder: None, places: startup::Places::discover(), use_storage: true };
-    eframe::run_native("Tema", options, Box::new(move |cc| Ok(Box::new(TemaApp::new(cc, launch)))))
-        .map_err(|e| anyhow::anyhow!("the app could not start: {e}"))
+    eframe::run_native(
+        "Tema",
+        options,
+        Box::new(move |cc| Ok(Box::new(TemaApp::new_opening_in_background(cc, launch)))),
+    )
+    .map_err(|e| anyhow::anyhow!("the app could not start: {e}"))
 }

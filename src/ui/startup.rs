@@ -2,9 +2,13 @@
 //! last one opened, else (first run) a copy of the coded sample study in the user's data
 //! folder, else nothing (the welcome screen offers New and Open).
 
-use crate::store::LOCK_FILE;
+use crate::progress::Progress;
+use crate::store::snapshot::{self, DocumentHead};
+use crate::store::{LOCK_FILE, Store, StoreError};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 pub use crate::sample::SAMPLE_NAME;
 pub use crate::store::is_project;
@@ -93,6 +97,104 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// What the opening worker found first: the project's name and its documents list.
+type Preview = Option<(String, Vec<DocumentHead>)>;
+
+/// A project opening on a worker thread, so the window paints at once however large the
+/// project: the first frame shows the folder, then (within milliseconds) the project's name
+/// and documents list, and what is being read, until the whole project is there.
+///
+/// The worker opens it as the app always does (`Store::open_or_read_only`: for writing, else
+/// read-only with the reason); the store moves to the UI thread when it is done.
+pub struct Opening {
+    pub dir: PathBuf,
+    pub started: Instant,
+    progress: Progress,
+    preview: Arc<Mutex<Preview>>,
+    rx: mpsc::Receiver<Result<(Store, bool), StoreError>>,
+}
+
+impl Opening {
+    /// Starts opening `dir` on a worker; `ctx` is asked to repaint at each step.
+    pub fn start(ctx: &egui::Context, dir: &Path) -> Opening {
+        let (tx, rx) = mpsc::channel();
+        let progress = Progress::new();
+        let preview: Arc<Mutex<Preview>> = Arc::default();
+        let (worker_progress, worker_preview, worker_dir, ctx) =
+            (progress.clone(), preview.clone(), dir.to_path_buf(), ctx.clone());
+        let spawned = std::thread::Builder::new().name("tema: open project".into()).spawn(move || {
+            worker_progress.set_message("reading the documents list");
+            // A list that cannot be read is no preview; the full open below says why.
+            if let Ok(list) = snapshot::document_list(&worker_dir)
+                && let Ok(mut p) = worker_preview.lock()
+            {
+                *p = Some(list);
+            }
+            worker_progress.set_message("reading texts and codings");
+            ctx.request_repaint();
+            let opened = Store::open_or_read_only(&worker_dir);
+            // The app may have gone on to another project meanwhile: then nobody receives it.
+            let _ = tx.send(opened);
+            ctx.request_repaint();
+        });
+        if let Err(e) = spawned {
+            // No thread to spare: open here, as before.
+            progress.set_message(format!("opening without a worker ({e})"));
+            let (tx, rx2) = mpsc::channel();
+            let _ = tx.send(Store::open_or_read_only(dir));
+            return Opening { dir: dir.to_path_buf(), started: Instant::now(), progress, preview, rx: rx2 };
+        }
+        Opening { dir: dir.to_path_buf(), started: Instant::now(), progress, preview, rx }
+    }
+
+    /// The opened project (and whether it is read-only) or why it could not be opened, once
+    /// the worker is done; `None` while it works.
+    pub fn poll(&self) -> Option<Result<(Store, bool), StoreError>> {
+        match self.rx.try_recv() {
+            Ok(result) => Some(result),
+            Err(mpsc::TryRecvError::Empty) => None,
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(StoreError::Io {
+                action: "open",
+                path: self.dir.clone(),
+                source: std::io::Error::other("the worker opening the project stopped unexpectedly"),
+            })),
+        }
+    }
+
+    /// Whether the documents list has been read (the first usable picture of the project).
+    pub fn has_list(&self) -> bool {
+        self.preview.lock().is_ok_and(|p| p.is_some())
+    }
+
+    /// The opening screen: the project's name, what is being read, and its documents.
+    pub fn ui(&self, ui: &mut egui::Ui) {
+        let preview = self.preview.lock().ok().and_then(|p| p.clone());
+        let name = preview.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| self.dir.display().to_string());
+        ui.add_space(24.0);
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.heading(format!("Opening “{name}”"));
+        });
+        let seconds = self.started.elapsed().as_secs_f32();
+        ui.label(format!("{} ({seconds:.1} s)", self.progress.message()));
+        if let Some((_, docs)) = &preview {
+            let words: usize = docs.iter().map(|d| d.words).sum();
+            ui.add_space(8.0);
+            ui.label(format!("{} documents, {words} words", docs.len()));
+            ui.separator();
+            // Only the rows on screen are laid out: a list of thousands stays one frame.
+            let row = ui.text_style_height(&egui::TextStyle::Body);
+            egui::ScrollArea::vertical().auto_shrink(false).show_rows(ui, row, docs.len(), |ui, rows| {
+                for d in &docs[rows] {
+                    ui.label(format!("{}  ·  {} · {} words", d.name, d.kind.label(), d.words));
+                }
+            });
+        }
+        // Elapsed seconds tick even if the worker has nothing new to say.
+        ui.ctx().request_repaint_after(Duration::from_millis(100));
+    }
 }
 
 #[cfg(test)]
