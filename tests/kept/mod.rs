@@ -1,5 +1,5 @@
 //! The derived figures the app keeps per document (issue 21), held to the same figures
-//! recomputed from scratch: `tests/edits.rs` asks them after every step of random edits, undo
+//! recomputed from scratch: `tests/derived.rs` asks them after every step of random edits, undo
 //! included, and across switches of the coder scope.
 //!
 //! Kept: the attribution index, extracts/documents/participants per code (the codebook's and
