@@ -1,11 +1,14 @@
 //! Triangulation benchmark (issue 7): a synthetic study of 2 M words — 150 interviews, 30
 //! focus groups of 6–8 speakers with a moderator, 20 field notes — with 170 participants in
 //! 8 groups, 500 codes, 40 themes (10 main themes with 3 subthemes each) and 50,000 codings,
-//! a tenth of them crossing a speaker turn. Run with `cargo bench --bench matrix`.
+//! a tenth of them crossing a speaker turn. Run with `cargo bench --bench matrix`
+//! (`TEMA_BENCH_WORDS=200000` for a smaller study with the codings scaled alike, to try it in
+//! a debug build).
 //!
 //! Target: the full matrix of 40 themes × 8 groups in < 20 ms, and cached between edits that
 //! do not touch it. The same project then times the theme analyses (board counts, review,
-//! phase tracker, thematic map).
+//! phase tracker, thematic map), and what each figure the app keeps per document costs after
+//! an edit against its full recomputation in the same process (issue 21).
 
 mod common;
 use common::{WORDS, rng};
@@ -16,7 +19,19 @@ use tema::edit::Edit;
 use tema::export::table::{CellContent, TableFormat, export};
 use tema::model::*;
 
-const WORDS_PER_DOC: usize = 10_000;
+/// Words in the whole study (`TEMA_BENCH_WORDS`, 2 M by default); codings scale with it.
+fn words() -> usize {
+    std::env::var("TEMA_BENCH_WORDS").ok().and_then(|w| w.parse().ok()).unwrap_or(2_000_000)
+}
+
+fn words_per_doc() -> usize {
+    (words() / (INTERVIEWS + FOCUS_GROUPS + FIELD_NOTES)).max(500)
+}
+
+fn coding_count() -> usize {
+    (CODINGS as f64 * words() as f64 / 2_000_000.0).round() as usize
+}
+
 const INTERVIEWS: usize = 150;
 const FOCUS_GROUPS: usize = 30;
 const FIELD_NOTES: usize = 20;
@@ -32,7 +47,7 @@ const CODINGS: usize = 50_000;
 fn transcript(seed: u64, speakers: Option<&[(String, ParticipantId)]>) -> (String, Vec<Turn>) {
     let mut s = seed | 1;
     let (mut text, mut turns, mut words, mut chars, mut k) = (String::new(), Vec::new(), 0, 0, 0);
-    while words < WORDS_PER_DOC {
+    while words < words_per_doc() {
         let who = speakers.map(|list| &list[k % list.len()]);
         let mut line = who.map(|(name, _)| format!("{name}: ")).unwrap_or_default();
         let n = 20 + rng(&mut s) % 80;
@@ -76,6 +91,122 @@ fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, f64, T) {
     times.sort();
     let out = last.unwrap_or_else(f);
     (ms(times[times.len() / 2]), ms(times[times.len() - 1]), out)
+}
+
+/// Timings of one figure after each edit: kept (parts of the edited document worked again)
+/// and recomputed from scratch.
+#[derive(Default)]
+struct KeptVsFull {
+    kept: Vec<Duration>,
+    full: Vec<Duration>,
+}
+
+impl KeptVsFull {
+    fn line(&mut self, what: &str) {
+        self.kept.sort();
+        self.full.sort();
+        let (n, k, f) = (self.kept.len(), &self.kept, &self.full);
+        println!(
+            "{what} after one new coding: kept {:.2} ms (worst {:.2}), from scratch {:.1} ms (worst {:.1})",
+            ms(k[n / 2]),
+            ms(k[n - 1]),
+            ms(f[n / 2]),
+            ms(f[n - 1])
+        );
+    }
+}
+
+/// Times `f`, returning what it made.
+fn timed<T>(into: &mut Vec<Duration>, f: impl FnOnce() -> T) -> T {
+    let t = Instant::now();
+    let out = f();
+    into.push(t.elapsed());
+    out
+}
+
+/// Each kept figure after a new coding, against its recomputation from scratch (issue 21).
+fn kept_after_edits(
+    p: &mut Project,
+    docs: &[(DocId, usize, Vec<Span>)],
+    coder: CoderId,
+    theme: Option<ThemeId>,
+    s: &mut u64,
+) -> Result<(), Box<dyn std::error::Error>> {
+    use tema::analysis::cooccurrence::CooccurrenceCache;
+    use tema::analysis::themes::{ReviewCache, review, summaries};
+    let Some(theme) = theme else { return Ok(()) };
+    let all = CoderScope::All;
+    let theme_code = tema::analysis::themes::theme_codes(p, theme).first().map(|(c, _)| *c);
+    let Some(code) = theme_code else { return Ok(()) };
+    let matrix_options = MatrixOptions::default();
+    let turn = CooccurrenceOptions { scope: Scope::Turn, ..Default::default() };
+    let overlap = CooccurrenceOptions { scope: Scope::Overlap, ..Default::default() };
+    // The keepers as the app holds them, warmed by a first look (the cold build).
+    let mut index = AttributionIndex::default();
+    let mut counts = CodeCounts::default();
+    let mut matrix = MatrixCache::new();
+    let (mut co_turn, mut co_overlap) = (CooccurrenceCache::default(), CooccurrenceCache::default());
+    let mut kept_review = ReviewCache::default();
+    let t = Instant::now();
+    counts.refresh(p, &mut index, &all);
+    matrix.get(p, &matrix_options);
+    co_turn.get(p, matrix.index(), &turn);
+    co_overlap.get(p, matrix.index(), &overlap);
+    kept_review.get(p, theme, GroupBy::Subtheme, &all);
+    println!("every kept figure built cold (two attribution indexes, as the app has): {:.1} ms", ms(t.elapsed()));
+    let [mut attribution, mut codebook, mut board, mut m, mut ct, mut co, mut rv, mut ph] =
+        std::array::from_fn(|_| KeptVsFull::default());
+    for i in 0..11 {
+        let (doc, len, _) = &docs[(i * 19 + 11) % docs.len()];
+        let start = (rng(s) % (*len as u64 - 100)) as usize;
+        p.apply(Edit::AddCoding {
+            coding: Coding {
+                id: CodingId::new(),
+                doc: *doc,
+                span: Span::new(start, start + 70),
+                code,
+                coder,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            },
+        })?;
+        let p: &Project = p;
+        timed(&mut attribution.kept, || index.refresh(p));
+        timed(&mut attribution.full, || AttributionIndex::build(p));
+        let kept = timed(&mut codebook.kept, || {
+            counts.refresh(p, &mut index, &all);
+            counts.extracts()
+        });
+        let full = timed(&mut codebook.full, || tema::analysis::scope::extract_counts(p, &all));
+        assert_eq!(kept, full, "codebook counts");
+        let kept = timed(&mut board.kept, || counts.summaries(p));
+        let full = timed(&mut board.full, || summaries(p, &all));
+        assert_eq!(kept, full, "board counts");
+        let kept = timed(&mut m.kept, || matrix.get(p, &matrix_options));
+        let full = timed(&mut m.full, || Matrix::build(p, &matrix_options));
+        assert_eq!(*kept, full, "matrix");
+        for (options, cache, times) in [(&turn, &mut co_turn, &mut ct), (&overlap, &mut co_overlap, &mut co)] {
+            let kept = timed(&mut times.kept, || cache.get(p, matrix.fresh_index(p), options));
+            let full = timed(&mut times.full, || Cooccurrence::build(p, options));
+            assert_eq!(*kept, full, "co-occurrence");
+        }
+        let kept = timed(&mut rv.kept, || kept_review.get(p, theme, GroupBy::Subtheme, &all));
+        let full = timed(&mut rv.full, || review(p, theme, GroupBy::Subtheme, &all));
+        assert_eq!(*kept, full, "review");
+        // The phase tracker keeps nothing: it asks the codings indexes, once per edit.
+        timed(&mut ph.kept, || tema::analysis::phases::tracker(p, &all));
+        timed(&mut ph.full, || tema::analysis::phases::tracker(p, &all));
+    }
+    attribution.line("attribution index (one document re-attributed)");
+    codebook.line("codebook counts (index refresh included)");
+    board.line("board counts (from the kept code totals)");
+    m.line("matrix (index refresh included)");
+    ct.line("co-occurrence, same turn");
+    co.line("co-occurrence, overlap");
+    let extracts = kept_review.get(p, theme, GroupBy::Subtheme, &all).extracts.len();
+    rv.line(&format!("review of the largest theme ({extracts} extracts)"));
+    ph.line("phase tracker (nothing kept; both columns recompute)");
+    Ok(())
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -151,10 +282,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     p.apply(Edit::batch("study", edits))?;
-    let mut codings = Vec::with_capacity(CODINGS);
+    let mut codings = Vec::with_capacity(coding_count());
     // A coder codes a passage with a code once: redraw the code on a repeat.
     let mut taken = std::collections::HashSet::new();
-    for n in 0..CODINGS {
+    for n in 0..coding_count() {
         let (doc, len, turns) = &docs[(rng(&mut s) % total_docs as u64) as usize];
         let span = if n % 10 == 0 && turns.len() > 2 {
             // Across a turn boundary: the end of one turn into the next.
@@ -349,6 +480,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (med, _, png) = time(3, || tema::export::image::svg_to_png(&svg, 2.0));
     println!("thematic map PNG at 2× ({} bytes, on a worker in the app): median {med:.0} ms", png?.len());
 
+    // Kept figures after an edit (issue 21): each figure the app keeps per document, asked
+    // after one new coding as the open view asks, against its full recomputation, checked
+    // equal every time. The coding goes to a code of the largest theme, so the review changes.
+    println!();
+    kept_after_edits(&mut p, &docs, coder_id, largest, &mut s)?;
+
     // Coder scope (issue 14): a second coder, Tom, codes 10,000 passages Ingrid coded with the
     // same code — 3,000 identically, 7,000 shifted by 10 characters (overlapping) — so
     // extracts merge across coders. Then the cost of switching the status bar's Coders switch:
@@ -374,7 +511,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     index.refresh(&p);
     let all = CoderScope::All;
     let total: usize = tema::analysis::scope::extract_counts(&p, &all).values().sum();
-    assert_eq!(tema::analysis::scope::extract_counts_with(&p, &index, &all).values().sum::<usize>(), total);
+    assert_eq!(CodeCounts::build(&p, &all).extracts().values().sum::<usize>(), total);
     println!("{} codings by two coders make {total} extracts", p.codings.len());
     for (name, scope) in
         [("all coders", all), ("only Tom", CoderScope::only(tom_id)), ("only Ingrid", CoderScope::only(coder_id))]
@@ -382,8 +519,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (m_med, m_worst, _) =
             time(7, || Matrix::build_with(&p, &index, &MatrixOptions { coders: scope.clone(), ..Default::default() }));
         let (b_med, b_worst, _) = time(7, || tema::analysis::themes::summaries_with(&p, &index, &scope));
-        // The codebook's counts as the app's cache computes them: from its attribution index.
-        let (c_med, c_worst, _) = time(7, || tema::analysis::scope::extract_counts_with(&p, &index, &scope));
+        // The codebook's counts as the app's cache computes them after a switch: every
+        // document's part counted again from its attribution index.
+        let (c_med, c_worst, _) = time(7, || {
+            let mut counts = CodeCounts::default();
+            counts.refresh_with(&p, &index, &scope);
+            counts.extracts()
+        });
         let (o_med, o_worst, _) = time(5, || {
             Cooccurrence::build_with(&p, &index, &CooccurrenceOptions { coders: scope.clone(), ..Default::default() })
         });

@@ -12,6 +12,7 @@
 //! co-occurrence view read it instead of walking turns again. [`AttributionIndex::extracts`]
 //! turns a document's codings into extracts for a coder scope (see [`super::scope`]).
 
+use super::perdoc::PerDoc;
 use super::scope::{CoderScope, Piece, merge};
 use crate::model::*;
 use serde::Serialize;
@@ -163,7 +164,6 @@ pub struct AttributedExtract {
 
 #[derive(Clone, Debug, Default)]
 struct DocEntry {
-    revision: u64,
     /// In text order: by start, then end, then id.
     codings: Vec<AttributedCoding>,
     /// Participants who speak in the document (interviewers included), in order of first turn.
@@ -175,12 +175,11 @@ struct DocEntry {
     by_coder: OnceLock<HashMap<CoderId, Vec<AttributedExtract>>>,
 }
 
-/// The attribution of every coding, per document, kept up to date by revision.
+/// The attribution of every coding, per document, kept up to date by revision: the first
+/// user of [`PerDoc`], recomputing only documents whose revision changed.
 #[derive(Clone, Debug, Default)]
 pub struct AttributionIndex {
-    docs: HashMap<DocId, DocEntry>,
-    /// `Project.revisions.documents` when last refreshed.
-    seen: Option<u64>,
+    docs: PerDoc<(), DocEntry>,
 }
 
 impl AttributionIndex {
@@ -195,51 +194,12 @@ impl AttributionIndex {
     /// Returns how many documents were recomputed. An index belongs to one open project:
     /// revisions restart when a project is loaded, so make a new index for another one.
     pub fn refresh(&mut self, project: &Project) -> usize {
-        if self.seen == Some(project.revisions.documents) {
-            return 0;
-        }
-        self.docs.retain(|id, _| project.documents.contains_key(id));
-        let stale: Vec<DocId> = project
-            .documents
-            .keys()
-            .copied()
-            .filter(|id| self.docs.get(id).is_none_or(|e| e.revision != project.revisions.doc(*id)))
-            .collect();
-        if !stale.is_empty() {
-            for id in stale.iter().copied() {
-                let Some(doc) = project.documents.get(&id) else { continue };
-                let list = project.codings_in(id);
-                let mut attributor = Attributor::new(doc);
-                let codings = list
-                    .into_iter()
-                    .map(|c| AttributedCoding {
-                        id: c.id,
-                        code: c.code,
-                        coder: c.coder,
-                        span: c.span,
-                        attribution: attributor.attribute(c.span),
-                    })
-                    .collect();
-                let mut speakers: Vec<ParticipantId> = Vec::new();
-                for p in doc.turns.iter().filter_map(|t| t.participant) {
-                    if !speakers.contains(&p) {
-                        speakers.push(p);
-                    }
-                }
-                let entry = DocEntry { revision: project.revisions.doc(id), codings, speakers, ..Default::default() };
-                // Merged now, while the document is at hand: every count of the default scope
-                // reads them (each coder's own are merged on first use).
-                entry.all.get_or_init(|| merged(project, id, &entry.codings, &CoderScope::All));
-                self.docs.insert(id, entry);
-            }
-        }
-        self.seen = Some(project.revisions.documents);
-        stale.len()
+        self.docs.refresh(project, (), |doc| entry(project, doc), |_, _, _| {}).computed
     }
 
     /// A document's codings with their attributions, in text order.
     pub fn codings(&self, doc: DocId) -> &[AttributedCoding] {
-        self.docs.get(&doc).map(|e| e.codings.as_slice()).unwrap_or_default()
+        self.docs.get(doc).map(|e| e.codings.as_slice()).unwrap_or_default()
     }
 
     /// A document's extracts for a coder scope, in text order, with their attributions.
@@ -253,7 +213,7 @@ impl AttributionIndex {
     /// extracts as [`merge`] of the document's codings with each attributed by [`Attributor`]
     /// (tested on random codings).
     pub fn extracts_ref(&self, project: &Project, doc: DocId, scope: &CoderScope) -> Cow<'_, [AttributedExtract]> {
-        let Some(entry) = self.docs.get(&doc) else { return Cow::Borrowed(&[]) };
+        let Some(entry) = self.docs.get(doc) else { return Cow::Borrowed(&[]) };
         let everyone = match scope {
             CoderScope::All => true,
             CoderScope::Coders(set) => entry.codings.iter().all(|c| set.contains(&c.coder)),
@@ -272,7 +232,7 @@ impl AttributionIndex {
 
     /// Participants who speak in a document, interviewers included.
     pub fn speakers(&self, doc: DocId) -> &[ParticipantId] {
-        self.docs.get(&doc).map(|e| e.speakers.as_slice()).unwrap_or_default()
+        self.docs.get(doc).map(|e| e.speakers.as_slice()).unwrap_or_default()
     }
 
     /// The attribution of one coding.
@@ -282,6 +242,33 @@ impl AttributionIndex {
         let i = list.partition_point(|a| (a.span.start, a.span.end, a.id) < (c.span.start, c.span.end, c.id));
         list.get(i).filter(|a| a.id == coding).map(|a| &a.attribution)
     }
+}
+
+/// A document's entry: its codings attributed in text order, its speakers, and every coder's
+/// extracts merged now, while the document is at hand (every count of the default scope reads
+/// them; each coder's own are merged on first use).
+fn entry(project: &Project, doc: &Document) -> DocEntry {
+    let mut attributor = Attributor::new(doc);
+    let codings = project
+        .codings_in(doc.id)
+        .into_iter()
+        .map(|c| AttributedCoding {
+            id: c.id,
+            code: c.code,
+            coder: c.coder,
+            span: c.span,
+            attribution: attributor.attribute(c.span),
+        })
+        .collect();
+    let mut speakers: Vec<ParticipantId> = Vec::new();
+    for p in doc.turns.iter().filter_map(|t| t.participant) {
+        if !speakers.contains(&p) {
+            speakers.push(p);
+        }
+    }
+    let entry = DocEntry { codings, speakers, ..Default::default() };
+    entry.all.get_or_init(|| merged(project, doc.id, &entry.codings, &CoderScope::All));
+    entry
 }
 
 /// Each coder's own extracts of a document.

@@ -8,12 +8,17 @@
 //!   turn. Text outside every turn (field notes) is taken a line at a time instead.
 //!
 //! Every count keeps its occurrences, so a view can open the extracts behind it.
+//!
+//! Every count is a sum over documents, so [`CooccurrenceCache`] keeps each document's part
+//! ([`super::perdoc`]) and after an edit works only the edited document again.
 
 use super::attribution::AttributionIndex;
+use super::perdoc::PerDoc;
 use super::scope::CoderScope;
 use crate::model::*;
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -92,45 +97,11 @@ impl Cooccurrence {
     }
 
     /// Builds from an up-to-date attribution index (which holds each document's codings in
-    /// text order).
+    /// text order), every document worked.
     pub fn build_with(project: &Project, index: &AttributionIndex, options: &CooccurrenceOptions) -> Self {
-        let order = tree_order(project);
-        let pos: HashMap<CodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-        let mut totals = vec![0usize; order.len()];
-        let mut pairs: HashMap<(usize, usize), Vec<Occurrence>> = HashMap::new();
-        let in_set = |d: &&Document| options.set.as_deref().is_none_or(|s| d.props.in_set(s));
-        for doc in project.documents.values().filter(in_set) {
-            // (code index, extract) in text order; an extract is known by its first coding.
-            let codings: Vec<(usize, CodingId, Span)> = index
-                .extracts_ref(project, doc.id, &options.coders)
-                .iter()
-                .filter_map(|c| pos.get(&c.code).map(|i| (*i, c.id, c.span)))
-                .collect();
-            match options.scope {
-                Scope::Overlap => overlap(doc.id, &codings, &mut totals, &mut pairs),
-                Scope::Turn => by_unit(doc, &codings, &mut totals, &mut pairs),
-            }
-        }
-        let codes = order
-            .iter()
-            .zip(totals)
-            .filter_map(|(id, total)| {
-                let c = project.codes.get(id)?;
-                Some(CodeEntry {
-                    id: *id,
-                    name: c.name().to_string(),
-                    path: project.code_path(*id),
-                    depth: project.code_depth(*id),
-                    total,
-                })
-            })
-            .collect();
-        let mut pairs: Vec<Pair> = pairs
-            .into_iter()
-            .map(|((a, b), occurrences)| Pair { a, b, count: occurrences.len(), occurrences })
-            .collect();
-        pairs.sort_by_key(|p| (p.a, p.b));
-        Cooccurrence { options: options.clone(), codes, pairs }
+        let parts: HashMap<DocId, DocPairs> =
+            project.documents.values().map(|d| (d.id, doc_pairs(project, index, d, options))).collect();
+        assemble(project, options, |doc| parts.get(&doc))
     }
 
     /// How often two codes meet (the diagonal: a code's own total).
@@ -189,24 +160,142 @@ fn tree_order(project: &Project) -> Vec<CodeId> {
     out
 }
 
-fn overlap(
-    doc: DocId,
-    codings: &[(usize, CodingId, Span)],
-    totals: &mut [usize],
-    pairs: &mut HashMap<(usize, usize), Vec<Occurrence>>,
-) {
+/// One document's part of the table: its codes' totals and the pairs that meet in it, in the
+/// order the table lists them (text order). Codes are kept by id, so reordering the codebook
+/// changes no part.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DocPairs {
+    totals: Vec<(CodeId, usize)>,
+    pairs: Vec<(CodeId, CodeId, Occurrence)>,
+}
+
+impl DocPairs {
+    fn count(&mut self, code: CodeId) {
+        match self.totals.iter_mut().find(|(c, _)| *c == code) {
+            Some((_, n)) => *n += 1,
+            None => self.totals.push((code, 1)),
+        }
+    }
+}
+
+/// A document's part, from an up-to-date index.
+fn doc_pairs(project: &Project, index: &AttributionIndex, doc: &Document, options: &CooccurrenceOptions) -> DocPairs {
+    // (code, extract) in text order; an extract is known by its first coding.
+    let codings: Vec<(CodeId, CodingId, Span)> = index
+        .extracts_ref(project, doc.id, &options.coders)
+        .iter()
+        .filter(|c| project.codes.contains_key(&c.code))
+        .map(|c| (c.code, c.id, c.span))
+        .collect();
+    let mut part = DocPairs::default();
+    match options.scope {
+        Scope::Overlap => overlap(doc.id, &codings, &mut part),
+        Scope::Turn => by_unit(doc, &codings, &mut part),
+    }
+    part
+}
+
+/// The table from each document's part: documents in the project's order (those of the set),
+/// codes in tree order.
+fn assemble<'a>(
+    project: &Project,
+    options: &CooccurrenceOptions,
+    part: impl Fn(DocId) -> Option<&'a DocPairs>,
+) -> Cooccurrence {
+    let order = tree_order(project);
+    let pos: HashMap<CodeId, usize> = order.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let mut totals = vec![0usize; order.len()];
+    let mut pairs: HashMap<(usize, usize), Vec<Occurrence>> = HashMap::new();
+    let in_set = |d: &&Document| options.set.as_deref().is_none_or(|s| d.props.in_set(s));
+    for doc in project.documents.values().filter(in_set) {
+        let Some(part) = part(doc.id) else { continue };
+        for (code, n) in &part.totals {
+            if let Some(i) = pos.get(code) {
+                totals[*i] += n;
+            }
+        }
+        for (a, b, occurrence) in &part.pairs {
+            let (Some(&i), Some(&j)) = (pos.get(a), pos.get(b)) else { continue };
+            pairs.entry((i.min(j), i.max(j))).or_default().push(occurrence.clone());
+        }
+    }
+    let codes = order
+        .iter()
+        .zip(totals)
+        .filter_map(|(id, total)| {
+            let c = project.codes.get(id)?;
+            Some(CodeEntry {
+                id: *id,
+                name: c.name().to_string(),
+                path: project.code_path(*id),
+                depth: project.code_depth(*id),
+                total,
+            })
+        })
+        .collect();
+    let mut pairs: Vec<Pair> =
+        pairs.into_iter().map(|((a, b), occurrences)| Pair { a, b, count: occurrences.len(), occurrences }).collect();
+    pairs.sort_by_key(|p| (p.a, p.b));
+    Cooccurrence { options: options.clone(), codes, pairs }
+}
+
+/// The part kept by options, since reading the part of every document from the index.
+type PartsKey = (Scope, CoderScope);
+
+/// Keeps each document's part of the table and the last table, so the Co-occurrence tab can
+/// ask every frame: after an edit only the edited documents are worked again and the table is
+/// put together from the kept parts. One cache belongs to one open project.
+#[derive(Default)]
+pub struct CooccurrenceCache {
+    parts: PerDoc<PartsKey, DocPairs>,
+    /// The table and what it was put together from: the parts (documents), the codebook
+    /// (order, names) and the options (the document set).
+    last: Option<((u64, u64, CooccurrenceOptions), Arc<Cooccurrence>)>,
+}
+
+impl CooccurrenceCache {
+    /// The table for the options, from an index the caller has just refreshed.
+    pub fn get(
+        &mut self,
+        project: &Project,
+        index: &AttributionIndex,
+        options: &CooccurrenceOptions,
+    ) -> Arc<Cooccurrence> {
+        let key = (project.revisions.documents, project.revisions.codebook, options.clone());
+        if let Some((k, table)) = &self.last
+            && *k == key
+        {
+            return Arc::clone(table);
+        }
+        self.parts.refresh(
+            project,
+            (options.scope, options.coders.clone()),
+            |doc| doc_pairs(project, index, doc, options),
+            |_, _, _| {},
+        );
+        let parts = &self.parts;
+        let table = Arc::new(assemble(project, options, |doc| parts.get(doc)));
+        self.last = Some((key, Arc::clone(&table)));
+        table
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+}
+
+fn overlap(doc: DocId, codings: &[(CodeId, CodingId, Span)], part: &mut DocPairs) {
     // Sweep in text order, keeping the codings still open at the current start.
-    let mut open: Vec<(usize, CodingId, Span)> = Vec::new();
+    let mut open: Vec<(CodeId, CodingId, Span)> = Vec::new();
     for &(code, id, span) in codings {
-        totals[code] += 1;
+        part.count(code);
         open.retain(|(_, _, s)| s.end > span.start);
         for &(other, other_id, other_span) in &open {
             if other == code {
                 continue;
             }
             let shared = Span { start: span.start.max(other_span.start), end: span.end.min(other_span.end) };
-            let key = (code.min(other), code.max(other));
-            pairs.entry(key).or_default().push(Occurrence { doc, span: shared, codings: vec![other_id, id] });
+            part.pairs.push((other, code, Occurrence { doc, span: shared, codings: vec![other_id, id] }));
         }
         open.push((code, id, span));
     }
@@ -255,18 +344,13 @@ fn units(doc: &Document) -> Vec<Span> {
     out
 }
 
-fn by_unit(
-    doc: &Document,
-    codings: &[(usize, CodingId, Span)],
-    totals: &mut [usize],
-    pairs: &mut HashMap<(usize, usize), Vec<Occurrence>>,
-) {
+fn by_unit(doc: &Document, codings: &[(CodeId, CodingId, Span)], part: &mut DocPairs) {
     if codings.is_empty() {
         return;
     }
     let units = units(doc);
     // (unit, code, coding) for every unit a coding reaches.
-    let mut hits: Vec<(usize, usize, CodingId)> = Vec::new();
+    let mut hits: Vec<(usize, CodeId, CodingId)> = Vec::new();
     for &(code, id, span) in codings {
         let first = units.partition_point(|u| u.end <= span.start);
         for (k, u) in units.iter().enumerate().skip(first) {
@@ -280,16 +364,16 @@ fn by_unit(
     hits.sort_by_key(|h| h.0);
     for group in hits.chunk_by(|x, y| x.0 == y.0) {
         let unit = units[group[0].0];
-        let mut codes: Vec<usize> = group.iter().map(|h| h.1).collect();
+        let mut codes: Vec<CodeId> = group.iter().map(|h| h.1).collect();
         codes.sort_unstable();
         codes.dedup();
         for &c in &codes {
-            totals[c] += 1;
+            part.count(c);
         }
         for (i, &a) in codes.iter().enumerate() {
             for &b in &codes[i + 1..] {
                 let codings = group.iter().filter(|h| h.1 == a || h.1 == b).map(|h| h.2).collect();
-                pairs.entry((a, b)).or_default().push(Occurrence { doc: doc.id, span: unit, codings });
+                part.pairs.push((a, b, Occurrence { doc: doc.id, span: unit, codings }));
             }
         }
     }

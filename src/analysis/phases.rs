@@ -129,13 +129,15 @@ pub fn is_read(d: &Document, coders: &CoderScope) -> bool {
 }
 
 /// The documents that count as coded: a coder in scope coded some of their text.
+/// Asks each document's codings (the index by document) until one is in scope, so it costs
+/// about one look-up per document rather than a pass over every coding.
 pub fn coded_documents(p: &Project, coders: &CoderScope) -> FxHashSet<DocId> {
-    p.codings.values().filter(|c| coders.includes(c.coder)).map(|c| c.doc).collect()
+    p.documents.keys().copied().filter(|d| is_coded(p, *d, coders)).collect()
 }
 
 /// Whether a document counts as coded (see [`coded_documents`] for many at once).
 pub fn is_coded(p: &Project, d: DocId, coders: &CoderScope) -> bool {
-    p.codings.values().any(|c| c.doc == d && coders.includes(c.coder))
+    p.codings_of_doc(d).any(|c| coders.includes(c.coder))
 }
 
 /// Progress over the documents, counted one way everywhere.
@@ -170,8 +172,10 @@ impl DocProgress {
 pub fn tracker(p: &Project, coders: &CoderScope) -> Vec<PhaseProgress> {
     let docs = || p.documents.values();
     let coded_docs = coded_documents(p, coders);
+    // Codes applied by a coder in scope, from the index by code: each code's codings are
+    // asked until one is in scope.
     let used_codes: FxHashSet<CodeId> =
-        p.codings.values().filter(|c| coders.includes(c.coder)).map(|c| c.code).collect();
+        p.codes.keys().copied().filter(|c| p.codings_of_code(*c).any(|x| coders.includes(x.coder))).collect();
     let themed: HashSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
     let live = || p.themes.values().filter(|t| t.status() != ThemeStatus::Parked);
     let finals = || p.themes.values().filter(|t| t.status() == ThemeStatus::Final);

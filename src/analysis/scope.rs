@@ -160,20 +160,8 @@ pub fn merge(pieces: impl IntoIterator<Item = Piece>, scope: &CoderScope) -> Vec
     out
 }
 
-/// Extracts per code (not counting child codes) in a scope, from an up-to-date attribution
-/// index, which keeps every coder's and each coder's extracts merged: the same counts as
-/// [`extract_counts`] without merging anything again.
-pub fn extract_counts_with(p: &Project, index: &super::AttributionIndex, scope: &CoderScope) -> HashMap<CodeId, usize> {
-    let mut counts = HashMap::new();
-    for doc in p.documents.keys() {
-        for e in index.extracts_ref(p, *doc, scope).iter() {
-            *counts.entry(e.code).or_insert(0) += 1;
-        }
-    }
-    counts
-}
-
-/// Extracts per code (not counting child codes) in a scope: the codebook's counts.
+/// Extracts per code (not counting child codes) in a scope, merged from scratch (the app
+/// keeps them per document instead: [`super::CodeCounts`], held to this by a property test).
 pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize> {
     let mut by_doc: HashMap<DocId, Vec<Piece>> = HashMap::new();
     for c in p.codings.values().filter(|c| scope.includes(c.coder)) {

@@ -4,12 +4,14 @@
 //! one document. Also the one-line summary per theme that the board and `tema themes` show.
 
 use super::attribution::AttributionIndex;
-use super::extract::Extract;
+use super::counts::CodeCounts;
+use super::extract::{CountsFor, Extract, ExtractBuilder};
+use super::perdoc::PerDoc;
 use super::retrieval::{self, Query};
-use super::scope::CoderScope;
+use super::scope::{CoderScope, Merged};
 use crate::model::*;
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 /// How the review lists a theme's extracts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
@@ -126,15 +128,103 @@ pub fn theme_codes(p: &Project, theme: ThemeId) -> Vec<(CodeId, ThemeId)> {
 /// coder scope: codings of one code on overlapping text are one extract (see
 /// [`super::scope`]), listed once with everyone who coded it.
 pub fn review(p: &Project, theme: ThemeId, by: GroupBy, coders: &CoderScope) -> ThemeReview {
-    let marks = p.themes.get(&theme).map(|t| t.review.clone()).unwrap_or_default();
     let holders: HashMap<CodeId, ThemeId> = theme_codes(p, theme).into_iter().collect();
     let query = Query { codes: Some(holders.keys().copied().collect()), coders: coders.clone(), ..Default::default() };
-    let extracts: Vec<ReviewExtract> = retrieval::query(p, &query)
+    let extracts =
+        retrieval::query(p, &query).into_iter().filter_map(|e| Some((holders.get(&e.code).copied()?, e))).collect();
+    assemble(p, theme, by, extracts)
+}
+
+/// What a theme's review parts depend on besides their document: the theme and which of its
+/// (sub)themes holds each code, whose codings, and the names an extract carries (codes,
+/// coders, participants' labels).
+#[derive(Clone, Debug, PartialEq)]
+struct ReviewKey {
+    theme: ThemeId,
+    holders: Vec<(CodeId, ThemeId)>,
+    coders: CoderScope,
+    codebook: u64,
+    participants: u64,
+    coder_names: Vec<(CoderId, String)>,
+}
+
+/// Keeps each document's extracts of the theme under review ([`PerDoc`]), so a review after
+/// an edit cuts out only the edited document's extracts again and puts the review together
+/// from the kept ones; marks, grouping and counts are worked out at that step (a mark or a
+/// switch of grouping cuts out nothing). Held to [`review`] by a property test.
+#[derive(Default)]
+pub struct ReviewCache {
+    parts: PerDoc<ReviewKey, Vec<(ThemeId, Extract)>>,
+    last: Option<(Shown, Arc<ThemeReview>)>,
+}
+
+/// What the last review shows: the theme, its grouping and scope, at a revision.
+type Shown = (ThemeId, GroupBy, CoderScope, u64);
+
+impl ReviewCache {
+    /// The review of a theme, the same as [`review`] gives.
+    pub fn get(&mut self, p: &Project, theme: ThemeId, by: GroupBy, coders: &CoderScope) -> Arc<ThemeReview> {
+        let shown = (theme, by, coders.clone(), p.revisions.all);
+        if let Some((k, r)) = &self.last
+            && *k == shown
+        {
+            return Arc::clone(r);
+        }
+        let holders = theme_codes(p, theme);
+        let of: HashMap<CodeId, ThemeId> = holders.iter().copied().collect();
+        let key = ReviewKey {
+            theme,
+            holders,
+            coders: coders.clone(),
+            codebook: p.revisions.codebook,
+            participants: p.revisions.participants,
+            coder_names: p.coders.values().map(|c| (c.id, c.name.clone())).collect(),
+        };
+        self.parts.refresh(p, key, |doc| doc_extracts(p, doc.id, &of, coders), |_, _, _| {});
+        let parts = &self.parts;
+        let extracts = p
+            .documents
+            .values()
+            .filter_map(|d| Some((d, parts.get(d.id)?)))
+            .flat_map(|(d, list)| {
+                list.iter().map(move |(holder, e)| {
+                    // A renamed document changes no revision of its own: its name is set here.
+                    let mut e = e.clone();
+                    if e.doc_name != d.name() {
+                        e.doc_name = d.name().to_string();
+                    }
+                    (*holder, e)
+                })
+            })
+            .collect();
+        let r = Arc::new(assemble(p, theme, by, extracts));
+        self.last = Some((shown, Arc::clone(&r)));
+        r
+    }
+}
+
+/// One document's extracts of a theme's codes, each with the (sub)theme that holds its code:
+/// what [`retrieval::query`] gives for the document.
+fn doc_extracts(
+    p: &Project,
+    doc: DocId,
+    holders: &HashMap<CodeId, ThemeId>,
+    coders: &CoderScope,
+) -> Vec<(ThemeId, Extract)> {
+    let mut builder = ExtractBuilder::new(p, coders);
+    let chosen: Vec<Merged> = builder.merged(doc).iter().filter(|m| holders.contains_key(&m.code)).cloned().collect();
+    chosen.iter().filter_map(|m| Some((*holders.get(&m.code)?, builder.build(doc, m, &CountsFor::Everyone)?))).collect()
+}
+
+/// A theme's review from its extracts (in document and text order, each with its holder):
+/// marks, groups, counts by participant group and warnings.
+fn assemble(p: &Project, theme: ThemeId, by: GroupBy, extracts: Vec<(ThemeId, Extract)>) -> ThemeReview {
+    let marks = p.themes.get(&theme).map(|t| &t.review);
+    let extracts: Vec<ReviewExtract> = extracts
         .into_iter()
-        .filter_map(|e| {
-            let holder = *holders.get(&e.code)?;
-            let mark = e.codings.iter().find_map(|c| marks.get(c).copied());
-            Some(ReviewExtract { extract: e, holder, mark })
+        .map(|(holder, e)| {
+            let mark = marks.and_then(|m| e.codings.iter().find_map(|c| m.get(c).copied()));
+            ReviewExtract { extract: e, holder, mark }
         })
         .collect();
     // The one the list files it under: the first participant who counts, else an interviewer.
@@ -260,47 +350,15 @@ pub struct ThemeSummary {
 
 /// Counts for every theme, attributing every coding from scratch.
 pub fn summaries(p: &Project, coders: &CoderScope) -> Vec<ThemeSummary> {
-    summaries_with(p, &AttributionIndex::build(p), coders)
+    CodeCounts::build(p, coders).summaries(p)
 }
 
-/// Counts for every theme in one pass over the extracts, from an up-to-date index.
+/// Counts for every theme from an up-to-date index (the app keeps a [`CodeCounts`] instead,
+/// which after an edit counts only the edited document again).
 pub fn summaries_with(p: &Project, index: &AttributionIndex, coders: &CoderScope) -> Vec<ThemeSummary> {
-    // Each extract's document and the participants it counts for, worked out once: an extract
-    // counts in its code's theme and in every theme above it.
-    let mut by_code: FxHashMap<CodeId, Vec<(DocId, Vec<ParticipantId>)>> = FxHashMap::default();
-    for doc in p.documents.keys() {
-        for e in index.extracts_ref(p, *doc, coders).iter() {
-            let who = e.attribution.counted(p).map(|x| x.id).collect();
-            by_code.entry(e.code).or_default().push((*doc, who));
-        }
-    }
-    let mut quotes: FxHashMap<ThemeId, usize> = FxHashMap::default();
-    for q in p.quotes.values() {
-        *quotes.entry(q.theme).or_default() += 1;
-    }
-    p.themes
-        .keys()
-        .map(|&id| {
-            let mut extracts = 0;
-            let mut docs: FxHashSet<DocId> = FxHashSet::default();
-            let mut people: FxHashSet<ParticipantId> = FxHashSet::default();
-            // Each code is listed once by theme_codes, and an extract has one code.
-            for (code, _) in theme_codes(p, id) {
-                for (doc, who) in by_code.get(&code).map(Vec::as_slice).unwrap_or_default() {
-                    extracts += 1;
-                    docs.insert(*doc);
-                    people.extend(who.iter().copied());
-                }
-            }
-            ThemeSummary {
-                id,
-                extracts,
-                participants: people.len(),
-                documents: docs.len(),
-                quotes: quotes.get(&id).copied().unwrap_or(0),
-            }
-        })
-        .collect()
+    let mut counts = CodeCounts::default();
+    counts.refresh_with(p, index, coders);
+    counts.summaries(p)
 }
 
 #[cfg(test)]

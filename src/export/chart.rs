@@ -10,7 +10,7 @@
 
 use super::escape::html;
 use crate::analysis::coverage::coverage;
-use crate::analysis::{ColumnKind, Matrix, MatrixOptions, RowSource};
+use crate::analysis::{AttributionIndex, ColumnKind, Matrix, MatrixOptions, RowSource};
 use crate::model::Project;
 use std::fmt::Write as _;
 
@@ -87,14 +87,20 @@ pub struct Chart {
 
 impl Chart {
     pub fn build(p: &Project, kind: ChartKind) -> Chart {
+        Self::build_with(p, &AttributionIndex::build(p), kind)
+    }
+
+    /// Builds from an up-to-date attribution index (the app keeps one, refreshed per edited
+    /// document, so a chart after an edit does not attribute every coding again).
+    pub fn build_with(p: &Project, index: &AttributionIndex, kind: ChartKind) -> Chart {
         match kind {
             ChartKind::ThemesByGroup => {
-                let m = Matrix::build(p, &MatrixOptions { rows: RowSource::Themes, ..MatrixOptions::default() });
-                Chart::themes(&m)
+                let options = MatrixOptions { rows: RowSource::Themes, ..MatrixOptions::default() };
+                Chart::themes(&Matrix::build_with(p, index, &options))
             }
             ChartKind::CodesByGroup => {
-                let m = Matrix::build(p, &MatrixOptions { rows: RowSource::Codes, ..MatrixOptions::default() });
-                Chart::codes(&m)
+                let options = MatrixOptions { rows: RowSource::Codes, ..MatrixOptions::default() };
+                Chart::codes(&Matrix::build_with(p, index, &options))
             }
             ChartKind::Progress => Chart::progress(p),
         }

@@ -1,10 +1,13 @@
 //! Derived data the views need every frame, memoised by the project's revision counters so
-//! nothing is recomputed until the data it depends on changes.
+//! nothing is recomputed until the data it depends on changes, and then only for the documents
+//! an edit touched (the counts are kept per document in the core: [`CodeCounts`]).
 
-use crate::analysis::CoderScope;
 use crate::analysis::coverage::coverage;
+use crate::analysis::themes::ThemeSummary;
+use crate::analysis::{AttributionIndex, CodeCounts, CoderScope};
 use crate::model::*;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 /// One row of the codebook tree.
 #[derive(Clone, Debug, PartialEq)]
@@ -59,30 +62,47 @@ fn rows_from(p: &Project, counts: &HashMap<CodeId, usize>) -> Vec<CodeRow> {
     rows
 }
 
-/// What the codebook rows depend on: every change, and whose codings count.
-type CodeRowsKey = (u64, CoderScope);
+/// What an assembled figure depends on: every change, and whose codings count.
+type FigureKey = (u64, CoderScope);
 
 #[derive(Default)]
 pub struct Cache {
-    code_rows: Option<(CodeRowsKey, std::rc::Rc<Vec<CodeRow>>)>,
-    /// Every coding's attribution and the extracts it makes, refreshed per edited document, so
-    /// the codebook's counts after an edit or a switch of coders merge nothing again.
-    index: crate::analysis::AttributionIndex,
+    code_rows: Option<(FigureKey, Rc<Vec<CodeRow>>)>,
+    board: Option<(FigureKey, Rc<HashMap<ThemeId, ThemeSummary>>)>,
+    /// Every coding's attribution and the extracts it makes, refreshed per edited document.
+    index: AttributionIndex,
+    /// Extracts, documents and participants per code, kept per document (subtract the edited
+    /// document's old part, add its new one): what the codebook and the board count.
+    counts: CodeCounts,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
 }
 
 impl Cache {
-    /// The codebook tree rows; rebuilt only after an edit.
-    pub fn code_rows(&mut self, p: &Project, coders: &CoderScope) -> std::rc::Rc<Vec<CodeRow>> {
+    /// The codebook tree rows; after an edit only the edited document is counted again.
+    pub fn code_rows(&mut self, p: &Project, coders: &CoderScope) -> Rc<Vec<CodeRow>> {
         let key = (p.revisions.all, coders.clone());
         match &self.code_rows {
             Some((k, rows)) if *k == key => rows.clone(),
             _ => {
-                self.index.refresh(p);
-                let counts = crate::analysis::scope::extract_counts_with(p, &self.index, coders);
-                let rows = std::rc::Rc::new(rows_from(p, &counts));
+                self.counts.refresh(p, &mut self.index, coders);
+                let rows = Rc::new(rows_from(p, &self.counts.extracts()));
                 self.code_rows = Some((key, rows.clone()));
                 rows
+            }
+        }
+    }
+
+    /// The themes board's figures per theme, from the same kept counts as the codebook.
+    pub fn theme_summaries(&mut self, p: &Project, coders: &CoderScope) -> Rc<HashMap<ThemeId, ThemeSummary>> {
+        let key = (p.revisions.all, coders.clone());
+        match &self.board {
+            Some((k, board)) if *k == key => board.clone(),
+            _ => {
+                self.counts.refresh(p, &mut self.index, coders);
+                let board: Rc<HashMap<ThemeId, ThemeSummary>> =
+                    Rc::new(self.counts.summaries(p).into_iter().map(|s| (s.id, s)).collect());
+                self.board = Some((key, board.clone()));
+                board
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Charts in the app (the Triangulation view's Chart tab): the same [`Chart`] view model the
 //! SVG and PNG exports write, drawn with egui's painter, and exported from here.
 
+use crate::analysis::AttributionIndex;
 use crate::export::chart::{self, Chart, ChartKind};
 use crate::export::image::{PRINT_SCALE, svg_to_png};
 use crate::model::Project;
@@ -23,19 +24,21 @@ pub struct ChartPanel {
 }
 
 impl ChartPanel {
-    fn chart(&mut self, p: &Project, kind: ChartKind) -> Arc<Chart> {
+    /// The chart, built from the Triangulation view's attribution index (refreshed per
+    /// edited document) rather than attributing every coding again after each edit.
+    fn chart(&mut self, p: &Project, index: &AttributionIndex, kind: ChartKind) -> Arc<Chart> {
         let key = (kind, p.revisions.all);
         match &self.cached {
             Some((k, c)) if *k == key => c.clone(),
             _ => {
-                let c = Arc::new(Chart::build(p, kind));
+                let c = Arc::new(Chart::build_with(p, index, kind));
                 self.cached = Some((key, c.clone()));
                 c
             }
         }
     }
 
-    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, index: &AttributionIndex) {
         let p = cx.project;
         let t = cx.tokens;
         let mut kind = self.kind.unwrap_or(ChartKind::ThemesByGroup);
@@ -45,7 +48,7 @@ impl ChartPanel {
             }
         });
         self.kind = Some(kind);
-        let c = self.chart(p, kind);
+        let c = self.chart(p, index, kind);
         ui.horizontal(|ui| {
             if self.path.is_empty() {
                 let folder = dirs::document_dir().or_else(dirs::home_dir).unwrap_or_default();

@@ -20,7 +20,9 @@ pub struct MapView {
     /// The node being dragged and how far it has moved, in map units.
     dragging: Option<(NodeKey, Vec2)>,
     pub export_path: String,
-    cached: Option<((u64, bool), ThematicMap)>,
+    /// The map for the codebook and themes it was laid out from (it shows nothing else, so
+    /// coding does not lay it out again), shared so a frame copies nothing.
+    cached: Option<((u64, u64, bool), std::rc::Rc<ThematicMap>)>,
 }
 
 impl Default for MapView {
@@ -49,13 +51,13 @@ fn position_edit(key: NodeKey, pos: Option<MapPos>) -> Edit {
 }
 
 impl MapView {
-    fn map(&mut self, p: &Project) -> ThematicMap {
-        let key = (p.revisions.all, self.show_parked);
+    fn map(&mut self, p: &Project) -> std::rc::Rc<ThematicMap> {
+        let key = (p.revisions.codebook, p.revisions.themes, self.show_parked);
         match &self.cached {
-            Some((k, m)) if *k == key => m.clone(),
+            Some((k, m)) if *k == key => std::rc::Rc::clone(m),
             _ => {
-                let m = ThematicMap::build(p, self.show_parked);
-                self.cached = Some((key, m.clone()));
+                let m = std::rc::Rc::new(ThematicMap::build(p, self.show_parked));
+                self.cached = Some((key, std::rc::Rc::clone(&m)));
                 m
             }
         }

@@ -8,9 +8,14 @@ use crate::model::*;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Ui, vec2};
 
+/// What the phases were measured at: the revision and the coder scope.
+type PhasesKey = (u64, crate::analysis::CoderScope);
+
 #[derive(Default)]
 pub struct PhasesView {
-    cached: Option<((u64, crate::analysis::CoderScope), Vec<PhaseProgress>)>,
+    /// The phases for the revision and coder scope they were measured at (shared, so a frame
+    /// copies nothing).
+    cached: Option<(PhasesKey, std::rc::Rc<Vec<PhaseProgress>>)>,
 }
 
 fn name(p: &Project, r: Ref) -> String {
@@ -139,9 +144,9 @@ impl View for PhasesView {
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let key = (cx.project.revisions.all, cx.coders.clone());
         if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.cached = Some((key.clone(), tracker(cx.project, &cx.coders)));
+            self.cached = Some((key.clone(), std::rc::Rc::new(tracker(cx.project, &cx.coders))));
         }
-        let phases = self.cached.as_ref().map(|(_, v)| v.clone()).unwrap_or_default();
+        let phases = self.cached.as_ref().map(|(_, v)| std::rc::Rc::clone(v)).unwrap_or_default();
         if cx.project.documents.is_empty() {
             crate::ui::views::document::first_steps(cx, ui);
             return;

@@ -3,8 +3,7 @@
 //! counts of extracts and participants by participant group, and a warning when the theme
 //! rests on one participant or one document. A mode of the themes board.
 
-use crate::analysis::CoderScope;
-use crate::analysis::themes::{GroupBy, ThemeReview, review};
+use crate::analysis::themes::{GroupBy, ReviewCache};
 use crate::edit::Edit;
 use crate::model::*;
 use crate::ui::{Action, ViewCtx};
@@ -13,26 +12,15 @@ use egui::{RichText, Ui};
 #[derive(Default)]
 pub struct ReviewPanel {
     pub group_by: GroupBy,
-    cached: Option<((ThemeId, u64, GroupBy, CoderScope), ThemeReview)>,
+    /// Each document's extracts of the theme, kept by revision, and the last review.
+    cache: ReviewCache,
 }
 
 impl ReviewPanel {
-    fn review(&mut self, p: &Project, theme: ThemeId, coders: &CoderScope) -> ThemeReview {
-        let key = (theme, p.revisions.all, self.group_by, coders.clone());
-        match &self.cached {
-            Some((k, r)) if *k == key => r.clone(),
-            _ => {
-                let r = review(p, theme, self.group_by, coders);
-                self.cached = Some((key, r.clone()));
-                r
-            }
-        }
-    }
-
     pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, theme: ThemeId) {
         let p = cx.project;
         let Some(t) = p.themes.get(&theme) else { return };
-        let r = self.review(p, theme, &cx.coders);
+        let r = self.cache.get(p, theme, self.group_by, &cx.coders);
         let tk = cx.tokens;
         ui.heading(format!("Reviewing “{}”", t.name()));
         if !t.props.definition.concept.trim().is_empty() {

@@ -6,8 +6,6 @@
 //! The review of a theme against its extracts is a mode of this view ([`super::review`]).
 
 use super::review::ReviewPanel;
-use crate::analysis::themes::{ThemeSummary, summaries_with};
-use crate::analysis::{AttributionIndex, CoderScope};
 use crate::edit::{Edit, themes};
 use crate::model::*;
 use crate::ui::widgets::{released, swatch};
@@ -53,8 +51,6 @@ pub struct ThemesView {
     split: Option<SplitDraft>,
     merge_into: Option<ThemeId>,
     review: ReviewPanel,
-    counts: Option<((u64, CoderScope), HashMap<ThemeId, ThemeSummary>)>,
-    index: AttributionIndex,
     /// Set when an inner drop target has taken the hover this frame, so outer ones stay quiet.
     hover_claimed: bool,
 }
@@ -66,17 +62,6 @@ fn status_fill(cx: &ViewCtx<'_>, status: ThemeStatus) -> Color32 {
 }
 
 impl ThemesView {
-    fn summary(&mut self, p: &Project, coders: &CoderScope) -> &HashMap<ThemeId, ThemeSummary> {
-        let key = (p.revisions.all, coders.clone());
-        if self.counts.as_ref().is_none_or(|(k, _)| *k != key) {
-            // The index re-attributes only the documents an edit touched.
-            self.index.refresh(p);
-            let counts = summaries_with(p, &self.index, coders).into_iter().map(|s| (s.id, s)).collect();
-            self.counts = Some((key.clone(), counts));
-        }
-        &self.counts.get_or_insert_with(|| (key, HashMap::new())).1
-    }
-
     /// A text field holding a draft while focused; returns the new text when it loses focus
     /// changed (one edit per field, not one per keystroke).
     fn field(&mut self, ui: &mut Ui, label: &str, key: ThemeId, current: &str, rows: usize) -> Option<String> {
@@ -308,7 +293,7 @@ impl ThemesView {
         let p = cx.project;
         let Some(t) = p.themes.get(&id) else { return };
         let t = t.clone();
-        let summary = self.summary(p, &cx.coders).get(&id).cloned();
+        let summary = cx.cache.theme_summaries(p, &cx.coders).get(&id).cloned();
         let selected = self.selected == Some(id);
         let t_tokens = cx.tokens;
         let stroke = if selected {

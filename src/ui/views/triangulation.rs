@@ -8,8 +8,8 @@
 //! The view model is [`Matrix`] (built and cached by [`MatrixCache`]); this file only draws it
 //! and queues edits.
 
-use crate::analysis::cooccurrence::{Cooccurrence, CooccurrenceOptions, Scope};
-use crate::analysis::{CoderScope, Extract, Matrix, MatrixCache, MatrixOptions, RowSource, retrieval};
+use crate::analysis::cooccurrence::{Cooccurrence, CooccurrenceCache, CooccurrenceOptions, Scope};
+use crate::analysis::{Extract, Matrix, MatrixCache, MatrixOptions, RowSource, retrieval};
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, export};
 use crate::model::*;
@@ -62,7 +62,10 @@ pub struct TriangulationView {
     /// The extracts of the selected cell, with the matrix they were read from.
     extracts: Option<(usize, Arc<Matrix>, Arc<Vec<Extract>>)>,
     scope: Scope,
-    cooccurrence: Option<(CooccurrenceKey, Arc<Cooccurrence>)>,
+    /// Each document's part of the co-occurrence table, kept by revision.
+    cooccurrence_cache: CooccurrenceCache,
+    /// The table last shown (a new one clears the chosen pair).
+    cooccurrence: Option<Arc<Cooccurrence>>,
     /// The co-occurring pair (indices into the codes) whose passages are shown.
     pair: Option<(usize, usize)>,
     export_format: Option<TableFormat>,
@@ -105,13 +108,10 @@ impl View for TriangulationView {
         match self.tab {
             Tab::Matrix => self.matrix_tab(cx, ui),
             Tab::Cooccurrence => self.cooccurrence_tab(cx, ui),
-            Tab::Chart => self.chart.ui(cx, ui),
+            Tab::Chart => self.chart.ui(cx, ui, self.cache.fresh_index(cx.project)),
         }
     }
 }
-
-/// What the co-occurrence table depends on: documents, codebook, scope and coders.
-type CooccurrenceKey = (u64, u64, Scope, CoderScope);
 
 impl TriangulationView {
     /// The matrix for the current options, rebuilt only after edits that change it.
@@ -502,18 +502,15 @@ impl TriangulationView {
                 .response
                 .labelled_by(l.id);
         });
-        let key = (p.revisions.documents, p.revisions.codebook, self.scope, cx.coders.clone());
-        if self.cooccurrence.as_ref().is_none_or(|(k, _)| *k != key) {
-            let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone(), set: None };
-            // The matrix cache keeps the attribution index up to date by re-working only the
-            // documents an edit touched; building it afresh would double the cost of every
-            // edit made while this tab is open.
-            let co = Cooccurrence::build_with(p, self.cache.fresh_index(p), &options);
-            self.cooccurrence = Some((key, Arc::new(co)));
+        let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone(), set: None };
+        // The matrix cache keeps the attribution index up to date by re-working only the
+        // documents an edit touched, and the co-occurrence cache likewise works only their
+        // parts of the table again.
+        let co = self.cooccurrence_cache.get(p, self.cache.fresh_index(p), &options);
+        if self.cooccurrence.as_ref().is_none_or(|last| !Arc::ptr_eq(last, &co)) {
+            self.cooccurrence = Some(Arc::clone(&co));
             self.pair = None;
         }
-        let Some((_, co)) = &self.cooccurrence else { return };
-        let co = Arc::clone(co);
         ui.separator();
         if co.pairs.is_empty() {
             ui.label(RichText::new("No two codes meet yet.").color(t.weak_text));

@@ -1,0 +1,67 @@
+//! The derived figures the app keeps per document (issue 21), held to the same figures
+//! recomputed from scratch: `tests/derived.rs` asks them after every step of random edits, undo
+//! included, and across switches of the coder scope.
+//!
+//! Kept: the attribution index, extracts/documents/participants per code (the codebook's and
+//! the board's counts), the triangulation matrix, the co-occurrence table in both scopes and
+//! the review of a theme. Each is asked after every step, as the app asks when the view is
+//! open, so the kept parts see every change one at a time; the references are the plain
+//! functions (`scope::extract_counts`, `themes::review`, `Cooccurrence::build`, ...).
+
+use proptest::prelude::*;
+use tema::analysis::cooccurrence::CooccurrenceCache;
+use tema::analysis::scope::extract_counts;
+use tema::analysis::themes::{GroupBy, ReviewCache, review, summaries};
+use tema::analysis::{
+    AttributionIndex, CodeCounts, CoderScope, Cooccurrence, CooccurrenceOptions, Matrix, MatrixCache, MatrixOptions,
+    Scope,
+};
+use tema::model::*;
+
+/// Every kept figure, held as the app holds them (one keeper per open view).
+#[derive(Default)]
+pub struct Kept {
+    index: AttributionIndex,
+    counts: CodeCounts,
+    matrix: MatrixCache,
+    overlap: CooccurrenceCache,
+    turn: CooccurrenceCache,
+    review: ReviewCache,
+}
+
+/// Asks every kept figure for the project as it is and compares it with a recomputation.
+pub fn check(kept: &mut Kept, p: &Project, coders: &CoderScope, step: usize) -> Result<(), TestCaseError> {
+    kept.counts.refresh(p, &mut kept.index, coders);
+    prop_assert_eq!(kept.counts.extracts(), extract_counts(p, coders), "codebook counts, step {}", step);
+    let fresh = CodeCounts::build(p, coders);
+    prop_assert_eq!(kept.counts.totals(), fresh.totals(), "code totals, step {}", step);
+    prop_assert_eq!(kept.counts.summaries(p), summaries(p, coders), "board counts, step {}", step);
+
+    let fresh = AttributionIndex::build(p);
+    for d in p.documents.keys() {
+        prop_assert_eq!(kept.index.codings(*d), fresh.codings(*d), "attribution, step {}", step);
+        prop_assert_eq!(kept.index.speakers(*d), fresh.speakers(*d), "speakers, step {}", step);
+        prop_assert_eq!(
+            kept.index.extracts_ref(p, *d, coders).to_vec(),
+            fresh.extracts_ref(p, *d, coders).to_vec(),
+            "extracts, step {}",
+            step
+        );
+    }
+
+    let options = MatrixOptions { coders: coders.clone(), ..MatrixOptions::default() };
+    prop_assert_eq!(&*kept.matrix.get(p, &options), &Matrix::build(p, &options), "matrix, step {}", step);
+
+    for (scope, cache) in [(Scope::Overlap, &mut kept.overlap), (Scope::Turn, &mut kept.turn)] {
+        let options = CooccurrenceOptions { scope, coders: coders.clone(), set: None };
+        let table = cache.get(p, kept.matrix.fresh_index(p), &options);
+        prop_assert_eq!(&*table, &Cooccurrence::build(p, &options), "co-occurrence {:?}, step {}", scope, step);
+    }
+
+    if let Some(theme) = p.themes.keys().next().copied() {
+        let by = GroupBy::ALL[step % GroupBy::ALL.len()];
+        let kept_review = kept.review.get(p, theme, by, coders);
+        prop_assert_eq!(&*kept_review, &review(p, theme, by, coders), "review, step {}", step);
+    }
+    Ok(())
+}
