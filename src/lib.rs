@@ -19,6 +19,8 @@ pub mod sample;
 pub mod store;
 pub mod team;
 pub mod terminal;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod trail;
 #[cfg(feature = "app")]
 pub mod ui;

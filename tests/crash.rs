@@ -17,10 +17,10 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
-use tema::cli::stress;
 use tema::edit::{History, Step};
 use tema::model::Project;
 use tema::store::Store;
+use tema::testing::stress;
 
 mod common;
 use common::canonical;

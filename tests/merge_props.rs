@@ -1,98 +1,17 @@
 //! Property tests of merging two copies: two copies of one project diverge by random edits
-//! (codings, new codes with names that may collide, themes, removals); then merging is
+//! (`tema::testing`'s codings, new codes with names that may collide, themes, removals); then merging is
 //! idempotent (a second merge brings nothing) and commutative in content (A+B and B+A hold
 //! the same codings, codes and themes by name), and the merged project passes every check.
 
 use proptest::prelude::*;
-use tema::edit::Edit;
 use tema::model::*;
 use tema::team::merge::plan_merge;
+use tema::testing::{Action, DIVERGE, Fresh, action_in, base, edit_for};
 
-const J1: &str = "Intervjuer: Hvordan var møtet?\nJ1: Greit 😀, men de snakket om meg, ikke med meg.\n";
-const J2: &str = "Intervjuer: Hva håper du på?\nJ2: En jobb 🇳🇴 der jeg blir sett, ærlig talt.\n";
-const NAMES: [&str; 6] = ["Stemme", "Håp", "Tillit", "Jobb", "Ærlighet", "Makt"];
-
-fn base() -> Project {
-    let mut p = Project::new("Base");
-    let mut edits = Vec::new();
-    for (i, name) in ["Ingrid", "Tom"].iter().enumerate() {
-        let coder = Coder {
-            id: CoderId::from_u128(i as u128 + 1),
-            name: (*name).into(),
-            colour: palette_colour(i),
-            slug: name.to_lowercase(),
-        };
-        edits.push(Edit::AddCoder { coder, index: None });
-    }
-    for (i, text) in [J1, J2].iter().enumerate() {
-        let d = Document::new(DocId::from_u128(10 + i as u128), format!("J{}", i + 1), DocKind::Interview, *text);
-        edits.push(Edit::AddDocument { document: Box::new(d), index: None });
-    }
-    edits.push(Edit::CreateCode { code: Code::new(CodeId::from_u128(20), "Stemme", palette_colour(0)), index: None });
-    edits.push(Edit::AddCoding {
-        coding: Coding {
-            id: CodingId::from_u128(30),
-            doc: DocId::from_u128(10),
-            span: Span::new(3, 12),
-            code: CodeId::from_u128(20),
-            coder: CoderId::from_u128(1),
-            created: chrono::DateTime::from_timestamp(1_700_000_000, 0).unwrap_or_default(),
-            comment: String::new(),
-        },
-    });
-    let r = p.apply(Edit::batch("base", edits));
-    assert!(r.is_ok(), "{r:?}");
-    p
-}
-
-/// One random edit to a copy; `copy` keeps the two copies' fresh ids apart.
-fn edit_for(p: &Project, copy: u128, step: usize, (kind, a, b, c): (u8, usize, usize, usize)) -> Option<Edit> {
-    let fresh = (copy << 64) | (step as u128) << 8;
-    let docs: Vec<DocId> = p.documents.keys().copied().collect();
-    let codes: Vec<CodeId> = p.codes.keys().copied().collect();
-    let codings: Vec<CodingId> = p.codings.keys().copied().collect();
-    let pick = |v: &[CodeId], n: usize| if v.is_empty() { None } else { Some(v[n % v.len()]) };
-    Some(match kind % 6 {
-        0..=2 => {
-            let doc = docs[a % docs.len()];
-            let len = p.documents[&doc].char_len;
-            let start = b % (len - 1);
-            let end = (start + 1 + c % 25).min(len);
-            Edit::AddCoding {
-                coding: Coding {
-                    id: CodingId::from_u128(fresh | 1),
-                    doc,
-                    span: Span::new(start, end),
-                    code: pick(&codes, c)?,
-                    coder: CoderId::from_u128(1 + (a % 2) as u128),
-                    created: chrono::DateTime::from_timestamp(1_700_000_000 + step as i64, 0).unwrap_or_default(),
-                    comment: String::new(),
-                },
-            }
-        }
-        3 => Edit::CreateCode {
-            code: Code::new(CodeId::from_u128(fresh | 2), NAMES[a % NAMES.len()], palette_colour(b)),
-            index: None,
-        },
-        4 => {
-            let mut t = Theme::new(ThemeId::from_u128(fresh | 3), ["Å bli sett", "Systemet"][a % 2]);
-            t.codes = codes.iter().copied().filter(|x| (x.0.as_u128() as usize + b).is_multiple_of(2)).collect();
-            Edit::CreateTheme { theme: t, index: None }
-        }
-        _ => {
-            if b.is_multiple_of(2) {
-                Edit::RemoveCoding { id: *codings.get(a % codings.len().max(1))? }
-            } else {
-                Edit::DeleteCode { id: pick(&codes, a)? }
-            }
-        }
-    })
-}
-
-fn diverge(copy: u128, actions: &[(u8, usize, usize, usize)]) -> Project {
+fn diverge(copy: u32, actions: &[Action]) -> Project {
     let mut p = base();
     for (step, x) in actions.iter().enumerate() {
-        if let Some(edit) = edit_for(&p, copy, step, *x) {
+        if let Some(edit) = edit_for(&p, Fresh { copy, step: step as u64 }, x) {
             let _ = p.apply(edit); // refused edits (duplicate names, ...) leave it as it was
         }
     }
@@ -108,9 +27,12 @@ fn merged(ours: &Project, theirs: &Project) -> Result<Project, TestCaseError> {
     Ok(p)
 }
 
-/// Codings, codes and themes by name and text: what both merges must agree on.
+/// Codings, codes and themes by name and text: what both merges must agree on. Codes by their
+/// own name, not their path: a merge keeps our copy's tree and matches the other's codes by
+/// name, so a code nested in one copy and at the top in the other (or whose parent one copy
+/// deleted) sits where the first copy had it.
 fn content(p: &Project) -> (Vec<String>, Vec<String>, Vec<String>) {
-    let code = |c: &CodeId| p.code_path(*c);
+    let code = |c: &CodeId| p.codes.get(c).map(|c| c.name().to_string()).unwrap_or_default();
     let mut codings: Vec<String> = p
         .codings
         .values()
@@ -134,8 +56,8 @@ fn content(p: &Project) -> (Vec<String>, Vec<String>, Vec<String>) {
     (codings, codes, themes)
 }
 
-fn actions() -> impl Strategy<Value = Vec<(u8, usize, usize, usize)>> {
-    prop::collection::vec((any::<u8>(), any::<usize>(), any::<usize>(), any::<usize>()), 0..25)
+fn actions() -> impl Strategy<Value = Vec<Action>> {
+    prop::collection::vec(action_in(DIVERGE), 0..25)
 }
 
 proptest! {

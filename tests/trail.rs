@@ -10,6 +10,7 @@ use std::path::Path;
 use tema::edit::{Edit, History, plan_text_correction};
 use tema::model::*;
 use tema::store::Store;
+use tema::testing::{Fresh, MAP, Mix, Move, edit_for, moves};
 use tema::trail::{self, Decision, Draft, Kind, MapState, Trail, map_at};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -415,97 +416,10 @@ fn tema_merge_brings_the_other_copys_trail_in() -> TestResult {
     Ok(())
 }
 
-/// A random structural step, by indices into what exists when it is applied.
-#[derive(Clone, Debug)]
-enum Step {
-    NewCode,
-    NewTheme(Vec<usize>),
-    RenameTheme(usize, u8),
-    Status(usize, u8),
-    Codes(usize, Vec<usize>),
-    Nest(usize, Option<usize>),
-    MergeThemes(usize, usize),
-    Split(usize),
-    DeleteTheme(usize),
-    RenameCode(usize, u8),
-    MergeCodes(usize, usize),
-    DeleteCode(usize),
-    Undo,
-}
-
-fn step() -> impl Strategy<Value = Step> {
-    prop_oneof![
-        2 => Just(Step::NewCode),
-        2 => prop::collection::vec(0usize..20, 0..3).prop_map(Step::NewTheme),
-        1 => (0usize..20, any::<u8>()).prop_map(|(a, b)| Step::RenameTheme(a, b)),
-        1 => (0usize..20, 0u8..4).prop_map(|(a, b)| Step::Status(a, b)),
-        1 => (0usize..20, prop::collection::vec(0usize..20, 0..4)).prop_map(|(a, b)| Step::Codes(a, b)),
-        1 => (0usize..20, prop::option::of(0usize..20)).prop_map(|(a, b)| Step::Nest(a, b)),
-        1 => (0usize..20, 0usize..20).prop_map(|(a, b)| Step::MergeThemes(a, b)),
-        1 => (0usize..20).prop_map(Step::Split),
-        1 => (0usize..20).prop_map(Step::DeleteTheme),
-        1 => (0usize..20, any::<u8>()).prop_map(|(a, b)| Step::RenameCode(a, b)),
-        1 => (0usize..20, 0usize..20).prop_map(|(a, b)| Step::MergeCodes(a, b)),
-        1 => (0usize..20).prop_map(Step::DeleteCode),
-        2 => Just(Step::Undo),
-    ]
-}
-
-fn nth<K: Copy, V>(m: &indexmap::IndexMap<K, V>, i: usize) -> Option<K> {
-    if m.is_empty() { None } else { m.get_index(i % m.len()).map(|(k, _)| *k) }
-}
-
-fn edit_for(p: &Project, s: &Step, n: u128) -> Option<Edit> {
-    let t = |i: usize| nth(&p.themes, i);
-    let c = |i: usize| nth(&p.codes, i);
-    Some(match s {
-        Step::NewCode => Edit::CreateCode {
-            code: Code::new(CodeId::from_u128(n), format!("code {n}"), palette_colour(1)),
-            index: None,
-        },
-        Step::NewTheme(codes) => {
-            let mut th = Theme::new(ThemeId::from_u128(n), format!("theme {n}"));
-            th.codes = codes.iter().filter_map(|i| c(*i)).collect();
-            th.codes.dedup();
-            Edit::CreateTheme { theme: th, index: None }
-        }
-        Step::RenameTheme(i, x) => {
-            let id = t(*i)?;
-            let props = p.themes[&id].renamed(&format!("renamed {n} {x}"), chrono::Utc::now());
-            Edit::UpdateTheme { id, props }
-        }
-        Step::Status(i, s) => {
-            let id = t(*i)?;
-            let mut props = p.themes[&id].props.clone();
-            props.status = ThemeStatus::ALL[*s as usize % 4];
-            Edit::UpdateTheme { id, props }
-        }
-        Step::Codes(i, codes) => {
-            let mut list: Vec<CodeId> = codes.iter().filter_map(|i| c(*i)).collect();
-            list.sort();
-            list.dedup();
-            Edit::SetThemeCodes { id: t(*i)?, codes: list }
-        }
-        Step::Nest(i, parent) => Edit::MoveTheme { id: t(*i)?, parent: parent.and_then(t), index: 0 },
-        Step::MergeThemes(a, b) => Edit::MergeThemes { from: t(*a)?, into: t(*b)? },
-        Step::Split(i) => {
-            let id = t(*i)?;
-            let mut new = Theme::new(ThemeId::from_u128(n), format!("split {n}"));
-            new.codes = p.themes[&id].codes.iter().take(1).copied().collect();
-            Edit::SplitTheme { id, new: Box::new(new), subthemes: vec![] }
-        }
-        Step::DeleteTheme(i) => Edit::DeleteTheme { id: t(*i)? },
-        Step::RenameCode(i, x) => {
-            let id = c(*i)?;
-            let mut props = p.codes[&id].props.clone();
-            props.name = format!("code renamed {n} {x}");
-            Edit::UpdateCode { id, props }
-        }
-        Step::MergeCodes(a, b) => Edit::MergeCodes { from: c(*a)?, into: c(*b)? },
-        Step::DeleteCode(i) => Edit::DeleteCode { id: c(*i)? },
-        Step::Undo => return None,
-    })
-}
+/// The session of the map property: the generator's structural edits (codes and themes
+/// created, renamed, nested, merged, split and deleted), one step in eight an undo and one in
+/// sixteen a redo.
+const SESSION: Mix = Mix { kinds: MAP, undo: 12, redo: 6 };
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
@@ -513,7 +427,7 @@ proptest! {
     /// The map at the time of each decision, rebuilt from the trail alone, is the map the
     /// project had right after that step — deleted, merged and undone themes included.
     #[test]
-    fn the_map_at_a_date_equals_the_map_rebuilt_from_the_trail(steps in prop::collection::vec(step(), 1..40)) {
+    fn the_map_at_a_date_equals_the_map_rebuilt_from_the_trail(steps in prop::collection::vec(moves(SESSION), 1..40)) {
         let mut p = Project::new("Prop");
         let mut history = History::default();
         let start = chrono::DateTime::from_timestamp(1_750_000_000, 0).unwrap_or_default();
@@ -522,20 +436,26 @@ proptest! {
         for (i, s) in steps.iter().enumerate() {
             // Each step a minute after the last, so a date picks exactly the steps before it.
             let at = start + chrono::Duration::minutes(i as i64);
-            let n = 1000 + i as u128;
-            match edit_for(&p, s, n) {
-                Some(edit) => {
+            match s {
+                Move::Edit(x) => {
+                    let Some(edit) = edit_for(&p, Fresh::at(i as u64), x) else { continue };
                     let draft = Draft::prepare(&p, &edit);
                     let label = edit.describe(&p);
                     let Ok(inverse) = p.apply(edit) else { continue };
                     history.record(label, inverse, None, at);
                     decisions.extend(draft.finish(&p, "prop", at));
                 }
-                None => {
+                Move::Undo => {
                     let Some(top) = history.undo.last() else { continue };
                     let draft = Draft::prepare(&p, &top.inverse);
                     let Ok(Some(label)) = history.undo(&mut p, at) else { continue };
                     decisions.extend(draft.finish_step(&p, "prop", at, Kind::Undone, &label));
+                }
+                Move::Redo => {
+                    let Some(top) = history.redo.last() else { continue };
+                    let draft = Draft::prepare(&p, &top.inverse);
+                    let Ok(Some(label)) = history.redo(&mut p, at) else { continue };
+                    decisions.extend(draft.finish_step(&p, "prop", at, Kind::Redone, &label));
                 }
             }
             expected.push((at, MapState::of(&p)));

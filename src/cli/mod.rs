@@ -16,7 +16,6 @@ mod quotes;
 mod refi;
 mod sample;
 mod search;
-pub mod stress;
 mod table;
 mod team;
 mod themes;
@@ -439,7 +438,8 @@ pub enum Command {
         json: bool,
     },
     /// Apply a deterministic stream of edits, printing `ack K` as each is durable (for
-    /// crash tests).
+    /// crash tests; built only with the `testing` feature).
+    #[cfg(feature = "testing")]
     #[command(hide = true)]
     Stress {
         dir: PathBuf,
@@ -855,7 +855,10 @@ pub fn run(command: Command) -> Result<()> {
         Command::Mark { dir, theme, code, across, mark, json } => {
             table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
         }
-        Command::Stress { dir, seed, start, count, save_every } => stress::run(&dir, seed, start, count, save_every),
+        #[cfg(feature = "testing")]
+        Command::Stress { dir, seed, start, count, save_every } => {
+            crate::testing::stress::run(&dir, seed, start, count, save_every)
+        }
         Command::Open { dir } => open(dir),
         Command::Sample(SampleCommand::Build { corpus, out, force }) => {
             let out = out.unwrap_or_else(|| corpus.join(crate::sample::SAMPLE_NAME));
