@@ -27,6 +27,12 @@ fn study_on_disk(dir: &Path) -> TestResult {
     Ok(())
 }
 
+/// `tema quote add` of the passage `start..end` of `doc` to `theme`, with `more` arguments.
+fn add_quote(d: &str, theme: &str, doc: &str, (start, end): (&str, &str), more: &[&str]) -> std::io::Result<Output> {
+    let args = ["quote", "add", d, "--theme", theme, "--doc", doc, "--start", start, "--end", end];
+    tema(&[&args[..], more].concat())
+}
+
 #[test]
 fn add_a_trimmed_quote_and_list_it() -> TestResult {
     let tmp = tempfile::tempdir()?;
@@ -38,27 +44,13 @@ fn add_a_trimmed_quote_and_list_it() -> TestResult {
     let (start, end) = (span.start.get().to_string(), span.end.get().to_string());
     let cut = format!("{}:{}", cut.start, cut.end);
     let insert = format!("{}:in the meeting", pos(J1_TEXT, ", not with me."));
-    let out = tema(&[
-        "quote",
-        "add",
+    let out = add_quote(
         &d,
-        "--theme",
         "talked about, NOT with",
-        "--doc",
         "j1",
-        "--start",
-        &start,
-        "--end",
-        &end,
-        "--cut",
-        &cut,
-        "--insert",
-        &insert,
-        "--translation",
-        "Greit nok.",
-        "--star",
-        "--json",
-    ])?;
+        (&start, &end),
+        &["--cut", &cut, "--insert", &insert, "--translation", "Greit nok.", "--star", "--json"],
+    )?;
     let q = json(&out)?;
     assert_eq!(q["display"], "Fine, [...] They talked about me [in the meeting], not with me.");
     assert_eq!(q["text"], "Fine, I guess. They talked about me, not with me.");
@@ -71,20 +63,8 @@ fn add_a_trimmed_quote_and_list_it() -> TestResult {
 
     // Inside a coding of the theme's code, the quote names that coding.
     let inner = span_of(J1_TEXT, "talked about me");
-    let out = tema(&[
-        "quote",
-        "add",
-        &d,
-        "--theme",
-        "Talked about, not with",
-        "--doc",
-        "J1",
-        "--start",
-        &inner.start.to_string(),
-        "--end",
-        &inner.end.to_string(),
-        "--json",
-    ])?;
+    let inner = (inner.start.to_string(), inner.end.to_string());
+    let out = add_quote(&d, "Talked about, not with", "J1", (&inner.0, &inner.1), &["--json"])?;
     assert_eq!(json(&out)?["coding"], CodingId::from_u128(50).to_string());
 
     let list = json(&tema(&["quote", "list", &d, "--theme", "Talked about, not with", "--json"])?)?;
@@ -96,21 +76,7 @@ fn add_a_trimmed_quote_and_list_it() -> TestResult {
 
     // Refused: a cut outside the passage, an unknown theme; nothing is written.
     let journal = std::fs::read(dir.join("journal.jsonl"))?;
-    let e = err(&tema(&[
-        "quote",
-        "add",
-        &d,
-        "--theme",
-        "Talked about, not with",
-        "--doc",
-        "J1",
-        "--start",
-        &start,
-        "--end",
-        &end,
-        "--cut",
-        "0:3",
-    ])?);
+    let e = err(&add_quote(&d, "Talked about, not with", "J1", (&start, &end), &["--cut", "0:3"])?);
     assert!(e.contains("a cut must be a non-empty part of the quoted passage"), "{e}");
     let e = err(&tema(&["quote", "add", &d, "--theme", "Nope", "--doc", "J1", "--start", "0", "--end", "3"])?);
     assert!(e.contains("no theme named \"Nope\""), "{e}");

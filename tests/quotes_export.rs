@@ -79,27 +79,14 @@ fn report_reads_as_a_results_section() -> TestResult {
     assert!(md.contains("(FG1, E3/E5)"));
     assert!(md.contains("(FN1)"));
     // Only the translation, or only the original.
-    let only = report::export(
-        &p,
-        &Request {
-            kind: Kind::Report,
-            format: Format::Markdown,
-            options: Options { translations: Translations::Only, ..Options::default() },
-        },
-        &Progress::new(),
-    )?;
-    let only = String::from_utf8(only.0)?;
+    let markdown = |translations| {
+        let options = Options { translations, ..Options::default() };
+        let request = Request { kind: Kind::Report, format: Format::Markdown, options };
+        report::export(&p, &request, &Progress::new()).map(|(bytes, _)| String::from_utf8_lossy(&bytes).into_owned())
+    };
+    let only = markdown(Translations::Only)?;
     assert!(only.contains("I felt seen") && !only.contains("Jeg følte"));
-    let hide = report::export(
-        &p,
-        &Request {
-            kind: Kind::Report,
-            format: Format::Markdown,
-            options: Options { translations: Translations::Hide, ..Options::default() },
-        },
-        &Progress::new(),
-    )?;
-    let hide = String::from_utf8(hide.0)?;
+    let hide = markdown(Translations::Hide)?;
     assert!(!hide.contains("I felt seen") && hide.contains("“Jeg følte meg sett 😀 – for første gang på lenge.” (J2)"));
     // One theme only.
     let one = text(&p, Kind::Quotes { theme: Some(WAITING) }, Format::Markdown)?;

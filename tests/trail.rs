@@ -4,9 +4,10 @@
 //! trail (property), and the checklist's figures computed independently for the sample.
 
 mod common;
+use common::{copy_dir, json, tema};
 
 use proptest::prelude::*;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tema::edit::{Edit, History, plan_text_correction};
 use tema::model::*;
 use tema::store::Store;
@@ -321,34 +322,24 @@ fn the_trail_is_byte_identical_after_save_and_reopen() -> TestResult {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for e in std::fs::read_dir(from)? {
-        let e = e?;
-        let name = e.file_name();
-        if name == ".lock" {
-            continue;
-        }
-        if e.file_type()?.is_dir() {
-            copy_dir(&e.path(), &to.join(&name))?;
-        } else {
-            std::fs::copy(e.path(), to.join(&name))?;
-        }
+/// Two team copies `a` and `b` of the set-up project with `first` applied and saved, the second
+/// sent as a person sends a copy (without the lock).
+fn two_copies(tmp: &Path, first: Vec<Edit>) -> Result<(PathBuf, PathBuf), Box<dyn std::error::Error>> {
+    let (a, b) = (tmp.join("a"), tmp.join("b"));
+    let mut store = setup(&a)?;
+    for edit in first {
+        store.apply(edit)?;
     }
-    Ok(())
+    store.save()?;
+    drop(store);
+    copy_dir(&a, &b)?;
+    Ok((a, b))
 }
 
 #[test]
 fn two_team_copies_merge_their_trails_to_the_union_idempotently() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let a = tmp.path().join("a");
-    let b = tmp.path().join("b");
-    {
-        let mut store = setup(&a)?;
-        store.apply(Edit::CreateTheme { theme: Theme::new(theme(1), "Voice"), index: None })?;
-        store.save()?;
-    }
-    copy_dir(&a, &b)?;
+    let (a, b) = two_copies(tmp.path(), vec![Edit::CreateTheme { theme: Theme::new(theme(1), "Voice"), index: None }])?;
     {
         let mut ours = Store::open(&a)?;
         ours.set_actor("Ingrid");
@@ -384,31 +375,16 @@ fn two_team_copies_merge_their_trails_to_the_union_idempotently() -> TestResult 
 #[test]
 fn tema_merge_brings_the_other_copys_trail_in() -> TestResult {
     let tmp = tempfile::tempdir()?;
-    let a = tmp.path().join("a");
-    let b = tmp.path().join("b");
-    {
-        let mut store = setup(&a)?;
-        store.save()?;
-    }
-    copy_dir(&a, &b)?;
+    let (a, b) = two_copies(tmp.path(), Vec::new())?;
     {
         let mut theirs = Store::open(&b)?;
         theirs.set_actor("Tom");
         theirs.apply(Edit::CreateTheme { theme: Theme::new(theme(3), "Work"), index: None })?;
         theirs.save()?;
     }
-    let run = || {
-        std::process::Command::new(env!("CARGO_BIN_EXE_tema"))
-            .args(["merge", &a.to_string_lossy(), &b.to_string_lossy(), "--json"])
-            .env("TEMA_CODER", "Ingrid")
-            .output()
-    };
-    let out = run()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    assert_eq!(v["trail_decisions"], 1);
-    let v: serde_json::Value = serde_json::from_slice(&run()?.stdout)?;
-    assert_eq!(v["trail_decisions"], 0);
+    let run = || tema(&["merge", &a.to_string_lossy(), &b.to_string_lossy(), "--json"]);
+    assert_eq!(json(&run()?)?["trail_decisions"], 1);
+    assert_eq!(json(&run()?)?["trail_decisions"], 0);
     let t = trail::load(&a)?;
     // Tom's decision, and Ingrid's own record of the merge creating the theme here.
     assert_eq!(t.decisions.iter().filter(|d| d.who == "Tom").count(), 1);
@@ -576,10 +552,6 @@ fn the_authors_answer_is_an_edit_stored_with_the_project() -> TestResult {
     store.undo()?;
     assert!(store.project().settings.checklist.is_empty());
     Ok(())
-}
-
-fn tema(args: &[&str]) -> Result<std::process::Output, Box<dyn std::error::Error>> {
-    Ok(std::process::Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()?)
 }
 
 #[test]
