@@ -29,6 +29,7 @@ use crate::model::{DocId, Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
@@ -820,13 +821,13 @@ impl Store {
     /// The text files a snapshot must rewrite: documents whose text was corrected since their
     /// file was written, and documents the undo history would add back with another text than
     /// their file holds (the project's own text wins when both name one document).
-    fn changed_texts(&mut self) -> Vec<(DocId, String, Vec<u8>)> {
-        let mut out: Vec<(DocId, String, Vec<u8>)> = Vec::new();
+    fn changed_texts(&mut self) -> Vec<(DocId, String, Arc<str>)> {
+        let mut out: Vec<(DocId, String, Arc<str>)> = Vec::new();
         let mut seen: HashSet<DocId> = HashSet::new();
         for d in self.project.documents.values() {
             seen.insert(d.id);
             if self.texts_on_disk.get(&d.id) != Some(&d.text_hash) {
-                out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
             }
         }
         let on_disk = &self.texts_on_disk;
@@ -834,7 +835,7 @@ impl Store {
             edit.for_each_added_document(&mut |d| {
                 let filled = !d.text.is_empty() || d.char_len == 0;
                 if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
-                    out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                    out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
                 }
             });
         }
@@ -842,6 +843,9 @@ impl Store {
     }
 
     /// Folds the journal into the snapshot files.
+    ///
+    /// Each file is serialised, hashed and (if it changed) staged on disk before the next is
+    /// made, so a save holds one file's bytes beside the project, not the whole snapshot.
     pub fn save(&mut self) -> Result<()> {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
@@ -850,29 +854,27 @@ impl Store {
         // After an in-place pseudonymisation the undo history would keep the originals.
         self.history.forget_pseudonymised();
         self.flush_trail();
-        let mut files = snapshot::serialize_with(&self.project, &self.history, &self.unanchored)?;
-        // The trail is appended to as it goes, never rewritten; the manifest notes its size so
-        // a trail file that goes missing is noticed like a coder's codings.
-        snapshot::note_in_manifest(&mut files, &crate::trail::file::line_counts(&self.dir)?)?;
+        let trail = crate::trail::file::line_counts(&self.dir)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
-        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
-        if !texts.is_empty() {
-            let folder = self.dir.join(snapshot::TEXTS_DIR);
-            std::fs::create_dir_all(&folder).map_err(StoreError::io("create", &folder))?;
+        let mut stage = snapshot::Stage::new(&self.dir, self.written.clone());
+        let parts = snapshot::SnapshotParts {
+            project: &self.project,
+            history: &self.history,
+            unanchored: &self.unanchored,
+            trail: &trail,
+        };
+        snapshot::write_snapshot(&parts, &mut |name, bytes| stage.add(name, &bytes))?;
+        for (id, _, text) in &texts {
+            stage.add(&format!("{}/{id}.txt", snapshot::TEXTS_DIR), text.as_bytes())?;
         }
-        for (id, _, bytes) in &texts {
-            files.push((format!("{}/{id}.txt", snapshot::TEXTS_DIR), bytes.clone()));
-        }
-        let snapshot_id = snapshot::digest_of(&files);
+        let snapshot_id = stage.digest();
         let reset = snapshot::JournalReset { base: snapshot_id.clone(), seq: self.seq };
+        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
         // The commit restarts the journal on top of the new files as part of the commit, so a
         // crash cannot leave a journal naming the old snapshot beside the new one.
-        if snapshot::commit(&self.dir, files, &mut self.written, Some(reset))? {
-            journal.reopen()?;
-        } else {
-            journal.rewrite(&snapshot_id, self.seq, &[])?;
-        }
+        let (_, written) = stage.commit(Some(reset), &mut |reset| journal.rewrite(&reset.base, reset.seq, &[]))?;
+        self.written = written;
         for (id, hash, _) in texts {
             self.texts_on_disk.insert(id, hash);
         }
