@@ -8,6 +8,7 @@
 pub(crate) mod atomic;
 mod error;
 pub mod journal;
+mod layout;
 mod lock;
 pub mod migrate;
 pub mod quarantine;

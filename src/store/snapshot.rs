@@ -38,6 +38,7 @@
 use super::atomic::{self, write_atomic, write_synced};
 use super::error::{Result, StoreError};
 use super::journal;
+use super::migrate;
 use super::quarantine::{self, AnchorReport, ChangedText, UNANCHORED_FILE, Unanchored};
 use super::safe;
 use crate::edit::History;
@@ -49,28 +50,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use super::layout::*;
 /// The format written by this version of Tema (see `migrate` for what changed when).
-pub const FORMAT: u32 = 2;
-
-pub const PROJECT_FILE: &str = "project.json";
-pub const HISTORY_FILE: &str = "history.json";
-pub const COMMIT_FILE: &str = "commit.json";
-pub const CONSENSUS_FILE: &str = "consensus.json";
-/// Format 1 kept the coders in one file; format 2 keeps each in their own codings file.
-pub const LEGACY_CODERS_FILE: &str = "coders.json";
-pub const TEXTS_DIR: &str = "texts";
-pub const CODINGS_DIR: &str = "codings";
-/// Added after format 1 without a format change: a project without it has no summaries.
-pub const FRAMEWORK_FILE: &str = "framework.json";
-/// Local to this copy: how many items each file of the last save held (see the module doc).
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// Stops git from converting line endings in the project's files (a CRLF conversion changes
-/// every checksum).
-pub const GITATTRIBUTES: &str =
-    "# Tema's files are compared byte for byte: never convert their line endings.\n* -text\n";
-
-/// What a fresh project folder ignores when it is put under git: everything local to one copy.
-pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\nmanifest.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
+pub use super::migrate::FORMAT;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ProjectFile {
@@ -657,7 +639,7 @@ pub fn read_project_file(dir: &Path, written: &mut Written) -> Result<ProjectFil
     if format > FORMAT {
         return Err(StoreError::NewerFormat { path: dir.to_path_buf(), found: format, supported: FORMAT });
     }
-    let value = super::migrate::upgrade(dir, format, value)?;
+    let value = migrate::upgrade(dir, format, value)?;
     serde_json::from_value(value).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
 
