@@ -453,6 +453,7 @@ impl<'a> Stage<'a> {
         mut self,
         journal: Option<JournalReset>,
         restart: &mut dyn FnMut(&JournalReset) -> Result<()>,
+        phase: &mut dyn FnMut(super::SavePhase),
     ) -> Result<(bool, Written)> {
         let mut written = std::mem::take(&mut self.written);
         let keep: std::collections::HashSet<&str> = self.files.iter().map(|(p, _)| p.as_str()).collect();
@@ -460,6 +461,7 @@ impl<'a> Stage<'a> {
         if self.staged.is_empty() && delete.is_empty() {
             if let Some(reset) = &journal {
                 restart(reset)?;
+                phase(super::SavePhase::Restarted);
             }
             return Ok((false, written));
         }
@@ -473,9 +475,12 @@ impl<'a> Stage<'a> {
         self.committing = true;
         let record = CommitFile { install: std::mem::take(&mut self.staged), delete, journal };
         write_atomic(&self.dir.join(COMMIT_FILE), &to_json(COMMIT_FILE, &record)?)?;
+        phase(super::SavePhase::Committed);
         install(self.dir, &record)?;
+        phase(super::SavePhase::Installed);
         if let Some(reset) = &record.journal {
             restart(reset)?;
+            phase(super::SavePhase::Restarted);
         }
         close_commit(self.dir)?;
         let changed: std::collections::HashSet<&str> = record.install.iter().map(String::as_str).collect();
@@ -516,8 +521,9 @@ fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
                 reason: "names a malformed snapshot".into(),
             });
         }
-        // Everything the journal holds is in the snapshot now.
-        write_atomic(&dir.join(journal::JOURNAL_FILE), journal::encode_header(&reset.base, reset.seq).as_bytes())?;
+        // The snapshot holds the journal's entries up to its sequence number; those after it
+        // were made while it was written (a save in the background) and stay.
+        journal::restart_file(&dir.join(journal::JOURNAL_FILE), &reset.base, reset.seq)?;
     }
     close_commit(dir)
 }
@@ -571,8 +577,9 @@ fn read_commit(dir: &Path) -> Result<Option<CommitFile>> {
 }
 
 /// The files a commit cut short would install, for a read-only opening that cannot finish it
-/// but must read what it committed: relative path of each staged file still waiting.
-pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, bool)>> {
+/// but must read what it committed: relative path of each staged file still waiting, and how
+/// the journal restarts on top of it (format 2 and later).
+pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, Option<JournalReset>)>> {
     let Some(record) = read_commit(dir)? else { return Ok(None) };
     if let Some(p) = record.install.iter().chain(&record.delete).find(|p| !safe::is_store_file(p)) {
         return Err(StoreError::Unsafe {
@@ -580,7 +587,7 @@ pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, bool)>> {
             reason: format!("names {p:?}, which is not a file Tema writes"),
         });
     }
-    Ok(Some((record.install, record.journal.is_some())))
+    Ok(Some((record.install, record.journal)))
 }
 
 /// Finishes a snapshot commit cut short by a crash, and removes staged files of one that
@@ -945,7 +952,14 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.ends_with(".json") && safe::is_store_file(&format!("{CODINGS_DIR}/{n}")))
             .collect();
+        // A commit cut short may stage a coder's first file, which has no older version yet.
+        STAGED.with(|s| {
+            let staged = s.borrow();
+            names
+                .extend(staged.iter().filter_map(|p| p.strip_prefix(CODINGS_DIR)?.strip_prefix('/')).map(String::from));
+        });
         names.sort();
+        names.dedup();
         for name in names {
             let rel = format!("{CODINGS_DIR}/{name}");
             let codings = match read_json::<AnyCoderFile>(dir, &rel, written)? {
@@ -1010,6 +1024,28 @@ fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
         });
     }
     result
+}
+
+/// Deletes the text files known to be on disk (`on_disk`) that neither the project nor its
+/// history refers to, and forgets them: what a save does without listing `texts/` (a save in
+/// the background finishes on the UI thread).
+pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &mut HashMap<DocId, String>) {
+    if on_disk.len() <= project.documents.len() || !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
+        return; // every file on disk may belong to a document
+    }
+    let mut live: std::collections::HashSet<DocId> = project.documents.keys().copied().collect();
+    for step in history.undo.iter().chain(&history.redo) {
+        step.inverse.added_documents(&mut |d| {
+            live.insert(d.id);
+        });
+    }
+    on_disk.retain(|id, _| {
+        let keep = live.contains(id);
+        if !keep {
+            let _ = safe::remove(&text_path(dir, *id));
+        }
+        keep
+    });
 }
 
 /// Deletes text files that neither the project nor its history refers to.
