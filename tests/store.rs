@@ -495,3 +495,70 @@ fn reading_without_the_history_gives_the_same_project() -> TestResult {
     assert!(lean.warnings().is_empty(), "{:?}", lean.warnings());
     Ok(())
 }
+
+/// A save in three steps with edits between them (as the app saves in the background): every
+/// edit survives reopening, none twice; and a crash at each moment of the save — the folder
+/// copied as it is when the save reaches each phase — opens to the edits made until then.
+#[test]
+fn a_save_in_the_background_keeps_the_edits_made_while_it_runs() -> TestResult {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let mut store = setup(&dir)?;
+    store.apply(coding(1, 4, 9, 20))?;
+    let ticket = store.begin_save()?;
+    assert_eq!(ticket.seq(), store.seq());
+    assert!(store.is_saving());
+    assert!(matches!(store.begin_save(), Err(StoreError::SaveRunning)));
+    // Made while the snapshot is written: journaled as usual.
+    store.apply(coding(2, 10, 13, 20))?;
+    store.undo()?;
+    store.redo()?;
+    let at_run = canonical(store.project());
+    let undo_at_run = store.history().undo.len();
+    let mut crashes = Vec::new();
+    let done = ticket.run_with(&mut |phase| {
+        let copy = tmp.path().join(format!("{phase:?}"));
+        crashes.push((phase, copy_dir(&dir, &copy).map(|_| copy).map_err(|e| e.to_string())));
+    });
+    // Made after the snapshot was written but before the store took the result in.
+    store.apply(coding(3, 0, 2, 20))?;
+    store.finish_save(done)?;
+    assert!(!store.is_saving());
+    assert_eq!(store.unsaved(), 4, "the journal keeps the four entries made after the snapshot");
+    store.apply(coding(4, 14, 17, 20))?;
+    let expected = canonical(store.project());
+    let undo_steps = store.history().undo.len();
+    drop(store);
+
+    let store = Store::open(&dir)?;
+    assert_eq!(canonical(store.project()), expected);
+    assert_eq!(store.project().codings.len(), 4);
+    assert_eq!(store.history().undo.len(), undo_steps);
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    drop(store);
+
+    let phases: Vec<_> = crashes.iter().map(|(p, _)| *p).collect();
+    use tema::store::SavePhase::*;
+    assert_eq!(phases, [Staged, Committed, Installed, Restarted]);
+    for (phase, copy) in crashes {
+        let copy = copy?;
+        // From the commit point until the end of the save, commit.json names the snapshot.
+        assert_eq!(copy.join("commit.json").exists(), phase != Staged, "commit.json at {phase:?}");
+        // Read-only first: it cannot finish the commit, but reads what it committed and the
+        // journal's entries after it.
+        let reader = Store::open_read_only(&copy)?;
+        assert_eq!(canonical(reader.project()), at_run, "read-only after a crash at {phase:?}");
+        drop(reader);
+        let store = Store::open(&copy)?;
+        assert_eq!(canonical(store.project()), at_run, "after a crash at {phase:?}");
+        assert_eq!(store.history().undo.len(), undo_at_run, "undo steps after a crash at {phase:?}");
+        let warnings = store.warnings();
+        assert!(warnings.iter().all(|w| w.contains("interrupted save")), "{phase:?}: {warnings:?}");
+        assert!(!copy.join("commit.json").exists());
+        drop(store);
+        // And again: finishing the commit twice applies nothing twice.
+        let store = Store::open(&copy)?;
+        assert_eq!(canonical(store.project()), at_run, "reopened after a crash at {phase:?}");
+    }
+    Ok(())
+}

@@ -451,6 +451,9 @@ pub enum Command {
         count: u64,
         #[arg(long, default_value_t = 0)]
         save_every: u64,
+        /// Write each snapshot on a thread of its own while the stream goes on.
+        #[arg(long)]
+        background: bool,
     },
     /// Build the coded sample project from `sample-corpus/` (the app opens a copy on first run).
     #[command(subcommand)]
@@ -856,8 +859,8 @@ pub fn run(command: Command) -> Result<()> {
             table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
         }
         #[cfg(feature = "testing")]
-        Command::Stress { dir, seed, start, count, save_every } => {
-            crate::testing::stress::run(&dir, seed, start, count, save_every)
+        Command::Stress { dir, seed, start, count, save_every, background } => {
+            crate::testing::stress::run(&dir, seed, start, count, crate::testing::stress::Saves { every: save_every, background })
         }
         Command::Open { dir } => open(dir),
         Command::Sample(SampleCommand::Build { corpus, out, force }) => {

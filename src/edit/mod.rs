@@ -391,6 +391,20 @@ impl Edit {
         }
     }
 
+    /// Calls `f` on every document this edit adds, nested batches included, to read only
+    /// (which texts an undo history still needs).
+    pub fn added_documents(&self, f: &mut dyn FnMut(&Document)) {
+        match self {
+            Edit::AddDocument { document, .. } => f(document),
+            Edit::Batch { edits, .. } => {
+                for e in edits {
+                    e.added_documents(f);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Calls `f` on every document this edit adds, nested batches included. The store uses
     /// it to write texts before journaling and to fill them in when replaying.
     pub fn for_each_added_document(&mut self, f: &mut dyn FnMut(&mut Document)) {

@@ -48,6 +48,10 @@ pub enum StoreError {
         if .documents.len() == 1 { "" } else { "s" }
     )]
     TextsChanged { path: PathBuf, documents: Vec<String> },
+    #[error("the project is being saved already; wait for that save to finish")]
+    SaveRunning,
+    #[error("the save stopped before it finished; your changes are safe in the journal and the next save writes them")]
+    SaveStopped,
     #[error(transparent)]
     Edit(#[from] EditError),
 }

@@ -136,6 +136,10 @@ pub struct ReadOutcome {
 
 pub fn read(path: &Path) -> Result<ReadOutcome> {
     let Some(bytes) = safe::read(path)? else { return Ok(ReadOutcome::default()) };
+    Ok(parse(&bytes))
+}
+
+fn parse(bytes: &[u8]) -> ReadOutcome {
     let mut out = ReadOutcome::default();
     let mut pos = 0usize;
     let mut line_no = 0usize;
@@ -186,7 +190,7 @@ pub fn read(path: &Path) -> Result<ReadOutcome> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// The open journal, appending.
@@ -195,6 +199,9 @@ pub struct JournalWriter {
     path: PathBuf,
     file: File,
     len: u64,
+    /// While a snapshot is written on another thread: the lines appended since it was taken,
+    /// which the journal must keep when it restarts on top of that snapshot.
+    tail: Option<Vec<String>>,
 }
 
 impl JournalWriter {
@@ -210,7 +217,7 @@ impl JournalWriter {
         if !existed {
             atomic::sync_parent(path)?;
         }
-        Ok(JournalWriter { path: path.to_path_buf(), file, len: good_len })
+        Ok(JournalWriter { path: path.to_path_buf(), file, len: good_len, tail: None })
     }
 
     /// Appends one encoded line and waits until it is on disk.
@@ -223,6 +230,9 @@ impl JournalWriter {
         match result {
             Ok(()) => {
                 self.len += line.len() as u64;
+                if let Some(tail) = &mut self.tail {
+                    tail.push(line.to_string());
+                }
                 Ok(())
             }
             Err(e) => {
@@ -243,12 +253,26 @@ impl JournalWriter {
         Ok(())
     }
 
-    /// Opens the file again after it was replaced on disk (a snapshot commit restarts the
-    /// journal by writing a new file in its place).
-    pub fn reopen(&mut self) -> Result<()> {
-        self.file = safe::open_write(&self.path, OpenOptions::new().append(true))?;
-        self.len = self.file.metadata().map_err(StoreError::io("read", &self.path))?.len();
-        Ok(())
+    /// Starts keeping the lines appended from now on: a snapshot of the project as it is now
+    /// is being written, and the journal restarted on top of it must keep them.
+    pub fn keep_tail(&mut self) {
+        self.tail = Some(Vec::new());
+    }
+
+    /// Stops keeping appended lines (the snapshot they were kept for was not committed).
+    pub fn drop_tail(&mut self) {
+        self.tail = None;
+    }
+
+    /// Starts the journal afresh on top of the snapshot taken when [`Self::keep_tail`] was
+    /// called (which covers entries up to `seq`), keeping the lines appended since.
+    pub fn restart(&mut self, base: &str, seq: u64) -> Result<()> {
+        let lines = self.tail.take().unwrap_or_default();
+        let result = self.rewrite(base, seq, &lines);
+        if result.is_err() {
+            self.tail = Some(lines);
+        }
+        result
     }
 
     pub fn len(&self) -> u64 {
@@ -258,6 +282,24 @@ impl JournalWriter {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+}
+
+/// Starts the journal file at `path` afresh on top of a snapshot that holds its entries up to
+/// `seq` (finishing a snapshot commit cut short): a header naming snapshot `base`, then the
+/// entries after `seq` as they are, and whatever followed the good lines (a torn or damaged
+/// tail, for opening to report). So an edit made while the snapshot was written is neither
+/// lost nor applied twice.
+pub fn restart_file(path: &Path, base: &str, seq: u64) -> Result<()> {
+    let bytes = safe::read(path)?.unwrap_or_default();
+    let outcome = parse(&bytes);
+    let mut body = encode_header(base, seq).into_bytes();
+    for (entry, line) in &outcome.entries {
+        if entry.seq > seq {
+            body.extend_from_slice(line.as_bytes());
+        }
+    }
+    body.extend_from_slice(bytes.get(outcome.good_len as usize..).unwrap_or_default());
+    atomic::write_atomic(path, &body)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@
 //!   journal written by format 1 on top of it is still replayed.
 
 use super::error::{Result, StoreError};
-use super::snapshot::FORMAT;
+use super::layout::PROJECT_FILE;
 use serde_json::Value;
 use std::path::Path;
 
@@ -26,6 +26,10 @@ pub type Step = fn(&Path, Value) -> Result<Value>;
 
 /// `STEPS[i]` upgrades format `i + 1` to `i + 2`.
 pub const STEPS: &[Step] = &[v1_to_v2];
+
+/// The format written by this version of Tema: one after the last step's, so a format change
+/// cannot be made without its migration.
+pub const FORMAT: u32 = STEPS.len() as u32 + 1;
 
 /// Format 2 names snapshots by content; keep format 1's id and sequence number aside for the
 /// journal that may have been written on top of them.
@@ -41,8 +45,6 @@ fn v1_to_v2(_: &Path, mut value: Value) -> Result<Value> {
     Ok(value)
 }
 
-const _: () = assert!(STEPS.len() + 1 == FORMAT as usize, "every format after 1 needs a migration step");
-
 /// Brings the project file's JSON from format `found` up to [`FORMAT`].
 pub fn upgrade(dir: &Path, found: u32, value: Value) -> Result<Value> {
     run(STEPS, dir, found, value)
@@ -50,10 +52,7 @@ pub fn upgrade(dir: &Path, found: u32, value: Value) -> Result<Value> {
 
 fn run(steps: &[Step], dir: &Path, found: u32, mut value: Value) -> Result<Value> {
     if found == 0 {
-        return Err(StoreError::Corrupt {
-            path: dir.join(super::snapshot::PROJECT_FILE),
-            reason: "it has no format version".into(),
-        });
+        return Err(StoreError::Corrupt { path: dir.join(PROJECT_FILE), reason: "it has no format version".into() });
     }
     for step in steps.iter().skip(found as usize - 1) {
         value = step(dir, value)?;

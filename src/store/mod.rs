@@ -8,15 +8,18 @@
 pub(crate) mod atomic;
 mod error;
 pub mod journal;
+mod layout;
 mod lock;
 pub mod migrate;
 pub mod quarantine;
 pub mod safe;
+mod save;
 pub mod snapshot;
 
 pub use error::{Result, StoreError};
 pub use lock::{LOCK_FILE, held_by};
 pub use quarantine::{AnchorReport, Unanchored};
+pub use save::{SaveDone, SavePhase, SaveTicket};
 
 /// Whether `dir` looks like a Tema project folder (it holds `project.json`). A cheap test
 /// for choosing what to open; opening the project is what checks it.
@@ -29,6 +32,7 @@ use crate::model::{DocId, Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::time::Duration;
 
 /// Journal size past which [`Store::maybe_save`] folds it into the snapshot.
@@ -40,14 +44,22 @@ const DEFAULT_ACTOR: &str = "unknown";
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
-    project: Project,
-    history: History,
+    /// Shared with a snapshot being written on another thread (see [`Store::begin_save`]);
+    /// changed copy-on-write, so the snapshot stays as it was taken.
+    project: Arc<Project>,
+    history: Arc<History>,
     /// False when opened to read only content ([`Store::open_to_read`]) and the history was
     /// not needed yet; the staged files it would be read from, for a commit cut short.
     history_loaded: bool,
     staged: Vec<String>,
-    /// `None` when opened read-only.
-    journal: Option<JournalWriter>,
+    /// `None` when opened read-only. Shared with a snapshot being written on another thread,
+    /// which restarts it on top of the new files.
+    journal: Option<Arc<Mutex<JournalWriter>>>,
+    /// The sequence number a snapshot being written covers, from [`Store::begin_save`] until
+    /// [`Store::finish_save`].
+    saving: Option<u64>,
+    /// The thread writing it, when [`Store::save_in_background`] started it.
+    worker: Option<Worker>,
     _lock: Option<lock::ProjectLock>,
     /// The digest of the snapshot files on disk, which the journal's header names.
     snapshot_id: String,
@@ -81,6 +93,13 @@ pub struct Store {
     /// The decisions of a gesture still going on (typing a definition): one decision per
     /// gesture, written when it ends (another change, undo, save, closing).
     gesture: Option<(String, Vec<crate::trail::Decision>)>,
+}
+
+/// A snapshot being written on a thread of its own.
+#[derive(Debug)]
+struct Worker {
+    done: mpsc::Receiver<Result<SaveDone>>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 /// How [`Store::open_with`] opens a project.
@@ -125,11 +144,13 @@ impl Store {
         atomic::write_atomic(&dir.join(".gitattributes"), snapshot::GITATTRIBUTES.as_bytes())?;
         let mut store = Store {
             dir: dir.to_path_buf(),
-            project: Project::new(name),
-            history: History::default(),
+            project: Arc::new(Project::new(name)),
+            history: Arc::default(),
             history_loaded: true,
             staged: Vec::new(),
-            journal: Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?),
+            journal: Some(Arc::new(Mutex::new(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?))),
+            saving: None,
+            worker: None,
             _lock: Some(lock),
             snapshot_id: String::new(),
             legacy: None,
@@ -156,8 +177,9 @@ impl Store {
     /// is, with no history: a pseudonymised copy (`pseudo::write_copy`).
     pub fn create_from(dir: &Path, project: Project) -> Result<Store> {
         let mut store = Store::create(dir, &project.settings.name)?;
-        store.project = project;
-        store.project.rebuild_derived();
+        let mut project = project;
+        project.rebuild_derived();
+        store.project = Arc::new(project);
         store.save()?;
         Ok(store)
     }
@@ -296,11 +318,13 @@ impl Store {
         }
         let mut store = Store {
             dir: dir.to_path_buf(),
-            project: loaded.project,
-            history: loaded.history,
+            project: Arc::new(loaded.project),
+            history: Arc::new(loaded.history),
             history_loaded: loaded.history_loaded,
             staged,
             journal: None,
+            saving: None,
+            worker: None,
             _lock: lock,
             snapshot_id: snapshot::digest(&loaded.written),
             legacy: loaded.file.legacy_snapshot.clone().map(|id| (id, loaded.file.legacy_seq)),
@@ -319,28 +343,27 @@ impl Store {
             trail_started: None,
             gesture: None,
         };
-        if pending.as_ref().is_some_and(|(_, restarts_journal)| *restarts_journal) {
-            // The cut-short commit holds everything the journal held.
-            return Ok(store);
-        }
+        // A commit cut short (read-only: it cannot be finished) holds the journal's entries up
+        // to its sequence number; those after it were made while it was written.
+        let covered = pending.and_then(|(_, reset)| reset).map(|r| r.seq);
         let quarantined = !store.changed_texts.is_empty() || !store.anchoring.damaged.is_empty();
-        let replay = store.replay_journal(read_only, quarantined)?;
+        let replay = store.replay_journal(read_only, quarantined, covered)?;
         if !read_only {
-            store.journal = Some(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?);
+            let writer = JournalWriter::open(&dir.join(journal::JOURNAL_FILE), replay.keep_len)?;
+            store.journal = Some(Arc::new(Mutex::new(writer)));
             if replay.must_save || mode.accept_loss || mode.repair {
                 store.save()?;
             } else if replay.restart {
                 let (id, seq) = (store.snapshot_id.clone(), store.seq);
-                if let Some(j) = store.journal.as_mut() {
-                    j.rewrite(&id, seq, &[])?;
-                }
+                store.journal()?.rewrite(&id, seq, &[])?;
             }
         }
         Ok(store)
     }
 
-    /// Applies the journal's entries that the snapshot does not hold yet.
-    fn replay_journal(&mut self, read_only: bool, quarantined: bool) -> Result<Replay> {
+    /// Applies the journal's entries that the snapshot does not hold yet. `covered` is the
+    /// sequence number a snapshot read from a commit cut short holds (see [`Self::open_with`]).
+    fn replay_journal(&mut self, read_only: bool, quarantined: bool, covered: Option<u64>) -> Result<Replay> {
         let path = self.dir.join(journal::JOURNAL_FILE);
         let outcome = journal::read(&path)?;
         let mut replay = Replay { keep_len: outcome.good_len, must_save: false, restart: false };
@@ -363,7 +386,15 @@ impl Store {
                 outcome.duplicates
             ));
         }
+        if let Some(seq) = covered {
+            self.seq = seq;
+        }
         let foreign = match &outcome.header {
+            Some(h) if covered.is_some() => {
+                // Written on top of the snapshot before the commit, or restarted on top of it.
+                self.seq = self.seq.max(h.seq);
+                false
+            }
             Some(h) => {
                 let legacy = self.legacy.as_ref().filter(|(id, _)| *id == h.base);
                 if let Some((_, seq)) = legacy {
@@ -424,7 +455,8 @@ impl Store {
         if undoes && !self.history_loaded {
             // An undo replays against the history's steps: read them after all.
             let mut written = snapshot::Written::new();
-            self.history = snapshot::read_history_staged(&self.dir, &self.staged, &mut written, &mut self.warnings);
+            self.history =
+                Arc::new(snapshot::read_history_staged(&self.dir, &self.staged, &mut written, &mut self.warnings));
             self.history_loaded = true;
         }
         let mut applied_all = true;
@@ -466,16 +498,32 @@ impl Store {
         match entry.op {
             Op::Do { mut edit, coalesce } => {
                 self.fill_texts(&mut edit)?;
-                self.history.apply(&mut self.project, edit, coalesce, entry.at)?;
+                let (project, history) = self.parts_mut();
+                history.apply(project, edit, coalesce, entry.at)?;
             }
             Op::Undo => {
-                self.history.undo(&mut self.project, entry.at)?;
+                let (project, history) = self.parts_mut();
+                history.undo(project, entry.at)?;
             }
             Op::Redo => {
-                self.history.redo(&mut self.project, entry.at)?;
+                let (project, history) = self.parts_mut();
+                history.redo(project, entry.at)?;
             }
         }
         Ok(())
+    }
+
+    /// The project and history to change. A snapshot being written on another thread keeps
+    /// the versions it took: the first change after it was taken copies them (once).
+    fn parts_mut(&mut self) -> (&mut Project, &mut History) {
+        (Arc::make_mut(&mut self.project), Arc::make_mut(&mut self.history))
+    }
+
+    /// The journal, for appending or restarting; [`StoreError::ReadOnly`] when there is none.
+    fn journal(&self) -> Result<MutexGuard<'_, JournalWriter>> {
+        let journal = self.journal.as_ref().ok_or(StoreError::ReadOnly)?;
+        // A panic while holding the lock leaves the writer whole (it cuts off a failed append).
+        Ok(journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     fn fill_texts(&self, edit: &mut Edit) -> Result<()> {
@@ -580,13 +628,13 @@ impl Store {
         let line = journal::encode_do(self.seq + 1, &at, &edit, coalesce.as_ref())?;
         let draft = crate::trail::Draft::prepare(&self.project, &edit);
         let baseline = self.baseline(&draft);
-        let inverse = self.project.apply(edit)?;
+        let inverse = Arc::make_mut(&mut self.project).apply(edit)?;
         if let Err(e) = self.append(&line) {
-            let undone = self.project.apply(inverse);
+            let undone = Arc::make_mut(&mut self.project).apply(inverse);
             debug_assert!(undone.is_ok());
             return Err(e);
         }
-        self.history.record(label.clone(), inverse, coalesce.clone(), at);
+        Arc::make_mut(&mut self.history).record(label.clone(), inverse, coalesce.clone(), at);
         self.recorder.count(&self.project, draft.codings(), at);
         let mut decisions = baseline.map(|b| self.started(b, at)).into_iter().collect::<Vec<_>>();
         if !draft.is_empty() {
@@ -742,10 +790,12 @@ impl Store {
         self.end_gesture();
         let at = now();
         let draft = self.history.undo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
-        let Some(label) = self.history.undo(&mut self.project, at)? else { return Ok(None) };
+        let (project, history) = self.parts_mut();
+        let Some(label) = history.undo(project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Undo })?;
         if let Err(e) = self.append(&line) {
-            let redone = self.history.redo(&mut self.project, at);
+            let (project, history) = self.parts_mut();
+            let redone = history.redo(project, at);
             debug_assert!(redone.is_ok());
             return Err(e);
         }
@@ -761,10 +811,12 @@ impl Store {
         self.end_gesture();
         let at = now();
         let draft = self.history.redo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
-        let Some(label) = self.history.redo(&mut self.project, at)? else { return Ok(None) };
+        let (project, history) = self.parts_mut();
+        let Some(label) = history.redo(project, at)? else { return Ok(None) };
         let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Redo })?;
         if let Err(e) = self.append(&line) {
-            let undone = self.history.undo(&mut self.project, at);
+            let (project, history) = self.parts_mut();
+            let undone = history.undo(project, at);
             debug_assert!(undone.is_ok());
             return Err(e);
         }
@@ -788,8 +840,7 @@ impl Store {
     }
 
     fn append(&mut self, line: &str) -> Result<()> {
-        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
-        journal.append(line)?;
+        self.journal()?.append(line)?;
         self.seq += 1;
         self.pending += 1;
         Ok(())
@@ -820,77 +871,161 @@ impl Store {
     /// The text files a snapshot must rewrite: documents whose text was corrected since their
     /// file was written, and documents the undo history would add back with another text than
     /// their file holds (the project's own text wins when both name one document).
-    fn changed_texts(&mut self) -> Vec<(DocId, String, Vec<u8>)> {
-        let mut out: Vec<(DocId, String, Vec<u8>)> = Vec::new();
+    fn changed_texts(&mut self) -> Vec<(DocId, String, Arc<str>)> {
+        let mut out: Vec<(DocId, String, Arc<str>)> = Vec::new();
         let mut seen: HashSet<DocId> = HashSet::new();
         for d in self.project.documents.values() {
             seen.insert(d.id);
             if self.texts_on_disk.get(&d.id) != Some(&d.text_hash) {
-                out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
             }
         }
         let on_disk = &self.texts_on_disk;
-        for edit in self.history.edits_mut() {
+        for edit in Arc::make_mut(&mut self.history).edits_mut() {
             edit.for_each_added_document(&mut |d| {
                 let filled = !d.text.is_empty() || d.char_len == 0;
                 if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
-                    out.push((d.id, d.text_hash.clone(), d.text.as_bytes().to_vec()));
+                    out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
                 }
             });
         }
         out
     }
 
-    /// Folds the journal into the snapshot files.
+    /// Folds the journal into the snapshot files, waiting for a save already running on
+    /// another thread first. The same three steps as a save in the background, on this thread.
     pub fn save(&mut self) -> Result<()> {
+        if let Some(Err(e)) = self.wait_for_save() {
+            // Its changes are still in the journal: this save writes them.
+            self.warnings.push(format!("a save in the background failed ({e}); saved again"));
+        }
+        let ticket = self.begin_save()?;
+        let done = ticket.run();
+        self.finish_save(done)?;
+        // Text files no document refers to (left by a crash between writing a text and
+        // journaling its document, or by documents removed).
+        snapshot::collect_texts(&self.dir, &self.project, Arc::make_mut(&mut self.history));
+        Ok(())
+    }
+
+    /// Takes a snapshot of the project to be written by [`SaveTicket::run`], on any thread,
+    /// and handed back to [`Store::finish_save`]. Cheap: the ticket shares the project and
+    /// history with the store (a change made while it is written copies them), and edits
+    /// go on being journaled meanwhile. One save at a time.
+    pub fn begin_save(&mut self) -> Result<SaveTicket> {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
-        self.history.trim();
+        if self.saving.is_some() {
+            return Err(StoreError::SaveRunning);
+        }
+        let history = Arc::make_mut(&mut self.history);
+        history.trim();
         // After an in-place pseudonymisation the undo history would keep the originals.
-        self.history.forget_pseudonymised();
+        history.forget_pseudonymised();
         self.flush_trail();
-        let mut files = snapshot::serialize_with(&self.project, &self.history, &self.unanchored)?;
-        // The trail is appended to as it goes, never rewritten; the manifest notes its size so
-        // a trail file that goes missing is noticed like a coder's codings.
-        snapshot::note_in_manifest(&mut files, &crate::trail::file::line_counts(&self.dir)?)?;
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();
-        let journal = self.journal.as_mut().ok_or(StoreError::ReadOnly)?;
-        if !texts.is_empty() {
-            let folder = self.dir.join(snapshot::TEXTS_DIR);
-            std::fs::create_dir_all(&folder).map_err(StoreError::io("create", &folder))?;
-        }
-        for (id, _, bytes) in &texts {
-            files.push((format!("{}/{id}.txt", snapshot::TEXTS_DIR), bytes.clone()));
-        }
-        let snapshot_id = snapshot::digest_of(&files);
-        let reset = snapshot::JournalReset { base: snapshot_id.clone(), seq: self.seq };
-        // The commit restarts the journal on top of the new files as part of the commit, so a
-        // crash cannot leave a journal naming the old snapshot beside the new one.
-        if snapshot::commit(&self.dir, files, &mut self.written, Some(reset))? {
-            journal.reopen()?;
-        } else {
-            journal.rewrite(&snapshot_id, self.seq, &[])?;
-        }
-        for (id, hash, _) in texts {
+        let journal = self.journal.clone().ok_or(StoreError::ReadOnly)?;
+        journal.lock().unwrap_or_else(std::sync::PoisonError::into_inner).keep_tail();
+        self.saving = Some(self.seq);
+        Ok(SaveTicket {
+            dir: self.dir.clone(),
+            project: Arc::clone(&self.project),
+            history: Arc::clone(&self.history),
+            unanchored: self.unanchored.clone(),
+            texts,
+            written: self.written.clone(),
+            seq: self.seq,
+            journal,
+        })
+    }
+
+    /// Takes in what [`SaveTicket::run`] did. On success the journal holds only the entries
+    /// made after the snapshot; on failure it still holds everything, and the error is
+    /// returned for the user to see.
+    pub fn finish_save(&mut self, done: Result<SaveDone>) -> Result<()> {
+        let Some(seq) = self.saving.take() else { return Ok(()) };
+        let done = match done {
+            Ok(done) if done.seq == seq => done,
+            Ok(_) => return Err(StoreError::SaveStopped),
+            Err(e) => {
+                self.journal()?.drop_tail();
+                return Err(e);
+            }
+        };
+        self.written = done.written;
+        self.snapshot_id = done.snapshot_id;
+        for (id, hash) in done.texts {
             self.texts_on_disk.insert(id, hash);
         }
-        self.snapshot_id = snapshot_id;
         self.legacy = None;
-        self.pending = 0;
-        snapshot::collect_texts(&self.dir, &self.project, &mut self.history);
-        let attributes = self.dir.join(".gitattributes");
-        if std::fs::symlink_metadata(&attributes).is_err() {
-            // A project made before Tema wrote one; a user's own file is left as it is.
-            atomic::write_atomic(&attributes, snapshot::GITATTRIBUTES.as_bytes())?;
+        // Every entry after the snapshot's is still in the journal.
+        self.pending = (self.seq - seq) as usize;
+        if self.seq == seq {
+            // Nothing changed while it was written: texts nothing refers to can go (those of
+            // removed documents, by what is known to be on disk; no folder listing).
+            snapshot::remove_texts(&self.dir, &self.project, &self.history, &mut self.texts_on_disk);
         }
         Ok(())
     }
 
+    /// Writes the snapshot on a thread of its own ([`Store::begin_save`], [`SaveTicket::run`]
+    /// there); `notify` is called from it when it is done, for [`Store::poll_save`] to take
+    /// the result. Edits go on meanwhile.
+    pub fn save_in_background(&mut self, notify: impl Fn() + Send + 'static) -> Result<()> {
+        let ticket = self.begin_save()?;
+        let (tx, done) = mpsc::channel();
+        let spawned = std::thread::Builder::new().name("tema: save".into()).spawn(move || {
+            let _ = tx.send(ticket.run());
+            notify();
+        });
+        match spawned {
+            Ok(thread) => {
+                self.worker = Some(Worker { done, thread });
+                Ok(())
+            }
+            Err(e) => {
+                let e = StoreError::Io { action: "start a thread to save", path: self.dir.clone(), source: e };
+                self.finish_save(Err(e))
+            }
+        }
+    }
+
+    /// Whether a snapshot is being written (begun and not yet finished).
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
+    }
+
+    /// The result of a save in the background, once it is done (and taken in).
+    pub fn poll_save(&mut self) -> Option<Result<()>> {
+        let worker = self.worker.as_ref()?;
+        let done = match worker.done.try_recv() {
+            Ok(done) => done,
+            Err(mpsc::TryRecvError::Empty) => return None,
+            Err(mpsc::TryRecvError::Disconnected) => Err(StoreError::SaveStopped),
+        };
+        Some(self.end_worker(done))
+    }
+
+    /// Waits for a save in the background and takes in its result; `None` if none runs.
+    pub fn wait_for_save(&mut self) -> Option<Result<()>> {
+        let worker = self.worker.as_ref()?;
+        let done = worker.done.recv().unwrap_or(Err(StoreError::SaveStopped));
+        Some(self.end_worker(done))
+    }
+
+    fn end_worker(&mut self, done: Result<SaveDone>) -> Result<()> {
+        if let Some(worker) = self.worker.take() {
+            // It has sent its result: joining only waits for `notify` to return.
+            let _ = worker.thread.join();
+        }
+        self.finish_save(done)
+    }
+
     /// Saves when the journal has grown large; cheap to call after every command.
     pub fn maybe_save(&mut self) -> Result<bool> {
-        let big = self.journal.as_ref().is_some_and(|j| j.len() > AUTO_SAVE_BYTES);
+        let big = self.journal().is_ok_and(|j| j.len() > AUTO_SAVE_BYTES);
         if big || self.pending > AUTO_SAVE_ENTRIES {
             self.save()?;
             return Ok(true);
@@ -900,8 +1035,10 @@ impl Store {
 }
 
 impl Drop for Store {
-    /// Writes the coding counts not yet in the trail (best effort: a count is not a change).
+    /// Lets a save in the background finish (its result is in the journal either way), and
+    /// writes the coding counts not yet in the trail (best effort: a count is not a change).
     fn drop(&mut self) {
+        let _ = self.wait_for_save();
         self.flush_trail();
     }
 }

@@ -38,6 +38,7 @@
 use super::atomic::{self, write_atomic, write_synced};
 use super::error::{Result, StoreError};
 use super::journal;
+use super::migrate;
 use super::quarantine::{self, AnchorReport, ChangedText, UNANCHORED_FILE, Unanchored};
 use super::safe;
 use crate::edit::History;
@@ -49,28 +50,9 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use super::layout::*;
 /// The format written by this version of Tema (see `migrate` for what changed when).
-pub const FORMAT: u32 = 2;
-
-pub const PROJECT_FILE: &str = "project.json";
-pub const HISTORY_FILE: &str = "history.json";
-pub const COMMIT_FILE: &str = "commit.json";
-pub const CONSENSUS_FILE: &str = "consensus.json";
-/// Format 1 kept the coders in one file; format 2 keeps each in their own codings file.
-pub const LEGACY_CODERS_FILE: &str = "coders.json";
-pub const TEXTS_DIR: &str = "texts";
-pub const CODINGS_DIR: &str = "codings";
-/// Added after format 1 without a format change: a project without it has no summaries.
-pub const FRAMEWORK_FILE: &str = "framework.json";
-/// Local to this copy: how many items each file of the last save held (see the module doc).
-pub const MANIFEST_FILE: &str = "manifest.json";
-/// Stops git from converting line endings in the project's files (a CRLF conversion changes
-/// every checksum).
-pub const GITATTRIBUTES: &str =
-    "# Tema's files are compared byte for byte: never convert their line endings.\n* -text\n";
-
-/// What a fresh project folder ignores when it is put under git: everything local to one copy.
-pub const GITIGNORE: &str = "# Local to this copy of the project; Tema rebuilds or recovers them.\n.lock\njournal.jsonl\njournal.*.jsonl\nhistory.json\nmanifest.json\ncommit.json\n*.new\n*.tmp\nindex/\n";
+pub use super::migrate::FORMAT;
 
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ProjectFile {
@@ -263,19 +245,30 @@ fn to_json<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<Vec<u8>> {
 /// A coder's file with one compact coding per line: still readable, much smaller and faster
 /// to parse than pretty-printed JSON for the largest files, and a change to one coding is a
 /// change to one line — which is what makes codings files merge cleanly in git.
-fn coder_file_json(name: &str, file: &CoderFile<StoredCodingRef<'_>>) -> Result<Vec<u8>> {
+///
+/// Each coding's fingerprint is made as its line is written, so none is held for long.
+fn coder_file_json(
+    name: &str,
+    project: &Project,
+    coder: &Coder,
+    position: usize,
+    read: &[DocId],
+    codings: &[&Coding],
+) -> Result<Vec<u8>> {
     let corrupt = |e: serde_json::Error| StoreError::Corrupt { path: PathBuf::from(name), reason: e.to_string() };
-    let mut out = Vec::with_capacity(file.codings.len() * 256 + 256);
+    let mut out = Vec::with_capacity(codings.len() * 256 + 256);
     out.extend_from_slice(b"{\n  \"coder\": ");
-    serde_json::to_writer(&mut out, &file.coder).map_err(corrupt)?;
-    out.extend_from_slice(format!(",\n  \"position\": {},\n  \"read\": ", file.position).as_bytes());
-    serde_json::to_writer(&mut out, &file.read).map_err(corrupt)?;
+    serde_json::to_writer(&mut out, coder).map_err(corrupt)?;
+    out.extend_from_slice(format!(",\n  \"position\": {position},\n  \"read\": ").as_bytes());
+    serde_json::to_writer(&mut out, read).map_err(corrupt)?;
     out.extend_from_slice(b",\n  \"codings\": [");
-    for (i, coding) in file.codings.iter().enumerate() {
+    for (i, c) in codings.iter().enumerate() {
         out.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        serde_json::to_writer(&mut out, coding).map_err(corrupt)?;
+        // The document keeps its index once made, so this is cheap per coding.
+        let fingerprint = project.documents.get(&c.doc).and_then(|d| Fingerprint::of(&d.text, &d.text_index(), c.span));
+        serde_json::to_writer(&mut out, &StoredCodingRef { coding: c, fingerprint }).map_err(corrupt)?;
     }
-    out.extend_from_slice(if file.codings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
+    out.extend_from_slice(if codings.is_empty() { b"]\n}\n" } else { b"\n  ]\n}\n" });
     Ok(out)
 }
 
@@ -284,15 +277,83 @@ pub fn coder_file(coder: &Coder) -> String {
     format!("{CODINGS_DIR}/{}.json", coder.slug)
 }
 
-/// Every snapshot file of a project, as (relative path, bytes).
+/// Every snapshot file of a project, as (relative path, bytes), collected in memory: for
+/// tests and tools that compare states. The store writes them one at a time instead
+/// ([`write_snapshot`] into a [`Stage`]).
 pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Vec<u8>)>> {
-    serialize_with(project, history, &Unanchored::default())
+    let mut files = Vec::new();
+    let parts = SnapshotParts { project, history, unanchored: &Unanchored::default(), trail: &[] };
+    write_snapshot(&parts, &mut |name, bytes| {
+        files.push((name.to_string(), bytes));
+        Ok(())
+    })?;
+    Ok(files)
 }
 
-/// [`serialize`], with what a quarantine left unanchored (in [`UNANCHORED_FILE`], written
-/// only when it holds something).
-pub fn serialize_with(project: &Project, history: &History, unanchored: &Unanchored) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
+/// What a snapshot is made of.
+pub struct SnapshotParts<'a> {
+    pub project: &'a Project,
+    pub history: &'a History,
+    /// What a quarantine left unanchored (in [`UNANCHORED_FILE`], written only when it holds
+    /// something).
+    pub unanchored: &'a Unanchored,
+    /// Files that are not part of the snapshot but whose loss must be noticed (the analysis
+    /// trail's files, with their line counts), for the manifest.
+    pub trail: &'a [(String, usize)],
+}
+
+/// Serialises the snapshot one file at a time, handing each file's bytes to `out` as soon as
+/// it is made, in the order the files are installed. `out` owns the bytes and can drop them,
+/// so a save holds one file in memory, not the whole snapshot beside the project.
+pub fn write_snapshot(parts: &SnapshotParts<'_>, out: &mut dyn FnMut(&str, Vec<u8>) -> Result<()>) -> Result<()> {
+    let SnapshotParts { project, history, unanchored, trail } = *parts;
+    let mut manifest = SaveManifest::default();
+    let mut emit = |name: &str, bytes: Vec<u8>, items: Option<usize>| -> Result<()> {
+        if let Some(items) = items {
+            let hash = blake3::hash(&bytes).to_hex().to_string();
+            manifest.files.insert(name.to_string(), ManifestEntry { items, hash });
+        }
+        out(name, bytes)
+    };
+    // Read marks live in each coder's file; one document is copied at a time to leave them out.
+    let docs = Seq(|| {
+        project.documents.values().map(|d| {
+            let mut d = d.clone();
+            d.read_by.clear();
+            d
+        })
+    });
+    emit("documents.json", to_json("documents.json", &docs)?, None)?;
+    emit("participants.json", to_json("participants.json", &Seq(|| project.participants.values()))?, None)?;
+    emit("codebook.json", to_json("codebook.json", &Seq(|| project.codes.values()))?, None)?;
+    emit("themes.json", to_json("themes.json", &Seq(|| project.themes.values()))?, None)?;
+    emit("quotes.json", to_json("quotes.json", &Seq(|| project.quotes.values()))?, Some(project.quotes.len()))?;
+    emit("memos.json", to_json("memos.json", &Seq(|| project.memos.values()))?, Some(project.memos.len()))?;
+    emit(CONSENSUS_FILE, to_json(CONSENSUS_FILE, &Seq(|| project.consensus.values()))?, None)?;
+    emit(FRAMEWORK_FILE, to_json(FRAMEWORK_FILE, &project.framework)?, None)?;
+    if !unanchored.is_empty() {
+        emit(UNANCHORED_FILE, to_json(UNANCHORED_FILE, unanchored)?, Some(unanchored.len()))?;
+    }
+    let mut by_coder: HashMap<CoderId, Vec<&Coding>> = project.coders.keys().map(|c| (*c, Vec::new())).collect();
+    for c in project.codings.values() {
+        by_coder.entry(c.coder).or_default().push(c);
+    }
+    for (position, coder) in project.coders.values().enumerate() {
+        let codings = by_coder.remove(&coder.id).unwrap_or_default();
+        let read: Vec<DocId> =
+            project.documents.values().filter(|d| d.read_by.contains(&coder.id)).map(|d| d.id).collect();
+        let name = coder_file(coder);
+        let bytes = coder_file_json(&name, project, coder, position, &read, &codings)?;
+        emit(&name, bytes, Some(codings.len()))?;
+    }
+    // The trail is appended to as it goes, never rewritten; the manifest notes its size so a
+    // trail file that goes missing is noticed like a coder's codings.
+    for (name, items) in trail {
+        manifest.files.insert(name.clone(), ManifestEntry { items: *items, hash: String::new() });
+    }
+    let manifest = to_json(MANIFEST_FILE, &manifest)?;
+    out(MANIFEST_FILE, manifest)?;
+    out(HISTORY_FILE, to_json(HISTORY_FILE, history)?)?;
     let pf = ProjectFile {
         format: FORMAT,
         generator: format!("Tema {}", env!("CARGO_PKG_VERSION")),
@@ -300,145 +361,188 @@ pub fn serialize_with(project: &Project, history: &History, unanchored: &Unancho
         legacy_snapshot: None,
         legacy_seq: None,
     };
-    // Read marks live in each coder's file.
-    let docs: Vec<Document> = project
-        .documents
-        .values()
-        .map(|d| {
-            let mut d = d.clone();
-            d.read_by.clear();
-            d
-        })
-        .collect();
-    files.push(("documents.json".to_string(), to_json("documents.json", &docs)?));
-    let parts: Vec<&Participant> = project.participants.values().collect();
-    files.push(("participants.json".to_string(), to_json("participants.json", &parts)?));
-    let codes: Vec<&Code> = project.codes.values().collect();
-    files.push(("codebook.json".to_string(), to_json("codebook.json", &codes)?));
-    let themes: Vec<&Theme> = project.themes.values().collect();
-    files.push(("themes.json".to_string(), to_json("themes.json", &themes)?));
-    let quotes: Vec<&Quote> = project.quotes.values().collect();
-    files.push(("quotes.json".to_string(), to_json("quotes.json", &quotes)?));
-    let memos: Vec<&Memo> = project.memos.values().collect();
-    files.push(("memos.json".to_string(), to_json("memos.json", &memos)?));
-    let consensus: Vec<&ConsensusEntry> = project.consensus.values().collect();
-    files.push((CONSENSUS_FILE.to_string(), to_json(CONSENSUS_FILE, &consensus)?));
-    files.push((FRAMEWORK_FILE.to_string(), to_json(FRAMEWORK_FILE, &project.framework)?));
-    let mut manifest = SaveManifest::default();
-    let mut note = |files: &[(String, Vec<u8>)], items: usize| {
-        if let Some((name, bytes)) = files.last() {
-            let hash = blake3::hash(bytes).to_hex().to_string();
-            manifest.files.insert(name.clone(), ManifestEntry { items, hash });
-        }
-    };
-    note(&files[..files.len() - 3], quotes.len());
-    note(&files[..files.len() - 2], memos.len());
-    if !unanchored.is_empty() {
-        files.push((UNANCHORED_FILE.to_string(), to_json(UNANCHORED_FILE, unanchored)?));
-        note(&files, unanchored.len());
-    }
-    let mut by_coder: HashMap<CoderId, Vec<StoredCodingRef>> =
-        project.coders.keys().map(|c| (*c, Vec::new())).collect();
-    for c in project.codings.values() {
-        // The document keeps its index once made, so this is cheap per coding.
-        let fingerprint = project.documents.get(&c.doc).and_then(|d| Fingerprint::of(&d.text, &d.text_index(), c.span));
-        by_coder.entry(c.coder).or_default().push(StoredCodingRef { coding: c, fingerprint });
-    }
-    for (position, coder) in project.coders.values().enumerate() {
-        let codings = by_coder.remove(&coder.id).unwrap_or_default();
-        let read = project.documents.values().filter(|d| d.read_by.contains(&coder.id)).map(|d| d.id).collect();
-        let file = CoderFile { coder: coder.clone(), position, read, codings };
-        let name = coder_file(coder);
-        let items = file.codings.len();
-        files.push((name.clone(), coder_file_json(&name, &file)?));
-        note(&files, items);
-    }
-    files.push((MANIFEST_FILE.to_string(), to_json(MANIFEST_FILE, &manifest)?));
-    files.push((HISTORY_FILE.to_string(), to_json(HISTORY_FILE, history)?));
     // Last, so a reader of the folder that ignores commit.json still sees it change last.
-    files.push((PROJECT_FILE.to_string(), to_json(PROJECT_FILE, &pf)?));
-    Ok(files)
+    out(PROJECT_FILE, to_json(PROJECT_FILE, &pf)?)
 }
 
-/// Adds files that are not part of the snapshot but whose loss must be noticed (the analysis
-/// trail's files, with their line counts) to the manifest among `files`.
-pub fn note_in_manifest(files: &mut [(String, Vec<u8>)], extra: &[(String, usize)]) -> Result<()> {
-    if extra.is_empty() {
-        return Ok(());
+/// A JSON list of what a fresh iterator yields, serialised without collecting it first.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
     }
-    let Some((_, bytes)) = files.iter_mut().find(|(name, _)| name == MANIFEST_FILE) else { return Ok(()) };
-    let mut manifest: SaveManifest = serde_json::from_slice(bytes)
-        .map_err(|e| StoreError::Corrupt { path: PathBuf::from(MANIFEST_FILE), reason: e.to_string() })?;
-    for (name, items) in extra {
-        manifest.files.insert(name.clone(), ManifestEntry { items: *items, hash: String::new() });
-    }
-    *bytes = to_json(MANIFEST_FILE, &manifest)?;
-    Ok(())
 }
 
-/// The digest of a snapshot about to be committed (every file it consists of is in `files`).
-///
-/// Texts are left out: they are not tracked in `Written` (a text's hash is in documents.json,
-/// which is), so a save that rewrites a corrected text names the same snapshot as a load.
-pub fn digest_of(files: &[(String, Vec<u8>)]) -> String {
-    digest(&files.iter().filter(|(p, _)| !is_text_file(p)).map(|(p, b)| (p.clone(), content_hash(b))).collect())
+/// The digest of a snapshot's files given as (path, content hash): texts are left out. They
+/// are not tracked in `Written` (a text's hash is in documents.json, which is), so a save that
+/// rewrites a corrected text names the same snapshot as a load.
+fn digest_of<'a>(files: impl Iterator<Item = (&'a String, &'a blake3::Hash)>) -> String {
+    digest(&files.filter(|(p, _)| !is_text_file(p)).map(|(p, h)| (p.clone(), *h)).collect())
 }
 
 fn is_text_file(path: &str) -> bool {
     path.strip_prefix(TEXTS_DIR).is_some_and(|rest| rest.starts_with('/'))
 }
 
-/// Writes the changed files of a snapshot all-or-nothing, deletes files of the previous
-/// snapshot that are no longer written (a removed coder, the format-1 coders file), and starts
-/// the journal afresh on top of it. Returns false when nothing on disk needed to change (the
-/// journal is then left for the caller to restart).
-pub fn commit(
-    dir: &Path,
-    files: Vec<(String, Vec<u8>)>,
-    written: &mut Written,
-    journal: Option<JournalReset>,
-) -> Result<bool> {
-    let keep: std::collections::HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
-    let delete: Vec<String> = written.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
-    let changed: Vec<(String, Vec<u8>, blake3::Hash)> = files
-        .into_iter()
-        .map(|(p, b)| {
-            let h = content_hash(&b);
-            (p, b, h)
-        })
-        .filter(|(p, _, h)| is_text_file(p) || written.get(p) != Some(h))
-        .collect();
-    if changed.is_empty() && delete.is_empty() {
-        return Ok(false);
+/// A snapshot being written: each file is hashed as it arrives and, when it differs from what
+/// is on disk, written beside the old one as `*.new` and fsynced at once; its bytes are then
+/// dropped. [`Stage::commit`] makes the staged files the snapshot, all-or-nothing.
+///
+/// Dropped without committing (a failed serialisation), it removes what it staged: nothing
+/// names those files, and opening the project would remove them anyway.
+pub struct Stage<'a> {
+    dir: &'a Path,
+    /// What is on disk: the hash of each snapshot file.
+    written: Written,
+    /// Every file of the snapshot, in order, with its content hash.
+    files: Vec<(String, blake3::Hash)>,
+    /// The files written as `*.new` (changed or new, and every text handed in).
+    staged: Vec<String>,
+    /// Whether `codings/` and `texts/` were checked (and made) before a file was staged in them.
+    folders: [bool; 2],
+    /// Past the commit point (or about to be): the staged files belong to `commit.json`.
+    committing: bool,
+}
+
+impl<'a> Stage<'a> {
+    /// Starts a snapshot of the project in `dir`, whose files on disk have the hashes
+    /// `written` (files with the same content are not rewritten).
+    pub fn new(dir: &'a Path, written: Written) -> Stage<'a> {
+        Stage { dir, written, files: Vec::new(), staged: Vec::new(), folders: [false; 2], committing: false }
     }
-    if !safe::real_dir(dir, CODINGS_DIR)? {
-        safe::ensure_dir(dir, CODINGS_DIR)?;
-        atomic::sync_dir(dir)?;
+
+    /// Adds one file of the snapshot (relative path and content), staging it if it changed.
+    /// A text is always staged: texts are handed in only when they must be rewritten.
+    pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<()> {
+        let hash = content_hash(bytes);
+        if is_text_file(path) || self.written.get(path) != Some(&hash) {
+            if !safe::is_store_file(path) {
+                return Err(StoreError::Unsafe {
+                    path: self.dir.join(path),
+                    reason: "is not a name Tema writes".into(),
+                });
+            }
+            self.folder_for(path)?;
+            write_synced(&new_path(&self.dir.join(path)), bytes)?;
+            self.staged.push(path.to_string());
+        }
+        self.files.push((path.to_string(), hash));
+        Ok(())
     }
-    if let Some(p) = changed.iter().map(|(p, _, _)| p).chain(&delete).find(|p| !safe::is_store_file(p)) {
-        return Err(StoreError::Unsafe { path: dir.join(p), reason: "is not a name Tema writes".into() });
+
+    /// Makes sure the folder a file is staged in is a real folder (made if missing).
+    fn folder_for(&mut self, path: &str) -> Result<()> {
+        for (i, sub) in [CODINGS_DIR, TEXTS_DIR].into_iter().enumerate() {
+            let inside = path.strip_prefix(sub).is_some_and(|rest| rest.starts_with('/'));
+            if inside && !self.folders[i] {
+                if !safe::real_dir(self.dir, sub)? {
+                    safe::ensure_dir(self.dir, sub)?;
+                    atomic::sync_dir(self.dir)?;
+                }
+                self.folders[i] = true;
+            }
+        }
+        Ok(())
     }
-    for (p, b, _) in &changed {
-        write_synced(&new_path(&dir.join(p)), b)?;
+
+    /// The identity of the snapshot staged so far (see [`digest`]).
+    pub fn digest(&self) -> String {
+        digest_of(self.files.iter().map(|(p, h)| (p, h)))
     }
-    let record = CommitFile { install: changed.iter().map(|(p, _, _)| p.clone()).collect(), delete, journal };
-    write_atomic(&dir.join(COMMIT_FILE), &to_json(COMMIT_FILE, &record)?)?;
-    finish_commit(dir, &record)?;
-    // Texts are not tracked here: they come and go with documents (`collect_texts`).
-    for (p, _, h) in changed.into_iter().filter(|(p, _, _)| !is_text_file(p)) {
-        written.insert(p, h);
+
+    /// Commits the staged snapshot: writes `commit.json` (the commit point), installs the
+    /// staged files, deletes the files of the previous snapshot that this one no longer has
+    /// (a removed coder, the format-1 coders file), then calls `restart` to start the journal
+    /// afresh on top of the new files (with `journal`'s header), and removes `commit.json`.
+    /// Returns whether anything on disk changed (`restart` is called either way) and the
+    /// hashes of what is on disk now.
+    pub fn commit(
+        mut self,
+        journal: Option<JournalReset>,
+        restart: &mut dyn FnMut(&JournalReset) -> Result<()>,
+        phase: &mut dyn FnMut(super::SavePhase),
+    ) -> Result<(bool, Written)> {
+        let mut written = std::mem::take(&mut self.written);
+        let keep: std::collections::HashSet<&str> = self.files.iter().map(|(p, _)| p.as_str()).collect();
+        let delete: Vec<String> = written.keys().filter(|p| !keep.contains(p.as_str())).cloned().collect();
+        if self.staged.is_empty() && delete.is_empty() {
+            if let Some(reset) = &journal {
+                restart(reset)?;
+                phase(super::SavePhase::Restarted);
+            }
+            return Ok((false, written));
+        }
+        if let Some(p) = delete.iter().find(|p| !safe::is_store_file(p)) {
+            return Err(StoreError::Unsafe { path: self.dir.join(p), reason: "is not a name Tema writes".into() });
+        }
+        if !safe::real_dir(self.dir, CODINGS_DIR)? {
+            safe::ensure_dir(self.dir, CODINGS_DIR)?;
+            atomic::sync_dir(self.dir)?;
+        }
+        self.committing = true;
+        let record = CommitFile { install: std::mem::take(&mut self.staged), delete, journal };
+        write_atomic(&self.dir.join(COMMIT_FILE), &to_json(COMMIT_FILE, &record)?)?;
+        phase(super::SavePhase::Committed);
+        install(self.dir, &record)?;
+        phase(super::SavePhase::Installed);
+        if let Some(reset) = &record.journal {
+            restart(reset)?;
+            phase(super::SavePhase::Restarted);
+        }
+        close_commit(self.dir)?;
+        let changed: std::collections::HashSet<&str> = record.install.iter().map(String::as_str).collect();
+        // Texts are not tracked here: they come and go with documents (`collect_texts`).
+        for (p, h) in std::mem::take(&mut self.files) {
+            if changed.contains(p.as_str()) && !is_text_file(&p) {
+                written.insert(p, h);
+            }
+        }
+        for p in &record.delete {
+            written.remove(p);
+        }
+        Ok((true, written))
     }
-    for p in &record.delete {
-        written.remove(p);
+}
+
+impl Drop for Stage<'_> {
+    fn drop(&mut self) {
+        if !self.committing {
+            for p in &self.staged {
+                let _ = safe::remove(&new_path(&self.dir.join(p)));
+            }
+        }
     }
-    Ok(true)
 }
 
 fn new_path(path: &Path) -> PathBuf {
     atomic::tmp_path(path, "new")
 }
 
+/// Finishes a commit found on opening: installs its files and restarts the journal.
 fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
+    install(dir, record)?;
+    if let Some(reset) = &record.journal {
+        if !safe::is_plain_name(&reset.base) {
+            return Err(StoreError::Unsafe {
+                path: dir.join(COMMIT_FILE),
+                reason: "names a malformed snapshot".into(),
+            });
+        }
+        // The snapshot holds the journal's entries up to its sequence number; those after it
+        // were made while it was written (a save in the background) and stay.
+        journal::restart_file(&dir.join(journal::JOURNAL_FILE), &reset.base, reset.seq)?;
+    }
+    close_commit(dir)
+}
+
+/// Renames a commit's staged files into place and deletes the files it drops, durably.
+fn install(dir: &Path, record: &CommitFile) -> Result<()> {
     // Checked again here: a commit.json found on opening was written by whoever sent the folder.
     if let Some(p) = record.install.iter().chain(&record.delete).find(|p| !safe::is_store_file(p)) {
         return Err(StoreError::Unsafe {
@@ -467,17 +571,11 @@ fn finish_commit(dir: &Path, record: &CommitFile) -> Result<()> {
     if texts.is_dir() {
         atomic::sync_dir(&texts)?;
     }
-    atomic::sync_dir(dir)?;
-    if let Some(reset) = &record.journal {
-        if !safe::is_plain_name(&reset.base) {
-            return Err(StoreError::Unsafe {
-                path: dir.join(COMMIT_FILE),
-                reason: "names a malformed snapshot".into(),
-            });
-        }
-        // Everything the journal holds is in the snapshot now.
-        write_atomic(&dir.join(journal::JOURNAL_FILE), journal::encode_header(&reset.base, reset.seq).as_bytes())?;
-    }
+    atomic::sync_dir(dir)
+}
+
+/// Removes `commit.json` once everything it names is done.
+fn close_commit(dir: &Path) -> Result<()> {
     safe::remove(&dir.join(COMMIT_FILE))?;
     atomic::sync_dir(dir)
 }
@@ -492,8 +590,9 @@ fn read_commit(dir: &Path) -> Result<Option<CommitFile>> {
 }
 
 /// The files a commit cut short would install, for a read-only opening that cannot finish it
-/// but must read what it committed: relative path of each staged file still waiting.
-pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, bool)>> {
+/// but must read what it committed: relative path of each staged file still waiting, and how
+/// the journal restarts on top of it (format 2 and later).
+pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, Option<JournalReset>)>> {
     let Some(record) = read_commit(dir)? else { return Ok(None) };
     if let Some(p) = record.install.iter().chain(&record.delete).find(|p| !safe::is_store_file(p)) {
         return Err(StoreError::Unsafe {
@@ -501,7 +600,7 @@ pub fn pending_commit(dir: &Path) -> Result<Option<(Vec<String>, bool)>> {
             reason: format!("names {p:?}, which is not a file Tema writes"),
         });
     }
-    Ok(Some((record.install, record.journal.is_some())))
+    Ok(Some((record.install, record.journal)))
 }
 
 /// Finishes a snapshot commit cut short by a crash, and removes staged files of one that
@@ -583,7 +682,7 @@ pub fn read_project_file(dir: &Path, written: &mut Written) -> Result<ProjectFil
     if format > FORMAT {
         return Err(StoreError::NewerFormat { path: dir.to_path_buf(), found: format, supported: FORMAT });
     }
-    let value = super::migrate::upgrade(dir, format, value)?;
+    let value = migrate::upgrade(dir, format, value)?;
     serde_json::from_value(value).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
 
@@ -914,7 +1013,12 @@ fn codings_files(dir: &Path) -> Vec<String> {
         .map(|e| format!("{CODINGS_DIR}/{}", e.file_name().to_string_lossy()))
         .filter(|rel| rel.ends_with(".json") && safe::is_store_file(rel))
         .collect();
+    // A commit cut short may stage a coder's first file, which has no older version yet.
+    STAGED.with(|s| {
+        names.extend(s.borrow().iter().filter(|p| p.starts_with(&format!("{CODINGS_DIR}/"))).cloned());
+    });
     names.sort();
+    names.dedup();
     names
 }
 
@@ -978,6 +1082,28 @@ fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
         });
     }
     result
+}
+
+/// Deletes the text files known to be on disk (`on_disk`) that neither the project nor its
+/// history refers to, and forgets them: what a save does without listing `texts/` (a save in
+/// the background finishes on the UI thread).
+pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &mut HashMap<DocId, String>) {
+    if on_disk.len() <= project.documents.len() || !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
+        return; // every file on disk may belong to a document
+    }
+    let mut live: std::collections::HashSet<DocId> = project.documents.keys().copied().collect();
+    for step in history.undo.iter().chain(&history.redo) {
+        step.inverse.added_documents(&mut |d| {
+            live.insert(d.id);
+        });
+    }
+    on_disk.retain(|id, _| {
+        let keep = live.contains(id);
+        if !keep {
+            let _ = safe::remove(&text_path(dir, *id));
+        }
+        keep
+    });
 }
 
 /// Deletes text files that neither the project nor its history refers to.

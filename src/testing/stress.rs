@@ -71,16 +71,36 @@ pub fn apply_in_memory(seed: u64, k: u64, p: &mut Project, h: &mut History) {
     };
 }
 
+/// When `tema stress` saves a snapshot.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Saves {
+    /// Every this many steps (0: never).
+    pub every: u64,
+    /// On a thread of its own ([`Store::begin_save`], [`crate::store::SaveTicket::run_with`],
+    /// [`Store::finish_save`]) while the stream goes on.
+    pub background: bool,
+}
+
+/// Prints one line and flushes it, so a kill right after it still leaves it read.
+fn say(line: &str) -> std::io::Result<()> {
+    let out = std::io::stdout();
+    let mut lock = out.lock();
+    writeln!(lock, "{line}")?;
+    lock.flush()
+}
+
 /// Runs the stream from step `start` on the project in `dir` (created if missing), printing
-/// `ack K` after step K is durable. Saves a snapshot every `save_every` steps, between the
-/// lines `save` and `saved`. With `TEMA_STRESS_ACK_DELAY_US=N` it waits N microseconds
-/// between a step being durable and its `ack` (the crash test uses it so that some kills
-/// surely land in that window).
-pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Result<()> {
-    let ack_delay = std::env::var("TEMA_STRESS_ACK_DELAY_US")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-        .map(std::time::Duration::from_micros);
+/// `ack K` after step K is durable. Saves a snapshot every `saves.every` steps, between the
+/// lines `save` and `saved`; in the background, the writing thread prints `phase NAME` as it
+/// reaches each [`crate::store::SavePhase`], pausing `TEMA_STRESS_PHASE_PAUSE_US`
+/// microseconds after each (so kills land in every phase) while steps go on. With
+/// `TEMA_STRESS_ACK_DELAY_US=N` it waits N microseconds between a step being durable and its
+/// `ack` (the crash test uses it so that some kills surely land in that window).
+pub fn run(dir: &Path, seed: u64, start: u64, count: u64, saves: Saves) -> Result<()> {
+    let micros =
+        |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok()).map(std::time::Duration::from_micros);
+    let ack_delay = micros("TEMA_STRESS_ACK_DELAY_US");
+    let phase_pause = micros("TEMA_STRESS_PHASE_PAUSE_US");
     let mut store = if dir.join("project.json").exists() { Store::open(dir)? } else { Store::create(dir, "stress")? };
     // A fresh project (no document and no history) gets the base; one whose base step was
     // undone by the stream (an empty project with history) must not get it again.
@@ -88,12 +108,8 @@ pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Re
     if store.project().documents.is_empty() && history.undo.is_empty() && history.redo.is_empty() {
         store.apply(base_edit())?;
     }
-    let out = std::io::stdout();
-    {
-        let mut lock = out.lock();
-        writeln!(lock, "ready")?;
-        lock.flush()?;
-    }
+    say("ready")?;
+    let mut worker: Option<std::thread::JoinHandle<crate::store::Result<crate::store::SaveDone>>> = None;
     for k in start..start + count {
         let result = match op(seed, k, store.project()) {
             StressOp::Edit(e) => store.apply(*e).map(|_| ()),
@@ -107,16 +123,38 @@ pub fn run(dir: &Path, seed: u64, start: u64, count: u64, save_every: u64) -> Re
         if let Some(delay) = ack_delay {
             std::thread::sleep(delay);
         }
-        let mut lock = out.lock();
-        writeln!(lock, "ack {k}")?;
-        lock.flush()?;
-        if save_every > 0 && (k + 1) % save_every == 0 {
-            writeln!(lock, "save")?;
-            lock.flush()?;
-            store.save()?;
-            writeln!(lock, "saved")?;
-            lock.flush()?;
+        say(&format!("ack {k}"))?;
+        if worker.as_ref().is_some_and(|w| w.is_finished())
+            && let Some(w) = worker.take()
+        {
+            let done = w.join().map_err(|_| anyhow::anyhow!("the save thread panicked"))?;
+            store.finish_save(done)?;
+            say("saved")?;
         }
+        if saves.every == 0 || (k + 1) % saves.every != 0 {
+            continue;
+        }
+        if !saves.background {
+            say("save")?;
+            store.save()?;
+            say("saved")?;
+        } else if worker.is_none() {
+            say("save")?;
+            let ticket = store.begin_save()?;
+            worker = Some(std::thread::spawn(move || {
+                ticket.run_with(&mut |phase| {
+                    let _ = say(&format!("phase {phase:?}"));
+                    if let Some(pause) = phase_pause {
+                        std::thread::sleep(pause);
+                    }
+                })
+            }));
+        }
+    }
+    if let Some(w) = worker.take() {
+        let done = w.join().map_err(|_| anyhow::anyhow!("the save thread panicked"))?;
+        store.finish_save(done)?;
+        say("saved")?;
     }
     Ok(())
 }

@@ -126,6 +126,8 @@ pub struct AppState {
     places: Places,
     use_storage: bool,
     last_change: Option<Instant>,
+    /// When the save now running in the background started.
+    save_started: Option<Instant>,
     title: String,
     save_error: Option<String>,
     /// A text field had the keyboard at the end of the last frame: this frame's keys
@@ -194,6 +196,7 @@ impl TemaApp {
                 places: launch.places.clone(),
                 use_storage: launch.use_storage,
                 last_change: None,
+                save_started: None,
                 title: String::new(),
                 save_error: None,
                 field_had_keys: false,
@@ -298,7 +301,8 @@ impl TemaApp {
     pub fn close_project(&mut self) {
         if let Some(mut store) = self.state.store.take()
             && !store.is_read_only()
-            && store.unsaved() > 0
+            // A save running in the background is waited for (the project is closing).
+            && (store.wait_for_save().is_some_and(|r| r.is_err()) || store.unsaved() > 0)
             && let Err(e) = store.save()
         {
             self.state.status =
@@ -570,7 +574,7 @@ impl TemaApp {
             UiCommand::OpenProject => {
                 self.dialog = Some(Dialog::Project(ProjectDialog::new(ProjectMode::Open, recent)))
             }
-            UiCommand::SaveNow => self.save_now(),
+            UiCommand::SaveNow => self.save_now(ctx),
             UiCommand::RepairProject => self.repair_project(),
             UiCommand::Quit => ctx.send_viewport_cmd(egui::ViewportCommand::Close),
             UiCommand::Undo | UiCommand::Redo => {
@@ -762,14 +766,30 @@ impl TemaApp {
         }
     }
 
-    fn save_now(&mut self) {
+    /// Starts writing the snapshot in the background (the UI thread only takes it, see
+    /// `Store::begin_save`); [`Self::save_finished`] reports the result.
+    fn save_now(&mut self, ctx: &egui::Context) {
         let Some(store) = self.state.store.as_mut() else { return };
-        let started = Instant::now();
-        match store.save() {
+        if store.is_saving() {
+            return; // the running save is reported when it finishes
+        }
+        let ctx = ctx.clone();
+        match store.save_in_background(move || ctx.request_repaint()) {
+            Ok(()) => {
+                self.state.save_started = Some(Instant::now());
+                self.state.last_change = None;
+                self.status("Saving the project files…", false);
+            }
+            Err(e) => self.save_finished(Err(e)),
+        }
+    }
+
+    fn save_finished(&mut self, result: Result<(), StoreError>) {
+        let took = self.state.save_started.take().map(|t| t.elapsed().as_millis()).unwrap_or_default();
+        match result {
             Ok(()) => {
                 self.state.save_error = None;
-                self.state.last_change = None;
-                self.status(format!("Saved the project files ({} ms)", started.elapsed().as_millis()), false);
+                self.status(format!("Saved the project files ({took} ms)"), false);
             }
             Err(e) => {
                 self.state.save_error = Some(e.to_string());
@@ -889,6 +909,7 @@ impl TemaApp {
                     let saved = match (&self.state.save_error, store.is_read_only()) {
                         (Some(_), _) => RichText::new("⚠ not saved").color(t.danger),
                         (None, true) => RichText::new("read-only").color(t.danger),
+                        (None, false) if store.is_saving() => RichText::new("✔ saving…").color(t.ok),
                         (None, false) => RichText::new("✔ all changes saved").color(t.ok),
                     };
                     ui.label(saved)
@@ -1147,13 +1168,16 @@ impl eframe::App for TemaApp {
         self.poll_opening();
         let done = self.state.jobs.poll();
         self.state.actions.extend(done);
+        if let Some(result) = self.state.store.as_mut().and_then(|s| s.poll_save()) {
+            self.save_finished(result);
+        }
         // Fold the journal into the snapshot once the researcher pauses.
         if let Some(at) = self.state.last_change
             && at.elapsed() >= IDLE_SAVE
-            && self.state.store.as_ref().is_some_and(|s| s.unsaved() > 0 && !s.is_read_only())
+            && self.state.store.as_ref().is_some_and(|s| s.unsaved() > 0 && !s.is_read_only() && !s.is_saving())
             && !ctx.input(|i| i.pointer.any_down())
         {
-            self.save_now();
+            self.save_now(ctx);
         }
     }
 
