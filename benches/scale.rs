@@ -19,6 +19,8 @@ use common::{WORDS_PER_DOC, build_scale_project, scale_from_env};
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use tema::edit::Edit;
+use tema::model::*;
 use tema::store::Store;
 
 fn ms(d: Duration) -> f64 {

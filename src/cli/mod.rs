@@ -859,9 +859,13 @@ pub fn run(command: Command) -> Result<()> {
             table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
         }
         #[cfg(feature = "testing")]
-        Command::Stress { dir, seed, start, count, save_every, background } => {
-            crate::testing::stress::run(&dir, seed, start, count, crate::testing::stress::Saves { every: save_every, background })
-        }
+        Command::Stress { dir, seed, start, count, save_every, background } => crate::testing::stress::run(
+            &dir,
+            seed,
+            start,
+            count,
+            crate::testing::stress::Saves { every: save_every, background },
+        ),
         Command::Open { dir } => open(dir),
         Command::Sample(SampleCommand::Build { corpus, out, force }) => {
             let out = out.unwrap_or_else(|| corpus.join(crate::sample::SAMPLE_NAME));

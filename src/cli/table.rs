@@ -32,15 +32,39 @@ pub enum CellsArg {
     Names,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+/// `--format`: one of the core's table formats, or the view model as JSON. Its values come from
+/// `TableFormat::ALL`, so a new table format needs no change here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatArg {
-    Md,
-    Csv,
-    Xlsx,
-    Docx,
-    Tex,
+    Table(TableFormat),
     /// The whole view model, ids included, for scripts.
     Json,
+}
+
+/// Every `--format` value: the table formats in the core's order, then JSON.
+const FORMAT_ARGS: [FormatArg; TableFormat::ALL.len() + 1] = {
+    let mut all = [FormatArg::Json; TableFormat::ALL.len() + 1];
+    let mut i = 0;
+    while i < TableFormat::ALL.len() {
+        all[i] = FormatArg::Table(TableFormat::ALL[i]);
+        i += 1;
+    }
+    all
+};
+
+impl ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &FORMAT_ARGS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(match self {
+            FormatArg::Table(f) => clap::builder::PossibleValue::new(f.extension()).help(f.label()),
+            FormatArg::Json => {
+                clap::builder::PossibleValue::new("json").help("The whole view model, ids included, for scripts")
+            }
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -128,18 +152,14 @@ pub fn table(args: TableArgs) -> Result<()> {
     let format = match (args.format, &args.output) {
         (Some(f), _) => f,
         (None, Some(path)) => format_of(path)?,
-        (None, None) => FormatArg::Md,
+        (None, None) => FormatArg::Table(TableFormat::Markdown),
     };
     if let Some(path) = &args.output {
         crate::export::check_target(path)?;
     }
     let matrix = Matrix::build(p, &options);
     let table_format = match format {
-        FormatArg::Md => Some(TableFormat::Markdown),
-        FormatArg::Csv => Some(TableFormat::Csv),
-        FormatArg::Xlsx => Some(TableFormat::Xlsx),
-        FormatArg::Docx => Some(TableFormat::Docx),
-        FormatArg::Tex => Some(TableFormat::Latex),
+        FormatArg::Table(f) => Some(f),
         FormatArg::Json => None,
     };
     let bytes = match table_format {
@@ -183,15 +203,16 @@ pub fn table(args: TableArgs) -> Result<()> {
 
 fn format_of(path: &Path) -> Result<FormatArg> {
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-    Ok(match ext.as_str() {
-        "md" | "markdown" => FormatArg::Md,
-        "csv" => FormatArg::Csv,
-        "xlsx" => FormatArg::Xlsx,
-        "docx" => FormatArg::Docx,
-        "tex" => FormatArg::Tex,
-        "json" => FormatArg::Json,
-        _ => bail!("cannot tell the format from {}: add --format md|csv|xlsx|docx|tex|json", path.display()),
-    })
+    if ext == "json" {
+        return Ok(FormatArg::Json);
+    }
+    match TableFormat::parse(&ext) {
+        Some(f) => Ok(FormatArg::Table(f)),
+        None => {
+            let names: Vec<&str> = TableFormat::ALL.iter().map(|f| f.extension()).chain(["json"]).collect();
+            bail!("cannot tell the format from {}: add --format {}", path.display(), names.join("|"))
+        }
+    }
 }
 
 pub fn cooccurrence(

@@ -91,6 +91,17 @@ impl TableFormat {
         }
     }
 
+    /// The format's name for people (menus, `--help`).
+    pub fn label(self) -> &'static str {
+        match self {
+            TableFormat::Markdown => "Markdown",
+            TableFormat::Csv => "CSV",
+            TableFormat::Xlsx => "Excel (XLSX)",
+            TableFormat::Docx => "Word (DOCX)",
+            TableFormat::Latex => "LaTeX (booktabs)",
+        }
+    }
+
     /// Formats that are not text and so must go to a file, not a terminal.
     pub fn is_binary(self) -> bool {
         matches!(self, TableFormat::Xlsx | TableFormat::Docx)

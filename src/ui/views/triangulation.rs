@@ -226,10 +226,10 @@ impl TriangulationView {
             let l = ui.label("Export");
             let format = self.export_format.unwrap_or(TableFormat::Xlsx);
             egui::ComboBox::from_id_salt("triangulation-export-format")
-                .selected_text(format_label(format))
+                .selected_text(TableFormat::label(format))
                 .show_ui(ui, |ui| {
                     for f in TableFormat::ALL {
-                        if ui.selectable_label(format == f, format_label(f)).clicked() {
+                        if ui.selectable_label(format == f, TableFormat::label(f)).clicked() {
                             self.export_format = Some(f);
                             self.set_extension(f);
                         }
@@ -257,7 +257,7 @@ impl TriangulationView {
                 let picked = rfd::FileDialog::new()
                     .set_title("Export the table")
                     .set_file_name(self.export_path.clone())
-                    .add_filter(format_label(format), &[format.extension()])
+                    .add_filter(TableFormat::label(format), &[format.extension()])
                     .save_file();
                 match picked {
                     Some(path) => self.export_path = path.display().to_string(),
@@ -728,16 +728,6 @@ fn show_label(s: Show) -> &'static str {
         Show::Extracts => "Extracts",
         Show::Participants => "Participants (n of N)",
         Show::Summaries => "Summaries",
-    }
-}
-
-fn format_label(f: TableFormat) -> &'static str {
-    match f {
-        TableFormat::Markdown => "Markdown",
-        TableFormat::Csv => "CSV",
-        TableFormat::Xlsx => "Excel (XLSX)",
-        TableFormat::Docx => "Word (DOCX)",
-        TableFormat::Latex => "LaTeX (booktabs)",
     }
 }
 
