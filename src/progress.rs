@@ -19,7 +19,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Called when the counts or the phase move (see [`Progress::observed`]).
 type Observer = Box<dyn Fn(&Progress) + Send + Sync>;
@@ -33,7 +33,7 @@ struct Inner {
     cancelled: AtomicBool,
     finished: AtomicBool,
     text: Mutex<Text>,
-    observer: Option<Observer>,
+    observer: OnceLock<Observer>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -73,15 +73,23 @@ impl Progress {
     }
 
     /// A progress that calls `observer` whenever the counts or the phase move, on the thread
-    /// that moved them. The command line uses it to redraw a line on the terminal; the app
-    /// does not need it (it reads the progress each frame). Set the message and the items
-    /// before the count, so the observer sees them together.
+    /// that moved them. The command line uses it to redraw a line on the terminal. Set the
+    /// message and the items before the count, so the observer sees them together.
     pub fn observed(observer: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
-        Self { inner: Arc::new(Inner { observer: Some(Box::new(observer)), ..Inner::default() }) }
+        let progress = Self::new();
+        progress.observe(observer);
+        progress
+    }
+
+    /// Gives a progress made without one its observer (see [`Progress::observed`]); false if it
+    /// has one already. The app's job runner sets one that asks for a repaint, so a job's bar
+    /// moves while it runs and no frame is drawn while nothing moves.
+    pub fn observe(&self, observer: impl Fn(&Progress) + Send + Sync + 'static) -> bool {
+        self.inner.observer.set(Box::new(observer)).is_ok()
     }
 
     fn moved(&self) {
-        if let Some(observe) = &self.inner.observer {
+        if let Some(observe) = self.inner.observer.get() {
             observe(self);
         }
     }

@@ -24,7 +24,11 @@
 
 use super::{Action, JobWork};
 use crate::progress::Progress;
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
+
+/// How often a running job's progress may ask for a frame.
+const REPAINT_EVERY: Duration = Duration::from_millis(100);
 
 /// Names a kind of job of which only the newest should run (see the module doc).
 pub type JobKey = String;
@@ -34,6 +38,8 @@ pub type JobKey = String;
 pub struct JobSpec {
     pub name: String,
     pub key: Option<JobKey>,
+    /// Asks for no frame of its own (see [`JobSpec::quiet`]).
+    pub quiet: bool,
     progress: Progress,
     work: JobWork,
 }
@@ -41,7 +47,7 @@ pub struct JobSpec {
 impl JobSpec {
     /// A job whose results come back as actions.
     pub fn new(name: impl Into<String>, work: impl FnOnce(&Progress) -> Vec<Action> + Send + 'static) -> Self {
-        Self { name: name.into(), key: None, progress: Progress::new(), work: Box::new(work) }
+        Self { name: name.into(), key: None, quiet: false, progress: Progress::new(), work: Box::new(work) }
     }
 
     /// A job whose value comes back to the caller through the [`Pending`] (and no actions).
@@ -56,6 +62,15 @@ impl JobSpec {
         });
         let pending = Pending { rx, progress: spec.progress.clone(), over: false };
         (spec, pending)
+    }
+
+    /// Housekeeping the person did not ask for (keeping the search index in step): the job
+    /// asks for no frame while it runs or when it ends; its result is taken at the next frame
+    /// drawn for any other reason. So a background job never keeps the app drawing, and a
+    /// person who is idle sees nothing move.
+    pub fn quiet(mut self) -> Self {
+        self.quiet = true;
+        self
     }
 
     /// Runs under `key`: a newer job with the same key replaces this one.
@@ -153,10 +168,26 @@ impl Jobs {
 
     /// Starts a described job (the one place a job's thread is made).
     pub fn start(&mut self, ctx: &egui::Context, spec: JobSpec) -> Progress {
-        let JobSpec { name, key, progress, work } = spec;
+        let JobSpec { name, key, quiet, progress, work } = spec;
         if let Some(key) = &key {
             self.cancel(key);
         }
+        // The bar moves when the work does: the worker's progress asks for a repaint, at most
+        // ten a second (a frame on a timer while a job runs would keep the app drawing, and
+        // tests stepping frames waiting, for nothing).
+        let repaint = ctx.clone();
+        let last = Mutex::new(None::<Instant>);
+        let repaint_on_progress = !quiet;
+        progress.observe(move |_| {
+            if !repaint_on_progress {
+                return;
+            }
+            let Ok(mut last) = last.lock() else { return };
+            if last.is_none_or(|t| t.elapsed() >= REPAINT_EVERY) {
+                *last = Some(Instant::now());
+                repaint.request_repaint();
+            }
+        });
         let (tx, rx) = mpsc::channel();
         let worker_progress = progress.clone();
         let ctx = ctx.clone();
@@ -174,7 +205,9 @@ impl Jobs {
             });
             worker_progress.finish();
             let _ = tx.send(actions);
-            ctx.request_repaint();
+            if !quiet {
+                ctx.request_repaint();
+            }
         });
         let rx = match spawned {
             Ok(_) => rx,
@@ -259,9 +292,6 @@ impl Jobs {
                 }
             });
         }
-        if !self.running.is_empty() {
-            ui.ctx().request_repaint_after(std::time::Duration::from_millis(100));
-        }
     }
 }
 
@@ -333,6 +363,34 @@ mod tests {
         assert_eq!(statuses(&got), [("counted".to_string(), false)]);
         assert_eq!(progress.fraction(), Some(1.0));
         assert!(progress.is_finished());
+    }
+
+    /// A context that has drawn its start-up frames and wants no other.
+    fn idle_context() -> egui::Context {
+        let ctx = egui::Context::default();
+        for _ in 0..3 {
+            let mut output = ctx.run_ui(egui::RawInput::default(), |_| {});
+            output.textures_delta.clear();
+        }
+        assert!(!ctx.has_requested_repaint());
+        ctx
+    }
+
+    #[test]
+    fn a_job_asks_for_a_frame_when_it_moves_and_ends_and_a_quiet_one_does_not() {
+        for quiet in [false, true] {
+            let ctx = idle_context();
+            let mut jobs = Jobs::default();
+            let spec = JobSpec::new("count", |p| {
+                p.set_total(2);
+                p.advance(2);
+                Vec::new()
+            });
+            let spec = if quiet { spec.quiet() } else { spec };
+            jobs.start(&ctx, spec);
+            settle(&mut jobs);
+            assert_eq!(ctx.has_requested_repaint(), !quiet, "quiet: {quiet}");
+        }
     }
 
     #[test]

@@ -198,7 +198,7 @@ impl SearchView {
                     let index = Arc::clone(&e.index);
                     let (job, pending) =
                         JobSpec::returning("Updating the search index", move |progress| index.sync(&shared, progress));
-                    cx.push(Action::Job(job.keyed(INDEX_JOB)));
+                    cx.push(Action::Job(job.keyed(INDEX_JOB).quiet()));
                     e.sync = Some(pending);
                 }
             }
