@@ -318,8 +318,9 @@ fn assemble<'a>(
         for (_, d) in &included {
             match d.per_code.get(&code) {
                 Some(c) => sum.add(c),
-                // Nobody used the code in this document: every unit is an agreed "no".
-                None => sum.add(&Counts { units: d.units, ..Counts::empty(n) }),
+                // Nobody used the code in this document: every unit is an agreed "no" (adds
+                // units only; no table to allocate for each code a document lacks).
+                None => sum.units += d.units,
             }
         }
         sum

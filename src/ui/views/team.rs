@@ -19,6 +19,7 @@ use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A merge planned on a worker: what it would bring in, against which revision of the project.
 pub struct MergePreview {
@@ -63,9 +64,16 @@ pub struct TeamView {
     merging: bool,
     /// Each document's agreement counts, kept by revision; built on a worker the first time.
     kept: Warm<KeptAgreement>,
-    report: Option<(ReportKey, Result<AgreementReport, String>)>,
-    comparison: Option<(CompareKey, Result<Comparison, String>)>,
+    /// Shared, so a frame takes the figures without copying them.
+    report: Option<(ReportKey, Result<Arc<AgreementReport>, String>)>,
+    comparison: Option<(CompareKey, Result<Arc<Comparison>, String>)>,
+    /// How many differences are listed (a page more on request): a document two coders coded
+    /// differently in hundreds of places would otherwise lay out hundreds of cards every frame.
+    differences_listed: usize,
 }
+
+/// Differences listed at first, and added by "Show more".
+const DIFFERENCES_PAGE: usize = 30;
 
 type ReportKey = (u64, Vec<CoderId>, bool, Option<DocId>);
 /// What a comparison shows: the document's codings, text and consensus entries (its revision),
@@ -135,7 +143,7 @@ impl TeamView {
     /// The agreement report and whether it is current: put together from the kept counts after
     /// each change (only edited documents are counted again); while a worker makes the first
     /// counts, the last report (if any) and `false`.
-    fn report(&mut self, cx: &mut ViewCtx<'_>) -> Option<(&Result<AgreementReport, String>, bool)> {
+    fn report(&mut self, cx: &mut ViewCtx<'_>) -> Option<(&Result<Arc<AgreementReport>, String>, bool)> {
         let p = cx.project;
         let doc = if self.agreement_this_doc { self.doc } else { None };
         let key = (p.revisions.all, self.chosen.clone(), self.include_uncoded, doc);
@@ -158,20 +166,20 @@ impl TeamView {
                 },
             );
             if let Some(kept) = kept {
-                self.report = Some((key, kept.report(p, &opts).map_err(|e| e.to_string())));
+                self.report = Some((key, kept.report(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
                 return self.report.as_ref().map(|(_, r)| (r, true));
             }
         }
         self.report.as_ref().map(|(_, r)| (r, current))
     }
 
-    fn comparison(&mut self, p: &Project) -> Option<&Result<Comparison, String>> {
+    fn comparison(&mut self, p: &Project) -> Option<&Result<Arc<Comparison>, String>> {
         let ((a, b), doc) = (self.pair?, self.doc?);
         let coder = |c: CoderId| p.coders.get(&c).map(|c| (c.name.clone(), c.colour));
         let doc_name = p.documents.get(&doc).map(|d| d.name().to_string());
         let key = (doc, a, b, p.revisions.doc(doc), p.revisions.codebook, [coder(a), coder(b)], doc_name);
         if self.comparison.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.comparison = Some((key, Comparison::build(p, doc, a, b).map_err(|e| e.to_string())));
+            self.comparison = Some((key, Comparison::build(p, doc, a, b).map(Arc::new).map_err(|e| e.to_string())));
         }
         self.comparison.as_ref().map(|(_, c)| c)
     }
@@ -254,7 +262,7 @@ impl TeamView {
             counting(ui, t);
         }
         let report = match report {
-            Ok(r) => r.clone(),
+            Ok(r) => Arc::clone(r),
             Err(e) => {
                 ui.label(RichText::new(e).color(t.danger));
                 return;
@@ -378,7 +386,7 @@ impl TeamView {
         let p = cx.project;
         let Some(cmp) = self.comparison(p) else { return };
         let cmp = match cmp {
-            Ok(c) => c.clone(),
+            Ok(c) => Arc::clone(c),
             Err(e) => {
                 ui.label(RichText::new(e).color(t.danger));
                 return;
@@ -422,8 +430,18 @@ impl TeamView {
             };
             ui.label(RichText::new(text).color(t.weak_text));
         }
-        for d in shown {
+        let listed = self.differences_listed.max(DIFFERENCES_PAGE);
+        for d in shown.iter().take(listed) {
             self.difference_card(cx, ui, &cmp, d);
+        }
+        let left = shown.len().saturating_sub(listed);
+        if left > 0
+            && ui
+                .button(format!("Show {} more ({left} not listed)", left.min(DIFFERENCES_PAGE)))
+                .on_hover_text("List the next differences of this document")
+                .clicked()
+        {
+            self.differences_listed = listed + DIFFERENCES_PAGE;
         }
         if !cmp.mapping.iter().any(|m| m.suggested) && cmp.log.is_empty() {
             return;
