@@ -11,7 +11,7 @@
 //! project's own). Views keep drawing only.
 
 use super::jobs::{JobLost, JobSpec, Pending};
-use super::{Action, ViewCtx};
+use super::{Action, Tokens, ViewCtx};
 use crate::model::Project;
 
 /// Below this many codings a cold build runs in the frame: at 50,000 codings the slowest one
@@ -97,4 +97,12 @@ impl<T: Default + Send + 'static> Warm<T> {
     pub fn lost(&self, p: &Project) -> bool {
         self.lost_at == Some(p.revisions.all)
     }
+}
+
+/// What a view says while a worker builds its figures (the last ones, if any, stay below it).
+pub fn counting(ui: &mut egui::Ui, t: &Tokens) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(egui::RichText::new("Counting…").color(t.weak_text));
+    });
 }

@@ -13,7 +13,7 @@ use crate::store::Store;
 use crate::team::agreement::{AgreementOptions, AgreementReport, Figures, KeptAgreement};
 use crate::team::compare::{self, Choice, CodeChoice, Comparison, Decision, Difference, Target};
 use crate::team::merge::{MergePlan, plan_merge};
-use crate::ui::cold::Warm;
+use crate::ui::cold::{Warm, counting};
 use crate::ui::widgets::swatch;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
@@ -84,14 +84,6 @@ type CompareKey = (DocId, CoderId, CoderId, u64, u64, [Option<(String, Colour)>;
 /// Coders who have coded something, in team order.
 fn coding_coders(p: &Project) -> Vec<CoderId> {
     p.coders.keys().copied().filter(|c| p.coding_count_of_coder(*c) > 0).collect()
-}
-
-/// Said while a worker counts the agreement (the last figures, if any, stay below it).
-fn counting(ui: &mut Ui, t: &crate::ui::Tokens) {
-    ui.horizontal(|ui| {
-        ui.spinner();
-        ui.label(RichText::new("Counting…").color(t.weak_text));
-    });
 }
 
 fn coder_name(p: &Project, c: CoderId) -> String {

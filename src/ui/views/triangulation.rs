@@ -16,7 +16,7 @@ use crate::analysis::{Extract, Matrix, MatrixCache, MatrixOptions, RowSource, re
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, export};
 use crate::model::*;
-use crate::ui::cold::Warm;
+use crate::ui::cold::{Warm, counting};
 use crate::ui::widgets::{FrozenTable, TablePart};
 use crate::ui::{Action, Item, Tokens, View, ViewCtx, ViewKind};
 use egui::{Color32, RichText, Sense, Ui, vec2};
@@ -62,14 +62,6 @@ struct Figures {
 
 /// The key of the view's jobs: one build of its figures at a time.
 const JOB: &str = "triangulation-figures";
-
-/// Said while a worker builds the figures (the last ones, if any, stay below it).
-fn counting(ui: &mut Ui, t: &Tokens) {
-    ui.horizontal(|ui| {
-        ui.spinner();
-        ui.label(RichText::new("Counting…").color(t.weak_text));
-    });
-}
 
 #[derive(Default)]
 pub struct TriangulationView {
