@@ -1,14 +1,15 @@
 //! Team benchmark (issue 9): a synthetic study of 200 documents (2 M words) coded by two
 //! coders with 25,000 codings each over 100 codes. Measures the agreement report over all
-//! documents, comparing two coders on one document, and planning a merge of one coder's copy
-//! into the other's. Run with `cargo bench --bench team`.
+//! documents (from scratch, and kept per document after one new coding, as the Team view keeps
+//! it), comparing two coders on one document, and planning a merge of one coder's copy into the
+//! other's. Run with `cargo bench --bench team`.
 
 mod common;
 use common::rng;
 use std::time::{Duration, Instant};
 use tema::edit::Edit;
 use tema::model::*;
-use tema::team::agreement::{AgreementOptions, agreement};
+use tema::team::agreement::{AgreementOptions, KeptAgreement, agreement};
 use tema::team::compare::Comparison;
 use tema::team::merge::plan_merge;
 
@@ -110,6 +111,37 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "agreement report, all documents: median {t:.0} ms (5 runs); pooled kappa {:.3}, alpha {:.3}",
         report.overall.pooled.kappa.unwrap_or(f64::NAN),
         report.overall.pooled.alpha.unwrap_or(f64::NAN)
+    );
+    // Kept per document (issue 21): after one new coding only its document is counted again.
+    let opts = AgreementOptions::default();
+    let mut kept = KeptAgreement::default();
+    let (t, _) = time(1, || kept.report(&both, &opts));
+    println!("kept agreement report, cold (every document counted): {t:.0} ms");
+    let (mut kept_times, mut fresh_times) = (Vec::new(), Vec::new());
+    let mut edited = both.clone();
+    for n in 0..11 {
+        let coding = Coding {
+            id: CodingId::new(),
+            doc: docs[n * 7 % DOCS],
+            span: Span::new(100 * n, 100 * n + 250),
+            code: codes[n % CODES],
+            coder: coders[n % 2],
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        };
+        edited.apply(Edit::AddCoding { coding })?;
+        let t = Instant::now();
+        let kept_report = kept.report(&edited, &opts)?;
+        kept_times.push(t.elapsed());
+        let t = Instant::now();
+        let fresh = agreement(&edited, &opts)?;
+        fresh_times.push(t.elapsed());
+        assert_eq!(kept_report, fresh, "the kept report equals a full recount");
+    }
+    println!(
+        "agreement report after one new coding: kept {:.1} ms, from scratch {:.1} ms (medians of 11)",
+        median(kept_times),
+        median(fresh_times)
     );
     let (t, cmp) = time(20, || Comparison::build(&both, docs[0], coders[0], coders[1]));
     let cmp = cmp?;

@@ -279,6 +279,12 @@ impl CooccurrenceCache {
         table
     }
 
+    /// Whether [`CooccurrenceCache::get`] for these options works every document (never
+    /// built, or another scope or coder scope): the slow build a view runs on a worker.
+    pub fn is_cold(&self, options: &CooccurrenceOptions) -> bool {
+        self.parts.key().is_none_or(|(scope, coders)| *scope != options.scope || *coders != options.coders)
+    }
+
     pub fn clear(&mut self) {
         *self = Self::default();
     }

@@ -641,6 +641,8 @@ struct CacheKey {
 pub struct MatrixCache {
     index: AttributionIndex,
     last: Option<(CacheKey, Arc<Matrix>)>,
+    /// The index has been built: from now on a refresh works only edited documents.
+    warm: bool,
 }
 
 impl MatrixCache {
@@ -664,6 +666,7 @@ impl MatrixCache {
             return Arc::clone(m);
         }
         self.index.refresh(project);
+        self.warm = true;
         let matrix = Arc::new(Matrix::build_with(project, &self.index, options));
         self.last = Some((key, Arc::clone(&matrix)));
         matrix
@@ -679,7 +682,14 @@ impl MatrixCache {
     /// index, such as co-occurrence).
     pub fn fresh_index(&mut self, project: &Project) -> &AttributionIndex {
         self.index.refresh(project);
+        self.warm = true;
         &self.index
+    }
+
+    /// Whether the next [`MatrixCache::get`] or [`MatrixCache::fresh_index`] attributes every
+    /// coding (the index was never built): the slow first build a view runs on a worker.
+    pub fn is_cold(&self) -> bool {
+        !self.warm
     }
 
     pub fn clear(&mut self) {

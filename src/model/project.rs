@@ -157,6 +157,9 @@ pub struct Derived {
     by_doc: HashMap<DocId, Vec<CodingId>, FastHash>,
     /// The codings of each code, for per-code queries and the edits that re-point codes.
     by_code: HashMap<CodeId, Vec<CodingId>, FastHash>,
+    /// How many codings each coder has: the Team view lists coders with their counts every
+    /// frame, and agreement starts from the coders who have coded.
+    by_coder: HashMap<CoderId, usize, FastHash>,
     /// How many codings the tables hold. A `Project` built by filling `codings` directly
     /// (tests, loaders) without [`Project::rebuild_derived`] has a different count, and the
     /// look-ups then fall back to a scan instead of answering wrongly.
@@ -171,6 +174,7 @@ impl Derived {
         insert_sorted(self.by_code.entry(c.code).or_default(), c.id);
         if fresh {
             self.indexed += 1;
+            *self.by_coder.entry(c.coder).or_default() += 1;
         }
     }
 
@@ -179,6 +183,12 @@ impl Derived {
         self.coding_keys.remove(&(c.doc, c.span, c.code, c.coder));
         if remove_from(&mut self.by_doc, c.doc, c.id) {
             self.indexed = self.indexed.saturating_sub(1);
+            if let Some(n) = self.by_coder.get_mut(&c.coder) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    self.by_coder.remove(&c.coder);
+                }
+            }
         }
         remove_from(&mut self.by_code, c.code, c.id);
     }
@@ -264,7 +274,11 @@ impl Project {
         let mut fresh = self.clone();
         fresh.rebuild_derived();
         let (a, b) = (&self.derived, &fresh.derived);
-        a.coding_keys == b.coding_keys && a.by_doc == b.by_doc && a.by_code == b.by_code && a.indexed == b.indexed
+        a.coding_keys == b.coding_keys
+            && a.by_doc == b.by_doc
+            && a.by_code == b.by_code
+            && a.by_coder == b.by_coder
+            && a.indexed == b.indexed
     }
 
     /// Whether the look-up tables describe `codings` (see [`Derived::indexed`]).
@@ -293,6 +307,14 @@ impl Project {
             Some(ids) => Box::new(ids.iter().filter_map(|id| self.codings.get(id))),
             None => Box::new(std::iter::empty()),
         }
+    }
+
+    /// How many codings a coder has: from the index when it is in step, else by a scan.
+    pub fn coding_count_of_coder(&self, coder: CoderId) -> usize {
+        if !self.indexed() {
+            return self.codings.values().filter(|c| c.coder == coder).count();
+        }
+        self.derived.by_coder.get(&coder).copied().unwrap_or(0)
     }
 
     /// The coding that applies `code` by `coder` to exactly `span`, if there is one.
@@ -401,8 +423,12 @@ impl Project {
         v
     }
 
-    /// Number of codings per code (not counting children).
+    /// Number of codings per code (not counting children): from the index when it is in step
+    /// (one entry per code, not a scan of every coding), else by a scan.
     pub fn coding_counts(&self) -> HashMap<CodeId, usize> {
+        if self.indexed() {
+            return self.derived.by_code.iter().map(|(code, ids)| (*code, ids.len())).collect();
+        }
         let mut m = HashMap::new();
         for c in self.codings.values() {
             *m.entry(c.code).or_insert(0) += 1;

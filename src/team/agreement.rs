@@ -11,6 +11,7 @@
 
 use super::spans::{Coverage, depth_histogram};
 use super::{TeamError, coders_or_all};
+use crate::analysis::perdoc::{PerDoc, Refreshed};
 use crate::model::*;
 use serde::Serialize;
 use std::collections::{BTreeSet, HashMap};
@@ -145,35 +146,134 @@ pub struct AgreementReport {
     pub overall: Figures,
 }
 
+/// The coders compared and what follows from them: each coder's place in the tables and the
+/// pairs of places.
+struct Setup {
+    coders: Vec<CoderId>,
+    index: HashMap<CoderId, usize>,
+    pairs: Vec<(usize, usize)>,
+    include_uncoded: bool,
+}
+
+impl Setup {
+    fn new(p: &Project, opts: &AgreementOptions) -> Result<Self, TeamError> {
+        let coders = coders_or_all(p, &opts.coders)?;
+        let n = coders.len();
+        let pairs = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
+        let index = coders.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        Ok(Setup { coders, index, pairs, include_uncoded: opts.include_uncoded })
+    }
+}
+
+/// One document's part of the figures: the counts of each code over its units. Every figure
+/// of the report is made from these, and the overall counts are their sums, so a kept report
+/// recounts only the documents an edit touched ([`KeptAgreement`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+struct DocPart {
+    /// The chosen coders (by place) who have not coded the document: when any, it is left out.
+    missing: Vec<usize>,
+    units: u64,
+    per_code: HashMap<CodeId, Counts>,
+}
+
+fn doc_part(p: &Project, d: &Document, s: &Setup) -> DocPart {
+    let n = s.coders.len();
+    let codings: Vec<&Coding> = p.codings_of_doc(d.id).filter(|c| s.index.contains_key(&c.coder)).collect();
+    let mut coded = vec![false; n];
+    for c in &codings {
+        coded[s.index[&c.coder]] = true;
+    }
+    let missing: Vec<usize> = (0..n).filter(|i| !coded[*i]).collect();
+    if !missing.is_empty() {
+        return DocPart { missing, ..DocPart::default() };
+    }
+    let units = if s.include_uncoded { d.char_len as u64 } else { Coverage::new(codings.iter().map(|c| c.span)).len() };
+    let mut spans: HashMap<CodeId, Vec<Vec<Span>>> = HashMap::new();
+    for c in &codings {
+        spans.entry(c.code).or_insert_with(|| vec![Vec::new(); n])[s.index[&c.coder]].push(c.span);
+    }
+    let per_code = spans
+        .into_iter()
+        .map(|(code, by_coder)| {
+            let covers: Vec<Coverage> = by_coder.into_iter().map(Coverage::new).collect();
+            (code, counts_of(&covers, &s.pairs, units))
+        })
+        .collect();
+    DocPart { missing: Vec::new(), units, per_code }
+}
+
 /// Computes the agreement report.
 pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport, TeamError> {
-    let coders = coders_or_all(p, &opts.coders)?;
-    let n = coders.len();
-    let pairs: Vec<(usize, usize)> = (0..n).flat_map(|i| (i + 1..n).map(move |j| (i, j))).collect();
-    let index: HashMap<CoderId, usize> = coders.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+    let s = Setup::new(p, opts)?;
     let wanted: BTreeSet<DocId> = opts.docs.iter().copied().collect();
+    let parts: HashMap<DocId, DocPart> = p
+        .documents
+        .values()
+        .filter(|d| wanted.is_empty() || wanted.contains(&d.id))
+        .map(|d| (d.id, doc_part(p, d, &s)))
+        .collect();
+    Ok(assemble(p, &s, &wanted, |doc| parts.get(&doc)))
+}
 
-    // Codings of the chosen coders, by document.
-    let mut by_doc: HashMap<DocId, Vec<&Coding>> = HashMap::new();
-    for c in p.codings.values().filter(|c| index.contains_key(&c.coder)) {
-        by_doc.entry(c.doc).or_default().push(c);
+/// The context of the kept parts: the coders in their order, and whether every character counts.
+type PartsKey = (Vec<CoderId>, bool);
+
+/// The agreement report kept per document: each document's counts are kept by its revision
+/// ([`PerDoc`]), so after an edit only the edited document is counted again and the report
+/// is put together from the kept counts. Equal to [`agreement`] (a property test holds it
+/// so after every random edit). One keeper belongs to one open project.
+#[derive(Clone, Debug, Default)]
+pub struct KeptAgreement {
+    parts: PerDoc<PartsKey, DocPart>,
+}
+
+impl KeptAgreement {
+    /// Brings the kept counts up to date for these coders and units (every document when they
+    /// changed, else those edited since): the slow part, which a view may run on a worker.
+    pub fn refresh(&mut self, p: &Project, opts: &AgreementOptions) -> Result<Refreshed, TeamError> {
+        let s = Setup::new(p, opts)?;
+        Ok(self.refresh_with(p, &s))
     }
 
-    struct DocCounts<'a> {
-        doc: &'a Document,
-        units: u64,
-        per_code: HashMap<CodeId, Counts>,
+    fn refresh_with(&mut self, p: &Project, s: &Setup) -> Refreshed {
+        self.parts.refresh(p, (s.coders.clone(), s.include_uncoded), |d| doc_part(p, d, s), |_, _, _| {})
     }
-    let mut included = Vec::new();
+
+    /// Whether [`KeptAgreement::refresh`] for these options would count every document (never
+    /// counted, or other coders or units): what a view builds on a worker instead.
+    pub fn is_cold(&self, p: &Project, opts: &AgreementOptions) -> bool {
+        match coders_or_all(p, &opts.coders) {
+            Ok(coders) => self.parts.key().is_none_or(|(c, u)| *c != coders || *u != opts.include_uncoded),
+            Err(_) => false,
+        }
+    }
+
+    /// The report for the project as it is now, equal to [`agreement`]`(p, opts)`.
+    pub fn report(&mut self, p: &Project, opts: &AgreementOptions) -> Result<AgreementReport, TeamError> {
+        let s = Setup::new(p, opts)?;
+        self.refresh_with(p, &s);
+        let wanted: BTreeSet<DocId> = opts.docs.iter().copied().collect();
+        let parts = &self.parts;
+        Ok(assemble(p, &s, &wanted, |doc| parts.get(doc)))
+    }
+}
+
+/// The report from each document's part: documents in project order (those wanted), codes in
+/// codebook order, the overall counts summed over the included documents.
+fn assemble<'a>(
+    p: &Project,
+    s: &Setup,
+    wanted: &BTreeSet<DocId>,
+    part: impl Fn(DocId) -> Option<&'a DocPart>,
+) -> AgreementReport {
+    let (coders, pairs, n) = (&s.coders, &s.pairs, s.coders.len());
+    let mut included: Vec<(&Document, &DocPart)> = Vec::new();
     let mut skipped = Vec::new();
     for d in p.documents.values().filter(|d| wanted.is_empty() || wanted.contains(&d.id)) {
-        let codings = by_doc.get(&d.id).map(Vec::as_slice).unwrap_or_default();
-        let missing: Vec<&str> = coders
-            .iter()
-            .filter(|c| !codings.iter().any(|x| x.coder == **c))
-            .filter_map(|c| p.coders.get(c).map(|c| c.name.as_str()))
-            .collect();
-        if !missing.is_empty() {
+        let Some(part) = part(d.id) else { continue };
+        if !part.missing.is_empty() {
+            let missing: Vec<&str> =
+                part.missing.iter().filter_map(|i| p.coders.get(&coders[*i])).map(|c| c.name.as_str()).collect();
             skipped.push(SkippedDocument {
                 doc: d.id,
                 name: d.name().to_string(),
@@ -181,25 +281,12 @@ pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport
             });
             continue;
         }
-        let units =
-            if opts.include_uncoded { d.char_len as u64 } else { Coverage::new(codings.iter().map(|c| c.span)).len() };
-        let mut spans: HashMap<CodeId, Vec<Vec<Span>>> = HashMap::new();
-        for c in codings {
-            spans.entry(c.code).or_insert_with(|| vec![Vec::new(); n])[index[&c.coder]].push(c.span);
-        }
-        let per_code = spans
-            .into_iter()
-            .map(|(code, by_coder)| {
-                let covers: Vec<Coverage> = by_coder.into_iter().map(Coverage::new).collect();
-                (code, counts_of(&covers, &pairs, units))
-            })
-            .collect();
-        included.push(DocCounts { doc: d, units, per_code });
+        included.push((d, part));
     }
 
     let ordered =
         |codes: &BTreeSet<CodeId>| -> Vec<CodeId> { p.codes.keys().copied().filter(|c| codes.contains(c)).collect() };
-    let all_codes: BTreeSet<CodeId> = included.iter().flat_map(|d| d.per_code.keys().copied()).collect();
+    let all_codes: BTreeSet<CodeId> = included.iter().flat_map(|(_, d)| d.per_code.keys().copied()).collect();
     let all_codes = ordered(&all_codes);
 
     let name_of = |c: &CodeId| p.codes.get(c).map(|c| c.name().to_string()).unwrap_or_default();
@@ -212,41 +299,42 @@ pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport
                 code: *code,
                 name: name_of(code),
                 coded: c.coded.clone(),
-                stats: stats(c, &coders, &pairs),
+                stats: stats(c, coders, pairs),
             })
             .collect();
-        Figures { units, codes: rows, pooled: pooled_stats(&per, units, &coders, &pairs) }
+        Figures { units, codes: rows, pooled: pooled_stats(&per, units, coders, pairs) }
     };
 
     let mut documents = Vec::new();
-    for d in &included {
+    for (doc, d) in &included {
         let codes: BTreeSet<CodeId> = d.per_code.keys().copied().collect();
         let codes = ordered(&codes);
         let f = figures(d.units, &codes, &|c| d.per_code.get(&c).cloned().unwrap_or_else(|| Counts::empty(n)));
-        documents.push(DocumentFigures { doc: d.doc.id, name: d.doc.name().to_string(), figures: f });
+        documents.push(DocumentFigures { doc: doc.id, name: doc.name().to_string(), figures: f });
     }
-    let total_units: u64 = included.iter().map(|d| d.units).sum();
+    let total_units: u64 = included.iter().map(|(_, d)| d.units).sum();
     let overall = figures(total_units, &all_codes, &|code| {
         let mut sum = Counts::empty(n);
-        for d in &included {
+        for (_, d) in &included {
             match d.per_code.get(&code) {
                 Some(c) => sum.add(c),
-                // Nobody used the code in this document: every unit is an agreed "no".
-                None => sum.add(&Counts { units: d.units, ..Counts::empty(n) }),
+                // Nobody used the code in this document: every unit is an agreed "no" (adds
+                // units only; no table to allocate for each code a document lacks).
+                None => sum.units += d.units,
             }
         }
         sum
     });
-    Ok(AgreementReport {
+    AgreementReport {
         coders: coders
             .iter()
             .map(|c| CoderRef { id: *c, name: p.coders.get(c).map(|c| c.name.clone()).unwrap_or_default() })
             .collect(),
-        include_uncoded: opts.include_uncoded,
+        include_uncoded: s.include_uncoded,
         documents,
         skipped,
         overall,
-    })
+    }
 }
 
 fn counts_of(covers: &[Coverage], pairs: &[(usize, usize)], units: u64) -> Counts {

@@ -328,7 +328,13 @@ pub fn code_mapping(p: &Project, docs: &[DocId], a: CoderId, b: CoderId) -> Vec<
     let wanted: HashSet<DocId> = docs.iter().copied().collect();
     // Per document, per code: the spans of each coder.
     let mut spans: BTreeMap<DocId, (SpansByCode, SpansByCode)> = BTreeMap::new();
-    for c in p.codings.values().filter(|c| wanted.is_empty() || wanted.contains(&c.doc)) {
+    // The named documents' codings from the index; all codings only for the whole project.
+    let codings: Box<dyn Iterator<Item = &Coding>> = if wanted.is_empty() {
+        Box::new(p.codings.values())
+    } else {
+        Box::new(wanted.iter().flat_map(|d| p.codings_of_doc(*d)))
+    };
+    for c in codings {
         let entry = spans.entry(c.doc).or_default();
         if c.coder == a {
             entry.0.entry(c.code).or_default().push(c.span);

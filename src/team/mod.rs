@@ -36,7 +36,7 @@ pub enum TeamError {
 /// The coders to compare: the given ones, or else every coder who has codings (in team order).
 pub fn coders_or_all(p: &Project, coders: &[CoderId]) -> Result<Vec<CoderId>, TeamError> {
     let list: Vec<CoderId> = if coders.is_empty() {
-        p.coders.keys().copied().filter(|c| p.codings.values().any(|x| x.coder == *c)).collect()
+        p.coders.keys().copied().filter(|c| p.coding_count_of_coder(*c) > 0).collect()
     } else {
         coders.to_vec()
     };

@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod cache;
+pub mod cold;
 pub mod command;
 mod ctx;
 pub mod dialogs;

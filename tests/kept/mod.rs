@@ -3,10 +3,11 @@
 //! included, and across switches of the coder scope.
 //!
 //! Kept: the attribution index, extracts/documents/participants per code (the codebook's and
-//! the board's counts), the triangulation matrix, the co-occurrence table in both scopes and
-//! the review of a theme. Each is asked after every step, as the app asks when the view is
+//! the board's counts), the triangulation matrix, the co-occurrence table in both scopes, the
+//! review of a theme and the Team view's agreement report (over every document and over one). Each is asked after every step, as the app asks when the view is
 //! open, so the kept parts see every change one at a time; the references are the plain
-//! functions (`scope::extract_counts`, `themes::review`, `Cooccurrence::build`, ...).
+//! functions (`scope::extract_counts`, `themes::review`, `Cooccurrence::build`,
+//! `team::agreement::agreement`, ...).
 
 use proptest::prelude::*;
 use tema::analysis::cooccurrence::CooccurrenceCache;
@@ -17,6 +18,7 @@ use tema::analysis::{
     Scope,
 };
 use tema::model::*;
+use tema::team::agreement::{AgreementOptions, KeptAgreement, agreement};
 
 /// Every kept figure, held as the app holds them (one keeper per open view).
 #[derive(Default)]
@@ -27,6 +29,7 @@ pub struct Kept {
     overlap: CooccurrenceCache,
     turn: CooccurrenceCache,
     review: ReviewCache,
+    agreement: KeptAgreement,
 }
 
 /// Asks every kept figure for the project as it is and compares it with a recomputation.
@@ -63,5 +66,14 @@ pub fn check(kept: &mut Kept, p: &Project, coders: &CoderScope, step: usize) -> 
         let kept_review = kept.review.get(p, theme, by, coders);
         prop_assert_eq!(&*kept_review, &review(p, theme, by, coders), "review, step {}", step);
     }
+    // Agreement: the coders who have coded (as the Team view starts), every character counted
+    // every other step (a new context key), all documents or only the first.
+    let opts = AgreementOptions {
+        coders: Vec::new(),
+        docs: p.documents.keys().take(step % 2).copied().collect(),
+        include_uncoded: step % 4 >= 2,
+    };
+    let kept_report = kept.agreement.report(p, &opts);
+    prop_assert_eq!(kept_report, agreement(p, &opts), "agreement, step {}", step);
     Ok(())
 }

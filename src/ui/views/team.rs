@@ -3,18 +3,23 @@
 //! log), codes that seem to mean the same, and bringing in another copy of the project.
 //!
 //! All figures and edits come from `crate::team`; this file only draws them and queues the
-//! edits they produce.
+//! edits they produce. The agreement report is kept per document (`KeptAgreement`: after an
+//! edit only the edited document is counted again), its first build runs on a worker
+//! (`ui::cold::Warm`), the comparison is rebuilt only when its document changes, and coders'
+//! counts come from the project's index: no frame walks every coding.
 
 use crate::model::*;
 use crate::store::Store;
-use crate::team::agreement::{AgreementOptions, AgreementReport, Figures, agreement};
+use crate::team::agreement::{AgreementOptions, AgreementReport, Figures, KeptAgreement};
 use crate::team::compare::{self, Choice, CodeChoice, Comparison, Decision, Difference, Target};
 use crate::team::merge::{MergePlan, plan_merge};
+use crate::ui::cold::{Warm, counting};
 use crate::ui::widgets::swatch;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A merge planned on a worker: what it would bring in, against which revision of the project.
 pub struct MergePreview {
@@ -57,16 +62,28 @@ pub struct TeamView {
     merge_path: String,
     merge: Option<MergePreview>,
     merging: bool,
-    report: Option<(ReportKey, Result<AgreementReport, String>)>,
-    comparison: Option<(CompareKey, Result<Comparison, String>)>,
+    /// Each document's agreement counts, kept by revision; built on a worker the first time.
+    kept: Warm<KeptAgreement>,
+    /// Shared, so a frame takes the figures without copying them.
+    report: Option<(ReportKey, Result<Arc<AgreementReport>, String>)>,
+    comparison: Option<(CompareKey, Result<Arc<Comparison>, String>)>,
+    /// How many differences are listed (a page more on request): a document two coders coded
+    /// differently in hundreds of places would otherwise lay out hundreds of cards every frame.
+    differences_listed: usize,
 }
 
+/// Differences listed at first, and added by "Show more".
+const DIFFERENCES_PAGE: usize = 30;
+
 type ReportKey = (u64, Vec<CoderId>, bool, Option<DocId>);
-type CompareKey = (u64, DocId, CoderId, CoderId);
+/// What a comparison shows: the document's codings, text and consensus entries (its revision),
+/// the codes' names and colours (the codebook's), the two coders' names and colours, and the
+/// document's name.
+type CompareKey = (DocId, CoderId, CoderId, u64, u64, [Option<(String, Colour)>; 2], Option<String>);
 
 /// Coders who have coded something, in team order.
 fn coding_coders(p: &Project) -> Vec<CoderId> {
-    p.coders.keys().copied().filter(|c| p.codings.values().any(|x| x.coder == *c)).collect()
+    p.coders.keys().copied().filter(|c| p.coding_count_of_coder(*c) > 0).collect()
 }
 
 fn coder_name(p: &Project, c: CoderId) -> String {
@@ -106,34 +123,55 @@ impl TeamView {
         if self.doc.is_none_or(|d| !p.documents.contains_key(&d)) {
             // The first document both compared coders coded, else the first one.
             let both = self.pair.and_then(|(a, b)| {
-                p.documents.keys().copied().find(|d| {
-                    let codings = p.codings_in(*d);
-                    codings.iter().any(|c| c.coder == a) && codings.iter().any(|c| c.coder == b)
-                })
+                p.documents
+                    .keys()
+                    .copied()
+                    .find(|d| p.codings_of_doc(*d).any(|c| c.coder == a) && p.codings_of_doc(*d).any(|c| c.coder == b))
             });
             self.doc = both.or_else(|| p.documents.keys().next().copied());
         }
     }
 
-    fn report(&mut self, p: &Project) -> Option<&Result<AgreementReport, String>> {
+    /// The agreement report and whether it is current: put together from the kept counts after
+    /// each change (only edited documents are counted again); while a worker makes the first
+    /// counts, the last report (if any) and `false`.
+    fn report(&mut self, cx: &mut ViewCtx<'_>) -> Option<(&Result<Arc<AgreementReport>, String>, bool)> {
+        let p = cx.project;
         let doc = if self.agreement_this_doc { self.doc } else { None };
         let key = (p.revisions.all, self.chosen.clone(), self.include_uncoded, doc);
-        if self.report.as_ref().is_none_or(|(k, _)| *k != key) {
+        let current = self.report.as_ref().is_some_and(|(k, _)| *k == key);
+        if !current {
             let opts = AgreementOptions {
                 coders: self.chosen.clone(),
                 docs: doc.into_iter().collect(),
                 include_uncoded: self.include_uncoded,
             };
-            self.report = Some((key, agreement(p, &opts).map_err(|e| e.to_string())));
+            let on_worker = opts.clone();
+            let kept = self.kept.get(
+                cx,
+                "Counting agreement",
+                "team-agreement",
+                |k, p| k.is_cold(p, &opts),
+                move |k, p| {
+                    // An error (too few coders) is reported by the frame's own refresh.
+                    let _ = k.refresh(p, &on_worker);
+                },
+            );
+            if let Some(kept) = kept {
+                self.report = Some((key, kept.report(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
+                return self.report.as_ref().map(|(_, r)| (r, true));
+            }
         }
-        self.report.as_ref().map(|(_, r)| r)
+        self.report.as_ref().map(|(_, r)| (r, current))
     }
 
-    fn comparison(&mut self, p: &Project) -> Option<&Result<Comparison, String>> {
+    fn comparison(&mut self, p: &Project) -> Option<&Result<Arc<Comparison>, String>> {
         let ((a, b), doc) = (self.pair?, self.doc?);
-        let key = (p.revisions.all, doc, a, b);
+        let coder = |c: CoderId| p.coders.get(&c).map(|c| (c.name.clone(), c.colour));
+        let doc_name = p.documents.get(&doc).map(|d| d.name().to_string());
+        let key = (doc, a, b, p.revisions.doc(doc), p.revisions.codebook, [coder(a), coder(b)], doc_name);
         if self.comparison.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.comparison = Some((key, Comparison::build(p, doc, a, b).map_err(|e| e.to_string())));
+            self.comparison = Some((key, Comparison::build(p, doc, a, b).map(Arc::new).map_err(|e| e.to_string())));
         }
         self.comparison.as_ref().map(|(_, c)| c)
     }
@@ -169,7 +207,7 @@ impl TeamView {
             ui.label("Compare");
             for c in p.coders.values() {
                 let mut on = self.chosen.contains(&c.id);
-                let n = p.codings.values().filter(|x| x.coder == c.id).count();
+                let n = p.coding_count_of_coder(c.id);
                 let r = ui
                     .checkbox(&mut on, format!("{} ({n})", c.name))
                     .on_hover_text(format!("Include {} in the agreement figures", c.name));
@@ -201,9 +239,22 @@ impl TeamView {
             return;
         }
         let p = cx.project;
-        let Some(report) = self.report(p) else { return };
+        let lost = self.kept.lost(p);
+        let Some((report, current)) = self.report(cx) else {
+            if lost {
+                ui.label(
+                    RichText::new("The agreement could not be counted (the status bar says why).").color(t.danger),
+                );
+            } else {
+                counting(ui, t);
+            }
+            return;
+        };
+        if !current {
+            counting(ui, t);
+        }
         let report = match report {
-            Ok(r) => r.clone(),
+            Ok(r) => Arc::clone(r),
             Err(e) => {
                 ui.label(RichText::new(e).color(t.danger));
                 return;
@@ -327,7 +378,7 @@ impl TeamView {
         let p = cx.project;
         let Some(cmp) = self.comparison(p) else { return };
         let cmp = match cmp {
-            Ok(c) => c.clone(),
+            Ok(c) => Arc::clone(c),
             Err(e) => {
                 ui.label(RichText::new(e).color(t.danger));
                 return;
@@ -371,8 +422,18 @@ impl TeamView {
             };
             ui.label(RichText::new(text).color(t.weak_text));
         }
-        for d in shown {
+        let listed = self.differences_listed.max(DIFFERENCES_PAGE);
+        for d in shown.iter().take(listed) {
             self.difference_card(cx, ui, &cmp, d);
+        }
+        let left = shown.len().saturating_sub(listed);
+        if left > 0
+            && ui
+                .button(format!("Show {} more ({left} not listed)", left.min(DIFFERENCES_PAGE)))
+                .on_hover_text("List the next differences of this document")
+                .clicked()
+        {
+            self.differences_listed = listed + DIFFERENCES_PAGE;
         }
         if !cmp.mapping.iter().any(|m| m.suggested) && cmp.log.is_empty() {
             return;

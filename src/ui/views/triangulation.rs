@@ -6,13 +6,17 @@
 //! The table exports to every format the core writes.
 //!
 //! The view model is [`Matrix`] (built and cached by [`MatrixCache`]); this file only draws it
-//! and queues edits.
+//! and queues edits. The first build of the matrix, the attribution index and the
+//! co-occurrence table (every document worked) runs on a worker (`ui::cold::Warm`), with the
+//! last figure or "Counting…" shown meanwhile; after that an edit re-works only its document
+//! in the frame.
 
 use crate::analysis::cooccurrence::{Cooccurrence, CooccurrenceCache, CooccurrenceOptions, Scope};
 use crate::analysis::{Extract, Matrix, MatrixCache, MatrixOptions, RowSource, retrieval};
 use crate::edit::Edit;
 use crate::export::table::{CellContent, TableFormat, export};
 use crate::model::*;
+use crate::ui::cold::{Warm, counting};
 use crate::ui::widgets::{FrozenTable, TablePart};
 use crate::ui::{Action, Item, Tokens, View, ViewCtx, ViewKind};
 use egui::{Color32, RichText, Sense, Ui, vec2};
@@ -48,6 +52,17 @@ const MARK_WIDTH: f32 = 150.0;
 /// One count of the co-occurrence table.
 const COOCCURRENCE_CELL: egui::Vec2 = vec2(40.0, 24.0);
 
+/// What the view keeps between frames, each part kept per document.
+#[derive(Default)]
+struct Figures {
+    matrix: MatrixCache,
+    /// Each document's part of the co-occurrence table, kept by revision.
+    cooccurrence: CooccurrenceCache,
+}
+
+/// The key of the view's jobs: one build of its figures at a time.
+const JOB: &str = "triangulation-figures";
+
 #[derive(Default)]
 pub struct TriangulationView {
     pub options: MatrixOptions,
@@ -55,15 +70,17 @@ pub struct TriangulationView {
     tab: Tab,
     /// The cell whose extracts are shown.
     pub selected: Option<(RowKey, ColumnKey)>,
-    cache: MatrixCache,
+    /// The matrix cache (with the attribution index every tab reads) and the co-occurrence
+    /// parts, built on a worker when cold.
+    figures: Warm<Figures>,
+    /// The matrix last shown: shown again while a worker builds the figures.
+    matrix: Option<Arc<Matrix>>,
     /// The summary being typed for the selected cell.
     draft: String,
     draft_for: Option<(RowKey, ColumnKey)>,
     /// The extracts of the selected cell, with the matrix they were read from.
     extracts: Option<(usize, Arc<Matrix>, Arc<Vec<Extract>>)>,
     scope: Scope,
-    /// Each document's part of the co-occurrence table, kept by revision.
-    cooccurrence_cache: CooccurrenceCache,
     /// The table last shown (a new one clears the chosen pair).
     cooccurrence: Option<Arc<Cooccurrence>>,
     /// The co-occurring pair (indices into the codes) whose passages are shown.
@@ -108,22 +125,48 @@ impl View for TriangulationView {
         match self.tab {
             Tab::Matrix => self.matrix_tab(cx, ui),
             Tab::Cooccurrence => self.cooccurrence_tab(cx, ui),
-            Tab::Chart => self.chart.ui(cx, ui, self.cache.fresh_index(cx.project)),
+            Tab::Chart => {
+                let p = cx.project;
+                let cold = |f: &Figures, _: &Project| f.matrix.is_cold();
+                let build = |f: &mut Figures, p: &Project| {
+                    f.matrix.fresh_index(p);
+                };
+                match self.figures.get(cx, "Attributing codings", JOB, cold, build) {
+                    Some(f) => self.chart.ui(cx, ui, f.matrix.fresh_index(p)),
+                    None => counting(ui, cx.tokens),
+                }
+            }
         }
     }
 }
 
 impl TriangulationView {
-    /// The matrix for the current options, rebuilt only after edits that change it.
-    pub fn matrix(&mut self, p: &Project) -> Arc<Matrix> {
-        self.cache.get(p, &self.options)
-    }
-
     fn matrix_tab(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let p = cx.project;
         self.options_bar(p, ui);
         self.options.coders = cx.coders.clone();
-        let m = self.matrix(p);
+        // The matrix for the current options, rebuilt only after edits that change it; the
+        // first build on a worker, the last matrix shown meanwhile.
+        let options = self.options.clone();
+        let on_worker = options.clone();
+        let cold = |f: &Figures, _: &Project| f.matrix.is_cold();
+        let build = move |f: &mut Figures, p: &Project| {
+            f.matrix.get(p, &on_worker);
+        };
+        let m = match self.figures.get(cx, "Building the triangulation table", JOB, cold, build) {
+            Some(f) => {
+                let m = f.matrix.get(p, &options);
+                self.matrix = Some(Arc::clone(&m));
+                m
+            }
+            None => {
+                counting(ui, cx.tokens);
+                match &self.matrix {
+                    Some(m) => Arc::clone(m),
+                    None => return,
+                }
+            }
+        };
         self.export_bar(cx, ui, &m);
         ui.separator();
         if m.rows.is_empty() {
@@ -505,8 +548,22 @@ impl TriangulationView {
         let options = CooccurrenceOptions { scope: self.scope, coders: cx.coders.clone(), set: None };
         // The matrix cache keeps the attribution index up to date by re-working only the
         // documents an edit touched, and the co-occurrence cache likewise works only their
-        // parts of the table again.
-        let co = self.cooccurrence_cache.get(p, self.cache.fresh_index(p), &options);
+        // parts of the table again; the first build of either runs on a worker.
+        let on_worker = options.clone();
+        let cold = |f: &Figures, _: &Project| f.matrix.is_cold() || f.cooccurrence.is_cold(&options);
+        let build = move |f: &mut Figures, p: &Project| {
+            f.cooccurrence.get(p, f.matrix.fresh_index(p), &on_worker);
+        };
+        let co = match self.figures.get(cx, "Counting co-occurrences", JOB, cold, build) {
+            Some(f) => f.cooccurrence.get(p, f.matrix.fresh_index(p), &options),
+            None => {
+                counting(ui, t);
+                match &self.cooccurrence {
+                    Some(co) => Arc::clone(co),
+                    None => return,
+                }
+            }
+        };
         if self.cooccurrence.as_ref().is_none_or(|last| !Arc::ptr_eq(last, &co)) {
             self.cooccurrence = Some(Arc::clone(&co));
             self.pair = None;
