@@ -10,7 +10,6 @@ mod quotes_fixture;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tema::model::*;
 use tema::store::Store;
@@ -21,7 +20,7 @@ type Result<T = ()> = anyhow::Result<T>;
 
 /// The quotes study of the export tests as a project folder in a scratch directory, open in
 /// the app on the Quotes tab.
-fn quotes_app() -> Result<(tempfile::TempDir, std::path::PathBuf, Harness<'static, TemaApp>)> {
+fn quotes_app() -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("study.tema");
     let mut store = Store::create(&dir, "Working together")?;
@@ -34,13 +33,13 @@ fn quotes_app() -> Result<(tempfile::TempDir, std::path::PathBuf, Harness<'stati
     h.run();
     h.get_by_label("Quotes").click();
     h.run();
-    Ok((tmp, dir, h))
+    Ok((tmp, h))
 }
 
 #[test]
 fn read_star_make_and_export_quotes() -> Result {
     // The Quotes tab: themes in reading order, quotes attributed as printed.
-    let (tmp, dir, mut h) = quotes_app()?;
+    let (tmp, mut h) = quotes_app()?;
     assert_eq!(h.state().state.view, ViewKind::Quotes);
     // The view lists every theme (with or without quotes) and counts the quotes in them; an
     // export holds the quotes of themes not set aside (parked) and counts the themes they
@@ -132,7 +131,7 @@ fn read_star_make_and_export_quotes() -> Result {
 
 #[test]
 fn attribution_labels_are_set_in_the_app_and_undone() -> Result {
-    let (_tmp, dir, mut h) = quotes_app()?;
+    let (_tmp, mut h) = quotes_app()?;
     h.get_by_label("“They talked about me, not with me.” (J1)");
     h.get_by_label("Attribution…").click();
     h.run();

@@ -5,11 +5,10 @@ mod common;
 #[path = "common/sample.rs"]
 mod sample;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::analysis::{Matrix, MatrixOptions};
-use tema::ui::startup::Places;
 use tema::ui::ViewKind;
+use tema::ui::startup::Places;
 
 #[test]
 fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
