@@ -342,3 +342,30 @@ pub fn save(dir: &Path) -> Result<()> {
     println!("Saved {} ({n} changes folded into the project files)", dir.display());
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(doc: &str, start: usize, end: usize) -> Passage {
+        Passage { doc: doc.into(), start, end }
+    }
+
+    /// `tema code` and `tema similar` take a passage through this one check: a passage inside
+    /// the text resolves to its document and span; a missing document, an empty or reversed
+    /// range and one past the end are refused with what is wrong.
+    #[test]
+    fn a_passage_resolves_inside_its_document_and_is_refused_otherwise() {
+        let mut p = Project::new("P");
+        let d = Document::new(DocId::from_u128(1), "J1", DocKind::Interview, "J1: hello there\n");
+        p.documents.insert(d.id, d);
+        let dir = Path::new("study.tema");
+        let (d, span) = passage("J1", 4, 9).resolve(&p, dir).expect("inside the text");
+        assert_eq!((d.id, d.slice(span)), (DocId::from_u128(1), Some("hello")));
+        let refused = |x: Passage| x.resolve(&p, dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused(passage("J9", 0, 3)).contains("no document named \"J9\""));
+        assert!(refused(passage("J1", 5, 5)).contains("must be less than --end"));
+        assert!(refused(passage("J1", 6, 2)).contains("must be less than --end"));
+        assert!(refused(passage("J1", 0, 17)).contains("is past the end of document"));
+    }
+}
