@@ -1,7 +1,9 @@
 //! The app, driven as a person would: by labels, clicks, drags and keys (no GPU needed).
 
 mod common;
+
 use common::drag;
+use common::project;
 
 use egui::{Key, Modifiers, pos2};
 use egui_kittest::Harness;
@@ -15,10 +17,6 @@ type Result<T = ()> = anyhow::Result<T>;
 
 fn app(project: Option<&Path>, places: Places) -> Harness<'static, TemaApp> {
     common::app_on(project, "Tester", places, (1400.0, 900.0))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
 }
 
 fn count_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
@@ -42,11 +40,7 @@ fn select_some_text(h: &mut Harness<'_, TemaApp>) -> Span {
 
 #[test]
 fn opens_a_project_and_shows_its_documents_and_codebook() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3", "J4"], true)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3", "J4"], true, "Tester", (1400.0, 900.0))?;
     assert!(h.query_all_by_label("J3").count() >= 2, "in the navigator and as the open document's title");
     h.get_by_label("J4");
     h.get_by_label("Text of J3");
@@ -62,11 +56,7 @@ fn opens_a_project_and_shows_its_documents_and_codebook() -> Result {
 
 #[test]
 fn select_text_and_code_it_through_the_picker_then_undo_and_redo() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], false)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, dir, mut h) = common::study_app(&["J3"], false, "Tester", (1400.0, 900.0))?;
     h.get_by_label("Work and identity: 0 codings");
     let span = select_some_text(&mut h);
     assert!(span.len() > 5, "{span:?}");
@@ -100,11 +90,7 @@ fn select_text_and_code_it_through_the_picker_then_undo_and_redo() -> Result {
 
 #[test]
 fn enter_creates_a_new_code_and_number_keys_reapply_recent_codes() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], false)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], false, "Tester", (1400.0, 900.0))?;
     select_some_text(&mut h);
     h.key_press(Key::C);
     h.run();
@@ -135,11 +121,7 @@ fn enter_creates_a_new_code_and_number_keys_reapply_recent_codes() -> Result {
 
 #[test]
 fn create_rename_and_merge_codes() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1400.0, 900.0))?;
     let before = project(&h).codes.len();
     h.get_by_label("New code").click();
     h.run();
@@ -190,11 +172,7 @@ fn create_rename_and_merge_codes() -> Result {
 
 #[test]
 fn delete_a_code_after_a_warning_with_its_count() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1400.0, 900.0))?;
     let n = count_of(&h, "Work and identity");
     assert!(n > 0);
     h.get_by_label("Work and identity").click_secondary();
@@ -210,11 +188,7 @@ fn delete_a_code_after_a_warning_with_its_count() -> Result {
 
 #[test]
 fn palette_find_and_mark_read() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(Some(&dir), Places::default());
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1400.0, 900.0))?;
     h.key_press_modifiers(Modifiers::COMMAND, Key::K);
     h.run();
     h.get_by_label("Command").type_text("memos and journal");

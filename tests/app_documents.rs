@@ -2,28 +2,18 @@
 //! preview, and deleting a document with its codings (one undoable step).
 
 mod common;
+
 use common::drag;
+use common::project;
 
 use egui::{Key, Modifiers, pos2};
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use tema::model::*;
-use tema::ui::TemaApp;
-use tema::ui::startup::Places;
 
 type Result<T = ()> = anyhow::Result<T>;
 
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
-
 #[test]
 fn a_selected_passage_is_corrected_in_one_undoable_step() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], false)?;
-    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], false, "Tester", (1400.0, 900.0))?;
     let rect = h.get_by_label_contains("Interviewer: Thanks for coming in").rect();
     drag(&mut h, pos2(rect.left() + 3.0, rect.top() + 8.0), pos2(rect.left() + 240.0, rect.top() + 8.0));
     let sel = h.state().state.selection.text.ok_or_else(|| anyhow::anyhow!("no selection"))?;
@@ -52,11 +42,7 @@ fn a_selected_passage_is_corrected_in_one_undoable_step() -> Result {
 
 #[test]
 fn deleting_a_document_names_what_goes_with_it_and_undo_brings_it_back() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3", "J4"], true)?;
-    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3", "J4"], true, "Tester", (1400.0, 900.0))?;
     let id = project(&h).document_by_name("J4").map(|d| d.id).ok_or_else(|| anyhow::anyhow!("no J4"))?;
     let codings = project(&h).codings.values().filter(|c| c.doc == id).count();
     assert!(codings > 0, "the built study codes J4");

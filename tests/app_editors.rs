@@ -5,27 +5,16 @@
 
 mod common;
 
+use common::project;
+
 use egui::accesskit::Role;
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::model::*;
-use tema::ui::startup::Places;
 use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
-
-fn sample() -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
-    h.run();
-    Ok((tmp, h))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
 
 /// The first "Edit" button of the view (below the menu bar, whose Edit menu has that name too).
 fn first_edit_button<'h>(h: &'h Harness<'_, TemaApp>) -> Result<egui_kittest::Node<'h>> {
@@ -40,7 +29,7 @@ fn frames(h: &mut Harness<'_, TemaApp>, n: usize) {
 
 #[test]
 fn write_a_journal_entry_in_the_memo_editor() -> Result {
-    let (_tmp, mut h) = sample()?;
+    let (_tmp, _, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     let before: Vec<MemoId> = project(&h).memos.keys().copied().collect();
     // Ctrl+J: a new journal entry, shown first in the journal.
     h.key_press_modifiers(Modifiers::COMMAND, Key::J);
@@ -80,7 +69,7 @@ fn write_a_journal_entry_in_the_memo_editor() -> Result {
 
 #[test]
 fn comment_on_a_coding_from_its_extract() -> Result {
-    let (_tmp, mut h) = sample()?;
+    let (_tmp, _, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     // A top-level code with codings, as the codebook lists it.
     let p = project(&h);
     let code = p
@@ -112,7 +101,7 @@ fn comment_on_a_coding_from_its_extract() -> Result {
 
 #[test]
 fn cut_and_translate_a_quote() -> Result {
-    let (_tmp, mut h) = sample()?;
+    let (_tmp, _, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     let before = project(&h).quotes.clone();
     h.key_press_modifiers(Modifiers::COMMAND, Key::Num5);
     frames(&mut h, 2);
@@ -164,7 +153,7 @@ fn cut_and_translate_a_quote() -> Result {
 
 #[test]
 fn merge_one_theme_into_another() -> Result {
-    let (_tmp, mut h) = sample()?;
+    let (_tmp, _, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     h.state_mut().state.view = ViewKind::Themes;
     h.run();
     let p0 = project(&h).clone();
@@ -203,7 +192,7 @@ fn merge_one_theme_into_another() -> Result {
 
 #[test]
 fn mark_a_triangulation_row_and_export_the_table() -> Result {
-    let (tmp, mut h) = sample()?;
+    let (tmp, _, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     h.get_by_label("Triangulation").click();
     frames(&mut h, 2);
     assert_eq!(h.state().state.view, ViewKind::Triangulation);

@@ -4,7 +4,9 @@
 //! from the core, never from what the app showed.
 
 mod common;
+
 use common::drag;
+use common::project;
 
 use egui::{Key, Modifiers, pos2};
 use egui_kittest::Harness;
@@ -20,10 +22,6 @@ type Result<T = ()> = anyhow::Result<T>;
 
 fn app(dir: &Path) -> Harness<'static, TemaApp> {
     common::app_on(Some(dir), "Tester", Places::default(), (1400.0, 900.0))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
 }
 
 fn undo(h: &mut Harness<'_, TemaApp>) {
@@ -98,24 +96,13 @@ fn select_norwegian_and_emoji_text_by_dragging() -> Result {
     Ok(())
 }
 
-/// The sample study, copied without local state, open on `view`.
-fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = app(&dir);
-    h.run();
-    h.state_mut().state.view = view;
-    h.run();
-    Ok((tmp, h))
-}
-
 fn theme_named<'h>(h: &'h Harness<'_, TemaApp>, name: &str) -> Option<&'h Theme> {
     project(h).theme_by_name(name)
 }
 
 #[test]
 fn split_and_delete_a_theme() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1400.0, 900.0))?;
     let before = common::canonical(project(&h));
     let money = theme_named(&h, "Money as a brake").ok_or_else(|| anyhow::anyhow!("no theme"))?.clone();
     assert!(money.codes.len() >= 2, "the sample's theme has codes to split off");

@@ -3,7 +3,9 @@
 //! Escape closes the innermost menu or dialog before it touches the selection.
 
 mod common;
+
 use common::drag;
+use common::project;
 
 use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, pos2};
@@ -25,10 +27,6 @@ const LETTERS: &str = "cvbmq1";
 
 fn app(project: &Path) -> Harness<'static, TemaApp> {
     common::app_on(Some(project), "Tester", Places::default(), (1280.0, 720.0))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
 }
 
 /// The codings and codes of the project, to compare before and after typing.
@@ -110,20 +108,8 @@ fn letters_typed_into_any_field_of_any_view_never_code_text() -> Result {
     let tmp = tempfile::tempdir()?;
     let mut h = armed(&tmp.path().join("study.tema"))?;
     let before = coding_state(&h);
-    let views = [
-        ViewKind::Document,
-        ViewKind::Retrieval,
-        ViewKind::Memos,
-        ViewKind::Search,
-        ViewKind::Quotes,
-        ViewKind::Themes,
-        ViewKind::ThemeMap,
-        ViewKind::Phases,
-        ViewKind::Team,
-        ViewKind::Triangulation,
-    ];
     let mut fields_typed = 0;
-    for view in views {
+    for view in common::VIEWS {
         h.state_mut().state.view = view;
         h.run();
         // With nothing focused, outside the document view, letters do nothing.
@@ -227,11 +213,7 @@ fn escape_closes_an_open_menu_and_keeps_the_selection() -> Result {
 /// open a document, move by turn and by sentence, code the selection, review the extract.
 #[test]
 fn code_a_passage_with_the_keyboard_alone_and_hear_it() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3", "J4"], false)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3", "J4"], false, "Tester", (1280.0, 720.0))?;
     // Open the next document: J4.
     h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
     h.run();

@@ -3,11 +3,12 @@
 
 mod common;
 
+use common::project;
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
-use tema::model::*;
 use tema::ui::startup::Places;
 use tema::ui::tokens::{MIN_TEXT_SIZE, contrast};
 use tema::ui::{TemaApp, Tokens, ViewKind};
@@ -18,18 +19,9 @@ fn app(project: &Path) -> Harness<'static, TemaApp> {
     common::app_on(Some(project), "Tester", Places::default(), (1280.0, 720.0))
 }
 
-#[allow(dead_code)]
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
-
 #[test]
 fn the_palette_finds_a_command_by_one_of_its_words() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1280.0, 720.0))?;
     for (query, view) in [("map", ViewKind::ThemeMap), ("graph", ViewKind::ThemeMap), ("kappa", ViewKind::Team)] {
         h.key_press_modifiers(Modifiers::COMMAND, Key::K);
         h.run();
@@ -59,10 +51,7 @@ fn scroll_at(h: &mut Harness<'_, TemaApp>, at: egui::Pos2, delta: egui::Vec2) {
 
 #[test]
 fn the_cooccurrence_matrix_keeps_its_heads_in_view_while_it_scrolls() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::sample_app("Tester", (1280.0, 720.0))?;
     h.get_by_label("Triangulation").click();
     h.run();
     h.get_by_label("Co-occurrence").click();
@@ -118,10 +107,7 @@ fn the_cooccurrence_matrix_keeps_its_heads_in_view_while_it_scrolls() -> Result 
 
 #[test]
 fn the_triangulation_table_fits_a_laptop_window_with_its_marks() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::sample_app("Tester", (1280.0, 720.0))?;
     h.get_by_label("Triangulation").click();
     h.run();
     let p = project(&h).clone();
@@ -180,27 +166,12 @@ fn drawn_text(h: &Harness<'_, TemaApp>) -> Vec<(String, f32, egui::Color32)> {
 
 #[test]
 fn every_view_draws_its_text_at_twelve_px_or_more_and_aa_contrast_in_both_modes() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = app(&dir);
-    h.run();
-    let views = [
-        ViewKind::Document,
-        ViewKind::Retrieval,
-        ViewKind::Memos,
-        ViewKind::Search,
-        ViewKind::Quotes,
-        ViewKind::Themes,
-        ViewKind::ThemeMap,
-        ViewKind::Phases,
-        ViewKind::Team,
-        ViewKind::Triangulation,
-    ];
+    let (_tmp, _, mut h) = common::sample_app("Tester", (1280.0, 720.0))?;
     let mut bad = Vec::new();
     let mut secondary = 0;
     for dark in [true, false] {
         let t = Tokens::for_dark_mode(dark);
-        for view in views {
+        for view in common::VIEWS {
             h.state_mut().state.actions.push(tema::ui::Action::ShowView(view));
             h.run_steps(4);
             for (text, size, colour) in drawn_text(&h) {
@@ -245,11 +216,7 @@ fn backdrop_drawn(h: &Harness<'_, TemaApp>) -> bool {
 
 #[test]
 fn the_code_picker_opens_beside_the_passage_and_dialogs_dim_the_app() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1280.0, 720.0))?;
     // Select the first words of a turn in the middle of the window, where a picker centred
     // in the window would lie over them, and press C.
     let para = h.get_by_label_contains("J3: So, I was doing electrician").rect();
@@ -323,11 +290,7 @@ fn an_empty_project_shows_the_way_in_not_zeros_or_exports_of_nothing() -> Result
     assert_eq!(h.query_all_by_label_contains("Every applied code is in a theme").count(), 0);
 
     // Documents but no themes: the views show themselves, their exports are off.
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], false)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], false, "Tester", (1280.0, 720.0))?;
     assert!(project(&h).themes.is_empty());
     show(&mut h, ViewKind::ThemeMap);
     assert!(disabled(&h, "Export SVG") && disabled(&h, "Export PNG"));
@@ -341,10 +304,7 @@ fn an_empty_project_shows_the_way_in_not_zeros_or_exports_of_nothing() -> Result
 
 #[test]
 fn the_thematic_map_opens_whole_with_no_box_over_another() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::sample_app("Tester", (1280.0, 720.0))?;
     show(&mut h, ViewKind::ThemeMap);
     h.run();
     let nodes: Vec<(String, egui::Rect)> = h
@@ -374,11 +334,7 @@ fn the_thematic_map_opens_whole_with_no_box_over_another() -> Result {
 
 #[test]
 fn ctrl_k_opens_the_palette_from_a_text_field() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Tester", (1280.0, 720.0))?;
     show(&mut h, ViewKind::Search);
     // The search box has the keyboard (the view focuses it); a word typed goes into it.
     h.get_by_label("Search for").click();

@@ -3,12 +3,13 @@
 
 mod common;
 
+use common::project;
+
 mod quotes_fixture;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::Path;
 use std::time::{Duration, Instant};
 use tema::model::*;
 use tema::store::Store;
@@ -17,35 +18,28 @@ use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
-/// The quotes study of the export tests, as a project folder.
-fn study_on_disk(dir: &Path) -> Result {
-    let mut store = Store::create(dir, "Working together")?;
+/// The quotes study of the export tests as a project folder in a scratch directory, open in
+/// the app on the Quotes tab.
+fn quotes_app() -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    let mut store = Store::create(&dir, "Working together")?;
     for edit in quotes_fixture::study_edits() {
         store.apply(edit)?;
     }
     store.save()?;
-    Ok(())
-}
-
-fn app(dir: &Path) -> Harness<'static, TemaApp> {
-    common::app_on(Some(dir), "Tester", Places::default(), (1400.0, 900.0))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
+    drop(store);
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
+    h.run();
+    h.get_by_label("Quotes").click();
+    h.run();
+    Ok((tmp, h))
 }
 
 #[test]
 fn read_star_make_and_export_quotes() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    study_on_disk(&dir)?;
-    let mut h = app(&dir);
-    h.run();
-
-    // Open the Quotes tab: themes in reading order, quotes attributed as printed.
-    h.get_by_label("Quotes").click();
-    h.run();
+    // The Quotes tab: themes in reading order, quotes attributed as printed.
+    let (tmp, mut h) = quotes_app()?;
     assert_eq!(h.state().state.view, ViewKind::Quotes);
     // The view lists every theme (with or without quotes) and counts the quotes in them; an
     // export holds the quotes of themes not set aside (parked) and counts the themes they
@@ -137,13 +131,7 @@ fn read_star_make_and_export_quotes() -> Result {
 
 #[test]
 fn attribution_labels_are_set_in_the_app_and_undone() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    study_on_disk(&dir)?;
-    let mut h = app(&dir);
-    h.run();
-    h.get_by_label("Quotes").click();
-    h.run();
+    let (_tmp, mut h) = quotes_app()?;
     h.get_by_label("“They talked about me, not with me.” (J1)");
     h.get_by_label("Attribution…").click();
     h.run();

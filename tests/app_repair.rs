@@ -4,22 +4,18 @@
 
 mod common;
 
-use egui_kittest::Harness;
+use common::{project, run_until};
+
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::collections::BTreeMap;
 use tema::model::*;
 use tema::store::Store;
-use tema::ui::TemaApp;
 use tema::ui::startup::Places;
 
 type Result<T = ()> = anyhow::Result<T>;
 
 /// Added by hand at the start of the text: every position after it moves by its length.
 const ADDED: &str = "A note typed into the file by hand.\n";
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
 
 #[test]
 fn the_banner_names_a_changed_text_and_repair_puts_every_coding_back_on_its_words() -> Result {
@@ -66,24 +62,11 @@ fn the_banner_names_a_changed_text_and_repair_puts_every_coding_back_on_its_word
     Ok(())
 }
 
-/// Steps frames until `done` (the search and index workers ask for frames while they run).
-fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
-    let start = std::time::Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < std::time::Duration::from_secs(60), "timed out waiting for {what}");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-        h.step();
-    }
-}
-
 #[test]
 fn a_search_on_a_damaged_index_rebuilds_it_and_finds_the_passages() -> Result {
     use egui::{Key, Modifiers};
     use std::io::{Seek, SeekFrom, Write};
-    let tmp = tempfile::tempdir()?;
-    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
-    let mut h = common::app_on(Some(&dir), "Ingrid", Places::default(), (1400.0, 900.0));
-    h.run();
+    let (_tmp, dir, mut h) = common::sample_app("Ingrid", (1400.0, 900.0))?;
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
     h.run();
     // The view builds the index (there is none in a fresh copy) and lets it settle.

@@ -2,12 +2,12 @@
 
 mod common;
 
+use common::{project, run_until, type_into};
+
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
-use std::time::{Duration, Instant};
-use tema::model::*;
 use tema::ui::TemaApp;
 use tema::ui::startup::Places;
 
@@ -17,35 +17,11 @@ fn app(project: &Path) -> Harness<'static, TemaApp> {
     common::app_on(Some(project), "Tester", Places::default(), (1400.0, 900.0))
 }
 
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
-
-/// Runs frames until `done` holds (work on worker threads: indexing, searching, reading
-/// files), failing after a generous limit.
-fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}: {:#?}", h.root());
-        std::thread::sleep(Duration::from_millis(20));
-        // Steps, not runs: a progress bar keeps asking for frames while work goes on.
-        h.step();
-    }
-}
-
 /// A new, empty project `empty.tema` in `tmp`.
 fn empty_project(tmp: &Path) -> Result<std::path::PathBuf> {
     let dir = tmp.join("empty.tema");
     drop(tema::store::Store::create(&dir, "Empty")?);
     Ok(dir)
-}
-
-/// Clicks into a text field and types, as a person does.
-fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
-    h.get_by_label(label).click();
-    h.run();
-    h.get_by_label(label).type_text(text);
-    h.run();
 }
 
 fn codings_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
@@ -56,11 +32,7 @@ fn codings_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
 
 #[test]
 fn search_then_code_all_hits_in_one_undoable_step() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3", "S2"], false)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3", "S2"], false, "Tester", (1400.0, 900.0))?;
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
     h.run();
     h.get_by_label("Search for").type_text("meeting");
@@ -94,11 +66,7 @@ fn search_then_code_all_hits_in_one_undoable_step() -> Result {
 
 #[test]
 fn clicking_a_hit_opens_the_document_with_the_match_selected() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3", "S2"], false)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3", "S2"], false, "Tester", (1400.0, 900.0))?;
     h.key_press_modifiers(Modifiers::COMMAND | Modifiers::SHIFT, Key::F);
     h.run();
     h.get_by_label("Search for").type_text("\"collaboration meeting\"");

@@ -7,18 +7,12 @@ mod common;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::Path;
 use tema::model::*;
 use tema::team::agreement::{AgreementOptions, agreement};
 use tema::team::compare::Comparison;
-use tema::ui::startup::Places;
 use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
-
-fn app(project: &Path) -> Harness<'static, TemaApp> {
-    common::app_on(Some(project), "Ingrid", Places::default(), (1400.0, 900.0))
-}
 
 fn project<'h>(h: &'h Harness<'_, TemaApp>) -> Result<&'h Project> {
     h.state().project().ok_or_else(|| anyhow::anyhow!("no project is open"))
@@ -33,11 +27,7 @@ fn comparison(p: &Project) -> Result<Comparison> {
 
 #[test]
 fn a_team_settles_a_difference_and_jumps_to_it() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Ingrid", (1400.0, 900.0))?;
 
     h.get_by_label("Team").click();
     h.run();
@@ -119,11 +109,7 @@ fn a_team_settles_a_difference_and_jumps_to_it() -> Result {
 
 #[test]
 fn switching_the_current_coder_from_the_team_view() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::build(&dir, "Study", &["J3"], true)?;
-    let mut h = app(&dir);
-    h.run();
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Ingrid", (1400.0, 900.0))?;
     h.get_by_label("Team").click();
     h.run();
     h.get_by_role_and_label(Role::ComboBox, "Coding as").click();

@@ -2,25 +2,17 @@
 //! clicks, drags and keys, on a copy of the sample study (no GPU needed).
 
 mod common;
+
 use common::drag;
+use common::project;
 
 use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::Path;
 use tema::model::*;
-use tema::ui::startup::Places;
 use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
-
-fn app(project: &Path) -> Harness<'static, TemaApp> {
-    common::app_on(Some(project), "Tester", Places::default(), (1600.0, 1000.0))
-}
-
-fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
-    h.state().project().expect("a project is open")
-}
 
 fn theme<'h>(h: &'h Harness<'_, TemaApp>, name: &str) -> &'h Theme {
     project(h).theme_by_name(name).expect("the theme exists")
@@ -86,21 +78,9 @@ fn review_figures(p: &Project, theme: ThemeId) -> (usize, usize, usize) {
     (extracts.len(), docs.len(), people.len())
 }
 
-/// The sample study, copied so the test may change it, open on the themes board.
-fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::sample_copy(&dir)?;
-    let mut h = app(&dir);
-    h.run();
-    h.state_mut().state.view = view;
-    h.run();
-    Ok((tmp, h))
-}
-
 #[test]
 fn drag_a_code_onto_a_theme_then_undo() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     let code = project(&h).code_by_name("Clear agenda and minutes").map(|c| c.id).expect("code");
     assert!(!theme(&h, "Meeting fatigue").codes.contains(&code));
     // From the tray of codes in no theme, by its drag handle, onto the theme's card.
@@ -131,7 +111,7 @@ fn drag_a_code_onto_a_theme_then_undo() -> Result {
 
 #[test]
 fn promote_a_theme_to_reviewed_then_undo() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     h.get_by_label("Candidate (1)");
     h.get_by_label("Theme Meeting fatigue").click();
     h.run();
@@ -172,7 +152,7 @@ fn promote_a_theme_to_reviewed_then_undo() -> Result {
 
 #[test]
 fn write_a_definition_and_rename_with_history_then_undo() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     h.get_by_label("Theme Meeting fatigue").click();
     h.run();
     let concept = "Too many meetings wear jobseekers down before work even starts.";
@@ -206,7 +186,7 @@ fn write_a_definition_and_rename_with_history_then_undo() -> Result {
 
 #[test]
 fn review_marks_an_extract_and_shows_the_counts() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     h.get_by_label("Theme Screens and rooms").click();
     h.run();
     h.get_by_label("Review its extracts").click();
@@ -232,7 +212,7 @@ fn review_marks_an_extract_and_shows_the_counts() -> Result {
 
 #[test]
 fn drag_a_node_on_the_map_saves_its_position() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::ThemeMap)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::ThemeMap, "Tester", (1600.0, 1000.0))?;
     assert!(theme(&h, "Talked about, not with").map_pos.is_none());
     let from = h.get_by_label("Map node theme Talked about, not with").rect().center();
     drag(&mut h, from, from + egui::vec2(60.0, 40.0));
@@ -248,7 +228,7 @@ fn drag_a_node_on_the_map_saves_its_position() -> Result {
 
 #[test]
 fn a_phase_figure_opens_to_the_items_behind_it() -> Result {
-    let (_tmp, mut h) = sample_on(ViewKind::Phases)?;
+    let (_tmp, _, mut h) = common::sample_on(ViewKind::Phases, "Tester", (1600.0, 1000.0))?;
     let label = reviewed_label(&h);
     h.get_by_label_contains(&label);
     let waiting = project(&h).themes.values().filter(|t| t.status() == ThemeStatus::Candidate).count();

@@ -8,21 +8,9 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::trail::Kind;
-use tema::ui::startup::Places;
 use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
-
-fn sample_on(view: ViewKind) -> Result<(tempfile::TempDir, std::path::PathBuf, Harness<'static, TemaApp>)> {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    common::sample_copy(&dir)?;
-    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
-    h.run();
-    h.state_mut().state.view = view;
-    h.run();
-    Ok((tmp, dir, h))
-}
 
 fn promote(h: &mut Harness<'static, TemaApp>) {
     h.get_by_label("Theme Meeting fatigue").click();
@@ -33,7 +21,7 @@ fn promote(h: &mut Harness<'static, TemaApp>) {
 
 #[test]
 fn a_promotion_with_its_reason_appears_once_in_the_timeline_and_undo_is_recorded() -> Result {
-    let (_tmp, dir, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, dir, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     promote(&mut h);
     // The prompt asks why; the reason goes into the trail beside the decision.
     h.get_by_label("Reason").click();
@@ -76,7 +64,7 @@ fn a_promotion_with_its_reason_appears_once_in_the_timeline_and_undo_is_recorded
 
 #[test]
 fn the_why_prompt_can_be_skipped() -> Result {
-    let (_tmp, dir, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, dir, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     promote(&mut h);
     h.get_by_label("Skip").click();
     h.run();
@@ -89,7 +77,7 @@ fn the_why_prompt_can_be_skipped() -> Result {
 
 #[test]
 fn the_map_through_time_and_the_checklist() -> Result {
-    let (_tmp, _dir, mut h) = sample_on(ViewKind::Themes)?;
+    let (_tmp, _dir, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     promote(&mut h);
     h.get_by_label("Skip").click();
     h.run();

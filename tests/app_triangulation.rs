@@ -1,27 +1,21 @@
 //! The triangulation view, driven as a researcher would: open the sample study, open the
 //! view, click a cell, read its extracts, write the cell's summary and mark the row.
 
+mod common;
 #[path = "common/sample.rs"]
 mod sample;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use tema::analysis::{Matrix, MatrixOptions};
+use tema::ui::ViewKind;
 use tema::ui::startup::Places;
-use tema::ui::{Launch, TemaApp, ViewKind};
 
 #[test]
 fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("sample.tema");
     sample::build_sample(&dir)?;
-    let launch = Launch {
-        project: Some(dir.clone()),
-        coder: Some("Tester".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
     h.run();
 
     // What the cell should hold, from the core.
@@ -111,13 +105,7 @@ fn document_sets_are_columns_and_a_filter_in_the_view() -> anyhow::Result<()> {
         }
         store.save()?;
     }
-    let launch = Launch {
-        project: Some(dir.clone()),
-        coder: Some("Tester".into()),
-        places: Places::default(),
-        use_storage: false,
-    };
-    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
     h.run();
     let p = h.state().project().expect("the sample opened").clone();
     let by_set = Matrix::build(&p, &MatrixOptions { columns: Dimension::DocumentSet, ..Default::default() });

@@ -13,6 +13,8 @@
 //! A longer run: `TEMA_FUZZ_SECONDS=3600 TEMA_FUZZ_SEED=$RANDOM cargo test --release --test fuzz`
 //! (see docs/RELIABILITY.md).
 
+mod common;
+
 use std::fs;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
@@ -378,46 +380,15 @@ fn the_project_loader_survives_mutated_files() {
 }
 
 fn saved_project(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
-    let mut store = Store::create(dir, "Fuzz")?;
-    let doc =
-        Document::new(DocId::from_u128(10), "J4", DocKind::Interview, "J4: Møtet var bra 😀. Vi snakket om jobb.\n");
-    let coder =
-        Coder { id: CoderId::from_u128(1), name: "Ingrid".into(), colour: palette_colour(0), slug: "ingrid".into() };
-    store.apply(Edit::batch(
-        "setup",
-        vec![
-            Edit::AddCoder { coder, index: None },
-            Edit::AddDocument { document: Box::new(doc), index: None },
-            Edit::CreateCode { code: Code::new(CodeId::from_u128(20), "Hope", palette_colour(0)), index: None },
-        ],
-    ))?;
-    for n in 0..5u128 {
-        let start = n as usize * 5;
-        store.apply(Edit::AddCoding {
-            coding: Coding {
-                id: CodingId::from_u128(100 + n),
-                doc: DocId::from_u128(10),
-                span: Span::new(start, start + 3),
-                code: CodeId::from_u128(20),
-                coder: CoderId::from_u128(1),
-                created: chrono::Utc::now(),
-                comment: String::new(),
-            },
-        })?;
+    let mut store = common::j4_store(dir, "Fuzz", "J4: Møtet var bra 😀. Vi snakket om jobb.\n")?;
+    for n in 0..5 {
+        let start = n * 5;
+        store.apply(Edit::AddCoding { coding: common::j4_coding(100 + n as u128, start, start + 3) })?;
     }
     store.save()?;
     // Two more, left in the journal.
-    store.apply(Edit::AddCoding {
-        coding: Coding {
-            id: CodingId::from_u128(200),
-            doc: DocId::from_u128(10),
-            span: Span::new(30, 35),
-            code: CodeId::from_u128(20),
-            coder: CoderId::from_u128(1),
-            created: chrono::Utc::now(),
-            comment: "unsaved".into(),
-        },
-    })?;
+    let unsaved = Coding { comment: "unsaved".into(), ..common::j4_coding(200, 30, 35) };
+    store.apply(Edit::AddCoding { coding: unsaved })?;
     store.undo()?;
     Ok(())
 }

@@ -70,19 +70,8 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
 
 /// A project with one document, one coder, one code and `codings` codings, saved.
 fn project(dir: &Path, codings: usize) -> Result<Store, Box<dyn std::error::Error>> {
-    let mut store = Store::create(dir, "Hostile")?;
     let text = "I: Hvordan gikk det?\nJ4: Møtet var bra 😀, vi snakket om jobb.\n".repeat(4);
-    let doc = Document::new(DocId::from_u128(10), "J4", DocKind::Interview, text.as_str());
-    let coder =
-        Coder { id: CoderId::from_u128(1), name: "Ingrid".into(), colour: palette_colour(0), slug: "ingrid".into() };
-    store.apply(Edit::batch(
-        "setup",
-        vec![
-            Edit::AddCoder { coder, index: None },
-            Edit::AddDocument { document: Box::new(doc), index: None },
-            Edit::CreateCode { code: Code::new(CodeId::from_u128(20), "Hope", palette_colour(0)), index: None },
-        ],
-    ))?;
+    let mut store = common::j4_store(dir, "Hostile", &text)?;
     for n in 0..codings {
         store.apply(coding(100 + n as u128, n * 3, n * 3 + 2))?;
     }
@@ -91,17 +80,7 @@ fn project(dir: &Path, codings: usize) -> Result<Store, Box<dyn std::error::Erro
 }
 
 fn coding(id: u128, start: usize, end: usize) -> Edit {
-    Edit::AddCoding {
-        coding: Coding {
-            id: CodingId::from_u128(id),
-            doc: DocId::from_u128(10),
-            span: Span::new(start, end),
-            code: CodeId::from_u128(20),
-            coder: CoderId::from_u128(1),
-            created: chrono::Utc::now(),
-            comment: String::new(),
-        },
-    }
+    Edit::AddCoding { coding: common::j4_coding(id, start, end) }
 }
 
 fn err_text<T>(r: Result<T, StoreError>) -> String {

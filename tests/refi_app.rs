@@ -3,21 +3,11 @@
 
 mod common;
 
-use egui_kittest::Harness;
+use common::run_until;
+
 use egui_kittest::kittest::Queryable;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
-use tema::ui::TemaApp;
 use tema::ui::startup::Places;
-
-fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
-    let start = Instant::now();
-    while !done(h) {
-        assert!(start.elapsed() < Duration::from_secs(60), "timed out waiting for {what}: {:#?}", h.root());
-        std::thread::sleep(Duration::from_millis(20));
-        h.step();
-    }
-}
 
 fn taguette() -> Option<PathBuf> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

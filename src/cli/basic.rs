@@ -126,6 +126,20 @@ pub(crate) fn finish(store: &mut Store) {
     }
 }
 
+/// Applies a planned `edit` (if the plan found anything to do) unless this is a dry run, and
+/// folds the journal as every command does; returns whether the project changed — what the
+/// commands that preview with `--dry-run` report.
+pub(crate) fn apply_planned(store: &mut Store, edit: Option<&Edit>, dry_run: bool) -> Result<bool> {
+    match (edit, dry_run) {
+        (Some(edit), false) => {
+            store.apply(edit.clone())?;
+            finish(store);
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
 pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: bool) -> Result<()> {
     let language = match language {
         Some(l) => Some(
@@ -243,12 +257,42 @@ pub(crate) fn coder_name(flag: Option<String>) -> String {
     crate::edit::default_coder(flag.as_deref(), None).0
 }
 
-#[allow(clippy::too_many_arguments)]
+/// A passage named on the command line — a document and a character range — for the commands
+/// that start from one (`code`, `similar`), with the one check of it they share.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Passage {
+    /// The document's name.
+    #[arg(long)]
+    pub doc: String,
+    /// First character of the passage (counted in Unicode characters from 0).
+    #[arg(long)]
+    pub start: usize,
+    /// One past the last character of the passage.
+    #[arg(long)]
+    pub end: usize,
+}
+
+impl Passage {
+    /// The document and the span in `p`, or why there is none: no such document (in the
+    /// project at `dir`), an empty or reversed range, or one running past the text's end.
+    pub fn resolve<'p>(&self, p: &'p Project, dir: &Path) -> Result<(&'p Document, Span)> {
+        let (doc, start, end) = (&self.doc, self.start, self.end);
+        let Some(d) = p.document_by_name(doc) else {
+            bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());
+        };
+        if start >= end {
+            bail!("--start ({start}) must be less than --end ({end})");
+        }
+        if end > d.char_len {
+            bail!("--end {end} is past the end of document {:?}, which has {} characters", d.name(), d.char_len);
+        }
+        Ok((d, Span::new(start, end)))
+    }
+}
+
 pub fn code(
     dir: &Path,
-    doc: &str,
-    start: usize,
-    end: usize,
+    passage: &Passage,
     code: &str,
     coder: Option<String>,
     comment: Option<String>,
@@ -256,16 +300,7 @@ pub fn code(
 ) -> Result<()> {
     let mut store = open(dir)?;
     let p = store.project();
-    let Some(d) = p.document_by_name(doc) else {
-        bail!("there is no document named {doc:?} in {} (see `tema docs`)", dir.display());
-    };
-    let span = Span::new(start, end);
-    if start >= end {
-        bail!("--start ({start}) must be less than --end ({end})");
-    }
-    if end > d.char_len {
-        bail!("--end {end} is past the end of document {:?}, which has {} characters", d.name(), d.char_len);
-    }
+    let (d, span) = passage.resolve(p, dir)?;
     let doc_id = d.id;
     let text = d.slice(span).unwrap_or_default().to_string();
     let coder = coder_name(coder);
@@ -277,11 +312,11 @@ pub fn code(
     if json {
         return print_json(&json!({
             "coding": coding_id, "doc": doc_id, "code": code_id, "code_created": code_created,
-            "coder": coder_id, "coder_created": coder_created, "start": start, "end": end, "text": text,
+            "coder": coder_id, "coder_created": coder_created, "start": passage.start, "end": passage.end, "text": text,
         }));
     }
     let created = if code_created { " (new code)" } else { "" };
-    println!("Coded {doc} [{start}, {end}) as “{}”{created}: {text:?}", code.trim());
+    println!("Coded {} [{}, {}) as “{}”{created}: {text:?}", passage.doc, passage.start, passage.end, code.trim());
     Ok(())
 }
 
@@ -306,4 +341,31 @@ pub fn save(dir: &Path) -> Result<()> {
     store.save()?;
     println!("Saved {} ({n} changes folded into the project files)", dir.display());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn passage(doc: &str, start: usize, end: usize) -> Passage {
+        Passage { doc: doc.into(), start, end }
+    }
+
+    /// `tema code` and `tema similar` take a passage through this one check: a passage inside
+    /// the text resolves to its document and span; a missing document, an empty or reversed
+    /// range and one past the end are refused with what is wrong.
+    #[test]
+    fn a_passage_resolves_inside_its_document_and_is_refused_otherwise() {
+        let mut p = Project::new("P");
+        let d = Document::new(DocId::from_u128(1), "J1", DocKind::Interview, "J1: hello there\n");
+        p.documents.insert(d.id, d);
+        let dir = Path::new("study.tema");
+        let (d, span) = passage("J1", 4, 9).resolve(&p, dir).expect("inside the text");
+        assert_eq!((d.id, d.slice(span)), (DocId::from_u128(1), Some("hello")));
+        let refused = |x: Passage| x.resolve(&p, dir).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(refused(passage("J9", 0, 3)).contains("no document named \"J9\""));
+        assert!(refused(passage("J1", 5, 5)).contains("must be less than --end"));
+        assert!(refused(passage("J1", 6, 2)).contains("must be less than --end"));
+        assert!(refused(passage("J1", 0, 17)).contains("is past the end of document"));
+    }
 }

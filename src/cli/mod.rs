@@ -88,15 +88,8 @@ pub enum Command {
     /// Code a passage of a document (creates the code and the coder if they do not exist).
     Code {
         dir: PathBuf,
-        /// The document's name.
-        #[arg(long)]
-        doc: String,
-        /// First character of the passage (counted in Unicode characters from 0).
-        #[arg(long)]
-        start: usize,
-        /// One past the last character of the passage.
-        #[arg(long)]
-        end: usize,
+        #[command(flatten)]
+        passage: basic::Passage,
         /// The code's name.
         #[arg(long)]
         code: String,
@@ -598,15 +591,8 @@ pub enum Command {
     /// Passages similar to a coded passage that are not yet coded with its code.
     Similar {
         dir: PathBuf,
-        /// The document of the passage.
-        #[arg(long)]
-        doc: String,
-        /// First character of the passage.
-        #[arg(long)]
-        start: usize,
-        /// One past the last character of the passage.
-        #[arg(long)]
-        end: usize,
+        #[command(flatten)]
+        passage: basic::Passage,
         /// The code; passages already coded with it are left out.
         #[arg(long)]
         code: String,
@@ -750,8 +736,8 @@ pub fn run(command: Command) -> Result<()> {
             Ok(())
         }
         Command::Info { dir, coders, json } => basic::info(&dir, &coders, json),
-        Command::Code { dir, doc, start, end, code, coder, comment, json } => {
-            basic::code(&dir, &doc, start, end, &code, coder, comment, json)
+        Command::Code { dir, passage, code, coder, comment, json } => {
+            basic::code(&dir, &passage, &code, coder, comment, json)
         }
         Command::Import {
             dir,
@@ -892,8 +878,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
             themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
         }
-        Command::Similar { dir, doc, start, end, code, coder, limit, json } => {
-            search::similar(&dir, &doc, start, end, &code, coder, limit, json)
+        Command::Similar { dir, passage, code, coder, limit, json } => {
+            search::similar(&dir, &passage, &code, coder, limit, json)
         }
     }
 }

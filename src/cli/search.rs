@@ -1,6 +1,6 @@
 //! `search`, `index`, `code-hits`, `similar`.
 
-use super::basic::{coder_name, finish, open, open_for_reading};
+use super::basic::{Passage, apply_planned, coder_name, open, open_for_reading};
 use super::print_json;
 use crate::index::query::Filter;
 use crate::index::*;
@@ -358,14 +358,7 @@ pub fn code_hits(
         })
         .collect();
     let coded = plan.spans.len();
-    let applied = match (&plan.edit, dry_run) {
-        (Some(edit), false) => {
-            store.apply(edit.clone())?;
-            finish(&mut store);
-            true
-        }
-        _ => false,
-    };
+    let applied = apply_planned(&mut store, plan.edit.as_ref(), dry_run)?;
     if json {
         return print_json(&json!({
             "query": query,
@@ -393,12 +386,9 @@ pub fn code_hits(
     Ok(())
 }
 
-#[allow(clippy::too_many_arguments)]
 pub fn similar(
     dir: &Path,
-    doc: &str,
-    start: usize,
-    end: usize,
+    passage: &Passage,
     code: &str,
     coder: Option<String>,
     limit: usize,
@@ -406,25 +396,15 @@ pub fn similar(
 ) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let d = p.document_by_name(doc).with_context(|| format!("there is no document named {doc:?}"))?;
-    if start >= end || end > d.char_len {
-        bail!("--start and --end must give a passage inside {:?} (0 to {} characters)", d.name(), d.char_len);
-    }
+    let (d, span) = passage.resolve(p, dir)?;
     let code = p.code_by_name(code).with_context(|| format!("there is no code named {code:?}"))?;
     let coder = match coder {
         Some(name) => Some(p.coder_by_name(&name).with_context(|| format!("there is no coder named {name:?}"))?.id),
         None => None,
     };
     let index = open_index(dir, p)?;
-    let request = SimilarRequest {
-        doc: d.id,
-        span: Span::new(start, end),
-        code: code.id,
-        coder,
-        limit,
-        filters: Vec::new(),
-        context_chars: 60,
-    };
+    let request =
+        SimilarRequest { doc: d.id, span, code: code.id, coder, limit, filters: Vec::new(), context_chars: 60 };
     let found = crate::index::similar(&index, p, &request)?;
     let rows: Vec<Value> = found
         .iter()
@@ -445,7 +425,14 @@ pub fn similar(
     if json {
         return print_json(&json!({ "code": code.name(), "similar": rows }));
     }
-    println!("{} passages like {} [{start}, {end}) not yet coded “{}”", rows.len(), d.name(), code.name());
+    println!(
+        "{} passages like {} [{}, {}) not yet coded “{}”",
+        rows.len(),
+        d.name(),
+        passage.start,
+        passage.end,
+        code.name()
+    );
     for r in &rows {
         let s = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("").to_string();
         let text: String = s("text").replace('\n', " ").chars().take(160).collect();

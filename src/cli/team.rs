@@ -1,6 +1,6 @@
 //! `merge`, `agreement`, `compare`: team coding from the command line.
 
-use super::basic::{finish, open, open_for_reading};
+use super::basic::{apply_planned, open, open_for_reading};
 use super::print_json;
 use crate::model::*;
 use crate::store::Store;
@@ -53,14 +53,7 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
     }
     let mut store = if dry_run { std::mem::ManuallyDrop::into_inner(open_for_reading(dir)?) } else { open(dir)? };
     let plan = plan_merge(store.project(), theirs.project());
-    let applied = match (&plan.edit, dry_run) {
-        (Some(edit), false) => {
-            store.apply(edit.clone())?;
-            finish(&mut store);
-            true
-        }
-        _ => false,
-    };
+    let applied = apply_planned(&mut store, plan.edit.as_ref(), dry_run)?;
     // Their analysis trail joins ours (union by decision, so merging again adds nothing).
     let decisions = if dry_run {
         0

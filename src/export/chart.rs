@@ -10,7 +10,7 @@
 
 use super::escape::html;
 use crate::analysis::coverage::coverage;
-use crate::analysis::{AttributionIndex, ColumnKind, Matrix, MatrixOptions, RowSource};
+use crate::analysis::{AttributionIndex, Cell, ColumnKind, Matrix, MatrixOptions, RowSource};
 use crate::model::Project;
 use std::fmt::Write as _;
 
@@ -85,6 +85,19 @@ pub struct Chart {
     pub percent: bool,
 }
 
+/// One category per row of a matrix, with a bar per column in `cols` made by `bar` from the
+/// row's cell: the shape both matrix charts share, whatever they count.
+fn matrix_categories(m: &Matrix, cols: &[usize], bar: impl Fn(&Cell) -> Bar) -> Vec<Category> {
+    m.rows
+        .iter()
+        .map(|row| Category {
+            label: row.label.clone(),
+            depth: row.depth,
+            bars: cols.iter().map(|&c| bar(&row.cells[c])).collect(),
+        })
+        .collect()
+}
+
 impl Chart {
     pub fn build(p: &Project, kind: ChartKind) -> Chart {
         Self::build_with(p, &AttributionIndex::build(p), kind)
@@ -112,22 +125,10 @@ impl Chart {
         let cols: Vec<usize> = (0..m.columns.len())
             .filter(|&i| m.columns[i].kind != ColumnKind::Unattributed && m.columns[i].total() > 0)
             .collect();
-        let categories = m
-            .rows
-            .iter()
-            .map(|row| Category {
-                label: row.label.clone(),
-                depth: row.depth,
-                bars: cols
-                    .iter()
-                    .map(|&c| {
-                        let cell = &row.cells[c];
-                        let value = if cell.total > 0 { 100.0 * cell.n() as f64 / cell.total as f64 } else { 0.0 };
-                        Bar { value, label: cell.participants_label() }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let categories = matrix_categories(m, &cols, |cell| {
+            let value = if cell.total > 0 { 100.0 * cell.n() as f64 / cell.total as f64 } else { 0.0 };
+            Bar { value, label: cell.participants_label() }
+        });
         Chart {
             kind: ChartKind::ThemesByGroup,
             axis: "Participants in the group (%), labelled n of N".into(),
@@ -141,21 +142,10 @@ impl Chart {
     /// Coded extracts per code and group, from a codes × groups matrix.
     pub fn codes(m: &Matrix) -> Chart {
         let cols: Vec<usize> = (0..m.columns.len()).filter(|&i| m.columns[i].extracts > 0).collect();
-        let categories: Vec<Category> = m
-            .rows
-            .iter()
-            .map(|row| Category {
-                label: row.label.clone(),
-                depth: row.depth,
-                bars: cols
-                    .iter()
-                    .map(|&c| {
-                        let n = row.cells[c].extracts.len();
-                        Bar { value: n as f64, label: n.to_string() }
-                    })
-                    .collect(),
-            })
-            .collect();
+        let categories = matrix_categories(m, &cols, |cell| {
+            let n = cell.extracts.len();
+            Bar { value: n as f64, label: n.to_string() }
+        });
         let max = categories.iter().flat_map(|c| &c.bars).map(|b| b.value).fold(0.0, f64::max);
         Chart {
             kind: ChartKind::CodesByGroup,

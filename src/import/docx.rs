@@ -111,13 +111,7 @@ pub(crate) fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
             },
             Event::Text(t) if in_text => out.push_str(&t.xml10_content()),
             Event::CData(t) if in_text => out.push_str(t.as_ref()),
-            Event::GeneralRef(r) if in_text => {
-                if let Some(c) = r.resolve_char_ref()? {
-                    out.push(c);
-                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r.xml10_content()) {
-                    out.push_str(s);
-                }
-            }
+            Event::GeneralRef(r) if in_text => out.push_xml_ref(&r)?,
             Event::Eof => break,
             _ => {}
         }

@@ -76,13 +76,7 @@ pub(crate) fn content_text(xml: &str) -> Result<String, quick_xml::Error> {
             },
             Event::Text(t) if para > 0 => out.push_collapsed(&t.xml10_content()),
             Event::CData(t) if para > 0 => out.push_collapsed(t.as_ref()),
-            Event::GeneralRef(r) if para > 0 => {
-                if let Some(c) = r.resolve_char_ref()? {
-                    out.push(c);
-                } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r.xml10_content()) {
-                    out.push_str(s);
-                }
-            }
+            Event::GeneralRef(r) if para > 0 => out.push_xml_ref(&r)?,
             Event::Eof => break,
             _ => {}
         }

@@ -83,6 +83,18 @@ impl TextBuilder {
         }
     }
 
+    /// An XML character or entity reference in running text (`&#233;`, `&amp;`) as the
+    /// character it stands for — the same for Word and OpenDocument; a reference to an entity
+    /// XML does not define adds nothing, as there is no text to add.
+    pub fn push_xml_ref(&mut self, r: &quick_xml::events::BytesRef<'_>) -> Result<(), quick_xml::Error> {
+        if let Some(c) = r.resolve_char_ref()? {
+            self.push(c);
+        } else if let Some(s) = quick_xml::escape::resolve_predefined_entity(&r.xml10_content()) {
+            self.push_str(s);
+        }
+        Ok(())
+    }
+
     pub fn finish(mut self) -> String {
         self.end_paragraph();
         self.out

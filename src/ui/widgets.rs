@@ -189,6 +189,59 @@ pub fn form_frame(tokens: &Tokens) -> egui::Frame {
         .corner_radius(4.0)
 }
 
+/// The keys of a type-to-filter list (the command palette, the code picker) read after its
+/// filter field `field` is drawn: typing resets the highlight to the first row, the arrow keys
+/// move it within `len` rows, and the field keeps the keyboard unless Enter or Escape left it —
+/// so a person never has to click back into the field. Returns (Enter, Escape) pressed.
+pub fn filter_list_keys(ui: &Ui, field: &Response, highlighted: &mut usize, len: usize) -> (bool, bool) {
+    use egui::Key;
+    if field.changed() {
+        *highlighted = 0;
+    }
+    let (down, up, enter, escape) = ui.input(|i| {
+        (
+            i.key_pressed(Key::ArrowDown),
+            i.key_pressed(Key::ArrowUp),
+            i.key_pressed(Key::Enter),
+            i.key_pressed(Key::Escape),
+        )
+    });
+    if down {
+        *highlighted = (*highlighted + 1).min(len.saturating_sub(1));
+    }
+    if up {
+        *highlighted = highlighted.saturating_sub(1);
+    }
+    if field.lost_focus() && !enter && !escape {
+        field.request_focus();
+    }
+    (enter, escape)
+}
+
+/// A labelled text field (`rows` > 1: multi-line) that edits a draft kept in `drafts` under
+/// `id` while it has the keyboard, and shows `current` otherwise; returns the new text when it
+/// loses the keyboard changed — one edit per field, not one per keystroke, so undo takes back
+/// what a person typed as a whole.
+pub fn draft_field(
+    ui: &mut Ui,
+    drafts: &mut std::collections::HashMap<egui::Id, String>,
+    id: egui::Id,
+    label: &str,
+    current: &str,
+    rows: usize,
+) -> Option<String> {
+    let focused = ui.ctx().memory(|m| m.has_focus(id));
+    let draft = drafts.entry(id).or_default();
+    if !focused {
+        current.clone_into(draft);
+    }
+    let l = ui.label(egui::RichText::new(label).strong());
+    let edit =
+        if rows > 1 { egui::TextEdit::multiline(draft).desired_rows(rows) } else { egui::TextEdit::singleline(draft) };
+    let r = ui.add(edit.id(id).desired_width(f32::INFINITY)).labelled_by(l.id);
+    (r.lost_focus() && draft.as_str() != current).then(|| draft.clone())
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -36,6 +36,114 @@ pub fn app_on(project: Option<&Path>, coder: &str, places: Places, size: (f32, f
     Harness::builder().with_size(size).build_eframe(move |cc| TemaApp::new(cc, launch))
 }
 
+/// The project the app has open; every test that asks has opened one first.
+pub fn project<'h>(h: &'h Harness<'_, TemaApp>) -> &'h Project {
+    h.state().project().expect("a project is open")
+}
+
+/// The centre views that the visit-every-view tests walk (all but the trail and pseudonyms).
+pub const VIEWS: [tema::ui::ViewKind; 10] = {
+    use tema::ui::ViewKind::*;
+    [Document, Retrieval, Memos, Search, Quotes, Themes, ThemeMap, Phases, Team, Triangulation]
+};
+
+/// A scratch copy of the sample study (see [`sample_copy`]) opened by `coder` in a window of
+/// `size`, its first frame drawn: the opening of most app tests. The folder lives as long as
+/// the returned `TempDir`.
+pub fn sample_app(
+    coder: &str,
+    size: (f32, f32),
+) -> anyhow::Result<(tempfile::TempDir, PathBuf, Harness<'static, TemaApp>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = sample_copy(&tmp.path().join("study.tema"))?;
+    let mut h = app_on(Some(&dir), coder, Places::default(), size);
+    h.run();
+    Ok((tmp, dir, h))
+}
+
+/// A scratch study `study.tema` built by [`build`] from the corpus interviews `stems`
+/// (`coded`: with the built-in codings), opened by `coder` in a window of `size`, its first
+/// frame drawn. The folder lives as long as the returned `TempDir`.
+pub fn study_app(
+    stems: &[&str],
+    coded: bool,
+    coder: &str,
+    size: (f32, f32),
+) -> anyhow::Result<(tempfile::TempDir, PathBuf, Harness<'static, TemaApp>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    build(&dir, "Study", stems, coded)?;
+    let mut h = app_on(Some(&dir), coder, Places::default(), size);
+    h.run();
+    Ok((tmp, dir, h))
+}
+
+/// [`sample_app`] switched to `view`, that view's first frame drawn.
+pub fn sample_on(
+    view: tema::ui::ViewKind,
+    coder: &str,
+    size: (f32, f32),
+) -> anyhow::Result<(tempfile::TempDir, PathBuf, Harness<'static, TemaApp>)> {
+    let (tmp, dir, mut h) = sample_app(coder, size)?;
+    h.state_mut().state.view = view;
+    h.run();
+    Ok((tmp, dir, h))
+}
+
+/// Steps frames until `done` holds — work on worker threads (indexing, searching, reading
+/// files, exchange) asks for frames while it runs — failing after a generous minute with the
+/// accessibility tree, so a stuck test says what it saw.
+pub fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harness<'_, TemaApp>) -> bool) {
+    let start = std::time::Instant::now();
+    while !done(h) {
+        assert!(start.elapsed() < std::time::Duration::from_secs(60), "timed out waiting for {what}: {:#?}", h.root());
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        // Steps, not runs: a progress bar keeps asking for frames while work goes on.
+        h.step();
+    }
+}
+
+/// Clicks into the text field labelled `label` and types `text`, as a person does.
+pub fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.get_by_label(label).click();
+    h.run();
+    h.get_by_label(label).type_text(text);
+    h.run();
+}
+
+/// A store at `dir` holding one interview "J4" with `text`, the coder Ingrid and the code
+/// Hope under fixed ids (document 10, coder 1, code 20) that [`j4_coding`] points at: the small
+/// project the hostile-file and fuzz tests build, damage and open again.
+pub fn j4_store(dir: &Path, name: &str, text: &str) -> anyhow::Result<Store> {
+    let mut store = Store::create(dir, name)?;
+    let doc = Document::new(DocId::from_u128(10), "J4", DocKind::Interview, text);
+    let coder =
+        Coder { id: CoderId::from_u128(1), name: "Ingrid".into(), colour: palette_colour(0), slug: "ingrid".into() };
+    store.apply(Edit::batch(
+        "setup",
+        vec![
+            Edit::AddCoder { coder, index: None },
+            Edit::AddDocument { document: Box::new(doc), index: None },
+            Edit::CreateCode { code: Code::new(CodeId::from_u128(20), "Hope", palette_colour(0)), index: None },
+        ],
+    ))?;
+    Ok(store)
+}
+
+/// Ingrid's coding `id` of `start..end` in the [`j4_store`] project with the code Hope.
+pub fn j4_coding(id: u128, start: usize, end: usize) -> Coding {
+    Coding {
+        id: CodingId::from_u128(id),
+        doc: DocId::from_u128(10),
+        span: Span::new(start, end),
+        code: CodeId::from_u128(20),
+        coder: CoderId::from_u128(1),
+        created: chrono::Utc::now(),
+        comment: String::new(),
+    }
+}
+
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }

@@ -3,9 +3,9 @@
 
 use crate::model::*;
 use crate::ui::fuzzy;
-use crate::ui::widgets::swatch;
+use crate::ui::widgets::{filter_list_keys, swatch};
 use crate::ui::{Action, Tokens};
-use egui::{Id, Key, Pos2, Rect, RichText, Vec2, pos2, vec2};
+use egui::{Id, Pos2, Rect, RichText, Vec2, pos2, vec2};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -100,26 +100,7 @@ impl CodePicker {
                 r.request_focus();
                 self.focus = false;
             }
-            if r.changed() {
-                self.highlighted = 0;
-            }
-            let (down, up, enter, escape) = ui.input(|i| {
-                (
-                    i.key_pressed(Key::ArrowDown),
-                    i.key_pressed(Key::ArrowUp),
-                    i.key_pressed(Key::Enter),
-                    i.key_pressed(Key::Escape),
-                )
-            });
-            if down {
-                self.highlighted = (self.highlighted + 1).min(choices.len().saturating_sub(1));
-            }
-            if up {
-                self.highlighted = self.highlighted.saturating_sub(1);
-            }
-            if r.lost_focus() && !enter && !escape {
-                r.request_focus();
-            }
+            let (enter, escape) = filter_list_keys(ui, &r, &mut self.highlighted, choices.len());
             ui.add_space(4.0);
             let mut clicked = None;
             egui::ScrollArea::vertical().max_height(list).show(ui, |ui| {

@@ -3,8 +3,9 @@
 //! by typing.
 
 use crate::model::*;
+use crate::ui::widgets::filter_list_keys;
 use crate::ui::{Action, Item, Tokens, UiCommand, ViewKind, fuzzy};
-use egui::{Id, Key, RichText};
+use egui::{Id, RichText};
 
 #[derive(Default)]
 pub struct Palette {
@@ -107,26 +108,7 @@ impl Palette {
                 r.request_focus();
                 self.opened = true;
             }
-            if r.changed() {
-                self.highlighted = 0;
-            }
-            let (down, up, enter, escape) = ui.input(|i| {
-                (
-                    i.key_pressed(Key::ArrowDown),
-                    i.key_pressed(Key::ArrowUp),
-                    i.key_pressed(Key::Enter),
-                    i.key_pressed(Key::Escape),
-                )
-            });
-            if down {
-                self.highlighted = (self.highlighted + 1).min(order.len().saturating_sub(1));
-            }
-            if up {
-                self.highlighted = self.highlighted.saturating_sub(1);
-            }
-            if r.lost_focus() && !enter && !escape {
-                r.request_focus();
-            }
+            let (enter, escape) = filter_list_keys(ui, &r, &mut self.highlighted, order.len());
             let mut clicked = None;
             egui::ScrollArea::vertical().max_height(380.0).show(ui, |ui| {
                 for (n, i) in order.iter().enumerate().take(80) {

@@ -146,19 +146,7 @@ impl Inspector {
         rows: usize,
     ) -> Option<String> {
         let id = Id::unique(("inspector-field", label, key));
-        let focused = ui.ctx().memory(|m| m.has_focus(id));
-        let draft = self.drafts.entry(id).or_default();
-        if !focused {
-            current.clone_into(draft);
-        }
-        let l = ui.label(RichText::new(label).strong());
-        let edit = if rows > 1 {
-            egui::TextEdit::multiline(draft).desired_rows(rows)
-        } else {
-            egui::TextEdit::singleline(draft)
-        };
-        let r = ui.add(edit.id(id).desired_width(f32::INFINITY)).labelled_by(l.id);
-        (r.lost_focus() && draft.as_str() != current).then(|| draft.clone())
+        crate::ui::widgets::draft_field(ui, &mut self.drafts, id, label, current, rows)
     }
 
     fn details(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {

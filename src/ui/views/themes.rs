@@ -66,19 +66,7 @@ impl ThemesView {
     /// changed (one edit per field, not one per keystroke).
     fn field(&mut self, ui: &mut Ui, label: &str, key: ThemeId, current: &str, rows: usize) -> Option<String> {
         let id = Id::unique(("theme-field", label, key));
-        let focused = ui.ctx().memory(|m| m.has_focus(id));
-        let draft = self.drafts.entry(id).or_default();
-        if !focused {
-            current.clone_into(draft);
-        }
-        let l = ui.label(RichText::new(label).strong());
-        let edit = if rows > 1 {
-            egui::TextEdit::multiline(draft).desired_rows(rows)
-        } else {
-            egui::TextEdit::singleline(draft)
-        };
-        let r = ui.add(edit.id(id).desired_width(f32::INFINITY)).labelled_by(l.id);
-        (r.lost_focus() && draft.as_str() != current).then(|| draft.clone())
+        crate::ui::widgets::draft_field(ui, &mut self.drafts, id, label, current, rows)
     }
 
     fn select(&mut self, cx: &mut ViewCtx<'_>, id: ThemeId) {
