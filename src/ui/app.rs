@@ -898,11 +898,8 @@ impl TemaApp {
                 coders_switch(ui, p, me, &mut self.state.coders);
             }
             ui.separator();
-            self.state.jobs.ui(ui);
-            if let Some((text, error)) = &self.state.status {
-                let colour = if *error { t.danger } else { t.weak_text };
-                ui.label(RichText::new(text).color(colour));
-            }
+            // The right-hand figures are laid out first, so that jobs and the status message
+            // get the width between and are cut short there rather than drawn over them.
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if let Some(store) = &self.state.store {
                     let p = store.project();
@@ -924,6 +921,14 @@ impl TemaApp {
                         .color(t.weak_text),
                     );
                 }
+                ui.with_layout(egui::Layout::left_to_right(egui::Align::Center), |ui| {
+                    self.state.jobs.ui(ui);
+                    if let Some((text, error)) = &self.state.status {
+                        let colour = if *error { t.danger } else { t.weak_text };
+                        ui.add(egui::Label::new(RichText::new(text).color(colour)).truncate())
+                            .on_hover_text(text.as_str());
+                    }
+                });
             });
         });
     }
