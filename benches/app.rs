@@ -19,11 +19,17 @@
 //! `TEMA_SCALE_DIR=/some/where/L.tema` builds the project there once and keeps it (the app
 //! then works on a copy, so the kept project stays as built).
 //!
-//! Kittest builds the AccessKit tree every frame (as when a screen reader is on), which the
-//! app without one does not: frame times here are an upper bound.
+//! Frames are run as the app runs them when no screen reader is on: kittest builds the window
+//! (its first frames build the AccessKit tree), then AccessKit is turned off and every frame
+//! is the app's own `logic` + `ui` in a plain `Context::run_ui`, timed. Kittest's own step
+//! builds and reads the whole AccessKit tree each frame, about 10 ms at 2 M words and 36 ms at
+//! 20 M (the navigator's 2,000 documents) before any view draws, which would hide the views'
+//! cost; `TEMA_APP_ACCESSKIT=1` measures with kittest's steps instead (as with a screen
+//! reader: an upper bound).
 //!
 //!     cargo bench --bench app                   # 2 M words
 //!     TEMA_SCALE=XL cargo bench --bench app     # 20 M words
+//!     TEMA_APP_ACCESSKIT=1 cargo bench --bench app   # frames with the AccessKit tree
 //!     TEMA_SCALE=S cargo bench --bench app --profile dev   # a quick check
 
 mod common;
@@ -90,19 +96,72 @@ fn pct(v: &mut [Duration], q: f64) -> f64 {
 
 /// Peak resident memory of this process so far, in MB (`VmHWM`, reported in kB).
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident memory of this process now, in MB (`VmRSS`).
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+fn status_mb(field: &str) -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-/// One step of the app, timed.
-fn frame(h: &mut Harness<'_, TemaApp>) -> Duration {
-    let t = Instant::now();
-    h.step();
-    t.elapsed()
+/// The window's size: the app's default window.
+const WINDOW: egui::Vec2 = egui::vec2(1400.0, 900.0);
+
+/// Runs the app's frames: kittest's steps (with the AccessKit tree) or the app's own frame in
+/// a plain `Context::run_ui` with AccessKit off, as the app runs without a screen reader.
+struct Frames {
+    accesskit: bool,
+    frame: eframe::Frame,
+}
+
+impl Frames {
+    fn from_env() -> Frames {
+        let accesskit = std::env::var("TEMA_APP_ACCESSKIT").is_ok_and(|v| v == "1");
+        Frames { accesskit, frame: eframe::Frame::_new_kittest() }
+    }
+
+    /// Turns AccessKit off for the plain frames (kittest's first frames needed it on).
+    fn start(&self, h: &Harness<'_, TemaApp>) {
+        if !self.accesskit {
+            h.ctx.disable_accesskit();
+        }
+    }
+
+    /// One frame of the app, timed.
+    fn run(&mut self, h: &mut Harness<'_, TemaApp>) -> Duration {
+        if self.accesskit {
+            let t = Instant::now();
+            h.step();
+            return t.elapsed();
+        }
+        let ctx = h.ctx.clone();
+        let input = egui::RawInput {
+            screen_rect: Some(egui::Rect::from_min_size(egui::Pos2::ZERO, WINDOW)),
+            predicted_dt: 1.0 / 60.0,
+            ..Default::default()
+        };
+        let frame = &mut self.frame;
+        let app = h.state_mut();
+        let t = Instant::now();
+        let _ = ctx.run_ui(input, |ui| {
+            eframe::App::logic(app, ui.ctx(), frame);
+            eframe::App::ui(app, ui, frame);
+        });
+        t.elapsed()
+    }
+
+    fn mode(&self) -> &'static str {
+        if self.accesskit { "kittest steps, AccessKit tree built every frame" } else { "plain frames, AccessKit off" }
+    }
 }
 
 /// A deterministic generator for the edits' places (xorshift64).
@@ -135,8 +194,8 @@ fn edit(h: &Harness<'_, TemaApp>, n: usize, rng: &mut Rng) -> Result<Edit, Error
     Ok(Edit::AddCoding { coding })
 }
 
-const HEADER: &str =
-    "| view | first frame ms | frame applying the edit p50 / p99 ms | frame after the edit p50 | p99 | max ms |";
+const HEADER: &str = "| view | first frame ms | frame applying the edit p50 / p99 ms | frame after the edit p50 | p99 | max ms \
+                      | resident MB after the view | peak MB so far |";
 
 fn print_open(window: Duration, list: Duration, usable: Duration) {
     println!("| open | ms |");
@@ -148,7 +207,7 @@ fn print_open(window: Duration, list: Duration, usable: Duration) {
 
 fn print_row(row: &mut ViewRow) {
     println!(
-        "| {:?} | {:.1} | {:.1} / {:.1} | {:.1} | {:.1} | {:.1} |",
+        "| {:?} | {:.1} | {:.1} / {:.1} | {:.1} | {:.1} | {:.1} | {:.0} | {:.0} |",
         row.kind,
         ms(row.first),
         pct(&mut row.applying, 0.5),
@@ -156,6 +215,8 @@ fn print_row(row: &mut ViewRow) {
         pct(&mut row.after, 0.5),
         pct(&mut row.after, 0.99),
         pct(&mut row.after, 1.0),
+        row.rss,
+        row.peak,
     );
 }
 
@@ -164,6 +225,9 @@ struct ViewRow {
     first: Duration,
     applying: Vec<Duration>,
     after: Vec<Duration>,
+    /// Resident and peak memory when the view's edits were done, in MB.
+    rss: f64,
+    peak: f64,
 }
 
 fn measure(dir: &Path) -> Result<(), Error> {
@@ -176,10 +240,11 @@ fn measure(dir: &Path) -> Result<(), Error> {
     };
     let rss_before = peak_rss_mb();
     let started = Instant::now();
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |cc| TemaApp::new_opening_in_background(cc, launch));
+    let mut h =
+        Harness::builder().with_size(WINDOW).build_eframe(move |cc| TemaApp::new_opening_in_background(cc, launch));
     let window = started.elapsed();
+    let mut frames = Frames::from_env();
+    frames.start(&h);
     // Frames as the app would paint them while a worker opens the project: when asked to.
     let mut list = None;
     while h.state().is_opening() || h.state().state.open_doc.is_none() {
@@ -194,10 +259,10 @@ fn measure(dir: &Path) -> Result<(), Error> {
             break;
         }
         std::thread::sleep(Duration::from_millis(2));
-        h.step();
+        frames.run(&mut h);
     }
     // The frame that paints the opened project and its first document.
-    h.step();
+    frames.run(&mut h);
     let usable = started.elapsed();
     let list = list.unwrap_or(usable);
     let rss_open = peak_rss_mb();
@@ -209,30 +274,32 @@ fn measure(dir: &Path) -> Result<(), Error> {
         p.codings.len(),
         h.state().state.status
     );
+    println!("frames: {}", frames.mode());
 
     print_open(window, list, usable);
     println!();
     println!("{HEADER}");
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut rows = Vec::new();
     let mut n = 0;
     for kind in VIEW_GROUPS.iter().flat_map(|(_, kinds)| kinds.iter().copied()) {
         h.state_mut().state.actions.push(Action::ShowView(kind));
         // The switch is applied at the end of this frame; the next one paints the view.
-        frame(&mut h);
-        let first = frame(&mut h);
+        frames.run(&mut h);
+        let first = frames.run(&mut h);
         for _ in 0..3 {
-            frame(&mut h);
+            frames.run(&mut h);
         }
-        let mut row = ViewRow { kind, first, applying: Vec::new(), after: Vec::new() };
+        let mut row = ViewRow { kind, first, applying: Vec::new(), after: Vec::new(), rss: 0.0, peak: 0.0 };
         for _ in 0..edits {
             let e = edit(&h, n, &mut rng)?;
             n += 1;
             h.state_mut().state.actions.push(Action::Edit { edit: e, coalesce: None });
-            row.applying.push(frame(&mut h));
-            row.after.push(frame(&mut h));
+            row.applying.push(frames.run(&mut h));
+            row.after.push(frames.run(&mut h));
         }
+        (row.rss, row.peak) = (rss_mb(), peak_rss_mb());
         if let Some((text, true)) = &h.state().state.status {
             eprintln!("{kind:?}: the app reported: {text}");
         }
@@ -247,15 +314,16 @@ fn measure(dir: &Path) -> Result<(), Error> {
     print_open(window, list, usable);
     println!();
     println!("{HEADER}");
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
     for row in &mut rows {
         print_row(row);
     }
     println!();
     println!(
         "peak RSS (VmHWM): {peak:.0} MB ({:.0} MB when the first frame was usable; {rss_before:.0} MB before opening); \
-         {edits} edits per view",
-        rss_open
+         {edits} edits per view; {}",
+        rss_open,
+        frames.mode()
     );
     Ok(())
 }

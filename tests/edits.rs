@@ -189,3 +189,75 @@ proptest! {
         prop_assert_eq!(canonical(store.project()), canonical(&Project::new("Property")));
     }
 }
+
+/// `same_name` (the allocation-free comparison every name check uses) says exactly what
+/// comparing `name_key`s says, whitespace and case of any script included.
+#[test]
+fn same_name_agrees_with_name_keys() {
+    let names = [
+        "Trust",
+        "trust",
+        "TRUST",
+        " trust ",
+        "Trust\tin\nstaff",
+        "trust in staff",
+        "trust  in staff",
+        "trust in\x0Bstaff",
+        "trust in\u{a0}staff",
+        "trustin staff",
+        "Ärger",
+        "ärger",
+        "ÄRGER",
+        "arger",
+        "ΟΔΟΣ",
+        "οδος",
+        "οδοσ",
+        "İstanbul",
+        "i̇stanbul",
+        "istanbul",
+        "straße",
+        "STRASSE",
+        "",
+        " ",
+        "\x0B",
+    ];
+    for a in names {
+        for b in names {
+            assert_eq!(same_name(a, b), name_key(a) == name_key(b), "{a:?} ~ {b:?}");
+        }
+    }
+}
+
+proptest! {
+    #[test]
+    fn same_name_agrees_with_name_keys_on_random_names(a in "[aAäÄσΣς \\t\\x0B\\u{a0}]{0,8}", b in "[aAäÄσΣς \\t\\x0B\\u{a0}]{0,8}") {
+        prop_assert_eq!(same_name(&a, &b), name_key(&a) == name_key(&b));
+    }
+}
+
+/// A second coding with the same document, span, code and coder is refused by the integrity
+/// check on open, whether the look-up tables were rebuilt (the loader's way, where the check
+/// reads them) or not (a project filled directly, where it scans).
+#[test]
+fn a_duplicate_coding_fails_the_integrity_check() {
+    let mut p = tema::testing::base();
+    let doc = *p.documents.keys().next().expect("the base has documents");
+    let code = *p.codes.keys().next().expect("the base has codes");
+    let coder = *p.coders.keys().next().expect("the base has coders");
+    let coding = Coding {
+        id: CodingId::new(),
+        doc,
+        span: Span::new(0, 3),
+        code,
+        coder,
+        created: chrono::Utc::now(),
+        comment: String::new(),
+    };
+    p.apply(Edit::AddCoding { coding: coding.clone() }).expect("a coding on the base");
+    assert!(p.check_integrity().is_ok());
+    let copy = Coding { id: CodingId::new(), ..coding };
+    p.codings.insert(copy.id, copy);
+    assert!(matches!(p.check_integrity(), Err(tema::edit::EditError::DuplicateCoding { .. })), "tables not in step");
+    p.rebuild_derived();
+    assert!(matches!(p.check_integrity(), Err(tema::edit::EditError::DuplicateCoding { .. })), "tables rebuilt");
+}

@@ -51,7 +51,7 @@ pub(super) fn check_name<'a>(
     if chars > MAX_NAME_CHARS {
         return Err(EditError::NameTooLong { kind, chars, max: MAX_NAME_CHARS });
     }
-    if others.map(name_key).any(|o| o == key) {
+    if others.into_iter().any(|o| same_name(o, name)) {
         return Err(EditError::DuplicateName { kind, name: name.trim().to_string() });
     }
     Ok(())
@@ -1058,7 +1058,9 @@ impl Project {
                 return Err(EditError::unknown("coder", c));
             }
         }
-        let mut seen = HashSet::with_capacity(self.codings.len());
+        // The look-up tables already hold each coding's key: a set of them is built only
+        // when they show a duplicate (to name it) or are not in step.
+        let mut seen = self.may_have_duplicate_codings().then(|| HashSet::with_capacity(self.codings.len()));
         for (id, c) in &self.codings {
             if *id != c.id {
                 return Err(EditError::unknown("coding", id));
@@ -1067,7 +1069,7 @@ impl Project {
                 return Err(EditError::unknown("coder", c.coder));
             }
             self.check_coding_target(c.doc, c.span, c.code)?;
-            if !seen.insert((c.doc, c.span, c.code, c.coder)) {
+            if seen.as_mut().is_some_and(|seen| !seen.insert((c.doc, c.span, c.code, c.coder))) {
                 let doc = self.documents.get(&c.doc).map(|d| d.name().to_string()).unwrap_or_default();
                 let code = self.codes.get(&c.code).map(|x| x.name().to_string()).unwrap_or_default();
                 return Err(EditError::DuplicateCoding { doc, code });

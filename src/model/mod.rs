@@ -35,7 +35,7 @@ pub use framework::{ColumnKey, Dimension, Framework, RowKey, RowMark};
 pub use ids::{CodeId, CoderId, CodingId, ConsensusId, DocId, MemoId, ParticipantId, QuoteId, ThemeId};
 pub use memo::{Memo, MemoProps, MemoTarget};
 pub use participant::{Participant, ParticipantProps};
-pub use project::{Language, Project, Revisions, Settings, name_key};
+pub use project::{Language, Project, Revisions, Settings, name_key, same_name};
 pub use quote::{Insertion, Quote, QuoteProps};
 pub use text::{CharPos, Span, TextIndex};
 pub use theme::{Fit, FormerName, MapPos, Theme, ThemeDefinition, ThemeProps, ThemeStatus};

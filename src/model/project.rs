@@ -253,18 +253,50 @@ pub fn name_key(name: &str) -> String {
     name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
+/// Whether two names have the same [`name_key`], without building the keys when both are
+/// ASCII (the common case): checking a new code's name against every other code's, and the
+/// whole codebook's on every open, would otherwise allocate a key per name per check.
+pub fn same_name(a: &str, b: &str) -> bool {
+    if !(a.is_ascii() && b.is_ascii()) {
+        return name_key(a) == name_key(b);
+    }
+    let (mut x, mut y) = (a.split_whitespace(), b.split_whitespace());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(v), Some(w)) if v.eq_ignore_ascii_case(w) => {}
+            _ => return false,
+        }
+    }
+}
+
 impl Project {
     pub fn new(name: impl Into<String>) -> Self {
         Self { settings: Settings { name: name.into(), ..Default::default() }, ..Default::default() }
     }
 
     /// Rebuilds the derived look-up tables after the fields were filled directly (loading).
+    ///
+    /// The codings come in id order (a `BTreeMap`), so each list is built by pushing, already
+    /// sorted, rather than by [`Derived::insert`]'s binary search: this runs on every open.
     pub fn rebuild_derived(&mut self) {
         let mut derived = Derived::default();
+        derived.coding_keys.reserve(self.codings.len());
         for c in self.codings.values() {
-            derived.insert(c);
+            derived.coding_keys.insert((c.doc, c.span, c.code, c.coder), c.id);
+            derived.by_doc.entry(c.doc).or_default().push(c.id);
+            derived.by_code.entry(c.code).or_default().push(c.id);
+            *derived.by_coder.entry(c.coder).or_default() += 1;
         }
+        derived.indexed = self.codings.len();
         self.derived = derived;
+    }
+
+    /// Whether two codings may share what makes a coding unique (see
+    /// [`Derived::coding_keys`]): the tables hold fewer keys than codings, or are not in step
+    /// (a project filled directly), so only a scan can tell.
+    pub(crate) fn may_have_duplicate_codings(&self) -> bool {
+        !self.indexed() || self.derived.coding_keys.len() < self.codings.len()
     }
 
     /// Whether the look-up tables kept by the edits equal tables rebuilt from scratch: the
