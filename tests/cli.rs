@@ -20,9 +20,7 @@ fn project_with_document(dir: &Path) -> TestResult {
 
 #[test]
 fn new_info_code_undo_redo() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
 
     let out = tema(&["new", &d, "--name", "IPS study", "--language", "norwegian", "--json"])?;
     assert_eq!(json(&out)?["name"], "IPS study");
@@ -74,9 +72,7 @@ fn new_info_code_undo_redo() -> TestResult {
 
 #[test]
 fn bad_arguments_get_clear_errors_and_change_nothing() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (tmp, dir, d) = common::project_path("p.tema")?;
     project_with_document(&dir)?;
     let journal = std::fs::read(dir.join("journal.jsonl"))?;
 

@@ -35,9 +35,7 @@ fn add_quote(d: &str, theme: &str, doc: &str, (start, end): (&str, &str), more: 
 
 #[test]
 fn add_a_trimmed_quote_and_list_it() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     study_on_disk(&dir)?;
     let span = span_of(J1_TEXT, "Fine, I guess. They talked about me, not with me.");
     let cut = span_of(J1_TEXT, " I guess.");
@@ -93,9 +91,7 @@ fn add_a_trimmed_quote_and_list_it() -> TestResult {
 
 #[test]
 fn attribution_scheme_from_the_command_line() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     study_on_disk(&dir)?;
     let shown = json(&tema(&["attribution", &d, "--json"])?)?;
     assert_eq!(shown["block_words"], 40);
@@ -132,9 +128,7 @@ fn attribution_scheme_from_the_command_line() -> TestResult {
 
 #[test]
 fn exports_from_the_command_line() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (tmp, dir, d) = common::project_path("study.tema")?;
     study_on_disk(&dir)?;
 
     let md = ok(&tema(&["quotes", &d, "--format", "md"])?)?;

@@ -53,9 +53,7 @@ fn project(dir: &Path) -> TestResult {
 
 #[test]
 fn add_themes_and_list_them() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     project(&dir)?;
 
     let out = tema(&["themes", &d])?;
@@ -121,9 +119,7 @@ fn add_themes_and_list_them() -> TestResult {
 
 #[test]
 fn bad_input_is_refused_with_a_reason_and_changes_nothing() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     project(&dir)?;
     let cases: [(&[&str], &str); 4] = [
         (&["--codes", "Nope"], "there is no code named \"Nope\""),

@@ -216,10 +216,8 @@ fn saved(dir: &Path) -> TestResult {
 
 #[test]
 fn themes_json_counts_for_every_scope() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
+    let (_tmp, dir, d) = common::project_path("team.tema")?;
     saved(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     // The same hand-computed numbers as the board: (Recognition, Safety) extracts.
     for (coders, expected) in
         [(None, (2, 1)), (Some("Ingrid"), (1, 1)), (Some("tom"), (2, 1)), (Some("Tom,Ingrid"), (2, 1))]
@@ -242,10 +240,8 @@ fn themes_json_counts_for_every_scope() -> TestResult {
 
 #[test]
 fn extracts_command_exports_rows_with_coders() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
+    let (tmp, dir, d) = common::project_path("team.tema")?;
     saved(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     let v = json(&tema(&["extracts", d.as_str(), "--json"])?)?;
     let rows = v.as_array().ok_or("not a list")?;
     // Seen: the merged 1-2-3 and Tom's "godt"; Safe: the merged 5-6. Codebook order, then text.
@@ -386,10 +382,8 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<std::collections::HashMap<String, String
 
 #[test]
 fn codebook_export_counts_extracts_for_every_scope() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
+    let (_tmp, dir, d) = common::project_path("team.tema")?;
     saved(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     // (Seen (extracts, participants), Safe (extracts, participants)), all in the one document:
     // all / both: Seen {1,2,3} (Kari) + {4} (Ola) = 2 extracts from 2 participants, not 4
     // codings; Safe {5,6} (Ola) = 1, not 2. Ingrid: Seen {1} (Kari), Safe {5} (Ola).

@@ -217,17 +217,28 @@ fn run_seed(seed: u64, tmp: &std::path::Path, background: bool) -> Result<Tally,
     Ok(tally)
 }
 
-#[test]
-fn every_acknowledged_edit_survives_sigkill() -> Result<(), Box<dyn std::error::Error>> {
+/// Every seed, with saves in the foreground or the background: the kills' tally summed.
+fn run_seeds(background: bool) -> Result<Tally, Box<dyn std::error::Error>> {
     let tmp = tempfile::tempdir()?;
     let mut total = Tally::default();
     for seed in SEEDS {
-        let t = run_seed(seed, tmp.path(), false)?;
+        let t = run_seed(seed, tmp.path(), background)?;
         assert!(t.applied > 20, "seed {seed}: too few steps ran to mean anything: {}", t.applied);
+        total.kills += t.kills;
         total.mid_step += t.mid_step;
         total.during_save += t.during_save;
-        total.kills += t.kills;
+        total.finished_saves += t.finished_saves;
+        total.torn += t.torn;
+        total.before_commit += t.before_commit;
+        total.after_commit += t.after_commit;
+        total.applied += t.applied;
     }
+    Ok(total)
+}
+
+#[test]
+fn every_acknowledged_edit_survives_sigkill() -> Result<(), Box<dyn std::error::Error>> {
+    let total = run_seeds(false)?;
     // The moments the test is about were hit: with a 300 µs pause before each ack in steps
     // that take about a millisecond, and a save every 7 steps, each of these is expected in
     // a good share of 240 kills; none at all would mean the kills miss them.
@@ -238,16 +249,7 @@ fn every_acknowledged_edit_survives_sigkill() -> Result<(), Box<dyn std::error::
 
 #[test]
 fn every_acknowledged_edit_survives_sigkill_during_background_saves() -> Result<(), Box<dyn std::error::Error>> {
-    let tmp = tempfile::tempdir()?;
-    let mut total = Tally::default();
-    for seed in SEEDS {
-        let t = run_seed(seed, tmp.path(), true)?;
-        assert!(t.applied > 20, "seed {seed}: too few steps ran to mean anything: {}", t.applied);
-        total.during_save += t.during_save;
-        total.before_commit += t.before_commit;
-        total.after_commit += t.after_commit;
-        total.finished_saves += t.finished_saves;
-    }
+    let total = run_seeds(true)?;
     // With a 2.5 ms pause after each phase and a save started every 7 steps, a save is running
     // for a good share of the time; none of these at all would mean the kills miss them.
     assert!(total.before_commit > 0, "no kill landed in a background save before its commit point");

@@ -381,10 +381,8 @@ fn cli_project(dir: &Path) -> TestResult {
 
 #[test]
 fn cli_corrects_a_text_and_manages_documents() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     cli_project(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     let teh = at("teh");
     // Code "teh første" (10 chars), then correct "teh" → "the" and see it reported.
     let (s, e) = (teh.to_string(), (teh + 10).to_string());
@@ -453,9 +451,7 @@ fn cli_corrects_a_text_and_manages_documents() -> TestResult {
 
 #[test]
 fn import_with_a_documents_sheet_is_one_step() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let d = dir.to_string_lossy().to_string();
+    let (tmp, _, d) = common::project_path("study.tema")?;
     assert!(tema(&["new", d.as_str()])?.status.success());
     let file = tmp.path().join("FN1.txt");
     std::fs::write(&file, "Observerte møtet. Alle var der.\n")?;

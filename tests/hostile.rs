@@ -90,6 +90,13 @@ fn err_text<T>(r: Result<T, StoreError>) -> String {
     }
 }
 
+/// The open failed, naming `what` as a symbolic link it will not follow.
+#[cfg(unix)]
+fn refused_as_link<T>(r: Result<T, StoreError>, what: &str) {
+    let msg = err_text(r);
+    assert!(msg.contains(what) && msg.contains("symbolic link"), "{msg}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 1. Nothing outside the folder is touched
 
@@ -127,8 +134,7 @@ fn lock_and_journal_links_are_never_followed() -> TestResult {
 
     fs::remove_file(dir.join(".lock"))?;
     symlink(&victim, &dir.join(".lock"))?;
-    let msg = err_text(Store::open(&dir));
-    assert!(msg.contains(".lock") && msg.contains("symbolic link"), "{msg}");
+    refused_as_link(Store::open(&dir), ".lock");
     // Reading needs no lock: it works, and still leaves the target alone.
     let store = Store::open_read_only(&dir)?;
     assert_eq!(store.project().codings.len(), 2);
@@ -137,10 +143,8 @@ fn lock_and_journal_links_are_never_followed() -> TestResult {
 
     fs::remove_file(dir.join("journal.jsonl"))?;
     symlink(&victim, &dir.join("journal.jsonl"))?;
-    let msg = err_text(Store::open(&dir));
-    assert!(msg.contains("journal.jsonl") && msg.contains("symbolic link"), "{msg}");
-    let msg = err_text(Store::open_read_only(&dir));
-    assert!(msg.contains("journal.jsonl") && msg.contains("symbolic link"), "{msg}");
+    refused_as_link(Store::open(&dir), "journal.jsonl");
+    refused_as_link(Store::open_read_only(&dir), "journal.jsonl");
     sentinel.unchanged()
 }
 
@@ -160,16 +164,14 @@ fn linked_texts_or_codings_folders_are_refused_and_their_files_kept() -> TestRes
     let sentinel = Sentinel { before: Sentinel::sums(&sentinel.dir)?, dir: sentinel.dir };
     fs::rename(&texts, tmp.path().join("texts-aside"))?;
     symlink(&sentinel.dir.join("docs"), &texts)?;
-    let msg = err_text(Store::open(&dir));
-    assert!(msg.contains("texts") && msg.contains("symbolic link"), "{msg}");
+    refused_as_link(Store::open(&dir), "texts");
     fs::remove_file(&texts)?;
     fs::rename(tmp.path().join("texts-aside"), &texts)?;
 
     let codings = dir.join("codings");
     fs::rename(&codings, tmp.path().join("codings-aside"))?;
     symlink(&sentinel.dir.join("docs"), &codings)?;
-    let msg = err_text(Store::open(&dir));
-    assert!(msg.contains("codings") && msg.contains("symbolic link"), "{msg}");
+    refused_as_link(Store::open(&dir), "codings");
     sentinel.unchanged()
 }
 
@@ -182,8 +184,7 @@ fn a_linked_snapshot_file_is_not_read_through() -> TestResult {
     drop(project(&dir, 1)?);
     fs::remove_file(dir.join("memos.json"))?;
     symlink(&sentinel.dir.join("victim"), &dir.join("memos.json"))?;
-    let msg = err_text(Store::open_read_only(&dir));
-    assert!(msg.contains("memos.json") && msg.contains("symbolic link"), "{msg}");
+    refused_as_link(Store::open_read_only(&dir), "memos.json");
     sentinel.unchanged()
 }
 

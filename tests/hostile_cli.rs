@@ -142,10 +142,8 @@ fn a_fifo_given_to_import_is_refused_at_once() -> TestResult {
 
 #[test]
 fn deep_or_long_queries_are_refused_with_a_clear_error() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
+    let (_tmp, dir, d) = common::project_path("p")?;
     project(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     for (query, expect) in [
         ("NOT ".repeat(1_000) + "jobb", "more than 64 deep"),
         ("(".repeat(20_000) + "jobb", "at most 10000"),
@@ -163,10 +161,8 @@ fn deep_or_long_queries_are_refused_with_a_clear_error() -> TestResult {
 
 #[test]
 fn read_commands_work_while_another_tema_writes_and_writers_can_wait() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
+    let (_tmp, dir, d) = common::project_path("p")?;
     project(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     let holder = Store::open(&dir)?;
     let out = tema(&["info", &d, "--json"])?;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -191,10 +187,8 @@ fn read_commands_work_while_another_tema_writes_and_writers_can_wait() -> TestRe
 
 #[test]
 fn a_damaged_project_is_read_and_repaired_on_the_command_line() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
+    let (_tmp, dir, d) = common::project_path("p")?;
     project(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     for end in [2, 4, 6] {
         let out = tema(&["code", &d, "--doc", "J4", "--start", "0", "--end", &end.to_string(), "--code", "A"])?;
         assert!(out.status.success(), "{}", stderr(&out));
@@ -220,10 +214,8 @@ fn a_damaged_project_is_read_and_repaired_on_the_command_line() -> TestResult {
 /// A read-only bind mount in a private mount namespace (`unshare -m`, which works as root).
 #[test]
 fn a_project_on_a_read_only_mount_can_be_read() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
+    let (_tmp, dir, d) = common::project_path("p")?;
     project(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     let exe = env!("CARGO_BIN_EXE_tema");
     let script = format!(
         "mount --bind '{d}' '{d}' && mount -o remount,bind,ro '{d}' || exit 77; \

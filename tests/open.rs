@@ -6,7 +6,7 @@ mod common;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tema::store::snapshot;
 use tema::ui::startup::{Opening, Places};
@@ -27,6 +27,15 @@ fn app_in_background(project: &Path) -> Harness<'static, TemaApp> {
 }
 
 /// Runs frames, as the app would while a worker opens the project, until it is open.
+/// A study of these sample transcripts (coded or not) in a folder that lives as long as the
+/// returned guard.
+fn study(stems: &[&str], coded: bool) -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study");
+    common::build(&dir, "Study", stems, coded)?;
+    Ok((tmp, dir))
+}
+
 fn until_open(h: &mut Harness<'_, TemaApp>) -> Result {
     let started = Instant::now();
     while h.state().is_opening() {
@@ -41,9 +50,7 @@ fn until_open(h: &mut Harness<'_, TemaApp>) -> Result {
 
 #[test]
 fn the_documents_list_is_read_alone_and_names_every_document() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study");
-    common::build(&dir, "Study", &["J3", "J4"], true)?;
+    let (_tmp, dir) = study(&["J3", "J4"], true)?;
     let (name, heads) = snapshot::document_list(&dir)?;
     let store = tema::store::Store::open_read_only(&dir)?;
     assert_eq!(name, "Study");
@@ -61,9 +68,7 @@ fn the_documents_list_is_read_alone_and_names_every_document() -> Result {
 
 #[test]
 fn a_worker_opens_the_project_and_shows_its_list_first() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study");
-    common::build(&dir, "Study", &["J3"], true)?;
+    let (_tmp, dir) = study(&["J3"], true)?;
     let ctx = egui::Context::default();
     let opening = Opening::start(&ctx, &dir);
     let started = Instant::now();
@@ -84,9 +89,7 @@ fn a_worker_opens_the_project_and_shows_its_list_first() -> Result {
 
 #[test]
 fn the_app_opens_on_a_worker_onto_the_first_document() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study");
-    common::build(&dir, "Study", &["J3", "J4"], true)?;
+    let (_tmp, dir) = study(&["J3", "J4"], true)?;
     let mut h = app_in_background(&dir);
     until_open(&mut h)?;
     let app = h.state();
@@ -102,9 +105,7 @@ fn the_app_opens_on_a_worker_onto_the_first_document() -> Result {
 
 #[test]
 fn opening_the_open_project_again_keeps_it_writable() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study");
-    common::build(&dir, "Study", &["J3"], true)?;
+    let (_tmp, dir) = study(&["J3"], true)?;
     let mut h = app_in_background(&dir);
     until_open(&mut h)?;
     // The app lets go of it (its lock) before the worker opens it again.
@@ -119,9 +120,7 @@ fn opening_the_open_project_again_keeps_it_writable() -> Result {
 
 #[test]
 fn a_project_that_cannot_be_opened_says_why_after_the_worker() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study");
-    common::build(&dir, "Study", &["J3"], false)?;
+    let (_tmp, dir) = study(&["J3"], false)?;
     std::fs::write(dir.join("codebook.json"), "{ not json")?;
     let mut h = app_in_background(&dir);
     until_open(&mut h)?;

@@ -3,7 +3,7 @@
 
 use std::fs::OpenOptions;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tema::edit::{Edit, EditError};
 use tema::model::*;
 use tema::store::{Store, StoreError};
@@ -19,6 +19,14 @@ fn coder() -> Coder {
 }
 
 /// A project with one Norwegian document, one coder and one code.
+/// [`setup`] in a new temporary folder, which lives as long as the returned guard.
+fn fresh() -> Result<(tempfile::TempDir, PathBuf, Store), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let store = setup(&dir)?;
+    Ok((tmp, dir, store))
+}
+
 fn setup(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     let mut store = Store::create(dir, "Test")?;
     let doc =
@@ -99,9 +107,7 @@ fn invalid_edits_are_refused_with_clear_errors() -> TestResult {
 
 #[test]
 fn a_torn_last_journal_line_is_cut_off_and_earlier_edits_kept() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     store.apply(coding(2, 10, 13, 20))?;
     let expected = canonical(store.project());
@@ -124,9 +130,7 @@ fn a_torn_last_journal_line_is_cut_off_and_earlier_edits_kept() -> TestResult {
 
 #[test]
 fn a_line_damaged_in_the_middle_keeps_what_came_before_and_sets_the_journal_aside() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     let after_first = canonical(store.project());
     store.apply(coding(2, 10, 13, 20))?;
@@ -161,9 +165,7 @@ fn a_line_damaged_in_the_middle_keeps_what_came_before_and_sets_the_journal_asid
 
 #[test]
 fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     store.save()?;
     store.apply(coding(2, 10, 13, 20))?;
@@ -198,9 +200,7 @@ fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
 
 #[test]
 fn staged_files_without_a_commit_are_discarded() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     let expected = canonical(store.project());
     drop(store);
@@ -275,9 +275,7 @@ fn a_changed_text_file_is_reported_by_name() -> TestResult {
 
 #[test]
 fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     store.save()?;
     drop(store);
@@ -292,9 +290,7 @@ fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
 
 #[test]
 fn a_journal_made_on_another_version_is_set_aside() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (tmp, dir, mut store) = fresh()?;
     store.save()?;
     drop(store);
     // Two copies diverge: this one keeps a journal entry; the other saves and its files
@@ -322,9 +318,7 @@ fn a_journal_made_on_another_version_is_set_aside() -> TestResult {
 
 #[test]
 fn undo_and_redo_survive_a_restart() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     store.apply(Edit::MergeCodes { from: CodeId::from_u128(20), into: CodeId::from_u128(20) }).err();
     store.save()?;
@@ -409,9 +403,7 @@ fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
 fn saving_changes_only_the_files_whose_content_changed() -> TestResult {
     // What keeps two clones under git from conflicting: project.json and the other shared
     // files stay byte for byte the same when only a coder's codings change.
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.save()?;
     let shared = ["project.json", "documents.json", "codebook.json", "consensus.json"];
     let before: Vec<Vec<u8>> = shared.iter().map(|f| std::fs::read(dir.join(f))).collect::<Result<_, _>>()?;
@@ -429,9 +421,7 @@ fn saving_changes_only_the_files_whose_content_changed() -> TestResult {
 #[test]
 fn a_copy_without_a_journal_gets_one_and_notices_new_files() -> TestResult {
     // A fresh git clone has no journal (it is ignored); later a pull replaces the files.
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (tmp, dir, mut store) = fresh()?;
     store.save()?;
     drop(store);
     let clone = tmp.path().join("clone");
@@ -501,9 +491,7 @@ fn reading_without_the_history_gives_the_same_project() -> TestResult {
 /// copied as it is when the save reaches each phase — opens to the edits made until then.
 #[test]
 fn a_save_in_the_background_keeps_the_edits_made_while_it_runs() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (tmp, dir, mut store) = fresh()?;
     store.apply(coding(1, 4, 9, 20))?;
     let ticket = store.begin_save()?;
     assert_eq!(ticket.seq(), store.seq());

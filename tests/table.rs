@@ -483,8 +483,7 @@ fn framework_cells_undo_rename_and_show_in_the_matrix() -> TestResult {
 fn framework_cells_survive_save_and_reopen_and_old_projects_load() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("study.tema");
-    let mut store = Store::create(&dir, "Study")?;
-    store.apply(Edit::batch("study", study_edits()))?;
+    let mut store = saved_study(&dir)?;
     let a = RowKey::Theme(tid(A));
     let fg = ColumnKey::Document { id: did(3) };
     store.apply(Edit::SetCellSummary { row: a, column: fg.clone(), text: "Alle var enige 😀".into() })?;
@@ -941,18 +940,17 @@ fn latex_compiles_with_pdflatex() -> TestResult {
 
 // ---- the command line ----
 
-fn saved_study(dir: &Path) -> TestResult {
+/// A new project at `dir` holding the study (in its journal until a save).
+fn saved_study(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     let mut store = Store::create(dir, "Study")?;
     store.apply(Edit::batch("study", study_edits()))?;
-    Ok(())
+    Ok(store)
 }
 
 #[test]
 fn cli_table_formats_and_files() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
+    let (tmp, dir, d) = common::project_path("study.tema")?;
     saved_study(&dir)?;
-    let d = dir.to_string_lossy().to_string();
 
     let out = tema(&["table", &d])?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -995,10 +993,8 @@ fn cli_table_formats_and_files() -> TestResult {
 
 #[test]
 fn cli_summary_mark_and_cooccurrence() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
+    let (_tmp, dir, d) = common::project_path("study.tema")?;
     saved_study(&dir)?;
-    let d = dir.to_string_lossy().to_string();
     let ok = |out: std::process::Output| -> Result<String, Box<dyn std::error::Error>> {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         Ok(String::from_utf8(out.stdout)?)
@@ -1195,8 +1191,7 @@ fn table_and_extracts_commands_take_sets() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let dir = tmp.path().join("study.tema");
     {
-        let mut store = Store::create(&dir, "Study")?;
-        store.apply(Edit::batch("study", study_edits()))?;
+        let mut store = saved_study(&dir)?;
         let edits = with_sets(store.project())?;
         store.apply(Edit::batch("sets", edits))?;
         store.save()?;

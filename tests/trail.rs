@@ -47,6 +47,14 @@ fn setup(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     Ok(store)
 }
 
+/// [`setup`] in a new temporary folder, which lives as long as the returned guard.
+fn fresh() -> Result<(tempfile::TempDir, PathBuf, Store), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let store = setup(&dir)?;
+    Ok((tmp, dir, store))
+}
+
 fn kinds(t: &Trail) -> Vec<Kind> {
     t.decisions.iter().map(|d| d.kind).collect()
 }
@@ -65,9 +73,7 @@ fn ba(d: &Decision) -> (Option<&str>, Option<&str>) {
 
 #[test]
 fn each_kind_of_decision_is_recorded_once_with_its_before_and_after() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     // Adding coders and a document decides nothing the trail keeps.
     assert!(trail::load(&dir)?.decisions.is_empty());
 
@@ -228,9 +234,7 @@ fn each_kind_of_decision_is_recorded_once_with_its_before_and_after() -> TestRes
 
 #[test]
 fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(Edit::CreateTheme { theme: Theme::new(theme(1), "Voice"), index: None })?;
     store.apply(Edit::CreateTheme { theme: Theme::new(theme(2), "Money"), index: None })?;
     store.apply(Edit::MergeThemes { from: theme(2), into: theme(1) })?;
@@ -267,9 +271,7 @@ fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
 
 #[test]
 fn a_gesture_is_one_decision() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = setup(&dir)?;
+    let (_tmp, dir, mut store) = fresh()?;
     store.apply(Edit::CreateCode { code: Code::new(code(1), "Being seen", palette_colour(1)), index: None })?;
     // Typing a definition: one edit per keystroke, one undo step, one decision.
     for text in ["B", "Be", "Being recognised"] {

@@ -11,17 +11,43 @@ use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+// `tema import`'s options after the project folder, parsed by clap straight into what
+// `import` takes. (A plain comment: a doc comment here would become the command's help.)
+#[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    /// Files or folders to import.
+    #[arg(required = true)]
     pub paths: Vec<PathBuf>,
+    /// The kind of every document: interview, focus-group, field-notes or other
+    /// (default: from the folder name, else from the number of speakers).
+    #[arg(long)]
     pub kind: Option<String>,
+    /// A participants sheet (.csv, .tsv or .xlsx): label first, then group, aliases,
+    /// interviewer and any attributes.
+    #[arg(long)]
     pub participants: Option<PathBuf>,
+    /// A regular expression for speaker labels at the start of a line, with a named
+    /// group `speaker` (and optionally `time`), instead of the built-in shapes.
+    #[arg(long)]
     pub speaker_pattern: Option<String>,
+    /// Refuse files whose speakers do not all map to participants.
+    #[arg(long)]
     pub strict: bool,
+    /// Import the files that can be read even if others cannot.
+    #[arg(long)]
     pub skip_failed: bool,
+    /// Import files whose text is already in the project (or earlier in this import)
+    /// instead of skipping them as duplicates.
+    #[arg(long)]
     pub keep_duplicates: bool,
-    /// A documents sheet applied in the same step.
+    /// A documents sheet (.csv, .tsv or .xlsx) for the imported documents (and those
+    /// already there): name first, then kind, language, sets and attributes; same step.
+    #[arg(long, value_name = "SHEET")]
     pub documents: Option<PathBuf>,
+    /// Show what would be imported (speakers and who they map to) without changing anything.
+    #[arg(long)]
     pub dry_run: bool,
+    #[arg(long)]
     pub json: bool,
 }
 

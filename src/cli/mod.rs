@@ -109,40 +109,8 @@ pub enum Command {
     /// If any file cannot be read, nothing is imported unless --skip-failed is given.
     Import {
         dir: PathBuf,
-        /// Files or folders to import.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The kind of every document: interview, focus-group, field-notes or other
-        /// (default: from the folder name, else from the number of speakers).
-        #[arg(long)]
-        kind: Option<String>,
-        /// A participants sheet (.csv, .tsv or .xlsx): label first, then group, aliases,
-        /// interviewer and any attributes.
-        #[arg(long)]
-        participants: Option<PathBuf>,
-        /// A regular expression for speaker labels at the start of a line, with a named
-        /// group `speaker` (and optionally `time`), instead of the built-in shapes.
-        #[arg(long)]
-        speaker_pattern: Option<String>,
-        /// Refuse files whose speakers do not all map to participants.
-        #[arg(long)]
-        strict: bool,
-        /// Import the files that can be read even if others cannot.
-        #[arg(long)]
-        skip_failed: bool,
-        /// Import files whose text is already in the project (or earlier in this import)
-        /// instead of skipping them as duplicates.
-        #[arg(long)]
-        keep_duplicates: bool,
-        /// A documents sheet (.csv, .tsv or .xlsx) for the imported documents (and those
-        /// already there): name first, then kind, language, sets and attributes; same step.
-        #[arg(long, value_name = "SHEET")]
-        documents: Option<PathBuf>,
-        /// Show what would be imported (speakers and who they map to) without changing anything.
-        #[arg(long)]
-        dry_run: bool,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: import::ImportArgs,
     },
     /// List the documents: kind, words, speaker turns, participants, sets, language and
     /// attributes.
@@ -739,33 +707,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Code { dir, passage, code, coder, comment, json } => {
             basic::code(&dir, &passage, &code, coder, comment, json)
         }
-        Command::Import {
-            dir,
-            paths,
-            kind,
-            participants,
-            speaker_pattern,
-            strict,
-            skip_failed,
-            keep_duplicates,
-            documents,
-            dry_run,
-            json,
-        } => import::import(
-            &dir,
-            import::ImportArgs {
-                paths,
-                kind,
-                participants,
-                speaker_pattern,
-                strict,
-                skip_failed,
-                keep_duplicates,
-                documents,
-                dry_run,
-                json,
-            },
-        ),
+        Command::Import { dir, args } => import::import(&dir, args),
         Command::Docs { dir, set, json } => import::docs(&dir, set.as_deref(), json),
         Command::Doc(command) => documents::run(command),
         Command::Memos { dir, format, output } => documents::memos(&dir, &format, output.as_deref()),

@@ -1,9 +1,11 @@
 //! Theme planners: what the themes board (and `tema theme add`) asks for, turned into edits.
-//! Creating, filling, moving, nesting, promoting, renaming and splitting themes are decided
-//! here, so the board only turns drags and clicks into calls of these.
+//! Creating, filling, moving, nesting, promoting, renaming and splitting themes, the review's
+//! marks and the thematic map's layout are decided here, so the board, the review and the
+//! map only turn drags and clicks into calls of these.
 
 use super::plan::{fresh_name, one_edit};
 use super::{Edit, EditError};
+use crate::analysis::map::{NodeKey, ThematicMap};
 use crate::model::*;
 
 /// A theme name like “New theme”, “New theme 2”... not yet used (ignoring case and spacing).
@@ -181,6 +183,53 @@ pub fn split(
     Ok(Edit::SplitTheme { id, new: Box::new(new), subthemes })
 }
 
+/// The edit that marks how an extract fits `theme` in the review (phase 4); `None` takes the
+/// mark off. An extract can be several coders' codings of one passage: the mark goes on its
+/// own coding (`coding`), and the marks that the others (`others`) carry are cleared, so one
+/// extract has one mark.
+pub fn review_mark(p: &Project, theme: ThemeId, coding: CodingId, others: &[CodingId], mark: Option<Fit>) -> Edit {
+    let marks = p.themes.get(&theme).map(|t| &t.review);
+    let mut edits = vec![Edit::SetReviewMark { theme, coding, mark }];
+    for c in others.iter().filter(|c| marks.is_some_and(|m| m.contains_key(*c))) {
+        edits.push(Edit::SetReviewMark { theme, coding: *c, mark: None });
+    }
+    let label = match mark {
+        Some(Fit::Fits) => "Fits",
+        Some(Fit::DoesNotFit) => "Does not fit",
+        None => "Take the review mark off",
+    };
+    one_edit(label, edits)
+}
+
+/// The edit that keeps a node of the thematic map at `pos`; `None` forgets its place, so the
+/// automatic layout places it again.
+pub fn map_position(key: NodeKey, pos: Option<MapPos>) -> Edit {
+    match key {
+        NodeKey::Theme(theme) => Edit::SetMapPosition { theme, code: None, pos },
+        NodeKey::Code { theme, code } => Edit::SetMapPosition { theme, code: Some(code), pos },
+    }
+}
+
+/// A place on the map from layout coordinates (saved as whole numbers).
+pub fn map_pos(x: f32, y: f32) -> MapPos {
+    MapPos { x: x.round() as i32, y: y.round() as i32 }
+}
+
+/// “Keep this layout”: the automatic positions of the nodes nobody has placed, saved so they
+/// stay put; `None` when every node is placed already.
+pub fn keep_map_layout(map: &ThematicMap) -> Option<Edit> {
+    let edits: Vec<Edit> =
+        map.nodes.iter().filter(|n| !n.placed).map(|n| map_position(n.key, Some(map_pos(n.x, n.y)))).collect();
+    (!edits.is_empty()).then(|| Edit::batch("Keep the map layout", edits))
+}
+
+/// “Reset layout”: every saved position forgotten, so the map is laid out afresh (undo brings
+/// them back); `None` when nothing is placed.
+pub fn reset_map_layout(map: &ThematicMap) -> Option<Edit> {
+    let edits: Vec<Edit> = map.nodes.iter().filter(|n| n.placed).map(|n| map_position(n.key, None)).collect();
+    (!edits.is_empty()).then(|| Edit::batch("Reset the map layout", edits))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -268,6 +317,55 @@ mod tests {
         p.apply(split(&p, heard, "Heard too", &[CodeId::from_u128(1)], vec![id])?)?;
         let new = p.theme_by_name("heard too").map(|t| (t.codes.clone(), t.status()));
         assert_eq!(new, Some((vec![CodeId::from_u128(1)], ThemeStatus::Candidate)));
+        Ok(())
+    }
+
+    #[test]
+    fn one_extract_has_one_review_mark_and_the_map_layout_is_kept_or_reset() -> Result<(), EditError> {
+        let mut p = project()?;
+        let heard = ThemeId::from_u128(10);
+        let doc = Document::new(DocId::from_u128(1), "J1", DocKind::Interview, "Jeg følte meg sett.\n");
+        p.apply(Edit::AddDocument { document: Box::new(doc), index: None })?;
+        // Two coders coded the same passage: one extract, two codings.
+        let mut ids = Vec::new();
+        for name in ["Ingrid", "Tom"] {
+            let coder = p.new_coder(name);
+            let coding = Coding {
+                id: CodingId::new(),
+                doc: DocId::from_u128(1),
+                span: Span::new(0, 9),
+                code: CodeId::from_u128(1),
+                coder: coder.id,
+                created: chrono::Utc::now(),
+                comment: String::new(),
+            };
+            ids.push(coding.id);
+            p.apply(Edit::AddCoder { coder, index: None })?;
+            p.apply(Edit::AddCoding { coding })?;
+        }
+        let (first, second) = (ids[0], ids[1]);
+        // Tom's coding carries a mark from before; marking the extract moves it to the first.
+        p.apply(Edit::SetReviewMark { theme: heard, coding: second, mark: Some(Fit::DoesNotFit) })?;
+        let e = review_mark(&p, heard, first, &[second], Some(Fit::Fits));
+        assert_eq!(e.describe(&p), "Fits");
+        p.apply(e)?;
+        let review = |p: &Project| p.themes.get(&heard).map(|t| t.review.clone()).unwrap_or_default();
+        assert_eq!(review(&p).into_iter().collect::<Vec<_>>(), vec![(first, Fit::Fits)]);
+        // Taking it off is one edit when nothing else is marked.
+        let e = review_mark(&p, heard, first, &[second], None);
+        assert!(matches!(e, Edit::SetReviewMark { mark: None, .. }));
+        p.apply(e)?;
+        assert!(review(&p).is_empty());
+
+        // The map: nothing placed, so keeping saves every node and resetting has nothing to do.
+        let map = ThematicMap::build(&p, false);
+        assert!(reset_map_layout(&map).is_none());
+        p.apply(keep_map_layout(&map).ok_or(EditError::unknown("theme", heard))?)?;
+        let map = ThematicMap::build(&p, false);
+        assert!(map.nodes.iter().all(|n| n.placed) && keep_map_layout(&map).is_none());
+        p.apply(reset_map_layout(&map).ok_or(EditError::unknown("theme", heard))?)?;
+        assert!(ThematicMap::build(&p, false).nodes.iter().all(|n| !n.placed));
+        assert_eq!(map_pos(1.5, -2.4), MapPos { x: 2, y: -2 });
         Ok(())
     }
 }

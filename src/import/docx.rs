@@ -52,30 +52,50 @@ pub(crate) fn attr(e: &BytesStart, name: &str) -> Option<String> {
     })
 }
 
+/// How deep the reader is inside an element whose whole content is skipped (a header, a
+/// deleted run, a note), for the XML formats (Word, OpenDocument).
+#[derive(Default)]
+pub(crate) struct Skipping(usize);
+
+impl Skipping {
+    /// At the start tag of an element to skip.
+    pub(crate) fn start(&mut self) {
+        self.0 = 1;
+    }
+
+    /// Whether `event` lies inside the skipped element (its end tag included), following the
+    /// depth. The end of the file is never swallowed: the caller's loop ends on it.
+    pub(crate) fn swallows(&mut self, event: &Event<'_>) -> bool {
+        if self.0 == 0 || matches!(event, Event::Eof) {
+            return false;
+        }
+        match event {
+            Event::Start(_) => self.0 += 1,
+            Event::End(_) => self.0 -= 1,
+            _ => {}
+        }
+        true
+    }
+}
+
 /// The text of a WordprocessingML document part.
 pub(crate) fn document_text(xml: &str) -> Result<String, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut out = TextBuilder::default();
-    let mut skip = 0usize; // depth inside a skipped element
+    let mut skip = Skipping::default();
     let mut in_text = false; // inside <w:t>
     let mut in_run = 0usize; // inside <w:r>
     let mut cells = 0usize; // depth of table cells
     loop {
         let event = reader.read_event()?;
-        if skip > 0 {
-            match event {
-                Event::Start(_) => skip += 1,
-                Event::End(_) => skip -= 1,
-                Event::Eof => break,
-                _ => {}
-            }
+        if skip.swallows(&event) {
             continue;
         }
         match event {
             Event::Start(e) => {
                 let name = e.local_name();
                 match name.as_ref() {
-                    n if SKIP.contains(&n) => skip = 1,
+                    n if SKIP.contains(&n) => skip.start(),
                     "t" => in_text = true,
                     "r" => in_run += 1,
                     "tc" => cells += 1,

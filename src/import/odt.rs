@@ -7,7 +7,7 @@
 //! counts as one space, and leading white space of a paragraph is dropped; the real spaces
 //! a writer typed are stored as `text:s` and kept.
 
-use super::docx::attr;
+use super::docx::{Skipping, attr};
 use super::paragraphs::TextBuilder;
 use super::zipped::Zipped;
 use super::{FileError, Limits};
@@ -27,7 +27,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<String, FileError> {
 pub(crate) fn content_text(xml: &str) -> Result<String, quick_xml::Error> {
     let mut reader = Reader::from_str(xml);
     let mut out = TextBuilder::default();
-    let mut skip = 0usize;
+    let mut skip = Skipping::default();
     let mut para = 0usize; // depth of text:p / text:h
     let mut cells = 0usize;
     let end_para = |out: &mut TextBuilder, cells: usize| {
@@ -35,18 +35,12 @@ pub(crate) fn content_text(xml: &str) -> Result<String, quick_xml::Error> {
     };
     loop {
         let event = reader.read_event()?;
-        if skip > 0 {
-            match event {
-                Event::Start(_) => skip += 1,
-                Event::End(_) => skip -= 1,
-                Event::Eof => break,
-                _ => {}
-            }
+        if skip.swallows(&event) {
             continue;
         }
         match event {
             Event::Start(e) => match e.local_name().as_ref() {
-                n if SKIP.contains(&n) => skip = 1,
+                n if SKIP.contains(&n) => skip.start(),
                 "p" | "h" => para += 1,
                 "table-cell" => cells += 1,
                 _ => {}

@@ -156,13 +156,6 @@ const NOT_SPEAKERS: &[&str] = &[
     "merknad",
     "kilde",
     "varighet",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "mandag",
     "tirsdag",
     "onsdag",
@@ -171,6 +164,10 @@ const NOT_SPEAKERS: &[&str] = &[
     "lørdag",
     "søndag",
 ];
+
+/// The English weekdays, in lower case: a heading in field notes ("Monday:") and a
+/// capitalised word that is not a name (the pseudonymisation scan) alike.
+pub(crate) const WEEKDAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The role word of a speaker name, ignoring case, a trailing number (`Interviewer 2`) and a
 /// trailing full stop (`Int.`).
@@ -196,7 +193,9 @@ pub fn is_respondent_name(speaker: &str) -> bool {
 }
 
 fn is_not_speaker(speaker: &str) -> bool {
-    NOT_SPEAKERS.contains(&name_key(speaker).trim_end_matches('.'))
+    let key = name_key(speaker);
+    let key = key.trim_end_matches('.');
+    NOT_SPEAKERS.contains(&key) || WEEKDAYS.contains(&key)
 }
 
 /// Whether `s` can be a speaker's name.

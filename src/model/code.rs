@@ -4,15 +4,13 @@ use super::{CodeId, Colour};
 use serde::{Deserialize, Serialize};
 
 /// What a code means, written so a second coder could apply it the same way.
+/// Every field may be missing (older files, partial imports).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct CodeDescription {
-    #[serde(default)]
     pub definition: String,
-    #[serde(default)]
     pub inclusion: String,
-    #[serde(default)]
     pub exclusion: String,
-    #[serde(default)]
     pub example: String,
 }
 

@@ -42,15 +42,14 @@ impl ThemeStatus {
 }
 
 /// Phase 5: what the theme is about, and where it stops.
+/// Every field may be missing (older files, partial imports).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 pub struct ThemeDefinition {
     /// The central organising concept, in one sentence.
-    #[serde(default)]
     pub concept: String,
     /// Scope and boundaries: what the theme is and is not.
-    #[serde(default)]
     pub scope: String,
-    #[serde(default)]
     pub notes: String,
 }
 

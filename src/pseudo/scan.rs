@@ -10,6 +10,7 @@
 //! and verify use, so a count is exactly what would be replaced.
 
 use super::{Matcher, PseudoError, key};
+use crate::import::speakers::WEEKDAYS;
 use crate::model::{Participant, Project};
 use crate::progress::Progress;
 use regex::Regex;
@@ -194,7 +195,8 @@ const ROLES: &[&str] = &[
     "iv",
 ];
 
-/// Capitalised words that are not names (English capitalises them mid-sentence).
+/// Capitalised words that are not names (English capitalises them mid-sentence), with the
+/// weekdays ([`WEEKDAYS`]).
 const NOT_NAMES: &[&str] = &[
     "january",
     "february",
@@ -208,13 +210,6 @@ const NOT_NAMES: &[&str] = &[
     "october",
     "november",
     "december",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
     "mondays",
     "tuesdays",
     "wednesdays",
@@ -416,7 +411,12 @@ fn proper_nouns(texts: &[&str], min_count: usize) -> Vec<String> {
             _ => w,
         };
         let bk = base.to_lowercase();
-        if c.inside < min_count || lower.contains(&k) || lower.contains(&bk) || NOT_NAMES.contains(&bk.as_str()) {
+        if c.inside < min_count
+            || lower.contains(&k)
+            || lower.contains(&bk)
+            || NOT_NAMES.contains(&bk.as_str())
+            || WEEKDAYS.contains(&bk.as_str())
+        {
             continue;
         }
         if listed.insert(bk) {

@@ -80,7 +80,9 @@ fn line(value: &impl Serialize) -> Result<String> {
     String::from_utf8(out).map_err(|e| StoreError::Corrupt { path: PathBuf::from(JOURNAL_FILE), reason: e.to_string() })
 }
 
-fn decode(line: &[u8]) -> Option<Entry> {
+/// A line's value, if its checksum holds and it parses (an entry or the header alike); `None`
+/// for a torn or damaged line.
+fn decode<T: serde::de::DeserializeOwned>(line: &[u8]) -> Option<T> {
     let line = std::str::from_utf8(line).ok()?;
     let (crc, json) = line.split_once(' ')?;
     let crc = u32::from_str_radix(crc, 16).ok()?;
@@ -103,16 +105,6 @@ pub struct Header {
 pub fn encode_header(base: &str, seq: u64) -> String {
     let json = serde_json::to_string(&Header { tema_journal: 1, base: base.to_string(), seq }).unwrap_or_default();
     format!("{:08x} {json}\n", crc32fast::hash(json.as_bytes()))
-}
-
-fn decode_header(line: &[u8]) -> Option<Header> {
-    let line = std::str::from_utf8(line).ok()?;
-    let (crc, json) = line.split_once(' ')?;
-    let crc = u32::from_str_radix(crc, 16).ok()?;
-    if crc32fast::hash(json.as_bytes()) != crc {
-        return None;
-    }
-    serde_json::from_str(json).ok()
 }
 
 /// What reading the journal found.
@@ -145,7 +137,7 @@ fn parse(bytes: &[u8]) -> ReadOutcome {
     let mut line_no = 0usize;
     let mut last_seq = 0u64;
     if let Some(end) = bytes.iter().position(|&b| b == b'\n')
-        && let Some(h) = decode_header(&bytes[..end])
+        && let Some(h) = decode::<Header>(&bytes[..end])
     {
         last_seq = h.seq;
         out.header = Some(h);
@@ -160,7 +152,7 @@ fn parse(bytes: &[u8]) -> ReadOutcome {
             out.torn_tail = true; // no newline: the write never finished
             break;
         };
-        let decoded = decode(&bytes[pos..end]);
+        let decoded = decode::<Entry>(&bytes[pos..end]);
         let repeated = |entry: &Entry| {
             entry.seq == last_seq && out.entries.last().is_some_and(|(_, l)| l.as_bytes() == &bytes[pos..=end])
         };
@@ -179,7 +171,7 @@ fn parse(bytes: &[u8]) -> ReadOutcome {
             }
             _ => {
                 // Bad line. If nothing good follows, it is a torn tail; otherwise damage.
-                let rest_has_good = bytes[end + 1..].split(|&b| b == b'\n').any(|l| decode(l).is_some());
+                let rest_has_good = bytes[end + 1..].split(|&b| b == b'\n').any(|l| decode::<Entry>(l).is_some());
                 if rest_has_good {
                     out.damaged_at = Some(line_no);
                 } else {
@@ -317,7 +309,7 @@ mod tests {
             let owned = encode(&Entry { seq: 7, at, op: Op::Do { edit: edit.clone(), coalesce: coalesce.clone() } })?;
             assert_eq!(encode_do(7, &at, &edit, coalesce.as_ref())?, owned);
             // And it reads back (checksum and JSON).
-            let back = decode(owned.trim_end().as_bytes()).map(|e| e.op);
+            let back = decode::<Entry>(owned.trim_end().as_bytes()).map(|e| e.op);
             assert_eq!(back, Some(Op::Do { edit: edit.clone(), coalesce }));
         }
         Ok(())

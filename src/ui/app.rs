@@ -1013,17 +1013,23 @@ impl TemaApp {
                             ui.separator();
                         }
                         for kind in *kinds {
-                            let Some(v) = self.views.iter().find(|v| v.kind() == *kind) else { continue };
+                            if !self.views.iter().any(|v| v.kind() == *kind) {
+                                continue;
+                            }
                             listed.push(*kind);
                             let hover = format!("{phase}: {}", UiCommand::Show(*kind).hover_text(ui.ctx()));
-                            if ui.selectable_label(self.state.view == *kind, v.title()).on_hover_text(hover).clicked() {
+                            if ui
+                                .selectable_label(self.state.view == *kind, kind.title())
+                                .on_hover_text(hover)
+                                .clicked()
+                            {
                                 chosen = Some(*kind);
                             }
                         }
                     }
                     // A view no group names yet still gets its tab, at the end.
                     for v in self.views.iter().filter(|v| !listed.contains(&v.kind())) {
-                        if ui.selectable_label(self.state.view == v.kind(), v.title()).clicked() {
+                        if ui.selectable_label(self.state.view == v.kind(), v.kind().title()).clicked() {
                             chosen = Some(v.kind());
                         }
                     }

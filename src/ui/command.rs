@@ -548,6 +548,7 @@ pub fn registry() -> &'static [CommandSpec] {
     ALL.get_or_init(|| {
         let mut all = SHELL.to_vec();
         for view in super::app::main_views().iter().chain(super::app::side_panels().iter()) {
+            all.extend(view.kind().show_command().copied());
             all.extend_from_slice(view.commands());
         }
         all
@@ -713,9 +714,17 @@ mod tests {
             assert!(!all[..n].iter().any(|o| o.label == c.label), "two commands are called “{}”", c.label);
             assert_eq!(c.command.spec().map(|s| s.label), Some(c.label));
         }
-        // Every centre view can be brought forward by a command of its own.
+        // Every centre view can be brought forward by a command of its own; a side panel cannot.
         for view in super::super::app::main_views() {
             assert!(UiCommand::Show(view.kind()).spec().is_some(), "{:?} has no Show command", view.kind());
+        }
+        for panel in super::super::app::side_panels() {
+            assert!(panel.kind().show_command().is_none(), "{:?} is a side panel", panel.kind());
+        }
+        // Each Show command is of a view the app has (none is left in the table unused).
+        let kinds: Vec<ViewKind> = super::super::app::main_views().iter().map(|v| v.kind()).collect();
+        for spec in super::super::view::SHOW {
+            assert!(matches!(spec.command, UiCommand::Show(v) if kinds.contains(&v)), "{:?}", spec.command);
         }
         assert_eq!(UiCommand::RecentCode(3).shortcuts(), &[sc(NONE, Key::Num3)]);
         assert!(UiCommand::RecentCode(0).shortcuts().is_empty());

@@ -218,6 +218,17 @@ pub fn filter_list_keys(ui: &Ui, field: &Response, highlighted: &mut usize, len:
     (enter, escape)
 }
 
+/// A one-line text field after its label, which names it for screen readers and tests; an
+/// empty `hint` shows none.
+pub fn labelled_line(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) -> Response {
+    let l = ui.label(label);
+    let mut field = egui::TextEdit::singleline(text).desired_width(width);
+    if !hint.is_empty() {
+        field = field.hint_text(hint);
+    }
+    ui.add(field).labelled_by(l.id)
+}
+
 /// A labelled text field (`rows` > 1: multi-line) that edits a draft kept in `drafts` under
 /// `id` while it has the keyboard, and shows `current` otherwise; returns the new text when it
 /// loses the keyboard changed — one edit per field, not one per keystroke, so undo takes back

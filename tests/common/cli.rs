@@ -1,6 +1,6 @@
 //! Running the `tema` binary and reading what it printed, shared by the CLI tests.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Runs the `tema` binary as coder Ingrid (`TEMA_CODER`), as a researcher at a terminal
 /// would. The one CLI runner of the integration tests.
@@ -12,6 +12,15 @@ pub fn tema(args: &[&str]) -> std::io::Result<std::process::Output> {
 pub fn json(out: &std::process::Output) -> Result<serde_json::Value, Box<dyn std::error::Error>> {
     assert!(out.status.success(), "failed: {}", String::from_utf8_lossy(&out.stderr));
     Ok(serde_json::from_slice(&out.stdout)?)
+}
+
+/// A new temporary folder (removed when the returned guard drops), the path of a project
+/// `name` in it (not created yet), and that path as the argument the CLI takes.
+pub fn project_path(name: &str) -> std::io::Result<(tempfile::TempDir, PathBuf, String)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join(name);
+    let arg = dir.to_string_lossy().into_owned();
+    Ok((tmp, dir, arg))
 }
 
 /// What a run printed on stderr, as text.

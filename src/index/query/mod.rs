@@ -207,12 +207,10 @@ fn search_unguarded(
     let mut highlighter = resolver.highlighter(leaves);
     let tantivy_query = q.to_tantivy(index.fields());
     let ranks = Ranks::new(&snapshot, project);
+    let run = Run { index, snapshot: &snapshot, project, request, query: &*tantivy_query, ranks: &ranks };
     let mut results = match &request.coding {
-        CodingFilter::None => run_plain(index, &snapshot, project, request, &*tantivy_query, &ranks, &mut highlighter)?,
-        filter => {
-            let coded = CodedSpans::new(project, filter);
-            run_coding_filtered(index, &snapshot, project, request, &*tantivy_query, &ranks, &mut highlighter, &coded)?
-        }
+        CodingFilter::None => run_plain(&run, &mut highlighter)?,
+        filter => run_coding_filtered(&run, &mut highlighter, &CodedSpans::new(project, filter))?,
     };
     results.notes = resolver.notes;
     results.elapsed = started.elapsed();
@@ -247,15 +245,19 @@ fn tantivy_err(index: &SearchIndex) -> impl Fn(tantivy::TantivyError) -> IndexEr
     move |source| IndexError::Tantivy { path: index.path().to_path_buf(), source }
 }
 
-fn run_plain(
-    index: &SearchIndex,
-    snapshot: &Snapshot,
-    project: &Project,
-    request: &SearchRequest,
-    query: &dyn Query,
-    ranks: &Ranks,
-    highlighter: &mut Highlighter,
-) -> Result<SearchResults, IndexError> {
+/// What one search reads, resolved: the index at one snapshot, the project, the request, the
+/// query compiled for tantivy and the documents' ranks.
+struct Run<'a> {
+    index: &'a SearchIndex,
+    snapshot: &'a Snapshot,
+    project: &'a Project,
+    request: &'a SearchRequest,
+    query: &'a dyn Query,
+    ranks: &'a Ranks,
+}
+
+fn run_plain(run: &Run<'_>, highlighter: &mut Highlighter) -> Result<SearchResults, IndexError> {
+    let Run { index, snapshot, project, request, query, ranks } = *run;
     let searcher = &snapshot.searcher;
     let err = tantivy_err(index);
     // One pass collects the passages to show and counts every match per document.
@@ -319,17 +321,12 @@ fn doc_counts(project: &Project, ranks: &Ranks, counts: &[u32]) -> (usize, Vec<D
     (total, documents.into_iter().map(|(_, d)| d).collect())
 }
 
-#[allow(clippy::too_many_arguments)]
 fn run_coding_filtered(
-    index: &SearchIndex,
-    snapshot: &Snapshot,
-    project: &Project,
-    request: &SearchRequest,
-    query: &dyn Query,
-    ranks: &Ranks,
+    run: &Run<'_>,
     highlighter: &mut Highlighter,
     coded: &CodedSpans,
 ) -> Result<SearchResults, IndexError> {
+    let Run { index, snapshot, project, request, query, ranks } = *run;
     let err = tantivy_err(index);
     let collector = UnitCollector::new(ranks, Keep::All { scored: request.order == Order::Relevance });
     let (mut units, _) = snapshot.searcher.search(query, &collector).map_err(&err)?;

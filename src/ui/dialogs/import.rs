@@ -8,6 +8,7 @@ use crate::import::{FileOutcome, ImportOptions, ImportPlan, Mapping, plan_import
 use crate::model::{DocKind, Project};
 use crate::ui::Action;
 use crate::ui::jobs::{JobSpec, Jobs, Pending};
+use crate::ui::widgets::labelled_line;
 use egui::{Id, RichText};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -224,13 +225,13 @@ impl ImportDialog {
         });
         ui.add_space(6.0);
         ui.horizontal(|ui| {
-            let l = ui.label("Participants sheet (optional)");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.participants)
-                    .hint_text(".csv, .tsv or .xlsx with a label and group column")
-                    .desired_width(340.0),
-            )
-            .labelled_by(l.id);
+            labelled_line(
+                ui,
+                "Participants sheet (optional)",
+                &mut self.participants,
+                ".csv, .tsv or .xlsx with a label and group column",
+                340.0,
+            );
             if ui.button("Browse…").clicked()
                 && let Some(f) = rfd::FileDialog::new()
                     .add_filter("participants sheet", &["csv", "tsv", "xlsx"])
@@ -241,13 +242,13 @@ impl ImportDialog {
             }
         });
         ui.horizontal(|ui| {
-            let l = ui.label("Documents sheet (optional)");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.documents_sheet)
-                    .hint_text(".csv, .tsv or .xlsx: document name, then kind, language, sets, attributes")
-                    .desired_width(340.0),
-            )
-            .labelled_by(l.id);
+            labelled_line(
+                ui,
+                "Documents sheet (optional)",
+                &mut self.documents_sheet,
+                ".csv, .tsv or .xlsx: document name, then kind, language, sets, attributes",
+                340.0,
+            );
             if ui.button("Browse…").on_hover_text("Choose the documents sheet").clicked()
                 && let Some(f) = rfd::FileDialog::new()
                     .add_filter("documents sheet", &["csv", "tsv", "xlsx"])

@@ -785,17 +785,10 @@ impl View for DocumentView {
         ViewKind::Document
     }
 
-    fn title(&self) -> String {
-        "Document".into()
-    }
-
     fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use crate::ui::command::{Menu, cmd, key, mods::*, when};
         use egui::Key;
         const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            show(ViewKind::Document, "Show document", "Read and code the open document")
-                .words(&["transcript", "read", "text"])
-                .keys(&[key(CMD, Key::Num1)]),
             cmd(FIND, "Find in document…", "Find words in the open document")
                 .words(&["search", "look"])
                 .keys(&[key(CMD, Key::F)])

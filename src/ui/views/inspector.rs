@@ -6,7 +6,7 @@
 use crate::edit::{DeletionCounts, DocumentChange, Edit, plan_text_correction};
 use crate::model::*;
 use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::NONE, when};
-use crate::ui::widgets::{PALETTE_NAMES, swatch};
+use crate::ui::widgets::{PALETTE_NAMES, labelled_line, swatch};
 use crate::ui::{Action, Item, TextSel, UiCommand, View, ViewCtx, ViewKind};
 use egui::{Id, Key, RichText, Ui};
 use std::collections::HashMap;
@@ -77,10 +77,6 @@ pub struct Inspector {
 impl View for Inspector {
     fn kind(&self) -> ViewKind {
         ViewKind::Inspector
-    }
-
-    fn title(&self) -> String {
-        "Inspector".into()
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
@@ -637,12 +633,9 @@ impl Inspector {
         let mut add = false;
         let mut cancel = false;
         egui::Grid::new(("new-speaker", id)).num_columns(2).show(ui, |ui| {
-            let l = ui.label("Label");
-            ui.add(egui::TextEdit::singleline(&mut form.label).hint_text("J7").desired_width(120.0)).labelled_by(l.id);
+            labelled_line(ui, "Label", &mut form.label, "J7", 120.0);
             ui.end_row();
-            let l = ui.label("Group");
-            ui.add(egui::TextEdit::singleline(&mut form.group).hint_text("jobseeker").desired_width(120.0))
-                .labelled_by(l.id);
+            labelled_line(ui, "Group", &mut form.group, "jobseeker", 120.0);
             ui.end_row();
         });
         let label = form.label.trim().to_string();

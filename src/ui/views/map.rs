@@ -4,10 +4,11 @@
 //! Export writes the same map as SVG, or as PNG rendered from that SVG, on a worker thread.
 
 use crate::analysis::map::{LayoutBox, NodeKey, NodeKind, ThematicMap, label_width, separate, status_colour};
-use crate::edit::Edit;
+use crate::edit::themes;
 use crate::export::image::svg_to_png;
 use crate::model::*;
 use crate::ui::tokens::MIN_TEXT_SIZE;
+use crate::ui::widgets::labelled_line;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
 use std::path::PathBuf;
@@ -35,18 +36,6 @@ impl Default for MapView {
             export_path: dir.join("thematic-map.svg").display().to_string(),
             cached: None,
         }
-    }
-}
-
-fn to_pos(x: f32, y: f32) -> MapPos {
-    MapPos { x: x.round() as i32, y: y.round() as i32 }
-}
-
-/// The edit that saves a node where it is now.
-fn position_edit(key: NodeKey, pos: Option<MapPos>) -> Edit {
-    match key {
-        NodeKey::Theme(theme) => Edit::SetMapPosition { theme, code: None, pos },
-        NodeKey::Code { theme, code } => Edit::SetMapPosition { theme, code: Some(code), pos },
     }
 }
 
@@ -111,25 +100,27 @@ impl MapView {
             if ui.button("Fit to window").on_hover_text("Show the whole map").clicked() {
                 self.view = None;
             }
-            let unplaced: Vec<Edit> =
-                map.nodes.iter().filter(|n| !n.placed).map(|n| position_edit(n.key, Some(to_pos(n.x, n.y)))).collect();
+            let keep = themes::keep_map_layout(map);
             let r = ui
-                .add_enabled(!cx.read_only && !unplaced.is_empty(), egui::Button::new("Keep this layout"))
+                .add_enabled(!cx.read_only && keep.is_some(), egui::Button::new("Keep this layout"))
                 .on_hover_text("Save the automatic positions of nodes you have not moved, so they stay put");
-            if r.clicked() {
-                cx.edit(Edit::batch("Keep the map layout", unplaced));
+            if r.clicked()
+                && let Some(edit) = keep
+            {
+                cx.edit(edit);
             }
-            let placed: Vec<Edit> = map.nodes.iter().filter(|n| n.placed).map(|n| position_edit(n.key, None)).collect();
+            let reset = themes::reset_map_layout(map);
             let r = ui
-                .add_enabled(!cx.read_only && !placed.is_empty(), egui::Button::new("Reset layout"))
+                .add_enabled(!cx.read_only && reset.is_some(), egui::Button::new("Reset layout"))
                 .on_hover_text("Forget every saved position and lay the map out again (undo brings them back)");
-            if r.clicked() {
-                cx.edit(Edit::batch("Reset the map layout", placed));
+            if r.clicked()
+                && let Some(edit) = reset
+            {
+                cx.edit(edit);
                 self.view = None;
             }
             ui.separator();
-            let l = ui.label("Export to");
-            ui.add(egui::TextEdit::singleline(&mut self.export_path).desired_width(260.0)).labelled_by(l.id);
+            labelled_line(ui, "Export to", &mut self.export_path, "", 260.0);
             // Nothing to draw, nothing to export.
             let some = !map.nodes.is_empty();
             let why = "Nothing to export yet: the map has no themes";
@@ -303,7 +294,7 @@ impl MapView {
                 && let Some((k, d)) = self.dragging.take()
                 && k == n.key
             {
-                released = Some((k, to_pos(n.x + d.x, n.y + d.y)));
+                released = Some((k, themes::map_pos(n.x + d.x, n.y + d.y)));
             }
             if r.clicked()
                 && let NodeKey::Theme(t) = n.key
@@ -365,7 +356,7 @@ impl MapView {
             }
         }
         if let Some((key, pos)) = released {
-            cx.edit(position_edit(key, Some(pos)));
+            cx.edit(themes::map_position(key, Some(pos)));
         }
     }
 }
@@ -386,21 +377,6 @@ fn colour(c: Colour) -> Color32 {
 impl View for MapView {
     fn kind(&self) -> ViewKind {
         ViewKind::ThemeMap
-    }
-
-    fn title(&self) -> String {
-        "Thematic map".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::ThemeMap,
-            "Show thematic map",
-            "Themes, subthemes and codes as a graph you arrange; export as SVG or PNG",
-        )
-        .words(&["graph", "network", "diagram", "mind"])];
-        COMMANDS
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {

@@ -106,27 +106,15 @@ impl View for MemosView {
         ViewKind::Memos
     }
 
-    fn title(&self) -> String {
-        "Memos and journal".into()
-    }
-
     fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use crate::ui::command::{Menu, cmd, key, mods::*, when};
         use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            show(
-                ViewKind::Memos,
-                "Show memos and journal",
-                "The reflexive journal and the memos on documents and codes",
-            )
-            .words(&["notes", "reflexive", "diary"])
-            .keys(&[key(CMD, Key::Num3)]),
-            cmd(NEW_ENTRY, "New journal entry", "Write a dated entry in the reflexive journal")
+        const COMMANDS: &[crate::ui::command::CommandSpec] =
+            &[cmd(NEW_ENTRY, "New journal entry", "Write a dated entry in the reflexive journal")
                 .words(&["reflexive", "diary", "memo", "write"])
                 .keys(&[key(CMD, Key::J)])
                 .menu(Menu::View, 1)
-                .when(when::writable),
-        ];
+                .when(when::writable)];
         COMMANDS
     }
 

@@ -75,10 +75,6 @@ impl View for Navigator {
         ViewKind::Navigator
     }
 
-    fn title(&self) -> String {
-        "Navigator".into()
-    }
-
     /// The lists above, the codebook below (resizable; it starts at a little over half).
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let half = (ui.available_height() * 0.55).max(160.0);

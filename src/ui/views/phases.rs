@@ -126,21 +126,6 @@ impl View for PhasesView {
         ViewKind::Phases
     }
 
-    fn title(&self) -> String {
-        "Phases".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Phases,
-            "Show phase tracker",
-            "How far each of the six phases has come, measured from the project",
-        )
-        .words(&["progress", "braun", "clarke", "six", "steps"])];
-        COMMANDS
-    }
-
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let key = (cx.project.revisions.all, cx.coders.clone());
         if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {

@@ -7,6 +7,7 @@
 use crate::model::Project;
 use crate::progress::Progress;
 use crate::pseudo::{self, Candidate, Map, MapEntry, ScanOptions, Verification, key};
+use crate::ui::widgets::labelled_line;
 use crate::ui::{Action, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::collections::HashMap;
@@ -277,21 +278,6 @@ impl View for PseudonymsView {
         ViewKind::Pseudonyms
     }
 
-    fn title(&self) -> String {
-        "Pseudonymise".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Pseudonyms,
-            "Pseudonymise…",
-            "Find names and identifiers, replace them consistently in place or in a copy, keep the key apart, verify",
-        )
-        .words(&["anonymise", "anonymize", "pseudonymize", "names", "gdpr", "deidentify", "privacy"])];
-        COMMANDS
-    }
-
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let tk = cx.tokens;
         if !self.scanning && self.scanned != Some(cx.project.revisions.corpus) {
@@ -318,16 +304,14 @@ impl View for PseudonymsView {
              \"[category]\"), reject what is not identifying, then replace them everywhere.",
         );
         ui.horizontal(|ui| {
-            let l = ui.label("Word");
-            ui.add(egui::TextEdit::singleline(&mut self.new_word).desired_width(160.0)).labelled_by(l.id);
+            labelled_line(ui, "Word", &mut self.new_word, "", 160.0);
             if ui.button("Add word").on_hover_text("List this word or phrase too").clicked()
                 && !self.new_word.trim().is_empty()
             {
                 self.words.push(std::mem::take(&mut self.new_word).trim().to_string());
                 self.scanned = None;
             }
-            let l = ui.label("Pattern");
-            ui.add(egui::TextEdit::singleline(&mut self.new_pattern).desired_width(160.0)).labelled_by(l.id);
+            labelled_line(ui, "Pattern", &mut self.new_pattern, "", 160.0);
             if ui.button("Add pattern").on_hover_text("List every match of this regular expression").clicked()
                 && !self.new_pattern.trim().is_empty()
             {
@@ -367,16 +351,10 @@ impl View for PseudonymsView {
         }
         ui.separator();
         egui::Grid::new("pseudo-files").num_columns(2).spacing([8.0, 4.0]).show(ui, |ui| {
-            let l = ui.label("Key file");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.key_path).desired_width(360.0).hint_text("/safe/place/key.csv"),
-            )
-            .labelled_by(l.id)
-            .on_hover_text("The originals with their replacements and places: kept apart, never in the project");
+            labelled_line(ui, "Key file", &mut self.key_path, "/safe/place/key.csv", 360.0)
+                .on_hover_text("The originals with their replacements and places: kept apart, never in the project");
             ui.end_row();
-            let l = ui.label("Copy folder");
-            ui.add(egui::TextEdit::singleline(&mut self.copy_dir).desired_width(360.0).hint_text("a new folder"))
-                .labelled_by(l.id);
+            labelled_line(ui, "Copy folder", &mut self.copy_dir, "a new folder", 360.0);
             ui.end_row();
         });
         ui.horizontal(|ui| {

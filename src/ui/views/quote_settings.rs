@@ -79,36 +79,21 @@ impl AttributionPanel {
                 ui.label(RichText::new("Example").color(t.weak_text));
                 ui.end_row();
                 for (group, template) in &mut self.groups {
-                    let l = ui.label(group.as_str());
-                    let hint = current.attribution.default_template.clone();
-                    ui.add_sized([180.0, 20.0], egui::TextEdit::singleline(template).hint_text(hint)).labelled_by(l.id);
+                    template_field(ui, group, template, &current.attribution.default_template, 180.0);
                     example(ui, t, cx.project, &current, Some(group.as_str()));
                     ui.end_row();
                 }
-                let l = ui.label("Everyone else");
-                ui.add_sized([180.0, 20.0], egui::TextEdit::singleline(&mut self.draft.attribution.default_template))
-                    .labelled_by(l.id);
+                template_field(ui, "Everyone else", &mut self.draft.attribution.default_template, "", 180.0);
                 example(ui, t, cx.project, &current, None);
                 ui.end_row();
-                let l = ui.label("Focus groups");
-                ui.add_sized(
-                    [180.0, 20.0],
-                    egui::TextEdit::singleline(&mut self.draft.attribution.focus_group_template),
-                )
-                .labelled_by(l.id);
+                template_field(ui, "Focus groups", &mut self.draft.attribution.focus_group_template, "", 180.0);
                 ui.label("");
                 ui.end_row();
-                let l = ui.label("No speaker (field notes)");
-                ui.add_sized(
-                    [180.0, 20.0],
-                    egui::TextEdit::singleline(&mut self.draft.attribution.unattributed_template),
-                )
-                .labelled_by(l.id);
+                let unattributed = &mut self.draft.attribution.unattributed_template;
+                template_field(ui, "No speaker (field notes)", unattributed, "", 180.0);
                 ui.label("");
                 ui.end_row();
-                let l = ui.label("Between speakers");
-                let field = egui::TextEdit::singleline(&mut self.draft.attribution.speaker_separator);
-                ui.add_sized([60.0, 20.0], field).labelled_by(l.id);
+                template_field(ui, "Between speakers", &mut self.draft.attribution.speaker_separator, "", 60.0);
                 ui.label("");
                 ui.end_row();
             });
@@ -150,6 +135,16 @@ impl AttributionPanel {
 }
 
 /// The participant groups of a project, in the order of the participants list.
+/// A field of the templates grid after its label, which names it; an empty `hint` shows none.
+fn template_field(ui: &mut Ui, label: &str, text: &mut String, hint: &str, width: f32) {
+    let l = ui.label(label);
+    let mut field = egui::TextEdit::singleline(text);
+    if !hint.is_empty() {
+        field = field.hint_text(hint);
+    }
+    ui.add_sized([width, 20.0], field).labelled_by(l.id);
+}
+
 fn groups_of(p: &Project) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for x in p.participants.values() {

@@ -14,7 +14,7 @@ use crate::edit::quotes::{QuoteHome, plan_quote};
 use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
-use crate::ui::widgets::{form_frame, icon_button};
+use crate::ui::widgets::{form_frame, icon_button, labelled_line};
 use crate::ui::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -213,17 +213,10 @@ impl View for QuotesView {
         ViewKind::Quotes
     }
 
-    fn title(&self) -> String {
-        "Quotes".into()
-    }
-
     fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, show, when};
+        use crate::ui::command::{Menu, cmd, key, mods::*, when};
         use egui::Key;
         const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            show(ViewKind::Quotes, "Show quotes", "The quotes of each theme, attributed as the paper will print them")
-                .words(&["illustrative", "extracts", "writing"])
-                .keys(&[key(CMD, Key::Num5)]),
             cmd(MAKE_QUOTE, "Make quote", "Use the selected coding (or the selected text) as a quote for a theme")
                 .words(&["illustrative", "extract", "add"])
                 .keys(&[key(NONE, Key::Q)])
@@ -541,9 +534,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
         {
             d.props.add_cut(Span { start: at(from), end: at(to) });
         }
-        let l = ui.label("Words");
-        ui.add(egui::TextEdit::singleline(&mut d.words).desired_width(180.0).hint_text("the social worker"))
-            .labelled_by(l.id);
+        labelled_line(ui, "Words", &mut d.words, "the social worker", 180.0);
         let words = d.words.trim().to_string();
         if ui
             .add_enabled(to > from && !words.is_empty(), egui::Button::new("Replace selection"))
@@ -598,8 +589,7 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
             .hint_text("The quote in the paper's language; the original stays with it"),
     )
     .labelled_by(l.id);
-    let l = ui.label("Note");
-    ui.add(egui::TextEdit::singleline(&mut d.props.note).desired_width(f32::INFINITY)).labelled_by(l.id);
+    labelled_line(ui, "Note", &mut d.props.note, "", f32::INFINITY);
     // A preview of the result, or why it cannot be.
     let problem = p.check_quote(q.doc, &d.props).err();
     match (&problem, QuoteText::from_source(&q.source, &d.props)) {
@@ -656,8 +646,7 @@ fn new_quote_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, new: &mut NewQuote) -> boo
         ui.label(RichText::new(format!("“{short}{more}”")).color(t.weak_text));
         if p.themes.is_empty() {
             ui.horizontal(|ui| {
-                let l = ui.label("New theme");
-                ui.add(egui::TextEdit::singleline(&mut new.new_theme).desired_width(260.0)).labelled_by(l.id);
+                labelled_line(ui, "New theme", &mut new.new_theme, "", 260.0);
                 let ok = !new.new_theme.trim().is_empty();
                 if ui.add_enabled(ok, egui::Button::new("Create theme and add quote")).clicked() {
                     queue(cx, new.edit(p, None));
@@ -746,8 +735,7 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
             }
         });
         ui.horizontal(|ui| {
-            let l = ui.label("Save to");
-            ui.add(egui::TextEdit::singleline(&mut panel.path).desired_width(420.0)).labelled_by(l.id);
+            labelled_line(ui, "Save to", &mut panel.path, "", 420.0);
             if ui.button("Choose…").on_hover_text("Choose where to save with your system's file dialog").clicked() {
                 let current = PathBuf::from(panel.path.trim());
                 let mut dialog = rfd::FileDialog::new()

@@ -137,23 +137,6 @@ impl View for RetrievalView {
         ViewKind::Retrieval
     }
 
-    fn title(&self) -> String {
-        "Coded extracts".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{key, mods::*, show};
-        use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Retrieval,
-            "Show coded extracts",
-            "Every coded extract of the selected code, with who said it",
-        )
-        .words(&["retrieval", "passages", "segments", "quotes"])
-        .keys(&[key(CMD, Key::Num2)])];
-        COMMANDS
-    }
-
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if let Some(c) = cx.selection.code() {
             self.code = Some(c);

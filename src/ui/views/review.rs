@@ -4,7 +4,7 @@
 //! rests on one participant or one document. A mode of the themes board.
 
 use crate::analysis::themes::{GroupBy, ReviewCache};
-use crate::edit::Edit;
+use crate::edit::themes;
 use crate::model::*;
 use crate::ui::{Action, ViewCtx};
 use egui::{RichText, Ui};
@@ -127,16 +127,8 @@ impl ReviewPanel {
                     let name = format!("{verdict}: {start}");
                     r.widget_info(|| egui::WidgetInfo::selected(egui::Role::Button, true, on, &name));
                     if r.clicked() {
-                        // The mark goes on the extract's first coding; marks another coder's
-                        // coding of the same extract carried are cleared, so one extract has one mark.
-                        let mark = if on { None } else { Some(mark) };
-                        let marks = p.themes.get(&theme).map(|t| &t.review);
-                        let mut edits = vec![Edit::SetReviewMark { theme, coding: x.coding, mark }];
-                        for c in x.codings.iter().skip(1).filter(|c| marks.is_some_and(|m| m.contains_key(*c))) {
-                            edits.push(Edit::SetReviewMark { theme, coding: *c, mark: None });
-                        }
-                        let edit = if edits.len() == 1 { edits.remove(0) } else { Edit::batch(verdict, edits) };
-                        cx.edit(edit);
+                        let others = x.codings.get(1..).unwrap_or_default();
+                        cx.edit(themes::review_mark(p, theme, x.coding, others, (!on).then_some(mark)));
                     }
                 }
                 if ui.link("Open in document").clicked() {

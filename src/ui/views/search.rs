@@ -14,6 +14,7 @@ use crate::index::{
 };
 use crate::model::*;
 use crate::ui::jobs::{JobSpec, Pending};
+use crate::ui::widgets::labelled_line;
 use crate::ui::{Action, TextSel, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -339,13 +340,7 @@ impl SearchView {
     fn code_all_bar(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, total: usize) {
         let t = cx.tokens;
         ui.horizontal_wrapped(|ui| {
-            let l = ui.label("Code all hits as");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.code_name)
-                    .hint_text("code name (new or existing)")
-                    .desired_width(200.0),
-            )
-            .labelled_by(l.id);
+            labelled_line(ui, "Code all hits as", &mut self.code_name, "code name (new or existing)", 200.0);
             let l = ui.label("coding");
             egui::ComboBox::from_id_salt("search-scope")
                 .selected_text(self.scope.label())
@@ -532,23 +527,6 @@ impl SearchView {
 impl View for SearchView {
     fn kind(&self) -> ViewKind {
         ViewKind::Search
-    }
-
-    fn title(&self) -> String {
-        "Search".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{key, mods::*, show};
-        use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Search,
-            "Search the documents",
-            "Every passage that says a word or phrase, in context, with who said it",
-        )
-        .words(&["find", "full", "text", "query"])
-        .keys(&[key(CMD_SHIFT, Key::F), key(CMD, Key::Num4)])];
-        COMMANDS
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {

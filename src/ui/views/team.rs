@@ -705,21 +705,6 @@ impl View for TeamView {
         ViewKind::Team
     }
 
-    fn title(&self) -> String {
-        "Team".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Team,
-            "Show team comparison",
-            "Compare coders: agreement per code, differences to settle, merging another copy",
-        )
-        .words(&["coders", "agreement", "kappa", "compare", "merge"])];
-        COMMANDS
-    }
-
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         self.settle_choices(cx.project);
         egui::ScrollArea::vertical().id_salt("team").auto_shrink(false).show(ui, |ui| {

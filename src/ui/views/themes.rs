@@ -8,7 +8,7 @@
 use super::review::ReviewPanel;
 use crate::edit::{Edit, themes};
 use crate::model::*;
-use crate::ui::widgets::{released, swatch};
+use crate::ui::widgets::{labelled_line, released, swatch};
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Color32, Id, RichText, Sense, Stroke, Ui, vec2};
 use std::collections::{BTreeSet, HashMap};
@@ -579,8 +579,7 @@ impl ThemesView {
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.label(RichText::new("Split into a new theme").strong());
             ui.horizontal(|ui| {
-                let l = ui.label("New theme");
-                ui.add(egui::TextEdit::singleline(&mut draft.name).desired_width(180.0)).labelled_by(l.id);
+                labelled_line(ui, "New theme", &mut draft.name, "", 180.0);
             });
             ui.label("Codes that go:");
             for c in &t.codes {
@@ -633,21 +632,6 @@ impl ThemesView {
 impl View for ThemesView {
     fn kind(&self) -> ViewKind {
         ViewKind::Themes
-    }
-
-    fn title(&self) -> String {
-        "Themes".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Themes,
-            "Show themes board",
-            "Candidate, reviewed and final themes: cluster codes, define, review, merge and split",
-        )
-        .words(&["board", "candidate", "review", "subthemes"])];
-        COMMANDS
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {

@@ -90,48 +90,13 @@ impl TrailView {
     fn filters(&mut self, cx: &ViewCtx<'_>, ui: &mut Ui, people: &[String]) {
         let p = cx.project;
         ui.horizontal_wrapped(|ui| {
-            let name = self.theme.and_then(|t| p.themes.get(&t)).map(|t| t.name().to_string());
-            ui.label("Theme");
-            let r = egui::ComboBox::from_id_salt("trail-theme")
-                .selected_text(name.unwrap_or_else(|| "any".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.theme, None, "any");
-                    for t in p.themes.values() {
-                        ui.selectable_value(&mut self.theme, Some(t.id), t.name());
-                    }
-                });
-            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Theme"));
-            let name = self.code.and_then(|c| p.codes.get(&c)).map(|c| c.name().to_string());
-            ui.label("Code");
-            let r = egui::ComboBox::from_id_salt("trail-code")
-                .selected_text(name.unwrap_or_else(|| "any".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.code, None, "any");
-                    for c in p.codes.values() {
-                        ui.selectable_value(&mut self.code, Some(c.id), c.name());
-                    }
-                });
-            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Code"));
-            ui.label("Who");
-            let r = egui::ComboBox::from_id_salt("trail-who")
-                .selected_text(self.who.clone().unwrap_or_else(|| "anyone".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.who, None, "anyone");
-                    for w in people {
-                        ui.selectable_value(&mut self.who, Some(w.clone()), w);
-                    }
-                });
-            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Who"));
-            ui.label("Kind");
-            let r = egui::ComboBox::from_id_salt("trail-kind")
-                .selected_text(self.kind.map(|k| k.label()).unwrap_or("any"))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.kind, None, "any");
-                    for k in Kind::ALL.into_iter().filter(|k| *k != Kind::Why) {
-                        ui.selectable_value(&mut self.kind, Some(k), k.label());
-                    }
-                });
-            r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Kind"));
+            let themes = p.themes.values().map(|t| (t.id, t.name().to_string()));
+            any_of(ui, "Theme", "trail-theme", &mut self.theme, "any", themes);
+            let codes = p.codes.values().map(|c| (c.id, c.name().to_string()));
+            any_of(ui, "Code", "trail-code", &mut self.code, "any", codes);
+            any_of(ui, "Who", "trail-who", &mut self.who, "anyone", people.iter().map(|w| (w.clone(), w.clone())));
+            let kinds = Kind::ALL.into_iter().filter(|k| *k != Kind::Why).map(|k| (k, k.label().to_string()));
+            any_of(ui, "Kind", "trail-kind", &mut self.kind, "any", kinds);
             ui.checkbox(&mut self.show_journal, "Journal entries");
             ui.checkbox(&mut self.show_codings, "Coding counts");
         });
@@ -397,6 +362,29 @@ impl TrailView {
 }
 
 /// The core's texts with the arrow egui's bundled fonts cannot draw (U+2192) as one they can.
+/// A filter's combo box: `any` (`None`) or one of `options` (a value and its label), named
+/// `label` for screen readers and tests.
+fn any_of<T: PartialEq + Clone>(
+    ui: &mut Ui,
+    label: &str,
+    id: &str,
+    value: &mut Option<T>,
+    any: &str,
+    options: impl Iterator<Item = (T, String)>,
+) {
+    let options: Vec<(T, String)> = options.collect();
+    let shown = value.as_ref().and_then(|v| options.iter().find(|(o, _)| o == v)).map(|(_, l)| l.clone());
+    ui.label(label);
+    let r =
+        egui::ComboBox::from_id_salt(id).selected_text(shown.unwrap_or_else(|| any.to_string())).show_ui(ui, |ui| {
+            ui.selectable_value(value, None, any);
+            for (o, l) in &options {
+                ui.selectable_value(value, Some(o.clone()), l.as_str());
+            }
+        });
+    r.response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, label));
+}
+
 fn drawable(s: &str) -> String {
     s.replace('\u{2192}', "⏵")
 }
@@ -414,23 +402,6 @@ fn journal_row(cx: &ViewCtx<'_>, ui: &mut Ui, m: &Memo) {
 impl View for TrailView {
     fn kind(&self) -> ViewKind {
         ViewKind::Trail
-    }
-
-    fn title(&self) -> String {
-        "Trail".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            show(
-                ViewKind::Trail,
-                "Show analysis trail, timeline and checklist",
-                "Every decision about codes and themes with the journal on one timeline, the map at any date, and Braun & Clarke's checklist",
-            )
-            .words(&["audit", "decisions", "history", "timeline", "checklist", "appendix", "methods"]),
-        ];
-        COMMANDS
     }
 
     fn trail_changed(&mut self) {

@@ -97,21 +97,6 @@ impl View for TriangulationView {
         ViewKind::Triangulation
     }
 
-    fn title(&self) -> String {
-        "Triangulation".into()
-    }
-
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::show;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[show(
-            ViewKind::Triangulation,
-            "Show triangulation table",
-            "Themes or codes by participant group, attribute or document, with extracts and summaries",
-        )
-        .words(&["groups", "converge", "diverge", "matrix", "cooccurrence", "co", "occurrence"])];
-        COMMANDS
-    }
-
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         if cx.project.documents.is_empty() {
             crate::ui::views::document::first_steps(cx, ui);
