@@ -144,6 +144,22 @@ impl TeamView {
         }
     }
 
+    /// The kept counts, ready to be brought up to date in the frame; `None` while a worker
+    /// makes the first counts (or counts for other coders or units).
+    fn kept(&mut self, cx: &mut ViewCtx<'_>, opts: &AgreementOptions) -> Option<&mut KeptAgreement> {
+        let on_worker = opts.clone();
+        self.kept.get(
+            cx,
+            "Counting agreement",
+            "team-agreement",
+            |k, p| k.is_cold(p, opts),
+            move |k, p| {
+                // An error (too few coders) is reported by the frame's own refresh.
+                let _ = k.refresh(p, &on_worker);
+            },
+        )
+    }
+
     /// The agreement overview and whether it is current: put together from the kept sums after
     /// each change (only edited documents are counted again, and subtracted and added to the
     /// sums); while a worker makes the first counts, the last overview (if any) and `false`.
@@ -152,22 +168,9 @@ impl TeamView {
         let opts = self.options();
         let key = (p.revisions.all, opts.coders.clone(), opts.include_uncoded, opts.docs.first().copied());
         let current = self.report.as_ref().is_some_and(|(k, _)| *k == key);
-        if !current {
-            let on_worker = opts.clone();
-            let kept = self.kept.get(
-                cx,
-                "Counting agreement",
-                "team-agreement",
-                |k, p| k.is_cold(p, &opts),
-                move |k, p| {
-                    // An error (too few coders) is reported by the frame's own refresh.
-                    let _ = k.refresh(p, &on_worker);
-                },
-            );
-            if let Some(kept) = kept {
-                self.report = Some((key, kept.overview(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
-                return self.report.as_ref().map(|(_, r)| (r, true));
-            }
+        if !current && let Some(kept) = self.kept(cx, &opts) {
+            self.report = Some((key, kept.overview(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
+            return self.report.as_ref().map(|(_, r)| (r, true));
         }
         self.report.as_ref().map(|(_, r)| (r, current))
     }
@@ -177,17 +180,7 @@ impl TeamView {
     fn whole_report(&mut self, cx: &mut ViewCtx<'_>) -> Option<AgreementReport> {
         let opts = self.options();
         let p = cx.project;
-        let on_worker = opts.clone();
-        let kept = self.kept.get(
-            cx,
-            "Counting agreement",
-            "team-agreement",
-            |k, p| k.is_cold(p, &opts),
-            move |k, p| {
-                let _ = k.refresh(p, &on_worker);
-            },
-        )?;
-        match kept.report(p, &opts) {
+        match self.kept(cx, &opts)?.report(p, &opts) {
             Ok(report) => Some(report),
             Err(e) => {
                 cx.push(Action::Status { text: e.to_string(), error: true });
