@@ -5,7 +5,11 @@
 //! scope, merged by the rule in [`super::scope`]) and the participants those extracts count
 //! for. The totals are kept beside the parts: after an edit, the edited document's old part is
 //! subtracted and its new part added ([`PerDoc`]), so a count after an edit costs one
-//! document, not the project. A theme's figures are the union of its codes' totals.
+//! document, not the project. A theme's figures are kept the same way (each extract counted
+//! for every theme whose codes, its subthemes' included, hold its code), so the board after
+//! an edit costs the edited document and the themes, not a union over every code's
+//! documents; a change to the themes recounts only the themes whose codes changed, from the
+//! codes' totals.
 
 use super::attribution::AttributionIndex;
 use super::perdoc::{PerDoc, Refreshed};
@@ -40,11 +44,33 @@ pub struct CodeTotal {
 /// (who is an interviewer, who exists).
 type Key = (CoderScope, u64);
 
+/// A theme's figures over every document, its subthemes' codes included.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct ThemeTotal {
+    extracts: usize,
+    /// Documents with an extract of its codes, each with how many of its codes have one there.
+    documents: FxHashMap<DocId, u32>,
+    /// Participants its extracts count for, each with how many (code, document) pairs do.
+    participants: FxHashMap<ParticipantId, u32>,
+}
+
+/// Which themes count each code, as of the themes and codebook revisions it was made at.
+#[derive(Clone, Debug, Default)]
+struct Holders {
+    revisions: Option<(u64, u64)>,
+    /// Each theme's codes (its subthemes' included), in the project's order of themes.
+    codes_of: FxHashMap<ThemeId, Vec<CodeId>>,
+    /// The themes that count each code.
+    of_code: FxHashMap<CodeId, Vec<ThemeId>>,
+}
+
 /// Per-code totals kept up to date by document.
 #[derive(Clone, Debug, Default)]
 pub struct CodeCounts {
     parts: PerDoc<Key, Vec<CodeInDoc>>,
     totals: FxHashMap<CodeId, CodeTotal>,
+    themes: FxHashMap<ThemeId, ThemeTotal>,
+    holders: Holders,
 }
 
 impl CodeCounts {
@@ -66,7 +92,8 @@ impl CodeCounts {
     /// [`CodeCounts::refresh`] from an index the caller has just refreshed (a part computed
     /// from a stale index would be kept as if it were current).
     pub fn refresh_with(&mut self, p: &Project, index: &AttributionIndex, coders: &CoderScope) -> Refreshed {
-        let totals = &mut self.totals;
+        self.refresh_holders(p);
+        let (totals, themes, holders) = (&mut self.totals, &mut self.themes, &self.holders.of_code);
         self.parts.refresh(
             p,
             (coders.clone(), p.revisions.participants),
@@ -74,12 +101,58 @@ impl CodeCounts {
             |doc, old, new| {
                 for c in old.iter().flatten() {
                     subtract(totals, doc, c);
+                    for t in holders.get(&c.code).into_iter().flatten() {
+                        subtract_from_theme(themes, *t, doc, c);
+                    }
                 }
                 for c in new.into_iter().flatten() {
                     add(totals, doc, c);
+                    for t in holders.get(&c.code).into_iter().flatten() {
+                        add_to_theme(themes.entry(*t).or_default(), doc, c);
+                    }
                 }
             },
         )
+    }
+
+    /// Brings the themes' codes up to date after a change to the themes or the codebook, and
+    /// counts again, from the codes' totals, the themes whose codes changed.
+    fn refresh_holders(&mut self, p: &Project) {
+        let revisions = (p.revisions.themes, p.revisions.codebook);
+        if self.holders.revisions == Some(revisions) {
+            return;
+        }
+        let codes_of: FxHashMap<ThemeId, Vec<CodeId>> =
+            p.themes.keys().map(|&t| (t, theme_codes(p, t).into_iter().map(|(c, _)| c).collect())).collect();
+        self.themes.retain(|t, _| codes_of.contains_key(t));
+        for (t, codes) in &codes_of {
+            if self.holders.codes_of.get(t) == Some(codes) {
+                continue;
+            }
+            let mut total = ThemeTotal::default();
+            for code in codes {
+                let Some(c) = self.totals.get(code) else { continue };
+                total.extracts += c.extracts;
+                for d in &c.documents {
+                    *total.documents.entry(*d).or_default() += 1;
+                }
+                for (x, n) in &c.participants {
+                    *total.participants.entry(*x).or_default() += n;
+                }
+            }
+            if total == ThemeTotal::default() {
+                self.themes.remove(t);
+            } else {
+                self.themes.insert(*t, total);
+            }
+        }
+        let mut of_code: FxHashMap<CodeId, Vec<ThemeId>> = FxHashMap::default();
+        for (t, codes) in &codes_of {
+            for c in codes {
+                of_code.entry(*c).or_default().push(*t);
+            }
+        }
+        self.holders = Holders { revisions: Some(revisions), codes_of, of_code };
     }
 
     /// Each code's figures (codes without an extract are absent).
@@ -92,13 +165,29 @@ impl CodeCounts {
         self.totals.iter().map(|(code, t)| (*code, t.extracts)).collect()
     }
 
-    /// The board's figures for every theme, in the project's order of themes: the union of its
-    /// codes' (its subthemes' included) totals.
+    /// The board's figures for every theme, in the project's order of themes, from the kept
+    /// themes' totals (as of the last refresh).
     pub fn summaries(&self, p: &Project) -> Vec<ThemeSummary> {
-        let mut quotes: FxHashMap<ThemeId, usize> = FxHashMap::default();
-        for q in p.quotes.values() {
-            *quotes.entry(q.theme).or_default() += 1;
-        }
+        let quotes = quotes_per_theme(p);
+        p.themes
+            .keys()
+            .map(|&id| {
+                let t = self.themes.get(&id);
+                ThemeSummary {
+                    id,
+                    extracts: t.map_or(0, |t| t.extracts),
+                    participants: t.map_or(0, |t| t.participants.len()),
+                    documents: t.map_or(0, |t| t.documents.len()),
+                    quotes: quotes.get(&id).copied().unwrap_or(0),
+                }
+            })
+            .collect()
+    }
+
+    /// The same figures as [`CodeCounts::summaries`] made afresh: the union of each theme's
+    /// codes' (its subthemes' included) totals. What the kept themes' totals are held to.
+    pub fn summaries_from_codes(&self, p: &Project) -> Vec<ThemeSummary> {
+        let quotes = quotes_per_theme(p);
         p.themes
             .keys()
             .map(|&id| {
@@ -121,6 +210,44 @@ impl CodeCounts {
                 }
             })
             .collect()
+    }
+}
+
+fn quotes_per_theme(p: &Project) -> FxHashMap<ThemeId, usize> {
+    let mut quotes: FxHashMap<ThemeId, usize> = FxHashMap::default();
+    for q in p.quotes.values() {
+        *quotes.entry(q.theme).or_default() += 1;
+    }
+    quotes
+}
+
+fn add_to_theme(t: &mut ThemeTotal, doc: DocId, c: &CodeInDoc) {
+    t.extracts += c.extracts;
+    *t.documents.entry(doc).or_default() += 1;
+    for x in &c.participants {
+        *t.participants.entry(*x).or_default() += 1;
+    }
+}
+
+fn subtract_from_theme(themes: &mut FxHashMap<ThemeId, ThemeTotal>, theme: ThemeId, doc: DocId, c: &CodeInDoc) {
+    let Some(t) = themes.get_mut(&theme) else { return };
+    t.extracts = t.extracts.saturating_sub(c.extracts);
+    less(&mut t.documents, doc);
+    for x in &c.participants {
+        less(&mut t.participants, *x);
+    }
+    if *t == ThemeTotal::default() {
+        themes.remove(&theme);
+    }
+}
+
+/// One less of `key`, forgotten at none.
+fn less<K: std::hash::Hash + Eq>(counts: &mut FxHashMap<K, u32>, key: K) {
+    if let Some(n) = counts.get_mut(&key) {
+        *n = n.saturating_sub(1);
+        if *n == 0 {
+            counts.remove(&key);
+        }
     }
 }
 

@@ -348,9 +348,10 @@ pub struct ThemeSummary {
     pub quotes: usize,
 }
 
-/// Counts for every theme, attributing every coding from scratch.
+/// Counts for every theme, attributing every coding from scratch (and each theme's figures
+/// as the union of its codes', not from the kept themes' totals).
 pub fn summaries(p: &Project, coders: &CoderScope) -> Vec<ThemeSummary> {
-    CodeCounts::build(p, coders).summaries(p)
+    CodeCounts::build(p, coders).summaries_from_codes(p)
 }
 
 /// Counts for every theme from an up-to-date index (the app keeps a [`CodeCounts`] instead,

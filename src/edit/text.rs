@@ -530,7 +530,7 @@ impl Project {
         for (id, from, to) in &moved {
             if let Some(c) = self.codings.get_mut(id) {
                 c.span = *to;
-                self.derived.coding_keys.remove(&(doc, *from, c.code, c.coder));
+                self.derived.remove_key(doc, &(*from, c.code, c.coder));
             }
             if overridden.contains(id) {
                 inverse.codings.push((*id, *from));
@@ -538,7 +538,7 @@ impl Project {
         }
         for (id, _, to) in &moved {
             if let Some(c) = self.codings.get(id) {
-                self.derived.coding_keys.insert((doc, *to, c.code, c.coder), *id);
+                self.derived.insert_key(doc, (*to, c.code, c.coder), *id);
             }
         }
         let overridden: HashSet<QuoteId> = respans.quotes.iter().map(|(id, _)| *id).collect();

@@ -10,6 +10,7 @@ mod coder;
 mod coding;
 mod colour;
 mod consensus;
+pub mod cow;
 mod document;
 mod framework;
 mod ids;
@@ -28,6 +29,7 @@ pub use coder::Coder;
 pub use coding::{Coding, CodingProps};
 pub use colour::{Colour, PALETTE, PALETTE_NAMES, palette_colour, pick_colour};
 pub use consensus::{CodingSnapshot, ConsensusEntry, DifferenceKind, Resolution};
+pub use cow::{Chunked, Shared};
 pub use document::{
     DocKind, Document, DocumentProps, SourceInfo, SpeakerLabel, TextChange, Turn, count_words, text_hash,
 };

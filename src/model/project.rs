@@ -3,10 +3,11 @@
 //! Fields are public for reading; they change only through [`crate::edit`], which keeps the
 //! invariants (names unique, references valid, trees acyclic, spans inside their text).
 
+use super::cow::{Chunked, Shared};
 use super::*;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 /// The language of the corpus (or of one document), which decides stemming in search: the
 /// languages tantivy ships a Snowball stemmer for that Tema offers.
@@ -144,19 +145,25 @@ impl Revisions {
 /// still cannot be chosen to collide.
 type FastHash = foldhash::fast::RandomState;
 
+/// What makes a coding unique within its document.
+type CodingKey = (Span, CodeId, CoderId);
+
 /// Look-up tables derived from the codings, kept in step by the edit functions. Like
-/// [`Revisions`] they are not content, so `PartialEq` ignores them.
+/// [`Revisions`] they are not content, so `PartialEq` ignores them. Each document's and
+/// code's table is [`Shared`]: a copy of the project (a background save's) shares them, and an
+/// edit made meanwhile copies only the tables of what it touches.
 #[derive(Clone, Debug, Default)]
 pub struct Derived {
-    /// Every coding by what makes it unique: the same coder cannot apply the same code to
-    /// the same span twice. Makes that check O(1) instead of a scan of all codings.
-    pub(crate) coding_keys: HashMap<(DocId, Span, CodeId, CoderId), CodingId, FastHash>,
+    /// Every coding of each document by what makes it unique: the same coder cannot apply the
+    /// same code to the same span twice. Makes that check O(1) instead of a scan of all
+    /// codings.
+    coding_keys: HashMap<DocId, Shared<HashMap<CodingKey, CodingId, FastHash>>, FastHash>,
     /// The codings of each document, so per-document views and edits do not scan every
     /// coding (at 20 M words and 500,000 codings a scan per document made opening grow with
     /// documents × codings).
-    by_doc: HashMap<DocId, Vec<CodingId>, FastHash>,
+    by_doc: HashMap<DocId, Shared<Vec<CodingId>>, FastHash>,
     /// The codings of each code, for per-code queries and the edits that re-point codes.
-    by_code: HashMap<CodeId, Vec<CodingId>, FastHash>,
+    by_code: HashMap<CodeId, Shared<Vec<CodingId>>, FastHash>,
     /// How many codings each coder has: the Team view lists coders with their counts every
     /// frame, and agreement starts from the coders who have coded.
     by_coder: HashMap<CoderId, usize, FastHash>,
@@ -169,7 +176,7 @@ pub struct Derived {
 impl Derived {
     /// Records a coding added to the project.
     pub(crate) fn insert(&mut self, c: &Coding) {
-        self.coding_keys.insert((c.doc, c.span, c.code, c.coder), c.id);
+        self.coding_keys.entry(c.doc).or_default().insert((c.span, c.code, c.coder), c.id);
         let fresh = insert_sorted(self.by_doc.entry(c.doc).or_default(), c.id);
         insert_sorted(self.by_code.entry(c.code).or_default(), c.id);
         if fresh {
@@ -178,9 +185,24 @@ impl Derived {
         }
     }
 
+    /// Records that a coding of `doc` is now unique by `key` (its span moved).
+    pub(crate) fn insert_key(&mut self, doc: DocId, key: CodingKey, id: CodingId) {
+        self.coding_keys.entry(doc).or_default().insert(key, id);
+    }
+
+    /// Forgets what made a coding of `doc` unique (its span is about to move).
+    pub(crate) fn remove_key(&mut self, doc: DocId, key: &CodingKey) {
+        if let Some(keys) = self.coding_keys.get_mut(&doc) {
+            keys.remove(key);
+            if keys.is_empty() {
+                self.coding_keys.remove(&doc);
+            }
+        }
+    }
+
     /// Forgets a coding removed from the project (or about to change its key).
     pub(crate) fn remove(&mut self, c: &Coding) {
-        self.coding_keys.remove(&(c.doc, c.span, c.code, c.coder));
+        self.remove_key(c.doc, &(c.span, c.code, c.coder));
         if remove_from(&mut self.by_doc, c.doc, c.id) {
             self.indexed = self.indexed.saturating_sub(1);
             if let Some(n) = self.by_coder.get_mut(&c.coder) {
@@ -208,7 +230,11 @@ fn insert_sorted(list: &mut Vec<CodingId>, id: CodingId) -> bool {
 }
 
 /// Removes `id` from the list under `key`, dropping the list when it empties.
-fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<CodingId>, FastHash>, key: K, id: CodingId) -> bool {
+fn remove_from<K: std::hash::Hash + Eq>(
+    map: &mut HashMap<K, Shared<Vec<CodingId>>, FastHash>,
+    key: K,
+    id: CodingId,
+) -> bool {
     let Some(list) = map.get_mut(&key) else { return false };
     let removed = match list.binary_search(&id) {
         Ok(at) => {
@@ -232,12 +258,15 @@ impl PartialEq for Derived {
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Project {
     pub settings: Settings,
-    pub documents: IndexMap<DocId, Document>,
+    /// Shared with copies of the project (a background save's) until changed.
+    pub documents: Shared<IndexMap<DocId, Document>>,
     pub participants: IndexMap<ParticipantId, Participant>,
     pub coders: IndexMap<CoderId, Coder>,
     pub codes: IndexMap<CodeId, Code>,
     pub themes: IndexMap<ThemeId, Theme>,
-    pub codings: BTreeMap<CodingId, Coding>,
+    /// In shared chunks: a copy of the project shares them, and an edit copies only the chunk
+    /// it touches.
+    pub codings: Chunked<CodingId, Coding>,
     pub quotes: IndexMap<QuoteId, Quote>,
     pub memos: IndexMap<MemoId, Memo>,
     /// The team's consensus log, oldest first.
@@ -351,7 +380,7 @@ impl Project {
 
     /// The coding that applies `code` by `coder` to exactly `span`, if there is one.
     pub fn find_coding(&self, doc: DocId, span: Span, code: CodeId, coder: CoderId) -> Option<CodingId> {
-        self.derived.coding_keys.get(&(doc, span, code, coder)).copied()
+        self.derived.coding_keys.get(&doc)?.get(&(span, code, coder)).copied()
     }
 
     pub fn document_by_name(&self, name: &str) -> Option<&Document> {

@@ -14,7 +14,7 @@ use super::{TeamError, coders_or_all};
 use crate::analysis::perdoc::{PerDoc, Refreshed};
 use crate::model::*;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 #[derive(Clone, Debug, Default)]
@@ -56,6 +56,20 @@ impl Counts {
         }
         for (a, b) in self.depth.iter_mut().zip(&other.depth) {
             *a += b;
+        }
+    }
+
+    /// Takes away what [`Counts::add`] added (a document's part leaving a sum).
+    fn subtract(&mut self, other: &Counts) {
+        self.units = self.units.saturating_sub(other.units);
+        for (a, b) in self.coded.iter_mut().zip(&other.coded) {
+            *a = a.saturating_sub(*b);
+        }
+        for (a, b) in self.both.iter_mut().zip(&other.both) {
+            *a = a.saturating_sub(*b);
+        }
+        for (a, b) in self.depth.iter_mut().zip(&other.depth) {
+            *a = a.saturating_sub(*b);
         }
     }
 
@@ -212,19 +226,90 @@ pub fn agreement(p: &Project, opts: &AgreementOptions) -> Result<AgreementReport
         .filter(|d| wanted.is_empty() || wanted.contains(&d.id))
         .map(|d| (d.id, doc_part(p, d, &s)))
         .collect();
-    Ok(assemble(p, &s, &wanted, |doc| parts.get(&doc)))
+    let (included, skipped) = split(p, &s, &wanted, |doc| parts.get(&doc));
+    let overall = overall_of_parts(p, &s, &included);
+    Ok(AgreementReport { documents: document_figures(p, &s, &included), ..head(p, &s, skipped, overall) })
 }
 
 /// The context of the kept parts: the coders in their order, and whether every character counts.
 type PartsKey = (Vec<CoderId>, bool);
 
+/// The overall tables over every document, kept beside the parts: when a document's part
+/// changes its old part is subtracted and its new part added, so the figures over all
+/// documents after an edit cost the edited document and the codes, not every document.
+#[derive(Clone, Debug, Default)]
+struct Sums {
+    /// Units of the included documents.
+    units: u64,
+    /// Documents every chosen coder has coded (their parts are in the sums).
+    included: HashSet<DocId>,
+    /// Documents a chosen coder has not coded (left out of the sums).
+    skipped: HashSet<DocId>,
+    /// Per code: its counts summed over the included documents that use it (their `units`
+    /// summed too, replaced by all units when read: in a document that does not use the code
+    /// every unit is an agreed "no"), and how many documents those are.
+    per_code: HashMap<CodeId, (Counts, usize)>,
+}
+
+impl Sums {
+    fn add(&mut self, doc: DocId, part: &DocPart, coders: usize) {
+        if !part.missing.is_empty() {
+            self.skipped.insert(doc);
+            return;
+        }
+        self.included.insert(doc);
+        self.units += part.units;
+        for (code, c) in &part.per_code {
+            let (sum, docs) = self.per_code.entry(*code).or_insert_with(|| (Counts::empty(coders), 0));
+            sum.add(c);
+            *docs += 1;
+        }
+    }
+
+    fn subtract(&mut self, doc: DocId, part: &DocPart) {
+        if !part.missing.is_empty() {
+            self.skipped.remove(&doc);
+            return;
+        }
+        self.included.remove(&doc);
+        self.units = self.units.saturating_sub(part.units);
+        for (code, c) in &part.per_code {
+            let Some((sum, docs)) = self.per_code.get_mut(code) else { continue };
+            sum.subtract(c);
+            *docs = docs.saturating_sub(1);
+            if *docs == 0 {
+                self.per_code.remove(code);
+            }
+        }
+    }
+}
+
 /// The agreement report kept per document: each document's counts are kept by its revision
-/// ([`PerDoc`]), so after an edit only the edited document is counted again and the report
-/// is put together from the kept counts. Equal to [`agreement`] (a property test holds it
-/// so after every random edit). One keeper belongs to one open project.
+/// ([`PerDoc`]), so after an edit only the edited document is counted again, and the overall
+/// tables are kept summed (the edited document's old part subtracted, its new part added).
+/// Equal to [`agreement`] (a property test holds it so after every random edit). One keeper
+/// belongs to one open project.
 #[derive(Clone, Debug, Default)]
 pub struct KeptAgreement {
     parts: PerDoc<PartsKey, DocPart>,
+    sums: Sums,
+}
+
+/// The head of the agreement report without the per-document figures: what the Team view
+/// draws after every edit, put together from the kept sums (the codes' figures, not the
+/// documents').
+#[derive(Clone, Debug, PartialEq)]
+pub struct AgreementOverview {
+    pub coders: Vec<CoderRef>,
+    pub include_uncoded: bool,
+    /// How many documents the figures cover.
+    pub documents: usize,
+    /// The name of the document when the figures cover exactly one.
+    pub only_document: Option<String>,
+    /// Documents left out, and why, in project order.
+    pub skipped: Vec<SkippedDocument>,
+    /// All included documents together.
+    pub overall: Figures,
 }
 
 impl KeptAgreement {
@@ -236,7 +321,20 @@ impl KeptAgreement {
     }
 
     fn refresh_with(&mut self, p: &Project, s: &Setup) -> Refreshed {
-        self.parts.refresh(p, (s.coders.clone(), s.include_uncoded), |d| doc_part(p, d, s), |_, _, _| {})
+        let (sums, n) = (&mut self.sums, s.coders.len());
+        self.parts.refresh(
+            p,
+            (s.coders.clone(), s.include_uncoded),
+            |d| doc_part(p, d, s),
+            |doc, old, new| {
+                if let Some(old) = old {
+                    sums.subtract(doc, &old);
+                }
+                if let Some(new) = new {
+                    sums.add(doc, new, n);
+                }
+            },
+        )
     }
 
     /// Whether [`KeptAgreement::refresh`] for these options would count every document (never
@@ -248,74 +346,138 @@ impl KeptAgreement {
         }
     }
 
-    /// The report for the project as it is now, equal to [`agreement`]`(p, opts)`.
+    /// The report for the project as it is now, equal to [`agreement`]`(p, opts)`. Over every
+    /// document its overall figures come from the kept sums; the per-document figures are
+    /// made for every included document (for exports: the Team view draws the overview).
     pub fn report(&mut self, p: &Project, opts: &AgreementOptions) -> Result<AgreementReport, TeamError> {
         let s = Setup::new(p, opts)?;
         self.refresh_with(p, &s);
         let wanted: BTreeSet<DocId> = opts.docs.iter().copied().collect();
         let parts = &self.parts;
-        Ok(assemble(p, &s, &wanted, |doc| parts.get(doc)))
+        let (included, skipped) = split(p, &s, &wanted, |doc| parts.get(doc));
+        let overall =
+            if wanted.is_empty() { overall_of_sums(p, &s, &self.sums) } else { overall_of_parts(p, &s, &included) };
+        Ok(AgreementReport { documents: document_figures(p, &s, &included), ..head(p, &s, skipped, overall) })
+    }
+
+    /// The report's head for the project as it is now (equal to that of [`agreement`]`(p,
+    /// opts)`): after an edit it costs the edited document and the codes. Over some documents
+    /// only, it is put together from their parts.
+    pub fn overview(&mut self, p: &Project, opts: &AgreementOptions) -> Result<AgreementOverview, TeamError> {
+        let s = Setup::new(p, opts)?;
+        self.refresh_with(p, &s);
+        let (documents, only, skipped, overall) = if opts.docs.is_empty() {
+            let only = match self.sums.included.len() {
+                1 => self.sums.included.iter().next().copied(),
+                _ => None,
+            };
+            let mut skipped: Vec<&Document> = self.sums.skipped.iter().filter_map(|doc| p.documents.get(doc)).collect();
+            skipped.sort_by_key(|d| p.documents.get_index_of(&d.id));
+            let skipped = skipped
+                .into_iter()
+                .filter_map(|d| self.parts.get(d.id).map(|part| skipped_document(p, &s, d, part)))
+                .collect();
+            (self.sums.included.len(), only, skipped, overall_of_sums(p, &s, &self.sums))
+        } else {
+            let wanted: BTreeSet<DocId> = opts.docs.iter().copied().collect();
+            let parts = &self.parts;
+            let (included, skipped) = split(p, &s, &wanted, |doc| parts.get(doc));
+            let only = match included.as_slice() {
+                [(d, _)] => Some(d.id),
+                _ => None,
+            };
+            (included.len(), only, skipped, overall_of_parts(p, &s, &included))
+        };
+        let head = head(p, &s, skipped, overall);
+        Ok(AgreementOverview {
+            coders: head.coders,
+            include_uncoded: head.include_uncoded,
+            documents,
+            only_document: only.and_then(|d| p.documents.get(&d)).map(|d| d.name().to_string()),
+            skipped: head.skipped,
+            overall: head.overall,
+        })
     }
 }
 
-/// The report from each document's part: documents in project order (those wanted), codes in
-/// codebook order, the overall counts summed over the included documents.
-fn assemble<'a>(
-    p: &Project,
+/// The documents wanted (all when none are named), in project order, split into those every
+/// chosen coder coded and those left out.
+fn split<'a, 'p>(
+    p: &'p Project,
     s: &Setup,
     wanted: &BTreeSet<DocId>,
     part: impl Fn(DocId) -> Option<&'a DocPart>,
-) -> AgreementReport {
-    let (coders, pairs, n) = (&s.coders, &s.pairs, s.coders.len());
-    let mut included: Vec<(&Document, &DocPart)> = Vec::new();
+) -> (Vec<(&'p Document, &'a DocPart)>, Vec<SkippedDocument>) {
+    let mut included = Vec::new();
     let mut skipped = Vec::new();
-    for d in p.documents.values().filter(|d| wanted.is_empty() || wanted.contains(&d.id)) {
-        let Some(part) = part(d.id) else { continue };
-        if !part.missing.is_empty() {
-            let missing: Vec<&str> =
-                part.missing.iter().filter_map(|i| p.coders.get(&coders[*i])).map(|c| c.name.as_str()).collect();
-            skipped.push(SkippedDocument {
-                doc: d.id,
-                name: d.name().to_string(),
-                reason: format!("not coded by {}", missing.join(", ")),
-            });
-            continue;
-        }
-        included.push((d, part));
-    }
-
-    let ordered =
-        |codes: &BTreeSet<CodeId>| -> Vec<CodeId> { p.codes.keys().copied().filter(|c| codes.contains(c)).collect() };
-    let all_codes: BTreeSet<CodeId> = included.iter().flat_map(|(_, d)| d.per_code.keys().copied()).collect();
-    let all_codes = ordered(&all_codes);
-
-    let name_of = |c: &CodeId| p.codes.get(c).map(|c| c.name().to_string()).unwrap_or_default();
-    let figures = |units: u64, codes: &[CodeId], counts: &dyn Fn(CodeId) -> Counts| -> Figures {
-        let per: Vec<Counts> = codes.iter().map(|c| counts(*c)).collect();
-        let rows = codes
-            .iter()
-            .zip(&per)
-            .map(|(code, c)| CodeFigures {
-                code: *code,
-                name: name_of(code),
-                coded: c.coded.clone(),
-                stats: stats(c, coders, pairs),
-            })
-            .collect();
-        Figures { units, codes: rows, pooled: pooled_stats(&per, units, coders, pairs) }
+    let docs: Box<dyn Iterator<Item = &Document>> = if wanted.is_empty() {
+        Box::new(p.documents.values())
+    } else {
+        let mut named: Vec<&Document> = wanted.iter().filter_map(|id| p.documents.get(id)).collect();
+        named.sort_by_key(|d| p.documents.get_index_of(&d.id));
+        Box::new(named.into_iter())
     };
-
-    let mut documents = Vec::new();
-    for (doc, d) in &included {
-        let codes: BTreeSet<CodeId> = d.per_code.keys().copied().collect();
-        let codes = ordered(&codes);
-        let f = figures(d.units, &codes, &|c| d.per_code.get(&c).cloned().unwrap_or_else(|| Counts::empty(n)));
-        documents.push(DocumentFigures { doc: doc.id, name: doc.name().to_string(), figures: f });
+    for d in docs {
+        let Some(part) = part(d.id) else { continue };
+        if part.missing.is_empty() {
+            included.push((d, part));
+        } else {
+            skipped.push(skipped_document(p, s, d, part));
+        }
     }
-    let total_units: u64 = included.iter().map(|(_, d)| d.units).sum();
-    let overall = figures(total_units, &all_codes, &|code| {
+    (included, skipped)
+}
+
+fn skipped_document(p: &Project, s: &Setup, d: &Document, part: &DocPart) -> SkippedDocument {
+    let missing: Vec<&str> =
+        part.missing.iter().filter_map(|i| p.coders.get(&s.coders[*i])).map(|c| c.name.as_str()).collect();
+    SkippedDocument { doc: d.id, name: d.name().to_string(), reason: format!("not coded by {}", missing.join(", ")) }
+}
+
+/// The codes among `codes`, in codebook order.
+fn ordered(p: &Project, codes: impl Fn(&CodeId) -> bool) -> Vec<CodeId> {
+    p.codes.keys().copied().filter(|c| codes(c)).collect()
+}
+
+/// The figures of a scope from each code's counts over its units.
+fn figures(p: &Project, s: &Setup, units: u64, codes: &[CodeId], counts: &dyn Fn(CodeId) -> Counts) -> Figures {
+    let per: Vec<Counts> = codes.iter().map(|c| counts(*c)).collect();
+    let rows = codes
+        .iter()
+        .zip(&per)
+        .map(|(code, c)| CodeFigures {
+            code: *code,
+            name: p.codes.get(code).map(|c| c.name().to_string()).unwrap_or_default(),
+            coded: c.coded.clone(),
+            stats: stats(c, &s.coders, &s.pairs),
+        })
+        .collect();
+    Figures { units, codes: rows, pooled: pooled_stats(&per, units, &s.coders, &s.pairs) }
+}
+
+/// Each included document's figures, in the order given.
+fn document_figures(p: &Project, s: &Setup, included: &[(&Document, &DocPart)]) -> Vec<DocumentFigures> {
+    let n = s.coders.len();
+    included
+        .iter()
+        .map(|(doc, d)| {
+            let codes = ordered(p, |c| d.per_code.contains_key(c));
+            let f =
+                figures(p, s, d.units, &codes, &|c| d.per_code.get(&c).cloned().unwrap_or_else(|| Counts::empty(n)));
+            DocumentFigures { doc: doc.id, name: doc.name().to_string(), figures: f }
+        })
+        .collect()
+}
+
+/// The figures over the included documents laid end to end, summed from their parts.
+fn overall_of_parts(p: &Project, s: &Setup, included: &[(&Document, &DocPart)]) -> Figures {
+    let n = s.coders.len();
+    let used: HashSet<CodeId> = included.iter().flat_map(|(_, d)| d.per_code.keys().copied()).collect();
+    let codes = ordered(p, |c| used.contains(c));
+    let units: u64 = included.iter().map(|(_, d)| d.units).sum();
+    figures(p, s, units, &codes, &|code| {
         let mut sum = Counts::empty(n);
-        for (_, d) in &included {
+        for (_, d) in included {
             match d.per_code.get(&code) {
                 Some(c) => sum.add(c),
                 // Nobody used the code in this document: every unit is an agreed "no" (adds
@@ -324,14 +486,31 @@ fn assemble<'a>(
             }
         }
         sum
-    });
+    })
+}
+
+/// The figures over every included document, from the kept sums: the same counts as
+/// [`overall_of_parts`] over all documents, without visiting them.
+fn overall_of_sums(p: &Project, s: &Setup, sums: &Sums) -> Figures {
+    let n = s.coders.len();
+    let codes = ordered(p, |c| sums.per_code.contains_key(c));
+    figures(p, s, sums.units, &codes, &|code| {
+        let mut c = sums.per_code.get(&code).map(|(c, _)| c.clone()).unwrap_or_else(|| Counts::empty(n));
+        c.units = sums.units;
+        c
+    })
+}
+
+/// A report with the given overall figures and no per-document figures yet.
+fn head(p: &Project, s: &Setup, skipped: Vec<SkippedDocument>, overall: Figures) -> AgreementReport {
     AgreementReport {
-        coders: coders
+        coders: s
+            .coders
             .iter()
             .map(|c| CoderRef { id: *c, name: p.coders.get(c).map(|c| c.name.clone()).unwrap_or_default() })
             .collect(),
         include_uncoded: s.include_uncoded,
-        documents,
+        documents: Vec::new(),
         skipped,
         overall,
     }
@@ -765,6 +944,55 @@ mod tests {
         let table = r.to_table();
         assert!(table.contains("(pooled)"), "{table}");
         Ok(())
+    }
+
+    /// After an edit in one document only that document is counted again, its old part is
+    /// subtracted from the summed tables and its new part added: the overview and the report
+    /// equal a full recomputation, also once the document is left out and taken in again.
+    #[test]
+    fn kept_sums_follow_an_edit_in_one_document() -> Result<(), Box<dyn std::error::Error>> {
+        let mut p = project(
+            &[("J1", TEXT), ("J2", "Hun snakket om AAP, og jeg forsto ikke."), ("J3", "Tre.")],
+            2,
+            &[
+                (0, 0, "Stemme", 0, 10),
+                (1, 0, "Stemme", 2, 10),
+                (0, 1, "Stemme", 0, 5),
+                (1, 1, "Håp", 0, 5),
+                (0, 2, "Håp", 0, 3),
+            ],
+        );
+        let opts = AgreementOptions::default();
+        let mut kept = KeptAgreement::default();
+        let check = |kept: &mut KeptAgreement, p: &Project| -> Result<(), Box<dyn std::error::Error>> {
+            let fresh = agreement(p, &opts)?;
+            let o = kept.overview(p, &opts)?;
+            assert_eq!((&o.overall, &o.skipped, o.documents), (&fresh.overall, &fresh.skipped, fresh.documents.len()));
+            assert_eq!(kept.report(p, &opts)?, fresh);
+            Ok(())
+        };
+        check(&mut kept, &p)?;
+        assert_eq!(kept.sums.skipped.len(), 1, "J3 is coded by Ingrid only");
+        let coding = |n: u128, coder: usize, doc: usize, code: &str, start: usize, end: usize| Coding {
+            id: CodingId::from_u128(n),
+            doc: doc_id(doc),
+            span: Span::new(start, end),
+            code: code_id(code),
+            coder: coder_id(coder),
+            created: chrono::DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default(),
+            comment: String::new(),
+        };
+        p.apply(crate::edit::Edit::AddCoding { coding: coding(9_001, 1, 1, "Stemme", 1, 12) })?;
+        assert_eq!(kept.refresh(&p, &opts)?, Refreshed { whole: false, computed: 1, dropped: 0 });
+        check(&mut kept, &p)?;
+        // J3 comes in (Tom codes it), then goes out again (undone by removing the coding).
+        p.apply(crate::edit::Edit::AddCoding { coding: coding(9_002, 1, 2, "Håp", 1, 3) })?;
+        check(&mut kept, &p)?;
+        assert!(kept.sums.skipped.is_empty());
+        p.apply(crate::edit::Edit::RemoveCoding { id: CodingId::from_u128(9_002) })?;
+        check(&mut kept, &p)?;
+        p.apply(crate::edit::Edit::RemoveDocument { id: doc_id(0) })?;
+        check(&mut kept, &p)
     }
 
     #[test]

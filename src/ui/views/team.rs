@@ -10,7 +10,7 @@
 
 use crate::model::*;
 use crate::store::Store;
-use crate::team::agreement::{AgreementOptions, AgreementReport, Figures, KeptAgreement};
+use crate::team::agreement::{AgreementOptions, AgreementOverview, AgreementReport, Figures, KeptAgreement};
 use crate::team::compare::{self, Choice, CodeChoice, Comparison, Decision, Difference, Target};
 use crate::team::merge::{MergePlan, plan_merge};
 use crate::ui::cold::{Warm, counting};
@@ -64,8 +64,10 @@ pub struct TeamView {
     merging: bool,
     /// Each document's agreement counts, kept by revision; built on a worker the first time.
     kept: Warm<KeptAgreement>,
-    /// Shared, so a frame takes the figures without copying them.
-    report: Option<(ReportKey, Result<Arc<AgreementReport>, String>)>,
+    /// The report's head (overall figures, documents left out), put together from the kept
+    /// sums after each change; shared, so a frame takes it without copying. The whole report,
+    /// with every document's figures, is made only when copied.
+    report: Option<(ReportKey, Result<Arc<AgreementOverview>, String>)>,
     comparison: Option<(CompareKey, Result<Arc<Comparison>, String>)>,
     /// How many differences are listed (a page more on request): a document two coders coded
     /// differently in hundreds of places would otherwise lay out hundreds of cards every frame.
@@ -132,37 +134,59 @@ impl TeamView {
         }
     }
 
-    /// The agreement report and whether it is current: put together from the kept counts after
-    /// each change (only edited documents are counted again); while a worker makes the first
-    /// counts, the last report (if any) and `false`.
-    fn report(&mut self, cx: &mut ViewCtx<'_>) -> Option<(&Result<Arc<AgreementReport>, String>, bool)> {
-        let p = cx.project;
+    /// The agreement options the view's choices make.
+    fn options(&self) -> AgreementOptions {
         let doc = if self.agreement_this_doc { self.doc } else { None };
-        let key = (p.revisions.all, self.chosen.clone(), self.include_uncoded, doc);
+        AgreementOptions {
+            coders: self.chosen.clone(),
+            docs: doc.into_iter().collect(),
+            include_uncoded: self.include_uncoded,
+        }
+    }
+
+    /// The kept counts, ready to be brought up to date in the frame; `None` while a worker
+    /// makes the first counts (or counts for other coders or units).
+    fn kept(&mut self, cx: &mut ViewCtx<'_>, opts: &AgreementOptions) -> Option<&mut KeptAgreement> {
+        let on_worker = opts.clone();
+        self.kept.get(
+            cx,
+            "Counting agreement",
+            "team-agreement",
+            |k, p| k.is_cold(p, opts),
+            move |k, p| {
+                // An error (too few coders) is reported by the frame's own refresh.
+                let _ = k.refresh(p, &on_worker);
+            },
+        )
+    }
+
+    /// The agreement overview and whether it is current: put together from the kept sums after
+    /// each change (only edited documents are counted again, and subtracted and added to the
+    /// sums); while a worker makes the first counts, the last overview (if any) and `false`.
+    fn report(&mut self, cx: &mut ViewCtx<'_>) -> Option<(&Result<Arc<AgreementOverview>, String>, bool)> {
+        let p = cx.project;
+        let opts = self.options();
+        let key = (p.revisions.all, opts.coders.clone(), opts.include_uncoded, opts.docs.first().copied());
         let current = self.report.as_ref().is_some_and(|(k, _)| *k == key);
-        if !current {
-            let opts = AgreementOptions {
-                coders: self.chosen.clone(),
-                docs: doc.into_iter().collect(),
-                include_uncoded: self.include_uncoded,
-            };
-            let on_worker = opts.clone();
-            let kept = self.kept.get(
-                cx,
-                "Counting agreement",
-                "team-agreement",
-                |k, p| k.is_cold(p, &opts),
-                move |k, p| {
-                    // An error (too few coders) is reported by the frame's own refresh.
-                    let _ = k.refresh(p, &on_worker);
-                },
-            );
-            if let Some(kept) = kept {
-                self.report = Some((key, kept.report(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
-                return self.report.as_ref().map(|(_, r)| (r, true));
-            }
+        if !current && let Some(kept) = self.kept(cx, &opts) {
+            self.report = Some((key, kept.overview(p, &opts).map(Arc::new).map_err(|e| e.to_string())));
+            return self.report.as_ref().map(|(_, r)| (r, true));
         }
         self.report.as_ref().map(|(_, r)| (r, current))
+    }
+
+    /// The whole report, every document's figures included, from the kept counts (current:
+    /// the overview was just made from them); an error goes to the status bar.
+    fn whole_report(&mut self, cx: &mut ViewCtx<'_>) -> Option<AgreementReport> {
+        let opts = self.options();
+        let p = cx.project;
+        match self.kept(cx, &opts)?.report(p, &opts) {
+            Ok(report) => Some(report),
+            Err(e) => {
+                cx.push(Action::Status { text: e.to_string(), error: true });
+                None
+            }
+        }
     }
 
     fn comparison(&mut self, p: &Project) -> Option<&Result<Arc<Comparison>, String>> {
@@ -261,10 +285,9 @@ impl TeamView {
             }
         };
         let f: &Figures = &report.overall;
-        let scope = if report.documents.len() == 1 {
-            report.documents.first().map(|d| d.name.clone()).unwrap_or_default()
-        } else {
-            format!("{} documents", report.documents.len())
+        let scope = match (&report.only_document, report.documents) {
+            (Some(name), 1) => name.clone(),
+            (_, n) => format!("{n} documents"),
         };
         ui.label(
             RichText::new(format!(
@@ -312,11 +335,15 @@ impl TeamView {
             ui.label(RichText::new(format!("Left out: {}", names.join("; "))).color(t.weak_text));
         }
         ui.horizontal(|ui| {
-            if ui.button("Copy as Markdown").on_hover_text("The report as Markdown tables, for a paper").clicked() {
+            if ui.button("Copy as Markdown").on_hover_text("The report as Markdown tables, for a paper").clicked()
+                && let Some(report) = self.whole_report(cx)
+            {
                 ui.ctx().copy_text(report.to_markdown());
                 cx.push(Action::Status { text: "Agreement report copied as Markdown".into(), error: false });
             }
-            if ui.button("Copy as CSV").on_hover_text("Every figure at full precision, for a spreadsheet").clicked() {
+            if ui.button("Copy as CSV").on_hover_text("Every figure at full precision, for a spreadsheet").clicked()
+                && let Some(report) = self.whole_report(cx)
+            {
                 match report.to_csv() {
                     Ok(csv) => {
                         ui.ctx().copy_text(csv);
