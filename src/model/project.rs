@@ -310,9 +310,8 @@ impl Project {
     /// sorted, rather than by [`Derived::insert`]'s binary search: this runs on every open.
     pub fn rebuild_derived(&mut self) {
         let mut derived = Derived::default();
-        derived.coding_keys.reserve(self.codings.len());
         for c in self.codings.values() {
-            derived.coding_keys.insert((c.doc, c.span, c.code, c.coder), c.id);
+            derived.coding_keys.entry(c.doc).or_default().insert((c.span, c.code, c.coder), c.id);
             derived.by_doc.entry(c.doc).or_default().push(c.id);
             derived.by_code.entry(c.code).or_default().push(c.id);
             *derived.by_coder.entry(c.coder).or_default() += 1;
@@ -325,7 +324,7 @@ impl Project {
     /// [`Derived::coding_keys`]): the tables hold fewer keys than codings, or are not in step
     /// (a project filled directly), so only a scan can tell.
     pub(crate) fn may_have_duplicate_codings(&self) -> bool {
-        !self.indexed() || self.derived.coding_keys.len() < self.codings.len()
+        !self.indexed() || self.derived.coding_keys.values().map(|keys| keys.len()).sum::<usize>() < self.codings.len()
     }
 
     /// Whether the look-up tables kept by the edits equal tables rebuilt from scratch: the
