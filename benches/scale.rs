@@ -71,9 +71,10 @@ fn time_process(args: &[&str]) -> Result<Duration, Box<dyn std::error::Error>> {
 /// part), against a whole `Store::save` on one thread. Five saves, each after one new code.
 fn save_off_the_ui_thread(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let mut store = Store::open(dir)?;
-    let new_code = |n: usize| Edit::CreateCode {
-        code: Code::new(CodeId::new(), format!("Saved {n}"), palette_colour(n)),
-        index: None,
+    // Named by their ids: a project kept by TEMA_SCALE_DIR holds the codes of earlier runs.
+    let new_code = |n: usize| {
+        let id = CodeId::new();
+        Edit::CreateCode { code: Code::new(id, format!("Saved {id}"), palette_colour(n)), index: None }
     };
     let (mut begin, mut first_edit, mut finish, mut run, mut whole) = (vec![], vec![], vec![], vec![], vec![]);
     for n in 0..5 {

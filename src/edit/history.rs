@@ -7,6 +7,7 @@
 use super::{Edit, EditError};
 use crate::model::{Project, Timestamp};
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Edits with the same key closer together than this become one undo step.
 const COALESCE_WINDOW_SECS: i64 = 60;
@@ -19,8 +20,10 @@ pub const PSEUDONYMISE_PREFIX: &str = "Pseudonymise";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub label: String,
-    /// The edit that takes this step back.
-    pub inverse: Edit,
+    /// The edit that takes this step back. Shared: a background save holds the history while
+    /// edits go on, and the first edit's copy of the history then copies each step's label
+    /// and this pointer, not its edit (a batch of 500,000 codings' inverse cost 90 ms to copy).
+    pub inverse: Arc<Edit>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coalesce: Option<String>,
     pub at: Timestamp,
@@ -58,17 +61,17 @@ impl History {
             top.at = at;
             return top.label.clone();
         }
-        self.undo.push(Step { label: label.clone(), inverse, coalesce, at });
+        self.undo.push(Step { label: label.clone(), inverse: Arc::new(inverse), coalesce, at });
         label
     }
 
     /// Takes back the newest step. `Ok(None)` when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
         let Some(step) = self.undo.pop() else { return Ok(None) };
-        match project.apply(step.inverse.clone()) {
+        match project.apply(Edit::clone(&step.inverse)) {
             Ok(redo) => {
                 let label = step.label.clone();
-                self.redo.push(Step { label: step.label, inverse: redo, coalesce: None, at });
+                self.redo.push(Step { label: step.label, inverse: Arc::new(redo), coalesce: None, at });
                 Ok(Some(label))
             }
             Err(e) => {
@@ -81,10 +84,10 @@ impl History {
     /// Re-applies the newest undone step. `Ok(None)` when there is nothing to redo.
     pub fn redo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
         let Some(step) = self.redo.pop() else { return Ok(None) };
-        match project.apply(step.inverse.clone()) {
+        match project.apply(Edit::clone(&step.inverse)) {
             Ok(undo) => {
                 let label = step.label.clone();
-                self.undo.push(Step { label: step.label, inverse: undo, coalesce: None, at });
+                self.undo.push(Step { label: step.label, inverse: Arc::new(undo), coalesce: None, at });
                 Ok(Some(label))
             }
             Err(e) => {
@@ -136,6 +139,6 @@ impl History {
 
     /// Every edit held by the history, for the store to find the texts they refer to.
     pub fn edits_mut(&mut self) -> impl Iterator<Item = &mut Edit> {
-        self.undo.iter_mut().chain(self.redo.iter_mut()).map(|s| &mut s.inverse)
+        self.undo.iter_mut().chain(self.redo.iter_mut()).map(|s| Arc::make_mut(&mut s.inverse))
     }
 }
