@@ -61,3 +61,18 @@ fn deleting_a_document_names_what_goes_with_it_and_undo_brings_it_back() -> Resu
     assert_eq!(project(&h).codings.values().filter(|c| c.doc == id).count(), codings);
     Ok(())
 }
+
+/// The navigator's documents are listed under a header per kind that folds them away and
+/// back; the list lays out only the rows in view, and a folded kind's rows are not laid out.
+#[test]
+fn a_kind_of_documents_folds_away_and_back() -> Result {
+    let (_tmp, _, mut h) = common::study_app(&["J3", "J4"], false, "Tester", (1400.0, 900.0))?;
+    assert!(h.query_by_label("J4").is_some(), "J4 is listed");
+    h.get_by_label_contains("Interviews (2, ").click();
+    h.run();
+    assert!(h.query_by_label("J4").is_none(), "folded: J4 is not listed");
+    h.get_by_label_contains("Interviews (2, ").click();
+    h.run();
+    assert!(h.query_by_label("J4").is_some(), "unfolded: J4 is listed again");
+    Ok(())
+}

@@ -68,6 +68,8 @@ pub struct Navigator {
     pub open_doc: Option<DocId>,
     /// The codebook, in the lower part of the panel.
     pub codebook: Codebook,
+    /// Kinds whose documents are folded away in the list.
+    pub folded: Vec<DocKind>,
 }
 
 impl View for Navigator {
@@ -143,19 +145,32 @@ impl Navigator {
             }
         });
         ui.separator();
-        egui::ScrollArea::vertical().id_salt("navigator").auto_shrink([false, true]).show(ui, |ui| match self.tab {
-            Tab::Documents => self.documents(cx, ui),
-            Tab::Participants => participants(cx, ui),
-            Tab::Memos => memos(cx, ui),
-        });
+        let scroll = egui::ScrollArea::vertical().id_salt("navigator").auto_shrink([false, true]);
+        match self.tab {
+            Tab::Documents => self.documents(cx, ui, scroll),
+            Tab::Participants => {
+                scroll.show(ui, |ui| participants(cx, ui));
+            }
+            Tab::Memos => {
+                scroll.show(ui, |ui| memos(cx, ui));
+            }
+        }
     }
 
-    fn documents(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
+    /// The documents by kind, each kind a header that folds its documents away. Only the rows
+    /// in view are laid out (`show_rows`): every frame laid out all 2,000 rows of a 20 M-word
+    /// project, about 18 ms a frame in every view.
+    fn documents(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, scroll: egui::ScrollArea) {
+        enum Row<'a> {
+            Kind(DocKind, String),
+            Doc(&'a Document),
+        }
         let p = cx.project;
         if p.documents.is_empty() {
             ui.label(RichText::new("No documents yet.").color(cx.tokens.weak_text));
             return;
         }
+        let mut rows = Vec::with_capacity(p.documents.len() + DocKind::ALL.len());
         for kind in DocKind::ALL {
             let docs: Vec<&Document> = p.documents.values().filter(|d| d.kind() == kind).collect();
             if docs.is_empty() {
@@ -163,13 +178,39 @@ impl Navigator {
             }
             // Counted as the phase tracker and `tema info` count, for the status bar's coders.
             let progress = DocProgress::of(cx.project, docs.iter().copied(), &cx.coders);
-            let title = format!("{} ({}, {} read)", plural(kind), progress.documents, progress.read);
-            egui::CollapsingHeader::new(title).id_salt(("kind", kind.slug())).default_open(true).show(ui, |ui| {
-                for d in docs {
-                    self.document_row(cx, ui, d);
-                }
-            });
+            let open = !self.folded.contains(&kind);
+            let title = format!(
+                "{} {} ({}, {} read)",
+                if open { "⏷" } else { "⏵" },
+                plural(kind),
+                progress.documents,
+                progress.read
+            );
+            rows.push(Row::Kind(kind, title));
+            if open {
+                rows.extend(docs.into_iter().map(Row::Doc));
+            }
         }
+        let row_height = ui.spacing().interact_size.y;
+        scroll.show_rows(ui, row_height, rows.len(), |ui, range| {
+            for row in &rows[range] {
+                match row {
+                    Row::Kind(kind, title) => {
+                        let r = ui
+                            .add(egui::Button::new(RichText::new(title.as_str()).strong()).frame(false))
+                            .on_hover_text("Show or hide the documents of this kind");
+                        if r.clicked() {
+                            if let Some(at) = self.folded.iter().position(|k| k == kind) {
+                                self.folded.remove(at);
+                            } else {
+                                self.folded.push(*kind);
+                            }
+                        }
+                    }
+                    Row::Doc(d) => self.document_row(cx, ui, d),
+                }
+            }
+        });
     }
 
     fn document_row(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &Document) {
