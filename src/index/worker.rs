@@ -60,6 +60,7 @@ impl SearchWorker {
         let progress = Progress::new();
         let reporting = progress.clone();
         std::thread::Builder::new().name("tema-search".into()).spawn(move || {
+            crate::progress::give_way_to_the_ui();
             run(&job_rx, &out_tx, &newest, &reporting, &notify);
             reporting.finish();
         })?;

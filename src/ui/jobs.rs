@@ -193,6 +193,7 @@ impl Jobs {
         let ctx = ctx.clone();
         let job_name = name.clone();
         let spawned = std::thread::Builder::new().name(format!("tema: {name}")).spawn(move || {
+            crate::progress::give_way_to_the_ui();
             // A panic is the job's failure, not the app's: report it by name.
             let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&worker_progress)));
             let actions = ran.unwrap_or_else(|panic| {
@@ -453,6 +454,29 @@ mod tests {
         assert!(progress.is_finished());
         assert_eq!(pending.poll(), Some(Err(JobLost::Stopped)));
         assert_eq!(pending.poll(), None, "answered once");
+    }
+
+    /// A job's thread runs at a lower priority than the thread that started it (Linux keeps
+    /// a nice value per thread), so its work gives way to the UI thread.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_job_runs_below_the_ui_thread() {
+        // SAFETY: getpriority reads no memory of ours; `who` 0 is the calling thread.
+        let nice = || unsafe { libc::getpriority(libc::PRIO_PROCESS, 0) };
+        let ctx = egui::Context::default();
+        let mut jobs = Jobs::default();
+        let (spec, mut pending) = JobSpec::returning("priority", move |_| nice());
+        jobs.start(&ctx, spec);
+        assert!(settle(&mut jobs).is_empty());
+        let here = nice();
+        match pending.poll() {
+            Some(Ok(there)) => assert_eq!(
+                there,
+                (here + crate::progress::WORKER_NICE).min(19),
+                "the job's nice value, the caller's being {here}"
+            ),
+            other => panic!("the job did not answer: {other:?}"),
+        }
     }
 
     #[test]
