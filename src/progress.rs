@@ -189,6 +189,26 @@ impl Progress {
     }
 }
 
+/// How much lower than the app's own threads a worker runs, in nice steps (the highest nice
+/// value is 19).
+pub const WORKER_NICE: i32 = 10;
+
+/// Lowers the calling thread's scheduling priority, for a thread that does slow work while a
+/// person waits on another one: the app's jobs and search worker, beside its UI thread. On
+/// two cores at 20 M words, a scan over every text on one of them slowed every frame drawn
+/// on the other; at a lower priority the work takes what the UI thread leaves. Linux keeps a
+/// nice value per thread; elsewhere this does nothing. Raising it back needs privileges, so
+/// only a thread that ends with its work may call it.
+pub fn give_way_to_the_ui() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority reads and writes no memory of ours; with PRIO_PROCESS and `who` 0
+    // Linux changes the calling thread's nice value only. A failure leaves it as it was.
+    unsafe {
+        let now = libc::getpriority(libc::PRIO_PROCESS, 0);
+        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, (now + WORKER_NICE).min(19));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,25 +257,5 @@ mod tests {
         let expected = [("reading", 0, "a.txt"), ("reading", 4, "a.txt"), ("reading", 10, "a.txt")]
             .map(|(a, b, c)| (a.to_string(), b, c.to_string()));
         assert_eq!(seen, expected);
-    }
-}
-
-/// How much lower than the app's own threads a worker runs, in nice steps (the highest nice
-/// value is 19).
-pub const WORKER_NICE: i32 = 10;
-
-/// Lowers the calling thread's scheduling priority, for a thread that does slow work while a
-/// person waits on another one: the app's jobs and search worker, beside its UI thread. On
-/// two cores at 20 M words, a scan over every text on one of them slowed every frame drawn
-/// on the other; at a lower priority the work takes what the UI thread leaves. Linux keeps a
-/// nice value per thread; elsewhere this does nothing. Raising it back needs privileges, so
-/// only a thread that ends with its work may call it.
-pub fn give_way_to_the_ui() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: setpriority reads and writes no memory of ours; with PRIO_PROCESS and `who` 0
-    // Linux changes the calling thread's nice value only. A failure leaves it as it was.
-    unsafe {
-        let now = libc::getpriority(libc::PRIO_PROCESS, 0);
-        let _ = libc::setpriority(libc::PRIO_PROCESS, 0, (now + WORKER_NICE).min(19));
     }
 }
