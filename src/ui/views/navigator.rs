@@ -226,8 +226,18 @@ impl Navigator {
             }
             r.on_hover_text(hover);
             let open = self.open_doc == Some(d.id);
-            let r = ui.selectable_label(open, d.name()).on_hover_text(format!(
-                "{} · {} words · {:.0}% coded",
+            // The name takes what the coverage bar and its figure leave, cut short if longer
+            // (the hover names it in full): a long name ran under the bar.
+            let width = (ui.available_width() - COVERAGE_WIDTH).max(40.0);
+            let height = ui.spacing().interact_size.y;
+            let r = ui
+                .allocate_ui(egui::vec2(width, height), |ui| {
+                    ui.add(egui::Button::selectable(open, d.name()).truncate())
+                })
+                .inner;
+            let r = r.on_hover_text(format!(
+                "{} · {} · {} words · {:.0}% coded",
+                d.name(),
                 d.kind().label(),
                 d.words,
                 coverage * 100.0
@@ -250,6 +260,9 @@ impl Navigator {
         });
     }
 }
+
+/// The width the coverage bar and its figure take at the end of a document's row.
+const COVERAGE_WIDTH: f32 = 90.0;
 
 /// The context menu of a document: details, kind, sets, order and deletion, each one edit.
 fn document_menu(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &Document) {
