@@ -51,7 +51,9 @@ pub(super) fn check_name<'a>(
     if chars > MAX_NAME_CHARS {
         return Err(EditError::NameTooLong { kind, chars, max: MAX_NAME_CHARS });
     }
-    if others.into_iter().any(|o| same_name(o, name)) {
+    // ASCII pairs are compared in place; any other pair by its key (this one's built once).
+    let ascii = name.is_ascii();
+    if others.into_iter().any(|o| if ascii && o.is_ascii() { same_name(o, name) } else { name_key(o) == key }) {
         return Err(EditError::DuplicateName { kind, name: name.trim().to_string() });
     }
     Ok(())
