@@ -117,7 +117,7 @@ fn first_figures_are_counted_on_a_worker_then_kept_in_the_frame() -> Result {
     let dir = tmp.path().join("cold.tema");
     drop(tema::store::Store::create_from(&dir, big_project()?)?);
     let mut h = open(&dir);
-    h.run();
+    step_until(&mut h, "the codebook's counts", |h| !job_running(h, "Counting codings"));
     assert!(project(&h)?.codings.len() >= INLINE_CODINGS);
 
     // Team: the first frame hands the counting to a job and says so.
@@ -155,5 +155,46 @@ fn first_figures_are_counted_on_a_worker_then_kept_in_the_frame() -> Result {
     let m = Matrix::build(project(&h)?, &MatrixOptions::default());
     assert_eq!(m.rows.len(), 1);
     h.get_by_label("Waiting for the system");
+    Ok(())
+}
+
+/// The codebook's counts: on opening a large project the rows are there at once and their
+/// counts come from a worker; what lands equals the core's count, and an edit of one document
+/// is counted again in the frame.
+#[test]
+fn codebook_counts_come_from_a_worker_on_open() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("cold.tema");
+    drop(tema::store::Store::create_from(&dir, big_project()?)?);
+    let mut h = open(&dir);
+    // Building the harness ran the first frame, which handed the count to a job.
+    assert!(job_running(&h, "Counting codings"), "the first count is made on a worker");
+    h.get_by_label("Waiting");
+    let label = |p: &Project| -> Result<String> {
+        let counts = tema::analysis::scope::extract_counts(p, &tema::analysis::CoderScope::All);
+        let n = counts.get(&CodeId::from_u128(100)).copied().unwrap_or(0);
+        Ok(format!("Waiting: {n} codings"))
+    };
+    let expected = label(project(&h)?)?;
+    assert!(h.query_by_label(&expected).is_none(), "the first frame shows no count");
+    step_until(&mut h, "the counts", |h| h.query_by_label(&expected).is_some());
+
+    let coding = Coding {
+        id: CodingId::from_u128(99_998),
+        doc: DocId::from_u128(1001),
+        // Past the coded part of the text: a new extract.
+        span: Span::new(2_500, 2_530),
+        code: CodeId::from_u128(100),
+        coder: CoderId::from_u128(10),
+        created: chrono::Utc::now(),
+        comment: String::new(),
+    };
+    h.state_mut().state.actions.push(Action::Edit { edit: Edit::AddCoding { coding }, coalesce: None });
+    h.step();
+    h.step();
+    assert!(!job_running(&h, "Counting codings"), "an edit of one document is counted in the frame");
+    let after = label(project(&h)?)?;
+    assert_ne!(after, expected, "the edit adds an extract of Waiting");
+    h.get_by_label(&after);
     Ok(())
 }

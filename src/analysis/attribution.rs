@@ -197,6 +197,11 @@ impl AttributionIndex {
         self.docs.refresh(project, (), |doc| entry(project, doc), |_, _, _| {}).computed
     }
 
+    /// How many codings the next [`AttributionIndex::refresh`] would attribute again.
+    pub fn stale_codings(&self, project: &Project) -> usize {
+        self.docs.stale_by(project, &(), |doc| project.coding_count_of_doc(doc))
+    }
+
     /// A document's codings with their attributions, in text order.
     pub fn codings(&self, doc: DocId) -> &[AttributedCoding] {
         self.docs.get(doc).map(|e| e.codings.as_slice()).unwrap_or_default()

@@ -89,6 +89,14 @@ impl CodeCounts {
         self.refresh_with(p, index, coders)
     }
 
+    /// How many codings the next [`CodeCounts::refresh`] for `coders` would count again
+    /// (attributing them again included): every coding when the counts are cold.
+    pub fn stale_codings(&self, p: &Project, index: &AttributionIndex, coders: &CoderScope) -> usize {
+        let key = (coders.clone(), p.revisions.participants);
+        let counts = self.parts.stale_by(p, &key, |doc| p.coding_count_of_doc(doc));
+        counts.max(index.stale_codings(p))
+    }
+
     /// [`CodeCounts::refresh`] from an index the caller has just refreshed (a part computed
     /// from a stale index would be kept as if it were current).
     pub fn refresh_with(&mut self, p: &Project, index: &AttributionIndex, coders: &CoderScope) -> Refreshed {

@@ -92,6 +92,25 @@ impl<K: PartialEq, T> PerDoc<K, T> {
         done
     }
 
+    /// How many documents' parts the next [`PerDoc::refresh`] for `key` would compute: a
+    /// view asks, to send a refresh that works most documents to a worker.
+    pub fn stale(&self, p: &Project, key: &K) -> usize {
+        self.stale_by(p, key, |_| 1)
+    }
+
+    /// [`PerDoc::stale`] with each document weighed (by its codings, say: the work its part
+    /// costs).
+    pub fn stale_by(&self, p: &Project, key: &K, weight: impl Fn(DocId) -> usize) -> usize {
+        if self.key.as_ref() != Some(key) {
+            return p.documents.keys().map(|id| weight(*id)).sum();
+        }
+        if self.seen == Some(p.revisions.documents) {
+            return 0;
+        }
+        let current = |id: &DocId| self.parts.get(id).is_some_and(|(r, _)| *r == p.revisions.doc(*id));
+        p.documents.keys().filter(|id| !current(id)).map(|id| weight(*id)).sum()
+    }
+
     /// A document's part, as of the last refresh.
     pub fn get(&self, doc: DocId) -> Option<&T> {
         self.parts.get(&doc).map(|(_, part)| part)
@@ -138,11 +157,18 @@ mod tests {
             )
         };
         let fresh = |p: &Project| p.documents.values().map(|d| d.char_len as i64).sum::<i64>();
+        // `stale` foretells what each refresh computes.
+        assert_eq!(kept.stale(&p, &0), 3);
         assert_eq!(run(&mut kept, &p, 0), Refreshed { whole: true, computed: 3, dropped: 0 });
+        assert_eq!(kept.stale(&p, &0), 0);
         assert_eq!(run(&mut kept, &p, 0), Refreshed::default());
         p.apply(Edit::RemoveDocument { id: DocId::from_u128(2) })?;
         p.apply(doc(4, "fem seks sju"))?;
+        assert_eq!(kept.stale(&p, &0), 1, "the new document; the removed one is only dropped");
         assert_eq!(run(&mut kept, &p, 0), Refreshed { whole: false, computed: 1, dropped: 1 });
+        assert_eq!(kept.stale(&p, &1), 3, "another key");
+        let chars = |id: DocId| p.documents.get(&id).map_or(0, |d| d.char_len);
+        assert_eq!(kept.stale_by(&p, &1, chars), 5 + 4 + 12, "weighed: every document's characters");
         assert_eq!(run(&mut kept, &p, 1), Refreshed { whole: true, computed: 3, dropped: 0 });
         assert_eq!(total.get(), fresh(&p));
         assert_eq!(kept.get(DocId::from_u128(4)), Some(&12));

@@ -125,6 +125,14 @@ impl History {
         }
     }
 
+    /// Whether [`History::trim`] or [`History::forget_pseudonymised`] would change anything:
+    /// a save asks first, so that a history it shares with the last save is not copied.
+    pub fn needs_tidying(&self) -> bool {
+        self.undo.len() > HISTORY_LIMIT
+            || self.redo.len() > HISTORY_LIMIT
+            || self.undo.iter().any(|s| s.label.starts_with(PSEUDONYMISE_PREFIX))
+    }
+
     /// Forgets the newest pseudonymisation step and every older one: their inverses hold the
     /// original names. Returns whether there was one.
     pub fn forget_pseudonymised(&mut self) -> bool {
@@ -138,7 +146,45 @@ impl History {
     }
 
     /// Every edit held by the history, for the store to find the texts they refer to.
+    pub fn edits(&self) -> impl Iterator<Item = &Edit> {
+        self.undo.iter().chain(self.redo.iter()).map(|s| &*s.inverse)
+    }
+
+    /// [`History::edits`] for filling in what they hold (a step shared with another copy of
+    /// the history is copied first).
     pub fn edits_mut(&mut self) -> impl Iterator<Item = &mut Edit> {
         self.undo.iter_mut().chain(self.redo.iter_mut()).map(|s| Arc::make_mut(&mut s.inverse))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(label: &str) -> Step {
+        let inverse = Arc::new(Edit::Batch { label: label.into(), edits: Vec::new() });
+        Step { label: label.into(), inverse, coalesce: None, at: chrono::Utc::now() }
+    }
+
+    /// A save tidies the history only when asked to: each case is untidy until tidied.
+    #[test]
+    fn needs_tidying_exactly_when_trim_or_forget_would_change_it() {
+        let mut h = History::default();
+        assert!(!h.needs_tidying(), "an empty history");
+        h.undo = (0..HISTORY_LIMIT).map(|i| step(&format!("Code {i}"))).collect();
+        h.redo = (0..HISTORY_LIMIT).map(|i| step(&format!("Code {i}"))).collect();
+        assert!(!h.needs_tidying(), "full but within the limit");
+        h.undo.push(step("One more"));
+        assert!(h.needs_tidying(), "one undo step over the limit");
+        h.trim();
+        assert!(!h.needs_tidying());
+        h.redo.push(step("One more"));
+        assert!(h.needs_tidying(), "one redo step over the limit");
+        h.trim();
+        h.undo.insert(3, step(&format!("{PSEUDONYMISE_PREFIX} 2 names")));
+        assert!(h.needs_tidying(), "a pseudonymisation step");
+        assert!(h.forget_pseudonymised());
+        assert!(!h.needs_tidying());
+        assert_eq!(h.undo.len(), HISTORY_LIMIT + 1 - 4, "the step and the three before it are gone");
     }
 }

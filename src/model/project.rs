@@ -369,6 +369,14 @@ impl Project {
         }
     }
 
+    /// How many codings a document has: from the index when it is in step, else by a scan.
+    pub fn coding_count_of_doc(&self, doc: DocId) -> usize {
+        if !self.indexed() {
+            return self.codings.values().filter(|c| c.doc == doc).count();
+        }
+        self.derived.by_doc.get(&doc).map_or(0, |ids| ids.len())
+    }
+
     /// How many codings a coder has: from the index when it is in step, else by a scan.
     pub fn coding_count_of_coder(&self, coder: CoderId) -> usize {
         if !self.indexed() {

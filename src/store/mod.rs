@@ -260,7 +260,7 @@ impl Store {
         let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
         let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
         let with_history = !(read_only && mode.skip_history);
-        let mut loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only, with_history)?;
+        let loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only, with_history)?;
         if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
             return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
         }
@@ -311,8 +311,8 @@ impl Store {
             .filter(|d| !loaded.changed_texts.contains(&d.id))
             .map(|d| (d.id, d.text_hash.clone()))
             .collect();
-        for edit in loaded.history.edits_mut() {
-            edit.for_each_added_document(&mut |d| {
+        for edit in loaded.history.edits() {
+            edit.added_documents(&mut |d| {
                 texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
             });
         }
@@ -871,7 +871,7 @@ impl Store {
     /// The text files a snapshot must rewrite: documents whose text was corrected since their
     /// file was written, and documents the undo history would add back with another text than
     /// their file holds (the project's own text wins when both name one document).
-    fn changed_texts(&mut self) -> Vec<(DocId, String, Arc<str>)> {
+    fn changed_texts(&self) -> Vec<(DocId, String, Arc<str>)> {
         let mut out: Vec<(DocId, String, Arc<str>)> = Vec::new();
         let mut seen: HashSet<DocId> = HashSet::new();
         for d in self.project.documents.values() {
@@ -881,8 +881,10 @@ impl Store {
             }
         }
         let on_disk = &self.texts_on_disk;
-        for edit in Arc::make_mut(&mut self.history).edits_mut() {
-            edit.for_each_added_document(&mut |d| {
+        // Read only: a history shared with a save's ticket is not copied (at 20 M words its
+        // steps copied one by one cost `begin_save` several milliseconds).
+        for edit in self.history.edits() {
+            edit.added_documents(&mut |d| {
                 let filled = !d.text.is_empty() || d.char_len == 0;
                 if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
                     out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
@@ -904,7 +906,7 @@ impl Store {
         self.finish_save(done)?;
         // Text files no document refers to (left by a crash between writing a text and
         // journaling its document, or by documents removed).
-        snapshot::collect_texts(&self.dir, &self.project, Arc::make_mut(&mut self.history));
+        snapshot::collect_texts(&self.dir, &self.project, &self.history);
         Ok(())
     }
 
@@ -919,10 +921,12 @@ impl Store {
         if self.saving.is_some() {
             return Err(StoreError::SaveRunning);
         }
-        let history = Arc::make_mut(&mut self.history);
-        history.trim();
-        // After an in-place pseudonymisation the undo history would keep the originals.
-        history.forget_pseudonymised();
+        if self.history.needs_tidying() {
+            let history = Arc::make_mut(&mut self.history);
+            history.trim();
+            // After an in-place pseudonymisation the undo history would keep the originals.
+            history.forget_pseudonymised();
+        }
         self.flush_trail();
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
         let texts = self.changed_texts();

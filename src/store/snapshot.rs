@@ -1096,8 +1096,8 @@ pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &
         return; // every file on disk may belong to a document
     }
     let mut live: std::collections::HashSet<DocId> = project.documents.keys().copied().collect();
-    for step in history.undo.iter().chain(&history.redo) {
-        step.inverse.added_documents(&mut |d| {
+    for edit in history.edits() {
+        edit.added_documents(&mut |d| {
             live.insert(d.id);
         });
     }
@@ -1111,14 +1111,14 @@ pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &
 }
 
 /// Deletes text files that neither the project nor its history refers to.
-pub fn collect_texts(dir: &Path, project: &Project, history: &mut History) {
+pub fn collect_texts(dir: &Path, project: &Project, history: &History) {
     let mut live: std::collections::HashSet<String> = project.documents.keys().map(|id| format!("{id}.txt")).collect();
     // Never through a link, and only files named as Tema names texts.
     if !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
         return;
     }
-    for edit in history.edits_mut() {
-        edit.for_each_added_document(&mut |d| {
+    for edit in history.edits() {
+        edit.added_documents(&mut |d| {
             live.insert(format!("{}.txt", d.id));
         });
     }

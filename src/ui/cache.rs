@@ -6,6 +6,8 @@ use crate::analysis::coverage::coverage;
 use crate::analysis::themes::ThemeSummary;
 use crate::analysis::{AttributionIndex, CodeCounts, CoderScope};
 use crate::model::*;
+use crate::ui::Action;
+use crate::ui::cold::Warm;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -65,46 +67,88 @@ fn rows_from(p: &Project, counts: &HashMap<CodeId, usize>) -> Vec<CodeRow> {
 /// What an assembled figure depends on: every change, and whose codings count.
 type FigureKey = (u64, CoderScope);
 
+/// Codings whose counts may be redone in the frame (a few milliseconds' work); an edit
+/// touching documents with more (a code applied to every search hit, another coder scope,
+/// the first count of a project) is counted on a worker (see [`Warm`]).
+const COUNT_IN_FRAME: usize = crate::ui::cold::INLINE_CODINGS;
+
+/// The attribution of every coding and the counts made from it, kept together: the counts
+/// are made from the index, and both go to a worker together when cold.
 #[derive(Default)]
-pub struct Cache {
-    code_rows: Option<(FigureKey, Rc<Vec<CodeRow>>)>,
-    board: Option<(FigureKey, Rc<HashMap<ThemeId, ThemeSummary>>)>,
+struct Counted {
     /// Every coding's attribution and the extracts it makes, refreshed per edited document.
     index: AttributionIndex,
     /// Extracts, documents and participants per code, kept per document (subtract the edited
     /// document's old part, add its new one): what the codebook and the board count.
     counts: CodeCounts,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    code_rows: Option<(FigureKey, Rc<Vec<CodeRow>>)>,
+    board: Option<(FigureKey, Rc<HashMap<ThemeId, ThemeSummary>>)>,
+    counted: Warm<Counted>,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
 }
 
+/// The codebook's rows, and whether their counts are still being made on a worker (the
+/// rows are there; their counts read 0 until then).
+pub struct CodeRows {
+    pub rows: Rc<Vec<CodeRow>>,
+    pub counting: bool,
+}
+
 impl Cache {
+    /// The counts brought up to date for `coders`, or `None` while a worker makes them (the
+    /// first count of a large project, another coder scope, an edit of many documents).
+    fn counts(&mut self, p: &Project, coders: &CoderScope, actions: &mut Vec<Action>) -> Option<&CodeCounts> {
+        let cold = |c: &Counted, p: &Project| c.counts.stale_codings(p, &c.index, coders) >= COUNT_IN_FRAME;
+        let scope = coders.clone();
+        let build = move |c: &mut Counted, p: &Project| {
+            c.counts.refresh(p, &mut c.index, &scope);
+        };
+        let counted = self.counted.get_in(p, actions, "Counting codings", "code counts", cold, build)?;
+        counted.counts.refresh(p, &mut counted.index, coders);
+        Some(&counted.counts)
+    }
+
     /// The codebook tree rows; after an edit only the edited document is counted again.
-    pub fn code_rows(&mut self, p: &Project, coders: &CoderScope) -> Rc<Vec<CodeRow>> {
+    pub fn code_rows(&mut self, p: &Project, coders: &CoderScope, actions: &mut Vec<Action>) -> CodeRows {
         let key = (p.revisions.all, coders.clone());
-        match &self.code_rows {
-            Some((k, rows)) if *k == key => rows.clone(),
-            _ => {
-                self.counts.refresh(p, &mut self.index, coders);
-                let rows = Rc::new(rows_from(p, &self.counts.extracts()));
+        if let Some((k, rows)) = &self.code_rows
+            && *k == key
+        {
+            return CodeRows { rows: rows.clone(), counting: false };
+        }
+        match self.counts(p, coders, actions) {
+            Some(counts) => {
+                let rows = Rc::new(rows_from(p, &counts.extracts()));
                 self.code_rows = Some((key, rows.clone()));
-                rows
+                CodeRows { rows, counting: false }
             }
+            None => CodeRows { rows: Rc::new(rows_from(p, &HashMap::new())), counting: true },
         }
     }
 
-    /// The themes board's figures per theme, from the same kept counts as the codebook.
-    pub fn theme_summaries(&mut self, p: &Project, coders: &CoderScope) -> Rc<HashMap<ThemeId, ThemeSummary>> {
+    /// The themes board's figures per theme, from the same kept counts as the codebook;
+    /// `None` while a worker makes them.
+    pub fn theme_summaries(
+        &mut self,
+        p: &Project,
+        coders: &CoderScope,
+        actions: &mut Vec<Action>,
+    ) -> Option<Rc<HashMap<ThemeId, ThemeSummary>>> {
         let key = (p.revisions.all, coders.clone());
-        match &self.board {
-            Some((k, board)) if *k == key => board.clone(),
-            _ => {
-                self.counts.refresh(p, &mut self.index, coders);
-                let board: Rc<HashMap<ThemeId, ThemeSummary>> =
-                    Rc::new(self.counts.summaries(p).into_iter().map(|s| (s.id, s)).collect());
-                self.board = Some((key, board.clone()));
-                board
-            }
+        if let Some((k, board)) = &self.board
+            && *k == key
+        {
+            return Some(board.clone());
         }
+        let counts = self.counts(p, coders, actions)?;
+        let board: Rc<HashMap<ThemeId, ThemeSummary>> =
+            Rc::new(counts.summaries(p).into_iter().map(|s| (s.id, s)).collect());
+        self.board = Some((key, board.clone()));
+        Some(board)
     }
 
     /// How much of a document is coded; recomputed when that document's codings change.

@@ -55,7 +55,20 @@ impl<T: Default + Send + 'static> Warm<T> {
         cold: impl FnOnce(&T, &Project) -> bool,
         build: impl FnOnce(&mut T, &Project) + Send + 'static,
     ) -> Option<&mut T> {
-        let p = cx.project;
+        self.get_in(cx.project, cx.actions, name, key, cold, build)
+    }
+
+    /// [`Warm::get`] for a keeper held in the [`ViewCtx`] itself (the app's shared cache):
+    /// the project and the queue the job goes to, borrowed apart.
+    pub fn get_in(
+        &mut self,
+        p: &Project,
+        actions: &mut Vec<Action>,
+        name: &str,
+        key: &str,
+        cold: impl FnOnce(&T, &Project) -> bool,
+        build: impl FnOnce(&mut T, &Project) + Send + 'static,
+    ) -> Option<&mut T> {
         if let Some(pending) = &mut self.building {
             match pending.poll() {
                 None => return None,
@@ -82,7 +95,7 @@ impl<T: Default + Send + 'static> Warm<T> {
             build(&mut keeper, &snapshot);
             keeper
         });
-        cx.push(Action::Job(job.keyed(key)));
+        actions.push(Action::Job(job.keyed(key)));
         self.building = Some(pending);
         None
     }

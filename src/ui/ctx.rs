@@ -74,6 +74,21 @@ impl<'a> ViewCtx<'a> {
         }
     }
 
+    /// The codebook's rows with their counts, from the app's shared cache (see
+    /// [`Cache::code_rows`](super::cache::Cache::code_rows)).
+    pub fn code_rows(&mut self) -> super::cache::CodeRows {
+        self.cache.code_rows(self.project, &self.coders, self.actions)
+    }
+
+    /// The themes board's figures, from the app's shared cache; `None` while they are counted
+    /// on a worker.
+    pub fn theme_summaries(
+        &mut self,
+    ) -> Option<std::rc::Rc<std::collections::HashMap<crate::model::ThemeId, crate::analysis::themes::ThemeSummary>>>
+    {
+        self.cache.theme_summaries(self.project, &self.coders, self.actions)
+    }
+
     pub fn push(&mut self, action: Action) {
         self.actions.push(action);
     }

@@ -4,7 +4,7 @@
 use crate::edit::Edit;
 use crate::edit::codebook::{CodeDrop, move_among_siblings, move_code};
 use crate::model::*;
-use crate::ui::cache::CodeRow;
+use crate::ui::cache::{CodeRow, CodeRows};
 use crate::ui::widgets::{PALETTE_NAMES, icon_button, released, swatch};
 use crate::ui::{Action, Item, Tokens, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Stroke, Ui};
@@ -17,6 +17,8 @@ pub struct Codebook {
     collapsed: HashSet<CodeId>,
     /// The code being renamed and the name typed so far.
     renaming: Option<(CodeId, String, bool)>,
+    /// This frame's counts are being made on a worker: rows show no count.
+    counting: bool,
 }
 
 impl Codebook {
@@ -35,9 +37,15 @@ impl Codebook {
     }
 
     pub fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        let rows = cx.cache.code_rows(cx.project, &cx.coders);
+        let CodeRows { rows, counting } = cx.code_rows();
+        self.counting = counting;
         ui.horizontal(|ui| {
             ui.label(RichText::new(format!("Codebook ({})", rows.len())).strong());
+            if counting {
+                // The first count of a large project (or after an edit of many documents) is
+                // made on a worker; the rows are there meanwhile.
+                ui.spinner().on_hover_text("Counting codings…");
+            }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let hover = super::navigator::NEW_CODE.hover_text(ui.ctx());
                 let r = icon_button(ui, "➕", "New code").on_hover_text(hover);
@@ -210,6 +218,9 @@ impl Codebook {
 
     /// The code's own codings, and with its sub-codes in brackets when they add some.
     fn count(&self, ui: &mut Ui, t: &Tokens, row: &CodeRow) {
+        if self.counting {
+            return;
+        }
         let text = if row.total != row.own { format!("{} ({})", row.own, row.total) } else { row.own.to_string() };
         let hover = format!("{} codings of “{}”; {} with its sub-codes", row.own, row.name, row.total);
         let r = ui.add(egui::Label::new(RichText::new(text).color(t.weak_text)).sense(Sense::hover()));

@@ -213,8 +213,8 @@ impl Inspector {
     fn code(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, id: CodeId) {
         let p = cx.project;
         let Some(code) = p.codes.get(&id) else { return };
-        let rows = cx.cache.code_rows(p, &cx.coders);
-        let row = rows.iter().find(|r| r.id == id);
+        let rows = cx.code_rows();
+        let row = rows.rows.iter().find(|r| r.id == id).filter(|_| !rows.counting);
         ui.horizontal(|ui| {
             swatch(ui, cx.tokens, code.props.colour, 16.0);
             ui.heading(code.name());

@@ -281,7 +281,7 @@ impl ThemesView {
         let p = cx.project;
         let Some(t) = p.themes.get(&id) else { return };
         let t = t.clone();
-        let summary = cx.cache.theme_summaries(p, &cx.coders).get(&id).cloned();
+        let summary = cx.theme_summaries().and_then(|s| s.get(&id).cloned());
         let selected = self.selected == Some(id);
         let t_tokens = cx.tokens;
         let stroke = if selected {
