@@ -19,7 +19,7 @@ pub mod snapshot;
 pub use error::{Result, StoreError};
 pub use lock::{LOCK_FILE, held_by};
 pub use quarantine::{AnchorReport, Unanchored};
-pub use save::{SaveDone, SavePhase, SaveTicket};
+pub use save::{HistoryReader, ReadHistory, SaveDone, SavePhase, SaveTicket};
 
 /// Whether `dir` looks like a Tema project folder (it holds `project.json`). A cheap test
 /// for choosing what to open; opening the project is what checks it.
@@ -48,9 +48,15 @@ pub struct Store {
     /// changed copy-on-write, so the snapshot stays as it was taken.
     project: Arc<Project>,
     history: Arc<History>,
-    /// False when opened to read only content ([`Store::open_to_read`]) and the history was
-    /// not needed yet; the staged files it would be read from, for a commit cut short.
+    /// False when opened to read only content ([`Store::open_to_read`]), or by the app until
+    /// a worker has read it ([`Store::history_reader`]), and the history was not needed yet;
+    /// the staged files it would be read from, for a commit cut short.
     history_loaded: bool,
+    /// Which opening in this process this store is: a history read for another is refused.
+    opening: u64,
+    /// A save forgot a pseudonymisation step while the older steps were still being read:
+    /// they hold the original names and are dropped when they arrive.
+    older_history_forgotten: bool,
     staged: Vec<String>,
     /// `None` when opened read-only. Shared with a snapshot being written on another thread,
     /// which restarts it on top of the new files.
@@ -103,8 +109,8 @@ struct Worker {
 }
 
 /// How [`Store::open_with`] opens a project.
-#[derive(Clone, Copy, Debug, Default)]
-struct Mode {
+#[derive(Clone, Copy, Default)]
+struct Mode<'a> {
     read_only: bool,
     /// Open for writing even though files are damaged, making their loss permanent.
     accept_loss: bool,
@@ -112,8 +118,17 @@ struct Mode {
     wait: Duration,
     /// Place again the codings of texts changed outside Tema, and save.
     repair: bool,
-    /// Leave the undo history unread unless replaying the journal needs it (read-only only).
+    /// Leave the undo history unread unless replaying the journal needs it: a command that
+    /// only reads never needs it; the app reads it on a worker after its first frame
+    /// ([`Store::history_reader`]).
     skip_history: bool,
+    on_documents: Option<snapshot::OnDocuments<'a>>,
+}
+
+/// A number for each store opened in this process (see [`Store::install_history`]).
+fn next_opening() -> u64 {
+    static OPENINGS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    OPENINGS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 fn now() -> Timestamp {
@@ -147,6 +162,8 @@ impl Store {
             project: Arc::new(Project::new(name)),
             history: Arc::default(),
             history_loaded: true,
+            older_history_forgotten: false,
+            opening: next_opening(),
             staged: Vec::new(),
             journal: Some(Arc::new(Mutex::new(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?))),
             saving: None,
@@ -235,18 +252,40 @@ impl Store {
             Ok(s) => Ok((s, false)),
             Err(e) if e.allows_reading() => {
                 let mut store = Self::open_read_only(dir)?;
-                if matches!(e, StoreError::TextsChanged { .. }) {
-                    store.warnings.insert(0, format!("opened read-only: {e}"));
-                } else if !matches!(e, StoreError::Damaged { .. }) {
-                    store.warnings.push(format!("opened read-only: {e}"));
-                }
+                store.note_read_only(&e);
                 Ok((store, true))
             }
             Err(e) => Err(e),
         }
     }
 
-    fn open_with(dir: &Path, mode: Mode) -> Result<Store> {
+    /// Opens for the app: as [`Store::open_or_read_only`], but the undo history is left for
+    /// a worker to read ([`Store::history_reader`], then [`Store::install_history`]), and
+    /// `on_documents` is told the documents as soon as their list is read, while the texts
+    /// and codings load.
+    pub fn open_for_app(dir: &Path, on_documents: snapshot::OnDocuments<'_>) -> Result<(Store, bool)> {
+        let mode = Mode { skip_history: true, on_documents: Some(on_documents), ..Mode::default() };
+        match Self::open_with(dir, mode) {
+            Ok(s) => Ok((s, false)),
+            Err(e) if e.allows_reading() => {
+                let mut store = Self::open_with(dir, Mode { read_only: true, ..mode })?;
+                store.note_read_only(&e);
+                Ok((store, true))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Says in the warnings why a project opened read-only.
+    fn note_read_only(&mut self, why: &StoreError) {
+        if matches!(why, StoreError::TextsChanged { .. }) {
+            self.warnings.insert(0, format!("opened read-only: {why}"));
+        } else if !matches!(why, StoreError::Damaged { .. }) {
+            self.warnings.push(format!("opened read-only: {why}"));
+        }
+    }
+
+    fn open_with(dir: &Path, mode: Mode<'_>) -> Result<Store> {
         let read_only = mode.read_only;
         if !dir.join(snapshot::PROJECT_FILE).exists() {
             return Err(StoreError::NotAProject { path: dir.to_path_buf() });
@@ -259,8 +298,13 @@ impl Store {
         // A read-only opening cannot finish a commit cut short, but reads what it committed.
         let pending = if read_only { snapshot::pending_commit(dir)? } else { None };
         let staged = pending.as_ref().map(|(files, _)| files.clone()).unwrap_or_default();
-        let with_history = !(read_only && mode.skip_history);
-        let loaded = snapshot::load_staged(dir, &staged, mode.repair && !read_only, with_history)?;
+        let options = snapshot::LoadOptions {
+            relocate: mode.repair && !read_only,
+            // A repair saves at once, with the whole history.
+            with_history: !mode.skip_history || (mode.repair && !read_only),
+            on_documents: mode.on_documents,
+        };
+        let loaded = snapshot::load_staged(dir, &staged, options)?;
         if !loaded.damage.is_empty() && !read_only && !mode.accept_loss {
             return Err(StoreError::Damaged { path: dir.to_path_buf(), damage: loaded.damage });
         }
@@ -321,6 +365,8 @@ impl Store {
             project: Arc::new(loaded.project),
             history: Arc::new(loaded.history),
             history_loaded: loaded.history_loaded,
+            older_history_forgotten: false,
+            opening: next_opening(),
             staged,
             journal: None,
             saving: None,
@@ -782,6 +828,59 @@ impl Store {
         }
     }
 
+    /// What a worker needs to read the undo history the store left unread when it opened
+    /// ([`Store::open_for_app`]); `None` when it is read, or not needed (read-only).
+    pub fn history_reader(&self) -> Option<HistoryReader> {
+        (!self.history_loaded && self.journal.is_some()).then(|| HistoryReader {
+            opening: self.opening,
+            dir: self.dir.clone(),
+            staged: self.staged.clone(),
+        })
+    }
+
+    /// Whether the undo history is still to be read (undo reaches only this session's
+    /// steps until then).
+    pub fn history_pending(&self) -> bool {
+        !self.history_loaded && self.journal.is_some()
+    }
+
+    /// Takes in the history a [`HistoryReader`] read: its steps come before this session's.
+    /// Nothing happens if the history was read meanwhile (a save that blocks reads it).
+    pub fn install_history(&mut self, read: ReadHistory) {
+        if self.history_loaded || read.opening != self.opening {
+            // Read meanwhile, or read for an earlier opening (of this folder or another).
+            return;
+        }
+        let ReadHistory { mut history, written, warnings, .. } = read;
+        self.warnings.extend(warnings);
+        if self.older_history_forgotten {
+            history = History::default();
+        }
+        for edit in history.edits() {
+            edit.added_documents(&mut |d| {
+                self.texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
+            });
+        }
+        let session = std::mem::take(Arc::make_mut(&mut self.history));
+        if !session.undo.is_empty() || !session.redo.is_empty() {
+            // Something was done since opening: what the older history could redo is gone,
+            // as after any edit.
+            history.redo = session.redo;
+        }
+        history.undo.extend(session.undo);
+        self.history = Arc::new(history);
+        self.written.extend(written);
+        self.history_loaded = true;
+        self.older_history_forgotten = false;
+    }
+
+    /// Reads the undo history here if it was left unread.
+    fn read_history_now(&mut self) {
+        if let Some(reader) = self.history_reader() {
+            self.install_history(reader.read());
+        }
+    }
+
     /// Takes back the newest step; `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<Option<String>> {
         if self.journal.is_none() {
@@ -897,6 +996,8 @@ impl Store {
     /// Folds the journal into the snapshot files, waiting for a save already running on
     /// another thread first. The same three steps as a save in the background, on this thread.
     pub fn save(&mut self) -> Result<()> {
+        // A save that blocks (closing, a command) writes the whole history.
+        self.read_history_now();
         if let Some(Err(e)) = self.wait_for_save() {
             // Its changes are still in the journal: this save writes them.
             self.warnings.push(format!("a save in the background failed ({e}); saved again"));
@@ -924,8 +1025,11 @@ impl Store {
         if self.history.needs_tidying() {
             let history = Arc::make_mut(&mut self.history);
             history.trim();
-            // After an in-place pseudonymisation the undo history would keep the originals.
-            history.forget_pseudonymised();
+            // After an in-place pseudonymisation the undo history would keep the originals,
+            // and so would the older steps still being read: they are dropped on arrival.
+            if history.forget_pseudonymised() && !self.history_loaded {
+                self.older_history_forgotten = true;
+            }
         }
         self.flush_trail();
         // Corrected texts are rewritten as part of the same all-or-nothing commit.
@@ -936,7 +1040,7 @@ impl Store {
         Ok(SaveTicket {
             dir: self.dir.clone(),
             project: Arc::clone(&self.project),
-            history: Arc::clone(&self.history),
+            history: self.history_loaded.then(|| Arc::clone(&self.history)),
             unanchored: self.unanchored.clone(),
             texts,
             written: self.written.clone(),
@@ -966,9 +1070,10 @@ impl Store {
         self.legacy = None;
         // Every entry after the snapshot's is still in the journal.
         self.pending = (self.seq - seq) as usize;
-        if self.seq == seq {
+        if self.seq == seq && self.history_loaded {
             // Nothing changed while it was written: texts nothing refers to can go (those of
-            // removed documents, by what is known to be on disk; no folder listing).
+            // removed documents, by what is known to be on disk; no folder listing). Not
+            // while the history is being read: its steps may refer to some.
             snapshot::remove_texts(&self.dir, &self.project, &self.history, &mut self.texts_on_disk);
         }
         Ok(())

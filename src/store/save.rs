@@ -27,7 +27,8 @@ use std::sync::{Arc, Mutex};
 pub struct SaveTicket {
     pub(super) dir: PathBuf,
     pub(super) project: Arc<Project>,
-    pub(super) history: Arc<History>,
+    /// `None` while the store has not read it yet: the file on disk stays.
+    pub(super) history: Option<Arc<History>>,
     pub(super) unanchored: Unanchored,
     /// Texts to rewrite: (document, hash, text).
     pub(super) texts: Vec<(DocId, String, Arc<str>)>,
@@ -86,8 +87,12 @@ impl SaveTicket {
         // The trail is appended to as it goes; the manifest notes how long each file is.
         let trail = crate::trail::file::line_counts(&dir)?;
         let mut stage = snapshot::Stage::new(&dir, written);
-        let parts =
-            snapshot::SnapshotParts { project: &project, history: &history, unanchored: &unanchored, trail: &trail };
+        let parts = snapshot::SnapshotParts {
+            project: &project,
+            history: history.as_deref(),
+            unanchored: &unanchored,
+            trail: &trail,
+        };
         snapshot::write_snapshot(&parts, &mut |name, bytes| stage.add(name, &bytes))?;
         // Let go of the shared project and history as soon as they are written: a change
         // made after this no longer has to copy them.
@@ -112,5 +117,34 @@ impl SaveTicket {
             atomic::write_atomic(&attributes, snapshot::GITATTRIBUTES.as_bytes())?;
         }
         Ok(SaveDone { seq, snapshot_id, written, texts: written_texts })
+    }
+}
+
+/// Reads the undo history a store left unread ([`super::Store::history_reader`]) on any
+/// thread: at 20 M words it is tens of megabytes, which the app reads after its first frame.
+#[derive(Clone, Debug)]
+pub struct HistoryReader {
+    /// The opening of the store that asked (see [`super::Store::install_history`]).
+    pub(super) opening: u64,
+    pub(super) dir: PathBuf,
+    /// The files a commit cut short staged (see [`snapshot::read_history_staged`]).
+    pub(super) staged: Vec<String>,
+}
+
+/// What a [`HistoryReader`] read, for [`super::Store::install_history`].
+#[derive(Debug)]
+pub struct ReadHistory {
+    pub(super) opening: u64,
+    pub(super) history: History,
+    pub(super) written: snapshot::Written,
+    pub(super) warnings: Vec<String>,
+}
+
+impl HistoryReader {
+    /// Reads it. A history that cannot be read costs only the older undo steps: a warning.
+    pub fn read(self) -> ReadHistory {
+        let (mut written, mut warnings) = (snapshot::Written::new(), Vec::new());
+        let history = snapshot::read_history_staged(&self.dir, &self.staged, &mut written, &mut warnings);
+        ReadHistory { opening: self.opening, history, written, warnings }
     }
 }

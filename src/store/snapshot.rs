@@ -286,7 +286,7 @@ pub fn coder_file(coder: &Coder) -> String {
 /// ([`write_snapshot`] into a [`Stage`]).
 pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
-    let parts = SnapshotParts { project, history, unanchored: &Unanchored::default(), trail: &[] };
+    let parts = SnapshotParts { project, history: Some(history), unanchored: &Unanchored::default(), trail: &[] };
     write_snapshot(&parts, &mut |name, bytes| {
         files.push((name.to_string(), bytes));
         Ok(())
@@ -297,7 +297,9 @@ pub fn serialize(project: &Project, history: &History) -> Result<Vec<(String, Ve
 /// What a snapshot is made of.
 pub struct SnapshotParts<'a> {
     pub project: &'a Project,
-    pub history: &'a History,
+    /// `None` while the history is still being read (the app reads it after opening): the
+    /// file on disk is left as it is.
+    pub history: Option<&'a History>,
     /// What a quarantine left unanchored (in [`UNANCHORED_FILE`], written only when it holds
     /// something).
     pub unanchored: &'a Unanchored,
@@ -357,7 +359,9 @@ pub fn write_snapshot(parts: &SnapshotParts<'_>, out: &mut dyn FnMut(&str, Vec<u
     }
     let manifest = to_json(MANIFEST_FILE, &manifest)?;
     out(MANIFEST_FILE, manifest)?;
-    out(HISTORY_FILE, to_json(HISTORY_FILE, history)?)?;
+    if let Some(history) = history {
+        out(HISTORY_FILE, to_json(HISTORY_FILE, history)?)?;
+    }
     let pf = ProjectFile {
         format: FORMAT,
         generator: format!("Tema {}", env!("CARGO_PKG_VERSION")),
@@ -655,26 +659,19 @@ fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written)
 }
 
 /// A document as the documents list names it: enough to show the list while the rest of the
-/// project loads (see [`document_list`]).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// project loads (see [`LoadOptions::on_documents`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DocumentHead {
     pub id: DocId,
     pub name: String,
-    #[serde(default)]
     pub kind: DocKind,
-    #[serde(default)]
     pub words: usize,
 }
 
-/// The project's name and its documents list, read from `project.json` and `documents.json`
-/// alone: no text, no coding, no check of either. The app paints this while the project
-/// opens on a worker, so the window shows what it is opening at once, even at 20 M words.
-/// What a full [`load`] finds (damage, changed texts) is reported when it ends.
-pub fn document_list(dir: &Path) -> Result<(String, Vec<DocumentHead>)> {
-    let mut written = Written::new();
-    let file = read_project_file(dir, &mut written)?;
-    let heads: Vec<DocumentHead> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
-    Ok((file.settings.name, heads))
+impl DocumentHead {
+    pub fn of(d: &Document) -> Self {
+        Self { id: d.id, name: d.name().to_string(), kind: d.kind(), words: d.words }
+    }
 }
 
 /// Reads the project file and checks its format version.
@@ -806,19 +803,44 @@ fn check_manifest(
 /// is found (repair); otherwise only those still in place stay (see [`quarantine`]).
 /// Without `with_history` the undo history is not read (a command that only reads the
 /// project does not need it; it is the largest file of a long-used project).
-pub fn load_staged(dir: &Path, staged: &[String], relocate: bool, with_history: bool) -> Result<Loaded> {
+pub fn load_staged(dir: &Path, staged: &[String], options: LoadOptions<'_>) -> Result<Loaded> {
     STAGED.with(|s| *s.borrow_mut() = staged.iter().cloned().collect());
-    let loaded = load_with(dir, relocate, with_history);
+    let loaded = load_with(dir, options);
     STAGED.with(|s| s.borrow_mut().clear());
     loaded
 }
 
 /// Loads the snapshot with its undo history.
 pub fn load(dir: &Path) -> Result<Loaded> {
-    load_with(dir, false, true)
+    load_with(dir, LoadOptions { with_history: true, ..LoadOptions::default() })
 }
 
-fn load_with(dir: &Path, relocate: bool, with_history: bool) -> Result<Loaded> {
+/// Told the project's name and its documents as soon as `documents.json` is read, before
+/// the texts and codings: the app shows them while the rest loads.
+pub type OnDocuments<'a> = &'a (dyn Fn(&str, &[Document]) + Sync);
+
+/// How [`load_staged`] loads.
+#[derive(Clone, Copy, Default)]
+pub struct LoadOptions<'a> {
+    /// Look again for the codings of texts changed outside Tema (see [`quarantine`]).
+    pub relocate: bool,
+    /// Read the undo history too (else [`Loaded::history`] is empty).
+    pub with_history: bool,
+    pub on_documents: Option<OnDocuments<'a>>,
+}
+
+impl std::fmt::Debug for LoadOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoadOptions")
+            .field("relocate", &self.relocate)
+            .field("with_history", &self.with_history)
+            .field("on_documents", &self.on_documents.is_some())
+            .finish()
+    }
+}
+
+fn load_with(dir: &Path, options: LoadOptions<'_>) -> Result<Loaded> {
+    let LoadOptions { relocate, with_history, on_documents } = options;
     safe::real_dir(dir, CODINGS_DIR)?;
     safe::real_dir(dir, TEXTS_DIR)?;
     let mut written = Written::new();
@@ -833,6 +855,9 @@ fn load_with(dir: &Path, relocate: bool, with_history: bool) -> Result<Loaded> {
             STAGED.with(|s| *s.borrow_mut() = staged.clone());
             let mut written = Written::new();
             let mut docs: Vec<Document> = read_json(dir, "documents.json", &mut written)?.unwrap_or_default();
+            if let Some(tell) = on_documents {
+                tell(&file.settings.name, &docs);
+            }
             let mut changed = Vec::new();
             for d in &mut docs {
                 match read_text_or_changed(dir, d)? {

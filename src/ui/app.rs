@@ -7,7 +7,7 @@ use super::dialogs::code_picker::{CodePicker, Purpose};
 use super::dialogs::import::ImportDialog;
 use super::dialogs::palette::Palette;
 use super::dialogs::project::{CoderDialog, ProjectDialog, ProjectMode};
-use super::jobs::Jobs;
+use super::jobs::{JobSpec, Jobs};
 use super::prefs::Prefs;
 use super::startup::{self, Places, Startup};
 use super::views::document::DocumentView;
@@ -281,6 +281,13 @@ impl TemaApp {
                 });
                 self.state.prefs.add_recent(dir);
                 let first = store.project().documents.keys().next().copied();
+                if let Some(reader) = store.history_reader() {
+                    // Tens of megabytes in a large project: read after the first frame.
+                    let job = JobSpec::new("Reading the undo history", move |_| {
+                        vec![Action::InstallHistory(Box::new(reader.read()))]
+                    });
+                    self.state.actions.push(Action::Job(job.keyed("undo history")));
+                }
                 self.state.store = Some(store);
                 self.state.selection = Selection::default();
                 self.state.recent_codes.clear();
@@ -362,6 +369,12 @@ impl TemaApp {
             }
             Action::Job(spec) => {
                 self.state.jobs.start(ctx, spec);
+                return;
+            }
+            Action::InstallHistory(read) => {
+                if let Some(store) = self.state.store.as_mut() {
+                    store.install_history(*read);
+                }
                 return;
             }
             other => other,
@@ -481,7 +494,7 @@ impl TemaApp {
                 let d = crate::ui::dialogs::refi::RefiDialog::report(title.clone(), lines.clone());
                 self.dialog = Some(Dialog::Refi(Box::new(d)));
             }
-            Action::RunJob { .. } | Action::Job(_) | Action::ToView { .. } => {}
+            Action::RunJob { .. } | Action::Job(_) | Action::InstallHistory(_) | Action::ToView { .. } => {}
         }
         if let Some(store) = &self.state.store {
             self.state.selection.drop_stale(store.project());

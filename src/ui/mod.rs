@@ -100,6 +100,9 @@ pub enum Action {
     /// The same with a key (a newer job of the key replaces the older one) or a value handed
     /// back to the view that started it (see [`jobs::JobSpec`]).
     Job(jobs::JobSpec),
+    /// The undo history, read on a worker after the project opened (see
+    /// [`crate::store::Store::install_history`]).
+    InstallHistory(Box<crate::store::ReadHistory>),
     /// A result for one view, typically from a worker job (search hits, an import preview).
     ToView {
         view: ViewKind,
@@ -134,6 +137,7 @@ impl std::fmt::Debug for Action {
             Action::ShowReport { title, .. } => write!(f, "ShowReport({title:?})"),
             Action::RunJob { name, .. } => write!(f, "RunJob({name:?})"),
             Action::Job(spec) => write!(f, "Job({:?}, key {:?})", spec.name, spec.key),
+            Action::InstallHistory(_) => write!(f, "InstallHistory"),
             Action::ToView { view, .. } => write!(f, "ToView({view:?})"),
         }
     }

@@ -2,8 +2,9 @@
 //! last one opened, else (first run) a copy of the coded sample study in the user's data
 //! folder, else nothing (the welcome screen offers New and Open).
 
+use crate::model::Document;
 use crate::progress::Progress;
-use crate::store::snapshot::{self, DocumentHead};
+use crate::store::snapshot::DocumentHead;
 use crate::store::{LOCK_FILE, Store, StoreError};
 use anyhow::{Context, Result};
 use std::path::{Path, PathBuf};
@@ -126,15 +127,16 @@ impl Opening {
             (progress.clone(), preview.clone(), dir.to_path_buf(), ctx.clone());
         let spawned = std::thread::Builder::new().name("tema: open project".into()).spawn(move || {
             worker_progress.set_message("reading the documents list");
-            // A list that cannot be read is no preview; the full open below says why.
-            if let Ok(list) = snapshot::document_list(&worker_dir)
-                && let Ok(mut p) = worker_preview.lock()
-            {
-                *p = Some(list);
-            }
-            worker_progress.set_message("reading texts and codings");
-            ctx.request_repaint();
-            let opened = Store::open_or_read_only(&worker_dir);
+            // The list as soon as the open has read it; a list that cannot be read is no
+            // preview, and the open says why.
+            let show_list = |name: &str, docs: &[Document]| {
+                if let Ok(mut p) = worker_preview.lock() {
+                    *p = Some((name.to_string(), docs.iter().map(DocumentHead::of).collect()));
+                }
+                worker_progress.set_message("reading texts and codings");
+                ctx.request_repaint();
+            };
+            let opened = Store::open_for_app(&worker_dir, &show_list);
             // The app may have gone on to another project meanwhile: then nobody receives it.
             let _ = tx.send(opened);
             ctx.request_repaint();
@@ -143,7 +145,7 @@ impl Opening {
             // No thread to spare: open here, as before.
             progress.set_message(format!("opening without a worker ({e})"));
             let (tx, rx2) = mpsc::channel();
-            let _ = tx.send(Store::open_or_read_only(dir));
+            let _ = tx.send(Store::open_for_app(dir, &|_, _| {}));
             return Opening { dir: dir.to_path_buf(), started: Instant::now(), progress, preview, rx: rx2 };
         }
         Opening { dir: dir.to_path_buf(), started: Instant::now(), progress, preview, rx }
