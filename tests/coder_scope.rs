@@ -333,6 +333,11 @@ fn info_counts_read_and_coded_documents_as_the_phases_do() -> TestResult {
         assert_eq!((familiarisation.done.len(), familiarisation.total()), (read as usize, 2));
         let nav = tema::analysis::phases::DocProgress::all(&p, &scope);
         assert_eq!((nav.read, nav.coded), (read as usize, coded as usize));
+        // The navigator's folders: each kind as if counted alone.
+        for (kind, f) in tema::analysis::phases::DocProgress::by_kind(&p, &scope) {
+            let alone = p.documents.values().filter(|d| d.kind() == kind);
+            assert_eq!(f, tema::analysis::phases::DocProgress::of(&p, alone, &scope), "{kind:?}");
+        }
     }
     // Extracts over the project: Seen 2 + Safe 1 with everyone's codings, not 6 codings.
     let v = json(&tema(&["info", d.as_str(), "--json"])?)?;

@@ -165,6 +165,21 @@ impl DocProgress {
     pub fn all(p: &Project, coders: &CoderScope) -> Self {
         Self::of(p, p.documents.values(), coders)
     }
+
+    /// Over the documents of each kind, in [`DocKind::ALL`]'s order (every kind, empty or
+    /// not): the navigator's folders, counted in one pass.
+    pub fn by_kind(p: &Project, coders: &CoderScope) -> Vec<(DocKind, Self)> {
+        let coded = coded_documents(p, coders);
+        let mut out: Vec<(DocKind, Self)> = DocKind::ALL.iter().map(|k| (*k, Self::default())).collect();
+        for d in p.documents.values() {
+            if let Some((_, f)) = out.iter_mut().find(|(k, _)| *k == d.kind()) {
+                f.documents += 1;
+                f.read += usize::from(is_read(d, coders));
+                f.coded += usize::from(coded.contains(&d.id));
+            }
+        }
+        out
+    }
 }
 
 /// The six phases and their figures for a coder scope ("read" and "coded" by coders in it).

@@ -4,6 +4,7 @@
 //! handled here.
 
 use super::codebook::Codebook;
+use crate::analysis::CoderScope;
 use crate::analysis::phases::{DocProgress, is_read};
 use crate::edit::{DeletionCounts, DocumentChange, Edit, document_sets};
 use crate::model::*;
@@ -61,6 +62,9 @@ pub enum Tab {
     Memos,
 }
 
+/// What the folders' figures depend on: every change, and whose reading and coding counts.
+type FiguresKey = (u64, CoderScope);
+
 #[derive(Default)]
 pub struct Navigator {
     pub tab: Tab,
@@ -70,6 +74,10 @@ pub struct Navigator {
     pub codebook: Codebook,
     /// Kinds whose documents are folded away in the list.
     pub folded: Vec<DocKind>,
+    /// Each kind's read and coded figures, as of a project revision and coder scope: counting
+    /// them asks every document for its codings, which at 2,000 documents cost every frame
+    /// of every view.
+    progress: Option<(FiguresKey, Vec<(DocKind, DocProgress)>)>,
 }
 
 impl View for Navigator {
@@ -170,14 +178,18 @@ impl Navigator {
             ui.label(RichText::new("No documents yet.").color(cx.tokens.weak_text));
             return;
         }
+        let key = (p.revisions.all, cx.coders.clone());
+        if self.progress.as_ref().is_none_or(|(k, _)| *k != key) {
+            // Counted as the phase tracker and `tema info` count, for the status bar's coders.
+            self.progress = Some((key, DocProgress::by_kind(p, &cx.coders)));
+        }
+        let figures = self.progress.as_ref().map(|(_, f)| f.as_slice()).unwrap_or_default();
         let mut rows = Vec::with_capacity(p.documents.len() + DocKind::ALL.len());
-        for kind in DocKind::ALL {
-            let docs: Vec<&Document> = p.documents.values().filter(|d| d.kind() == kind).collect();
-            if docs.is_empty() {
+        for &(kind, progress) in figures {
+            if progress.documents == 0 {
                 continue;
             }
-            // Counted as the phase tracker and `tema info` count, for the status bar's coders.
-            let progress = DocProgress::of(cx.project, docs.iter().copied(), &cx.coders);
+            let docs = p.documents.values().filter(|d| d.kind() == kind);
             let open = !self.folded.contains(&kind);
             let title = format!(
                 "{} {} ({}, {} read)",
@@ -188,7 +200,7 @@ impl Navigator {
             );
             rows.push(Row::Kind(kind, title));
             if open {
-                rows.extend(docs.into_iter().map(Row::Doc));
+                rows.extend(docs.map(Row::Doc));
             }
         }
         let row_height = ui.spacing().interact_size.y;
