@@ -144,6 +144,14 @@ pub fn j4_coding(id: u128, start: usize, end: usize) -> Coding {
     }
 }
 
+/// Opens the project at `dir` for writing again, failing the test with the warnings if the
+/// opening gave any: the "reopened, and clean" step after a save, a replay or a repair.
+pub fn reopen_clean(dir: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(dir)?;
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    Ok(store)
+}
+
 pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }
