@@ -1,6 +1,7 @@
 //! Charts for the paper: the SVG parses (usvg), the PNG has the pixel size asked for, and
 //! each bar says — and is as long as — what the triangulation table says.
 
+mod common;
 #[path = "common/sample.rs"]
 mod sample;
 
@@ -121,9 +122,7 @@ fn png_at_300_dpi_has_the_pixel_size_asked_for() -> TestResult {
 
 #[test]
 fn cli_writes_svg_and_png_and_refuses_the_project_folder() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let project = dir.path().join("study.tema");
-    sample::build_sample(&project)?;
+    let (dir, project) = sample::built_sample()?;
     let tema = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_tema")).args(args).output();
     let svg = dir.path().join("themes.svg");
     let out = tema(&["chart", &project.to_string_lossy(), "--kind", "themes-by-group", "-o", &svg.to_string_lossy()])?;
@@ -156,16 +155,10 @@ fn cli_writes_svg_and_png_and_refuses_the_project_folder() -> TestResult {
 /// screen reader and to this test, the figures the table holds.
 #[test]
 fn the_app_shows_the_chart_in_the_triangulation_view() -> TestResult {
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use tema::ui::startup::Places;
-    use tema::ui::{Launch, TemaApp};
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("sample.tema");
-    sample::build_sample(&dir)?;
-    let launch =
-        Launch { project: Some(dir), coder: Some("Tester".into()), places: Places::default(), use_storage: false };
-    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    let (_tmp, dir) = sample::built_sample()?;
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
     h.run();
     let p = h.state().project().ok_or("the sample opened")?.clone();
     let m = Matrix::build(&p, &MatrixOptions::default());

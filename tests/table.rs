@@ -1080,9 +1080,7 @@ fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
     if !external::available(&[&external::SOFFICE, &external::PDFTOTEXT]) {
         return Ok(());
     }
-    let tmp = tempfile::tempdir()?;
-    let project = tmp.path().join("study.tema");
-    sample::build_sample(&project)?;
+    let (tmp, project) = sample::built_sample()?;
     let store = Store::open_read_only(&project)?;
     let m = Matrix::build(store.project(), &MatrixOptions::default());
     let text = TableText::new(&m, CellContent::Participants);

@@ -373,4 +373,4 @@ pub fn sample_copy(to: &Path) -> anyhow::Result<PathBuf> {
 mod cli;
 #[cfg(test)]
 #[allow(unused_imports)] // each test binary uses some of them
-pub use cli::{copy_dir, json, project_path, stderr, tema};
+pub use cli::{copy_dir, json, project_made, project_path, stderr, tema};
