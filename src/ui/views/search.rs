@@ -369,9 +369,8 @@ impl SearchView {
     fn code_all(&mut self, cx: &mut ViewCtx<'_>) {
         let p = cx.project;
         let Some(engine) = &self.engine else { return };
-        // No coder chosen yet: the one default every front end uses.
-        let me = Some(cx.coder_name).filter(|n| !n.trim().is_empty());
-        let me = me.map_or_else(|| crate::edit::default_coder(None, None).0, str::to_string);
+        // No coder chosen yet (a blank name): the one default every front end uses.
+        let me = crate::edit::default_coder(Some(cx.coder_name), None).0;
         let options = match CodeHitsOptions::named(p, &self.code_name, &me, self.scope) {
             Ok(o) => o,
             Err(e) => {
