@@ -112,17 +112,11 @@ fn document_sets_are_columns_and_a_filter_in_the_view() -> anyhow::Result<()> {
     h.get_by_label("Triangulation").click();
     h.run();
     // Columns → Document set: a cell per set, named "Row × Set".
-    h.get_by_label("Columns").click();
-    h.run();
-    h.get_by_label("Document set").click();
-    h.run();
+    common::click_all(&mut h, &["Columns", "Document set"]);
     h.get_by_label(&format!("{} × Wave 1", row.label));
     h.get_by_label(&format!("{} × No set", row.label));
     // Documents → Wave 1: only that set's documents, so "No set" has none left.
-    h.get_by_label("Which documents").click();
-    h.run();
-    h.get_by_label("Set “Wave 1”").click();
-    h.run();
+    common::click_all(&mut h, &["Which documents", "Set “Wave 1”"]);
     h.get_by_label(&format!("{} × Wave 1", row.label));
     assert!(h.query_by_label(&format!("{} × No set", row.label)).is_none());
     Ok(())

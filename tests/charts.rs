@@ -5,7 +5,6 @@ mod common;
 #[path = "common/sample.rs"]
 mod sample;
 
-use std::path::Path;
 use std::process::Command;
 use tema::analysis::{ColumnKind, Matrix, MatrixOptions, RowSource};
 use tema::export::chart::{self, Chart, ChartKind};
@@ -15,10 +14,10 @@ use tema::store::Store;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn sample_project(dir: &Path) -> Result<Project, Box<dyn std::error::Error>> {
-    let path = dir.join("study.tema");
-    sample::build_sample(&path)?;
-    let store = Store::open_read_only(&path)?;
+/// The built sample study, read into memory (its scratch folder is gone when this returns).
+fn sample_project() -> Result<Project, Box<dyn std::error::Error>> {
+    let (_tmp, dir) = sample::built_sample()?;
+    let store = Store::open_read_only(&dir)?;
     Ok(store.project().clone())
 }
 
@@ -38,8 +37,7 @@ fn bars(svg: &str) -> Vec<(f64, String)> {
 
 #[test]
 fn themes_by_group_bars_are_the_tables_n_of_n() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let m = Matrix::build(&p, &MatrixOptions { rows: RowSource::Themes, ..MatrixOptions::default() });
     let c = Chart::build(&p, ChartKind::ThemesByGroup);
     // The series are the groups with participants, in the table's order.
@@ -74,8 +72,7 @@ fn themes_by_group_bars_are_the_tables_n_of_n() -> TestResult {
 
 #[test]
 fn codes_by_group_and_progress_say_what_the_project_says() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let m = Matrix::build(&p, &MatrixOptions { rows: RowSource::Codes, ..MatrixOptions::default() });
     let c = Chart::build(&p, ChartKind::CodesByGroup);
     assert_eq!(c.categories.len(), m.rows.len());
@@ -107,8 +104,7 @@ fn codes_by_group_and_progress_say_what_the_project_says() -> TestResult {
 
 #[test]
 fn png_at_300_dpi_has_the_pixel_size_asked_for() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let svg = chart::svg(&Chart::build(&p, ChartKind::ThemesByGroup), "Themes");
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())?;
     // 624 CSS pixels are 6.5 inches: 1950 pixels at 300 dpi.
@@ -170,10 +166,7 @@ fn the_app_shows_the_chart_in_the_triangulation_view() -> TestResult {
         .filter(|(c, _)| c.kind != ColumnKind::Unattributed && c.total() > 0)
         .map(|(c, cell)| format!("{}: {}", c.label, cell.participants_label()))
         .collect();
-    h.get_by_label("Triangulation").click();
-    h.run();
-    h.get_by_label("Chart").click();
-    h.run();
+    common::click_all(&mut h, &["Triangulation", "Chart"]);
     h.get_by_label(&format!("Money as a brake: {}", groups.join(", ")));
     h.get_by_label("Export PNG");
     Ok(())
