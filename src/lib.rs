@@ -9,6 +9,7 @@ pub mod cli;
 pub mod edit;
 pub mod exchange;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod index;
 pub mod model;

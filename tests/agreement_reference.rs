@@ -11,27 +11,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use tema::edit::Edit;
 use tema::model::*;
 use tema::team::agreement::{AgreementOptions, AgreementReport, Stats, agreement};
+use tema::testing::Rng;
 
 mod external;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-
-/// A small deterministic generator (splitmix64), so a failure can be reproduced.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 const WORDS: &[&str] = &[
     "møtet",

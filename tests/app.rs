@@ -60,12 +60,7 @@ fn select_text_and_code_it_through_the_picker_then_undo_and_redo() -> Result {
     h.get_by_label("Work and identity: 0 codings");
     let span = select_some_text(&mut h);
     assert!(span.len() > 5, "{span:?}");
-    h.key_press(Key::C);
-    h.run();
-    h.get_by_label("Code name").type_text("wo");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    common::pick_code(&mut h, "wo");
     assert_eq!(count_of(&h, "Work and identity"), 1);
     let p = project(&h);
     let coding = p.codings.values().next().map(|c| (c.span, c.coder));
@@ -92,12 +87,7 @@ fn select_text_and_code_it_through_the_picker_then_undo_and_redo() -> Result {
 fn enter_creates_a_new_code_and_number_keys_reapply_recent_codes() -> Result {
     let (_tmp, _, mut h) = common::study_app(&["J3"], false, "Tester", (1400.0, 900.0))?;
     select_some_text(&mut h);
-    h.key_press(Key::C);
-    h.run();
-    h.get_by_label("Code name").type_text("Gaming at night");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    common::pick_code(&mut h, "Gaming at night");
     assert_eq!(count_of(&h, "Gaming at night"), 1);
     // Another passage, coded with the recent code on key 1.
     select_in(&mut h, "J3: Um. Okay.");
@@ -234,10 +224,7 @@ fn first_run_opens_a_copy_of_the_sample() -> Result {
     let mut h = app(None, Places { sample: None, data_dir: Some(tmp.path().join("empty")) });
     h.run();
     h.get_by_label("New project…");
-    h.get_by_label("Open project…").click();
-    h.run();
-    h.get_by_label("Folder").click();
-    h.run();
+    common::click_all(&mut h, &["Open project…", "Folder"]);
     h.get_by_label("Folder").type_text(&sample.display().to_string());
     h.run();
     h.get_by_label("Open").click();

@@ -85,10 +85,7 @@ fn the_coders_switch_changes_every_count() -> anyhow::Result<()> {
     h.run();
     // Four codings, two extracts: Ingrid's and Tom's overlapping ones are one.
     h.get_by_label("2 extracts · 1 participants · 1 docs");
-    h.get_by_label("Coders").click();
-    h.run();
-    h.get_by_label("Only me").click();
-    h.run();
+    common::click_all(&mut h, &["Coders", "Only me"]);
     // Ingrid alone: her one coding.
     h.get_by_label("1 extracts · 1 participants · 1 docs");
     assert_eq!(h.state().state.coders, tema::ui::CoderChoice::OnlyMe);
@@ -143,12 +140,7 @@ fn the_codebook_export_follows_the_coders_switch() -> anyhow::Result<()> {
     h.run();
     h.state_mut().state.view = ViewKind::Quotes;
     h.run();
-    h.get_by_label("Export…").click();
-    h.run();
-    h.get_by_label("What to export").click();
-    h.run();
-    h.get_by_label("Codebook").click();
-    h.run();
+    common::click_all(&mut h, &["Export…", "What to export", "Codebook"]);
     // All coders: the example of Seen is the merged passage, and the title names no coder.
     h.get_by_label("Coders: all coders");
     // The preview lays the first page out as labels (title, subtitle, headings, examples):
@@ -162,10 +154,7 @@ fn the_codebook_export_follows_the_coders_switch() -> anyhow::Result<()> {
     let all = preview(&h);
     assert!(all.contains("Jeg følte meg sett av veilederen") && !all.contains("coded by"), "{all}");
     // Only me (Ingrid): her extract only, and the title says whose.
-    h.get_by_label("Coders").click();
-    h.run();
-    h.get_by_label("Only me").click();
-    h.run();
+    common::click_all(&mut h, &["Coders", "Only me"]);
     h.get_by_label("Coders: Ingrid");
     let mine = preview(&h);
     assert!(mine.contains("Codebook (coded by Ingrid)"), "{mine}");

@@ -46,10 +46,7 @@ fn deleting_a_document_names_what_goes_with_it_and_undo_brings_it_back() -> Resu
     let id = project(&h).document_by_name("J4").map(|d| d.id).ok_or_else(|| anyhow::anyhow!("no J4"))?;
     let codings = project(&h).codings.values().filter(|c| c.doc == id).count();
     assert!(codings > 0, "the built study codes J4");
-    h.get_by_label("J4").click();
-    h.run();
-    h.get_by_label("Delete document…").click();
-    h.run();
+    common::click_all(&mut h, &["J4", "Delete document…"]);
     h.get_by_label_contains(&format!("Delete this document with {codings} codings"));
     h.get_by_label("Delete").click();
     h.run();

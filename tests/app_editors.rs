@@ -160,10 +160,7 @@ fn merge_one_theme_into_another() -> Result {
     // Two main themes of the sample: the first merges into the second.
     let mains: Vec<&Theme> = p0.themes.values().filter(|t| t.parent.is_none()).collect();
     let (from, into) = (mains[0].clone(), mains[1].clone());
-    h.get_by_label(&format!("Theme {}", from.name())).click();
-    h.run();
-    h.get_by_label("Merge into").click();
-    h.run();
+    common::click_all(&mut h, &[&format!("Theme {}", from.name()), "Merge into"]);
     // The target is picked from the list that opened (its card is labelled "Theme …").
     h.get_by_label(into.name()).click();
     h.run();
@@ -209,10 +206,7 @@ fn mark_a_triangulation_row_and_export_the_table() -> Result {
     assert_eq!(project(&h).framework.mark(key, &m.options.columns), Some(RowMark::Converge));
 
     // Export as CSV to a file typed into the path field.
-    h.get_by_label("Export").click();
-    h.run();
-    h.get_by_label("CSV").click();
-    h.run();
+    common::click_all(&mut h, &["Export", "CSV"]);
     let out = tmp.path().join("table.csv");
     let file = h.get_by_role_and_label(Role::TextInput, "File");
     file.click();

@@ -84,12 +84,7 @@ fn select_norwegian_and_emoji_text_by_dragging() -> Result {
     assert!(line.starts_with(&selected), "{selected:?} is the start of {line:?}");
 
     // Coding the selection codes exactly those characters.
-    h.key_press(Key::C);
-    h.run();
-    h.get_by_label("Code name").type_text("Å bli");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    common::pick_code(&mut h, "Å bli");
     let p = project(&h);
     let coded = p.codings.values().find(|c| c.span == sel).ok_or_else(|| anyhow::anyhow!("no coding of {sel:?}"))?;
     assert_eq!(p.documents[&doc].slice(coded.span), Some(selected.as_str()));
@@ -109,10 +104,7 @@ fn split_and_delete_a_theme() -> Result {
     let first_code = project(&h).codes[&money.codes[0]].name().to_string();
 
     // Split: the first code goes to a new theme.
-    h.get_by_label("Theme Money as a brake").click();
-    h.run();
-    h.get_by_label("Split…").click();
-    h.run();
+    common::click_all(&mut h, &["Theme Money as a brake", "Split…"]);
     // The code's chip on the card and its checkbox in the split panel share the name: the
     // checkbox is the one with a checked state.
     let checkbox = h.get_by_role_and_label(egui::accesskit::Role::CheckBox, &first_code);
@@ -132,10 +124,7 @@ fn split_and_delete_a_theme() -> Result {
 
     // Delete, with its quotes; undo brings both back.
     let quotes = project(&h).quotes.values().filter(|q| q.theme == money.id).count();
-    h.get_by_label("Theme Money as a brake").click();
-    h.run();
-    h.get_by_label("Delete theme").click();
-    h.run();
+    common::click_all(&mut h, &["Theme Money as a brake", "Delete theme"]);
     assert!(theme_named(&h, "Money as a brake").is_none());
     assert!(project(&h).quotes.values().all(|q| q.theme != money.id));
     undo(&mut h);

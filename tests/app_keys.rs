@@ -11,9 +11,7 @@ use egui::accesskit::Role;
 use egui::{Event, Key, Modifiers, pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use std::path::Path;
 use tema::model::*;
-use tema::ui::startup::Places;
 use tema::ui::{Action, TemaApp, UiCommand, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
@@ -24,10 +22,6 @@ type Opener = Box<dyn Fn(&mut Harness<'_, TemaApp>)>;
 /// What a person types into a field: each letter is a key press *and* text, as a keyboard
 /// sends them. C, V, B, M, Q and 1 are all coding shortcuts in the document view.
 const LETTERS: &str = "cvbmq1";
-
-fn app(project: &Path) -> Harness<'static, TemaApp> {
-    common::app_on(Some(project), "Tester", Places::default(), (1280.0, 720.0))
-}
 
 /// The codings and codes of the project, to compare before and after typing.
 fn coding_state(h: &Harness<'_, TemaApp>) -> (Vec<CodingId>, usize) {
@@ -87,26 +81,19 @@ fn a_focused_field(h: &Harness<'_, TemaApp>) -> bool {
 
 /// A project with J3, one passage coded through the picker so that key 1 has a recent code
 /// to apply, and another passage selected: any coding key that leaks would code it.
-fn armed(dir: &Path) -> Result<Harness<'static, TemaApp>> {
-    common::build(dir, "Study", &["J3"], false)?;
-    let mut h = app(dir);
-    h.run();
+/// The scratch folder lives as long as the returned `TempDir`.
+fn armed() -> Result<(tempfile::TempDir, Harness<'static, TemaApp>)> {
+    let (tmp, _, mut h) = common::study_app(&["J3"], false, "Tester", (1280.0, 720.0))?;
     select_in(&mut h, "Interviewer: Thanks for coming in");
-    h.key_press(Key::C);
-    h.run();
-    h.get_by_label("Code name").type_text("work and");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    common::pick_code(&mut h, "work and");
     assert_eq!(project(&h).codings.len(), 1, "the picker coded the passage");
     select_in(&mut h, "J3: Um. Okay.");
-    Ok(h)
+    Ok((tmp, h))
 }
 
 #[test]
 fn letters_typed_into_any_field_of_any_view_never_code_text() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let (_tmp, mut h) = armed()?;
     let before = coding_state(&h);
     let mut fields_typed = 0;
     for view in common::VIEWS {
@@ -142,8 +129,7 @@ fn letters_typed_into_any_field_of_any_view_never_code_text() -> Result {
 
 #[test]
 fn every_dialog_takes_the_focus_and_escape_closes_it_without_coding() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let (_tmp, mut h) = armed()?;
     let before = coding_state(&h);
     let openers: [(&str, Opener); 6] = [
         ("Code picker", Box::new(|h| h.key_press(Key::C))),
@@ -175,8 +161,7 @@ fn every_dialog_takes_the_focus_and_escape_closes_it_without_coding() -> Result 
 
 #[test]
 fn a_new_journal_entry_takes_what_is_typed() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let (_tmp, mut h) = armed()?;
     let before = coding_state(&h);
     h.key_press_modifiers(Modifiers::COMMAND, Key::J);
     h.run();
@@ -191,8 +176,7 @@ fn a_new_journal_entry_takes_what_is_typed() -> Result {
 
 #[test]
 fn escape_closes_an_open_menu_and_keeps_the_selection() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let (_tmp, mut h) = armed()?;
     h.get_by_label("View").click();
     h.run();
     h.run();
@@ -277,8 +261,7 @@ fn code_a_passage_with_the_keyboard_alone_and_hear_it() -> Result {
 #[test]
 fn every_menu_lists_the_commands_placed_in_it() -> Result {
     use tema::ui::command::{Menu, MenuEntry, menu_groups};
-    let tmp = tempfile::tempdir()?;
-    let mut h = armed(&tmp.path().join("study.tema"))?;
+    let (_tmp, mut h) = armed()?;
     let count = |h: &Harness<'_, TemaApp>, text: &str| h.query_all_by_label_contains(text).count();
     let mut checked = 0;
     for menu in Menu::ALL {

@@ -52,10 +52,7 @@ fn scroll_at(h: &mut Harness<'_, TemaApp>, at: egui::Pos2, delta: egui::Vec2) {
 #[test]
 fn the_cooccurrence_matrix_keeps_its_heads_in_view_while_it_scrolls() -> Result {
     let (_tmp, _, mut h) = common::sample_app("Tester", (1280.0, 720.0))?;
-    h.get_by_label("Triangulation").click();
-    h.run();
-    h.get_by_label("Co-occurrence").click();
-    h.run();
+    common::click_all(&mut h, &["Triangulation", "Co-occurrence"]);
     let p = project(&h).clone();
     let co = tema::analysis::Cooccurrence::build(&p, &Default::default());
     // The codes that meet another code, as the table shows them (computed from the core).

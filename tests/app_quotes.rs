@@ -89,12 +89,7 @@ fn read_star_make_and_export_quotes() -> Result {
     let out = tmp.path().join("exports");
     std::fs::create_dir(&out)?;
     let file = out.join("quotes.md");
-    h.get_by_label("Export…").click();
-    h.run();
-    h.get_by_label("Format").click();
-    h.run();
-    h.get_by_label("Markdown").click();
-    h.run();
+    common::click_all(&mut h, &["Export…", "Format", "Markdown"]);
     // The preview lays out the first page: the subtitle, and the new quote again, in its
     // marks with its attribution (the Quotes view behind shows it once).
     h.get_by_label("Quotes by theme");

@@ -113,10 +113,7 @@ fn drag_a_code_onto_a_theme_then_undo() -> Result {
 fn promote_a_theme_to_reviewed_then_undo() -> Result {
     let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
     h.get_by_label("Candidate (1)");
-    h.get_by_label("Theme Meeting fatigue").click();
-    h.run();
-    h.get_by_label("Promote to Reviewed ⏵").click();
-    h.run();
+    common::click_all(&mut h, &["Theme Meeting fatigue", "Promote to Reviewed ⏵"]);
     assert_eq!(theme(&h, "Meeting fatigue").status(), ThemeStatus::Reviewed);
     h.get_by_label("Candidate (0)");
     h.get_by_label("Reviewed (2)");
@@ -187,10 +184,7 @@ fn write_a_definition_and_rename_with_history_then_undo() -> Result {
 #[test]
 fn review_marks_an_extract_and_shows_the_counts() -> Result {
     let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;
-    h.get_by_label("Theme Screens and rooms").click();
-    h.run();
-    h.get_by_label("Review its extracts").click();
-    h.run();
+    common::click_all(&mut h, &["Theme Screens and rooms", "Review its extracts"]);
     let (extracts, documents, participants) = review_figures(project(&h), theme(&h, "Screens and rooms").id);
     assert!(extracts > 1, "the sample's theme has extracts to review");
     h.get_by_label_contains(&format!("{extracts} extracts from {documents} documents, {participants} participants"));
@@ -233,10 +227,7 @@ fn a_phase_figure_opens_to_the_items_behind_it() -> Result {
     h.get_by_label_contains(&label);
     let waiting = project(&h).themes.values().filter(|t| t.status() == ThemeStatus::Candidate).count();
     assert_eq!(waiting, 1, "the sample has one candidate theme, Meeting fatigue");
-    h.get_by_label(&format!("{waiting} not yet reviewed")).click();
-    h.run();
-    h.get_by_label("Meeting fatigue").click();
-    h.run();
+    common::click_all(&mut h, &[&format!("{waiting} not yet reviewed"), "Meeting fatigue"]);
     let id = theme(&h, "Meeting fatigue").id;
     assert_eq!(h.state().state.view, ViewKind::Themes);
     assert_eq!(h.state().state.selection.item, Some(tema::ui::Item::Theme(id)));

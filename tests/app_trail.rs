@@ -13,10 +13,7 @@ use tema::ui::{TemaApp, ViewKind};
 type Result<T = ()> = anyhow::Result<T>;
 
 fn promote(h: &mut Harness<'static, TemaApp>) {
-    h.get_by_label("Theme Meeting fatigue").click();
-    h.run();
-    h.get_by_label("Promote to Reviewed ⏵").click();
-    h.run();
+    common::click_all(h, &["Theme Meeting fatigue", "Promote to Reviewed ⏵"]);
 }
 
 #[test]

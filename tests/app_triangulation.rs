@@ -12,9 +12,7 @@ use tema::ui::startup::Places;
 
 #[test]
 fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("sample.tema");
-    sample::build_sample(&dir)?;
+    let (_tmp, dir) = sample::built_sample()?;
     let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
     h.run();
 
@@ -91,9 +89,7 @@ fn click_a_cell_see_its_extracts_and_write_its_summary() -> anyhow::Result<()> {
 fn document_sets_are_columns_and_a_filter_in_the_view() -> anyhow::Result<()> {
     use tema::edit::Edit;
     use tema::model::Dimension;
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("sample.tema");
-    sample::build_sample(&dir)?;
+    let (_tmp, dir) = sample::built_sample()?;
     // The first two documents go in "Wave 1", the rest in no set.
     {
         let mut store = tema::store::Store::open(&dir)?;
@@ -116,17 +112,11 @@ fn document_sets_are_columns_and_a_filter_in_the_view() -> anyhow::Result<()> {
     h.get_by_label("Triangulation").click();
     h.run();
     // Columns → Document set: a cell per set, named "Row × Set".
-    h.get_by_label("Columns").click();
-    h.run();
-    h.get_by_label("Document set").click();
-    h.run();
+    common::click_all(&mut h, &["Columns", "Document set"]);
     h.get_by_label(&format!("{} × Wave 1", row.label));
     h.get_by_label(&format!("{} × No set", row.label));
     // Documents → Wave 1: only that set's documents, so "No set" has none left.
-    h.get_by_label("Which documents").click();
-    h.run();
-    h.get_by_label("Set “Wave 1”").click();
-    h.run();
+    common::click_all(&mut h, &["Which documents", "Set “Wave 1”"]);
     h.get_by_label(&format!("{} × Wave 1", row.label));
     assert!(h.query_by_label(&format!("{} × No set", row.label)).is_none());
     Ok(())

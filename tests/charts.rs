@@ -1,10 +1,10 @@
 //! Charts for the paper: the SVG parses (usvg), the PNG has the pixel size asked for, and
 //! each bar says — and is as long as — what the triangulation table says.
 
+mod common;
 #[path = "common/sample.rs"]
 mod sample;
 
-use std::path::Path;
 use std::process::Command;
 use tema::analysis::{ColumnKind, Matrix, MatrixOptions, RowSource};
 use tema::export::chart::{self, Chart, ChartKind};
@@ -14,10 +14,10 @@ use tema::store::Store;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn sample_project(dir: &Path) -> Result<Project, Box<dyn std::error::Error>> {
-    let path = dir.join("study.tema");
-    sample::build_sample(&path)?;
-    let store = Store::open_read_only(&path)?;
+/// The built sample study, read into memory (its scratch folder is gone when this returns).
+fn sample_project() -> Result<Project, Box<dyn std::error::Error>> {
+    let (_tmp, dir) = sample::built_sample()?;
+    let store = Store::open_read_only(&dir)?;
     Ok(store.project().clone())
 }
 
@@ -37,8 +37,7 @@ fn bars(svg: &str) -> Vec<(f64, String)> {
 
 #[test]
 fn themes_by_group_bars_are_the_tables_n_of_n() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let m = Matrix::build(&p, &MatrixOptions { rows: RowSource::Themes, ..MatrixOptions::default() });
     let c = Chart::build(&p, ChartKind::ThemesByGroup);
     // The series are the groups with participants, in the table's order.
@@ -73,8 +72,7 @@ fn themes_by_group_bars_are_the_tables_n_of_n() -> TestResult {
 
 #[test]
 fn codes_by_group_and_progress_say_what_the_project_says() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let m = Matrix::build(&p, &MatrixOptions { rows: RowSource::Codes, ..MatrixOptions::default() });
     let c = Chart::build(&p, ChartKind::CodesByGroup);
     assert_eq!(c.categories.len(), m.rows.len());
@@ -106,8 +104,7 @@ fn codes_by_group_and_progress_say_what_the_project_says() -> TestResult {
 
 #[test]
 fn png_at_300_dpi_has_the_pixel_size_asked_for() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let p = sample_project(dir.path())?;
+    let p = sample_project()?;
     let svg = chart::svg(&Chart::build(&p, ChartKind::ThemesByGroup), "Themes");
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())?;
     // 624 CSS pixels are 6.5 inches: 1950 pixels at 300 dpi.
@@ -121,9 +118,7 @@ fn png_at_300_dpi_has_the_pixel_size_asked_for() -> TestResult {
 
 #[test]
 fn cli_writes_svg_and_png_and_refuses_the_project_folder() -> TestResult {
-    let dir = tempfile::tempdir()?;
-    let project = dir.path().join("study.tema");
-    sample::build_sample(&project)?;
+    let (dir, project) = sample::built_sample()?;
     let tema = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_tema")).args(args).output();
     let svg = dir.path().join("themes.svg");
     let out = tema(&["chart", &project.to_string_lossy(), "--kind", "themes-by-group", "-o", &svg.to_string_lossy()])?;
@@ -156,16 +151,10 @@ fn cli_writes_svg_and_png_and_refuses_the_project_folder() -> TestResult {
 /// screen reader and to this test, the figures the table holds.
 #[test]
 fn the_app_shows_the_chart_in_the_triangulation_view() -> TestResult {
-    use egui_kittest::Harness;
     use egui_kittest::kittest::Queryable;
     use tema::ui::startup::Places;
-    use tema::ui::{Launch, TemaApp};
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("sample.tema");
-    sample::build_sample(&dir)?;
-    let launch =
-        Launch { project: Some(dir), coder: Some("Tester".into()), places: Places::default(), use_storage: false };
-    let mut h = Harness::builder().with_size((1600.0, 1000.0)).build_eframe(move |cc| TemaApp::new(cc, launch));
+    let (_tmp, dir) = sample::built_sample()?;
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1600.0, 1000.0));
     h.run();
     let p = h.state().project().ok_or("the sample opened")?.clone();
     let m = Matrix::build(&p, &MatrixOptions::default());
@@ -177,10 +166,7 @@ fn the_app_shows_the_chart_in_the_triangulation_view() -> TestResult {
         .filter(|(c, _)| c.kind != ColumnKind::Unattributed && c.total() > 0)
         .map(|(c, cell)| format!("{}: {}", c.label, cell.participants_label()))
         .collect();
-    h.get_by_label("Triangulation").click();
-    h.run();
-    h.get_by_label("Chart").click();
-    h.run();
+    common::click_all(&mut h, &["Triangulation", "Chart"]);
     h.get_by_label(&format!("Money as a brake: {}", groups.join(", ")));
     h.get_by_label("Export PNG");
     Ok(())

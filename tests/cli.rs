@@ -72,8 +72,7 @@ fn new_info_code_undo_redo() -> TestResult {
 
 #[test]
 fn bad_arguments_get_clear_errors_and_change_nothing() -> TestResult {
-    let (tmp, dir, d) = common::project_path("p.tema")?;
-    project_with_document(&dir)?;
+    let (tmp, dir, d) = common::project_made("p.tema", project_with_document)?;
     let journal = std::fs::read(dir.join("journal.jsonl"))?;
 
     let out = tema(&["code", &d, "--doc", "J4", "--start", "40", "--end", "400", "--code", "X"])?;
@@ -94,9 +93,7 @@ fn bad_arguments_get_clear_errors_and_change_nothing() -> TestResult {
 
 #[test]
 fn info_reads_a_project_open_elsewhere() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p.tema");
-    project_with_document(&dir)?;
+    let (_tmp, dir, _) = common::project_made("p.tema", project_with_document)?;
     let holder = Store::open(&dir)?;
     let info = json(&tema(&["info", &dir.to_string_lossy(), "--json"])?)?;
     assert_eq!(info["read_only"], true);

@@ -3,15 +3,17 @@
 
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 use tema::edit::Edit;
 use tema::model::*;
 use tema::store::Store;
 
+mod common;
+
 type R = Result<(), Box<dyn std::error::Error>>;
 
+/// [`common::tema`]: whether it succeeded, and what it printed on stdout and stderr.
 fn tema(args: &[&str]) -> Result<(bool, String, String), Box<dyn std::error::Error>> {
-    let out = Command::new(env!("CARGO_BIN_EXE_tema")).args(args).env("TEMA_CODER", "Ingrid").output()?;
+    let out = common::tema(args)?;
     Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
 }
 
@@ -70,11 +72,8 @@ fn state(dir: &Path) -> Result<Files, Box<dyn std::error::Error>> {
 
 #[test]
 fn search_json_gives_char_offsets_speakers_and_context() -> R {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    project(&dir)?;
-    let d = dir.to_str().ok_or("path")?;
-    let v = json(&["search", d, "møte", "--order", "document", "--json"])?;
+    let (_tmp, dir, d) = common::project_made("p", project)?;
+    let v = json(&["search", &d, "møte", "--order", "document", "--json"])?;
     assert_eq!(v["passages"], 3);
     assert_eq!(v["documents"][0]["document"], "FG1");
     let hits = v["hits"].as_array().ok_or("hits")?;
@@ -96,12 +95,12 @@ fn search_json_gives_char_offsets_speakers_and_context() -> R {
     assert_eq!(hits[0]["before"], "Hvordan går ");
 
     // Filters, limit, and the index is reused on the second run.
-    let v = json(&["search", d, "møte", "--speaker", "Kari", "--limit", "1", "--json"])?;
+    let v = json(&["search", &d, "møte", "--speaker", "Kari", "--limit", "1", "--json"])?;
     assert_eq!(v["hits"].as_array().map(Vec::len), Some(1));
     assert_eq!(v["passages"], 1);
-    let v = json(&["search", d, "møte sted:Nordby", "--json"])?;
+    let v = json(&["search", &d, "møte sted:Nordby", "--json"])?;
     assert_eq!(v["passages"], 1);
-    let (ok, out, _) = tema(&["search", d, "skjerm"])?;
+    let (ok, out, _) = tema(&["search", &d, "skjerm"])?;
     assert!(ok);
     assert!(out.starts_with("1 passage in 1 document"), "{out}");
     assert!(out.contains("**skjerm**"), "{out}");
@@ -110,20 +109,17 @@ fn search_json_gives_char_offsets_speakers_and_context() -> R {
 
 #[test]
 fn index_rebuild_and_code_hits_with_undo() -> R {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    project(&dir)?;
-    let d = dir.to_str().ok_or("path")?;
-    let v = json(&["index", d, "--json"])?;
+    let (_tmp, dir, d) = common::project_made("p", project)?;
+    let v = json(&["index", &d, "--json"])?;
     assert_eq!((v["documents"].as_u64(), v["passages"].as_u64(), v["indexed"].as_u64()), (Some(1), Some(4), Some(1)));
-    let v = json(&["index", d, "--json"])?;
+    let v = json(&["index", &d, "--json"])?;
     assert_eq!(v["indexed"], 0, "nothing changed");
     std::fs::remove_dir_all(dir.join("index"))?;
-    let v = json(&["index", d, "--rebuild", "--json"])?;
+    let v = json(&["index", &d, "--rebuild", "--json"])?;
     assert_eq!(v["indexed"], 1);
 
     let before = state(&dir)?;
-    let v = json(&["code-hits", d, "møte", "--code", "Møter", "--scope", "sentence", "--json"])?;
+    let v = json(&["code-hits", &d, "møte", "--code", "Møter", "--scope", "sentence", "--json"])?;
     assert_eq!(
         (v["coded"].as_u64(), v["skipped"].as_u64(), v["code_created"].as_bool()),
         (Some(4), Some(0), Some(true))
@@ -131,17 +127,17 @@ fn index_rebuild_and_code_hits_with_undo() -> R {
     let texts: Vec<&str> =
         v["passages"].as_array().ok_or("passages")?.iter().filter_map(|p| p["text"].as_str()).collect();
     assert_eq!(texts[1], "Møtene går bra.");
-    let v = json(&["code-hits", d, "møte", "--code", "Møter", "--scope", "sentence", "--json"])?;
+    let v = json(&["code-hits", &d, "møte", "--code", "Møter", "--scope", "sentence", "--json"])?;
     assert_eq!((v["coded"].as_u64(), v["skipped"].as_u64()), (Some(0), Some(4)));
-    let v = json(&["search", d, "møte", "--within", "Møter", "--json"])?;
+    let v = json(&["search", &d, "møte", "--within", "Møter", "--json"])?;
     assert_eq!(v["passages"], 3);
-    let v = json(&["search", d, "møte", "--uncoded", "--json"])?;
+    let v = json(&["search", &d, "møte", "--uncoded", "--json"])?;
     assert_eq!(v["passages"], 0);
 
-    let (ok, out, err) = tema(&["undo", d])?;
+    let (ok, out, err) = tema(&["undo", &d])?;
     assert!(ok, "{err}");
     assert!(out.contains("Code 4 search hits as “Møter”"), "{out}");
-    let (ok, _, err) = tema(&["save", d])?;
+    let (ok, _, err) = tema(&["save", &d])?;
     assert!(ok, "{err}");
     assert_eq!(state(&dir)?, before, "undo restores the exact state");
     let store = Store::open_read_only(&dir)?;
@@ -152,16 +148,13 @@ fn index_rebuild_and_code_hits_with_undo() -> R {
 
 #[test]
 fn similar_lists_passages_not_yet_coded() -> R {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    project(&dir)?;
-    let d = dir.to_str().ok_or("path")?;
-    json(&["code-hits", d, "\"møte hver uke\"", "--code", "Møter", "--scope", "turn", "--json"])?;
+    let (_tmp, dir, d) = common::project_made("p", project)?;
+    json(&["code-hits", &d, "\"møte hver uke\"", "--code", "Møter", "--scope", "turn", "--json"])?;
     let store = Store::open_read_only(&dir)?;
     let coding = store.project().codings.values().next().cloned().ok_or("no coding")?;
     drop(store);
     let (start, end) = (coding.span.start.to_string(), coding.span.end.to_string());
-    let v = json(&["similar", d, "--doc", "FG1", "--start", &start, "--end", &end, "--code", "Møter", "--json"])?;
+    let v = json(&["similar", &d, "--doc", "FG1", "--start", &start, "--end", &end, "--code", "Møter", "--json"])?;
     let found = v["similar"].as_array().ok_or("similar")?;
     assert!(!found.is_empty());
     for f in found {

@@ -208,25 +208,37 @@ fn cooccurrence_for_every_scope() -> TestResult {
 }
 
 fn saved(dir: &Path) -> TestResult {
+    saved_with(dir, Vec::new())
+}
+
+/// The team project with `more` edits applied after the setup, saved.
+fn saved_with(dir: &Path, more: Vec<Edit>) -> TestResult {
     let mut store = Store::create(dir, "Team")?;
     store.apply(Edit::batch("setup", edits()))?;
+    for edit in more {
+        store.apply(edit)?;
+    }
     store.save()?;
     Ok(())
 }
 
+/// `tema args…`, narrowed to `coders` (`--coders`) when given.
+fn tema_for(coders: Option<&str>, args: &[&str]) -> std::io::Result<std::process::Output> {
+    let mut args = args.to_vec();
+    if let Some(c) = coders {
+        args.extend(["--coders", c]);
+    }
+    tema(&args)
+}
+
 #[test]
 fn themes_json_counts_for_every_scope() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("team.tema")?;
-    saved(&dir)?;
+    let (_tmp, _, d) = common::project_made("team.tema", saved)?;
     // The same hand-computed numbers as the board: (Recognition, Safety) extracts.
     for (coders, expected) in
         [(None, (2, 1)), (Some("Ingrid"), (1, 1)), (Some("tom"), (2, 1)), (Some("Tom,Ingrid"), (2, 1))]
     {
-        let mut args = vec!["themes", d.as_str(), "--json"];
-        if let Some(c) = coders {
-            args.extend(["--coders", c]);
-        }
-        let v = json(&tema(&args)?)?;
+        let v = json(&tema_for(coders, &["themes", d.as_str(), "--json"])?)?;
         let of = |name: &str| {
             v.as_array().and_then(|a| a.iter().find(|t| t["name"] == name)).and_then(|t| t["extracts"].as_u64())
         };
@@ -240,8 +252,7 @@ fn themes_json_counts_for_every_scope() -> TestResult {
 
 #[test]
 fn extracts_command_exports_rows_with_coders() -> TestResult {
-    let (tmp, dir, d) = common::project_path("team.tema")?;
-    saved(&dir)?;
+    let (tmp, _, d) = common::project_made("team.tema", saved)?;
     let v = json(&tema(&["extracts", d.as_str(), "--json"])?)?;
     let rows = v.as_array().ok_or("not a list")?;
     // Seen: the merged 1-2-3 and Tom's "godt"; Safe: the merged 5-6. Codebook order, then text.
@@ -306,26 +317,17 @@ fn extracts_command_exports_rows_with_coders() -> TestResult {
 
 #[test]
 fn info_counts_read_and_coded_documents_as_the_phases_do() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
-    {
-        let mut store = Store::create(&dir, "Team")?;
-        store.apply(Edit::batch("setup", edits()))?;
-        // A second document nobody coded; Tom marks the first one read.
-        let doc = Document::new(DocId::from_u128(41), "Notes", DocKind::FieldNotes, "Observerte møtet.");
-        store.apply(Edit::AddDocument { document: Box::new(doc), index: None })?;
-        store.apply(Edit::SetDocumentRead { id: DocId::from_u128(40), coder: TOM, read: true })?;
-        store.save()?;
-    }
-    let d = dir.to_string_lossy().to_string();
+    // A second document nobody coded; Tom marks the first one read.
+    let doc = Document::new(DocId::from_u128(41), "Notes", DocKind::FieldNotes, "Observerte møtet.");
+    let more = vec![
+        Edit::AddDocument { document: Box::new(doc), index: None },
+        Edit::SetDocumentRead { id: DocId::from_u128(40), coder: TOM, read: true },
+    ];
+    let (_tmp, dir, d) = common::project_made("team.tema", |dir| saved_with(dir, more))?;
     let p = Store::open(&dir)?.project().clone();
     // all: 1 of 2 read (Tom's mark), 1 coded. Ingrid: 0 read, 1 coded (she coded FG1).
     for (coders, read, coded) in [(None, 1, 1), (Some("Ingrid"), 0, 1), (Some("Tom"), 1, 1)] {
-        let mut args = vec!["info", d.as_str(), "--json"];
-        if let Some(c) = coders {
-            args.extend(["--coders", c]);
-        }
-        let v = json(&tema(&args)?)?;
+        let v = json(&tema_for(coders, &["info", d.as_str(), "--json"])?)?;
         assert_eq!((v["documents_read"].as_u64(), v["documents_coded"].as_u64()), (Some(read), Some(coded)));
         let scope = CoderScope::parse(&p, coders.unwrap_or(""))?;
         let phases = tema::analysis::phases::tracker(&p, &scope);
@@ -347,9 +349,7 @@ fn info_counts_read_and_coded_documents_as_the_phases_do() -> TestResult {
 
 #[test]
 fn a_quote_and_its_coding_are_attributed_to_the_same_speakers_in_the_sample_study() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("sample.tema");
-    sample::build_sample(&dir)?;
+    let (_tmp, dir) = sample::built_sample()?;
     let store = Store::open(&dir)?;
     let p = store.project();
     let index = AttributionIndex::build(p);
@@ -387,8 +387,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<std::collections::HashMap<String, String
 
 #[test]
 fn codebook_export_counts_extracts_for_every_scope() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("team.tema")?;
-    saved(&dir)?;
+    let (_tmp, _, d) = common::project_made("team.tema", saved)?;
     // (Seen (extracts, participants), Safe (extracts, participants)), all in the one document:
     // all / both: Seen {1,2,3} (Kari) + {4} (Ola) = 2 extracts from 2 participants, not 4
     // codings; Safe {5,6} (Ola) = 1, not 2. Ingrid: Seen {1} (Kari), Safe {5} (Ola).
@@ -399,11 +398,7 @@ fn codebook_export_counts_extracts_for_every_scope() -> TestResult {
         (Some("Tom"), ("2", "2"), ("1", "1")),
         (Some("Ingrid,Tom"), ("2", "2"), ("1", "1")),
     ] {
-        let mut args = vec!["codebook", d.as_str(), "--format", "csv", "--working"];
-        if let Some(c) = coders {
-            args.extend(["--coders", c]);
-        }
-        let out = tema(&args)?;
+        let out = tema_for(coders, &["codebook", d.as_str(), "--format", "csv", "--working"])?;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let rows = csv_rows(&out.stdout)?;
         let of = |code: &str| {
@@ -430,36 +425,25 @@ fn codebook_export_counts_extracts_for_every_scope() -> TestResult {
 
 #[test]
 fn quotes_and_report_keep_the_quotes_of_the_scope() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
-    {
-        let mut store = Store::create(&dir, "Team")?;
-        store.apply(Edit::batch("setup", edits()))?;
-        // "følte meg sett" lies in Ingrid's Seen coding 1 and Tom's 2 and 3; "godt" only in
-        // Tom's Seen coding 4 (Ingrid's "trygt og godt" is Safe, not a Recognition code).
-        for (n, text) in [(50, "følte meg sett"), (51, "godt")] {
-            let quote = Quote {
-                id: QuoteId::from_u128(n),
-                theme: RECOGNITION,
-                doc: DocId::from_u128(40),
-                coding: None,
-                props: QuoteProps { span: span(text), ..Default::default() },
-            };
-            store.apply(Edit::AddQuote { quote, index: None })?;
-        }
-        store.save()?;
-    }
-    let d = dir.to_string_lossy().to_string();
+    // "følte meg sett" lies in Ingrid's Seen coding 1 and Tom's 2 and 3; "godt" only in
+    // Tom's Seen coding 4 (Ingrid's "trygt og godt" is Safe, not a Recognition code).
+    let quotes = [(50, "følte meg sett"), (51, "godt")].map(|(n, text)| {
+        let quote = Quote {
+            id: QuoteId::from_u128(n),
+            theme: RECOGNITION,
+            doc: DocId::from_u128(40),
+            coding: None,
+            props: QuoteProps { span: span(text), ..Default::default() },
+        };
+        Edit::AddQuote { quote, index: None }
+    });
+    let (_tmp, _, d) = common::project_made("team.tema", |dir| saved_with(dir, quotes.into()))?;
     for (coders, expected) in [
         (None, vec!["følte meg sett", "godt"]),
         (Some("Ingrid"), vec!["følte meg sett"]),
         (Some("Tom"), vec!["følte meg sett", "godt"]),
     ] {
-        let mut args = vec!["quotes", d.as_str(), "--format", "csv"];
-        if let Some(c) = coders {
-            args.extend(["--coders", c]);
-        }
-        let out = tema(&args)?;
+        let out = tema_for(coders, &["quotes", d.as_str(), "--format", "csv"])?;
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let rows = csv_rows(&out.stdout)?;
         let quotes: Vec<&str> = rows.iter().map(|r| r["quote"].as_str()).collect();
@@ -475,28 +459,18 @@ fn quotes_and_report_keep_the_quotes_of_the_scope() -> TestResult {
 
 #[test]
 fn themes_json_counts_review_marks_per_extract() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("team.tema");
-    {
-        let mut store = Store::create(&dir, "Team")?;
-        store.apply(Edit::batch("setup", edits()))?;
-        // Fits on Tom's codings 2 and 3 (both in the merged extract 1-2-3), does not fit on
-        // Tom's 4. Per coding that would be 2 fits and 1 misfit.
-        for (n, mark) in [(2, Fit::Fits), (3, Fit::Fits), (4, Fit::DoesNotFit)] {
-            let coding = CodingId::from_u128(n);
-            store.apply(Edit::SetReviewMark { theme: RECOGNITION, coding, mark: Some(mark) })?;
-        }
-        store.save()?;
-    }
-    let d = dir.to_string_lossy().to_string();
+    // Fits on Tom's codings 2 and 3 (both in the merged extract 1-2-3), does not fit on
+    // Tom's 4. Per coding that would be 2 fits and 1 misfit.
+    let marks = [(2, Fit::Fits), (3, Fit::Fits), (4, Fit::DoesNotFit)].map(|(n, mark)| Edit::SetReviewMark {
+        theme: RECOGNITION,
+        coding: CodingId::from_u128(n),
+        mark: Some(mark),
+    });
+    let (_tmp, _, d) = common::project_made("team.tema", |dir| saved_with(dir, marks.into()))?;
     // all: the extract {1,2,3} fits (its marked codings), {4} does not: (1, 1).
     // Ingrid: her extract {1} carries no mark: (0, 0). Tom: {2,3} fits, {4} does not: (1, 1).
     for (coders, expected) in [(None, (1, 1)), (Some("Ingrid"), (0, 0)), (Some("Tom"), (1, 1))] {
-        let mut args = vec!["themes", d.as_str(), "--json"];
-        if let Some(c) = coders {
-            args.extend(["--coders", c]);
-        }
-        let v = json(&tema(&args)?)?;
+        let v = json(&tema_for(coders, &["themes", d.as_str(), "--json"])?)?;
         let t = v.as_array().and_then(|a| a.iter().find(|t| t["name"] == "Recognition")).ok_or("no Recognition")?;
         assert_eq!(
             (t["fits"].as_u64(), t["does_not_fit"].as_u64()),

@@ -279,17 +279,14 @@ fn the_store_saves_a_corrected_text_and_undoes_it_after_reopening() -> TestResul
     let on_disk = std::fs::read_to_string(dir.join("texts").join(format!("{DOC}.txt")))?;
     assert!(on_disk.contains("den aller første gang"), "{on_disk}");
     drop(store);
-    let mut store = Store::open(&dir)?;
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    let mut store = common::reopen_clean(&dir)?;
     assert_eq!(canonical(store.project()), corrected);
     assert_eq!(text_of(store.project(), CodingId::from_u128(1)), "hørt");
     // Undo after reopening, save, reopen: the original text.
     store.undo()?;
     store.save()?;
     drop(store);
-    let store = Store::open(&dir)?;
-    assert_eq!(canonical(store.project()), original);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    assert_eq!(canonical(common::reopen_clean(&dir)?.project()), original);
     Ok(())
 }
 

@@ -25,26 +25,10 @@ use tema::edit::Edit;
 use tema::import::{self, Limits};
 use tema::model::*;
 use tema::store::Store;
+use tema::testing::Rng;
 
 /// Longest any one input may take.
 const HANG: Duration = Duration::from_secs(30);
-
-/// splitmix64: small, fast and good enough to pick mutations.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
-    }
-}
 
 /// Bytes that make parsers take another branch.
 const INTERESTING: &[&[u8]] = &[
@@ -87,7 +71,7 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
             }
             1 => {
                 let i = rng.below(len + 1);
-                let b = rng.next() as u8;
+                let b = rng.next_u64() as u8;
                 out.insert(i, b);
             }
             2 if len > 0 => {
@@ -113,9 +97,9 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
             }
             _ if len > 0 => {
                 let i = rng.below(len);
-                out[i] = rng.next() as u8;
+                out[i] = rng.next_u64() as u8;
             }
-            _ => out.push(rng.next() as u8),
+            _ => out.push(rng.next_u64() as u8),
         }
     }
     out

@@ -68,6 +68,13 @@ fn symlink(target: &Path, link: &Path) -> std::io::Result<()> {
     std::os::unix::fs::symlink(target, link)
 }
 
+/// Puts a symbolic link to `target` in the place of the project's file `name`.
+#[cfg(unix)]
+fn link_instead(dir: &Path, name: &str, target: &Path) -> std::io::Result<()> {
+    fs::remove_file(dir.join(name))?;
+    symlink(target, &dir.join(name))
+}
+
 /// A project with one document, one coder, one code and `codings` codings, saved.
 fn project(dir: &Path, codings: usize) -> Result<Store, Box<dyn std::error::Error>> {
     let text = "I: Hvordan gikk det?\nJ4: Møtet var bra 😀, vi snakket om jobb.\n".repeat(4);
@@ -81,6 +88,34 @@ fn project(dir: &Path, codings: usize) -> Result<Store, Box<dyn std::error::Erro
 
 fn coding(id: u128, start: usize, end: usize) -> Edit {
     Edit::AddCoding { coding: common::j4_coding(id, start, end) }
+}
+
+/// A scratch folder holding the project `p` made by [`project`] with `codings` codings: the
+/// start of most tests here. The folder lives as long as the returned `TempDir`.
+fn scratch(codings: usize) -> Result<(tempfile::TempDir, PathBuf, Store), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("p");
+    let store = project(&dir, codings)?;
+    Ok((tmp, dir, store))
+}
+
+/// [`scratch`] with a [`Sentinel`] folder beside the project, the project closed: where an
+/// attack starts.
+fn beside_sentinel(codings: usize) -> Result<(tempfile::TempDir, Sentinel, PathBuf), Box<dyn std::error::Error>> {
+    let (tmp, dir, store) = scratch(codings)?;
+    drop(store);
+    let sentinel = Sentinel::new(tmp.path())?;
+    Ok((tmp, sentinel, dir))
+}
+
+/// [`scratch`] with `saved` codings, then `unsaved` more (ids 500…, ten characters apart)
+/// that live only in the journal, the project closed.
+fn with_unsaved(saved: usize, unsaved: usize) -> Result<(tempfile::TempDir, PathBuf), Box<dyn std::error::Error>> {
+    let (tmp, dir, mut store) = scratch(saved)?;
+    for n in 0..unsaved {
+        store.apply(coding(500 + n as u128, 40 + 10 * n, 45 + 10 * n))?;
+    }
+    Ok((tmp, dir))
 }
 
 fn err_text<T>(r: Result<T, StoreError>) -> String {
@@ -102,10 +137,7 @@ fn refused_as_link<T>(r: Result<T, StoreError>, what: &str) {
 
 #[test]
 fn a_crafted_commit_file_cannot_delete_or_replace_outside_files() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let sentinel = Sentinel::new(tmp.path())?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 2)?);
+    let (_tmp, sentinel, dir) = beside_sentinel(2)?;
     // What a hostile sender puts in commit.json: delete any path, rename X.new over X.
     let victim = sentinel.dir.join("victim");
     let record = serde_json::json!({
@@ -126,14 +158,10 @@ fn a_crafted_commit_file_cannot_delete_or_replace_outside_files() -> TestResult 
 #[cfg(unix)]
 #[test]
 fn lock_and_journal_links_are_never_followed() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let sentinel = Sentinel::new(tmp.path())?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 2)?);
+    let (_tmp, sentinel, dir) = beside_sentinel(2)?;
     let victim = sentinel.dir.join("victim");
 
-    fs::remove_file(dir.join(".lock"))?;
-    symlink(&victim, &dir.join(".lock"))?;
+    link_instead(&dir, ".lock", &victim)?;
     refused_as_link(Store::open(&dir), ".lock");
     // Reading needs no lock: it works, and still leaves the target alone.
     let store = Store::open_read_only(&dir)?;
@@ -141,8 +169,7 @@ fn lock_and_journal_links_are_never_followed() -> TestResult {
     drop(store);
     fs::remove_file(dir.join(".lock"))?;
 
-    fs::remove_file(dir.join("journal.jsonl"))?;
-    symlink(&victim, &dir.join("journal.jsonl"))?;
+    link_instead(&dir, "journal.jsonl", &victim)?;
     refused_as_link(Store::open(&dir), "journal.jsonl");
     refused_as_link(Store::open_read_only(&dir), "journal.jsonl");
     sentinel.unchanged()
@@ -151,10 +178,7 @@ fn lock_and_journal_links_are_never_followed() -> TestResult {
 #[cfg(unix)]
 #[test]
 fn linked_texts_or_codings_folders_are_refused_and_their_files_kept() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let sentinel = Sentinel::new(tmp.path())?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 2)?);
+    let (tmp, sentinel, dir) = beside_sentinel(2)?;
     // `texts` replaced by a link to a folder of the user's own *.txt files: a save used to
     // delete every one of them as an unused text.
     let texts = dir.join("texts");
@@ -178,21 +202,16 @@ fn linked_texts_or_codings_folders_are_refused_and_their_files_kept() -> TestRes
 #[cfg(unix)]
 #[test]
 fn a_linked_snapshot_file_is_not_read_through() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let sentinel = Sentinel::new(tmp.path())?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 1)?);
-    fs::remove_file(dir.join("memos.json"))?;
-    symlink(&sentinel.dir.join("victim"), &dir.join("memos.json"))?;
+    let (_tmp, sentinel, dir) = beside_sentinel(1)?;
+    link_instead(&dir, "memos.json", &sentinel.dir.join("victim"))?;
     refused_as_link(Store::open_read_only(&dir), "memos.json");
     sentinel.unchanged()
 }
 
 #[test]
 fn opening_keeps_the_users_own_tmp_and_new_files() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 1)?);
+    let (_tmp, dir, store) = scratch(1)?;
+    drop(store);
     fs::write(dir.join("draft.tmp"), "mine")?;
     fs::write(dir.join("ideas.new"), "mine too")?;
     fs::write(dir.join("texts/reading-list.txt"), "and this")?;
@@ -209,38 +228,42 @@ fn opening_keeps_the_users_own_tmp_and_new_files() -> TestResult {
     Ok(())
 }
 
+/// Builds the search index of the project at `dir` and closes it again.
+fn build_index(dir: &Path, store: &Store) -> TestResult {
+    let (index, _) = tema::index::SearchIndex::open(dir, store.project().settings.language)?;
+    index.sync(store.project(), &tema::progress::Progress::new())?;
+    Ok(())
+}
+
+/// Opening the damaged index at `dir` says it rebuilt a corrupt one, and the rebuilt index
+/// finds the word "jobb" in each of the 4 repeats of the project's text.
+fn rebuilt_and_searchable(dir: &Path, store: &Store) -> TestResult {
+    let (index, report) = tema::index::SearchIndex::open(dir, store.project().settings.language)?;
+    assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
+    index.sync(store.project(), &tema::progress::Progress::new())?;
+    let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
+    assert_eq!(hits.match_count(), 4, "the rebuilt index finds the word in each of the 4 repeats");
+    Ok(())
+}
+
 #[test]
 fn an_index_whose_manifest_names_outside_files_is_rebuilt_not_cleaned() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let sentinel = Sentinel::new(tmp.path())?;
-    let dir = tmp.path().join("p");
-    let store = project(&dir, 1)?;
-    let (index, _) = tema::index::SearchIndex::open(&dir, store.project().settings.language)?;
-    index.sync(store.project(), &tema::progress::Progress::new())?;
-    drop(index);
+    let (_tmp, sentinel, dir) = beside_sentinel(1)?;
+    let store = Store::open_read_only(&dir)?;
+    build_index(&dir, &store)?;
     let managed = dir.join("index/tantivy/.managed.json");
     let mut names: Vec<String> = serde_json::from_slice(&fs::read(&managed)?)?;
     names.push("../../../sentinel/victim".into());
     names.push(sentinel.dir.join("docs/letter.txt").display().to_string());
     fs::write(&managed, serde_json::to_vec(&names)?)?;
-    let (index, report) = tema::index::SearchIndex::open(&dir, store.project().settings.language)?;
-    assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
-    index.sync(store.project(), &tema::progress::Progress::new())?;
-    let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
-    assert_eq!(hits.match_count(), 4, "the rebuilt index finds the word in each of the 4 repeats");
-    drop(index);
+    rebuilt_and_searchable(&dir, &store)?;
     sentinel.unchanged()
 }
 
 #[test]
 fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let store = project(&dir, 1)?;
-    let language = store.project().settings.language;
-    let (index, _) = tema::index::SearchIndex::open(&dir, language)?;
-    index.sync(store.project(), &tema::progress::Progress::new())?;
-    drop(index);
+    let (_tmp, dir, store) = scratch(1)?;
+    build_index(&dir, &store)?;
     // Cut every segment file of the index in half.
     let mut cut = 0;
     for entry in fs::read_dir(dir.join("index/tantivy"))? {
@@ -253,12 +276,7 @@ fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
         }
     }
     assert!(cut > 0);
-    let (index, report) = tema::index::SearchIndex::open(&dir, language)?;
-    assert!(matches!(report.rebuilt, Some(tema::index::Rebuilt::Corrupt { .. })), "{:?}", report.rebuilt);
-    index.sync(store.project(), &tema::progress::Progress::new())?;
-    let hits = tema::index::search(&index, store.project(), &tema::index::SearchRequest::new("jobb"))?;
-    assert_eq!(hits.match_count(), 4);
-    Ok(())
+    rebuilt_and_searchable(&dir, &store)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -266,9 +284,8 @@ fn a_truncated_index_segment_is_rebuilt_and_search_works() -> TestResult {
 
 #[test]
 fn an_emptied_or_missing_codings_file_is_damage_not_an_empty_list() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    drop(project(&dir, 5)?);
+    let (_tmp, dir, store) = scratch(5)?;
+    drop(store);
     let file = dir.join("codings/ingrid.json");
     let kept = fs::read(&file)?;
     for (damage, state) in [(Some(&b""[..]), "is empty"), (None, "is missing")] {
@@ -328,13 +345,8 @@ fn the_sample_with_an_emptied_coder_file_is_reported_not_emptied() -> TestResult
 
 #[test]
 fn crlf_converted_texts_and_json_open_with_every_unsaved_edit() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = project(&dir, 2)?;
     // Unsaved edits in the journal, on top of the snapshot.
-    store.apply(coding(500, 40, 45))?;
-    store.apply(coding(501, 50, 55))?;
-    drop(store);
+    let (_tmp, dir) = with_unsaved(2, 2)?;
     // What git with core.autocrlf=true does to a checkout.
     let mut converted = 0;
     for sub in ["", "texts", "codings"] {
@@ -364,21 +376,21 @@ fn journal_lines(dir: &Path) -> std::io::Result<Vec<String>> {
     Ok(fs::read_to_string(dir.join("journal.jsonl"))?.lines().map(|l| format!("{l}\n")).collect())
 }
 
+/// Writes `lines` as the journal at `dir` and opens the project on it.
+fn open_on_journal(dir: &Path, lines: &[String]) -> Result<Store, Box<dyn std::error::Error>> {
+    fs::write(dir.join("journal.jsonl"), lines.concat())?;
+    Ok(Store::open(dir)?)
+}
+
 #[test]
 fn a_flipped_bit_in_the_last_journal_line_is_kept_aside() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = project(&dir, 1)?;
-    store.apply(coding(500, 40, 45))?;
-    store.apply(coding(501, 50, 55))?;
-    drop(store);
+    let (_tmp, dir) = with_unsaved(1, 2)?;
     let mut lines = journal_lines(&dir)?;
     let last = lines.pop().ok_or("empty journal")?;
     let flipped = last.replacen("\"start\":50", "\"start\":51", 1);
     assert_ne!(flipped, last);
     lines.push(flipped.clone());
-    fs::write(dir.join("journal.jsonl"), lines.concat())?;
-    let store = Store::open(&dir)?;
+    let store = open_on_journal(&dir, &lines)?;
     assert_eq!(store.project().codings.len(), 2, "the good line is applied, the damaged one is not");
     let kept: Vec<PathBuf> = fs::read_dir(&dir)?
         .map(|e| e.map(|e| e.path()))
@@ -394,19 +406,12 @@ fn a_flipped_bit_in_the_last_journal_line_is_kept_aside() -> TestResult {
 
 #[test]
 fn a_duplicated_journal_line_is_applied_once_and_later_edits_kept() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = project(&dir, 1)?;
-    store.apply(coding(500, 40, 45))?;
-    store.apply(coding(501, 50, 55))?;
-    store.apply(coding(502, 60, 65))?;
-    drop(store);
+    let (_tmp, dir) = with_unsaved(1, 3)?;
     let mut lines = journal_lines(&dir)?;
     assert_eq!(lines.len(), 4, "header and three entries");
     let second = lines[2].clone();
     lines.insert(2, second);
-    fs::write(dir.join("journal.jsonl"), lines.concat())?;
-    let store = Store::open(&dir)?;
+    let store = open_on_journal(&dir, &lines)?;
     assert_eq!(store.project().codings.len(), 4, "{:?}", store.warnings());
     assert!(store.warnings().iter().any(|w| w.contains("written twice")), "{:?}", store.warnings());
     Ok(())
@@ -417,9 +422,7 @@ fn a_duplicated_journal_line_is_applied_once_and_later_edits_kept() -> TestResul
 
 #[test]
 fn reading_takes_no_lock_and_writes_nothing() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut writer = project(&dir, 2)?;
+    let (_tmp, dir, mut writer) = scratch(2)?;
     writer.apply(coding(500, 40, 45))?;
     let before = Sentinel::sums(&dir)?;
     let reader = Store::open_read_only(&dir)?;
@@ -439,9 +442,7 @@ fn reading_takes_no_lock_and_writes_nothing() -> TestResult {
 
 #[test]
 fn a_writer_can_wait_for_the_lock() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let holder = project(&dir, 1)?;
+    let (_tmp, dir, holder) = scratch(1)?;
     let started = std::time::Instant::now();
     let msg = err_text(Store::open_waiting(&dir, std::time::Duration::from_millis(300)));
     assert!(msg.contains("open in another Tema"), "{msg}");
@@ -461,9 +462,7 @@ fn a_writer_can_wait_for_the_lock() -> TestResult {
 
 #[test]
 fn overlong_names_are_refused_and_file_names_stay_short() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut store = project(&dir, 0)?;
+    let (_tmp, _dir, mut store) = scratch(0)?;
     let long = "Å".repeat(300);
     let coder = store.project().new_coder(&long);
     let err = store.apply(Edit::AddCoder { coder, index: None }).err().map(|e| e.to_string()).unwrap_or_default();

@@ -71,6 +71,17 @@ fn pdf(objects: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// `tema import dir file` with the environment variable `env` set, which must fail; what it
+/// printed, stdout and stderr together.
+fn refused_import(dir: &Path, file: &Path, env: (&str, &str)) -> Result<String, Box<dyn std::error::Error>> {
+    let out = Command::new(env!("CARGO_BIN_EXE_tema"))
+        .args(["import", &dir.to_string_lossy(), &file.to_string_lossy()])
+        .env(env.0, env.1)
+        .output()?;
+    assert!(!out.status.success(), "the import of {} was not refused", file.display());
+    Ok(format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out)))
+}
+
 #[test]
 fn a_pdf_whose_page_is_its_own_parent_stops_at_the_time_limit() -> TestResult {
     let tmp = tempfile::tempdir()?;
@@ -91,13 +102,8 @@ fn a_pdf_whose_page_is_its_own_parent_stops_at_the_time_limit() -> TestResult {
     )?;
     assert!(fs::metadata(&file)?.len() < 1000);
     let started = Instant::now();
-    let out = Command::new(env!("CARGO_BIN_EXE_tema"))
-        .args(["import", &dir.to_string_lossy(), &file.to_string_lossy()])
-        .env("TEMA_PDF_SECONDS", "3")
-        .output()?;
+    let msg = refused_import(&dir, &file, ("TEMA_PDF_SECONDS", "3"))?;
     let took = started.elapsed();
-    assert!(!out.status.success());
-    let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(msg.contains("loop.pdf") && msg.contains("took longer than 3 seconds"), "{msg}");
     assert!(took < Duration::from_secs(30), "{took:?}");
     assert_eq!(sums(&sentinel_dir)?, before);
@@ -108,42 +114,30 @@ fn a_pdf_whose_page_is_its_own_parent_stops_at_the_time_limit() -> TestResult {
 /// of zeros (made with Python's zlib at level 9: 1,024 chunks of 1 MiB).
 #[test]
 fn a_pdf_stream_bomb_stops_at_the_memory_limit() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    project(&dir)?;
+    let (_tmp, dir, _) = common::project_made("p", project)?;
     let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile/stream-bomb.pdf");
     assert!(fs::metadata(&file)?.len() < 1_100_000);
-    let out = Command::new(env!("CARGO_BIN_EXE_tema"))
-        .args(["import", &dir.to_string_lossy(), &file.to_string_lossy()])
-        .env("TEMA_PDF_MEMORY_MB", "512")
-        .output()?;
-    assert!(!out.status.success());
-    let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    let msg = refused_import(&dir, &file, ("TEMA_PDF_MEMORY_MB", "512"))?;
     assert!(msg.contains("stream-bomb.pdf") && msg.contains("more than 512 MB of memory"), "{msg}");
     Ok(())
 }
 
 #[test]
 fn a_fifo_given_to_import_is_refused_at_once() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    project(&dir)?;
+    let (tmp, dir, _) = common::project_made("p", project)?;
     let fifo = tmp.path().join("pipe.txt");
     let made = Command::new("mkfifo").arg(&fifo).status()?;
     assert!(made.success());
     let started = Instant::now();
-    let out = tema(&["import", &dir.to_string_lossy(), &fifo.to_string_lossy()])?;
+    let msg = refused_import(&dir, &fifo, ("TEMA_CODER", "Ingrid"))?;
     assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
-    assert!(!out.status.success());
-    let msg = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
     assert!(msg.contains("named pipe") && msg.contains("only regular files"), "{msg}");
     Ok(())
 }
 
 #[test]
 fn deep_or_long_queries_are_refused_with_a_clear_error() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("p")?;
-    project(&dir)?;
+    let (_tmp, _, d) = common::project_made("p", project)?;
     for (query, expect) in [
         ("NOT ".repeat(1_000) + "jobb", "more than 64 deep"),
         ("(".repeat(20_000) + "jobb", "at most 10000"),
@@ -161,8 +155,7 @@ fn deep_or_long_queries_are_refused_with_a_clear_error() -> TestResult {
 
 #[test]
 fn read_commands_work_while_another_tema_writes_and_writers_can_wait() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("p")?;
-    project(&dir)?;
+    let (_tmp, dir, d) = common::project_made("p", project)?;
     let holder = Store::open(&dir)?;
     let out = tema(&["info", &d, "--json"])?;
     assert!(out.status.success(), "{}", stderr(&out));
@@ -187,8 +180,7 @@ fn read_commands_work_while_another_tema_writes_and_writers_can_wait() -> TestRe
 
 #[test]
 fn a_damaged_project_is_read_and_repaired_on_the_command_line() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("p")?;
-    project(&dir)?;
+    let (_tmp, dir, d) = common::project_made("p", project)?;
     for end in [2, 4, 6] {
         let out = tema(&["code", &d, "--doc", "J4", "--start", "0", "--end", &end.to_string(), "--code", "A"])?;
         assert!(out.status.success(), "{}", stderr(&out));
@@ -214,8 +206,7 @@ fn a_damaged_project_is_read_and_repaired_on_the_command_line() -> TestResult {
 /// A read-only bind mount in a private mount namespace (`unshare -m`, which works as root).
 #[test]
 fn a_project_on_a_read_only_mount_can_be_read() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("p")?;
-    project(&dir)?;
+    let (_tmp, _, d) = common::project_made("p", project)?;
     let exe = env!("CARGO_BIN_EXE_tema");
     let script = format!(
         "mount --bind '{d}' '{d}' && mount -o remount,bind,ro '{d}' || exit 77; \
@@ -243,14 +234,12 @@ fn a_project_on_a_read_only_mount_can_be_read() -> TestResult {
 
 #[test]
 fn escape_sequences_in_names_do_not_reach_the_terminal() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
+    let (_tmp, dir, d) = common::project_path("p")?;
     let mut store = Store::create(&dir, "Study")?;
     let name = "J4\u{1b}]0;pwned\u{7}\u{1b}[2J";
     let doc = Document::new(DocId::new(), name, DocKind::Interview, "J4: hei.\n");
     store.apply(Edit::AddDocument { document: Box::new(doc), index: None })?;
     drop(store);
-    let d = dir.to_string_lossy().to_string();
     // Through a pseudo-terminal, as a person would see it (`script` from util-linux).
     let exe = env!("CARGO_BIN_EXE_tema");
     let out = match Command::new("script").args(["-qec", &format!("'{exe}' docs '{d}'"), "/dev/null"]).output() {

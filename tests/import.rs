@@ -586,12 +586,17 @@ fn text_of(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// An empty project made by `tema new` in a scratch folder (alive as long as the `TempDir`),
+/// and its path as the command line takes it.
+fn new_project() -> Result<(tempfile::TempDir, String), Box<dyn std::error::Error>> {
+    let (tmp, _, arg) = common::project_path("p")?;
+    assert!(tema(&["new", &arg])?.status.success());
+    Ok((tmp, arg))
+}
+
 #[test]
 fn cli_import_docs_text_and_undo() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let proj = tmp.path().join("p");
-    let proj_s = proj.to_string_lossy().into_owned();
-    assert!(tema(&["new", &proj_s])?.status.success());
+    let (_tmp, proj_s) = new_project()?;
     let docx = fixture("norsk.docx").to_string_lossy().into_owned();
     let vtt = fixture("fg-voices.vtt").to_string_lossy().into_owned();
     let sheet = fixture("participants.csv").to_string_lossy().into_owned();
@@ -634,10 +639,7 @@ fn cli_import_docs_text_and_undo() -> TestResult {
 
 #[test]
 fn cli_refuses_a_batch_with_a_bad_file_and_leaves_the_project_untouched() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let proj = tmp.path().join("p");
-    let proj_s = proj.to_string_lossy().into_owned();
-    assert!(tema(&["new", &proj_s])?.status.success());
+    let (_tmp, proj_s) = new_project()?;
     let good = fixture("norsk.txt").to_string_lossy().into_owned();
     let bad = fixture("scanned.pdf").to_string_lossy().into_owned();
     let out = tema(&["import", &proj_s, &good, &bad])?;

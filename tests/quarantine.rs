@@ -72,10 +72,12 @@ fn line_starts(text: &str) -> Vec<usize> {
     starts
 }
 
-/// A copy of the sample saved once by this Tema (so its codings carry fingerprints), and the
-/// document with the most codings.
-fn saved_sample(tmp: &Path) -> Result<(PathBuf, DocId), Box<dyn std::error::Error>> {
-    let dir = common::sample_copy(&tmp.join("study.tema"))?;
+/// A copy of the sample in a scratch folder (alive as long as the `TempDir`), saved once by
+/// this Tema so that its codings carry fingerprints; the document with the most codings; and
+/// the project as it then reads.
+fn saved_sample() -> Result<(tempfile::TempDir, PathBuf, DocId, Project), Box<dyn std::error::Error>> {
+    let tmp = tempfile::tempdir()?;
+    let dir = common::sample_copy(&tmp.path().join("study.tema"))?;
     let mut store = Store::open(&dir)?;
     store.save()?;
     let mut per_doc: BTreeMap<DocId, usize> = BTreeMap::new();
@@ -83,7 +85,9 @@ fn saved_sample(tmp: &Path) -> Result<(PathBuf, DocId), Box<dyn std::error::Erro
         *per_doc.entry(c.doc).or_default() += 1;
     }
     let doc = per_doc.iter().max_by_key(|(_, n)| **n).map(|(d, _)| *d).ok_or("the sample has no codings")?;
-    Ok((dir, doc))
+    drop(store);
+    let p0 = Store::open_read_only(&dir)?.project().clone();
+    Ok((tmp, dir, doc, p0))
 }
 
 /// Chooses the three edits at about a third, two thirds and nine tenths of the lines.
@@ -104,8 +108,7 @@ fn text_file(dir: &Path, doc: DocId) -> PathBuf {
 
 #[test]
 fn a_hand_edited_text_is_quarantined_then_repaired_with_every_coding_on_its_own_words() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let (dir, doc) = saved_sample(tmp.path())?;
+    let (_tmp, dir, doc, _) = saved_sample()?;
     let before = Store::open_read_only(&dir)?;
     let p0 = before.project().clone();
     drop(before);
@@ -216,9 +219,7 @@ fn report_other_items(report: &tema::store::AnchorReport) -> usize {
 
 #[test]
 fn a_truncated_text_keeps_every_coding_before_the_cut() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let (dir, doc) = saved_sample(tmp.path())?;
-    let p0 = Store::open_read_only(&dir)?.project().clone();
+    let (_tmp, dir, doc, p0) = saved_sample()?;
     let old = &p0.documents[&doc];
     // Cut in the middle of a line, as an interrupted copy does (in bytes, not at a char).
     let bytes = std::fs::read(text_file(&dir, doc))?;
@@ -260,9 +261,7 @@ fn codings_saved_without_fingerprints_are_unanchored_not_guessed() -> TestResult
 
 #[test]
 fn a_restored_text_brings_unanchored_codings_back_on_the_next_repair() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let (dir, doc) = saved_sample(tmp.path())?;
-    let p0 = Store::open_read_only(&dir)?.project().clone();
+    let (_tmp, dir, doc, p0) = saved_sample()?;
     let old = p0.documents[&doc].text.to_string();
     let on_doc = p0.codings.values().filter(|c| c.doc == doc).count();
     // The whole text replaced by something else: every coding on it is unanchored.
@@ -295,9 +294,7 @@ fn tema(args: &[&str]) -> std::io::Result<std::process::Output> {
 
 #[test]
 fn info_names_the_damaged_document_and_repair_reports_by_name() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let (dir, doc) = saved_sample(tmp.path())?;
-    let p0 = Store::open_read_only(&dir)?.project().clone();
+    let (_tmp, dir, doc, p0) = saved_sample()?;
     let old = &p0.documents[&doc];
     let edit = plan_edit(&old.text)?;
     std::fs::write(text_file(&dir, doc), edit.apply(&old.text))?;
@@ -328,9 +325,7 @@ fn info_names_the_damaged_document_and_repair_reports_by_name() -> TestResult {
 
 #[test]
 fn unsaved_changes_made_before_a_text_changed_are_kept_aside_not_replayed_by_guess() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let (dir, doc) = saved_sample(tmp.path())?;
-    let p0 = Store::open_read_only(&dir)?.project().clone();
+    let (_tmp, dir, doc, p0) = saved_sample()?;
     let memos = p0.memos.len();
     // An acknowledged change still in the journal (no save after it).
     {

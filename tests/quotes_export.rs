@@ -310,10 +310,7 @@ fn soffice_convert(input: &Path, to: &str, out_dir: &Path) -> Result<Option<Stri
     if !external::available(&[&external::SOFFICE]) {
         return Ok(None);
     }
-    soffice_convert_binary(input, to, out_dir)?;
-    let ext = to.split(':').next().unwrap_or(to);
-    let stem = input.file_stem().ok_or("no stem")?;
-    let converted = out_dir.join(stem).with_extension(ext);
+    let converted = external::soffice_convert(input, to, out_dir)?;
     Ok(Some(std::fs::read_to_string(&converted).map_err(|e| format!("{}: {e}", converted.display()))?))
 }
 
@@ -507,11 +504,8 @@ fn the_paper_docx_reads_right_as_a_pdf() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let docx = tmp.path().join("quotes.docx");
     report::export_to_file(&p, &Request::new(ALL_QUOTES, Format::Docx), &docx, &Progress::new())?;
-    soffice_convert_binary(&docx, "pdf", tmp.path())?;
-    let pdf = tmp.path().join("quotes.pdf");
-    let out = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output()?;
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout)?;
+    let pdf = external::soffice_convert(&docx, "pdf", tmp.path())?;
+    let text = external::pdf_lines(&pdf, false)?;
     for absent in ["characters", " words", "inline", "★", "strongest", "Candidate theme", "\""] {
         assert!(!text.contains(absent), "{absent:?} in the paper's PDF:\n{text}");
     }
@@ -524,20 +518,6 @@ fn the_paper_docx_reads_right_as_a_pdf() -> TestResult {
     ] {
         assert!(flat.contains(quote), "{quote:?} missing from the PDF's text:\n{flat}");
     }
-    Ok(())
-}
-
-/// Converts with LibreOffice, leaving the file in `out_dir` (a binary format such as PDF is
-/// read by the caller; [`soffice_convert`] reads a text one).
-fn soffice_convert_binary(input: &Path, to: &str, out_dir: &Path) -> TestResult {
-    let profile = out_dir.join("lo-profile");
-    let out = std::process::Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
-        .args(["--headless", "--convert-to", to, "--outdir"])
-        .arg(out_dir)
-        .arg(input)
-        .output()?;
-    assert!(out.status.success(), "soffice failed: {}", String::from_utf8_lossy(&out.stderr));
     Ok(())
 }
 

@@ -42,10 +42,7 @@ fn import_a_codebook_and_export_the_project_from_the_file_menu() -> anyhow::Resu
     h.run();
 
     // Export the project (now with its codes) through File → Export.
-    h.get_by_label("File").click();
-    h.run();
-    h.get_by_label("Export").click();
-    h.run();
+    common::click_all(&mut h, &["File", "Export"]);
     h.get_by_label_contains("REFI-QDA codebook").click();
     h.run();
     let out = tmp.path().join("out.qdc");

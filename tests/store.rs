@@ -27,6 +27,31 @@ fn fresh() -> Result<(tempfile::TempDir, PathBuf, Store), Box<dyn std::error::Er
     Ok((tmp, dir, store))
 }
 
+/// [`fresh`] with `edits` applied and saved, the project closed: a folder as a sync tool or
+/// a colleague receives it.
+fn saved(edits: Vec<Edit>) -> Result<(tempfile::TempDir, PathBuf), Box<dyn std::error::Error>> {
+    let (tmp, dir, store) = fresh()?;
+    drop(store);
+    session(&dir, edits, true)?;
+    Ok((tmp, dir))
+}
+
+/// [`saved`] with nothing more, and a copy of its folder at `name` beside it: two copies of a
+/// project about to diverge.
+fn saved_and_copied(name: &str) -> Result<(tempfile::TempDir, PathBuf, PathBuf), Box<dyn std::error::Error>> {
+    let (tmp, dir) = saved(vec![])?;
+    let copy = tmp.path().join(name);
+    copy_dir(&dir, &copy)?;
+    Ok((tmp, dir, copy))
+}
+
+/// [`fresh`] with one coding (number 1, "Møtet" as Hope) applied and not saved.
+fn fresh_coded() -> Result<(tempfile::TempDir, PathBuf, Store), Box<dyn std::error::Error>> {
+    let (tmp, dir, mut store) = fresh()?;
+    store.apply(coding(1, 4, 9, 20))?;
+    Ok((tmp, dir, store))
+}
+
 fn setup(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     let mut store = Store::create(dir, "Test")?;
     let doc =
@@ -40,6 +65,29 @@ fn setup(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
         ],
     ))?;
     Ok(store)
+}
+
+/// Opens the project at `dir`, applies `edits`, saves when `save` says so, and closes it: what
+/// another session on the same folder does between a test's steps.
+fn session(dir: &Path, edits: Vec<Edit>, save: bool) -> TestResult {
+    let mut store = Store::open(dir)?;
+    for edit in edits {
+        store.apply(edit)?;
+    }
+    if save {
+        store.save()?;
+    }
+    Ok(())
+}
+
+/// The project at `dir` holds just coding 2, which arrived from another copy's save, and
+/// warns that its own unsaved journal, made on the older files, was set aside, not replayed.
+fn holds_only_the_arrived_coding(dir: &Path) -> TestResult {
+    let store = Store::open(dir)?;
+    let ids: Vec<_> = store.project().codings.keys().copied().collect();
+    assert_eq!(ids, vec![CodingId::from_u128(2)], "the unsaved journal was replayed onto other files");
+    assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
+    Ok(())
 }
 
 fn coding(n: u128, start: usize, end: usize, code: u128) -> Edit {
@@ -58,10 +106,9 @@ fn coding(n: u128, start: usize, end: usize, code: u128) -> Edit {
 
 #[test]
 fn invalid_edits_are_refused_with_clear_errors() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let mut store = setup(&tmp.path().join("p"))?;
+    let (_tmp, dir, mut store) = fresh()?;
     let before = canonical(store.project());
-    let journal_len = std::fs::metadata(tmp.path().join("p/journal.jsonl"))?.len();
+    let journal_len = std::fs::metadata(dir.join("journal.jsonl"))?.len();
 
     // An offset past the end of the document (it has 41 characters).
     let err = store.apply(coding(1, 30, 99, 20)).err().ok_or("accepted a span past the end")?;
@@ -98,17 +145,16 @@ fn invalid_edits_are_refused_with_clear_errors() -> TestResult {
 
     // Refused edits are not journaled: only the child code was added.
     drop(store);
-    let store = Store::open(&tmp.path().join("p"))?;
+    let store = Store::open(&dir)?;
     assert_eq!(canonical(store.project()), after_child);
     assert_ne!(before, after_child);
-    assert!(std::fs::metadata(tmp.path().join("p/journal.jsonl"))?.len() > journal_len);
+    assert!(std::fs::metadata(dir.join("journal.jsonl"))?.len() > journal_len);
     Ok(())
 }
 
 #[test]
 fn a_torn_last_journal_line_is_cut_off_and_earlier_edits_kept() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (_tmp, dir, mut store) = fresh_coded()?;
     store.apply(coding(2, 10, 13, 20))?;
     let expected = canonical(store.project());
     drop(store);
@@ -122,16 +168,13 @@ fn a_torn_last_journal_line_is_cut_off_and_earlier_edits_kept() -> TestResult {
     // The journal is usable again: a new edit lands and survives.
     store.apply(coding(3, 0, 2, 20))?;
     drop(store);
-    let store = Store::open(&dir)?;
-    assert_eq!(store.project().codings.len(), 3);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    assert_eq!(common::reopen_clean(&dir)?.project().codings.len(), 3);
     Ok(())
 }
 
 #[test]
 fn a_line_damaged_in_the_middle_keeps_what_came_before_and_sets_the_journal_aside() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (_tmp, dir, mut store) = fresh_coded()?;
     let after_first = canonical(store.project());
     store.apply(coding(2, 10, 13, 20))?;
     store.apply(coding(3, 14, 16, 20))?;
@@ -157,16 +200,13 @@ fn a_line_damaged_in_the_middle_keeps_what_came_before_and_sets_the_journal_asid
     assert!(kept, "the damaged journal was not kept for inspection");
     drop(store);
     // What was recovered is now in the snapshot: reopening is clean and the same.
-    let store = Store::open(&dir)?;
-    assert_eq!(canonical(store.project()), after_first);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    assert_eq!(canonical(common::reopen_clean(&dir)?.project()), after_first);
     Ok(())
 }
 
 #[test]
 fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
-    let (tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (tmp, dir, mut store) = fresh_coded()?;
     store.save()?;
     store.apply(coding(2, 10, 13, 20))?;
     let expected = canonical(store.project());
@@ -176,10 +216,7 @@ fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
     // only some files renamed: a crash mid-commit.
     let copy = tmp.path().join("copy");
     copy_dir(&dir, &copy)?;
-    {
-        let mut s = Store::open(&copy)?;
-        s.save()?;
-    }
+    session(&copy, vec![], true)?;
     let staged = ["codings/ingrid.json", "project.json"];
     for f in staged {
         std::fs::copy(copy.join(f), dir.join(format!("{f}.new")))?;
@@ -200,8 +237,7 @@ fn an_interrupted_snapshot_is_finished_on_open() -> TestResult {
 
 #[test]
 fn staged_files_without_a_commit_are_discarded() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (_tmp, dir, store) = fresh_coded()?;
     let expected = canonical(store.project());
     drop(store);
     // A crash before the commit point leaves staged files with garbage in them.
@@ -214,10 +250,7 @@ fn staged_files_without_a_commit_are_discarded() -> TestResult {
 
 #[test]
 fn a_second_writer_gets_a_clear_error_and_can_read() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    let mut first = setup(&dir)?;
-    first.apply(coding(1, 4, 9, 20))?;
+    let (_tmp, dir, first) = fresh_coded()?;
     let err = Store::open(&dir).err().ok_or("a second writer was let in")?;
     let msg = err.to_string();
     assert!(matches!(err, StoreError::Locked { .. }), "{msg}");
@@ -233,9 +266,8 @@ fn a_second_writer_gets_a_clear_error_and_can_read() -> TestResult {
 
 #[test]
 fn a_project_from_a_newer_tema_is_refused_untouched() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    drop(setup(&dir)?);
+    let (_tmp, dir, store) = fresh()?;
+    drop(store);
     let path = dir.join("project.json");
     let current = format!("\"format\": {}", tema::store::snapshot::FORMAT);
     let text = std::fs::read_to_string(&path)?.replace(&current, "\"format\": 9");
@@ -250,13 +282,9 @@ fn a_project_from_a_newer_tema_is_refused_untouched() -> TestResult {
 
 #[test]
 fn a_changed_text_file_is_reported_by_name() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    drop(setup(&dir)?);
-    {
-        let mut s = Store::open(&dir)?;
-        s.save()?;
-    }
+    let (_tmp, dir, store) = fresh()?;
+    drop(store);
+    session(&dir, vec![], true)?;
     let text = dir.join("texts").join(format!("{}.txt", DocId::from_u128(10)));
     std::fs::write(&text, "J4: Møtet var dårlig.\n")?;
     // Not opened for writing (a save would make the change permanent unasked)...
@@ -275,10 +303,7 @@ fn a_changed_text_file_is_reported_by_name() -> TestResult {
 
 #[test]
 fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
-    store.save()?;
-    drop(store);
+    let (_tmp, dir) = saved(vec![coding(1, 4, 9, 20)])?;
     // Someone edits a coding's end past the text.
     let path = dir.join("codings/ingrid.json");
     let text = std::fs::read_to_string(&path)?.replace("\"end\":9}", "\"end\":900}");
@@ -290,36 +315,20 @@ fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
 
 #[test]
 fn a_journal_made_on_another_version_is_set_aside() -> TestResult {
-    let (tmp, dir, mut store) = fresh()?;
-    store.save()?;
-    drop(store);
     // Two copies diverge: this one keeps a journal entry; the other saves and its files
     // arrive here through a sync tool.
-    let other = tmp.path().join("other");
-    copy_dir(&dir, &other)?;
-    {
-        let mut s = Store::open(&dir)?;
-        s.apply(coding(1, 4, 9, 20))?;
-    }
-    {
-        let mut s = Store::open(&other)?;
-        s.apply(coding(2, 10, 13, 20))?;
-        s.save()?;
-    }
+    let (_tmp, dir, other) = saved_and_copied("other")?;
+    session(&dir, vec![coding(1, 4, 9, 20)], false)?;
+    session(&other, vec![coding(2, 10, 13, 20)], true)?;
     for f in ["project.json", "codings/ingrid.json", "history.json"] {
         std::fs::copy(other.join(f), dir.join(f))?;
     }
-    let store = Store::open(&dir)?;
-    let ids: Vec<_> = store.project().codings.keys().copied().collect();
-    assert_eq!(ids, vec![CodingId::from_u128(2)], "the local journal was replayed onto the other version");
-    assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
-    Ok(())
+    holds_only_the_arrived_coding(&dir)
 }
 
 #[test]
 fn undo_and_redo_survive_a_restart() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (_tmp, dir, mut store) = fresh_coded()?;
     store.apply(Edit::MergeCodes { from: CodeId::from_u128(20), into: CodeId::from_u128(20) }).err();
     store.save()?;
     store.apply(coding(2, 10, 13, 20))?;
@@ -375,8 +384,7 @@ fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
     let entry = Entry { seq: 1, at: chrono::Utc::now(), op: Op::Do { edit: coding(2, 10, 13, 20), coalesce: None } };
     std::fs::write(dir.join("journal.jsonl"), format!("{}{}", encode_header("0123abcd", 0), encode(&entry)?))?;
 
-    let store = Store::open(&dir)?;
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    let store = common::reopen_clean(&dir)?;
     let p = store.project();
     assert_eq!(p.codings.len(), 2, "the format-1 journal was replayed");
     assert!(p.documents[&DocId::from_u128(10)].read_by.contains(&CoderId::from_u128(1)));
@@ -393,9 +401,7 @@ fn a_format_1_project_is_read_and_saved_in_the_current_layout() -> TestResult {
     assert_eq!(file["read"], serde_json::json!([DocId::from_u128(10)]));
     assert_eq!(file["codings"].as_array().map(Vec::len), Some(2));
     assert!(!std::fs::read_to_string(dir.join("documents.json"))?.contains("read_by"));
-    let store = Store::open(&dir)?;
-    assert_eq!(canonical(store.project()), expected);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    assert_eq!(canonical(common::reopen_clean(&dir)?.project()), expected);
     Ok(())
 }
 
@@ -421,48 +427,28 @@ fn saving_changes_only_the_files_whose_content_changed() -> TestResult {
 #[test]
 fn a_copy_without_a_journal_gets_one_and_notices_new_files() -> TestResult {
     // A fresh git clone has no journal (it is ignored); later a pull replaces the files.
-    let (tmp, dir, mut store) = fresh()?;
-    store.save()?;
-    drop(store);
-    let clone = tmp.path().join("clone");
-    copy_dir(&dir, &clone)?;
+    let (_tmp, dir, clone) = saved_and_copied("clone")?;
     std::fs::remove_file(clone.join("journal.jsonl"))?;
-    let mut store = Store::open(&clone)?;
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
-    store.apply(coding(1, 4, 9, 20))?;
-    store.save()?;
-    drop(store);
+    let warnings = Store::open(&clone)?.warnings().to_vec();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    session(&clone, vec![coding(1, 4, 9, 20)], true)?;
     // The original codes something else, saves, and its files arrive in the clone while the
     // clone has an unsaved change of its own.
-    {
-        let mut s = Store::open(&dir)?;
-        s.apply(coding(2, 10, 13, 20))?;
-        s.save()?;
-    }
-    {
-        let mut s = Store::open(&clone)?;
-        s.apply(coding(3, 0, 2, 20))?;
-    }
+    session(&dir, vec![coding(2, 10, 13, 20)], true)?;
+    session(&clone, vec![coding(3, 0, 2, 20)], false)?;
     std::fs::copy(dir.join("codings/ingrid.json"), clone.join("codings/ingrid.json"))?;
-    let store = Store::open(&clone)?;
-    let ids: Vec<_> = store.project().codings.keys().copied().collect();
-    assert_eq!(ids, vec![CodingId::from_u128(2)], "the unsaved change was replayed onto other files");
-    assert!(store.warnings().iter().any(|w| w.contains("older version")), "{:?}", store.warnings());
-    Ok(())
+    holds_only_the_arrived_coding(&clone)
 }
 
 /// A command that only reads (`Store::open_to_read`) skips the undo history, but still
 /// replays an undo left in the journal, against the history read for it then.
 #[test]
 fn reading_without_the_history_gives_the_same_project() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    {
-        let mut store = setup(&dir)?;
-        store.apply(coding(1, 0, 5, 20))?;
-        store.save()?; // history.json now holds the setup and the first coding
-        store.apply(coding(2, 6, 11, 20))?;
-    }
+    let (_tmp, dir, mut store) = fresh()?;
+    store.apply(coding(1, 0, 5, 20))?;
+    store.save()?; // history.json now holds the setup and the first coding
+    store.apply(coding(2, 6, 11, 20))?;
+    drop(store);
     let full = Store::open_read_only(&dir)?;
     let lean = Store::open_to_read(&dir)?;
     assert_eq!(canonical(lean.project()), canonical(full.project()));
@@ -491,8 +477,7 @@ fn reading_without_the_history_gives_the_same_project() -> TestResult {
 /// copied as it is when the save reaches each phase — opens to the edits made until then.
 #[test]
 fn a_save_in_the_background_keeps_the_edits_made_while_it_runs() -> TestResult {
-    let (tmp, dir, mut store) = fresh()?;
-    store.apply(coding(1, 4, 9, 20))?;
+    let (tmp, dir, mut store) = fresh_coded()?;
     let ticket = store.begin_save()?;
     assert_eq!(ticket.seq(), store.seq());
     assert!(store.is_saving());
@@ -518,11 +503,10 @@ fn a_save_in_the_background_keeps_the_edits_made_while_it_runs() -> TestResult {
     let undo_steps = store.history().undo.len();
     drop(store);
 
-    let store = Store::open(&dir)?;
+    let store = common::reopen_clean(&dir)?;
     assert_eq!(canonical(store.project()), expected);
     assert_eq!(store.project().codings.len(), 4);
     assert_eq!(store.history().undo.len(), undo_steps);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
     drop(store);
 
     let phases: Vec<_> = crashes.iter().map(|(p, _)| *p).collect();

@@ -8,7 +8,7 @@ mod external;
 mod sample;
 
 use std::io::{Cursor, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use tema::analysis::*;
 use tema::edit::{Edit, History};
@@ -481,9 +481,7 @@ fn framework_cells_undo_rename_and_show_in_the_matrix() -> TestResult {
 
 #[test]
 fn framework_cells_survive_save_and_reopen_and_old_projects_load() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    let mut store = saved_study(&dir)?;
+    let (_tmp, dir, _, mut store) = study_folder()?;
     let a = RowKey::Theme(tid(A));
     let fg = ColumnKey::Document { id: did(3) };
     store.apply(Edit::SetCellSummary { row: a, column: fg.clone(), text: "Alle var enige 😀".into() })?;
@@ -500,9 +498,8 @@ fn framework_cells_survive_save_and_reopen_and_old_projects_load() -> TestResult
     drop(store);
     let json = std::fs::read_to_string(dir.join("framework.json"))?;
     assert!(json.contains("Alle var enige 😀") && json.contains("\"converge\""), "{json}");
-    let mut store = Store::open(&dir)?;
+    let mut store = common::reopen_clean(&dir)?;
     assert_eq!(store.project().framework, expected);
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
     // Undo works after the round trip.
     store.undo()?;
     assert_eq!(store.project().framework.mark(a, &Dimension::Document), None);
@@ -947,10 +944,17 @@ fn saved_study(dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     Ok(store)
 }
 
+/// [`saved_study`] in a new temporary folder as `study.tema`, with that path as the CLI
+/// takes it; the folder lives as long as the returned `TempDir`.
+fn study_folder() -> Result<(tempfile::TempDir, PathBuf, String, Store), Box<dyn std::error::Error>> {
+    let (tmp, dir, d) = common::project_path("study.tema")?;
+    let store = saved_study(&dir)?;
+    Ok((tmp, dir, d, store))
+}
+
 #[test]
 fn cli_table_formats_and_files() -> TestResult {
-    let (tmp, dir, d) = common::project_path("study.tema")?;
-    saved_study(&dir)?;
+    let (tmp, _, d, _) = study_folder()?;
 
     let out = tema(&["table", &d])?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -993,8 +997,7 @@ fn cli_table_formats_and_files() -> TestResult {
 
 #[test]
 fn cli_summary_mark_and_cooccurrence() -> TestResult {
-    let (_tmp, dir, d) = common::project_path("study.tema")?;
-    saved_study(&dir)?;
+    let (_tmp, _, d, _) = study_folder()?;
     let ok = |out: std::process::Output| -> Result<String, Box<dyn std::error::Error>> {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         Ok(String::from_utf8(out.stdout)?)
@@ -1045,14 +1048,7 @@ fn docx_opens_in_libreoffice() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let docx = tmp.path().join("table.docx");
     std::fs::write(&docx, export(&m, CellContent::Summaries, TableFormat::Docx)?)?;
-    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
-    let out = Command::new("soffice")
-        .args([profile.as_str(), "--headless", "--convert-to", "html", "--outdir"])
-        .arg(tmp.path())
-        .arg(&docx)
-        .output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let html = std::fs::read_to_string(tmp.path().join("table.html"))?;
+    let html = std::fs::read_to_string(external::soffice_convert(&docx, "html", tmp.path())?)?;
     assert!(html.to_lowercase().contains("<table"), "no table in {html}");
     // LibreOffice wraps its HTML source lines anywhere between words.
     let html = html.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -1084,9 +1080,7 @@ fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
     if !external::available(&[&external::SOFFICE, &external::PDFTOTEXT]) {
         return Ok(());
     }
-    let tmp = tempfile::tempdir()?;
-    let project = tmp.path().join("study.tema");
-    sample::build_sample(&project)?;
+    let (tmp, project) = sample::built_sample()?;
     let store = Store::open_read_only(&project)?;
     let m = Matrix::build(store.project(), &MatrixOptions::default());
     let text = TableText::new(&m, CellContent::Participants);
@@ -1094,16 +1088,7 @@ fn docx_headers_are_never_broken_inside_a_word() -> TestResult {
     for (name, content) in [("participants", CellContent::Participants), ("names", CellContent::Names)] {
         let docx = tmp.path().join(format!("{name}.docx"));
         std::fs::write(&docx, export(&m, content, TableFormat::Docx)?)?;
-        let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
-        let out = Command::new("soffice")
-            .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
-            .arg(tmp.path())
-            .arg(&docx)
-            .output()?;
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-        let out =
-            Command::new("pdftotext").arg("-layout").arg(tmp.path().join(format!("{name}.pdf"))).arg("-").output()?;
-        let pdf_text = String::from_utf8(out.stdout)?;
+        let pdf_text = external::pdf_lines(&external::soffice_convert(&docx, "pdf", tmp.path())?, true)?;
         let words: Vec<&str> = pdf_text.split_whitespace().collect();
         for header in TableText::new(&m, content).columns.iter().chain(std::iter::once(&text.corner)) {
             for word in header.split_whitespace() {
@@ -1188,15 +1173,11 @@ fn document_sets_as_columns_and_as_a_filter() -> TestResult {
 
 #[test]
 fn table_and_extracts_commands_take_sets() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("study.tema");
-    {
-        let mut store = saved_study(&dir)?;
-        let edits = with_sets(store.project())?;
-        store.apply(Edit::batch("sets", edits))?;
-        store.save()?;
-    }
-    let d = dir.to_string_lossy().to_string();
+    let (_tmp, _, d, mut store) = study_folder()?;
+    let edits = with_sets(store.project())?;
+    store.apply(Edit::batch("sets", edits))?;
+    store.save()?;
+    drop(store);
     let out = tema(&["table", d.as_str(), "--cols", "set", "--format", "json"])?;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let m: serde_json::Value = serde_json::from_slice(&out.stdout)?;
@@ -1277,15 +1258,7 @@ fn docx_headers_of_wide_capitals_stay_whole() -> TestResult {
     let tmp = tempfile::tempdir()?;
     let docx = tmp.path().join("wide.docx");
     std::fs::write(&docx, table.render(TableFormat::Docx)?)?;
-    let profile = format!("-env:UserInstallation=file://{}", tmp.path().join("lo-profile").display());
-    let out = Command::new("soffice")
-        .args([profile.as_str(), "--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(tmp.path())
-        .arg(&docx)
-        .output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = Command::new("pdftotext").arg("-layout").arg(tmp.path().join("wide.pdf")).arg("-").output()?;
-    let pdf_text = String::from_utf8(out.stdout)?;
+    let pdf_text = external::pdf_lines(&external::soffice_convert(&docx, "pdf", tmp.path())?, true)?;
     let whole = pdf_text.split_whitespace().filter(|w| *w == wide).count();
     assert_eq!(whole, 5, "a header word of capitals is broken:\n{pdf_text}");
     Ok(())

@@ -232,12 +232,18 @@ fn each_kind_of_decision_is_recorded_once_with_its_before_and_after() -> TestRes
     Ok(())
 }
 
-#[test]
-fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
-    let (_tmp, dir, mut store) = fresh()?;
+/// Creates the themes Voice (1) and Money (2), then merges Money into Voice: three decisions.
+fn merge_money_into_voice(store: &mut Store) -> Result<(), tema::store::StoreError> {
     store.apply(Edit::CreateTheme { theme: Theme::new(theme(1), "Voice"), index: None })?;
     store.apply(Edit::CreateTheme { theme: Theme::new(theme(2), "Money"), index: None })?;
     store.apply(Edit::MergeThemes { from: theme(2), into: theme(1) })?;
+    Ok(())
+}
+
+#[test]
+fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
+    let (_tmp, dir, mut store) = fresh()?;
+    merge_money_into_voice(&mut store)?;
     let merge = store.last_decisions().first().map(|d| d.id).ok_or("no decision")?;
     store.note_why(merge, "Money is how voice is lost")?;
     store.undo()?;
@@ -269,15 +275,21 @@ fn undo_and_redo_are_recorded_and_nothing_is_deleted() -> TestResult {
     Ok(())
 }
 
+/// Sets code `n`'s definition to `text` as one keystroke of the typing gesture `gesture`.
+fn define(store: &mut Store, n: u128, text: &str, gesture: &str) -> TestResult {
+    let mut props = store.project().codes.get(&code(n)).ok_or("no such code")?.props.clone();
+    props.description.definition = text.into();
+    store.apply_coalescing(Edit::UpdateCode { id: code(n), props }, gesture)?;
+    Ok(())
+}
+
 #[test]
 fn a_gesture_is_one_decision() -> TestResult {
     let (_tmp, dir, mut store) = fresh()?;
     store.apply(Edit::CreateCode { code: Code::new(code(1), "Being seen", palette_colour(1)), index: None })?;
     // Typing a definition: one edit per keystroke, one undo step, one decision.
     for text in ["B", "Be", "Being recognised"] {
-        let mut props = store.project().codes[&code(1)].props.clone();
-        props.description.definition = text.into();
-        store.apply_coalescing(Edit::UpdateCode { id: code(1), props }, "describe")?;
+        define(&mut store, 1, text, "describe")?;
     }
     // Written when the gesture ends (here: another change).
     assert_eq!(kinds(&trail::load(&dir)?), [Kind::CodeCreated]);
@@ -286,9 +298,7 @@ fn a_gesture_is_one_decision() -> TestResult {
     assert_eq!(kinds(&t), [Kind::CodeCreated, Kind::CodeDefined, Kind::CodeCreated]);
     assert_eq!(ba(&t.decisions[1]), (None, Some("Being recognised")));
     // A gesture still going on when the project is saved is written then.
-    let mut props = store.project().codes[&code(2)].props.clone();
-    props.description.definition = "Worries about money".into();
-    store.apply_coalescing(Edit::UpdateCode { id: code(2), props }, "describe-2")?;
+    define(&mut store, 2, "Worries about money", "describe-2")?;
     store.save()?;
     assert_eq!(last(&dir, Kind::CodeDefined)?.after.as_deref(), Some("Worries about money"));
     Ok(())
@@ -296,15 +306,10 @@ fn a_gesture_is_one_decision() -> TestResult {
 
 #[test]
 fn the_trail_is_byte_identical_after_save_and_reopen() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    {
-        let mut store = setup(&dir)?;
-        store.apply(Edit::CreateTheme { theme: Theme::new(theme(1), "Voice"), index: None })?;
-        store.apply(Edit::CreateTheme { theme: Theme::new(theme(2), "Money"), index: None })?;
-        store.apply(Edit::MergeThemes { from: theme(2), into: theme(1) })?;
-        store.save()?;
-    }
+    let (_tmp, dir, mut store) = fresh()?;
+    merge_money_into_voice(&mut store)?;
+    store.save()?;
+    drop(store);
     let before = std::fs::read(dir.join("trail/ingrid.jsonl"))?;
     {
         let mut store = Store::open(&dir)?;
@@ -529,19 +534,15 @@ fn a_trail_begun_on_an_existing_project_starts_from_its_map() -> TestResult {
 
 #[test]
 fn the_authors_answer_is_an_edit_stored_with_the_project() -> TestResult {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("p");
-    {
-        let mut store = setup(&dir)?;
-        let edit = tema::trail::checklist::answer_edit(store.project(), 12, "Reflexive TA, critical realist")
-            .ok_or("no edit")?;
-        store.apply(edit)?;
-        assert!(tema::trail::checklist::answer_edit(store.project(), 12, "Reflexive TA, critical realist").is_none());
-        assert!(tema::trail::checklist::answer_edit(store.project(), 16, "x").is_none());
-    }
+    let (_tmp, dir, mut store) = fresh()?;
+    let edit =
+        tema::trail::checklist::answer_edit(store.project(), 12, "Reflexive TA, critical realist").ok_or("no edit")?;
+    store.apply(edit)?;
+    assert!(tema::trail::checklist::answer_edit(store.project(), 12, "Reflexive TA, critical realist").is_none());
+    assert!(tema::trail::checklist::answer_edit(store.project(), 16, "x").is_none());
+    drop(store);
     // Replayed from the journal (not saved yet), then from the snapshot.
-    let mut store = Store::open(&dir)?;
-    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    let mut store = common::reopen_clean(&dir)?;
     assert_eq!(
         store.project().settings.checklist.get("12").map(String::as_str),
         Some("Reflexive TA, critical realist")

@@ -21,7 +21,7 @@ pub(crate) fn open(dir: &Path) -> Result<Store> {
     let wait = std::time::Duration::from_secs(WAIT_SECONDS.load(std::sync::atomic::Ordering::Relaxed));
     let mut store = Store::open_waiting(dir, wait).with_context(|| format!("cannot open project {}", dir.display()))?;
     // The analysis trail names whoever the command acts for.
-    store.set_actor(&coder_name(None));
+    store.set_actor(&CoderFlag::default().name());
     for w in store.take_warnings() {
         eprintln!("warning: {}", crate::terminal::clean(&w));
     }
@@ -251,10 +251,20 @@ fn unanchored_lines(store: &Store) -> Vec<String> {
     lines.iter().map(|l| crate::terminal::clean_line(l).into_owned()).collect()
 }
 
-/// The coder a command acts for: the flag, else the one rule every front end uses
-/// ([`crate::edit::default_coder`]: $TEMA_CODER, the login name, “researcher”).
-pub(crate) fn coder_name(flag: Option<String>) -> String {
-    crate::edit::default_coder(flag.as_deref(), None).0
+/// Who a command that codes acts for (`code`, `code-hits`), defined once for both.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CoderFlag {
+    /// Who is coding (default: $TEMA_CODER, else the user name).
+    #[arg(long)]
+    pub coder: Option<String>,
+}
+
+impl CoderFlag {
+    /// The coder's name: the flag, else the one rule every front end uses
+    /// ([`crate::edit::default_coder`]: $TEMA_CODER, the login name, “researcher”).
+    pub fn name(&self) -> String {
+        crate::edit::default_coder(self.coder.as_deref(), None).0
+    }
 }
 
 /// A passage named on the command line — a document and a character range — for the commands
@@ -294,7 +304,7 @@ pub fn code(
     dir: &Path,
     passage: &Passage,
     code: &str,
-    coder: Option<String>,
+    coder: &CoderFlag,
     comment: Option<String>,
     json: bool,
 ) -> Result<()> {
@@ -303,7 +313,7 @@ pub fn code(
     let (d, span) = passage.resolve(p, dir)?;
     let doc_id = d.id;
     let text = d.slice(span).unwrap_or_default().to_string();
-    let coder = coder_name(coder);
+    let coder = coder.name();
     let plan =
         plan_coding(p, doc_id, span, CodeRef::Name(code), CoderRef::Name(&coder), comment.as_deref().unwrap_or(""))?;
     let Planned { edit, coding: coding_id, code: code_id, coder: coder_id, code_created, coder_created } = plan;

@@ -93,9 +93,8 @@ pub enum Command {
         /// The code's name.
         #[arg(long)]
         code: String,
-        /// Who is coding (default: $TEMA_CODER, else the user name).
-        #[arg(long)]
-        coder: Option<String>,
+        #[command(flatten)]
+        coder: basic::CoderFlag,
         /// A comment on the coding.
         #[arg(long)]
         comment: Option<String>,
@@ -236,29 +235,8 @@ pub enum Command {
     /// and from how many words a quote is set as a block.
     Attribution {
         dir: PathBuf,
-        /// A group's label template, e.g. `Jobseeker=J{n}` or `Employer=EMP` (repeatable).
-        #[arg(long = "group", value_name = "GROUP=TEMPLATE")]
-        groups: Vec<String>,
-        /// The template for groups without their own (default `{label}`).
-        #[arg(long = "default", value_name = "TEMPLATE")]
-        default_template: Option<String>,
-        /// Attribute participants who have a pseudonym by it: yes or no.
-        #[arg(long, value_name = "yes|no")]
-        pseudonyms: Option<String>,
-        /// The label of a focus-group quote (default `{doc}, {speakers}`).
-        #[arg(long, value_name = "TEMPLATE")]
-        focus_group: Option<String>,
-        /// The label of a quote without a participant (default `{doc}`).
-        #[arg(long, value_name = "TEMPLATE")]
-        unattributed: Option<String>,
-        /// Between the labels of several speakers (default `/`).
-        #[arg(long)]
-        separator: Option<String>,
-        /// Quotes of this many words or more are block quotes (default 40, as APA).
-        #[arg(long)]
-        block_words: Option<usize>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: quotes::SchemeArgs,
     },
     /// Bring another copy's codings, codes, themes, memos, quotes, participants and coders into
     /// this project, as one undoable step. Documents are matched by id, then by their text (a
@@ -277,22 +255,8 @@ pub enum Command {
     /// code and pooled, per document and overall (see docs/AGREEMENT.md).
     Agreement {
         dir: PathBuf,
-        /// The coders to compare, separated by commas (default: every coder with codings).
-        #[arg(long)]
-        coders: Option<String>,
-        /// Only this document (repeat for several).
-        #[arg(long = "doc")]
-        docs: Vec<String>,
-        /// Only the documents of this set ("Wave 1"), with any named by --doc.
-        #[arg(long)]
-        set: Option<String>,
-        /// Count every character as a unit, also text no coder coded.
-        #[arg(long)]
-        include_uncoded: bool,
-        #[arg(long, value_enum, default_value_t = team::ReportFormat::Table)]
-        format: team::ReportFormat,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: team::AgreementArgs,
     },
     /// Compare coders on one document: agreements, differences, code mapping suggestions.
     Compare {
@@ -367,12 +331,8 @@ pub enum Command {
     /// Write the summary of a cell of a triangulation table (an empty text clears it).
     Summary {
         dir: PathBuf,
-        /// The row's theme.
-        #[arg(long, conflicts_with = "code")]
-        theme: Option<String>,
-        /// The row's code (for tables of codes).
-        #[arg(long)]
-        code: Option<String>,
+        #[command(flatten)]
+        row: table::RowFlags,
         /// The column: ATTRIBUTE=VALUE (group=Jobseeker), document=NAME, set=NAME (set= for no
         /// set), or unattributed[:ATTRIBUTE].
         #[arg(long)]
@@ -385,10 +345,8 @@ pub enum Command {
     /// Mark whether the columns of a row converge, diverge or are silent.
     Mark {
         dir: PathBuf,
-        #[arg(long, conflicts_with = "code")]
-        theme: Option<String>,
-        #[arg(long)]
-        code: Option<String>,
+        #[command(flatten)]
+        row: table::RowFlags,
         /// The kind of table the mark is for: group, another attribute, or document.
         #[arg(long, default_value = "group")]
         across: String,
@@ -478,9 +436,8 @@ pub enum Command {
         /// What gets coded: match (the words), sentence, or turn (the whole turn or paragraph).
         #[arg(long, default_value = "match")]
         scope: String,
-        /// Who is coding (default: $TEMA_CODER, else the user name).
-        #[arg(long)]
-        coder: Option<String>,
+        #[command(flatten)]
+        coder: basic::CoderFlag,
         #[command(flatten)]
         args: search::SearchArgs,
         /// Show what would be coded without changing the project.
@@ -509,26 +466,8 @@ pub enum Command {
     /// (and why), oldest first; `--map-at DATE` prints the thematic map as it was that day.
     Trail {
         dir: PathBuf,
-        /// Only decisions about this theme (its name now or an earlier one).
-        #[arg(long)]
-        theme: Option<String>,
-        /// Only decisions on or after this day (YYYY-MM-DD).
-        #[arg(long)]
-        since: Option<String>,
-        /// Only these kinds, separated by commas (e.g. theme_merged,theme_split).
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only decisions this person made.
-        #[arg(long)]
-        coder: Option<String>,
-        /// Also the number of codings added and removed per coder and day.
-        #[arg(long)]
-        codings: bool,
-        /// Print the thematic map as it was at the end of this day (YYYY-MM-DD) instead.
-        #[arg(long, value_name = "DATE")]
-        map_at: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: trail::TrailArgs,
     },
     /// Braun and Clarke's 15-point checklist with the evidence the project holds for each point;
     /// `--answer N --text "..."` stores your own answer to point N.
@@ -618,31 +557,8 @@ pub enum QuoteAction {
     /// characters from the start of the document, like --start and --end.
     Add {
         dir: PathBuf,
-        /// The theme or subtheme the quote illustrates.
-        #[arg(long)]
-        theme: String,
-        /// The document's name.
-        #[arg(long)]
-        doc: String,
-        #[arg(long)]
-        start: usize,
-        #[arg(long)]
-        end: usize,
-        /// Leave out START:END, shown as [...] (repeatable).
-        #[arg(long = "cut", value_name = "START:END")]
-        cuts: Vec<String>,
-        /// Add words in brackets at POS; at a cut's start they replace it (repeatable).
-        #[arg(long = "insert", value_name = "POS:TEXT")]
-        inserts: Vec<String>,
-        #[arg(long)]
-        translation: Option<String>,
-        /// Mark it as the strongest quote of its theme.
-        #[arg(long)]
-        star: bool,
-        #[arg(long)]
-        note: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: quotes::AddArgs,
     },
     /// List quotes by theme with their display text and attribution.
     List {
@@ -675,22 +591,8 @@ pub enum ThemeCommand {
     /// Create a theme from existing codes.
     Add {
         dir: PathBuf,
-        /// The theme's name.
-        name: String,
-        /// Member codes by name, comma-separated (they must exist).
-        #[arg(long, value_delimiter = ',')]
-        codes: Vec<String>,
-        /// Make it a subtheme of this theme.
-        #[arg(long)]
-        parent: Option<String>,
-        /// candidate (the default), reviewed, final or parked.
-        #[arg(long)]
-        status: Option<String>,
-        /// The central organising concept, in one sentence.
-        #[arg(long)]
-        definition: Option<String>,
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        args: themes::AddArgs,
     },
 }
 
@@ -705,7 +607,7 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Info { dir, coders, json } => basic::info(&dir, &coders, json),
         Command::Code { dir, passage, code, coder, comment, json } => {
-            basic::code(&dir, &passage, &code, coder, comment, json)
+            basic::code(&dir, &passage, &code, &coder, comment, json)
         }
         Command::Import { dir, args } => import::import(&dir, args),
         Command::Docs { dir, set, json } => import::docs(&dir, set.as_deref(), json),
@@ -728,39 +630,11 @@ pub fn run(command: Command) -> Result<()> {
         Command::Codebook { dir, export, examples } => {
             quotes::export(&dir, Kind::Codebook, None, export.args(examples))
         }
-        Command::Quote {
-            action: QuoteAction::Add { dir, theme, doc, start, end, cuts, inserts, translation, star, note, json },
-        } => {
-            quotes::add(&dir, quotes::AddArgs { theme, doc, start, end, cuts, inserts, translation, star, note, json })
-        }
+        Command::Quote { action: QuoteAction::Add { dir, args } } => quotes::add(&dir, args),
         Command::Quote { action: QuoteAction::List { dir, theme, json } } => quotes::list(&dir, theme.as_deref(), json),
-        Command::Attribution {
-            dir,
-            groups,
-            default_template,
-            pseudonyms,
-            focus_group,
-            unattributed,
-            separator,
-            block_words,
-            json,
-        } => quotes::scheme(
-            &dir,
-            quotes::SchemeArgs {
-                groups,
-                default_template,
-                pseudonyms,
-                focus_group,
-                unattributed,
-                separator,
-                block_words,
-                json,
-            },
-        ),
+        Command::Attribution { dir, args } => quotes::scheme(&dir, args),
         Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
-        Command::Agreement { dir, coders, docs, set, include_uncoded, format, json } => {
-            team::agreement(&dir, team::AgreementArgs { coders, docs, set, include_uncoded, format, json })
-        }
+        Command::Agreement { dir, args } => team::agreement(&dir, args),
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
         Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
             table::table(table::TableArgs {
@@ -780,12 +654,8 @@ pub fn run(command: Command) -> Result<()> {
         Command::Cooccurrence { dir, scope, coders, set, json } => {
             table::cooccurrence(&dir, scope, &coders, set.as_deref(), json)
         }
-        Command::Summary { dir, theme, code, col, text, json } => {
-            table::summary(&dir, theme.as_deref(), code.as_deref(), &col, &text, json)
-        }
-        Command::Mark { dir, theme, code, across, mark, json } => {
-            table::mark(&dir, theme.as_deref(), code.as_deref(), &across, &mark, json)
-        }
+        Command::Summary { dir, row, col, text, json } => table::summary(&dir, &row, &col, &text, json),
+        Command::Mark { dir, row, across, mark, json } => table::mark(&dir, &row, &across, &mark, json),
         #[cfg(feature = "testing")]
         Command::Stress { dir, seed, start, count, save_every, background } => crate::testing::stress::run(
             &dir,
@@ -806,20 +676,16 @@ pub fn run(command: Command) -> Result<()> {
         }
         Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
-            search::code_hits(&dir, &query, &args, &code, &scope, coder, dry_run, json)
+            search::code_hits(&dir, &query, &args, &code, &scope, &coder, dry_run, json)
         }
         Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
-        Command::Trail { dir, theme, since, kind, coder, codings, map_at, json } => {
-            trail::trail(&dir, trail::TrailArgs { theme, since, kind, coder, map_at, codings, json })
-        }
+        Command::Trail { dir, args } => trail::trail(&dir, args),
         Command::Checklist { dir, answer, text, json } => trail::checklist(&dir, answer, text, json),
         Command::Appendix { dir, format, output, journal } => trail::appendix(&dir, format, &output, journal),
         Command::Extracts(args) => extracts::run(args),
         Command::Refi(command) => refi::run(command),
         Command::Pseudo(command) => pseudo::run(command),
-        Command::Theme(ThemeCommand::Add { dir, name, codes, parent, status, definition, json }) => {
-            themes::add(&dir, themes::AddArgs { name, codes, parent, status, definition, json })
-        }
+        Command::Theme(ThemeCommand::Add { dir, args }) => themes::add(&dir, args),
         Command::Similar { dir, passage, code, coder, limit, json } => {
             search::similar(&dir, &passage, &code, coder, limit, json)
         }

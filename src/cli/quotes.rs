@@ -1,7 +1,7 @@
 //! `quotes`, `report`, `codebook` (exports for the paper), `quote add`, `quote list` and
 //! `attribution` (the project's attribution scheme).
 
-use super::basic::{finish, open, open_for_reading};
+use super::basic::{Passage, finish, open, open_for_reading};
 use super::print_json;
 use crate::edit::Edit;
 use crate::edit::quotes::{QuoteHome, plan_quote};
@@ -112,17 +112,27 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
 }
 
 /// What `tema quote add` was given.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct AddArgs {
+    /// The theme or subtheme the quote illustrates.
+    #[arg(long)]
     pub theme: String,
-    pub doc: String,
-    pub start: usize,
-    pub end: usize,
+    #[command(flatten)]
+    pub passage: Passage,
+    /// Leave out START:END, shown as [...] (repeatable).
+    #[arg(long = "cut", value_name = "START:END")]
     pub cuts: Vec<String>,
+    /// Add words in brackets at POS; at a cut's start they replace it (repeatable).
+    #[arg(long = "insert", value_name = "POS:TEXT")]
     pub inserts: Vec<String>,
+    #[arg(long)]
     pub translation: Option<String>,
+    /// Mark it as the strongest quote of its theme.
+    #[arg(long)]
     pub star: bool,
+    #[arg(long)]
     pub note: Option<String>,
+    #[arg(long)]
     pub json: bool,
 }
 
@@ -145,16 +155,7 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
     let theme = p
         .theme_by_name(&args.theme)
         .with_context(|| format!("there is no theme named {:?} in {}", args.theme, dir.display()))?;
-    let doc = p
-        .document_by_name(&args.doc)
-        .with_context(|| format!("there is no document named {:?} in {}", args.doc, dir.display()))?;
-    if args.start >= args.end {
-        bail!("--start ({}) must be less than --end ({})", args.start, args.end);
-    }
-    if args.end > doc.char_len {
-        bail!("--end {} is past the end of document {:?}, which has {} characters", args.end, doc.name(), doc.char_len);
-    }
-    let span = Span::new(args.start, args.end);
+    let (doc, span) = args.passage.resolve(p, dir)?;
     let mut props = QuoteProps {
         span,
         insertions: args.inserts.iter().map(|s| parse_insert(s)).collect::<Result<_>>()?,
@@ -243,15 +244,30 @@ pub fn list(dir: &Path, theme: Option<&str>, json: bool) -> Result<()> {
 }
 
 /// What `tema attribution` was given; nothing set prints the scheme.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct SchemeArgs {
+    /// A group's label template, e.g. `Jobseeker=J{n}` or `Employer=EMP` (repeatable).
+    #[arg(long = "group", value_name = "GROUP=TEMPLATE")]
     pub groups: Vec<String>,
+    /// The template for groups without their own (default `{label}`).
+    #[arg(long = "default", value_name = "TEMPLATE")]
     pub default_template: Option<String>,
+    /// Attribute participants who have a pseudonym by it: yes or no.
+    #[arg(long, value_name = "yes|no")]
     pub pseudonyms: Option<String>,
+    /// The label of a focus-group quote (default `{doc}, {speakers}`).
+    #[arg(long, value_name = "TEMPLATE")]
     pub focus_group: Option<String>,
+    /// The label of a quote without a participant (default `{doc}`).
+    #[arg(long, value_name = "TEMPLATE")]
     pub unattributed: Option<String>,
+    /// Between the labels of several speakers (default `/`).
+    #[arg(long)]
     pub separator: Option<String>,
+    /// Quotes of this many words or more are block quotes (default 40, as APA).
+    #[arg(long)]
     pub block_words: Option<usize>,
+    #[arg(long)]
     pub json: bool,
 }
 

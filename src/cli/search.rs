@@ -1,6 +1,6 @@
 //! `search`, `index`, `code-hits`, `similar`.
 
-use super::basic::{Passage, apply_planned, coder_name, open, open_for_reading};
+use super::basic::{CoderFlag, Passage, apply_planned, open, open_for_reading};
 use super::print_json;
 use crate::index::query::Filter;
 use crate::index::*;
@@ -324,7 +324,7 @@ pub fn code_hits(
     args: &SearchArgs,
     code: &str,
     scope: &str,
-    coder: Option<String>,
+    coder: &CoderFlag,
     dry_run: bool,
     json: bool,
 ) -> Result<()> {
@@ -334,7 +334,7 @@ pub fn code_hits(
     }
     let mut store = open(dir)?;
     let p = store.project();
-    let coder_name = coder_name(coder);
+    let coder_name = coder.name();
     let options = CodeHitsOptions::named(p, code, &coder_name, scope)?;
     // --uncoded and --within look at this coder's codings.
     let filter_coder = (!options.creates_coder()).then_some(options.coder);

@@ -279,15 +279,28 @@ pub fn cooccurrence(
 }
 
 /// A table row named on the command line: a theme, or a code with `--code`.
-fn row_key(p: &Project, theme: Option<&str>, code: Option<&str>) -> Result<RowKey> {
-    match (theme, code) {
-        (Some(t), None) => {
-            Ok(RowKey::Theme(p.theme_by_name(t).with_context(|| format!("there is no theme named {t:?}"))?.id))
+/// The row of a triangulation table that `summary` and `mark` write to.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RowFlags {
+    /// The row's theme.
+    #[arg(long, conflicts_with = "code")]
+    pub theme: Option<String>,
+    /// The row's code (for tables of codes).
+    #[arg(long)]
+    pub code: Option<String>,
+}
+
+impl RowFlags {
+    fn key(&self, p: &Project) -> Result<RowKey> {
+        match (self.theme.as_deref(), self.code.as_deref()) {
+            (Some(t), None) => {
+                Ok(RowKey::Theme(p.theme_by_name(t).with_context(|| format!("there is no theme named {t:?}"))?.id))
+            }
+            (None, Some(c)) => {
+                Ok(RowKey::Code(p.code_by_name(c).with_context(|| format!("there is no code named {c:?}"))?.id))
+            }
+            _ => bail!("name the row with either --theme or --code"),
         }
-        (None, Some(c)) => {
-            Ok(RowKey::Code(p.code_by_name(c).with_context(|| format!("there is no code named {c:?}"))?.id))
-        }
-        _ => bail!("name the row with either --theme or --code"),
     }
 }
 
@@ -317,20 +330,19 @@ fn column_key(p: &Project, col: &str) -> Result<ColumnKey> {
     }
 }
 
-pub fn summary(
-    dir: &Path,
-    theme: Option<&str>,
-    code: Option<&str>,
-    col: &str,
-    text: &str,
-    json_out: bool,
-) -> Result<()> {
+pub fn summary(dir: &Path, row: &RowFlags, col: &str, text: &str, json_out: bool) -> Result<()> {
     let mut store = open(dir)?;
     let p = store.project();
-    let row = row_key(p, theme, code)?;
+    let row = row.key(p)?;
     let column = column_key(p, col)?;
-    let label = store.apply(Edit::SetCellSummary { row, column, text: text.to_string() })?;
-    finish(&mut store);
+    done(&mut store, Edit::SetCellSummary { row, column, text: text.to_string() }, json_out)
+}
+
+/// Applies the edit `summary` or `mark` made, and says what was done: its undo label, as a
+/// line or as `{"done": label}`.
+fn done(store: &mut crate::store::Store, edit: Edit, json_out: bool) -> Result<()> {
+    let label = store.apply(edit)?;
+    finish(store);
     if json_out {
         return print_json(&json!({ "done": label }));
     }
@@ -338,17 +350,10 @@ pub fn summary(
     Ok(())
 }
 
-pub fn mark(
-    dir: &Path,
-    theme: Option<&str>,
-    code: Option<&str>,
-    across: &str,
-    mark: &str,
-    json_out: bool,
-) -> Result<()> {
+pub fn mark(dir: &Path, row: &RowFlags, across: &str, mark: &str, json_out: bool) -> Result<()> {
     let mut store = open(dir)?;
     let p = store.project();
-    let row = row_key(p, theme, code)?;
+    let row = row.key(p)?;
     let across = dimension(p, across)?;
     let mark =
         match mark.trim().to_lowercase().as_str() {
@@ -357,11 +362,5 @@ pub fn mark(
                 format!("unknown mark {m:?}: use converge, diverge, silent, not-applicable or none")
             })?),
         };
-    let label = store.apply(Edit::SetRowMark { row, across, mark })?;
-    finish(&mut store);
-    if json_out {
-        return print_json(&json!({ "done": label }));
-    }
-    println!("{label}");
-    Ok(())
+    done(&mut store, Edit::SetRowMark { row, across, mark }, json_out)
 }

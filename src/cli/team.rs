@@ -122,13 +122,23 @@ pub fn merge(dir: &Path, other: &Path, dry_run: bool, json: bool) -> Result<()> 
     Ok(())
 }
 
+#[derive(Debug, Clone, clap::Args)]
 pub struct AgreementArgs {
+    /// The coders to compare, separated by commas (default: every coder with codings).
+    #[arg(long)]
     pub coders: Option<String>,
+    /// Only this document (repeat for several).
+    #[arg(long = "doc")]
     pub docs: Vec<String>,
-    /// Only the documents of this set (with those of `docs`).
+    /// Only the documents of this set ("Wave 1"), with any named by --doc.
+    #[arg(long)]
     pub set: Option<String>,
+    /// Count every character as a unit, also text no coder coded.
+    #[arg(long)]
     pub include_uncoded: bool,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
+    #[arg(long)]
     pub json: bool,
 }
 

@@ -96,12 +96,23 @@ pub fn list(dir: &Path, coders: &super::CodersFlag, json: bool) -> Result<()> {
 }
 
 /// What `tema theme add` was given.
+#[derive(Debug, Clone, clap::Args)]
 pub struct AddArgs {
+    /// The theme's name.
     pub name: String,
+    /// Member codes by name, comma-separated (they must exist).
+    #[arg(long, value_delimiter = ',')]
     pub codes: Vec<String>,
+    /// Make it a subtheme of this theme.
+    #[arg(long)]
     pub parent: Option<String>,
+    /// candidate (the default), reviewed, final or parked.
+    #[arg(long)]
     pub status: Option<String>,
+    /// The central organising concept, in one sentence.
+    #[arg(long)]
     pub definition: Option<String>,
+    #[arg(long)]
     pub json: bool,
 }
 

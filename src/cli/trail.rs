@@ -27,13 +27,27 @@ fn load(dir: &Path) -> Result<Trail> {
 }
 
 /// What `tema trail` was given.
+#[derive(Debug, Clone, clap::Args)]
 pub struct TrailArgs {
+    /// Only decisions about this theme (its name now or an earlier one).
+    #[arg(long)]
     pub theme: Option<String>,
+    /// Only decisions on or after this day (YYYY-MM-DD).
+    #[arg(long)]
     pub since: Option<String>,
+    /// Only these kinds, separated by commas (e.g. theme_merged,theme_split).
+    #[arg(long)]
     pub kind: Option<String>,
+    /// Only decisions this person made.
+    #[arg(long)]
     pub coder: Option<String>,
-    pub map_at: Option<String>,
+    /// Also the number of codings added and removed per coder and day.
+    #[arg(long)]
     pub codings: bool,
+    /// Print the thematic map as it was at the end of this day (YYYY-MM-DD) instead.
+    #[arg(long, value_name = "DATE")]
+    pub map_at: Option<String>,
+    #[arg(long)]
     pub json: bool,
 }
 

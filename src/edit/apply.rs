@@ -602,6 +602,21 @@ impl Project {
         Ok(Edit::AddCoder { coder, index: Some(index) })
     }
 
+    // ---- memos that go with what they are about ----
+
+    /// The edits that remove every memo written on `target`, when it is deleted.
+    fn remove_memos_on(&self, target: MemoTarget) -> impl Iterator<Item = Edit> + '_ {
+        self.memos.values().filter(move |m| m.props.target == target).map(|m| Edit::RemoveMemo { id: m.id })
+    }
+
+    /// The edits that move every memo on `from` onto `into`, when `from` is merged into it.
+    fn move_memos(&self, from: MemoTarget, into: MemoTarget) -> impl Iterator<Item = Edit> + '_ {
+        self.memos
+            .values()
+            .filter(move |m| m.props.target == from)
+            .map(move |m| Edit::UpdateMemo { id: m.id, props: MemoProps { target: into, ..m.props.clone() } })
+    }
+
     // ---- codes ----
 
     fn delete_code(&mut self, id: CodeId) -> Applied {
@@ -614,12 +629,7 @@ impl Project {
                 codes: t.codes.iter().copied().filter(|c| *c != id).collect(),
             }),
         );
-        steps.extend(
-            self.memos
-                .values()
-                .filter(|m| m.props.target == MemoTarget::Code(id))
-                .map(|m| Edit::RemoveMemo { id: m.id }),
-        );
+        steps.extend(self.remove_memos_on(MemoTarget::Code(id)));
         // Children move up to the deleted code's parent and keep their place.
         steps.extend(
             self.codes
@@ -665,12 +675,7 @@ impl Project {
             }
             steps.push(Edit::SetThemeCodes { id: t.id, codes });
         }
-        for m in self.memos.values().filter(|m| m.props.target == MemoTarget::Code(from)) {
-            steps.push(Edit::UpdateMemo {
-                id: m.id,
-                props: MemoProps { target: MemoTarget::Code(into), ..m.props.clone() },
-            });
-        }
+        steps.extend(self.move_memos(MemoTarget::Code(from), MemoTarget::Code(into)));
         for (index, (cid, _)) in self.codes.iter().enumerate().filter(|(_, (_, c))| c.parent == Some(from)) {
             steps.push(Edit::MoveCode { id: *cid, parent: Some(into), index });
         }
@@ -718,12 +723,7 @@ impl Project {
         if !self.codings.contains_key(&id) {
             return Err(EditError::unknown("coding", id));
         }
-        let steps: Vec<Edit> = self
-            .memos
-            .values()
-            .filter(|m| m.props.target == MemoTarget::Coding(id))
-            .map(|m| Edit::RemoveMemo { id: m.id })
-            .collect();
+        let steps: Vec<Edit> = self.remove_memos_on(MemoTarget::Coding(id)).collect();
         if !steps.is_empty() {
             return self.expand("Remove coding".into(), steps, Edit::RemoveCoding { id });
         }
@@ -797,12 +797,7 @@ impl Project {
         let theme = self.themes.get(&id).cloned().ok_or_else(|| EditError::unknown("theme", id))?;
         let mut steps: Vec<Edit> = Vec::new();
         steps.extend(self.quotes.values().filter(|q| q.theme == id).map(|q| Edit::RemoveQuote { id: q.id }));
-        steps.extend(
-            self.memos
-                .values()
-                .filter(|m| m.props.target == MemoTarget::Theme(id))
-                .map(|m| Edit::RemoveMemo { id: m.id }),
-        );
+        steps.extend(self.remove_memos_on(MemoTarget::Theme(id)));
         steps.extend(
             self.themes
                 .iter()
@@ -837,12 +832,7 @@ impl Project {
         for (index, (qid, _)) in self.quotes.iter().enumerate().filter(|(_, (_, q))| q.theme == from) {
             steps.push(Edit::MoveQuote { id: *qid, theme: into, index });
         }
-        for m in self.memos.values().filter(|m| m.props.target == MemoTarget::Theme(from)) {
-            steps.push(Edit::UpdateMemo {
-                id: m.id,
-                props: MemoProps { target: MemoTarget::Theme(into), ..m.props.clone() },
-            });
-        }
+        steps.extend(self.move_memos(MemoTarget::Theme(from), MemoTarget::Theme(into)));
         // The target keeps its own verdicts and positions where it has them.
         for (coding, mark) in &source.review {
             if !target.review.contains_key(coding) && self.codings.contains_key(coding) {

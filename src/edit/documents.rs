@@ -1,9 +1,20 @@
 //! Managing documents: the planners the app and the command line share for renaming,
 //! re-classifying, filing into sets, editing attributes, reordering and deleting documents.
 
-use super::{Edit, EditError};
+use super::{CoderRef, Edit, EditError, one_edit};
 use crate::model::*;
 use serde::Serialize;
+
+/// The read toggle ("Mark as read", familiarisation), planned: `doc` marked read by the
+/// coder `coder` names, or unread again when they have read it, with that coder added first
+/// when the project does not have them yet. One undo step, named as the mark is.
+pub fn toggle_read(p: &Project, doc: DocId, coder: CoderRef<'_>) -> Result<Edit, EditError> {
+    let d = p.documents.get(&doc).ok_or_else(|| EditError::unknown("document", doc))?;
+    let (coder, add) = coder.resolve(p)?;
+    let mark = Edit::SetDocumentRead { id: doc, coder, read: !d.read_by.contains(&coder) };
+    let label = mark.describe(p);
+    Ok(one_edit(label, add.into_iter().chain([mark]).collect()))
+}
 
 /// What deleting a document takes with it (the confirmation names these counts).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -154,6 +165,32 @@ pub fn participant_for_speaker(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_read_toggle_adds_a_new_coder_then_marks_and_unmarks() -> Result<(), EditError> {
+        let mut p = Project::new("t");
+        let doc = DocId::from_u128(1);
+        let d = Document::new(doc, "J4", DocKind::Interview, "Hei.");
+        p.apply(Edit::AddDocument { document: Box::new(d), index: None })?;
+        // A coder the project does not have yet is added with the mark, as one undo step.
+        let edit = toggle_read(&p, doc, CoderRef::Name("Ingrid"))?;
+        let first = matches!(&edit, Edit::Batch { label, edits } if label == "Mark “J4” as read" && edits.len() == 2);
+        assert!(first, "{edit:?}");
+        p.apply(edit)?;
+        let Some(ingrid) = p.coder_by_name("Ingrid").map(|c| c.id) else { panic!("Ingrid was not added") };
+        assert!(p.documents[&doc].read_by.contains(&ingrid));
+        // The same coder, named in other case and spacing: the mark comes off, nobody is added.
+        let edit = toggle_read(&p, doc, CoderRef::Name(" INGRID "))?;
+        assert_eq!(edit, Edit::SetDocumentRead { id: doc, coder: ingrid, read: false });
+        p.apply(edit)?;
+        assert!(p.documents[&doc].read_by.is_empty());
+        // What apply would refuse is refused before anything is planned.
+        let unknown_doc = toggle_read(&p, DocId::from_u128(9), CoderRef::Id(ingrid));
+        assert!(matches!(unknown_doc, Err(EditError::Unknown { kind: "document", .. })), "{unknown_doc:?}");
+        let unknown_coder = toggle_read(&p, doc, CoderRef::Id(CoderId::from_u128(9)));
+        assert!(matches!(unknown_coder, Err(EditError::Unknown { kind: "coder", .. })), "{unknown_coder:?}");
+        Ok(())
+    }
 
     #[test]
     fn a_change_touches_only_what_it_names() {

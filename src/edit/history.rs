@@ -67,34 +67,12 @@ impl History {
 
     /// Takes back the newest step. `Ok(None)` when there is nothing to undo.
     pub fn undo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
-        let Some(step) = self.undo.pop() else { return Ok(None) };
-        match project.apply(Edit::clone(&step.inverse)) {
-            Ok(redo) => {
-                let label = step.label.clone();
-                self.redo.push(Step { label: step.label, inverse: Arc::new(redo), coalesce: None, at });
-                Ok(Some(label))
-            }
-            Err(e) => {
-                self.undo.push(step);
-                Err(e)
-            }
-        }
+        shift(&mut self.undo, &mut self.redo, project, at)
     }
 
     /// Re-applies the newest undone step. `Ok(None)` when there is nothing to redo.
     pub fn redo(&mut self, project: &mut Project, at: Timestamp) -> Result<Option<String>, EditError> {
-        let Some(step) = self.redo.pop() else { return Ok(None) };
-        match project.apply(Edit::clone(&step.inverse)) {
-            Ok(undo) => {
-                let label = step.label.clone();
-                self.undo.push(Step { label: step.label, inverse: Arc::new(undo), coalesce: None, at });
-                Ok(Some(label))
-            }
-            Err(e) => {
-                self.redo.push(step);
-                Err(e)
-            }
-        }
+        shift(&mut self.redo, &mut self.undo, project, at)
     }
 
     pub fn can_undo(&self) -> bool {
@@ -115,13 +93,9 @@ impl History {
 
     /// Forgets the oldest steps beyond the limit.
     pub fn trim(&mut self) {
-        if self.undo.len() > HISTORY_LIMIT {
-            let drop = self.undo.len() - HISTORY_LIMIT;
-            self.undo.drain(..drop);
-        }
-        if self.redo.len() > HISTORY_LIMIT {
-            let drop = self.redo.len() - HISTORY_LIMIT;
-            self.redo.drain(..drop);
+        for steps in [&mut self.undo, &mut self.redo] {
+            let over = steps.len().saturating_sub(HISTORY_LIMIT);
+            steps.drain(..over);
         }
     }
 
@@ -154,6 +128,29 @@ impl History {
     /// the history is copied first).
     pub fn edits_mut(&mut self) -> impl Iterator<Item = &mut Edit> {
         self.undo.iter_mut().chain(self.redo.iter_mut()).map(|s| Arc::make_mut(&mut s.inverse))
+    }
+}
+
+/// Applies the newest step of `from` and moves it, holding the inverse that applying gave, onto
+/// `to`; a step that fails to apply stays where it was. Undo is this from the undo stack to the
+/// redo stack, redo the other way. `Ok(None)` when `from` is empty.
+fn shift(
+    from: &mut Vec<Step>,
+    to: &mut Vec<Step>,
+    project: &mut Project,
+    at: Timestamp,
+) -> Result<Option<String>, EditError> {
+    let Some(step) = from.pop() else { return Ok(None) };
+    match project.apply(Edit::clone(&step.inverse)) {
+        Ok(inverse) => {
+            let label = step.label.clone();
+            to.push(Step { label: step.label, inverse: Arc::new(inverse), coalesce: None, at });
+            Ok(Some(label))
+        }
+        Err(e) => {
+            from.push(step);
+            Err(e)
+        }
     }
 }
 

@@ -17,7 +17,9 @@ pub mod quotes;
 mod text;
 pub mod themes;
 
-pub use documents::{DeletionCounts, DocumentChange, document_sets, documents_in_set, participant_for_speaker};
+pub use documents::{
+    DeletionCounts, DocumentChange, document_sets, documents_in_set, participant_for_speaker, toggle_read,
+};
 pub use error::EditError;
 pub use history::{HISTORY_LIMIT, History, PSEUDONYMISE_PREFIX, Step};
 pub use plan::{
@@ -317,13 +319,7 @@ impl Edit {
                 format!("Remove coder {}", p.coders.get(id).map(|c| c.name.as_str()).unwrap_or_default())
             }
             Edit::CreateCode { code, .. } => format!("Create code “{}”", code.name()),
-            Edit::UpdateCode { id, props } => {
-                if code(id) != props.name {
-                    format!("Rename code “{}” to “{}”", code(id), props.name)
-                } else {
-                    format!("Edit code “{}”", props.name)
-                }
-            }
+            Edit::UpdateCode { id, props } => rename_or_edit("code", &code(id), &props.name),
             Edit::MoveCode { id, .. } => format!("Move code “{}”", code(id)),
             Edit::DeleteCode { id } => format!("Delete code “{}”", code(id)),
             Edit::MergeCodes { from, into } => format!("Merge code “{}” into “{}”", code(from), code(into)),
@@ -339,13 +335,7 @@ impl Edit {
             Edit::AddCodings { codings } => format!("Code {} passages", codings.len()),
             Edit::RemoveCodings { ids } => format!("Remove {} codings", ids.len()),
             Edit::CreateTheme { theme, .. } => format!("Create theme “{}”", theme.name()),
-            Edit::UpdateTheme { id, props } => {
-                if theme(id) != props.name {
-                    format!("Rename theme “{}” to “{}”", theme(id), props.name)
-                } else {
-                    format!("Edit theme “{}”", props.name)
-                }
-            }
+            Edit::UpdateTheme { id, props } => rename_or_edit("theme", &theme(id), &props.name),
             Edit::MoveTheme { id, .. } => format!("Move theme “{}”", theme(id)),
             Edit::SetThemeCodes { id, .. } => format!("Change codes of theme “{}”", theme(id)),
             Edit::DeleteTheme { id } => format!("Delete theme “{}”", theme(id)),
@@ -430,4 +420,9 @@ impl Edit {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+}
+
+/// The label of an edit to a code's or a theme's properties: a rename when the name changes.
+fn rename_or_edit(what: &str, old: &str, new: &str) -> String {
+    if old != new { format!("Rename {what} “{old}” to “{new}”") } else { format!("Edit {what} “{new}”") }
 }

@@ -74,6 +74,18 @@ pub enum CoderRef<'a> {
     Name(&'a str),
 }
 
+impl CoderRef<'_> {
+    /// The coder's id, and the edit that adds them when they are named and new; an id the
+    /// project does not know is refused.
+    pub fn resolve(self, p: &Project) -> Result<(CoderId, Option<Edit>), EditError> {
+        match self {
+            CoderRef::Id(id) if p.coders.contains_key(&id) => Ok((id, None)),
+            CoderRef::Id(id) => Err(EditError::unknown("coder", id)),
+            CoderRef::Name(name) => coder_or_new(p, name),
+        }
+    }
+}
+
 /// Coding a passage, planned: one edit (a batch when the code or coder is created with it)
 /// and the ids it uses or creates.
 #[derive(Clone, Debug, PartialEq)]
@@ -106,11 +118,7 @@ pub fn plan_coding(
         return Err(EditError::SpanOutOfRange { doc: d.name().to_string(), span, len: d.char_len });
     }
     let mut edits = Vec::new();
-    let (coder, add_coder) = match coder {
-        CoderRef::Id(id) if p.coders.contains_key(&id) => (id, None),
-        CoderRef::Id(id) => return Err(EditError::unknown("coder", id)),
-        CoderRef::Name(name) => coder_or_new(p, name)?,
-    };
+    let (coder, add_coder) = coder.resolve(p)?;
     let coder_created = add_coder.is_some();
     edits.extend(add_coder);
     let (code, code_name, code_created) = match code {

@@ -143,6 +143,15 @@ fn parse_time(s: Option<&str>) -> Option<Timestamp> {
 }
 
 /// `#RGB` or `#RRGGBB`, any case.
+/// Refuses a file whose root element is not `expected` (a `.qdc` given as a project, or any
+/// other XML), naming what it is instead.
+fn expect_root(root: &Element, path: &Path, expected: &'static str, what: &'static str) -> Result<(), ExchangeError> {
+    if root.name == expected {
+        return Ok(());
+    }
+    Err(ExchangeError::WrongRoot { path: path.to_path_buf(), found: root.name.clone(), expected, what })
+}
+
 fn parse_colour(s: &str) -> Option<Colour> {
     let hex = s.trim().trim_start_matches('#');
     if hex.len() == 3 && hex.is_ascii() {
@@ -283,6 +292,17 @@ impl<'a> Planner<'a> {
 
     /// The imported GUID as the id when it is a valid UUID not used yet (so a round trip
     /// keeps GUIDs), else a fresh one.
+    /// Adds the code a REFI `<Code>` element describes, named `name` (already made unique),
+    /// with its description, under the id its GUID gives; returns that id.
+    fn add_code(&mut self, c: &Element, name: String, colour: Colour, parent: Option<CodeId>) -> CodeId {
+        let id = CodeId(self.id_for(c.attr_trimmed("guid")));
+        let mut code = Code::new(id, name, colour);
+        code.parent = parent;
+        code.props.description = parse_description(c.child_text("Description").unwrap_or(""));
+        self.codes.push(code);
+        id
+    }
+
     fn id_for(&mut self, guid: Option<&str>) -> Uuid {
         if let Some(u) = guid.and_then(guid_uuid)
             && !u.is_nil()
@@ -398,11 +418,7 @@ impl<'a> Planner<'a> {
                 *folders += 1;
             }
             let guid = c.attr_trimmed("guid");
-            let id = CodeId(self.id_for(guid));
-            let mut code = Code::new(id, name, colour);
-            code.parent = parent;
-            code.props.description = parse_description(c.child_text("Description").unwrap_or(""));
-            self.codes.push(code);
+            let id = self.add_code(c, name, colour, parent);
             if let Some(g) = guid {
                 self.code_by_guid.insert(guid_key(g), id);
             }
@@ -1135,14 +1151,7 @@ pub fn plan_project_import(path: &Path, limits: &Limits, progress: &Progress) ->
         })
         .map_err(|stop| stream_error(path, &entry, stop))
     })?;
-    if root.name != "Project" {
-        return Err(ExchangeError::WrongRoot {
-            path: path.to_path_buf(),
-            found: root.name.clone(),
-            expected: "Project",
-            what: "project",
-        });
-    }
+    expect_root(&root, path, "Project", "project")?;
     let mut planner = Planner::new(Some(&mut container), file_label(path));
     let origin = root.attr("origin").unwrap_or("").trim().to_string();
     planner.report.origin = origin.clone();
@@ -1212,14 +1221,7 @@ pub fn plan_codebook_import(project: &Project, path: &Path, limits: &Limits) -> 
     }
     let bytes = std::fs::read(path).map_err(ExchangeError::io("read", path))?;
     let root = parse_xml(&bytes, path, &file_label(path))?;
-    if root.name != "CodeBook" {
-        return Err(ExchangeError::WrongRoot {
-            path: path.to_path_buf(),
-            found: root.name.clone(),
-            expected: "CodeBook",
-            what: "codebook",
-        });
-    }
+    expect_root(&root, path, "CodeBook", "codebook")?;
     let Some(codes) = root.child("Codes").filter(|c| c.child("Code").is_some()) else {
         return Err(ExchangeError::NoCodes { path: path.to_path_buf() });
     };
@@ -1288,16 +1290,11 @@ fn merge_codes(planner: &mut Planner<'_>, project: &Project, el: &Element, paren
             }
             _ => {
                 let name = planner.code_names.take(raw, "Unnamed code");
-                let id = CodeId(planner.id_for(guid));
                 let colour = c
                     .attr("color")
                     .and_then(parse_colour)
                     .unwrap_or_else(|| palette_colour(project.codes.len() + planner.codes.len()));
-                let mut code = Code::new(id, name, colour);
-                code.parent = parent;
-                code.props.description = parse_description(c.child_text("Description").unwrap_or(""));
-                planner.codes.push(code);
-                id
+                planner.add_code(c, name, colour, parent)
             }
         };
         if let Some(g) = guid {

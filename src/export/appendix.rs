@@ -283,25 +283,25 @@ impl Appendix {
     }
 }
 
+/// One row of [`table`]: the header row (repeated on each page) or a body row.
+fn table_row(w: &mut Xml, texts: &[impl AsRef<str>], widths: &[usize], header: bool) -> R {
+    w.create_element("w:tr").write_inner_content(|w| {
+        docx::row_props(w, header)?;
+        for (text, width) in texts.iter().zip(widths) {
+            cell(w, *width, text.as_ref(), header)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
 /// A table in Tema's table style with a repeated header row.
 fn table(w: &mut Xml, header: &[&str], rows: &[Vec<String>], widths: &[usize]) -> R {
     w.create_element("w:tbl").write_inner_content(|w| {
         docx::table_start(w, widths)?;
-        w.create_element("w:tr").write_inner_content(|w| {
-            docx::row_props(w, true)?;
-            for (label, width) in header.iter().zip(widths) {
-                cell(w, *width, label, true)?;
-            }
-            Ok(())
-        })?;
+        table_row(w, header, widths, true)?;
         for row in rows {
-            w.create_element("w:tr").write_inner_content(|w| {
-                docx::row_props(w, false)?;
-                for (text, width) in row.iter().zip(widths) {
-                    cell(w, *width, text, false)?;
-                }
-                Ok(())
-            })?;
+            table_row(w, row, widths, false)?;
         }
         Ok(())
     })?;

@@ -66,7 +66,7 @@ pub fn check_target(path: &Path) -> Result<(), ExportError> {
     if let Ok(meta) = fs::symlink_metadata(path) {
         let t = meta.file_type();
         if !t.is_file() {
-            return Err(ExportError::NotRegular { path: path.to_path_buf(), what: describe(&t) });
+            return Err(ExportError::NotRegular { path: path.to_path_buf(), what: crate::files::kind_of(&t) });
         }
     }
     let folder = folder_of(path);
@@ -92,29 +92,6 @@ fn folder_of(path: &Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
         _ => PathBuf::from("."),
-    }
-}
-
-fn describe(t: &fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if t.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if t.is_block_device() || t.is_char_device() {
-            return "a device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    if t.is_symlink() {
-        "a symbolic link"
-    } else if t.is_dir() {
-        "a folder"
-    } else {
-        "not a regular file"
     }
 }
 

@@ -459,24 +459,7 @@ pub(crate) fn open_regular(path: &Path) -> Result<std::fs::File, FileError> {
     if kind.is_file() {
         return Ok(f);
     }
-    Err(FileError::NotRegular { kind: file_kind(&kind) })
-}
-
-fn file_kind(kind: &std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if kind.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if kind.is_char_device() || kind.is_block_device() {
-            return "a device";
-        }
-        if kind.is_socket() {
-            return "a socket";
-        }
-    }
-    if kind.is_dir() { "a folder" } else { "a special file" }
+    Err(FileError::NotRegular { kind: crate::files::kind_of(&kind) })
 }
 
 /// Lists the files to import: given files as they are, folders searched recursively in

@@ -343,21 +343,7 @@ impl Merger {
 
     fn codes(&mut self, theirs: &Project) {
         // Parents before children, so a new child can name its (new or matched) parent.
-        let mut order: Vec<CodeId> = Vec::with_capacity(theirs.codes.len());
-        let mut placed: HashSet<CodeId> = HashSet::new();
-        while order.len() < theirs.codes.len() {
-            let before = order.len();
-            for c in theirs.codes.values() {
-                let ready = c.parent.is_none_or(|p| placed.contains(&p) || !theirs.codes.contains_key(&p));
-                if !placed.contains(&c.id) && ready {
-                    placed.insert(c.id);
-                    order.push(c.id);
-                }
-            }
-            if order.len() == before {
-                break; // a cycle: cannot happen in a project that loaded
-            }
-        }
+        let order = parents_first(theirs.codes.values().map(|c| (c.id, c.parent)).collect());
         let path = |p: &Project, id: CodeId| p.code_path(id);
         for id in order {
             let Some(c) = theirs.codes.get(&id) else { continue };
@@ -406,21 +392,7 @@ impl Merger {
     }
 
     fn themes(&mut self, theirs: &Project) {
-        let mut order: Vec<ThemeId> = Vec::with_capacity(theirs.themes.len());
-        let mut placed: HashSet<ThemeId> = HashSet::new();
-        while order.len() < theirs.themes.len() {
-            let before = order.len();
-            for t in theirs.themes.values() {
-                let ready = t.parent.is_none_or(|p| placed.contains(&p) || !theirs.themes.contains_key(&p));
-                if !placed.contains(&t.id) && ready {
-                    placed.insert(t.id);
-                    order.push(t.id);
-                }
-            }
-            if order.len() == before {
-                break;
-            }
-        }
+        let order = parents_first(theirs.themes.values().map(|t| (t.id, t.parent)).collect());
         for id in order {
             let Some(t) = theirs.themes.get(&id) else { continue };
             let mut members: Vec<CodeId> = Vec::new();
@@ -664,6 +636,29 @@ pub fn changes_between(from: &str, to: &str) -> Vec<TextChange> {
     }
     flush(&mut pending, &mut out);
     out
+}
+
+/// The ids of a tree's items, `(id, parent)`, ordered so that every parent comes before its
+/// children (a parent that is not among the items counts as placed): the order in which the
+/// merge brings codes and themes in. Items in a cycle, which a project that loaded cannot
+/// have, are left out.
+fn parents_first<Id: Copy + Eq + std::hash::Hash>(items: Vec<(Id, Option<Id>)>) -> Vec<Id> {
+    let ids: HashSet<Id> = items.iter().map(|(id, _)| *id).collect();
+    let mut order = Vec::with_capacity(items.len());
+    let mut placed = HashSet::new();
+    while order.len() < items.len() {
+        let before = order.len();
+        for &(id, parent) in &items {
+            let ready = parent.is_none_or(|p| placed.contains(&p) || !ids.contains(&p));
+            if ready && placed.insert(id) {
+                order.push(id);
+            }
+        }
+        if order.len() == before {
+            break;
+        }
+    }
+    order
 }
 
 #[cfg(test)]

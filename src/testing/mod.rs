@@ -139,6 +139,24 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// A sequential SplitMix64 generator ([`mix`] over a counter) for the tests that draw many
+/// numbers from one seed — the fuzzers, the agreement reference comparison — so that a
+/// failure is reproduced from the seed it prints.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        let out = mix(self.0);
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        out
+    }
+
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        if n == 0 { 0 } else { (self.next_u64() % n as u64) as usize }
+    }
+}
+
 /// The `i`-th number of step `k` of stream `seed`.
 fn draw(seed: u64, k: u64, i: u64) -> u64 {
     mix(seed ^ mix(k.wrapping_mul(31).wrapping_add(i)))

@@ -318,17 +318,10 @@ impl TemaApp {
         self.state.open_doc = None;
     }
 
-    /// The coder to act as (the default rule's guess when none was chosen yet), and the edit
-    /// that adds them to the project if they are new.
-    fn ensure_coder(&mut self) -> Option<(CoderId, Option<Edit>)> {
-        let name = self.state.coder_name.get_or_insert_with(|| crate::edit::default_coder(None, None).0).clone();
-        match crate::edit::coder_or_new(self.project()?, &name) {
-            Ok(found) => Some(found),
-            Err(e) => {
-                self.status(e.to_string(), true);
-                None
-            }
-        }
+    /// The name of the coder to act as: the one chosen, else the default rule's guess, kept
+    /// as the choice (the planners find that coder or add them).
+    fn acting_coder(&mut self) -> String {
+        self.state.coder_name.get_or_insert_with(|| crate::edit::default_coder(None, None).0).clone()
     }
 
     fn status(&mut self, text: impl Into<String>, error: bool) {
@@ -513,7 +506,7 @@ impl TemaApp {
             (None, Some(name)) => CodeRef::Name(name),
             (None, None) => return,
         };
-        let name = self.state.coder_name.get_or_insert_with(|| crate::edit::default_coder(None, None).0).clone();
+        let name = self.acting_coder();
         let Some(p) = self.project() else { return };
         let plan = match crate::edit::plan_coding(p, sel.doc, sel.span, code, CoderRef::Name(&name), "") {
             Ok(plan) => plan,
@@ -637,13 +630,12 @@ impl TemaApp {
             }
             UiCommand::ToggleRead => {
                 let Some(doc) = self.state.open_doc else { return };
-                let Some((coder, add)) = self.ensure_coder() else { return };
-                let read =
-                    self.project().and_then(|p| p.documents.get(&doc)).is_some_and(|d| d.read_by.contains(&coder));
-                let mut edits: Vec<Edit> = add.into_iter().collect();
-                edits.push(Edit::SetDocumentRead { id: doc, coder, read: !read });
-                let edit = crate::edit::one_edit("Mark document as read", edits);
-                self.state.actions.push(Action::Edit { edit, coalesce: None });
+                let name = self.acting_coder();
+                let Some(p) = self.project() else { return };
+                match crate::edit::toggle_read(p, doc, CoderRef::Name(&name)) {
+                    Ok(edit) => self.state.actions.push(Action::Edit { edit, coalesce: None }),
+                    Err(e) => self.status(e.to_string(), true),
+                }
             }
             UiCommand::ImportFiles => {
                 if let Some(p) = self.project() {

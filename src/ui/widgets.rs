@@ -22,6 +22,55 @@ pub fn command_button(ui: &mut Ui, cx: &mut ViewCtx<'_>, command: UiCommand, ena
     clicked
 }
 
+/// A button that applies a planned edit: disabled when the planner found nothing to do or the
+/// project is read-only. Returns whether it was clicked (and the edit queued).
+pub fn edit_button(
+    ui: &mut Ui,
+    cx: &mut ViewCtx<'_>,
+    button: egui::Button<'_>,
+    hover: &str,
+    edit: Option<crate::edit::Edit>,
+) -> bool {
+    let clicked = ui.add_enabled(!cx.read_only && edit.is_some(), button).on_hover_text(hover).clicked();
+    match edit {
+        Some(edit) if clicked => {
+            cx.edit(edit);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A drop-down labelled `label` for an optional choice among `options` (each with the text it
+/// shows), `none` naming the choice of none ("All documents"). The search filters and the
+/// import dialog's document kind are these.
+pub fn optional_choice<T: Clone + PartialEq>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut Option<T>,
+    none: &str,
+    options: &[(T, String)],
+) -> Response {
+    let l = ui.label(label);
+    let shown = value.as_ref().and_then(|v| options.iter().find(|(o, _)| o == v)).map_or(none, |(_, text)| text);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            ui.selectable_value(value, None, none);
+            for (option, text) in options {
+                ui.selectable_value(value, Some(option.clone()), text);
+            }
+        })
+        .response
+        .labelled_by(l.id)
+}
+
+/// The document kinds as [`optional_choice`] offers them.
+pub fn kind_options() -> Vec<(crate::model::DocKind, String)> {
+    crate::model::DocKind::ALL.iter().map(|k| (*k, k.label().to_string())).collect()
+}
+
 /// A frameless button showing a symbol, with its meaning as hover text and accessible name.
 pub fn icon_button(ui: &mut Ui, icon: &str, name: &str) -> Response {
     let response = ui.add(egui::Button::new(icon).frame(false)).on_hover_text(name);

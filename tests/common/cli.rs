@@ -46,3 +46,14 @@ pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// [`project_path`] with the project made there by `make` (the test file's own builder, whose
+/// result is not needed): the opening of most command-line tests.
+pub fn project_made<T, E: std::fmt::Display>(
+    name: &str,
+    make: impl FnOnce(&Path) -> Result<T, E>,
+) -> anyhow::Result<(tempfile::TempDir, PathBuf, String)> {
+    let (tmp, dir, arg) = project_path(name)?;
+    make(&dir).map_err(|e| anyhow::anyhow!("making the project {name}: {e}"))?;
+    Ok((tmp, dir, arg))
+}

@@ -103,6 +103,28 @@ pub fn run_until(h: &mut Harness<'_, TemaApp>, what: &str, done: impl Fn(&Harnes
     }
 }
 
+/// Clicks the widgets labelled `labels` one after another, a frame drawn after each, as a
+/// person opens a menu or a drop-down and picks from it (`["File", "Export"]`).
+pub fn click_all(h: &mut Harness<'_, TemaApp>, labels: &[&str]) {
+    use egui_kittest::kittest::Queryable;
+    for label in labels {
+        h.get_by_label(label).click();
+        h.run();
+    }
+}
+
+/// Codes the selected text through the code picker as a person does: C, the name typed,
+/// Enter (the first code the name matches, or a new code of that name).
+pub fn pick_code(h: &mut Harness<'_, TemaApp>, name: &str) {
+    use egui_kittest::kittest::Queryable;
+    h.key_press(egui::Key::C);
+    h.run();
+    h.get_by_label("Code name").type_text(name);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+}
+
 /// Clicks into the text field labelled `label` and types `text`, as a person does.
 pub fn type_into(h: &mut Harness<'_, TemaApp>, label: &str, text: &str) {
     use egui_kittest::kittest::Queryable;
@@ -142,6 +164,14 @@ pub fn j4_coding(id: u128, start: usize, end: usize) -> Coding {
         created: chrono::Utc::now(),
         comment: String::new(),
     }
+}
+
+/// Opens the project at `dir` for writing again, failing the test with the warnings if the
+/// opening gave any: the "reopened, and clean" step after a save, a replay or a repair.
+pub fn reopen_clean(dir: &Path) -> anyhow::Result<Store> {
+    let store = Store::open(dir)?;
+    assert!(store.warnings().is_empty(), "{:?}", store.warnings());
+    Ok(store)
 }
 
 pub fn corpus() -> PathBuf {
@@ -365,4 +395,4 @@ pub fn sample_copy(to: &Path) -> anyhow::Result<PathBuf> {
 mod cli;
 #[cfg(test)]
 #[allow(unused_imports)] // each test binary uses some of them
-pub use cli::{copy_dir, json, project_path, stderr, tema};
+pub use cli::{copy_dir, json, project_made, project_path, stderr, tema};

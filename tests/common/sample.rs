@@ -11,6 +11,16 @@ pub fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-corpus")
 }
 
+/// [`build_sample`] as `sample.tema` in a new temporary folder, which lives as long as the
+/// returned `TempDir`.
+#[allow(dead_code)] // not every test binary that builds the sample wants a folder of its own
+pub fn built_sample() -> anyhow::Result<(tempfile::TempDir, PathBuf)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("sample.tema");
+    build_sample(&dir)?;
+    Ok((tmp, dir))
+}
+
 /// Creates the project at `dir` (which must not exist) and saves it.
 pub fn build_sample(dir: &Path) -> anyhow::Result<()> {
     let corpus = corpus();

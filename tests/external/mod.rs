@@ -129,15 +129,45 @@ extern "C" fn print_summary() {
 /// The text of a PDF as `pdftotext` reads it (an independent reader: poppler), with words
 /// broken at a line end by a hyphen joined again and every run of white space made one space.
 pub fn pdf_text(pdf: &std::path::Path) -> Result<String, String> {
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(pdf)
-        .arg("-")
-        .output()
-        .map_err(|e| format!("pdftotext: {e}"))?;
+    let text = pdf_lines(pdf, false)?;
+    Ok(text.replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// The text of a PDF as `pdftotext` writes it, lines kept; with `layout`, laid out as on the
+/// page (`-layout`), so that a check can see what stands on one line.
+pub fn pdf_lines(pdf: &std::path::Path, layout: bool) -> Result<String, String> {
+    let mut command = Command::new("pdftotext");
+    command.args(["-enc", "UTF-8"]);
+    if layout {
+        command.arg("-layout");
+    }
+    let out = command.arg(pdf).arg("-").output().map_err(|e| format!("pdftotext: {e}"))?;
     if !out.status.success() {
         return Err(format!("pdftotext {}: {}", pdf.display(), String::from_utf8_lossy(&out.stderr)));
     }
-    let text = String::from_utf8(out.stdout).map_err(|e| format!("pdftotext wrote no UTF-8: {e}"))?;
-    Ok(text.replace("-\n", "").split_whitespace().collect::<Vec<_>>().join(" "))
+    String::from_utf8(out.stdout).map_err(|e| format!("pdftotext wrote no UTF-8: {e}"))
+}
+
+/// Converts `input` with LibreOffice (`soffice --headless --convert-to to`, with a profile of
+/// its own in `out_dir`, so that runs do not share one) into `out_dir`, and returns the
+/// converted file's path; fails with what soffice printed.
+pub fn soffice_convert(
+    input: &std::path::Path,
+    to: &str,
+    out_dir: &std::path::Path,
+) -> Result<std::path::PathBuf, String> {
+    let profile = out_dir.join("lo-profile");
+    let out = Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(out_dir)
+        .arg(input)
+        .output()
+        .map_err(|e| format!("soffice: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("soffice failed on {}: {}", input.display(), String::from_utf8_lossy(&out.stderr)));
+    }
+    let ext = to.split(':').next().unwrap_or(to);
+    let stem = input.file_stem().ok_or_else(|| format!("{} has no file name", input.display()))?;
+    Ok(out_dir.join(stem).with_extension(ext))
 }

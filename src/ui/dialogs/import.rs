@@ -8,7 +8,7 @@ use crate::import::{FileOutcome, ImportOptions, ImportPlan, Mapping, plan_import
 use crate::model::{DocKind, Project};
 use crate::ui::Action;
 use crate::ui::jobs::{JobSpec, Jobs, Pending};
-use crate::ui::widgets::labelled_line;
+use crate::ui::widgets::{kind_options, labelled_line, optional_choice};
 use egui::{Id, RichText};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -263,17 +263,8 @@ impl ImportDialog {
              instead of skipping them",
         );
         ui.horizontal(|ui| {
-            let l = ui.label("Kind");
-            egui::ComboBox::from_id_salt("import-kind")
-                .selected_text(self.kind.map(|k| k.label()).unwrap_or("found from folder and speakers"))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.kind, None, "found from folder and speakers");
-                    for k in [DocKind::Interview, DocKind::FocusGroup, DocKind::FieldNotes, DocKind::Other] {
-                        ui.selectable_value(&mut self.kind, Some(k), k.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            let none = "found from folder and speakers";
+            optional_choice(ui, "import-kind", "Kind", &mut self.kind, none, &kind_options());
         });
         if let Some(m) = &self.message {
             ui.label(RichText::new(m).color(ui.visuals().error_fg_color));

@@ -177,7 +177,7 @@ impl CoderDialog {
             }
         });
         // Escape or a click beside it keeps the coder as it was (nobody yet codes under the
-        // login name, see `TemaApp::ensure_coder`).
+        // login name, see `TemaApp::acting_coder`).
         if modal.should_close() && result.is_none() {
             result = Some(None);
         }

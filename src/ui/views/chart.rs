@@ -3,11 +3,10 @@
 
 use crate::analysis::AttributionIndex;
 use crate::export::chart::{self, Chart, ChartKind};
-use crate::export::image::{PRINT_SCALE, svg_to_png};
+use crate::export::image::PRINT_SCALE;
 use crate::model::Project;
-use crate::ui::{Action, ViewCtx};
+use crate::ui::ViewCtx;
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, Ui, pos2, vec2};
-use std::path::PathBuf;
 use std::sync::Arc;
 
 const LABEL_WIDTH: f32 = 220.0;
@@ -84,26 +83,8 @@ impl ChartPanel {
     }
 
     fn export(&mut self, cx: &mut ViewCtx<'_>, c: &Chart, kind: ChartKind, png: bool) {
-        let mut path = PathBuf::from(self.path.trim());
-        if path.file_name().is_none() {
-            cx.push(Action::Status { text: "Type where to write the chart first".into(), error: true });
-            return;
-        }
-        path.set_extension(if png { "png" } else { "svg" });
-        self.path = path.display().to_string();
         let svg = chart::svg(c, &format!("{}: {}", cx.project.settings.name, kind.label()));
-        cx.push(Action::RunJob {
-            name: "Export chart".into(),
-            work: Box::new(move |_progress| {
-                let bytes = if png { svg_to_png(&svg, PRINT_SCALE) } else { Ok(svg.into_bytes()) };
-                let result = bytes.and_then(|b| crate::export::write_export(&path, &b));
-                let (text, error) = match result {
-                    Ok(()) => (format!("Wrote the chart to {}", path.display()), false),
-                    Err(e) => (format!("Could not write the chart: {e}"), true),
-                };
-                vec![Action::Status { text, error }]
-            }),
-        });
+        super::export_picture(cx, &mut self.path, "the chart", svg, png.then_some(PRINT_SCALE));
     }
 }
 

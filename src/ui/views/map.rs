@@ -5,13 +5,11 @@
 
 use crate::analysis::map::{LayoutBox, NodeKey, NodeKind, ThematicMap, label_width, separate, status_colour};
 use crate::edit::themes;
-use crate::export::image::svg_to_png;
 use crate::model::*;
 use crate::ui::tokens::MIN_TEXT_SIZE;
-use crate::ui::widgets::labelled_line;
+use crate::ui::widgets::{edit_button, labelled_line};
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Align2, Color32, FontId, Pos2, Rect, RichText, Sense, Stroke, Ui, Vec2, pos2, vec2};
-use std::path::PathBuf;
 
 pub struct MapView {
     pub show_parked: bool,
@@ -100,23 +98,20 @@ impl MapView {
             if ui.button("Fit to window").on_hover_text("Show the whole map").clicked() {
                 self.view = None;
             }
-            let keep = themes::keep_map_layout(map);
-            let r = ui
-                .add_enabled(!cx.read_only && keep.is_some(), egui::Button::new("Keep this layout"))
-                .on_hover_text("Save the automatic positions of nodes you have not moved, so they stay put");
-            if r.clicked()
-                && let Some(edit) = keep
-            {
-                cx.edit(edit);
-            }
-            let reset = themes::reset_map_layout(map);
-            let r = ui
-                .add_enabled(!cx.read_only && reset.is_some(), egui::Button::new("Reset layout"))
-                .on_hover_text("Forget every saved position and lay the map out again (undo brings them back)");
-            if r.clicked()
-                && let Some(edit) = reset
-            {
-                cx.edit(edit);
+            edit_button(
+                ui,
+                cx,
+                egui::Button::new("Keep this layout"),
+                "Save the automatic positions of nodes you have not moved, so they stay put",
+                themes::keep_map_layout(map),
+            );
+            if edit_button(
+                ui,
+                cx,
+                egui::Button::new("Reset layout"),
+                "Forget every saved position and lay the map out again (undo brings them back)",
+                themes::reset_map_layout(map),
+            ) {
                 self.view = None;
             }
             ui.separator();
@@ -150,27 +145,8 @@ impl MapView {
     }
 
     fn export(&mut self, cx: &mut ViewCtx<'_>, map: &ThematicMap, png: bool) {
-        let mut path = PathBuf::from(self.export_path.trim());
-        if path.as_os_str().is_empty() {
-            cx.push(Action::Status { text: "Type where to write the map first".into(), error: true });
-            return;
-        }
-        path.set_extension(if png { "png" } else { "svg" });
-        self.export_path = path.display().to_string();
         let svg = crate::export::map::svg(map, &cx.project.settings.name);
-        let name = if png { "Export map as PNG" } else { "Export map as SVG" };
-        cx.push(Action::RunJob {
-            name: name.into(),
-            work: Box::new(move |_progress| {
-                let bytes = if png { svg_to_png(&svg, 2.0).map_err(|e| e.to_string()) } else { Ok(svg.into_bytes()) };
-                let result = bytes.and_then(|b| crate::export::write_export(&path, &b).map_err(|e| e.to_string()));
-                let (text, error) = match result {
-                    Ok(()) => (format!("Wrote the thematic map to {}", path.display()), false),
-                    Err(e) => (format!("Could not write {}: {e}", path.display()), true),
-                };
-                vec![Action::Status { text, error }]
-            }),
-        });
+        super::export_picture(cx, &mut self.export_path, "the thematic map", svg, png.then_some(2.0));
     }
 
     fn canvas(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui, map: &ThematicMap) {

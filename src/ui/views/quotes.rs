@@ -14,7 +14,7 @@ use crate::edit::quotes::{QuoteHome, plan_quote};
 use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
-use crate::ui::widgets::{form_frame, icon_button, labelled_line};
+use crate::ui::widgets::{edit_button, form_frame, icon_button, labelled_line};
 use crate::ui::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -386,24 +386,13 @@ impl QuotesView {
                         if icon_button(ui, "✖", "Remove quote").clicked() {
                             cx.edit(Edit::RemoveQuote { id: q.id });
                         }
+                        let move_to = |index| Edit::MoveQuote { id: q.id, theme: q.theme, index };
                         let below = ids.get(i + 1).and_then(|id| p.quotes.get_index_of(id));
-                        if ui
-                            .add_enabled(below.is_some(), egui::Button::new("⏷").frame(false))
-                            .on_hover_text("Move quote down")
-                            .clicked()
-                            && let Some(index) = below
-                        {
-                            cx.edit(Edit::MoveQuote { id: q.id, theme: q.theme, index });
-                        }
+                        let down = egui::Button::new("⏷").frame(false);
+                        edit_button(ui, cx, down, "Move quote down", below.map(move_to));
                         let above = i.checked_sub(1).and_then(|j| ids.get(j)).and_then(|id| p.quotes.get_index_of(id));
-                        if ui
-                            .add_enabled(above.is_some(), egui::Button::new("⏶").frame(false))
-                            .on_hover_text("Move quote up")
-                            .clicked()
-                            && let Some(index) = above
-                        {
-                            cx.edit(Edit::MoveQuote { id: q.id, theme: q.theme, index });
-                        }
+                        let up = egui::Button::new("⏶").frame(false);
+                        edit_button(ui, cx, up, "Move quote up", above.map(move_to));
                         move_menu(cx, ui, q);
                         if ui.small_button("Go to source").on_hover_text("Open the document at this passage").clicked()
                         {

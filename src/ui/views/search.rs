@@ -14,7 +14,7 @@ use crate::index::{
 };
 use crate::model::*;
 use crate::ui::jobs::{JobSpec, Pending};
-use crate::ui::widgets::labelled_line;
+use crate::ui::widgets::{kind_options, labelled_line, optional_choice};
 use crate::ui::{Action, TextSel, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -301,35 +301,13 @@ impl SearchView {
             }
         });
         ui.horizontal_wrapped(|ui| {
-            let groups: Vec<String> = {
-                let mut g: Vec<String> =
-                    p.participants.values().map(|x| x.group().to_string()).filter(|g| !g.is_empty()).collect();
-                g.sort();
-                g.dedup();
-                g
-            };
-            let l = ui.label("Group");
-            egui::ComboBox::from_id_salt("search-group")
-                .selected_text(self.group.clone().unwrap_or_else(|| "All groups".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.group, None, "All groups");
-                    for g in groups {
-                        ui.selectable_value(&mut self.group, Some(g.clone()), g);
-                    }
-                })
-                .response
-                .labelled_by(l.id);
-            let l = ui.label("Kind");
-            egui::ComboBox::from_id_salt("search-kind")
-                .selected_text(self.kind.map(|k| k.label().to_string()).unwrap_or_else(|| "All documents".into()))
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.kind, None, "All documents");
-                    for k in [DocKind::Interview, DocKind::FocusGroup, DocKind::FieldNotes, DocKind::Other] {
-                        ui.selectable_value(&mut self.kind, Some(k), k.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            let mut groups: Vec<String> =
+                p.participants.values().map(|x| x.group().to_string()).filter(|g| !g.is_empty()).collect();
+            groups.sort();
+            groups.dedup();
+            let groups: Vec<(String, String)> = groups.into_iter().map(|g| (g.clone(), g)).collect();
+            optional_choice(ui, "search-group", "Group", &mut self.group, "All groups", &groups);
+            optional_choice(ui, "search-kind", "Kind", &mut self.kind, "All documents", &kind_options());
             ui.checkbox(&mut self.uncoded, "Only uncoded text")
                 .on_hover_text("Leave out matches in text that you have already coded");
             ui.checkbox(&mut self.order_by_document, "In document order")
@@ -369,9 +347,8 @@ impl SearchView {
     fn code_all(&mut self, cx: &mut ViewCtx<'_>) {
         let p = cx.project;
         let Some(engine) = &self.engine else { return };
-        // No coder chosen yet: the one default every front end uses.
-        let me = Some(cx.coder_name).filter(|n| !n.trim().is_empty());
-        let me = me.map_or_else(|| crate::edit::default_coder(None, None).0, str::to_string);
+        // No coder chosen yet (a blank name): the one default every front end uses.
+        let me = crate::edit::default_coder(Some(cx.coder_name), None).0;
         let options = match CodeHitsOptions::named(p, &self.code_name, &me, self.scope) {
             Ok(o) => o,
             Err(e) => {
