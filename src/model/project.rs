@@ -309,15 +309,33 @@ impl Project {
     /// The codings come in id order (a `BTreeMap`), so each list is built by pushing, already
     /// sorted, rather than by [`Derived::insert`]'s binary search: this runs on every open.
     pub fn rebuild_derived(&mut self) {
-        let mut derived = Derived::default();
+        // Plain lists first, then each document's key table made at its final size: grown
+        // from empty, 2,000 tables of a 20 M-word project were each rehashed several times
+        // (and every push through a `Shared` checks whether it is shared).
+        let mut by_doc: HashMap<DocId, Vec<CodingId>, FastHash> = HashMap::default();
+        let mut by_code: HashMap<CodeId, Vec<CodingId>, FastHash> = HashMap::default();
+        let mut by_coder: HashMap<CoderId, usize, FastHash> = HashMap::default();
         for c in self.codings.values() {
-            derived.coding_keys.entry(c.doc).or_default().insert((c.span, c.code, c.coder), c.id);
-            derived.by_doc.entry(c.doc).or_default().push(c.id);
-            derived.by_code.entry(c.code).or_default().push(c.id);
-            *derived.by_coder.entry(c.coder).or_default() += 1;
+            by_doc.entry(c.doc).or_default().push(c.id);
+            by_code.entry(c.code).or_default().push(c.id);
+            *by_coder.entry(c.coder).or_default() += 1;
         }
-        derived.indexed = self.codings.len();
-        self.derived = derived;
+        let mut keys: HashMap<DocId, HashMap<CodingKey, CodingId, FastHash>, FastHash> = by_doc
+            .iter()
+            .map(|(doc, ids)| (*doc, HashMap::with_capacity_and_hasher(ids.len(), FastHash::default())))
+            .collect();
+        for c in self.codings.values() {
+            if let Some(table) = keys.get_mut(&c.doc) {
+                table.insert((c.span, c.code, c.coder), c.id);
+            }
+        }
+        self.derived = Derived {
+            coding_keys: keys.into_iter().map(|(doc, table)| (doc, Shared::new(table))).collect(),
+            by_doc: by_doc.into_iter().map(|(doc, ids)| (doc, Shared::new(ids))).collect(),
+            by_code: by_code.into_iter().map(|(code, ids)| (code, Shared::new(ids))).collect(),
+            by_coder,
+            indexed: self.codings.len(),
+        };
     }
 
     /// Whether two codings may share what makes a coding unique (see
