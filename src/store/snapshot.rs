@@ -1035,14 +1035,17 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     Ok((coder_files, counts))
 }
 
+/// A codings file as read: its path, what it holds (`None`: missing or emptied) and its hash.
+type CodingsFile = (String, Option<AnyCoderFile<StoredCoding>>, Written);
+
 /// Each coder's codings file parsed, in [`codings_files`] order. The files are parsed at
 /// once, each on a thread of its own: in a team's project they are the largest files (at 20 M
 /// words two coders' files hold 200 MB), and one thread parsing them in turn was the longest
 /// part of opening while the other core had finished the documents.
-fn read_codings_files(dir: &Path) -> Result<Vec<(String, Option<AnyCoderFile<StoredCoding>>, Written)>> {
+fn read_codings_files(dir: &Path) -> Result<Vec<CodingsFile>> {
     let files = codings_files(dir);
     let staged = STAGED.with(|s| s.borrow().clone());
-    let read = |rel: &String| -> Result<(String, Option<AnyCoderFile<StoredCoding>>, Written)> {
+    let read = |rel: &String| -> Result<CodingsFile> {
         STAGED.with(|s| *s.borrow_mut() = staged.clone());
         let mut written = Written::new();
         let parsed = read_json::<AnyCoderFile<StoredCoding>>(dir, rel, &mut written)?;
