@@ -32,6 +32,11 @@
 //!     cargo bench --bench app                   # 2 M words
 //!     TEMA_SCALE=XL cargo bench --bench app     # 20 M words
 //!     TEMA_APP_ACCESSKIT=1 cargo bench --bench app   # frames with the AccessKit tree
+//!     TEMA_APP_VIEWS=Document,Team cargo bench --bench app   # only these views (to profile them)
+//!
+//! `TEMA_APP_TRACE=1` prints each edit's two frames with their wall-clock start and end
+//! (seconds since the epoch) to stderr, to pick them out of a profile taken with
+//! `perf record -k realtime` on the measuring process.
 //!     TEMA_SCALE=S cargo bench --bench app --profile dev   # a quick check
 
 mod common;
@@ -81,6 +86,11 @@ fn main() -> Result<(), Error> {
         return Err(format!("the measuring process failed ({status})").into());
     }
     Ok(())
+}
+
+/// Seconds since the epoch, as `perf record -k realtime` stamps its samples.
+fn wall() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -324,7 +334,11 @@ fn measure(dir: &Path) -> Result<(), Error> {
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
     let mut rows = Vec::new();
     let mut n = 0;
-    for kind in VIEW_GROUPS.iter().flat_map(|(_, kinds)| kinds.iter().copied()) {
+    // Only the views named in `TEMA_APP_VIEWS` (as the table names them), when it is set.
+    let only = std::env::var("TEMA_APP_VIEWS").ok();
+    let trace = std::env::var_os("TEMA_APP_TRACE").is_some();
+    let chosen = |kind: &ViewKind| only.as_ref().is_none_or(|o| o.split(',').any(|v| v.trim() == format!("{kind:?}")));
+    for kind in VIEW_GROUPS.iter().flat_map(|(_, kinds)| kinds.iter().copied()).filter(chosen) {
         h.state_mut().state.actions.push(Action::ShowView(kind));
         // The switch is applied at the end of this frame; the next one paints the view.
         frames.run(&mut h);
@@ -337,8 +351,13 @@ fn measure(dir: &Path) -> Result<(), Error> {
             let e = edit(&h, n, &mut rng)?;
             n += 1;
             h.state_mut().state.actions.push(Action::Edit { edit: e, coalesce: None });
+            let t0 = wall();
             row.applying.push(frames.run(&mut h));
+            let t1 = wall();
             row.after.push(frames.run(&mut h));
+            if trace {
+                eprintln!("TRACE {kind:?} apply {t0:.6} {t1:.6} after {t1:.6} {:.6}", wall());
+            }
         }
         (row.rss, row.peak) = (rss_mb(), peak_rss_mb());
         if let Some((text, true)) = &h.state().state.status {
