@@ -232,3 +232,30 @@ fn first_run_opens_a_copy_of_the_sample() -> Result {
     assert!(h.state().project().is_some());
     Ok(())
 }
+
+/// A codebook of hundreds of codes lays out only the rows in view (all of them every frame
+/// was most of a frame after an edit at 2 M words), and a new code, added at the end far
+/// below the view, is scrolled to with its name field ready to type into.
+#[test]
+fn a_long_codebook_shows_the_rows_in_view_and_scrolls_to_a_new_code() -> Result {
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Ingrid", (1400.0, 900.0))?;
+    let names = common::many_codes(&mut h, 300)?;
+    let total = project(&h).codes.len();
+    h.get_by_label(&format!("Codebook ({total})"));
+    let first = names.iter().position(|n| h.query_by_label(n).is_some());
+    let shown = names.iter().filter(|n| h.query_by_label(n).is_some()).count();
+    assert!(first.is_some() && shown < 100, "only the codes in view are laid out ({shown} of {})", names.len());
+    assert!(h.query_by_label(&names[names.len() - 1]).is_none(), "the last code is far below the view");
+
+    h.get_by_label("New code").click();
+    // The codebook scrolls to the new code smoothly: step until it has.
+    h.run_steps(12);
+    assert_eq!(project(&h).codes.len(), total + 1);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Code name").type_text("Trust at the end");
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert!(project(&h).code_by_name("Trust at the end").is_some(), "the new code was renamed in place");
+    Ok(())
+}

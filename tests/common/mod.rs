@@ -396,3 +396,37 @@ mod cli;
 #[cfg(test)]
 #[allow(unused_imports)] // each test binary uses some of them
 pub use cli::{copy_dir, json, project_made, project_path, stderr, tema};
+
+/// Hundreds of codes, each applied once by the study's coder Ingrid on J3 (a batch edit, as a
+/// large codebook arrives): what the codebook and the Team view's agreement table list.
+pub fn many_codes(h: &mut Harness<'_, TemaApp>, n: usize) -> anyhow::Result<Vec<String>> {
+    let p = project(h);
+    let doc = p.document_by_name("J3").ok_or_else(|| anyhow::anyhow!("no J3"))?;
+    let coder = p.coder_by_name("Ingrid").ok_or_else(|| anyhow::anyhow!("no Ingrid"))?.id;
+    let (doc, len) = (doc.id, doc.char_len);
+    let names: Vec<String> = (0..n).map(|i| format!("Many code {i:03}")).collect();
+    let mut edits = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let code = Code::new(CodeId::new(), name, palette_colour(i));
+        let start = (i * 7) % len.saturating_sub(20).max(1);
+        let span = Span::new(start, (start + 12).min(len));
+        let coding = Coding {
+            id: CodingId::new(),
+            doc,
+            span,
+            code: code.id,
+            coder,
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        };
+        edits.push(Edit::CreateCode { code, index: None });
+        edits.push(Edit::AddCoding { coding });
+    }
+    let edit = Edit::batch("many codes", edits);
+    h.state_mut().state.actions.push(tema::ui::Action::Edit { edit, coalesce: None });
+    // Applied at the end of a frame; the next one draws the project with the codes.
+    h.run();
+    h.step();
+    h.run();
+    Ok(names)
+}

@@ -63,33 +63,49 @@ impl Codebook {
             self.focus_filter = false;
         }
         ui.add_space(2.0);
-        egui::ScrollArea::vertical().id_salt("codebook").auto_shrink([false, false]).show(ui, |ui| {
-            let filtering = !self.filter.trim().is_empty();
-            let shown: Vec<&CodeRow> = if filtering {
-                let order = crate::ui::fuzzy::rank(&self.filter, rows.iter().map(|r| r.name.as_str()));
-                order.into_iter().filter_map(|i| rows.get(i)).collect()
-            } else {
-                let mut hidden_under: Option<usize> = None;
-                rows.iter()
-                    .filter(|r| {
-                        if let Some(d) = hidden_under {
-                            if r.depth > d {
-                                return false;
-                            }
-                            hidden_under = None;
+        let filtering = !self.filter.trim().is_empty();
+        let shown: Vec<&CodeRow> = if filtering {
+            let order = crate::ui::fuzzy::rank(&self.filter, rows.iter().map(|r| r.name.as_str()));
+            order.into_iter().filter_map(|i| rows.get(i)).collect()
+        } else {
+            let mut hidden_under: Option<usize> = None;
+            rows.iter()
+                .filter(|r| {
+                    if let Some(d) = hidden_under {
+                        if r.depth > d {
+                            return false;
                         }
-                        if self.collapsed.contains(&r.id) {
-                            hidden_under = Some(r.depth);
-                        }
-                        true
-                    })
-                    .collect()
-            };
-            if shown.is_empty() {
-                let msg = if filtering { "No code matches." } else { "No codes yet: select text and press C." };
-                ui.label(RichText::new(msg).color(cx.tokens.weak_text));
+                        hidden_under = None;
+                    }
+                    if self.collapsed.contains(&r.id) {
+                        hidden_under = Some(r.depth);
+                    }
+                    true
+                })
+                .collect()
+        };
+        if shown.is_empty() {
+            let msg = if filtering { "No code matches." } else { "No codes yet: select text and press C." };
+            ui.label(RichText::new(msg).color(cx.tokens.weak_text));
+            return;
+        }
+        // Only the rows in view are laid out: laying out every code (520 in the scale project)
+        // was about two thirds of every view's frame after an edit (docs/BENCHMARKS.md).
+        let row_height = ui.spacing().interact_size.y;
+        let step = row_height + ui.spacing().item_spacing.y;
+        let area = egui::ScrollArea::vertical().id_salt("codebook").auto_shrink([false, false]);
+        area.show_rows(ui, row_height, shown.len(), |ui, range| {
+            // A code being renamed that is not in view (new, or F2 on a code selected
+            // elsewhere) is scrolled to: its name field takes the keyboard once drawn.
+            if let Some((id, _, true)) = &self.renaming
+                && let Some(i) = shown.iter().position(|r| r.id == *id)
+                && !range.contains(&i)
+            {
+                let top = ui.max_rect().top() + (i as f32 - range.start as f32) * step;
+                let rect = egui::Rect::from_x_y_ranges(ui.max_rect().x_range(), top..=top + row_height);
+                ui.scroll_to_rect(rect, Some(egui::Align::Center));
             }
-            for row in shown {
+            for row in &shown[range] {
                 self.row(cx, ui, row, filtering);
             }
         });
