@@ -3,11 +3,13 @@
 //! an edit touched (the counts are kept per document in the core: [`CodeCounts`]).
 
 use crate::analysis::coverage::coverage;
+use crate::analysis::phases::CodedDocuments;
 use crate::analysis::themes::ThemeSummary;
 use crate::analysis::{AttributionIndex, CodeCounts, CoderScope};
 use crate::model::*;
 use crate::ui::Action;
 use crate::ui::cold::Warm;
+use rustc_hash::FxHashSet;
 use std::collections::HashMap;
 use std::rc::Rc;
 
@@ -89,6 +91,8 @@ pub struct Cache {
     board: Option<(FigureKey, Rc<HashMap<ThemeId, ThemeSummary>>)>,
     counted: Warm<Counted>,
     coverage: HashMap<(DocId, Option<CoderId>), (u64, f32)>,
+    /// The documents that count as coded in the coder scope, kept per document.
+    coded: CodedDocuments,
 }
 
 /// The codebook's rows, and whether their counts are still being made on a worker (the
@@ -149,6 +153,13 @@ impl Cache {
             Rc::new(counts.summaries(p).into_iter().map(|s| (s.id, s)).collect());
         self.board = Some((key, board.clone()));
         Some(board)
+    }
+
+    /// The documents that count as coded in a coder scope (the navigator's folders and the
+    /// phase tracker); after an edit only the edited document is asked again.
+    pub fn coded_documents(&mut self, p: &Project, coders: &CoderScope) -> &FxHashSet<DocId> {
+        self.coded.refresh(p, coders);
+        self.coded.get()
     }
 
     /// How much of a document is coded; recomputed when that document's codings change.

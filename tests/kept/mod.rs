@@ -4,13 +4,16 @@
 //!
 //! Kept: the attribution index, extracts/documents/participants per code (the codebook's and
 //! the board's counts), the triangulation matrix, the co-occurrence table in both scopes, the
-//! review of a theme and the Team view's agreement report (over every document and over one). Each is asked after every step, as the app asks when the view is
-//! open, so the kept parts see every change one at a time; the references are the plain
-//! functions (`scope::extract_counts`, `themes::review`, `Cooccurrence::build`,
-//! `team::agreement::agreement`, ...).
+//! review of a theme, the Team view's agreement report (over every document and over one) and
+//! the documents that count as coded (the navigator's folders, the phase tracker). Each is
+//! asked after every step, as the app asks when the view is open, so the kept parts see every
+//! change one at a time; the references are the plain functions (`scope::extract_counts`,
+//! `themes::review`, `Cooccurrence::build`, `team::agreement::agreement`,
+//! `phases::coded_documents`, ...).
 
 use proptest::prelude::*;
 use tema::analysis::cooccurrence::CooccurrenceCache;
+use tema::analysis::phases::{CodedDocuments, coded_documents};
 use tema::analysis::scope::extract_counts;
 use tema::analysis::themes::{GroupBy, ReviewCache, review, summaries};
 use tema::analysis::{
@@ -30,6 +33,7 @@ pub struct Kept {
     turn: CooccurrenceCache,
     review: ReviewCache,
     agreement: KeptAgreement,
+    coded: CodedDocuments,
 }
 
 /// Asks every kept figure for the project as it is and compares it with a recomputation.
@@ -39,6 +43,9 @@ pub fn check(kept: &mut Kept, p: &Project, coders: &CoderScope, step: usize) -> 
     let fresh = CodeCounts::build(p, coders);
     prop_assert_eq!(kept.counts.totals(), fresh.totals(), "code totals, step {}", step);
     prop_assert_eq!(kept.counts.summaries(p), summaries(p, coders), "board counts, step {}", step);
+
+    kept.coded.refresh(p, coders);
+    prop_assert_eq!(kept.coded.get(), &coded_documents(p, coders), "coded documents, step {}", step);
 
     let fresh = AttributionIndex::build(p);
     for d in p.documents.keys() {

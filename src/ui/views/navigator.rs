@@ -181,7 +181,8 @@ impl Navigator {
         let key = (p.revisions.all, cx.coders.clone());
         if self.progress.as_ref().is_none_or(|(k, _)| *k != key) {
             // Counted as the phase tracker and `tema info` count, for the status bar's coders.
-            self.progress = Some((key, DocProgress::by_kind(p, &cx.coders)));
+            let coded = cx.cache.coded_documents(p, &cx.coders);
+            self.progress = Some((key, DocProgress::by_kind_with(p, &cx.coders, coded)));
         }
         let figures = self.progress.as_ref().map(|(_, f)| f.as_slice()).unwrap_or_default();
         let mut rows = Vec::with_capacity(p.documents.len() + DocKind::ALL.len());

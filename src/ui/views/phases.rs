@@ -3,7 +3,7 @@
 //! not yet reviewed, quotes per final theme). Every figure opens to the items behind it, and
 //! each item is a link to where it can be worked on.
 
-use crate::analysis::phases::{Figure, PhaseProgress, Ref, tracker};
+use crate::analysis::phases::{Figure, PhaseProgress, Ref, tracker_with};
 use crate::model::*;
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{RichText, Sense, Ui, vec2};
@@ -129,7 +129,8 @@ impl View for PhasesView {
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let key = (cx.project.revisions.all, cx.coders.clone());
         if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {
-            self.cached = Some((key.clone(), std::rc::Rc::new(tracker(cx.project, &cx.coders))));
+            let coded = cx.cache.coded_documents(cx.project, &cx.coders);
+            self.cached = Some((key.clone(), std::rc::Rc::new(tracker_with(cx.project, &cx.coders, coded))));
         }
         let phases = self.cached.as_ref().map(|(_, v)| std::rc::Rc::clone(v)).unwrap_or_default();
         if cx.project.documents.is_empty() {
