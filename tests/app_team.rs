@@ -121,3 +121,26 @@ fn switching_the_current_coder_from_the_team_view() -> Result {
     h.get_by_label("Coder: Tom");
     Ok(())
 }
+
+/// An agreement table of hundreds of codes lays out only the rows in view (all of them every
+/// frame was most of the view's frame at 2 M words), while the rows out of view keep their
+/// place: the pooled row below them sits where it would with every row drawn.
+#[test]
+fn a_long_agreement_table_lays_out_the_rows_in_view() -> Result {
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Ingrid", (1400.0, 900.0))?;
+    let names = common::many_codes(&mut h, 300)?;
+    h.get_by_label("Team").click();
+    h.run();
+    // The table's rows name their code in a label (the codebook beside it, in buttons).
+    let row = |h: &Harness<'_, TemaApp>, name: &str| h.query_by_role_and_label(Role::Label, name).map(|r| r.rect());
+    let rows: Vec<egui::Rect> = names.iter().filter_map(|n| row(&h, n)).collect();
+    assert!(rows.len() >= 2 && rows.len() < 100, "only the rows in view are laid out ({} of 300)", rows.len());
+    assert!(row(&h, &names[names.len() - 1]).is_none(), "the last code's row is far below the view");
+    // Rows are evenly spaced, so the pooled row sits one step below the last code's row.
+    let step = rows[1].top() - rows[0].top();
+    let first = names.iter().position(|n| row(&h, n).is_some()).unwrap_or(0);
+    let pooled = h.get_by_label("All codes (pooled)").rect();
+    let expected = rows[0].top() + (names.len() - first) as f32 * step;
+    assert!((pooled.top() - expected).abs() < 2.0, "pooled row at {} rather than {expected}", pooled.top());
+    Ok(())
+}

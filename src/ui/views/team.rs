@@ -72,6 +72,10 @@ pub struct TeamView {
     /// How many differences are listed (a page more on request): a document two coders coded
     /// differently in hundreds of places would otherwise lay out hundreds of cards every frame.
     differences_listed: usize,
+    /// The height of a row of the agreement table, and of each difference's card, as last
+    /// drawn: rows and cards out of view take that space without being laid out.
+    agreement_row_height: Option<f32>,
+    card_heights: HashMap<DiffKey, f32>,
 }
 
 /// Differences listed at first, and added by "Show more".
@@ -195,6 +199,9 @@ impl TeamView {
         let doc_name = p.documents.get(&doc).map(|d| d.name().to_string());
         let key = (doc, a, b, p.revisions.doc(doc), p.revisions.codebook, [coder(a), coder(b)], doc_name);
         if self.comparison.as_ref().is_none_or(|(k, _)| *k != key) {
+            if self.comparison.as_ref().is_some_and(|(k, _)| k.0 != doc) {
+                self.card_heights.clear();
+            }
             self.comparison = Some((key, Comparison::build(p, doc, a, b).map(Arc::new).map_err(|e| e.to_string())));
         }
         self.comparison.as_ref().map(|(_, c)| c)
@@ -307,6 +314,16 @@ impl TeamView {
             ui.label(RichText::new("Krippendorff's α").strong());
             ui.end_row();
             for c in &f.codes {
+                // A row out of view takes its height only: a codebook of hundreds of codes made
+                // hundreds of labels every frame (most of the view's frame at 2 M words).
+                let height = self.agreement_row_height.unwrap_or(ui.spacing().interact_size.y);
+                let row = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(ui.available_width(), height));
+                if !ui.is_rect_visible(row) {
+                    ui.allocate_space(egui::vec2(0.0, height));
+                    ui.end_row();
+                    continue;
+                }
+                let top = ui.cursor().top();
                 ui.horizontal(|ui| {
                     if let Some(code) = p.codes.get(&c.code) {
                         swatch(ui, t, code.props.colour, 10.0);
@@ -320,6 +337,7 @@ impl TeamView {
                 ui.label(figure(c.stats.kappa, 3));
                 ui.label(figure(c.stats.alpha, 3));
                 ui.end_row();
+                self.agreement_row_height = Some(ui.cursor().top() - top - ui.spacing().item_spacing.y);
             }
             ui.label(RichText::new("All codes (pooled)").strong());
             for _ in &report.coders {
@@ -451,7 +469,19 @@ impl TeamView {
         }
         let listed = self.differences_listed.max(DIFFERENCES_PAGE);
         for d in shown.iter().take(listed) {
+            // A card out of view takes the height it had when last drawn: thirty cards of
+            // buttons and fields made every frame cost as much as the rest of the view.
+            let k = key(d);
+            let top = ui.cursor().top();
+            if let Some(height) = self.card_heights.get(&k).copied() {
+                let rect = egui::Rect::from_min_size(ui.cursor().min, egui::vec2(ui.available_width(), height));
+                if !ui.is_rect_visible(rect) {
+                    ui.allocate_space(egui::vec2(0.0, height));
+                    continue;
+                }
+            }
             self.difference_card(cx, ui, &cmp, d);
+            self.card_heights.insert(k, ui.cursor().top() - top - ui.spacing().item_spacing.y);
         }
         let left = shown.len().saturating_sub(listed);
         if left > 0
