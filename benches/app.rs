@@ -335,7 +335,7 @@ fn measure(dir: &Path) -> Result<(), Error> {
     let mut rows = Vec::new();
     let mut n = 0;
     // Only the views named in `TEMA_APP_VIEWS` (as the table names them), when it is set.
-    let only = std::env::var("TEMA_APP_VIEWS").ok();
+    let only = std::env::var("TEMA_APP_VIEWS").ok().filter(|o| !o.trim().is_empty());
     let trace = std::env::var_os("TEMA_APP_TRACE").is_some();
     let chosen = |kind: &ViewKind| only.as_ref().is_none_or(|o| o.split(',').any(|v| v.trim() == format!("{kind:?}")));
     for kind in VIEW_GROUPS.iter().flat_map(|(_, kinds)| kinds.iter().copied()).filter(chosen) {
