@@ -10,7 +10,7 @@
 use super::{Decision, Trail};
 use crate::store::safe;
 use crate::store::{Result, StoreError};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 use uuid::Uuid;
@@ -121,11 +121,17 @@ pub fn files(dir: &Path) -> Result<Vec<String>> {
 /// The decisions of one file with their lines; unreadable lines become warnings.
 fn read_file(dir: &Path, rel: &str, warnings: &mut Vec<String>) -> Result<Vec<(Decision, String)>> {
     let Some(bytes) = safe::read(&dir.join(rel))? else { return Ok(Vec::new()) };
-    let text = String::from_utf8_lossy(&bytes);
+    Ok(parse(rel, &bytes, 0, warnings))
+}
+
+/// The decisions of `bytes` of the file `rel` (whose first line is line `first` + 1), with
+/// their lines; unreadable lines become warnings.
+fn parse(rel: &str, bytes: &[u8], first: usize, warnings: &mut Vec<String>) -> Vec<(Decision, String)> {
+    let text = String::from_utf8_lossy(bytes);
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
-        .map(|(i, l)| (i, l.trim_end_matches('\r')))
+        .map(|(i, l)| (first + i, l.trim_end_matches('\r')))
         .filter(|(_, l)| !l.trim().is_empty())
         .collect();
     // A four-year trail is tens of thousands of lines: parse them on every core.
@@ -145,7 +151,71 @@ fn read_file(dir: &Path, rel: &str, warnings: &mut Vec<String>) -> Result<Vec<(D
             Err(e) => warnings.push(format!("{rel} line {}: not a decision ({e}); skipped", i + 1)),
         }
     }
-    Ok(out)
+    out
+}
+
+/// How far each trail file has been read: its bytes up to the end of its last whole line,
+/// and the lines in them. The files are only ever appended to, so a reader that keeps this
+/// reads only what was appended since ([`read_appended`]): the Trail view read and parsed the
+/// whole trail again after every edit, which costs more the longer a study runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReadUpTo {
+    files: HashMap<String, (u64, usize)>,
+}
+
+impl ReadUpTo {
+    /// Notes that `bytes` were read from the start of the file `rel`.
+    fn note(&mut self, rel: &str, from: (u64, usize), bytes: &[u8]) {
+        let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let lines = bytes[..whole].iter().filter(|b| **b == b'\n').count();
+        self.files.insert(rel.to_string(), (from.0 + whole as u64, from.1 + lines));
+    }
+}
+
+/// Reads every person's trail of the project in `dir`, with how far each file was read (for
+/// [`read_appended`]).
+pub fn load_up_to(dir: &Path) -> Result<(Trail, ReadUpTo)> {
+    let mut warnings = Vec::new();
+    let mut all = Vec::new();
+    let mut upto = ReadUpTo::default();
+    for rel in files(dir)? {
+        let Some(bytes) = safe::read(&dir.join(&rel))? else { continue };
+        all.extend(parse(&rel, &bytes, 0, &mut warnings).into_iter().map(|(d, _)| d));
+        upto.note(&rel, (0, 0), &bytes);
+    }
+    Ok((Trail::from_decisions(all, warnings), upto))
+}
+
+/// The decisions appended to the trail files since `upto` (which moves past them), with the
+/// lines that could not be read; `None` when a file read before has shrunk or is gone (it was
+/// rewritten, not appended to: read the whole trail again). A last line not yet ended is left
+/// for the next read.
+pub fn read_appended(dir: &Path, upto: &mut ReadUpTo) -> Result<Option<(Vec<Decision>, Vec<String>)>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let rels = files(dir)?;
+    if upto.files.keys().any(|k| !rels.contains(k)) {
+        return Ok(None);
+    }
+    let (mut all, mut warnings) = (Vec::new(), Vec::new());
+    for rel in rels {
+        let path = dir.join(&rel);
+        let Some(mut f) = safe::open_read(&path)? else { return Ok(None) };
+        let from = upto.files.get(&rel).copied().unwrap_or((0, 0));
+        let len = f.metadata().map_err(StoreError::io("read", &path))?.len();
+        if len < from.0 {
+            return Ok(None);
+        }
+        if len == from.0 {
+            continue;
+        }
+        f.seek(SeekFrom::Start(from.0)).map_err(StoreError::io("read", &path))?;
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).map_err(StoreError::io("read", &path))?;
+        let whole = bytes.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        all.extend(parse(&rel, &bytes[..whole], from.1, &mut warnings).into_iter().map(|(d, _)| d));
+        upto.note(&rel, from, &bytes[..whole]);
+    }
+    Ok(Some((all, warnings)))
 }
 
 /// The number of lines of each trail file, for the save manifest.
@@ -162,12 +232,7 @@ pub fn line_counts(dir: &Path) -> Result<Vec<(String, usize)>> {
 
 /// Reads every person's trail of the project in `dir`.
 pub fn load(dir: &Path) -> Result<Trail> {
-    let mut warnings = Vec::new();
-    let mut all = Vec::new();
-    for rel in files(dir)? {
-        all.extend(read_file(dir, &rel, &mut warnings)?.into_iter().map(|(d, _)| d));
-    }
-    Ok(Trail::from_decisions(all, warnings))
+    load_up_to(dir).map(|(trail, _)| trail)
 }
 
 /// Appends to this project's trail files the decisions of `theirs` (another copy) that it
@@ -207,5 +272,64 @@ mod tests {
         assert!(is_trail_file("trail/ingrid.jsonl"));
         assert!(!is_trail_file("trail/../x.jsonl"));
         assert!(!is_trail_file("trail/a/b.jsonl"));
+    }
+
+    /// A trail kept by reading only what was appended (two people's files, a reason for an
+    /// earlier decision, a reason before its decision, a torn line) equals the whole trail read
+    /// again after every step; a file rewritten shorter, or a decision older than those held,
+    /// asks for the whole trail.
+    #[test]
+    fn reading_what_was_appended_equals_reading_it_all() -> Result<()> {
+        use super::super::Kind;
+        let tmp = tempfile::tempdir().map_err(StoreError::io("create", Path::new("tmp")))?;
+        let dir = tmp.path();
+        let at = |s: i64| chrono::DateTime::from_timestamp(1_700_000_000 + s, 0).unwrap_or_default();
+        let decision = |s: i64, who: &str| Decision::new(at(s), who, Kind::CodeCreated);
+        let why = |s: i64, who: &str, of: &Decision, text: &str| Decision {
+            refers: Some(of.id),
+            why: Some(text.into()),
+            ..Decision::new(at(s), who, Kind::Why)
+        };
+        let first = decision(1, "Ingrid");
+        let later = decision(10, "Tom");
+        let steps: Vec<Vec<Decision>> = vec![
+            vec![first.clone(), decision(2, "Ingrid")],
+            vec![decision(3, "Tom")],
+            vec![why(4, "Ingrid", &first, "it recurs"), decision(5, "Ingrid")],
+            vec![why(6, "Tom", &later, "asked first")],
+            vec![later.clone(), why(11, "Ingrid", &first, "it recurs often")],
+        ];
+        let (mut kept, mut upto) = load_up_to(dir)?;
+        for step in &steps {
+            for d in step {
+                append(dir, &d.who, std::slice::from_ref(d))?;
+            }
+            let (new, warnings) = read_appended(dir, &mut upto)?.unwrap_or_default();
+            assert!(kept.extend(new, warnings));
+            assert_eq!(kept, load(dir)?);
+        }
+        assert_eq!(
+            kept.decisions.iter().find(|d| d.id == later.id).and_then(|d| d.why.clone()).as_deref(),
+            Some("asked first")
+        );
+        // A torn line is left until it is ended; then read, as a warning, once.
+        safe::open_write(&dir.join("trail/tom.jsonl"), std::fs::OpenOptions::new().append(true))?
+            .write_all(b"{\"id\": ")
+            .map_err(StoreError::io("write", dir))?;
+        let (new, warnings) = read_appended(dir, &mut upto)?.unwrap_or_default();
+        assert!(new.is_empty() && warnings.is_empty());
+        append(dir, "Tom", &[decision(12, "Tom")])?;
+        let (new, warnings) = read_appended(dir, &mut upto)?.unwrap_or_default();
+        assert_eq!((new.len(), warnings.len()), (1, 1));
+        assert!(kept.extend(new, warnings));
+        assert_eq!(kept, load(dir)?);
+        // Older than what is held: the whole trail is read again.
+        append(dir, "Ingrid", &[decision(0, "Ingrid")])?;
+        let (new, warnings) = read_appended(dir, &mut upto)?.unwrap_or_default();
+        assert!(!kept.extend(new, warnings));
+        // A file rewritten shorter: likewise.
+        std::fs::write(dir.join("trail/tom.jsonl"), b"").map_err(StoreError::io("write", dir))?;
+        assert_eq!(read_appended(dir, &mut upto)?, None);
+        Ok(())
     }
 }

@@ -275,6 +275,11 @@ pub struct Trail {
     pub decisions: Vec<Decision>,
     /// Lines that could not be read (a torn last line, a damaged file), each as a sentence.
     pub warnings: Vec<String>,
+    /// The latest entry read (a reason included), by time then id: what [`Trail::extend`]
+    /// needs newer entries to come after.
+    last: Option<(Timestamp, Uuid)>,
+    /// Reasons whose decision is not held, in time order: attached if it comes later.
+    orphans: Vec<(Uuid, String)>,
 }
 
 impl Trail {
@@ -282,27 +287,58 @@ impl Trail {
     pub fn from_decisions(mut all: Vec<Decision>, warnings: Vec<String>) -> Trail {
         all.sort_by_key(|d| (d.at, d.id));
         all.dedup_by(|a, b| a.id == b.id);
-        let mut reasons: Vec<(Uuid, String)> = Vec::new();
-        all.retain(|d| {
+        let mut trail = Trail { last: all.last().map(|d| (d.at, d.id)), warnings, ..Trail::default() };
+        trail.fold(all);
+        trail
+    }
+
+    /// Adds entries read after the trail (`file::read_appended`), as [`Trail::from_decisions`]
+    /// over all of them would hold them. False, and nothing added, when one is not later than
+    /// every entry held (another copy's trail merged in, a clock set back): read the whole
+    /// trail again then.
+    pub fn extend(&mut self, mut new: Vec<Decision>, warnings: Vec<String>) -> bool {
+        new.sort_by_key(|d| (d.at, d.id));
+        if new.first().is_some_and(|d| self.last.is_some_and(|l| (d.at, d.id) <= l)) {
+            return false;
+        }
+        new.dedup_by(|a, b| a.id == b.id);
+        if let Some(d) = new.last() {
+            self.last = Some((d.at, d.id));
+        }
+        for w in warnings {
+            // A torn last line is read again once it is ended.
+            if !self.warnings.contains(&w) {
+                self.warnings.push(w);
+            }
+        }
+        self.fold(new);
+        true
+    }
+
+    /// Appends entries later than those held (in time order), reasons attached to their
+    /// decision; a later reason for the same decision replaces an earlier one.
+    fn fold(&mut self, entries: Vec<Decision>) {
+        let mut reasons = std::mem::take(&mut self.orphans);
+        for d in entries {
             if d.kind == Kind::Why {
                 if let (Some(r), Some(w)) = (d.refers, &d.why) {
                     reasons.push((r, w.clone()));
                 }
-                false
             } else {
-                true
-            }
-        });
-        if !reasons.is_empty() {
-            let index: std::collections::HashMap<Uuid, usize> =
-                all.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
-            for (r, w) in reasons {
-                if let Some(&i) = index.get(&r) {
-                    all[i].why = Some(w);
-                }
+                self.decisions.push(d);
             }
         }
-        Trail { decisions: all, warnings }
+        if reasons.is_empty() {
+            return;
+        }
+        let index: std::collections::HashMap<Uuid, usize> =
+            self.decisions.iter().enumerate().map(|(i, d)| (d.id, i)).collect();
+        for (r, w) in reasons {
+            match index.get(&r) {
+                Some(&i) => self.decisions[i].why = Some(w),
+                None => self.orphans.push((r, w)),
+            }
+        }
     }
 
     /// The decisions a filter lets through, oldest first.

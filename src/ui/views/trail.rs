@@ -44,8 +44,10 @@ enum Row {
 #[derive(Default)]
 pub struct TrailView {
     pub tab: Tab,
-    /// The trail as last read, with the revision it was read at.
+    /// The trail as last read, with the revision it was read at, and how far its files were
+    /// read: after an edit only what was appended is read.
     trail: Option<(u64, Trail)>,
+    read_up_to: crate::trail::file::ReadUpTo,
     /// Set when something was added to the trail without an edit (a reason): read it again.
     pub stale: bool,
     theme: Option<ThemeId>,
@@ -65,13 +67,34 @@ pub struct TrailView {
 
 impl TrailView {
     fn trail(&mut self, cx: &ViewCtx<'_>) -> &Trail {
+        use crate::trail::file::{load_up_to, read_appended};
         let rev = cx.project.revisions.all;
         if self.stale || self.trail.as_ref().is_none_or(|(r, _)| *r != rev) {
-            let t = crate::trail::load(cx.project_dir).unwrap_or_default();
-            self.trail = Some((rev, t));
+            // What was appended since the last read, when the files were only appended to;
+            // else (and the first time) the whole trail.
+            let added = match &mut self.trail {
+                Some((at, t)) => match read_appended(cx.project_dir, &mut self.read_up_to) {
+                    Ok(Some((new, warnings))) => {
+                        let any = !new.is_empty() || !warnings.is_empty();
+                        t.extend(new, warnings).then(|| {
+                            *at = rev;
+                            any
+                        })
+                    }
+                    _ => None,
+                },
+                None => None,
+            };
+            if added.is_none() {
+                let (t, read_up_to) = load_up_to(cx.project_dir).unwrap_or_default();
+                self.trail = Some((rev, t));
+                self.read_up_to = read_up_to;
+            }
             self.stale = false;
-            self.map = None;
-            self.checklist = None;
+            if added != Some(false) {
+                self.map = None;
+                self.checklist = None;
+            }
         }
         static EMPTY: std::sync::OnceLock<Trail> = std::sync::OnceLock::new();
         self.trail.as_ref().map(|(_, t)| t).unwrap_or_else(|| EMPTY.get_or_init(Trail::default))
