@@ -19,6 +19,16 @@ fn app(project: Option<&Path>, places: Places) -> Harness<'static, TemaApp> {
     common::app_on(project, "Tester", places, (1400.0, 900.0))
 }
 
+/// Types `name` over the name in the code's name field (open, with the keyboard) and
+/// presses Enter.
+fn name_the_code(h: &mut Harness<'_, TemaApp>, name: &str) {
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_label("Code name").type_text(name);
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+}
+
 fn count_of(h: &Harness<'_, TemaApp>, code: &str) -> usize {
     let p = project(h);
     let id = p.code_by_name(code).map(|c| c.id);
@@ -117,11 +127,7 @@ fn create_rename_and_merge_codes() -> Result {
     h.run();
     assert_eq!(project(&h).codes.len(), before + 1);
     // The new code's name is ready to be typed over.
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Code name").type_text("Trust");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    name_the_code(&mut h, "Trust");
     assert!(project(&h).code_by_name("Trust").is_some(), "renamed");
 
     // Rename again through the context menu.
@@ -131,11 +137,7 @@ fn create_rename_and_merge_codes() -> Result {
     h.run();
     h.get_by_label("Rename…").click();
     h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Code name").type_text("Trust in staff");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    name_the_code(&mut h, "Trust in staff");
     assert!(project(&h).code_by_name("Trust in staff").is_some());
 
     // Merge "Money and benefits" into "Work and identity": its codings move over.
@@ -251,11 +253,7 @@ fn a_long_codebook_shows_the_rows_in_view_and_scrolls_to_a_new_code() -> Result 
     // The codebook scrolls to the new code smoothly: step until it has.
     h.run_steps(12);
     assert_eq!(project(&h).codes.len(), total + 1);
-    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
-    h.get_by_label("Code name").type_text("Trust at the end");
-    h.run();
-    h.key_press(Key::Enter);
-    h.run();
+    name_the_code(&mut h, "Trust at the end");
     assert!(project(&h).code_by_name("Trust at the end").is_some(), "the new code was renamed in place");
     Ok(())
 }
