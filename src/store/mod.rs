@@ -355,7 +355,7 @@ impl Store {
             .filter(|d| !loaded.changed_texts.contains(&d.id))
             .map(|d| (d.id, d.text_hash.clone()))
             .collect();
-        for edit in loaded.history.edits() {
+        for edit in loaded.history.document_edits() {
             edit.added_documents(&mut |d| {
                 texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
             });
@@ -856,7 +856,7 @@ impl Store {
         if self.older_history_forgotten {
             history = History::default();
         }
-        for edit in history.edits() {
+        for edit in history.document_edits() {
             edit.added_documents(&mut |d| {
                 self.texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
             });
@@ -982,7 +982,7 @@ impl Store {
         let on_disk = &self.texts_on_disk;
         // Read only: a history shared with a save's ticket is not copied (at 20 M words its
         // steps copied one by one cost `begin_save` several milliseconds).
-        for edit in self.history.edits() {
+        for edit in self.history.document_edits() {
             edit.added_documents(&mut |d| {
                 let filled = !d.text.is_empty() || d.char_len == 0;
                 if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {

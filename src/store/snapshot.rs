@@ -1136,7 +1136,7 @@ fn prune_framework(project: &mut Project) -> usize {
 /// Fills in the texts of documents that the history's steps would add back.
 fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
     let mut result = Ok(());
-    for edit in history.edits_mut() {
+    for edit in history.document_edits_mut() {
         edit.for_each_added_document(&mut |d| {
             if result.is_ok() {
                 match read_text(dir, d) {
@@ -1157,7 +1157,7 @@ pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &
         return; // every file on disk may belong to a document
     }
     let mut live: std::collections::HashSet<DocId> = project.documents.keys().copied().collect();
-    for edit in history.edits() {
+    for edit in history.document_edits() {
         edit.added_documents(&mut |d| {
             live.insert(d.id);
         });
@@ -1178,7 +1178,7 @@ pub fn collect_texts(dir: &Path, project: &Project, history: &History) {
     if !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
         return;
     }
-    for edit in history.edits() {
+    for edit in history.document_edits() {
         edit.added_documents(&mut |d| {
             live.insert(format!("{}.txt", d.id));
         });
