@@ -30,7 +30,7 @@ pub fn is_project(dir: &std::path::Path) -> bool {
 use crate::edit::{Edit, History};
 use crate::model::{DocId, Document, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, mpsc};
 use std::time::Duration;
@@ -78,7 +78,7 @@ pub struct Store {
     written: snapshot::Written,
     /// The hash of each text file in `texts/` as it is on disk, so a save rewrites the texts of
     /// corrected documents (and only those).
-    texts_on_disk: HashMap<DocId, String>,
+    texts_on_disk: snapshot::TextsOnDisk,
     warnings: Vec<String>,
     /// Files found missing or emptied that held data at the last save (see [`Store::damage`]).
     damage: Vec<String>,
@@ -174,7 +174,7 @@ impl Store {
             seq: 0,
             pending: 0,
             written: Default::default(),
-            texts_on_disk: HashMap::new(),
+            texts_on_disk: snapshot::TextsOnDisk::default(),
             warnings: Vec::new(),
             damage: Vec::new(),
             changed_texts: Vec::new(),
@@ -348,7 +348,7 @@ impl Store {
         // Every text loaded was checked against its hash, so that is what the files hold.
         // A changed text is not what its file holds byte for byte (it was normalised): the
         // next save writes it.
-        let mut texts_on_disk: HashMap<DocId, String> = loaded
+        let mut texts_on_disk: snapshot::TextsOnDisk = loaded
             .project
             .documents
             .values()
@@ -972,20 +972,24 @@ impl Store {
     /// their file holds (the project's own text wins when both name one document).
     fn changed_texts(&self) -> Vec<(DocId, String, Arc<str>)> {
         let mut out: Vec<(DocId, String, Arc<str>)> = Vec::new();
-        let mut seen: HashSet<DocId> = HashSet::new();
         for d in self.project.documents.values() {
-            seen.insert(d.id);
             if self.texts_on_disk.get(&d.id) != Some(&d.text_hash) {
                 out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
             }
         }
-        let on_disk = &self.texts_on_disk;
+        // A document in the project was dealt with above; one the history adds back once.
+        let mut seen: HashSet<DocId> = HashSet::new();
+        let (on_disk, documents) = (&self.texts_on_disk, &self.project.documents);
         // Read only: a history shared with a save's ticket is not copied (at 20 M words its
         // steps copied one by one cost `begin_save` several milliseconds).
         for edit in self.history.document_edits() {
             edit.added_documents(&mut |d| {
                 let filled = !d.text.is_empty() || d.char_len == 0;
-                if filled && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash) {
+                if filled
+                    && !documents.contains_key(&d.id)
+                    && seen.insert(d.id)
+                    && on_disk.get(&d.id) != Some(&d.text_hash)
+                {
                     out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
                 }
             });

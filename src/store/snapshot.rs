@@ -178,6 +178,11 @@ impl<'de, C: Deserialize<'de>> Deserialize<'de> for AnyCoderFile<C> {
     }
 }
 
+/// Each document's text known to be on disk, by the hash of the text the file holds. Every
+/// save compares each document with it (a fast hash: at 2,000 documents the default one was
+/// most of what a save cost the UI thread).
+pub type TextsOnDisk = HashMap<DocId, String, foldhash::fast::RandomState>;
+
 /// Relative path → content hash of what is on disk, to skip rewriting unchanged files.
 pub type Written = HashMap<String, blake3::Hash>;
 
@@ -1152,7 +1157,7 @@ fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
 /// Deletes the text files known to be on disk (`on_disk`) that neither the project nor its
 /// history refers to, and forgets them: what a save does without listing `texts/` (a save in
 /// the background finishes on the UI thread).
-pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &mut HashMap<DocId, String>) {
+pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &mut TextsOnDisk) {
     if on_disk.len() <= project.documents.len() || !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
         return; // every file on disk may belong to a document
     }
