@@ -162,15 +162,29 @@ pub fn merge(pieces: impl IntoIterator<Item = Piece>, scope: &CoderScope) -> Vec
 
 /// Extracts per code (not counting child codes) in a scope, merged from scratch (the app
 /// keeps them per document instead: [`super::CodeCounts`], held to this by a property test).
+///
+/// The rule is [`merge`]'s (codings of one code in one document that share a character are
+/// one extract), counted without building the extracts: a read command counts half a million
+/// codings, and making each merged extract's lists cost `tema info` a tenth of its time at
+/// 20 M words.
 pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize> {
-    let mut by_doc: HashMap<DocId, Vec<Piece>> = HashMap::new();
-    for c in p.codings.values().filter(|c| scope.includes(c.coder)) {
-        by_doc.entry(c.doc).or_default().push(Piece::from(c));
-    }
     let mut counts = HashMap::new();
-    for pieces in by_doc.into_values() {
-        for m in merge(pieces, scope) {
-            *counts.entry(m.code).or_insert(0) += 1;
+    let mut pieces: Vec<(CodeId, CharPos, CharPos)> = Vec::new();
+    for doc in p.documents.keys() {
+        pieces.clear();
+        let in_scope = p.codings_of_doc(*doc).filter(|c| scope.includes(c.coder));
+        pieces.extend(in_scope.map(|c| (c.code, c.span.start, c.span.end)));
+        pieces.sort_unstable();
+        // The extract open now: its code and where it ends so far.
+        let mut open: Option<(CodeId, CharPos)> = None;
+        for &(code, start, end) in &pieces {
+            match &mut open {
+                Some((c, e)) if *c == code && start < *e => *e = (*e).max(end),
+                _ => {
+                    *counts.entry(code).or_insert(0) += 1;
+                    open = Some((code, end));
+                }
+            }
         }
     }
     counts
