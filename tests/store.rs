@@ -314,6 +314,22 @@ fn a_hand_edited_file_that_breaks_an_invariant_is_refused() -> TestResult {
 }
 
 #[test]
+fn a_coding_written_twice_is_refused_naming_its_file() -> TestResult {
+    let (_tmp, dir) = saved(vec![coding(1, 4, 9, 20), coding(2, 10, 14, 20)])?;
+    // A merge tool keeps both sides' copy of the first coding.
+    let path = dir.join("codings/ingrid.json");
+    let text = std::fs::read_to_string(&path)?;
+    let line = text.lines().find(|l| l.contains("\"end\":9}")).ok_or("no coding line")?;
+    let doubled = text.replacen(line, &format!("{line}\n{}", line.trim_end_matches(',').to_string() + ","), 1);
+    std::fs::write(&path, doubled)?;
+    for err in [Store::open(&dir).err(), Store::open_read_only(&dir).err()] {
+        let err = err.ok_or("opened a project with a coding twice")?.to_string();
+        assert!(err.contains("appears twice") && err.contains("ingrid.json"), "{err}");
+    }
+    Ok(())
+}
+
+#[test]
 fn a_journal_made_on_another_version_is_set_aside() -> TestResult {
     // Two copies diverge: this one keeps a journal entry; the other saves and its files
     // arrive here through a sync tool.

@@ -168,16 +168,18 @@ pub fn merge(pieces: impl IntoIterator<Item = Piece>, scope: &CoderScope) -> Vec
 /// codings, and making each merged extract's lists cost `tema info` a tenth of its time at
 /// 20 M words.
 pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize> {
+    // Grouped in one pass over the codings (asking each document for its codings looks each
+    // one up again).
+    let mut by_doc: HashMap<DocId, Vec<(CodeId, CharPos, CharPos)>, foldhash::fast::RandomState> = HashMap::default();
+    for c in p.codings.values().filter(|c| scope.includes(c.coder)) {
+        by_doc.entry(c.doc).or_default().push((c.code, c.span.start, c.span.end));
+    }
     let mut counts = HashMap::new();
-    let mut pieces: Vec<(CodeId, CharPos, CharPos)> = Vec::new();
-    for doc in p.documents.keys() {
-        pieces.clear();
-        let in_scope = p.codings_of_doc(*doc).filter(|c| scope.includes(c.coder));
-        pieces.extend(in_scope.map(|c| (c.code, c.span.start, c.span.end)));
+    for pieces in by_doc.values_mut() {
         pieces.sort_unstable();
         // The extract open now: its code and where it ends so far.
         let mut open: Option<(CodeId, CharPos)> = None;
-        for &(code, start, end) in &pieces {
+        for &(code, start, end) in pieces.iter() {
             match &mut open {
                 Some((c, e)) if *c == code && start < *e => *e = (*e).max(end),
                 _ => {

@@ -187,6 +187,34 @@ impl<K: Ord + Copy, V: Clone> Chunked<K, V> {
         old
     }
 
+    /// The map of entries already in key order, each key once (`Err` with the first key
+    /// found out of order or twice), built a chunk at a time: a project's loader hands in
+    /// half a million codings, and inserting them one by one looked up the chunk of each.
+    pub fn from_sorted(entries: impl IntoIterator<Item = (K, V)>) -> Result<Self, K> {
+        let mut map = Chunked::new();
+        let mut chunk: Vec<(K, V)> = Vec::with_capacity(CHUNK);
+        let mut last: Option<K> = None;
+        let close = |chunk: &mut Vec<(K, V)>, map: &mut Chunked<K, V>| {
+            if let Some(first) = chunk.first().map(|(k, _)| *k) {
+                map.len += chunk.len();
+                // From sorted entries a BTreeMap is built in bulk.
+                map.chunks.insert(first, Arc::new(chunk.drain(..).collect()));
+            }
+        };
+        for (k, v) in entries {
+            if last.is_some_and(|l| l >= k) {
+                return Err(k);
+            }
+            last = Some(k);
+            chunk.push((k, v));
+            if chunk.len() == CHUNK {
+                close(&mut chunk, &mut map);
+            }
+        }
+        close(&mut chunk, &mut map);
+        Ok(map)
+    }
+
     /// Entries in key order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + Clone {
         self.chunks.values().flat_map(|c| c.iter())
@@ -279,6 +307,23 @@ impl<'a, K: Ord + Copy, V: Clone> IntoIterator for &'a Chunked<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Built from sorted entries: the same map as inserting them one by one, in order and
+    /// ready for changes; keys out of order or twice are refused.
+    #[test]
+    fn from_sorted_builds_the_same_map_and_refuses_disorder() {
+        let entries: Vec<(u32, u32)> = (0..5_000).map(|i| (i * 3, i)).collect();
+        let mut built = Chunked::from_sorted(entries.clone()).unwrap_or_default();
+        let inserted: Chunked<u32, u32> = entries.iter().copied().collect();
+        assert!(built.in_order() && built == inserted && built.len() == 5_000);
+        assert!(built.chunks.len() >= 5_000 / CHUNK);
+        assert_eq!(built.insert(4, 9), None, "a key between chunks");
+        assert_eq!(built.remove(&0), Some(0));
+        assert!(built.in_order() && built.get(&4) == Some(&9) && built.len() == 5_000);
+        assert_eq!(Chunked::from_sorted([(1, 0), (3, 0), (3, 1)]).err(), Some(3), "twice");
+        assert_eq!(Chunked::from_sorted([(1, 0), (5, 0), (2, 0)]).err(), Some(2), "out of order");
+        assert!(Chunked::<u32, u32>::from_sorted([]).is_ok_and(|m| m.is_empty() && m.in_order()));
+    }
 
     /// Against a `BTreeMap` under inserts, replacements and removals in a scrambled order,
     /// through splits and emptied chunks; a copy taken midway is untouched by later changes.

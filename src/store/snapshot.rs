@@ -1016,6 +1016,10 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
     project.framework = read_json(dir, FRAMEWORK_FILE, written)?.unwrap_or_default();
     let mut coder_files = Vec::new();
     let mut counts = HashMap::new();
+    // Every file's codings in one list, each with the file it came from, then sorted by id and
+    // made into the map in bulk (inserted one by one, each looked up its place).
+    let mut files = Vec::new();
+    let mut all: Vec<(Coding, usize)> = Vec::new();
     for (rel, parsed, file_written) in read_codings_files(dir)? {
         written.extend(file_written);
         let codings = match parsed {
@@ -1027,16 +1031,19 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
             None => Vec::new(),
         };
         counts.insert(rel.clone(), codings.len());
-        for stored in codings {
-            let c = stored.into_coding();
-            if project.codings.insert(c.id, c).is_some() {
-                return Err(StoreError::Corrupt {
-                    path: dir.join(&rel),
-                    reason: "a coding appears twice in the codings files".into(),
-                });
-            }
-        }
+        all.extend(codings.into_iter().map(|stored| (stored.into_coding(), files.len())));
+        files.push(rel);
     }
+    // Each file is saved in id order: a stable sort finds those runs and merges them.
+    all.sort_by_key(|(c, _)| c.id);
+    let twice = |file: usize| StoreError::Corrupt {
+        path: dir.join(files.get(file).map_or(CODINGS_DIR, String::as_str)),
+        reason: "a coding appears twice in the codings files".into(),
+    };
+    if let Some(pair) = all.windows(2).find(|pair| pair[0].0.id == pair[1].0.id) {
+        return Err(twice(pair[1].1));
+    }
+    project.codings = Chunked::from_sorted(all.into_iter().map(|(c, _)| (c.id, c))).map_err(|_| twice(0))?;
     Ok((coder_files, counts))
 }
 
