@@ -79,14 +79,25 @@ fn the_documents_list_is_told_first_and_names_every_document() -> Result {
 }
 
 /// A project with two undo steps on disk (adding J5, then coding J4) and J5 removed: the
-/// removal's undo step is the only thing that refers to J5's text.
-fn with_history(dir: &Path) -> Result<Store> {
-    let mut store = common::j4_store(dir, "History", "J4: Møtet var bra. Vi snakket om jobb.\n")?;
+/// removal's undo step is the only thing that refers to J5's text. In a folder that lives
+/// as long as the returned guard, with the undo labels as saved.
+fn with_history() -> Result<(tempfile::TempDir, PathBuf, Vec<String>)> {
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("h.tema");
+    let mut store = common::j4_store(&dir, "History", "J4: Møtet var bra. Vi snakket om jobb.\n")?;
     let j5 = Document::new(DocId::from_u128(11), "J5", DocKind::Interview, "J5: Ventetiden var lang.\n");
     store.apply(Edit::AddDocument { document: Box::new(j5), index: None })?;
     store.apply(Edit::AddCoding { coding: common::j4_coding(1, 4, 9) })?;
     store.apply(Edit::RemoveDocument { id: DocId::from_u128(11) })?;
     store.save()?;
+    let labels = undo_labels(&store);
+    Ok((tmp, dir, labels))
+}
+
+/// Opened as the app opens it (the undo history left unread), writable.
+fn for_app(dir: &Path) -> Result<Store> {
+    let (store, read_only) = Store::open_for_app(dir, &|_, _| {})?;
+    anyhow::ensure!(!read_only, "opened read-only: {:?}", store.warnings());
     Ok(store)
 }
 
@@ -99,15 +110,13 @@ fn undo_labels(store: &Store) -> Vec<String> {
 /// file and the texts only it refers to alone, and undo then reaches back past the opening.
 #[test]
 fn the_undo_history_read_after_opening_goes_before_this_sessions_steps() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("h.tema");
-    let before = undo_labels(&with_history(&dir)?);
+    let (_tmp, dir, before) = with_history()?;
     assert_eq!(before.len(), 4, "setup, J5, the coding, J5 removed: {before:?}");
     let history_file = std::fs::read(dir.join("history.json"))?;
     let j5_text = dir.join("texts").join(format!("{}.txt", DocId::from_u128(11)));
     assert!(j5_text.exists(), "kept for the removal's undo");
 
-    let (mut store, _) = Store::open_for_app(&dir, &|_, _| {})?;
+    let mut store = for_app(&dir)?;
     assert!(store.history_pending());
     assert!(store.history().undo.is_empty(), "not read at opening");
     let reader = store.history_reader().ok_or_else(|| anyhow::anyhow!("no reader"))?;
@@ -140,13 +149,9 @@ fn the_undo_history_read_after_opening_goes_before_this_sessions_steps() -> Resu
 /// a history read for an earlier opening is not taken in.
 #[test]
 fn a_blocking_save_reads_the_history_first_and_a_stale_one_is_refused() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("h.tema");
-    let before = undo_labels(&with_history(&dir)?);
-    let (first, _) = Store::open_for_app(&dir, &|_, _| {})?;
-    let stale = first.history_reader().ok_or_else(|| anyhow::anyhow!("no reader"))?.read();
-    drop(first);
-    let (mut store, _) = Store::open_for_app(&dir, &|_, _| {})?;
+    let (_tmp, dir, before) = with_history()?;
+    let stale = for_app(&dir)?.history_reader().ok_or_else(|| anyhow::anyhow!("no reader"))?.read();
+    let mut store = for_app(&dir)?;
     store.install_history(stale);
     assert!(store.history_pending(), "a history read for another opening is refused");
     store.apply(Edit::AddCoding { coding: common::j4_coding(2, 10, 18) })?;
@@ -163,10 +168,8 @@ fn a_blocking_save_reads_the_history_first_and_a_stale_one_is_refused() -> Resul
 /// when they arrive after the save forgot the pseudonymisation step, they are dropped.
 #[test]
 fn older_steps_arriving_after_a_pseudonymisation_was_saved_are_dropped() -> Result {
-    let tmp = tempfile::tempdir()?;
-    let dir = tmp.path().join("h.tema");
-    with_history(&dir)?;
-    let (mut store, _) = Store::open_for_app(&dir, &|_, _| {})?;
+    let (_tmp, dir, _) = with_history()?;
+    let mut store = for_app(&dir)?;
     let reader = store.history_reader().ok_or_else(|| anyhow::anyhow!("no reader"))?;
     let j4 = store.project().documents[&DocId::from_u128(10)].props.clone();
     let rename = Edit::UpdateDocument { id: DocId::from_u128(10), props: DocumentProps { name: "P1".into(), ..j4 } };

@@ -210,4 +210,82 @@ mod tests {
         assert_eq!(names, [("A", 0, 1, 3), ("A1", 1, 1, 2), ("A1a", 2, 1, 1), ("B", 0, 1, 1)]);
         assert!(rows[0].has_children && !rows[3].has_children);
     }
+
+    /// A project of `docs` documents with `per_doc` codings of one code each (one extract per
+    /// coding: they do not overlap), built through edits so its look-up tables are in step.
+    fn coded(docs: u128, per_doc: usize) -> Result<Project, crate::edit::EditError> {
+        use crate::edit::Edit;
+        let mut p = Project::new("t");
+        let mut edits = vec![
+            Edit::AddCoder {
+                coder: Coder { id: CoderId::from_u128(1), name: "I".into(), colour: PALETTE[0], slug: "i".into() },
+                index: None,
+            },
+            Edit::CreateCode { code: Code::new(CodeId::from_u128(7), "Waiting", PALETTE[0]), index: None },
+        ];
+        for d in 0..docs {
+            let text = "venter ".repeat(per_doc);
+            let doc = Document::new(DocId::from_u128(100 + d), format!("D{d}"), DocKind::Interview, text.as_str());
+            edits.push(Edit::AddDocument { document: Box::new(doc), index: None });
+            for k in 0..per_doc {
+                let coding = Coding {
+                    id: CodingId::from_u128(d * 100_000 + k as u128 + 1),
+                    doc: DocId::from_u128(100 + d),
+                    span: Span::new(k * 7, k * 7 + 6),
+                    code: CodeId::from_u128(7),
+                    coder: CoderId::from_u128(1),
+                    created: chrono::Utc::now(),
+                    comment: String::new(),
+                };
+                edits.push(Edit::AddCoding { coding });
+            }
+        }
+        p.apply(Edit::batch("coded", edits))?;
+        Ok(p)
+    }
+
+    /// The codebook's first count of a large project goes to a job (the rows are there
+    /// meanwhile, flagged as counting); the count it brings back is the core's; after that
+    /// an edit of one document is counted in the frame, with no job.
+    #[test]
+    fn a_cold_count_goes_to_a_job_and_an_edit_is_counted_in_the_frame() -> Result<(), crate::edit::EditError> {
+        use crate::edit::Edit;
+        let per_doc = crate::ui::cold::INLINE_CODINGS / 4;
+        let mut p = coded(4, per_doc)?;
+        let (mut cache, mut actions) = (Cache::default(), Vec::new());
+        let rows = cache.code_rows(&p, &CoderScope::All, &mut actions);
+        assert!(rows.counting && rows.rows.len() == 1 && rows.rows[0].own == 0);
+        let [Action::Job(spec)] = actions.as_mut_slice() else { panic!("one job, not {actions:?}") };
+        let spec = std::mem::replace(spec, crate::ui::jobs::JobSpec::new("none", |_| Vec::new()));
+        let mut jobs = crate::ui::jobs::Jobs::default();
+        jobs.start(&egui::Context::default(), spec);
+        for _ in 0..2000 {
+            jobs.poll();
+            if jobs.is_empty() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        assert!(jobs.is_empty(), "the count finished");
+        actions.clear();
+        let rows = cache.code_rows(&p, &CoderScope::All, &mut actions);
+        assert!(!rows.counting && actions.is_empty());
+        assert_eq!(rows.rows[0].own, 4 * per_doc, "every coding is an extract of its own");
+
+        let one_more = Coding {
+            id: CodingId::from_u128(999_999),
+            doc: DocId::from_u128(101),
+            // The text's last character, a space no coding covers yet: a new extract.
+            span: Span::new(per_doc * 7 - 1, per_doc * 7),
+            code: CodeId::from_u128(7),
+            coder: CoderId::from_u128(1),
+            created: chrono::Utc::now(),
+            comment: String::new(),
+        };
+        p.apply(Edit::AddCoding { coding: one_more })?;
+        let rows = cache.code_rows(&p, &CoderScope::All, &mut actions);
+        assert!(!rows.counting && actions.is_empty(), "one document is counted in the frame");
+        assert_eq!(rows.rows[0].own, 4 * per_doc + 1);
+        Ok(())
+    }
 }
