@@ -1051,9 +1051,9 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
 type CodingsFile = (String, Option<AnyCoderFile<StoredCoding>>, Written);
 
 /// Each coder's codings file parsed, in [`codings_files`] order. The files are parsed at
-/// once, each on a thread of its own: in a team's project they are the largest files (at 20 M
-/// words two coders' files hold 200 MB), and one thread parsing them in turn was the longest
-/// part of opening while the other core had finished the documents.
+/// once, on as many threads as there are cores: in a team's project they are the largest
+/// files (at 20 M words two coders' files hold 200 MB), and one thread parsing them in turn
+/// was the longest part of opening while the other core had finished the documents.
 fn read_codings_files(dir: &Path) -> Result<Vec<CodingsFile>> {
     let files = codings_files(dir);
     let staged = STAGED.with(|s| s.borrow().clone());
@@ -1063,23 +1063,39 @@ fn read_codings_files(dir: &Path) -> Result<Vec<CodingsFile>> {
         let parsed = read_json::<AnyCoderFile<StoredCoding>>(dir, rel, &mut written)?;
         Ok((rel.clone(), parsed, written))
     };
-    if files.len() < 2 {
-        return files.iter().map(read).collect();
-    }
+    // As many threads as cores (this one among them), each taking the next file: a folder
+    // may hold any number of files, and a thread each could exhaust what the system allows.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        while let Some(rel) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            done.push((rel.clone(), read(rel)));
+        }
+        done
+    };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut results: HashMap<String, Result<CodingsFile>> = HashMap::new();
     std::thread::scope(|scope| {
-        let threads: Vec<_> = files.iter().map(|rel| (rel, scope.spawn(|| read(rel)))).collect();
-        threads
-            .into_iter()
-            .map(|(rel, thread)| {
-                thread.join().unwrap_or_else(|_| {
-                    Err(StoreError::Corrupt {
-                        path: dir.join(rel),
-                        reason: "reading the codings failed unexpectedly".into(),
-                    })
+        let helpers: Vec<_> = (1..cores.min(files.len()))
+            .filter_map(|_| std::thread::Builder::new().name("tema: codings".into()).spawn_scoped(scope, work).ok())
+            .collect();
+        results.extend(work());
+        for helper in helpers {
+            // A helper that panicked leaves its files without a result: reported below.
+            results.extend(helper.join().unwrap_or_default());
+        }
+    });
+    files
+        .iter()
+        .map(|rel| {
+            results.remove(rel).unwrap_or_else(|| {
+                Err(StoreError::Corrupt {
+                    path: dir.join(rel),
+                    reason: "reading the codings failed unexpectedly".into(),
                 })
             })
-            .collect()
-    })
+        })
+        .collect()
 }
 
 /// The codings files (relative paths, sorted): only names the store writes, never a link.
