@@ -592,6 +592,10 @@ impl TemaApp {
                         self.status(format!("{verb}: {label}"), false);
                         self.state.last_change = Some(Instant::now());
                     }
+                    // Opening reads the older steps on a job: say so rather than nothing.
+                    Ok(None) if store.history_pending() => {
+                        self.status("The undo history is still being read; try again in a moment", false)
+                    }
                     Ok(None) => {}
                     Err(e) => self.status(e.to_string(), true),
                 }
