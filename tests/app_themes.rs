@@ -109,6 +109,40 @@ fn drag_a_code_onto_a_theme_then_undo() -> Result {
     Ok(())
 }
 
+/// Hundreds of applied codes in no theme, at 1280×720: the tray lists them all in its title
+/// but lays out only the rows in view and scrolls, the board's three columns stay on screen
+/// (a tray laid out in one line once pushed two of them off), each chip carries the
+/// codebook's extract count, and a code ticked there starts a theme.
+#[test]
+fn a_tray_of_hundreds_of_codes_scrolls_and_leaves_the_board_its_room() -> Result {
+    let (_tmp, _, mut h) = common::study_app(&["J3"], true, "Ingrid", (1280.0, 720.0))?;
+    let names = common::many_codes(&mut h, 300)?;
+    h.state_mut().state.view = ViewKind::Themes;
+    h.run();
+    let p = project(&h);
+    let themed: std::collections::HashSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
+    let applied: std::collections::HashSet<CodeId> = p.codings.values().map(|c| c.code).collect();
+    let loose = applied.iter().filter(|c| !themed.contains(c)).count();
+    assert!(loose >= names.len());
+    h.get_by_label(&format!("Codes in no theme ({loose})"));
+    let shown = names.iter().filter(|n| h.query_by_label(&format!("Drag {n}")).is_some()).count();
+    assert!(shown > 0 && shown < 40, "only the tray's rows in view are laid out ({shown} of {})", names.len());
+    assert!(h.query_by_label(&format!("Drag {}", names[names.len() - 1])).is_none(), "the last code is out of view");
+    for column in ["Candidate (", "Reviewed (", "Final ("] {
+        let r = h.get_by_label_contains(column).rect();
+        assert!(r.right() <= 1280.0 && r.bottom() <= 720.0, "the {column}…) column is on screen: {r:?}");
+    }
+    // Each of these codes is applied once: one extract, as the codebook counts it.
+    h.get_by_label(&format!("{} (1)", names[0])).click();
+    h.run();
+    h.get_by_label("New theme from 1 ticked code").click();
+    h.run();
+    let code = project(&h).code_by_name(&names[0]).map(|c| c.id).expect("the code exists");
+    assert!(project(&h).themes.values().any(|t| t.codes.contains(&code)), "the ticked code started a theme");
+    h.get_by_label(&format!("Codes in no theme ({})", loose - 1));
+    Ok(())
+}
+
 #[test]
 fn promote_a_theme_to_reviewed_then_undo() -> Result {
     let (_tmp, _, mut h) = common::sample_on(ViewKind::Themes, "Tester", (1600.0, 1000.0))?;

@@ -8,6 +8,7 @@
 use super::review::ReviewPanel;
 use crate::edit::{Edit, themes};
 use crate::model::*;
+use crate::ui::cache::CodeRow;
 use crate::ui::widgets::{labelled_line, released, swatch};
 use crate::ui::{Action, Item, View, ViewCtx, ViewKind};
 use egui::{Color32, Id, RichText, Sense, Stroke, Ui, vec2};
@@ -54,6 +55,12 @@ pub struct ThemesView {
     /// Set when an inner drop target has taken the hover this frame, so outer ones stay quiet.
     hover_claimed: bool,
 }
+
+/// The narrowest cell of a code in the "Codes in no theme" grid: room for a name of about 25
+/// characters with its count (longer names are shortened; the tooltip has them whole).
+const TRAY_CELL: f32 = 240.0;
+/// Rows of the grid shown before it scrolls, so the board below keeps its room.
+const TRAY_ROWS: usize = 4;
 
 fn status_fill(cx: &ViewCtx<'_>, status: ThemeStatus) -> Color32 {
     let c = crate::analysis::map::status_colour(status);
@@ -133,17 +140,25 @@ impl ThemesView {
         self.select(cx, id);
     }
 
-    /// Codes applied somewhere but in no theme, as ticks and draggable chips.
+    /// Codes applied somewhere but in no theme, as ticks and draggable chips, in the codebook's
+    /// order. The chips sit in a grid of equal cells that scrolls after a few rows, and only
+    /// the rows in view are laid out: a codebook of hundreds of loose codes neither pushes the
+    /// board off the window nor costs a frame.
     fn tray(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let p = cx.project;
         let themed: BTreeSet<CodeId> = p.themes.values().flat_map(|t| t.codes.iter().copied()).collect();
-        let counts = p.coding_counts();
-        let loose: Vec<&Code> =
-            p.codes.values().filter(|c| !themed.contains(&c.id) && counts.get(&c.id).is_some_and(|n| *n > 0)).collect();
+        let applied = p.coding_counts();
+        // The same figure the codebook shows beside the code: its extracts in the coder scope.
+        let rows = cx.code_rows();
+        let loose: Vec<(&CodeRow, Option<usize>)> = rows
+            .rows
+            .iter()
+            .filter(|r| !themed.contains(&r.id) && applied.get(&r.id).is_some_and(|n| *n > 0))
+            .map(|r| (r, (!rows.counting).then_some(r.own)))
+            .collect();
         let title = format!("Codes in no theme ({})", loose.len());
         let inner = egui::CollapsingHeader::new(title).id_salt("themes-tray").default_open(true).show(ui, |ui| {
-            let applied = counts.values().any(|n| *n > 0);
-            if !applied {
+            if applied.values().all(|n| *n == 0) {
                 ui.label(
                     RichText::new(
                         "No code is applied yet: code passages in the documents, and the codes appear here \
@@ -157,33 +172,32 @@ impl ThemesView {
                         .color(cx.tokens.weak_text),
                 );
             }
-            ui.horizontal_wrapped(|ui| {
-                for c in &loose {
-                    let mut on = self.ticked.contains(&c.id);
-                    let n = counts.get(&c.id).copied().unwrap_or(0);
-                    ui.horizontal(|ui| {
-                        swatch(ui, cx.tokens, c.props.colour, 10.0);
-                        let r = ui
-                            .add(egui::Checkbox::new(&mut on, format!("{} ({n})", c.name())))
-                            .on_hover_text("Tick to start a theme with it; drag onto a theme to add it");
-                        if r.changed() {
-                            if on {
-                                self.ticked.insert(c.id);
-                            } else {
-                                self.ticked.remove(&c.id);
+            if loose.is_empty() {
+                return;
+            }
+            let gap = ui.spacing().item_spacing.x;
+            let per_row = (((ui.available_width() + gap) / (TRAY_CELL + gap)).floor() as usize).max(1);
+            let cell = ((ui.available_width() + gap) / per_row as f32 - gap).max(TRAY_CELL.min(ui.available_width()));
+            let row_height = ui.spacing().interact_size.y;
+            let max_height = TRAY_ROWS as f32 * (row_height + ui.spacing().item_spacing.y);
+            let rows = loose.len().div_ceil(per_row);
+            egui::ScrollArea::vertical()
+                .id_salt("themes-tray-rows")
+                .max_height(max_height)
+                .auto_shrink([false, true])
+                .show_rows(ui, row_height, rows, |ui, range| {
+                    for row in range {
+                        ui.horizontal(|ui| {
+                            for (code, n) in loose.iter().skip(row * per_row).take(per_row) {
+                                let layout = egui::Layout::left_to_right(egui::Align::Center);
+                                ui.allocate_ui_with_layout(vec2(cell, row_height), layout, |ui| {
+                                    ui.set_width(cell);
+                                    self.tray_chip(cx, ui, code, *n);
+                                });
                             }
-                        }
-                        let handle =
-                            ui.add(egui::Label::new("☰").sense(Sense::drag())).on_hover_text("Drag onto a theme");
-                        handle.widget_info(|| {
-                            egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Drag {}", c.name()))
                         });
-                        if !cx.read_only {
-                            handle.dnd_set_drag_payload(c.id);
-                        }
-                    });
-                }
-            });
+                    }
+                });
         });
         // Dropping a theme's code chip here takes it out of that theme.
         let r = inner.header_response.union(inner.body_response.unwrap_or(inner.header_response.clone()));
@@ -194,6 +208,42 @@ impl ThemesView {
             && let Some(e) = themes::remove_code(p, chip.from, chip.code)
         {
             cx.edit(e);
+        }
+    }
+
+    /// One code in the tray: its colour, a tick (for "New theme from ticked codes") labelled
+    /// with its name and extracts, shortened to the cell, and a handle to drag it onto a theme.
+    fn tray_chip(&mut self, cx: &ViewCtx<'_>, ui: &mut Ui, code: &CodeRow, extracts: Option<usize>) {
+        swatch(ui, cx.tokens, code.colour, 10.0);
+        let label = match extracts {
+            Some(n) => format!("{} ({n})", code.name),
+            None => code.name.clone(),
+        };
+        let mut on = self.ticked.contains(&code.id);
+        let handle_room = 16.0 + ui.spacing().item_spacing.x;
+        let r = ui
+            .scope(|ui| {
+                ui.set_max_width((ui.available_width() - handle_room).max(40.0));
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
+                ui.add(egui::Checkbox::new(&mut on, label))
+            })
+            .inner;
+        let hover = match extracts {
+            Some(n) => format!("{}: {n} extract{}", code.name, if n == 1 { "" } else { "s" }),
+            None => format!("{} (counting its extracts…)", code.name),
+        };
+        let r = r.on_hover_text(format!("{hover}\nTick to start a theme with it; drag onto a theme to add it"));
+        if r.changed() {
+            if on {
+                self.ticked.insert(code.id);
+            } else {
+                self.ticked.remove(&code.id);
+            }
+        }
+        let handle = ui.add(egui::Label::new("☰").sense(Sense::drag())).on_hover_text("Drag onto a theme");
+        handle.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, format!("Drag {}", code.name)));
+        if !cx.read_only {
+            handle.dnd_set_drag_payload(code.id);
         }
     }
 
