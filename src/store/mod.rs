@@ -9,6 +9,7 @@ pub(crate) mod atomic;
 mod error;
 pub mod journal;
 mod layout;
+mod listed;
 mod lock;
 pub mod migrate;
 pub mod quarantine;

@@ -649,6 +649,14 @@ thread_local! {
 }
 
 fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written) -> Result<Option<T>> {
+    let Some((path, bytes)) = read_store_file(dir, name, written)? else { return Ok(None) };
+    serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
+}
+
+/// A store file's path and bytes, its hash noted in `written`; `None` if it is missing, or
+/// emptied (a half-synced folder), which the manifest check reports as damage if it held
+/// anything.
+fn read_store_file(dir: &Path, name: &str, written: &mut Written) -> Result<Option<(PathBuf, Vec<u8>)>> {
     let mut path = dir.join(name);
     if STAGED.with(|s| s.borrow().contains(name)) && new_path(&path).exists() {
         path = new_path(&path);
@@ -656,9 +664,26 @@ fn read_json<T: DeserializeOwned>(dir: &Path, name: &str, written: &mut Written)
     let Some(bytes) = safe::read(&path)? else { return Ok(None) };
     written.insert(name.to_string(), content_hash(&bytes));
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        // Emptied (a half-synced folder): like a missing file, which the manifest check
-        // reports as damage if it held anything.
         return Ok(None);
+    }
+    Ok(Some((path, bytes)))
+}
+
+/// A codings file read as [`AnyCoderFile`]. A file in the layout Tema writes (one coding per
+/// line) has its codings parsed on every core (see [`super::listed`]); any other is parsed
+/// whole, and refused with serde's message if it is not a codings file.
+fn read_coder_file<C: DeserializeOwned + Send>(
+    dir: &Path,
+    name: &str,
+    written: &mut Written,
+) -> Result<Option<AnyCoderFile<C>>> {
+    let Some((path, bytes)) = read_store_file(dir, name, written)? else { return Ok(None) };
+    if let Some(split) = super::listed::split(&bytes, "codings")
+        && let Ok(mut file) = serde_json::from_slice::<CoderFile<C>>(&split.head)
+        && let Some(codings) = super::listed::parse_lines(split.body)
+    {
+        file.codings = codings;
+        return Ok(Some(AnyCoderFile::Current(file)));
     }
     serde_json::from_slice(&bytes).map(Some).map_err(|e| StoreError::Corrupt { path, reason: e.to_string() })
 }
@@ -1050,50 +1075,22 @@ fn load_rest(dir: &Path, project: &mut Project, written: &mut Written) -> Result
 /// A codings file as read: its path, what it holds (`None`: missing or emptied) and its hash.
 type CodingsFile = (String, Option<AnyCoderFile<StoredCoding>>, Written);
 
-/// Each coder's codings file parsed, in [`codings_files`] order. The files are parsed at
-/// once, on as many threads as there are cores: in a team's project they are the largest
-/// files (at 20 M words two coders' files hold 200 MB), and one thread parsing them in turn
-/// was the longest part of opening while the other core had finished the documents.
+/// Each coder's codings file parsed, in [`codings_files`] order. The files are read at once
+/// and each one's codings parsed on every core (rayon's pool: as many threads as cores, for
+/// any number of files): in a team's project they are the largest files (at 20 M words two
+/// coders' files hold 200 MB, one of them 160 MB), and parsing them a file per thread left
+/// the largest file the longest part of opening.
 fn read_codings_files(dir: &Path) -> Result<Vec<CodingsFile>> {
-    let files = codings_files(dir);
+    use rayon::prelude::*;
     let staged = STAGED.with(|s| s.borrow().clone());
-    let read = |rel: &String| -> Result<CodingsFile> {
-        STAGED.with(|s| *s.borrow_mut() = staged.clone());
-        let mut written = Written::new();
-        let parsed = read_json::<AnyCoderFile<StoredCoding>>(dir, rel, &mut written)?;
-        Ok((rel.clone(), parsed, written))
-    };
-    // As many threads as cores (this one among them), each taking the next file: a folder
-    // may hold any number of files, and a thread each could exhaust what the system allows.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        while let Some(rel) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            done.push((rel.clone(), read(rel)));
-        }
-        done
-    };
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut results: HashMap<String, Result<CodingsFile>> = HashMap::new();
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..cores.min(files.len()))
-            .filter_map(|_| std::thread::Builder::new().name("tema: codings".into()).spawn_scoped(scope, work).ok())
-            .collect();
-        results.extend(work());
-        for helper in helpers {
-            // A helper that panicked leaves its files without a result: reported below.
-            results.extend(helper.join().unwrap_or_default());
-        }
-    });
-    files
-        .iter()
+    codings_files(dir)
+        .par_iter()
         .map(|rel| {
-            results.remove(rel).unwrap_or_else(|| {
-                Err(StoreError::Corrupt {
-                    path: dir.join(rel),
-                    reason: "reading the codings failed unexpectedly".into(),
-                })
-            })
+            // The pool's threads read staged copies as this one does.
+            STAGED.with(|s| *s.borrow_mut() = staged.clone());
+            let mut written = Written::new();
+            let parsed = read_coder_file::<StoredCoding>(dir, rel, &mut written)?;
+            Ok((rel.clone(), parsed, written))
         })
         .collect()
 }
@@ -1122,7 +1119,7 @@ fn read_fingerprints(dir: &Path, written: &Written) -> Result<HashMap<CodingId, 
     let mut fingerprints = HashMap::new();
     for rel in codings_files(dir) {
         let mut now = Written::new();
-        let file = read_json::<AnyCoderFile<StoredFingerprint>>(dir, &rel, &mut now)?;
+        let file = read_coder_file::<StoredFingerprint>(dir, &rel, &mut now)?;
         if now.get(&rel) != written.get(&rel) {
             return Err(StoreError::Corrupt {
                 path: dir.join(&rel),
