@@ -309,29 +309,52 @@ impl Project {
     /// The codings come in id order (a `BTreeMap`), so each list is built by pushing, already
     /// sorted, rather than by [`Derived::insert`]'s binary search: this runs on every open.
     pub fn rebuild_derived(&mut self) {
-        // Plain lists first, then each document's key table made at its final size: grown
-        // from empty, 2,000 tables of a 20 M-word project were each rehashed several times
-        // (and every push through a `Shared` checks whether it is shared).
-        let mut by_doc: HashMap<DocId, Vec<CodingId>, FastHash> = HashMap::default();
-        let mut by_code: HashMap<CodeId, Vec<CodingId>, FastHash> = HashMap::default();
-        let mut by_coder: HashMap<CoderId, usize, FastHash> = HashMap::default();
-        for c in self.codings.values() {
-            by_doc.entry(c.doc).or_default().push(c.id);
-            by_code.entry(c.code).or_default().push(c.id);
-            *by_coder.entry(c.coder).or_default() += 1;
-        }
-        let mut keys: HashMap<DocId, HashMap<CodingKey, CodingId, FastHash>, FastHash> = by_doc
-            .iter()
-            .map(|(doc, ids)| (*doc, HashMap::with_capacity_and_hasher(ids.len(), FastHash::default())))
+        use rayon::prelude::*;
+        // Plain lists first (by document with each coding's key; by code and by coder on
+        // another core), then each document's key table made at its final size, documents
+        // on every core: grown from empty, 2,000 tables of a 20 M-word project were each
+        // rehashed several times, and on one thread this was a tenth of opening it.
+        let codings = &self.codings;
+        let (by_doc, (by_code, by_coder)) = rayon::join(
+            || {
+                let mut by_doc: HashMap<DocId, Vec<(CodingId, CodingKey)>, FastHash> = HashMap::default();
+                for c in codings.values() {
+                    by_doc.entry(c.doc).or_default().push((c.id, (c.span, c.code, c.coder)));
+                }
+                by_doc
+            },
+            || {
+                let mut by_code: HashMap<CodeId, Vec<CodingId>, FastHash> = HashMap::default();
+                let mut by_coder: HashMap<CoderId, usize, FastHash> = HashMap::default();
+                for c in codings.values() {
+                    by_code.entry(c.code).or_default().push(c.id);
+                    *by_coder.entry(c.coder).or_default() += 1;
+                }
+                (by_code, by_coder)
+            },
+        );
+        type Tables = (DocId, Shared<Vec<CodingId>>, Shared<HashMap<CodingKey, CodingId, FastHash>>);
+        let per_doc: Vec<Tables> = by_doc
+            .into_par_iter()
+            .map(|(doc, keyed)| {
+                let mut keys = HashMap::with_capacity_and_hasher(keyed.len(), FastHash::default());
+                let mut ids = Vec::with_capacity(keyed.len());
+                for (id, key) in keyed {
+                    keys.insert(key, id);
+                    ids.push(id);
+                }
+                (doc, Shared::new(ids), Shared::new(keys))
+            })
             .collect();
-        for c in self.codings.values() {
-            if let Some(table) = keys.get_mut(&c.doc) {
-                table.insert((c.span, c.code, c.coder), c.id);
-            }
+        let mut coding_keys = HashMap::with_capacity_and_hasher(per_doc.len(), FastHash::default());
+        let mut by_doc = HashMap::with_capacity_and_hasher(per_doc.len(), FastHash::default());
+        for (doc, ids, keys) in per_doc {
+            by_doc.insert(doc, ids);
+            coding_keys.insert(doc, keys);
         }
         self.derived = Derived {
-            coding_keys: keys.into_iter().map(|(doc, table)| (doc, Shared::new(table))).collect(),
-            by_doc: by_doc.into_iter().map(|(doc, ids)| (doc, Shared::new(ids))).collect(),
+            coding_keys,
+            by_doc,
             by_code: by_code.into_iter().map(|(code, ids)| (code, Shared::new(ids))).collect(),
             by_coder,
             indexed: self.codings.len(),
