@@ -140,7 +140,28 @@ impl Draft {
         self.items.push(Item { kind, subjects, before, after, why: None, count: None });
     }
 
+    /// A decision that changes one value: what it is before the edit, and after.
+    fn change(&mut self, p: &Project, kind: Kind, subjects: Vec<Subject>, v: Value) {
+        self.item(kind, subjects, value(p, &v), v);
+    }
+
     fn walk(&mut self, p: &Project, edit: &Edit, map: &mut bool) {
+        // The thematic map is the themes, their codes and the codes' tree.
+        *map |= matches!(
+            edit,
+            Edit::CreateCode { .. }
+                | Edit::UpdateCode { .. }
+                | Edit::MoveCode { .. }
+                | Edit::DeleteCode { .. }
+                | Edit::MergeCodes { .. }
+                | Edit::CreateTheme { .. }
+                | Edit::UpdateTheme { .. }
+                | Edit::MoveTheme { .. }
+                | Edit::SetThemeCodes { .. }
+                | Edit::DeleteTheme { .. }
+                | Edit::MergeThemes { .. }
+                | Edit::SplitTheme { .. }
+        );
         match edit {
             Edit::Batch { label, edits } if is_pseudonymisation(label) => {
                 // Counts and documents only: never the names replaced.
@@ -202,51 +223,38 @@ impl Draft {
                 });
             }
             Edit::CreateCode { code, .. } => {
-                *map = true;
                 let s = subject(SubjectKind::Code, code.id.0, code.name());
                 self.item(Kind::CodeCreated, vec![s], None, Value::CodeName(code.id));
             }
             Edit::UpdateCode { id, props } => {
-                *map = true;
                 let Some(old) = p.codes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
-                    let v = Value::CodeName(*id);
-                    self.item(Kind::CodeRenamed, vec![code_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::CodeRenamed, vec![code_subject(p, *id)], Value::CodeName(*id));
                 }
                 if old.props.description != props.description {
-                    let v = Value::CodeDefinition(*id);
-                    self.item(Kind::CodeDefined, vec![code_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::CodeDefined, vec![code_subject(p, *id)], Value::CodeDefinition(*id));
                 }
             }
-            Edit::MoveCode { id, parent, .. } => {
-                *map = true;
-                if p.codes.get(id).is_some_and(|c| c.parent != *parent) {
-                    let v = Value::CodeParent(*id);
-                    self.item(Kind::CodeMoved, vec![code_subject(p, *id)], value(p, &v), v);
-                }
+            Edit::MoveCode { id, parent, .. } if p.codes.get(id).is_some_and(|c| c.parent != *parent) => {
+                self.change(p, Kind::CodeMoved, vec![code_subject(p, *id)], Value::CodeParent(*id));
             }
             Edit::DeleteCode { id } => {
-                *map = true;
                 let s = code_subject(p, *id);
                 self.item(Kind::CodeDeleted, vec![s], value(p, &Value::CodeName(*id)), Value::Nothing);
             }
             Edit::MergeCodes { from, into } => {
-                *map = true;
                 let (f, i) = (code_subject(p, *from), code_subject(p, *into));
                 let before = format!("“{}” and “{}”", f.name, i.name);
                 self.item(Kind::CodeMerged, vec![f, i], Some(before), Value::CodeName(*into));
             }
             Edit::CreateTheme { theme, .. } => {
-                *map = true;
                 let s = subject(SubjectKind::Theme, theme.id.0, theme.name());
                 self.item(Kind::ThemeCreated, vec![s], None, Value::ThemeName(theme.id));
             }
             Edit::UpdateTheme { id, props } => {
-                *map = true;
                 let Some(old) = p.themes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
-                    let v = Value::ThemeName(*id);
-                    self.item(Kind::ThemeRenamed, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::ThemeRenamed, vec![theme_subject(p, *id)], Value::ThemeName(*id));
                 }
                 let (from, to) = (old.status(), props.status);
                 if from != to {
@@ -257,30 +265,22 @@ impl Draft {
                     } else {
                         Kind::ThemeStatus
                     };
-                    let v = Value::ThemeStatus(*id);
-                    self.item(kind, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, kind, vec![theme_subject(p, *id)], Value::ThemeStatus(*id));
                 }
                 if old.props.definition != props.definition {
-                    let v = Value::ThemeConcept(*id);
-                    self.item(Kind::ThemeDefined, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::ThemeDefined, vec![theme_subject(p, *id)], Value::ThemeConcept(*id));
                 }
             }
-            Edit::MoveTheme { id, parent, .. } => {
-                *map = true;
-                if p.themes.get(id).is_some_and(|t| t.parent != *parent) {
-                    let v = Value::ThemeParent(*id);
-                    self.item(Kind::ThemeMoved, vec![theme_subject(p, *id)], value(p, &v), v);
-                }
+            Edit::MoveTheme { id, parent, .. } if p.themes.get(id).is_some_and(|t| t.parent != *parent) => {
+                self.change(p, Kind::ThemeMoved, vec![theme_subject(p, *id)], Value::ThemeParent(*id));
             }
             Edit::SetThemeCodes { id, codes } => {
-                *map = true;
                 let Some(old) = p.themes.get(id) else { return };
                 let mut a = old.codes.clone();
                 let mut b = codes.clone();
                 a.sort();
                 b.sort();
                 if a != b {
-                    let v = Value::ThemeCodes(*id);
                     let mut subjects = vec![theme_subject(p, *id)];
                     for c in codes
                         .iter()
@@ -289,22 +289,19 @@ impl Draft {
                     {
                         subjects.push(code_subject(p, *c));
                     }
-                    self.item(Kind::ThemeCodes, subjects, value(p, &v), v);
+                    self.change(p, Kind::ThemeCodes, subjects, Value::ThemeCodes(*id));
                 }
             }
             Edit::DeleteTheme { id } => {
-                *map = true;
                 let s = theme_subject(p, *id);
                 self.item(Kind::ThemeDeleted, vec![s], value(p, &Value::ThemeName(*id)), Value::Nothing);
             }
             Edit::MergeThemes { from, into } => {
-                *map = true;
                 let (f, i) = (theme_subject(p, *from), theme_subject(p, *into));
                 let before = format!("“{}” and “{}”", f.name, i.name);
                 self.item(Kind::ThemeMerged, vec![f, i], Some(before), Value::ThemeName(*into));
             }
             Edit::SplitTheme { id, new, .. } => {
-                *map = true;
                 let s = theme_subject(p, *id);
                 let n = subject(SubjectKind::Theme, new.id.0, new.name());
                 self.item(Kind::ThemeSplit, vec![s, n], value(p, &Value::ThemeName(*id)), Value::Split(*id, new.id));
