@@ -124,47 +124,78 @@ fn advance_to_word(text: &str, pos: &mut usize, token: &mut Token) -> Option<(us
     None
 }
 
-/// Lower-cased words, unstemmed.
-#[derive(Clone, Default)]
-pub struct Words {
-    token: Token,
+/// What a tokenizer makes of each word it finds: the token it fills, and the word's text in
+/// it. [`WordStream`] finds the words, the same for both.
+pub trait WordForm {
+    fn token(&self) -> &Token;
+    fn token_mut(&mut self) -> &mut Token;
+    /// Sets the token's text for `word`, as written in the text.
+    fn set_text(&mut self, word: &str);
 }
 
-pub struct WordStream<'a> {
+/// The words of one text, each as its tokenizer's [`WordForm`] makes it.
+pub struct WordStream<'a, F> {
     text: &'a str,
     pos: usize,
-    token: &'a mut Token,
+    tokenizer: &'a mut F,
 }
 
-impl Tokenizer for Words {
-    type TokenStream<'a> = WordStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
-        self.token.reset();
-        WordStream { text, pos: 0, token: &mut self.token }
+impl<'a, F: WordForm> WordStream<'a, F> {
+    fn new(tokenizer: &'a mut F, text: &'a str) -> Self {
+        tokenizer.token_mut().reset();
+        WordStream { text, pos: 0, tokenizer }
     }
 }
 
-impl TokenStream for WordStream<'_> {
+impl<F: WordForm> TokenStream for WordStream<'_, F> {
     fn advance(&mut self) -> bool {
-        match advance_to_word(self.text, &mut self.pos, self.token) {
+        let t = &mut *self.tokenizer;
+        match advance_to_word(self.text, &mut self.pos, t.token_mut()) {
             Some((from, to)) => {
-                lower_into(&self.text[from..to], &mut self.token.text);
+                t.set_text(&self.text[from..to]);
                 true
             }
             None => {
-                self.token.text.clear();
+                t.token_mut().text.clear();
                 false
             }
         }
     }
 
     fn token(&self) -> &Token {
-        self.token
+        self.tokenizer.token()
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.token
+        self.tokenizer.token_mut()
+    }
+}
+
+/// Lower-cased words, unstemmed.
+#[derive(Clone, Default)]
+pub struct Words {
+    token: Token,
+}
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = WordStream<'a, Words>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordStream::new(self, text)
+    }
+}
+
+impl WordForm for Words {
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+
+    fn set_text(&mut self, word: &str) {
+        lower_into(word, &mut self.token.text);
     }
 }
 
@@ -199,59 +230,45 @@ impl StemmedWords {
     }
 }
 
-pub struct StemmedStream<'a> {
-    text: &'a str,
-    pos: usize,
-    tokenizer: &'a mut StemmedWords,
-}
-
 impl Tokenizer for StemmedWords {
-    type TokenStream<'a> = StemmedStream<'a>;
+    type TokenStream<'a> = WordStream<'a, StemmedWords>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
-        self.token.reset();
-        StemmedStream { text, pos: 0, tokenizer: self }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordStream::new(self, text)
     }
 }
 
-impl TokenStream for StemmedStream<'_> {
-    fn advance(&mut self) -> bool {
-        let t = &mut *self.tokenizer;
-        let Some((from, to)) = advance_to_word(self.text, &mut self.pos, &mut t.token) else {
-            t.token.text.clear();
-            return false;
-        };
-        let word = &self.text[from..to];
-        t.token.text.clear();
-        if let Some(stem) = t.memo.get(word) {
-            t.token.text.push_str(stem);
-            return true;
-        }
-        lower_into(word, &mut t.lower);
-        {
-            let mut s = t.stemmer.token_stream(&t.lower);
-            let stem = if s.advance() { s.token().text.as_str() } else { t.lower.as_str() };
-            t.token.text.push_str(stem);
-        }
-        if let Some(sink) = &t.sink {
-            let mut new = sink.lock().unwrap_or_else(|p| p.into_inner());
-            if !new.contains_key(t.lower.as_str()) {
-                new.insert(t.lower.as_str().into(), t.token.text.as_str().into());
-            }
-        }
-        if t.memo.len() >= STEM_MEMO_WORDS {
-            t.memo.clear();
-        }
-        t.memo.insert(word.into(), t.token.text.as_str().into());
-        true
-    }
-
+impl WordForm for StemmedWords {
     fn token(&self) -> &Token {
-        &self.tokenizer.token
+        &self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokenizer.token
+        &mut self.token
+    }
+
+    fn set_text(&mut self, word: &str) {
+        self.token.text.clear();
+        if let Some(stem) = self.memo.get(word) {
+            self.token.text.push_str(stem);
+            return;
+        }
+        lower_into(word, &mut self.lower);
+        {
+            let mut s = self.stemmer.token_stream(&self.lower);
+            let stem = if s.advance() { s.token().text.as_str() } else { self.lower.as_str() };
+            self.token.text.push_str(stem);
+        }
+        if let Some(sink) = &self.sink {
+            let mut new = sink.lock().unwrap_or_else(|p| p.into_inner());
+            if !new.contains_key(self.lower.as_str()) {
+                new.insert(self.lower.as_str().into(), self.token.text.as_str().into());
+            }
+        }
+        if self.memo.len() >= STEM_MEMO_WORDS {
+            self.memo.clear();
+        }
+        self.memo.insert(word.into(), self.token.text.as_str().into());
     }
 }
 
