@@ -26,7 +26,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use extracts::CodersFlag;
 use std::path::PathBuf;
-use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
+use table::ScopeArg;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -273,33 +273,8 @@ pub enum Command {
     /// attribute, or document).
     Table {
         dir: PathBuf,
-        /// What the rows are.
-        #[arg(long, value_enum, default_value = "themes")]
-        rows: RowsArg,
-        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
-        /// `document`, or `set` (document sets, and "No set").
-        #[arg(long, default_value = "group")]
-        cols: String,
-        /// Only the documents of this set ("Wave 1").
-        #[arg(long)]
-        set: Option<String>,
-        /// What each cell says.
-        #[arg(long, value_enum, default_value = "counts")]
-        cells: CellsArg,
-        /// Output format (default: from the -o file's extension, else md).
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        /// The file to write; text formats go to stdout without it.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Include parked themes.
-        #[arg(long)]
-        include_parked: bool,
-        /// Count each row's own codings only, not its subthemes' or child codes'.
-        #[arg(long)]
-        no_aggregate: bool,
         #[command(flatten)]
-        coders: CodersFlag,
+        args: table::TableArgs,
     },
     /// Draw a chart for the paper as SVG or PNG: themes by participant group, codes by group,
     /// or coding progress by document.
@@ -636,20 +611,7 @@ pub fn run(command: Command) -> Result<()> {
         Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
         Command::Agreement { dir, args } => team::agreement(&dir, args),
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
-            table::table(table::TableArgs {
-                dir,
-                rows,
-                cols,
-                cells,
-                format,
-                output,
-                include_parked,
-                no_aggregate,
-                coders,
-                set,
-            })
-        }
+        Command::Table { dir, args } => table::table(&dir, args),
         Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
         Command::Cooccurrence { dir, scope, coders, set, json } => {
             table::cooccurrence(&dir, scope, &coders, set.as_deref(), json)
