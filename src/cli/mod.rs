@@ -209,19 +209,19 @@ pub enum Command {
         #[arg(long)]
         theme: Option<String>,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
     },
     /// Export the results skeleton: themes as headings, their definitions and quotes.
     Report {
         dir: PathBuf,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
     },
     /// Export the codebook: codes with definitions, criteria, counts and example extracts.
     Codebook {
         dir: PathBuf,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
         /// Example extracts per code (default 2).
         #[arg(long)]
         examples: Option<usize>,
@@ -488,44 +488,6 @@ pub enum Command {
     },
 }
 
-/// Options of the export commands.
-#[derive(Debug, clap::Args)]
-pub struct ExportFlags {
-    /// docx, md, tex, html or csv (default: from the output file's extension).
-    #[arg(long)]
-    pub format: Option<String>,
-    /// The file to write (default: standard output).
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
-    /// For translated quotes: both (translation, original beneath), only, or hide.
-    #[arg(long, value_name = "both|only|hide")]
-    pub translations: Option<String>,
-    /// Also themes set aside as parked.
-    #[arg(long)]
-    pub include_parked: bool,
-    /// A working copy for the team: also sources, positions, word counts, stars, notes,
-    /// theme status, themes without quotes and the codebook's counts. Without it the export
-    /// is for the paper: quotes, attribution, cuts and clarifications, translation.
-    #[arg(long)]
-    pub working: bool,
-    #[command(flatten)]
-    pub coders: CodersFlag,
-}
-
-impl ExportFlags {
-    fn args(self, examples: Option<usize>) -> quotes::ExportArgs {
-        quotes::ExportArgs {
-            format: self.format,
-            output: self.output,
-            translations: self.translations,
-            include_parked: self.include_parked,
-            working: self.working,
-            examples,
-            coders: self.coders,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum QuoteAction {
     /// Mark a passage as a quote for a theme, with display edits. Positions count Unicode
@@ -599,12 +561,10 @@ pub fn run(command: Command) -> Result<()> {
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
         Command::Quotes { dir, theme, export } => {
-            quotes::export(&dir, Kind::Quotes { theme: None }, theme.as_deref(), export.args(None))
+            quotes::export(&dir, Kind::Quotes { theme: None }, theme.as_deref(), export, None)
         }
-        Command::Report { dir, export } => quotes::export(&dir, Kind::Report, None, export.args(None)),
-        Command::Codebook { dir, export, examples } => {
-            quotes::export(&dir, Kind::Codebook, None, export.args(examples))
-        }
+        Command::Report { dir, export } => quotes::export(&dir, Kind::Report, None, export, None),
+        Command::Codebook { dir, export, examples } => quotes::export(&dir, Kind::Codebook, None, export, examples),
         Command::Quote { action: QuoteAction::Add { dir, args } } => quotes::add(&dir, args),
         Command::Quote { action: QuoteAction::List { dir, theme, json } } => quotes::list(&dir, theme.as_deref(), json),
         Command::Attribution { dir, args } => quotes::scheme(&dir, args),
