@@ -146,22 +146,6 @@ impl Draft {
     }
 
     fn walk(&mut self, p: &Project, edit: &Edit, map: &mut bool) {
-        // The thematic map is the themes, their codes and the codes' tree.
-        *map |= matches!(
-            edit,
-            Edit::CreateCode { .. }
-                | Edit::UpdateCode { .. }
-                | Edit::MoveCode { .. }
-                | Edit::DeleteCode { .. }
-                | Edit::MergeCodes { .. }
-                | Edit::CreateTheme { .. }
-                | Edit::UpdateTheme { .. }
-                | Edit::MoveTheme { .. }
-                | Edit::SetThemeCodes { .. }
-                | Edit::DeleteTheme { .. }
-                | Edit::MergeThemes { .. }
-                | Edit::SplitTheme { .. }
-        );
         match edit {
             Edit::Batch { label, edits } if is_pseudonymisation(label) => {
                 // Counts and documents only: never the names replaced.
@@ -223,10 +207,12 @@ impl Draft {
                 });
             }
             Edit::CreateCode { code, .. } => {
+                *map = true;
                 let s = subject(SubjectKind::Code, code.id.0, code.name());
                 self.item(Kind::CodeCreated, vec![s], None, Value::CodeName(code.id));
             }
             Edit::UpdateCode { id, props } => {
+                *map = true;
                 let Some(old) = p.codes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
                     self.change(p, Kind::CodeRenamed, vec![code_subject(p, *id)], Value::CodeName(*id));
@@ -235,23 +221,30 @@ impl Draft {
                     self.change(p, Kind::CodeDefined, vec![code_subject(p, *id)], Value::CodeDefinition(*id));
                 }
             }
-            Edit::MoveCode { id, parent, .. } if p.codes.get(id).is_some_and(|c| c.parent != *parent) => {
-                self.change(p, Kind::CodeMoved, vec![code_subject(p, *id)], Value::CodeParent(*id));
+            Edit::MoveCode { id, parent, .. } => {
+                *map = true;
+                if p.codes.get(id).is_some_and(|c| c.parent != *parent) {
+                    self.change(p, Kind::CodeMoved, vec![code_subject(p, *id)], Value::CodeParent(*id));
+                }
             }
             Edit::DeleteCode { id } => {
+                *map = true;
                 let s = code_subject(p, *id);
                 self.item(Kind::CodeDeleted, vec![s], value(p, &Value::CodeName(*id)), Value::Nothing);
             }
             Edit::MergeCodes { from, into } => {
+                *map = true;
                 let (f, i) = (code_subject(p, *from), code_subject(p, *into));
                 let before = format!("“{}” and “{}”", f.name, i.name);
                 self.item(Kind::CodeMerged, vec![f, i], Some(before), Value::CodeName(*into));
             }
             Edit::CreateTheme { theme, .. } => {
+                *map = true;
                 let s = subject(SubjectKind::Theme, theme.id.0, theme.name());
                 self.item(Kind::ThemeCreated, vec![s], None, Value::ThemeName(theme.id));
             }
             Edit::UpdateTheme { id, props } => {
+                *map = true;
                 let Some(old) = p.themes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
                     self.change(p, Kind::ThemeRenamed, vec![theme_subject(p, *id)], Value::ThemeName(*id));
@@ -271,10 +264,14 @@ impl Draft {
                     self.change(p, Kind::ThemeDefined, vec![theme_subject(p, *id)], Value::ThemeConcept(*id));
                 }
             }
-            Edit::MoveTheme { id, parent, .. } if p.themes.get(id).is_some_and(|t| t.parent != *parent) => {
-                self.change(p, Kind::ThemeMoved, vec![theme_subject(p, *id)], Value::ThemeParent(*id));
+            Edit::MoveTheme { id, parent, .. } => {
+                *map = true;
+                if p.themes.get(id).is_some_and(|t| t.parent != *parent) {
+                    self.change(p, Kind::ThemeMoved, vec![theme_subject(p, *id)], Value::ThemeParent(*id));
+                }
             }
             Edit::SetThemeCodes { id, codes } => {
+                *map = true;
                 let Some(old) = p.themes.get(id) else { return };
                 let mut a = old.codes.clone();
                 let mut b = codes.clone();
@@ -293,15 +290,18 @@ impl Draft {
                 }
             }
             Edit::DeleteTheme { id } => {
+                *map = true;
                 let s = theme_subject(p, *id);
                 self.item(Kind::ThemeDeleted, vec![s], value(p, &Value::ThemeName(*id)), Value::Nothing);
             }
             Edit::MergeThemes { from, into } => {
+                *map = true;
                 let (f, i) = (theme_subject(p, *from), theme_subject(p, *into));
                 let before = format!("“{}” and “{}”", f.name, i.name);
                 self.item(Kind::ThemeMerged, vec![f, i], Some(before), Value::ThemeName(*into));
             }
             Edit::SplitTheme { id, new, .. } => {
+                *map = true;
                 let s = theme_subject(p, *id);
                 let n = subject(SubjectKind::Theme, new.id.0, new.name());
                 self.item(Kind::ThemeSplit, vec![s, n], value(p, &Value::ThemeName(*id)), Value::Split(*id, new.id));
