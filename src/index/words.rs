@@ -124,50 +124,47 @@ fn advance_to_word(text: &str, pos: &mut usize, token: &mut Token) -> Option<(us
     None
 }
 
-/// What a tokenizer makes of each word it finds: the token it fills, and the word's text in
-/// it. [`WordStream`] finds the words, the same for both.
+/// What a tokenizer makes of each word it finds. [`WordStream`] finds the words, the same
+/// for both tokenizers.
 pub trait WordForm {
-    fn token(&self) -> &Token;
-    fn token_mut(&mut self) -> &mut Token;
-    /// Sets the token's text for `word`, as written in the text.
-    fn set_text(&mut self, word: &str);
+    /// Writes the token text of `word`, as written in the text, into the empty `out`.
+    fn write(&mut self, word: &str, out: &mut String);
 }
 
 /// The words of one text, each as its tokenizer's [`WordForm`] makes it.
 pub struct WordStream<'a, F> {
     text: &'a str,
     pos: usize,
-    tokenizer: &'a mut F,
+    token: &'a mut Token,
+    form: &'a mut F,
 }
 
 impl<'a, F: WordForm> WordStream<'a, F> {
-    fn new(tokenizer: &'a mut F, text: &'a str) -> Self {
-        tokenizer.token_mut().reset();
-        WordStream { text, pos: 0, tokenizer }
+    fn new(token: &'a mut Token, form: &'a mut F, text: &'a str) -> Self {
+        token.reset();
+        WordStream { text, pos: 0, token, form }
     }
 }
 
 impl<F: WordForm> TokenStream for WordStream<'_, F> {
     fn advance(&mut self) -> bool {
-        let t = &mut *self.tokenizer;
-        match advance_to_word(self.text, &mut self.pos, t.token_mut()) {
+        let found = advance_to_word(self.text, &mut self.pos, self.token);
+        self.token.text.clear();
+        match found {
             Some((from, to)) => {
-                t.set_text(&self.text[from..to]);
+                self.form.write(&self.text[from..to], &mut self.token.text);
                 true
             }
-            None => {
-                t.token_mut().text.clear();
-                false
-            }
+            None => false,
         }
     }
 
     fn token(&self) -> &Token {
-        self.tokenizer.token()
+        self.token
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        self.tokenizer.token_mut()
+        self.token
     }
 }
 
@@ -175,27 +172,24 @@ impl<F: WordForm> TokenStream for WordStream<'_, F> {
 #[derive(Clone, Default)]
 pub struct Words {
     token: Token,
+    form: Lower,
+}
+
+/// A word's token is the word lower-cased.
+#[derive(Clone, Copy, Default)]
+pub struct Lower;
+
+impl WordForm for Lower {
+    fn write(&mut self, word: &str, out: &mut String) {
+        lower_into(word, out);
+    }
 }
 
 impl Tokenizer for Words {
-    type TokenStream<'a> = WordStream<'a, Words>;
+    type TokenStream<'a> = WordStream<'a, Lower>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        WordStream::new(self, text)
-    }
-}
-
-impl WordForm for Words {
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-
-    fn set_text(&mut self, word: &str) {
-        lower_into(word, &mut self.token.text);
+        WordStream::new(&mut self.token, &mut self.form, text)
     }
 }
 
@@ -205,6 +199,12 @@ impl WordForm for Words {
 #[derive(Clone)]
 pub struct StemmedWords {
     token: Token,
+    form: Stems,
+}
+
+/// A word's token is its stem, remembered by the word as written.
+#[derive(Clone)]
+pub struct Stems {
     stemmer: TextAnalyzer,
     memo: FxHashMap<Box<str>, Box<str>>,
     lower: String,
@@ -216,59 +216,54 @@ impl StemmedWords {
     pub fn new(language: StemLanguage) -> StemmedWords {
         StemmedWords {
             token: Token::default(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build(),
-            memo: FxHashMap::default(),
-            lower: String::new(),
-            sink: None,
+            form: Stems {
+                stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build(),
+                memo: FxHashMap::default(),
+                lower: String::new(),
+                sink: None,
+            },
         }
     }
 
     /// A tokenizer that also reports every word it has not met before to `sink`. Reports
     /// happen on memo misses only, a few per thousand words, so the lock costs nothing.
     pub fn reporting_to(language: StemLanguage, sink: NewWords) -> StemmedWords {
-        StemmedWords { sink: Some(sink), ..StemmedWords::new(language) }
+        let mut words = StemmedWords::new(language);
+        words.form.sink = Some(sink);
+        words
     }
 }
 
 impl Tokenizer for StemmedWords {
-    type TokenStream<'a> = WordStream<'a, StemmedWords>;
+    type TokenStream<'a> = WordStream<'a, Stems>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        WordStream::new(self, text)
+        WordStream::new(&mut self.token, &mut self.form, text)
     }
 }
 
-impl WordForm for StemmedWords {
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
-
-    fn set_text(&mut self, word: &str) {
-        self.token.text.clear();
+impl WordForm for Stems {
+    fn write(&mut self, word: &str, out: &mut String) {
         if let Some(stem) = self.memo.get(word) {
-            self.token.text.push_str(stem);
+            out.push_str(stem);
             return;
         }
         lower_into(word, &mut self.lower);
         {
             let mut s = self.stemmer.token_stream(&self.lower);
             let stem = if s.advance() { s.token().text.as_str() } else { self.lower.as_str() };
-            self.token.text.push_str(stem);
+            out.push_str(stem);
         }
         if let Some(sink) = &self.sink {
             let mut new = sink.lock().unwrap_or_else(|p| p.into_inner());
             if !new.contains_key(self.lower.as_str()) {
-                new.insert(self.lower.as_str().into(), self.token.text.as_str().into());
+                new.insert(self.lower.as_str().into(), out.as_str().into());
             }
         }
         if self.memo.len() >= STEM_MEMO_WORDS {
             self.memo.clear();
         }
-        self.memo.insert(word.into(), self.token.text.as_str().into());
+        self.memo.insert(word.into(), out.as_str().into());
     }
 }
 
