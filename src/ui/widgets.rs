@@ -42,7 +42,8 @@ pub fn edit_button(
 }
 
 /// A drop-down labelled `label` for one of `options`, each shown as `text` names it: the
-/// export panels' kinds and formats, the coding scope of "Code all hits".
+/// export panels' kinds and formats, the coding scope of "Code all hits", a new project's
+/// language.
 pub fn choice<T: Copy + PartialEq, S: Into<egui::WidgetText>>(
     ui: &mut Ui,
     id: &str,
