@@ -23,20 +23,15 @@ pub enum PlanError {
     Invalid { file: String, message: String },
 }
 
+/// One plan file; each part is optional, so a file may hold only some of them.
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(default, deny_unknown_fields)]
 pub struct Plan {
-    #[serde(default)]
     pub codes: Vec<PlanCode>,
-    #[serde(default)]
     pub themes: Vec<PlanTheme>,
-    #[serde(default)]
     pub codings: Vec<PlanCoding>,
-    #[serde(default)]
     pub quotes: Vec<PlanQuote>,
-    #[serde(default)]
     pub memos: Vec<PlanMemo>,
-    #[serde(default)]
     pub read: Vec<String>,
 }
 

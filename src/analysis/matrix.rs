@@ -535,66 +535,69 @@ fn counted_speakers(
 type RowsOfCode = HashMap<CodeId, Vec<usize>>;
 
 fn code_rows(project: &Project, options: &MatrixOptions) -> (Vec<RowSpec>, RowsOfCode) {
-    let children = children_of(project.codes.values().map(|c| (c.id, c.parent)));
-    let mut specs = Vec::new();
-    let mut rows_of_code: RowsOfCode = HashMap::new();
-    // Depth-first, in codebook order; `path` holds the rows above the current one.
-    let mut stack: Vec<(CodeId, usize)> = children.get(&None).into_iter().flatten().rev().map(|c| (*c, 0)).collect();
-    let mut path: Vec<usize> = Vec::new();
-    let mut seen = HashSet::new();
-    while let Some((id, depth)) = stack.pop() {
-        let Some(code) = project.codes.get(&id) else { continue };
-        if !seen.insert(id) {
-            continue;
-        }
-        path.truncate(depth);
-        let row = specs.len();
-        specs.push(RowSpec {
-            key: RowKey::Code(id),
-            label: code.name().to_string(),
-            depth,
-            colour: Some(code.props.colour),
-        });
-        path.push(row);
-        let feeds = if options.aggregate { path.clone() } else { vec![row] };
-        rows_of_code.insert(id, feeds);
-        stack.extend(children.get(&Some(id)).into_iter().flatten().rev().map(|c| (*c, depth + 1)));
-    }
-    (specs, rows_of_code)
+    let (specs, feeds) = tree_rows(project.codes.values().map(|c| (c.id, c.parent)), options.aggregate, |id, depth| {
+        let code = project.codes.get(&id)?;
+        Some(RowSpec { key: RowKey::Code(id), label: code.name().to_string(), depth, colour: Some(code.props.colour) })
+    });
+    (specs, feeds.into_iter().collect())
 }
 
 fn theme_rows(project: &Project, options: &MatrixOptions) -> (Vec<RowSpec>, RowsOfCode) {
-    let children = children_of(project.themes.values().map(|t| (t.id, t.parent)));
+    let (specs, feeds) =
+        tree_rows(project.themes.values().map(|t| (t.id, t.parent)), options.aggregate, |id, depth| {
+            let theme = project.themes.get(&id)?;
+            if theme.status() == ThemeStatus::Parked && !options.include_parked {
+                return None;
+            }
+            Some(RowSpec { key: RowKey::Theme(id), label: theme.name().to_string(), depth, colour: None })
+        });
     let code_children = children_of(project.codes.values().map(|c| (c.id, c.parent)));
-    let mut specs = Vec::new();
     let mut rows_of_code: RowsOfCode = HashMap::new();
-    let mut stack: Vec<(ThemeId, usize)> = children.get(&None).into_iter().flatten().rev().map(|t| (*t, 0)).collect();
-    let mut path: Vec<usize> = Vec::new();
-    let mut seen = HashSet::new();
-    while let Some((id, depth)) = stack.pop() {
+    for (id, rows) in feeds {
         let Some(theme) = project.themes.get(&id) else { continue };
-        if !seen.insert(id) || (theme.status() == ThemeStatus::Parked && !options.include_parked) {
-            continue;
-        }
-        path.truncate(depth);
-        let row = specs.len();
-        specs.push(RowSpec { key: RowKey::Theme(id), label: theme.name().to_string(), depth, colour: None });
-        path.push(row);
-        let feeds: &[usize] = if options.aggregate { &path } else { std::slice::from_ref(&path[depth]) };
         for member in &theme.codes {
             let codes = if options.aggregate { subtree(&code_children, *member) } else { vec![*member] };
             for code in codes {
                 let list = rows_of_code.entry(code).or_default();
-                for &r in feeds {
+                for &r in &rows {
                     if !list.contains(&r) {
                         list.push(r);
                     }
                 }
             }
         }
-        stack.extend(children.get(&Some(id)).into_iter().flatten().rev().map(|t| (*t, depth + 1)));
     }
     (specs, rows_of_code)
+}
+
+/// The rows of a tree of codes or themes: depth-first in the collection's order, each node
+/// once. `row` makes a node's row, or `None` to leave the node and everything below it out.
+/// With each row's node comes the rows it feeds: itself, and with `aggregate` the rows above
+/// it too (topmost first).
+fn tree_rows<K: Copy + Eq + std::hash::Hash>(
+    items: impl Iterator<Item = (K, Option<K>)>,
+    aggregate: bool,
+    mut row: impl FnMut(K, usize) -> Option<RowSpec>,
+) -> (Vec<RowSpec>, Vec<(K, Vec<usize>)>) {
+    let children = children_of(items);
+    let mut specs = Vec::new();
+    let mut feeds = Vec::new();
+    let mut stack: Vec<(K, usize)> = children.get(&None).into_iter().flatten().rev().map(|k| (*k, 0)).collect();
+    // The rows above the current one.
+    let mut path: Vec<usize> = Vec::new();
+    let mut seen = HashSet::new();
+    while let Some((id, depth)) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        let Some(spec) = row(id, depth) else { continue };
+        path.truncate(depth);
+        path.push(specs.len());
+        feeds.push((id, if aggregate { path.clone() } else { vec![specs.len()] }));
+        specs.push(spec);
+        stack.extend(children.get(&Some(id)).into_iter().flatten().rev().map(|k| (*k, depth + 1)));
+    }
+    (specs, feeds)
 }
 
 /// Children of each node (and of the top level, `None`), in the collection's order.

@@ -26,7 +26,7 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 use extracts::CodersFlag;
 use std::path::PathBuf;
-use table::{CellsArg, FormatArg, RowsArg, ScopeArg};
+use table::ScopeArg;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -209,19 +209,19 @@ pub enum Command {
         #[arg(long)]
         theme: Option<String>,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
     },
     /// Export the results skeleton: themes as headings, their definitions and quotes.
     Report {
         dir: PathBuf,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
     },
     /// Export the codebook: codes with definitions, criteria, counts and example extracts.
     Codebook {
         dir: PathBuf,
         #[command(flatten)]
-        export: ExportFlags,
+        export: quotes::ExportFlags,
         /// Example extracts per code (default 2).
         #[arg(long)]
         examples: Option<usize>,
@@ -273,33 +273,8 @@ pub enum Command {
     /// attribute, or document).
     Table {
         dir: PathBuf,
-        /// What the rows are.
-        #[arg(long, value_enum, default_value = "themes")]
-        rows: RowsArg,
-        /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
-        /// `document`, or `set` (document sets, and "No set").
-        #[arg(long, default_value = "group")]
-        cols: String,
-        /// Only the documents of this set ("Wave 1").
-        #[arg(long)]
-        set: Option<String>,
-        /// What each cell says.
-        #[arg(long, value_enum, default_value = "counts")]
-        cells: CellsArg,
-        /// Output format (default: from the -o file's extension, else md).
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        /// The file to write; text formats go to stdout without it.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
-        /// Include parked themes.
-        #[arg(long)]
-        include_parked: bool,
-        /// Count each row's own codings only, not its subthemes' or child codes'.
-        #[arg(long)]
-        no_aggregate: bool,
         #[command(flatten)]
-        coders: CodersFlag,
+        args: table::TableArgs,
     },
     /// Draw a chart for the paper as SVG or PNG: themes by participant group, codes by group,
     /// or coding progress by document.
@@ -513,44 +488,6 @@ pub enum Command {
     },
 }
 
-/// Options of the export commands.
-#[derive(Debug, clap::Args)]
-pub struct ExportFlags {
-    /// docx, md, tex, html or csv (default: from the output file's extension).
-    #[arg(long)]
-    pub format: Option<String>,
-    /// The file to write (default: standard output).
-    #[arg(short, long)]
-    pub output: Option<PathBuf>,
-    /// For translated quotes: both (translation, original beneath), only, or hide.
-    #[arg(long, value_name = "both|only|hide")]
-    pub translations: Option<String>,
-    /// Also themes set aside as parked.
-    #[arg(long)]
-    pub include_parked: bool,
-    /// A working copy for the team: also sources, positions, word counts, stars, notes,
-    /// theme status, themes without quotes and the codebook's counts. Without it the export
-    /// is for the paper: quotes, attribution, cuts and clarifications, translation.
-    #[arg(long)]
-    pub working: bool,
-    #[command(flatten)]
-    pub coders: CodersFlag,
-}
-
-impl ExportFlags {
-    fn args(self, examples: Option<usize>) -> quotes::ExportArgs {
-        quotes::ExportArgs {
-            format: self.format,
-            output: self.output,
-            translations: self.translations,
-            include_parked: self.include_parked,
-            working: self.working,
-            examples,
-            coders: self.coders,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum QuoteAction {
     /// Mark a passage as a quote for a theme, with display edits. Positions count Unicode
@@ -624,32 +561,17 @@ pub fn run(command: Command) -> Result<()> {
         Command::Redo { dir, json } => basic::undo(&dir, json, true),
         Command::Save { dir } => basic::save(&dir),
         Command::Quotes { dir, theme, export } => {
-            quotes::export(&dir, Kind::Quotes { theme: None }, theme.as_deref(), export.args(None))
+            quotes::export(&dir, Kind::Quotes { theme: None }, theme.as_deref(), export, None)
         }
-        Command::Report { dir, export } => quotes::export(&dir, Kind::Report, None, export.args(None)),
-        Command::Codebook { dir, export, examples } => {
-            quotes::export(&dir, Kind::Codebook, None, export.args(examples))
-        }
+        Command::Report { dir, export } => quotes::export(&dir, Kind::Report, None, export, None),
+        Command::Codebook { dir, export, examples } => quotes::export(&dir, Kind::Codebook, None, export, examples),
         Command::Quote { action: QuoteAction::Add { dir, args } } => quotes::add(&dir, args),
         Command::Quote { action: QuoteAction::List { dir, theme, json } } => quotes::list(&dir, theme.as_deref(), json),
         Command::Attribution { dir, args } => quotes::scheme(&dir, args),
         Command::Merge { dir, other, dry_run, json } => team::merge(&dir, &other, dry_run, json),
         Command::Agreement { dir, args } => team::agreement(&dir, args),
         Command::Compare { dir, doc, coders, json } => team::compare(&dir, &doc, &coders, json),
-        Command::Table { dir, rows, cols, set, cells, format, output, include_parked, no_aggregate, coders } => {
-            table::table(table::TableArgs {
-                dir,
-                rows,
-                cols,
-                cells,
-                format,
-                output,
-                include_parked,
-                no_aggregate,
-                coders,
-                set,
-            })
-        }
+        Command::Table { dir, args } => table::table(&dir, args),
         Command::Chart { dir, kind, output, dpi } => chart::chart(&dir, kind, &output, dpi),
         Command::Cooccurrence { dir, scope, coders, set, json } => {
             table::cooccurrence(&dir, scope, &coders, set.as_deref(), json)

@@ -14,20 +14,32 @@ use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-/// Options shared by the three export commands.
-#[derive(Debug, Clone, Default)]
-pub struct ExportArgs {
+/// Options shared by the three export commands (quotes, report, codebook).
+#[derive(Debug, clap::Args)]
+pub struct ExportFlags {
+    /// docx, md, tex, html or csv (default: from the output file's extension).
+    #[arg(long)]
     pub format: Option<String>,
+    /// The file to write (default: standard output).
+    #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// For translated quotes: both (translation, original beneath), only, or hide.
+    #[arg(long, value_name = "both|only|hide")]
     pub translations: Option<String>,
+    /// Also themes set aside as parked.
+    #[arg(long)]
     pub include_parked: bool,
+    /// A working copy for the team: also sources, positions, word counts, stars, notes,
+    /// theme status, themes without quotes and the codebook's counts. Without it the export
+    /// is for the paper: quotes, attribution, cuts and clarifications, translation.
+    #[arg(long)]
     pub working: bool,
-    pub examples: Option<usize>,
     /// Whose codings: the codebook counts their extracts, the quotes keep theirs.
+    #[command(flatten)]
     pub coders: super::CodersFlag,
 }
 
-fn parse_format(args: &ExportArgs, kind: Kind) -> Result<Format> {
+fn parse_format(args: &ExportFlags, kind: Kind) -> Result<Format> {
     let format = match (&args.format, &args.output) {
         (Some(f), _) => Format::parse(f).with_context(|| format!("unknown format {f:?}"))?,
         (None, Some(path)) => Format::from_path(path)
@@ -57,7 +69,7 @@ fn parse_translations(s: Option<&str>) -> Result<Translations> {
 }
 
 /// Runs an export: to `-o FILE` (written all or nothing), else to standard output.
-pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> Result<()> {
+pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportFlags, examples: Option<usize>) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let kind = match (kind, theme) {
@@ -77,7 +89,7 @@ pub fn export(dir: &Path, kind: Kind, theme: Option<&str>, args: ExportArgs) -> 
         coders: args.coders.scope(p)?,
         ..Options::default()
     };
-    if let Some(n) = args.examples {
+    if let Some(n) = examples {
         options.examples_per_code = n;
     }
     let request = Request { kind, format, options };

@@ -75,19 +75,36 @@ pub enum ScopeArg {
     Turn,
 }
 
-/// What `tema table` was asked for.
+/// What `tema table` was asked for (besides the project folder).
+#[derive(Debug, Clone, clap::Args)]
 pub struct TableArgs {
-    pub dir: PathBuf,
+    /// What the rows are.
+    #[arg(long, value_enum, default_value = "themes")]
     pub rows: RowsArg,
+    /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
+    /// `document`, or `set` (document sets, and "No set").
+    #[arg(long, default_value = "group")]
     pub cols: String,
-    pub cells: CellsArg,
-    pub format: Option<FormatArg>,
-    pub output: Option<PathBuf>,
-    pub include_parked: bool,
-    pub no_aggregate: bool,
-    pub coders: super::CodersFlag,
-    /// Only the documents of this set.
+    /// Only the documents of this set ("Wave 1").
+    #[arg(long)]
     pub set: Option<String>,
+    /// What each cell says.
+    #[arg(long, value_enum, default_value = "counts")]
+    pub cells: CellsArg,
+    /// Output format (default: from the -o file's extension, else md).
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// The file to write; text formats go to stdout without it.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Include parked themes.
+    #[arg(long)]
+    pub include_parked: bool,
+    /// Count each row's own codings only, not its subthemes' or child codes'.
+    #[arg(long)]
+    pub no_aggregate: bool,
+    #[command(flatten)]
+    pub coders: super::CodersFlag,
 }
 
 /// The column dimension a `--cols` value names: `document`, `set` (document sets), or a
@@ -135,8 +152,8 @@ fn attribute_names(p: &Project) -> Vec<String> {
     names
 }
 
-pub fn table(args: TableArgs) -> Result<()> {
-    let store = open_for_reading(&args.dir)?;
+pub fn table(dir: &Path, args: TableArgs) -> Result<()> {
+    let store = open_for_reading(dir)?;
     let p = store.project();
     let options = MatrixOptions {
         rows: match args.rows {

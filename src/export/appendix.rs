@@ -20,13 +20,10 @@ pub enum AppendixFormat {
 }
 
 impl AppendixFormat {
+    pub const ALL: [AppendixFormat; 3] = [AppendixFormat::Docx, AppendixFormat::Markdown, AppendixFormat::Latex];
+
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().trim_start_matches('.').to_lowercase().as_str() {
-            "docx" | "word" => Some(AppendixFormat::Docx),
-            "md" | "markdown" => Some(AppendixFormat::Markdown),
-            "tex" | "latex" => Some(AppendixFormat::Latex),
-            _ => None,
-        }
+        super::format_named(s, &Self::ALL, Self::extension)
     }
 
     pub fn extension(self) -> &'static str {

@@ -48,13 +48,7 @@ impl ExtractsFormat {
 
     /// The format a name or a file extension stands for (`md`, `markdown`, `docx`...).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().trim_start_matches('.').to_lowercase().as_str() {
-            "csv" => Some(Self::Csv),
-            "md" | "markdown" => Some(Self::Md),
-            "docx" | "word" => Some(Self::Docx),
-            "json" => Some(Self::Json),
-            _ => None,
-        }
+        super::format_named(s, &Self::ALL, Self::extension)
     }
 }
 

@@ -1,6 +1,6 @@
 //! How wide text prints in the fonts the exports name, from the fonts' own advance widths
 //! (a table generated from the installed font files by `cargo run --example font_metrics`,
-//! in `metrics_data.rs`). Table columns are sized with these widths, so that a header of
+//! in `font_widths.txt`). Table columns are sized with these widths, so that a header of
 //! wide capitals gets the room it needs and no word is broken.
 //!
 //! A Word file names Calibri; Word has it, LibreOffice sets Carlito (the same widths) or,
@@ -8,9 +8,7 @@
 //! wider of the two at each character. LaTeX sets Latin Modern (or Computer Modern, which
 //! has the same widths). Kerning is left out: it only ever narrows a word a little.
 
-#[rustfmt::skip]
-#[path = "metrics_data.rs"]
-mod data;
+use std::sync::LazyLock;
 
 /// One font at one weight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,30 +22,65 @@ pub enum Face {
 }
 
 impl Face {
-    fn table(self) -> &'static [u16] {
+    /// The face's name in `font_widths.txt`.
+    fn key(self) -> &'static str {
         match self {
-            Face::Carlito => &data::CARLITO,
-            Face::CarlitoBold => &data::CARLITO_BOLD,
-            Face::DejaVuSans => &data::DEJAVU_SANS,
-            Face::DejaVuSansBold => &data::DEJAVU_SANS_BOLD,
-            Face::LatinModern => &data::LATIN_MODERN,
-            Face::LatinModernBold => &data::LATIN_MODERN_BOLD,
+            Face::Carlito => "CARLITO",
+            Face::CarlitoBold => "CARLITO_BOLD",
+            Face::DejaVuSans => "DEJAVU_SANS",
+            Face::DejaVuSansBold => "DEJAVU_SANS_BOLD",
+            Face::LatinModern => "LATIN_MODERN",
+            Face::LatinModernBold => "LATIN_MODERN_BOLD",
         }
     }
 
     /// A character's advance in thousandths of an em; `None` outside the measured ranges or
     /// where the font has no glyph.
     pub fn advance(self, c: char) -> Option<u16> {
+        let widths = WIDTHS.faces.iter().find(|(key, _)| *key == self.key())?;
         let cp = u32::from(c);
         let mut at = 0usize;
-        for (first, end) in data::RANGES {
+        for &(first, end) in &WIDTHS.ranges {
             if (first..end).contains(&cp) {
-                let w = self.table().get(at + (cp - first) as usize).copied()?;
+                let w = widths.1.get(at + (cp - first) as usize).copied()?;
                 return (w > 0).then_some(w);
             }
             at += (end - first) as usize;
         }
         None
+    }
+}
+
+/// The widths table, read once from the text the generator writes.
+static WIDTHS: LazyLock<Widths> = LazyLock::new(|| Widths::parse(include_str!("font_widths.txt")));
+
+/// The advance widths of every face, for the characters of `ranges` in order.
+struct Widths {
+    /// The character ranges measured, as (first, past the last).
+    ranges: Vec<(u32, u32)>,
+    /// Each face's name and its widths (0 where it has no glyph).
+    faces: Vec<(&'static str, Vec<u16>)>,
+}
+
+impl Widths {
+    /// Reads `ranges A..B ...`, then `face NAME description` lines each followed by its
+    /// widths; `#` starts a comment line. The file is built in and checked by the tests.
+    fn parse(text: &'static str) -> Widths {
+        let mut out = Widths { ranges: Vec::new(), faces: Vec::new() };
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(ranges) = line.strip_prefix("ranges ") {
+                out.ranges = ranges
+                    .split_whitespace()
+                    .filter_map(|r| r.split_once(".."))
+                    .filter_map(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)))
+                    .collect();
+            } else if let Some(face) = line.strip_prefix("face ") {
+                out.faces.push((face.split_whitespace().next().unwrap_or(""), Vec::new()));
+            } else if let Some((_, widths)) = out.faces.last_mut() {
+                widths.extend(line.split_whitespace().map(|w| w.parse::<u16>().unwrap_or(0)));
+            }
+        }
+        out
     }
 }
 
@@ -92,6 +125,27 @@ mod tests {
         // Norwegian letters are measured; an emoji is not.
         assert!(Face::Carlito.advance('ø').is_some() && Face::CarlitoBold.advance('Å').is_some());
         assert_eq!(Face::Carlito.advance('😀'), None);
+    }
+
+    #[test]
+    fn every_face_has_a_width_for_every_measured_character() {
+        let chars: u32 = WIDTHS.ranges.iter().map(|(first, end)| end - first).sum();
+        assert_eq!(WIDTHS.ranges, [(0x20, 0x250), (0x2000, 0x2070)]);
+        for face in [
+            Face::Carlito,
+            Face::CarlitoBold,
+            Face::DejaVuSans,
+            Face::DejaVuSansBold,
+            Face::LatinModern,
+            Face::LatinModernBold,
+        ] {
+            let widths = WIDTHS.faces.iter().find(|(key, _)| *key == face.key()).map(|(_, w)| w.len());
+            assert_eq!(widths, Some(chars as usize), "{face:?}");
+        }
+        // A glyph of the second range, and one of the last table.
+        assert_eq!(Face::DejaVuSansBold.advance('‰'), Some(1440));
+        assert_eq!(Face::Carlito.advance('—'), Some(906));
+        assert_eq!(Face::LatinModernBold.advance('Z'), Some(703));
     }
 
     #[test]

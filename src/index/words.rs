@@ -124,38 +124,38 @@ fn advance_to_word(text: &str, pos: &mut usize, token: &mut Token) -> Option<(us
     None
 }
 
-/// Lower-cased words, unstemmed.
-#[derive(Clone, Default)]
-pub struct Words {
-    token: Token,
+/// What a tokenizer makes of each word it finds. [`WordStream`] finds the words, the same
+/// for both tokenizers.
+pub trait WordForm {
+    /// Writes the token text of `word`, as written in the text, into the empty `out`.
+    fn write(&mut self, word: &str, out: &mut String);
 }
 
-pub struct WordStream<'a> {
+/// The words of one text, each as its tokenizer's [`WordForm`] makes it.
+pub struct WordStream<'a, F> {
     text: &'a str,
     pos: usize,
     token: &'a mut Token,
+    form: &'a mut F,
 }
 
-impl Tokenizer for Words {
-    type TokenStream<'a> = WordStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
-        self.token.reset();
-        WordStream { text, pos: 0, token: &mut self.token }
+impl<'a, F: WordForm> WordStream<'a, F> {
+    fn new(token: &'a mut Token, form: &'a mut F, text: &'a str) -> Self {
+        token.reset();
+        WordStream { text, pos: 0, token, form }
     }
 }
 
-impl TokenStream for WordStream<'_> {
+impl<F: WordForm> TokenStream for WordStream<'_, F> {
     fn advance(&mut self) -> bool {
-        match advance_to_word(self.text, &mut self.pos, self.token) {
+        let found = advance_to_word(self.text, &mut self.pos, self.token);
+        self.token.text.clear();
+        match found {
             Some((from, to)) => {
-                lower_into(&self.text[from..to], &mut self.token.text);
+                self.form.write(&self.text[from..to], &mut self.token.text);
                 true
             }
-            None => {
-                self.token.text.clear();
-                false
-            }
+            None => false,
         }
     }
 
@@ -168,12 +168,43 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
+/// Lower-cased words, unstemmed.
+#[derive(Clone, Default)]
+pub struct Words {
+    token: Token,
+    form: Lower,
+}
+
+/// A word's token is the word lower-cased.
+#[derive(Clone, Copy, Default)]
+pub struct Lower;
+
+impl WordForm for Lower {
+    fn write(&mut self, word: &str, out: &mut String) {
+        lower_into(word, out);
+    }
+}
+
+impl Tokenizer for Words {
+    type TokenStream<'a> = WordStream<'a, Lower>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordStream::new(&mut self.token, &mut self.form, text)
+    }
+}
+
 /// Lower-cased words stemmed with the Snowball stemmer of a language, with a memo from
 /// each spelling met to its stem: a corpus has a few tens of thousands of distinct
 /// spellings, each used many times, and a lookup costs a fraction of a stemming.
 #[derive(Clone)]
 pub struct StemmedWords {
     token: Token,
+    form: Stems,
+}
+
+/// A word's token is its stem, remembered by the word as written.
+#[derive(Clone)]
+pub struct Stems {
     stemmer: TextAnalyzer,
     memo: FxHashMap<Box<str>, Box<str>>,
     lower: String,
@@ -185,73 +216,54 @@ impl StemmedWords {
     pub fn new(language: StemLanguage) -> StemmedWords {
         StemmedWords {
             token: Token::default(),
-            stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build(),
-            memo: FxHashMap::default(),
-            lower: String::new(),
-            sink: None,
+            form: Stems {
+                stemmer: TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(language)).build(),
+                memo: FxHashMap::default(),
+                lower: String::new(),
+                sink: None,
+            },
         }
     }
 
     /// A tokenizer that also reports every word it has not met before to `sink`. Reports
     /// happen on memo misses only, a few per thousand words, so the lock costs nothing.
     pub fn reporting_to(language: StemLanguage, sink: NewWords) -> StemmedWords {
-        StemmedWords { sink: Some(sink), ..StemmedWords::new(language) }
+        let mut words = StemmedWords::new(language);
+        words.form.sink = Some(sink);
+        words
     }
-}
-
-pub struct StemmedStream<'a> {
-    text: &'a str,
-    pos: usize,
-    tokenizer: &'a mut StemmedWords,
 }
 
 impl Tokenizer for StemmedWords {
-    type TokenStream<'a> = StemmedStream<'a>;
+    type TokenStream<'a> = WordStream<'a, Stems>;
 
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> StemmedStream<'a> {
-        self.token.reset();
-        StemmedStream { text, pos: 0, tokenizer: self }
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        WordStream::new(&mut self.token, &mut self.form, text)
     }
 }
 
-impl TokenStream for StemmedStream<'_> {
-    fn advance(&mut self) -> bool {
-        let t = &mut *self.tokenizer;
-        let Some((from, to)) = advance_to_word(self.text, &mut self.pos, &mut t.token) else {
-            t.token.text.clear();
-            return false;
-        };
-        let word = &self.text[from..to];
-        t.token.text.clear();
-        if let Some(stem) = t.memo.get(word) {
-            t.token.text.push_str(stem);
-            return true;
+impl WordForm for Stems {
+    fn write(&mut self, word: &str, out: &mut String) {
+        if let Some(stem) = self.memo.get(word) {
+            out.push_str(stem);
+            return;
         }
-        lower_into(word, &mut t.lower);
+        lower_into(word, &mut self.lower);
         {
-            let mut s = t.stemmer.token_stream(&t.lower);
-            let stem = if s.advance() { s.token().text.as_str() } else { t.lower.as_str() };
-            t.token.text.push_str(stem);
+            let mut s = self.stemmer.token_stream(&self.lower);
+            let stem = if s.advance() { s.token().text.as_str() } else { self.lower.as_str() };
+            out.push_str(stem);
         }
-        if let Some(sink) = &t.sink {
+        if let Some(sink) = &self.sink {
             let mut new = sink.lock().unwrap_or_else(|p| p.into_inner());
-            if !new.contains_key(t.lower.as_str()) {
-                new.insert(t.lower.as_str().into(), t.token.text.as_str().into());
+            if !new.contains_key(self.lower.as_str()) {
+                new.insert(self.lower.as_str().into(), out.as_str().into());
             }
         }
-        if t.memo.len() >= STEM_MEMO_WORDS {
-            t.memo.clear();
+        if self.memo.len() >= STEM_MEMO_WORDS {
+            self.memo.clear();
         }
-        t.memo.insert(word.into(), t.token.text.as_str().into());
-        true
-    }
-
-    fn token(&self) -> &Token {
-        &self.tokenizer.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokenizer.token
+        self.memo.insert(word.into(), out.as_str().into());
     }
 }
 

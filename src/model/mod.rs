@@ -25,7 +25,7 @@ mod theme;
 pub use anchor::{AnchorMap, Fingerprint, Located};
 pub use attribution::{AttributionScheme, GroupTemplate, QuoteSettings, TemplatePart, template_parts};
 pub use code::{Code, CodeDescription, CodeProps};
-pub use coder::Coder;
+pub use coder::{Coder, name_slug};
 pub use coding::{Coding, CodingProps};
 pub use colour::{Colour, PALETTE, PALETTE_NAMES, palette_colour, pick_colour};
 pub use consensus::{CodingSnapshot, ConsensusEntry, DifferenceKind, Resolution};

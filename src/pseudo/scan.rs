@@ -294,55 +294,65 @@ impl Detectors {
 
     /// Distinct identifiers found in one text, by kind.
     fn find(&self, text: &str, out: &mut Vec<(String, Kind)>) {
-        let mut add = |s: &str, kind: Kind| {
-            let s = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '’', '”']);
-            if !s.trim().is_empty() {
-                out.push((s.split_whitespace().collect::<Vec<_>>().join(" "), kind));
-            }
-        };
-        let mut taken: Vec<(usize, usize)> = Vec::new();
-        let overlaps = |taken: &[(usize, usize)], a: usize, b: usize| taken.iter().any(|&(s, e)| a < e && s < b);
+        let mut found = Found { out, taken: Vec::new() };
         for m in self.email.find_iter(text) {
-            taken.push((m.start(), m.end()));
-            add(m.as_str(), Kind::Email);
+            found.take(m, Kind::Email);
         }
         for m in self.url.find_iter(text) {
-            if !overlaps(&taken, m.start(), m.end()) {
-                taken.push((m.start(), m.end()));
-                add(m.as_str(), Kind::Url);
+            if !found.overlaps(&m) {
+                found.take(m, Kind::Url);
             }
         }
-        for m in self.fnr.find_iter(text) {
-            if fodselsnummer_is_valid(m.as_str()) {
-                taken.push((m.start(), m.end()));
-                add(m.as_str(), Kind::NationalId);
-            }
+        for m in self.fnr.find_iter(text).filter(|m| fodselsnummer_is_valid(m.as_str())) {
+            found.take(m, Kind::NationalId);
         }
         for m in self.ni.find_iter(text) {
-            taken.push((m.start(), m.end()));
-            add(m.as_str(), Kind::NiNumber);
+            found.take(m, Kind::NiNumber);
         }
-        for c in self.dob.captures_iter(text) {
-            if let Some(m) = c.get(1) {
-                taken.push((m.start(), m.end()));
-                add(m.as_str(), Kind::DateOfBirth);
-            }
+        for m in self.dob.captures_iter(text).filter_map(|c| c.get(1)) {
+            found.take(m, Kind::DateOfBirth);
         }
         for m in self.address.find_iter(text) {
-            taken.push((m.start(), m.end()));
-            add(m.as_str(), Kind::Address);
+            found.take(m, Kind::Address);
         }
         for m in self.phone.find_iter(text) {
             let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
-            if (8..=13).contains(&digits) && !overlaps(&taken, m.start(), m.end()) && !self.date.is_match(m.as_str()) {
-                add(m.as_str(), Kind::Phone);
+            if (8..=13).contains(&digits) && !found.overlaps(&m) && !self.date.is_match(m.as_str()) {
+                found.add(m.as_str(), Kind::Phone);
             }
         }
         for re in &self.user {
             for m in re.find_iter(text) {
-                add(m.as_str(), Kind::Pattern);
+                found.add(m.as_str(), Kind::Pattern);
             }
         }
+    }
+}
+
+/// The identifiers found in one text so far, and the stretches of it they take: a later,
+/// looser pattern (a URL, a phone number) does not match inside an earlier one.
+struct Found<'a> {
+    out: &'a mut Vec<(String, Kind)>,
+    /// Byte ranges of the text.
+    taken: Vec<(usize, usize)>,
+}
+
+impl Found<'_> {
+    fn add(&mut self, s: &str, kind: Kind) {
+        let s = s.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '\'', '"', '’', '”']);
+        if !s.trim().is_empty() {
+            self.out.push((s.split_whitespace().collect::<Vec<_>>().join(" "), kind));
+        }
+    }
+
+    /// Adds the match and keeps later matches out of its stretch.
+    fn take(&mut self, m: regex::Match<'_>, kind: Kind) {
+        self.taken.push((m.start(), m.end()));
+        self.add(m.as_str(), kind);
+    }
+
+    fn overlaps(&self, m: &regex::Match<'_>) -> bool {
+        self.taken.iter().any(|&(s, e)| m.start() < e && s < m.end())
     }
 }
 

@@ -17,19 +17,12 @@ use uuid::Uuid;
 
 pub const TRAIL_DIR: &str = "trail";
 
-/// The file of a person's decisions, relative to the project folder: `trail/<slug>.jsonl`,
-/// the slug made of the name's ASCII letters and digits (as coders' files are named).
+/// The file of a person's decisions, relative to the project folder: `trail/<slug>.jsonl`
+/// ([`crate::model::name_slug`], as coders' files are named; `unknown` for a name without
+/// ASCII letters or digits).
 pub fn trail_file_name(who: &str) -> String {
-    let mut slug = String::new();
-    for c in who.trim().chars() {
-        let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' };
-        if !(c == '-' && (slug.is_empty() || slug.ends_with('-'))) {
-            slug.push(c);
-        }
-    }
-    let slug: String = slug.chars().take(48).collect();
-    let slug = slug.trim_end_matches('-');
-    format!("{TRAIL_DIR}/{}.jsonl", if slug.is_empty() { "unknown" } else { slug })
+    let slug = crate::model::name_slug(who);
+    format!("{TRAIL_DIR}/{}.jsonl", if slug.is_empty() { "unknown" } else { &slug })
 }
 
 /// Whether `rel` names a trail file (`trail/<plain name>.jsonl`).
@@ -269,6 +262,7 @@ mod tests {
         assert_eq!(trail_file_name("Ingrid Ås"), "trail/ingrid-s.jsonl");
         assert_eq!(trail_file_name("../../etc"), "trail/etc.jsonl");
         assert_eq!(trail_file_name("ÆØÅ"), "trail/unknown.jsonl");
+        assert_eq!(trail_file_name(&"a".repeat(60)), format!("trail/{}.jsonl", "a".repeat(48)));
         assert!(is_trail_file("trail/ingrid.jsonl"));
         assert!(!is_trail_file("trail/../x.jsonl"));
         assert!(!is_trail_file("trail/a/b.jsonl"));

@@ -140,6 +140,11 @@ impl Draft {
         self.items.push(Item { kind, subjects, before, after, why: None, count: None });
     }
 
+    /// A decision that changes one value: what it is before the edit, and after.
+    fn change(&mut self, p: &Project, kind: Kind, subjects: Vec<Subject>, v: Value) {
+        self.item(kind, subjects, value(p, &v), v);
+    }
+
     fn walk(&mut self, p: &Project, edit: &Edit, map: &mut bool) {
         match edit {
             Edit::Batch { label, edits } if is_pseudonymisation(label) => {
@@ -210,19 +215,16 @@ impl Draft {
                 *map = true;
                 let Some(old) = p.codes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
-                    let v = Value::CodeName(*id);
-                    self.item(Kind::CodeRenamed, vec![code_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::CodeRenamed, vec![code_subject(p, *id)], Value::CodeName(*id));
                 }
                 if old.props.description != props.description {
-                    let v = Value::CodeDefinition(*id);
-                    self.item(Kind::CodeDefined, vec![code_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::CodeDefined, vec![code_subject(p, *id)], Value::CodeDefinition(*id));
                 }
             }
             Edit::MoveCode { id, parent, .. } => {
                 *map = true;
                 if p.codes.get(id).is_some_and(|c| c.parent != *parent) {
-                    let v = Value::CodeParent(*id);
-                    self.item(Kind::CodeMoved, vec![code_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::CodeMoved, vec![code_subject(p, *id)], Value::CodeParent(*id));
                 }
             }
             Edit::DeleteCode { id } => {
@@ -245,8 +247,7 @@ impl Draft {
                 *map = true;
                 let Some(old) = p.themes.get(id) else { return };
                 if name_key(old.name()) != name_key(&props.name) {
-                    let v = Value::ThemeName(*id);
-                    self.item(Kind::ThemeRenamed, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::ThemeRenamed, vec![theme_subject(p, *id)], Value::ThemeName(*id));
                 }
                 let (from, to) = (old.status(), props.status);
                 if from != to {
@@ -257,19 +258,16 @@ impl Draft {
                     } else {
                         Kind::ThemeStatus
                     };
-                    let v = Value::ThemeStatus(*id);
-                    self.item(kind, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, kind, vec![theme_subject(p, *id)], Value::ThemeStatus(*id));
                 }
                 if old.props.definition != props.definition {
-                    let v = Value::ThemeConcept(*id);
-                    self.item(Kind::ThemeDefined, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::ThemeDefined, vec![theme_subject(p, *id)], Value::ThemeConcept(*id));
                 }
             }
             Edit::MoveTheme { id, parent, .. } => {
                 *map = true;
                 if p.themes.get(id).is_some_and(|t| t.parent != *parent) {
-                    let v = Value::ThemeParent(*id);
-                    self.item(Kind::ThemeMoved, vec![theme_subject(p, *id)], value(p, &v), v);
+                    self.change(p, Kind::ThemeMoved, vec![theme_subject(p, *id)], Value::ThemeParent(*id));
                 }
             }
             Edit::SetThemeCodes { id, codes } => {
@@ -280,7 +278,6 @@ impl Draft {
                 a.sort();
                 b.sort();
                 if a != b {
-                    let v = Value::ThemeCodes(*id);
                     let mut subjects = vec![theme_subject(p, *id)];
                     for c in codes
                         .iter()
@@ -289,7 +286,7 @@ impl Draft {
                     {
                         subjects.push(code_subject(p, *c));
                     }
-                    self.item(Kind::ThemeCodes, subjects, value(p, &v), v);
+                    self.change(p, Kind::ThemeCodes, subjects, Value::ThemeCodes(*id));
                 }
             }
             Edit::DeleteTheme { id } => {

@@ -276,10 +276,6 @@ impl CommandSpec {
     }
 }
 
-const fn sc(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
-    KeyboardShortcut::new(modifiers, key)
-}
-
 /// Modifier sets for shortcut tables (views' files use them too).
 pub mod mods {
     use egui::Modifiers;
@@ -291,9 +287,9 @@ pub mod mods {
     pub const ALT_SHIFT: Modifiers = Modifiers { shift: true, ..Modifiers::ALT };
 }
 
-/// A shortcut, for shortcut tables.
+/// A shortcut, for shortcut tables (the app's here and the views').
 pub const fn key(modifiers: Modifiers, key: Key) -> KeyboardShortcut {
-    sc(modifiers, key)
+    KeyboardShortcut::new(modifiers, key)
 }
 
 use mods::*;
@@ -356,15 +352,15 @@ pub const SHELL: &[CommandSpec] = &[
     // File
     cmd(UiCommand::NewProject, "New project…", "Create an empty project folder")
         .words(&["create", "folder"])
-        .keys(&[sc(CMD, Key::N)])
+        .keys(&[key(CMD, Key::N)])
         .menu(Menu::File, 0),
     cmd(UiCommand::OpenProject, "Open project…", "Open a project folder")
         .words(&["folder", "load", "recent"])
-        .keys(&[sc(CMD, Key::O)])
+        .keys(&[key(CMD, Key::O)])
         .menu(Menu::File, 0),
     cmd(UiCommand::ImportFiles, "Import documents…", "Bring in transcripts, field notes and a participants sheet")
         .words(&["add", "transcripts", "files", "word", "docx", "pdf"])
-        .keys(&[sc(CMD, Key::I)])
+        .keys(&[key(CMD, Key::I)])
         .menu(Menu::File, 1)
         .when(writable),
     cmd(
@@ -410,7 +406,7 @@ pub const SHELL: &[CommandSpec] = &[
         "Every change is saved the moment you make it; this also folds the change journal into the project files (do it before copying the folder or committing it to git)",
     )
     .words(&["write", "journal", "flush", "commit"])
-    .keys(&[sc(CMD, Key::S)])
+    .keys(&[key(CMD, Key::S)])
     .menu(Menu::File, 2)
     .when(writable),
     cmd(
@@ -427,26 +423,26 @@ pub const SHELL: &[CommandSpec] = &[
         .menu(Menu::File, 3),
     cmd(UiCommand::Quit, "Quit", "Close Tema (everything is already saved)")
         .words(&["exit", "close"])
-        .keys(&[sc(CMD, Key::Q)])
+        .keys(&[key(CMD, Key::Q)])
         .menu(Menu::File, 4),
     // Edit
     cmd(UiCommand::Undo, "Undo", "Take back the last change")
         .words(&["back", "revert"])
-        .keys(&[sc(CMD, Key::Z)])
+        .keys(&[key(CMD, Key::Z)])
         .menu(Menu::Edit, 0)
         .when(undo),
     cmd(UiCommand::Redo, "Redo", "Re-apply the last change taken back")
         .words(&["again", "repeat"])
-        .keys(&[sc(CMD_SHIFT, Key::Z), sc(CMD, Key::Y)])
+        .keys(&[key(CMD_SHIFT, Key::Z), key(CMD, Key::Y)])
         .menu(Menu::Edit, 0)
         .when(redo),
     cmd(UiCommand::CommandPalette, "Command palette…", "Find any command, document or code by typing")
         .words(&["commands", "actions"])
-        .keys(&[sc(CMD, Key::K), sc(CMD_SHIFT, Key::P)])
+        .keys(&[key(CMD, Key::K), key(CMD_SHIFT, Key::P)])
         .menu(Menu::Edit, 1),
     cmd(UiCommand::ClearSelection, "Clear selection", "Clear the text selection and the selected coding")
         .words(&["deselect", "unselect"])
-        .keys(&[sc(NONE, Key::Escape)])
+        .keys(&[key(NONE, Key::Escape)])
         .menu(Menu::Edit, 1)
         .when(anything),
     // Code
@@ -456,26 +452,26 @@ pub const SHELL: &[CommandSpec] = &[
         "Pick a code for the selected text; type to filter, Enter to apply or to create a new code",
     )
     .words(&["apply", "tag", "mark", "picker"])
-    .keys(&[sc(NONE, Key::C), sc(CMD, Key::E)])
+    .keys(&[key(NONE, Key::C), key(CMD, Key::E)])
     .menu(Menu::Code, 0)
     .when(text),
     cmd(UiCommand::InVivoCode, "Code in vivo", "Create a code named after the selected words and apply it")
         .words(&["words", "verbatim", "new"])
-        .keys(&[sc(NONE, Key::V)])
+        .keys(&[key(NONE, Key::V)])
         .menu(Menu::Code, 0)
         .when(text),
-    recent(1, "Apply recent code 1", &[sc(NONE, Key::Num1)]),
-    recent(2, "Apply recent code 2", &[sc(NONE, Key::Num2)]),
-    recent(3, "Apply recent code 3", &[sc(NONE, Key::Num3)]),
-    recent(4, "Apply recent code 4", &[sc(NONE, Key::Num4)]),
-    recent(5, "Apply recent code 5", &[sc(NONE, Key::Num5)]),
-    recent(6, "Apply recent code 6", &[sc(NONE, Key::Num6)]),
-    recent(7, "Apply recent code 7", &[sc(NONE, Key::Num7)]),
-    recent(8, "Apply recent code 8", &[sc(NONE, Key::Num8)]),
-    recent(9, "Apply recent code 9", &[sc(NONE, Key::Num9)]),
+    recent(1, "Apply recent code 1", &[key(NONE, Key::Num1)]),
+    recent(2, "Apply recent code 2", &[key(NONE, Key::Num2)]),
+    recent(3, "Apply recent code 3", &[key(NONE, Key::Num3)]),
+    recent(4, "Apply recent code 4", &[key(NONE, Key::Num4)]),
+    recent(5, "Apply recent code 5", &[key(NONE, Key::Num5)]),
+    recent(6, "Apply recent code 6", &[key(NONE, Key::Num6)]),
+    recent(7, "Apply recent code 7", &[key(NONE, Key::Num7)]),
+    recent(8, "Apply recent code 8", &[key(NONE, Key::Num8)]),
+    recent(9, "Apply recent code 9", &[key(NONE, Key::Num9)]),
     cmd(UiCommand::RemoveCoding, "Remove coding", "Remove the selected coding from its passage")
         .words(&["delete", "untag", "uncode"])
-        .keys(&[sc(NONE, Key::Delete), sc(NONE, Key::Backspace)])
+        .keys(&[key(NONE, Key::Delete), key(NONE, Key::Backspace)])
         .menu(Menu::Code, 1)
         .when(coding),
     cmd(
@@ -484,7 +480,7 @@ pub const SHELL: &[CommandSpec] = &[
         "Move the selected coding's boundaries to the selected text",
     )
     .words(&["resize", "boundaries", "adjust"])
-    .keys(&[sc(NONE, Key::B)])
+    .keys(&[key(NONE, Key::B)])
     .menu(Menu::Code, 1)
     .when(fit),
     // Text
@@ -494,7 +490,7 @@ pub const SHELL: &[CommandSpec] = &[
         "Mark the open document as read (familiarisation) or unread again",
     )
     .words(&["familiarisation", "familiarization", "unread", "done"])
-    .keys(&[sc(CMD, Key::R)])
+    .keys(&[key(CMD, Key::R)])
     .menu(Menu::Text, 0)
     .when(writable_document),
     // View
@@ -504,13 +500,13 @@ pub const SHELL: &[CommandSpec] = &[
         "The left panel: documents, participants, themes and the codebook",
     )
     .words(&["sidebar", "left", "panel", "codebook"])
-    .keys(&[sc(CMD, Key::B)])
+    .keys(&[key(CMD, Key::B)])
     .menu(Menu::View, 2)
     .when(open)
     .checked(navigator_shown),
     cmd(UiCommand::ToggleInspector, "Show or hide the inspector", "The right panel: the details of what is selected")
         .words(&["sidebar", "right", "panel", "details"])
-        .keys(&[sc(CMD_SHIFT, Key::B)])
+        .keys(&[key(CMD_SHIFT, Key::B)])
         .menu(Menu::View, 2)
         .when(open)
         .checked(inspector_shown),
@@ -525,15 +521,15 @@ pub const SHELL: &[CommandSpec] = &[
     .checked(stripe_names),
     cmd(UiCommand::ZoomIn, "Zoom in", "Make everything larger (remembered for next time)")
         .words(&["larger", "bigger", "font", "size", "scale"])
-        .keys(&[sc(CMD, Key::Plus), sc(CMD, Key::Equals)])
+        .keys(&[key(CMD, Key::Plus), key(CMD, Key::Equals)])
         .menu(Menu::View, 3),
     cmd(UiCommand::ZoomOut, "Zoom out", "Make everything smaller (remembered for next time)")
         .words(&["smaller", "font", "size", "scale"])
-        .keys(&[sc(CMD, Key::Minus)])
+        .keys(&[key(CMD, Key::Minus)])
         .menu(Menu::View, 3),
     cmd(UiCommand::ZoomReset, "Actual size", "Everything at its normal size")
         .words(&["zoom", "normal", "reset", "100"])
-        .keys(&[sc(CMD, Key::Num0)])
+        .keys(&[key(CMD, Key::Num0)])
         .menu(Menu::View, 3),
     cmd(UiCommand::ToggleDarkMode, "Toggle dark mode", "Switch between light and dark mode")
         .words(&["light", "night", "appearance", "colours", "colors"])
@@ -726,7 +722,7 @@ mod tests {
         for spec in super::super::view::SHOW {
             assert!(matches!(spec.command, UiCommand::Show(v) if kinds.contains(&v)), "{:?}", spec.command);
         }
-        assert_eq!(UiCommand::RecentCode(3).shortcuts(), &[sc(NONE, Key::Num3)]);
+        assert_eq!(UiCommand::RecentCode(3).shortcuts(), &[key(NONE, Key::Num3)]);
         assert!(UiCommand::RecentCode(0).shortcuts().is_empty());
     }
 

@@ -8,27 +8,23 @@ use std::path::{Path, PathBuf};
 pub const STORAGE_KEY: &str = "tema-prefs";
 const RECENT_LIMIT: usize = 10;
 
+/// Every field has a default, so preferences written by an older Tema (without the newer
+/// fields) still load.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Prefs {
     /// Most recently opened first; the first is reopened at start-up.
-    #[serde(default)]
     pub recent: Vec<PathBuf>,
     /// The name the app codes under.
-    #[serde(default)]
     pub coder: Option<String>,
     /// `None` follows the system.
-    #[serde(default)]
     pub dark: Option<bool>,
     /// Side panels the person closed (View menu); their widths are kept by egui's memory.
-    #[serde(default)]
     pub hide_navigator: bool,
-    #[serde(default)]
     pub hide_inspector: bool,
     /// Code names written beside the coding stripes.
-    #[serde(default)]
     pub stripe_names: bool,
     /// The zoom factor (View ▸ Zoom); `None` is 100 %.
-    #[serde(default)]
     pub zoom: Option<f32>,
 }
 
@@ -65,5 +61,11 @@ mod tests {
         p.add_recent(Path::new("/nonexistent/a"));
         assert_eq!(p.recent, [PathBuf::from("/nonexistent/a"), PathBuf::from("/nonexistent/b")]);
         assert_eq!(p.last_project(), Some(Path::new("/nonexistent/a")));
+    }
+
+    #[test]
+    fn preferences_of_an_older_tema_load_with_defaults() {
+        let p: Prefs = serde_json::from_str(r#"{"recent":["/nonexistent/a"],"dark":true}"#).unwrap();
+        assert_eq!(p, Prefs { recent: vec![PathBuf::from("/nonexistent/a")], dark: Some(true), ..Prefs::default() });
     }
 }

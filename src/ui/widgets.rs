@@ -41,6 +41,29 @@ pub fn edit_button(
     }
 }
 
+/// A drop-down labelled `label` for one of `options`, each shown as `text` names it: the
+/// export panels' kinds and formats, the coding scope of "Code all hits", a new project's
+/// language.
+pub fn choice<T: Copy + PartialEq, S: Into<egui::WidgetText>>(
+    ui: &mut Ui,
+    id: &str,
+    label: &str,
+    value: &mut T,
+    options: &[T],
+    text: impl Fn(T) -> S,
+) -> Response {
+    let l = ui.label(label);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(text(*value))
+        .show_ui(ui, |ui| {
+            for &option in options {
+                ui.selectable_value(value, option, text(option));
+            }
+        })
+        .response
+        .labelled_by(l.id)
+}
+
 /// A drop-down labelled `label` for an optional choice among `options` (each with the text it
 /// shows), `none` naming the choice of none ("All documents"). The search filters and the
 /// import dialog's document kind are these.
@@ -69,6 +92,33 @@ pub fn optional_choice<T: Clone + PartialEq>(
 /// The document kinds as [`optional_choice`] offers them.
 pub fn kind_options() -> Vec<(crate::model::DocKind, String)> {
     crate::model::DocKind::ALL.iter().map(|k| (*k, k.label().to_string())).collect()
+}
+
+/// One line of text runs in one font, each in its own colour, some on a highlight: an
+/// extract in its context (retrieval), a search hit after its speaker (search).
+pub struct Runs {
+    job: egui::text::LayoutJob,
+    font: egui::FontId,
+}
+
+impl Runs {
+    pub fn new(size: f32) -> Runs {
+        Runs { job: egui::text::LayoutJob::default(), font: egui::FontId::proportional(size) }
+    }
+
+    pub fn text(&mut self, text: &str, colour: egui::Color32) {
+        self.marked(text, colour, egui::Color32::TRANSPARENT);
+    }
+
+    /// A run on a `background` highlight.
+    pub fn marked(&mut self, text: &str, colour: egui::Color32, background: egui::Color32) {
+        let format = egui::TextFormat { font_id: self.font.clone(), color: colour, background, ..Default::default() };
+        self.job.append(text, 0.0, format);
+    }
+
+    pub fn job(self) -> egui::text::LayoutJob {
+        self.job
+    }
 }
 
 /// A frameless button showing a symbol, with its meaning as hover text and accessible name.

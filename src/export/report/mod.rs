@@ -91,14 +91,7 @@ impl Format {
 
     /// A format from its name or extension (`docx`, `md`, `markdown`, `tex`, `latex`, ...).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().trim_start_matches('.').to_lowercase().as_str() {
-            "docx" | "word" => Some(Format::Docx),
-            "md" | "markdown" => Some(Format::Markdown),
-            "tex" | "latex" => Some(Format::Latex),
-            "html" | "htm" => Some(Format::Html),
-            "csv" => Some(Format::Csv),
-            _ => None,
-        }
+        crate::export::format_named(s, &Self::ALL, Self::extension)
     }
 
     /// The format a file name's extension names.

@@ -69,15 +69,9 @@ impl TableFormat {
     pub const ALL: [TableFormat; 5] =
         [TableFormat::Markdown, TableFormat::Csv, TableFormat::Xlsx, TableFormat::Docx, TableFormat::Latex];
 
+    /// A format from its name or extension (`xlsx`, `excel`, `md`, `markdown`, ...).
     pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().trim_start_matches('.').to_lowercase().as_str() {
-            "md" | "markdown" => Some(TableFormat::Markdown),
-            "csv" => Some(TableFormat::Csv),
-            "xlsx" | "excel" => Some(TableFormat::Xlsx),
-            "docx" | "word" => Some(TableFormat::Docx),
-            "tex" | "latex" => Some(TableFormat::Latex),
-            _ => None,
-        }
+        crate::export::format_named(s, &Self::ALL, Self::extension)
     }
 
     /// The file extension, without the dot.

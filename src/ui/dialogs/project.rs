@@ -3,6 +3,7 @@
 
 use crate::model::Language;
 use crate::ui::Action;
+use crate::ui::widgets::choice;
 use egui::{Id, RichText};
 use std::path::PathBuf;
 
@@ -78,19 +79,10 @@ impl ProjectDialog {
                     .labelled_by(l.id);
                 });
                 ui.horizontal(|ui| {
-                    ui.label("Language");
-                    egui::ComboBox::from_id_salt("new-project-language")
-                        .selected_text(self.language.label())
-                        .show_ui(ui, |ui| {
-                            for l in Language::ALL {
-                                ui.selectable_value(&mut self.language, l, l.label());
-                            }
-                        })
-                        .response
+                    choice(ui, "new-project-language", "Language", &mut self.language, &Language::ALL, Language::label)
                         .on_hover_text(
                             "How words are stemmed in search; documents in another language are detected on import",
-                        )
-                        .widget_info(|| egui::WidgetInfo::labeled(egui::Role::ComboBox, true, "Language"));
+                        );
                 });
             }
             if let Some(m) = &self.message {

@@ -4,10 +4,11 @@
 //! mouse gives a char span; the keyboard does the rest (C, V, 1–9: see `UiCommand`).
 
 use crate::model::*;
+use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::*, when};
 use crate::ui::doc_layout::{DocLayout, LayoutStyle};
 use crate::ui::widgets::icon_button;
 use crate::ui::{Action, Item, TextSel, UiCommand, View, ViewCtx, ViewKind};
-use egui::{Align, Id, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
+use egui::{Align, Id, Key, Pos2, Rect, Sense, Stroke, StrokeKind, Ui, pos2, vec2};
 use std::sync::Arc;
 
 /// Find in the document (Ctrl+F), and the next and previous match (F3, Shift+F3): this view's
@@ -22,6 +23,57 @@ pub const PREVIOUS_TURN: UiCommand = UiCommand::Of(ViewKind::Document, "previous
 pub const NEXT_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "next-sentence");
 pub const PREVIOUS_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "previous-sentence");
 pub const EXTEND_BY_SENTENCE: UiCommand = UiCommand::Of(ViewKind::Document, "extend-by-sentence");
+
+const COMMANDS: &[CommandSpec] = &[
+    cmd(FIND, "Find in document…", "Find words in the open document")
+        .words(&["search", "look"])
+        .keys(&[key(CMD, Key::F)])
+        .menu(Menu::Text, 0)
+        .when(when::document),
+    cmd(FIND_NEXT, "Find next", "Go to the next match")
+        .words(&["search", "match"])
+        .keys(&[key(NONE, Key::F3)])
+        .menu(Menu::Text, 0)
+        .when(when::document),
+    cmd(FIND_PREVIOUS, "Find previous", "Go to the previous match")
+        .words(&["search", "match"])
+        .keys(&[key(SHIFT, Key::F3)])
+        .menu(Menu::Text, 0)
+        .when(when::document),
+    cmd(
+        NEXT_TURN,
+        "Select the next turn",
+        "Select the words of the next speaker turn (a line in field notes), to code it with the keyboard",
+    )
+    .words(&["speaker", "keyboard", "move"])
+    .keys(&[key(ALT, Key::ArrowDown)])
+    .menu(Menu::Text, 2)
+    .when(reading),
+    cmd(PREVIOUS_TURN, "Select the previous turn", "Select the words of the previous speaker turn")
+        .words(&["speaker", "keyboard", "move"])
+        .keys(&[key(ALT, Key::ArrowUp)])
+        .menu(Menu::Text, 2)
+        .when(reading),
+    cmd(
+        NEXT_SENTENCE,
+        "Select the next sentence",
+        "Select the next sentence (from a selected turn: its first sentence)",
+    )
+    .words(&["keyboard", "move", "grow"])
+    .keys(&[key(ALT, Key::ArrowRight)])
+    .menu(Menu::Text, 2)
+    .when(reading),
+    cmd(PREVIOUS_SENTENCE, "Select the previous sentence", "Select the previous sentence")
+        .words(&["keyboard", "move", "grow"])
+        .keys(&[key(ALT, Key::ArrowLeft)])
+        .menu(Menu::Text, 2)
+        .when(reading),
+    cmd(EXTEND_BY_SENTENCE, "Extend the selection by a sentence", "Grow the selection to the end of the next sentence")
+        .words(&["keyboard", "move", "grow"])
+        .keys(&[key(ALT_SHIFT, Key::ArrowRight)])
+        .menu(Menu::Text, 2)
+        .when(reading),
+];
 
 /// The turn and sentence steps need a document open in this view.
 fn reading(s: &crate::ui::command::CommandState) -> bool {
@@ -785,63 +837,7 @@ impl View for DocumentView {
         ViewKind::Document
     }
 
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, when};
-        use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            cmd(FIND, "Find in document…", "Find words in the open document")
-                .words(&["search", "look"])
-                .keys(&[key(CMD, Key::F)])
-                .menu(Menu::Text, 0)
-                .when(when::document),
-            cmd(FIND_NEXT, "Find next", "Go to the next match")
-                .words(&["search", "match"])
-                .keys(&[key(NONE, Key::F3)])
-                .menu(Menu::Text, 0)
-                .when(when::document),
-            cmd(FIND_PREVIOUS, "Find previous", "Go to the previous match")
-                .words(&["search", "match"])
-                .keys(&[key(SHIFT, Key::F3)])
-                .menu(Menu::Text, 0)
-                .when(when::document),
-            cmd(
-                NEXT_TURN,
-                "Select the next turn",
-                "Select the words of the next speaker turn (a line in field notes), to code it with the keyboard",
-            )
-            .words(&["speaker", "keyboard", "move"])
-            .keys(&[key(ALT, Key::ArrowDown)])
-            .menu(Menu::Text, 2)
-            .when(reading),
-            cmd(PREVIOUS_TURN, "Select the previous turn", "Select the words of the previous speaker turn")
-                .words(&["speaker", "keyboard", "move"])
-                .keys(&[key(ALT, Key::ArrowUp)])
-                .menu(Menu::Text, 2)
-                .when(reading),
-            cmd(
-                NEXT_SENTENCE,
-                "Select the next sentence",
-                "Select the next sentence (from a selected turn: its first sentence)",
-            )
-            .words(&["keyboard", "move", "grow"])
-            .keys(&[key(ALT, Key::ArrowRight)])
-            .menu(Menu::Text, 2)
-            .when(reading),
-            cmd(PREVIOUS_SENTENCE, "Select the previous sentence", "Select the previous sentence")
-                .words(&["keyboard", "move", "grow"])
-                .keys(&[key(ALT, Key::ArrowLeft)])
-                .menu(Menu::Text, 2)
-                .when(reading),
-            cmd(
-                EXTEND_BY_SENTENCE,
-                "Extend the selection by a sentence",
-                "Grow the selection to the end of the next sentence",
-            )
-            .words(&["keyboard", "move", "grow"])
-            .keys(&[key(ALT_SHIFT, Key::ArrowRight)])
-            .menu(Menu::Text, 2)
-            .when(reading),
-        ];
+    fn commands(&self) -> &'static [CommandSpec] {
         COMMANDS
     }
 

@@ -3,10 +3,11 @@
 
 use crate::edit::Edit;
 use crate::model::*;
+use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::CMD, when};
 use crate::ui::views::navigator::memo_title;
 use crate::ui::widgets::markdown;
 use crate::ui::{Action, Item, UiCommand, View, ViewCtx, ViewKind};
-use egui::{RichText, Ui};
+use egui::{Key, RichText, Ui};
 
 #[derive(Default)]
 pub struct MemosView {
@@ -20,6 +21,12 @@ pub struct MemosView {
 /// A new, empty journal entry dated now.
 /// "New journal entry" (Ctrl+J), this view's command.
 pub const NEW_ENTRY: UiCommand = UiCommand::Of(ViewKind::Memos, "new-journal-entry");
+
+const COMMANDS: &[CommandSpec] = &[cmd(NEW_ENTRY, "New journal entry", "Write a dated entry in the reflexive journal")
+    .words(&["reflexive", "diary", "memo", "write"])
+    .keys(&[key(CMD, Key::J)])
+    .menu(Menu::View, 1)
+    .when(when::writable)];
 
 pub fn new_entry(author: Option<CoderId>) -> Memo {
     let now = chrono::Utc::now();
@@ -106,15 +113,7 @@ impl View for MemosView {
         ViewKind::Memos
     }
 
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, when};
-        use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] =
-            &[cmd(NEW_ENTRY, "New journal entry", "Write a dated entry in the reflexive journal")
-                .words(&["reflexive", "diary", "memo", "write"])
-                .keys(&[key(CMD, Key::J)])
-                .menu(Menu::View, 1)
-                .when(when::writable)];
+    fn commands(&self) -> &'static [CommandSpec] {
         COMMANDS
     }
 

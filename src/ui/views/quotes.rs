@@ -14,9 +14,10 @@ use crate::edit::quotes::{QuoteHome, plan_quote};
 use crate::export::report::{self, Audience, Format, Kind, Options, Request};
 use crate::model::*;
 use crate::quotes::{self, Attributor, Placement, QuoteInfo, QuoteText, SegmentKind};
-use crate::ui::widgets::{edit_button, form_frame, icon_button, labelled_line};
+use crate::ui::command::{CommandSpec, Menu, cmd, key, mods::*, when};
+use crate::ui::widgets::{choice, edit_button, form_frame, icon_button, labelled_line};
 use crate::ui::{Action, Item, Selection, Tokens, UiCommand, View, ViewCtx, ViewKind};
-use egui::{RichText, Ui};
+use egui::{Key, RichText, Ui};
 use std::path::PathBuf;
 
 /// One theme with its quotes, as the view lists it.
@@ -199,6 +200,23 @@ pub const MAKE_QUOTE: UiCommand = UiCommand::Of(ViewKind::Quotes, "make-quote");
 /// "Export quotes, results or codebook…" (Ctrl+Shift+E): this view's export panel.
 pub const EXPORT: UiCommand = UiCommand::Of(ViewKind::Quotes, "export");
 
+const COMMANDS: &[CommandSpec] = &[
+    cmd(MAKE_QUOTE, "Make quote", "Use the selected coding (or the selected text) as a quote for a theme")
+        .words(&["illustrative", "extract", "add"])
+        .keys(&[key(NONE, Key::Q)])
+        .menu(Menu::Code, 1)
+        .when(|s| s.writable && (s.coding || s.text)),
+    cmd(
+        EXPORT,
+        "Export quotes, results or codebook…",
+        "Write the quotes, the results skeleton or the codebook as Word, Markdown, LaTeX, HTML or CSV",
+    )
+    .words(&["word", "docx", "latex", "markdown", "spreadsheet", "table", "report"])
+    .keys(&[key(CMD_SHIFT, Key::E)])
+    .menu(Menu::File, 2)
+    .when(when::open),
+];
+
 #[derive(Default)]
 pub struct QuotesView {
     cached: Option<(u64, Vec<Section>)>,
@@ -213,25 +231,7 @@ impl View for QuotesView {
         ViewKind::Quotes
     }
 
-    fn commands(&self) -> &'static [crate::ui::command::CommandSpec] {
-        use crate::ui::command::{Menu, cmd, key, mods::*, when};
-        use egui::Key;
-        const COMMANDS: &[crate::ui::command::CommandSpec] = &[
-            cmd(MAKE_QUOTE, "Make quote", "Use the selected coding (or the selected text) as a quote for a theme")
-                .words(&["illustrative", "extract", "add"])
-                .keys(&[key(NONE, Key::Q)])
-                .menu(Menu::Code, 1)
-                .when(|s| s.writable && (s.coding || s.text)),
-            cmd(
-                EXPORT,
-                "Export quotes, results or codebook…",
-                "Write the quotes, the results skeleton or the codebook as Word, Markdown, LaTeX, HTML or CSV",
-            )
-            .words(&["word", "docx", "latex", "markdown", "spreadsheet", "table", "report"])
-            .keys(&[key(CMD_SHIFT, Key::E)])
-            .menu(Menu::File, 2)
-            .when(when::open),
-        ];
+    fn commands(&self) -> &'static [CommandSpec] {
         COMMANDS
     }
 
@@ -546,26 +546,20 @@ fn editor(cx: &mut ViewCtx<'_>, ui: &mut Ui, d: &mut Draft, q: &QuoteInfo) -> bo
     let text_of = |s: Span| p.documents.get(&q.doc).and_then(|doc| doc.slice(s)).unwrap_or_default().to_string();
     let mut remove_cut = None;
     for (k, c) in d.props.cuts.iter().enumerate() {
-        ui.horizontal(|ui| {
-            if icon_button(ui, "✖", &format!("Remove cut {}", k + 1)).clicked() {
-                remove_cut = Some(k);
-            }
-            let what = if d.props.insertions.iter().any(|i| i.at == c.start) { "Replaced" } else { "Cut" };
-            ui.label(RichText::new(format!("{what}: “{}”", text_of(*c))).color(t.weak_text));
-        });
+        let what = if d.props.insertions.iter().any(|i| i.at == c.start) { "Replaced" } else { "Cut" };
+        if removable(ui, t, &format!("Remove cut {}", k + 1), format!("{what}: “{}”", text_of(*c))) {
+            remove_cut = Some(k);
+        }
     }
     if let Some(k) = remove_cut {
         d.props.remove_cut(k);
     }
     let mut remove_ins = None;
     for (k, i) in d.props.insertions.iter().enumerate() {
-        ui.horizontal(|ui| {
-            if icon_button(ui, "✖", &format!("Remove bracketed words {}", k + 1)).clicked() {
-                remove_ins = Some(k);
-            }
-            let what = if d.props.cuts.iter().any(|c| c.start == i.at) { "Shown instead" } else { "Added" };
-            ui.label(RichText::new(format!("{what}: [{}]", i.text)).color(t.weak_text));
-        });
+        let what = if d.props.cuts.iter().any(|c| c.start == i.at) { "Shown instead" } else { "Added" };
+        if removable(ui, t, &format!("Remove bracketed words {}", k + 1), format!("{what}: [{}]", i.text)) {
+            remove_ins = Some(k);
+        }
     }
     if let Some(k) = remove_ins {
         d.props.insertions.remove(k);
@@ -682,29 +676,12 @@ fn export_panel(cx: &mut ViewCtx<'_>, ui: &mut Ui, panel: &mut ExportPanel) -> b
     form_frame(t).show(ui, |ui| {
         ui.horizontal_wrapped(|ui| {
             let before = (panel.kind, panel.format);
-            let l = ui.label("What to export");
-            egui::ComboBox::from_id_salt("export-kind")
-                .selected_text(kind_label(panel.kind))
-                .show_ui(ui, |ui| {
-                    for k in [Kind::Quotes { theme: None }, Kind::Report, Kind::Codebook] {
-                        ui.selectable_value(&mut panel.kind, k, kind_label(k));
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            let kinds = [Kind::Quotes { theme: None }, Kind::Report, Kind::Codebook];
+            choice(ui, "export-kind", "What to export", &mut panel.kind, &kinds, kind_label);
             if !panel.kind.formats().contains(&panel.format) {
                 panel.format = Format::Docx;
             }
-            let l = ui.label("Format");
-            egui::ComboBox::from_id_salt("export-format")
-                .selected_text(panel.format.label())
-                .show_ui(ui, |ui| {
-                    for f in panel.kind.formats() {
-                        ui.selectable_value(&mut panel.format, *f, f.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            choice(ui, "export-format", "Format", &mut panel.format, panel.kind.formats(), Format::label);
             ui.separator();
             for a in Audience::ALL {
                 ui.radio_value(&mut panel.audience, a, a.label()).on_hover_text(a.hint());
@@ -870,6 +847,17 @@ fn first_page(ui: &mut Ui, t: &Tokens, page: &report::FirstPage) {
                 }
             }
         });
+}
+
+/// A row of the quote editor's cuts and insertions: a remove button named `name`, then
+/// `text`. Whether the button was clicked.
+fn removable(ui: &mut Ui, t: &Tokens, name: &str, text: String) -> bool {
+    ui.horizontal(|ui| {
+        let clicked = icon_button(ui, "✖", name).clicked();
+        ui.label(RichText::new(text).color(t.weak_text));
+        clicked
+    })
+    .inner
 }
 
 fn kind_label(kind: Kind) -> &'static str {

@@ -5,7 +5,7 @@
 use crate::analysis::retrieval::{self, Extract, Filter};
 use crate::export::extracts::{ExtractsFormat, export_to_file};
 use crate::model::*;
-use crate::ui::widgets::swatch;
+use crate::ui::widgets::{Runs, choice, swatch};
 use crate::ui::{Action, Item, UiCommand, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::collections::HashSet;
@@ -80,19 +80,12 @@ impl RetrievalView {
         let mut close = false;
         egui::Frame::group(ui.style()).show(ui, |ui| {
             ui.horizontal_wrapped(|ui| {
-                let l = ui.label("Format");
-                egui::ComboBox::from_id_salt("extracts-format")
-                    .selected_text(panel.format.label())
-                    .show_ui(ui, |ui| {
-                        for f in ExtractsFormat::ALL {
-                            if ui.selectable_value(&mut panel.format, f, f.label()).changed() {
-                                let path = std::path::Path::new(&panel.path).with_extension(f.extension());
-                                panel.path = path.display().to_string();
-                            }
-                        }
-                    })
-                    .response
-                    .labelled_by(l.id);
+                let before = panel.format;
+                choice(ui, "extracts-format", "Format", &mut panel.format, &ExtractsFormat::ALL, ExtractsFormat::label);
+                if panel.format != before {
+                    let path = std::path::Path::new(&panel.path).with_extension(panel.format.extension());
+                    panel.path = path.display().to_string();
+                }
                 let l = ui.label("File");
                 ui.add(egui::TextEdit::singleline(&mut panel.path).desired_width(360.0)).labelled_by(l.id);
                 if ui.button("Export").clicked() {
@@ -244,19 +237,12 @@ impl RetrievalView {
                 let ctx_span = retrieval::context_span(&doc.text, e.span, 1);
                 let before = doc.slice(Span { start: ctx_span.start, end: e.span.start }).unwrap_or_default();
                 let after = doc.slice(Span { start: e.span.end, end: ctx_span.end }).unwrap_or_default();
-                let mut job = egui::text::LayoutJob::default();
-                let font = egui::FontId::proportional(t.body_size - 1.0);
-                let fmt = |color, background| egui::TextFormat {
-                    font_id: font.clone(),
-                    color,
-                    background,
-                    ..Default::default()
-                };
-                job.append(before, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
+                let mut line = Runs::new(t.body_size - 1.0);
+                line.text(before, t.weak_text);
                 let colour = p.codes.get(&e.code).map(|c| t.highlight(c.props.colour)).unwrap_or(t.selection);
-                job.append(&text, 0.0, fmt(t.text, colour));
-                job.append(after, 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
-                ui.label(job);
+                line.marked(&text, t.text, colour);
+                line.text(after, t.weak_text);
+                ui.label(line.job());
             } else {
                 ui.label(RichText::new(&text).size(t.body_size - 1.0).color(t.text));
             }

@@ -14,7 +14,7 @@ use crate::index::{
 };
 use crate::model::*;
 use crate::ui::jobs::{JobSpec, Pending};
-use crate::ui::widgets::{kind_options, labelled_line, optional_choice};
+use crate::ui::widgets::{Runs, choice, kind_options, labelled_line, optional_choice};
 use crate::ui::{Action, TextSel, View, ViewCtx, ViewKind};
 use egui::{RichText, Ui};
 use std::path::PathBuf;
@@ -319,16 +319,14 @@ impl SearchView {
         let t = cx.tokens;
         ui.horizontal_wrapped(|ui| {
             labelled_line(ui, "Code all hits as", &mut self.code_name, "code name (new or existing)", 200.0);
-            let l = ui.label("coding");
-            egui::ComboBox::from_id_salt("search-scope")
-                .selected_text(self.scope.label())
-                .show_ui(ui, |ui| {
-                    for s in [Scope::Match, Scope::Sentence, Scope::Turn] {
-                        ui.selectable_value(&mut self.scope, s, s.label());
-                    }
-                })
-                .response
-                .labelled_by(l.id);
+            choice(
+                ui,
+                "search-scope",
+                "coding",
+                &mut self.scope,
+                &[Scope::Match, Scope::Sentence, Scope::Turn],
+                Scope::label,
+            );
             let ready = !self.code_name.trim().is_empty() && total > 0 && !cx.read_only;
             let label = format!("Code {total} hits");
             let r = ui
@@ -443,29 +441,22 @@ impl SearchView {
                 };
                 let matches: Vec<&crate::index::kwic::Match> =
                     if h.matches.is_empty() { Vec::new() } else { h.matches.iter().take(3).collect() };
-                let font = egui::FontId::proportional(t.body_size - 1.5);
-                let fmt = |color, background| egui::TextFormat {
-                    font_id: font.clone(),
-                    color,
-                    background,
-                    ..Default::default()
-                };
-                let mut job = egui::text::LayoutJob::default();
+                let mut line = Runs::new(t.body_size - 1.5);
                 if !who.is_empty() {
-                    job.append(&format!("{who}  "), 0.0, fmt(t.speaker, egui::Color32::TRANSPARENT));
+                    line.text(&format!("{who}  "), t.speaker);
                 }
                 let target = match matches.first() {
                     Some(m) => {
                         let c = &m.context;
                         let flat = |s: &str| s.replace(['\n', '\r', '\t'], " ");
                         if c.more_before {
-                            job.append("…", 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
+                            line.text("…", t.weak_text);
                         }
-                        job.append(&flat(&c.before), 0.0, fmt(t.text, egui::Color32::TRANSPARENT));
-                        job.append(&flat(&m.text), 0.0, fmt(t.text, t.find_match));
-                        job.append(&flat(&c.after), 0.0, fmt(t.text, egui::Color32::TRANSPARENT));
+                        line.text(&flat(&c.before), t.text);
+                        line.marked(&flat(&m.text), t.text, t.find_match);
+                        line.text(&flat(&c.after), t.text);
                         if c.more_after {
-                            job.append("…", 0.0, fmt(t.weak_text, egui::Color32::TRANSPARENT));
+                            line.text("…", t.weak_text);
                         }
                         m.span
                     }
@@ -476,19 +467,15 @@ impl SearchView {
                             .and_then(|d| d.slice(h.passage))
                             .map(|s| s.chars().take(200).collect::<String>())
                             .unwrap_or_default();
-                        job.append(&text.replace('\n', " "), 0.0, fmt(t.text, egui::Color32::TRANSPARENT));
+                        line.text(&text.replace('\n', " "), t.text);
                         h.passage
                     }
                 };
                 if matches.len() > 1 {
-                    job.append(
-                        &format!("  +{} more in this passage", h.matches.len() - 1),
-                        0.0,
-                        fmt(t.weak_text, egui::Color32::TRANSPARENT),
-                    );
+                    line.text(&format!("  +{} more in this passage", h.matches.len() - 1), t.weak_text);
                 }
                 let r = ui
-                    .add(egui::Label::new(job).wrap().sense(egui::Sense::click()))
+                    .add(egui::Label::new(line.job()).wrap().sense(egui::Sense::click()))
                     .on_hover_cursor(egui::CursorIcon::PointingHand)
                     .on_hover_text("Open the document here with the match selected, ready to code");
                 ui.add_space(4.0);
