@@ -174,22 +174,31 @@ pub fn extract_counts(p: &Project, scope: &CoderScope) -> HashMap<CodeId, usize>
     for c in p.codings.values().filter(|c| scope.includes(c.coder)) {
         by_doc.entry(c.doc).or_default().push((c.code, c.span.start, c.span.end));
     }
-    let mut counts = HashMap::new();
-    for pieces in by_doc.values_mut() {
-        pieces.sort_unstable();
-        // The extract open now: its code and where it ends so far.
-        let mut open: Option<(CodeId, CharPos)> = None;
-        for &(code, start, end) in pieces.iter() {
-            match &mut open {
-                Some((c, e)) if *c == code && start < *e => *e = (*e).max(end),
-                _ => {
-                    *counts.entry(code).or_insert(0) += 1;
-                    open = Some((code, end));
+    // Documents are counted on every core, each thread into its own map, then the maps added.
+    use rayon::prelude::*;
+    by_doc
+        .into_par_iter()
+        .fold(HashMap::new, |mut counts, (_, mut pieces)| {
+            pieces.sort_unstable();
+            // The extract open now: its code and where it ends so far.
+            let mut open: Option<(CodeId, CharPos)> = None;
+            for &(code, start, end) in pieces.iter() {
+                match &mut open {
+                    Some((c, e)) if *c == code && start < *e => *e = (*e).max(end),
+                    _ => {
+                        *counts.entry(code).or_insert(0) += 1;
+                        open = Some((code, end));
+                    }
                 }
             }
-        }
-    }
-    counts
+            counts
+        })
+        .reduce(HashMap::new, |mut a, b| {
+            for (code, n) in b {
+                *a.entry(code).or_insert(0) += n;
+            }
+            a
+        })
 }
 
 /// Whether a quote belongs to a coder scope. With every coder, every quote does (a quote is
