@@ -559,17 +559,8 @@ impl Project {
 
     /// A new coder (not yet added) with a codings-file name not yet taken.
     pub fn new_coder(&self, name: &str) -> Coder {
-        let mut base = String::new();
-        for c in name.trim().chars() {
-            let c = if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' };
-            if !(c == '-' && (base.is_empty() || base.ends_with('-'))) {
-                base.push(c);
-            }
-        }
-        // Bounded, so the file name stays far below every file system's limit.
-        let base: String = base.chars().take(48).collect();
-        let base = base.trim_end_matches('-');
-        let base = if base.is_empty() { "coder" } else { base };
+        let base = super::name_slug(name);
+        let base = if base.is_empty() { "coder" } else { &base };
         let mut slug = base.to_string();
         let mut n = 2;
         while self.coders.values().any(|c| c.slug.eq_ignore_ascii_case(&slug)) {
