@@ -468,14 +468,7 @@ impl Project {
 
     /// A code and every code below it.
     pub fn code_subtree(&self, root: CodeId) -> Vec<CodeId> {
-        let mut out = vec![root];
-        let mut i = 0;
-        while i < out.len() {
-            let id = out[i];
-            out.extend(self.codes.values().filter(|c| c.parent == Some(id)).map(|c| c.id));
-            i += 1;
-        }
-        out
+        subtree(root, |id| self.code_children(Some(id)).map(|c| c.id))
     }
 
     /// `Parent / Child` path of a code, for messages and exports.
@@ -515,14 +508,7 @@ impl Project {
 
     /// A theme and every subtheme below it.
     pub fn theme_subtree(&self, root: ThemeId) -> Vec<ThemeId> {
-        let mut out = vec![root];
-        let mut i = 0;
-        while i < out.len() {
-            let id = out[i];
-            out.extend(self.themes.values().filter(|t| t.parent == Some(id)).map(|t| t.id));
-            i += 1;
-        }
-        out
+        subtree(root, |id| self.theme_children(Some(id)).map(|t| t.id))
     }
 
     /// Codings of one document, in text order.
@@ -582,4 +568,16 @@ impl Project {
         taken.extend(parent.and_then(|p| self.codes.get(&p)).map(|p| p.props.colour));
         super::colour::pick_colour(self.codes.len(), &taken)
     }
+}
+
+/// `root` and everything below it, breadth first, by `children` (codes and themes are trees
+/// of the same shape).
+fn subtree<K: Copy, I: Iterator<Item = K>>(root: K, children: impl Fn(K) -> I) -> Vec<K> {
+    let mut out = vec![root];
+    let mut i = 0;
+    while let Some(&id) = out.get(i) {
+        out.extend(children(id));
+        i += 1;
+    }
+    out
 }

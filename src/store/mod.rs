@@ -102,6 +102,23 @@ pub struct Store {
     gesture: Option<(String, Vec<crate::trail::Decision>)>,
 }
 
+/// Which way [`Store::undo`] and [`Store::redo`] move a step.
+#[derive(Clone, Copy)]
+enum Turn {
+    Undo,
+    Redo,
+}
+
+impl Turn {
+    /// The other way: what takes a turn back.
+    fn back(self) -> Self {
+        match self {
+            Turn::Undo => Turn::Redo,
+            Turn::Redo => Turn::Undo,
+        }
+    }
+}
+
 /// A snapshot being written on a thread of its own.
 #[derive(Debug)]
 struct Worker {
@@ -884,43 +901,43 @@ impl Store {
 
     /// Takes back the newest step; `None` when there is nothing to undo.
     pub fn undo(&mut self) -> Result<Option<String>> {
-        if self.journal.is_none() {
-            return Err(StoreError::ReadOnly);
-        }
-        self.end_gesture();
-        let at = now();
-        let draft = self.history.undo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
-        let (project, history) = self.parts_mut();
-        let Some(label) = history.undo(project, at)? else { return Ok(None) };
-        let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Undo })?;
-        if let Err(e) = self.append(&line) {
-            let (project, history) = self.parts_mut();
-            let redone = history.redo(project, at);
-            debug_assert!(redone.is_ok());
-            return Err(e);
-        }
-        self.record_step(draft, at, crate::trail::Kind::Undone, &label);
-        Ok(Some(label))
+        self.turn(Turn::Undo)
     }
 
     /// Re-applies the newest undone step; `None` when there is nothing to redo.
     pub fn redo(&mut self) -> Result<Option<String>> {
+        self.turn(Turn::Redo)
+    }
+
+    /// Undoes or redoes the newest step: applied, written to the journal (and turned back
+    /// again if the journal cannot be written, so nothing unjournalled stays applied), then
+    /// recorded in the trail.
+    fn turn(&mut self, turn: Turn) -> Result<Option<String>> {
         if self.journal.is_none() {
             return Err(StoreError::ReadOnly);
         }
         self.end_gesture();
         let at = now();
-        let draft = self.history.redo.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
-        let (project, history) = self.parts_mut();
-        let Some(label) = history.redo(project, at)? else { return Ok(None) };
-        let line = journal::encode(&Entry { seq: self.seq + 1, at, op: Op::Redo })?;
+        let (steps, op, kind) = match turn {
+            Turn::Undo => (&self.history.undo, Op::Undo, crate::trail::Kind::Undone),
+            Turn::Redo => (&self.history.redo, Op::Redo, crate::trail::Kind::Redone),
+        };
+        let draft = steps.last().map(|s| crate::trail::Draft::prepare(&self.project, &s.inverse));
+        let apply = |store: &mut Self, turn: Turn| {
+            let (project, history) = store.parts_mut();
+            match turn {
+                Turn::Undo => history.undo(project, at),
+                Turn::Redo => history.redo(project, at),
+            }
+        };
+        let Some(label) = apply(self, turn)? else { return Ok(None) };
+        let line = journal::encode(&Entry { seq: self.seq + 1, at, op })?;
         if let Err(e) = self.append(&line) {
-            let (project, history) = self.parts_mut();
-            let undone = history.undo(project, at);
-            debug_assert!(undone.is_ok());
+            let back = apply(self, turn.back());
+            debug_assert!(back.is_ok());
             return Err(e);
         }
-        self.record_step(draft, at, crate::trail::Kind::Redone, &label);
+        self.record_step(draft, at, kind, &label);
         Ok(Some(label))
     }
 
