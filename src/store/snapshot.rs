@@ -649,10 +649,12 @@ thread_local! {
 }
 
 fn read_json<T: DeserializeOwned + Send>(dir: &Path, name: &str, written: &mut Written) -> Result<Option<T>> {
-    read_store_file(dir, name, written, |path, bytes| {
-        serde_json::from_slice(bytes)
-            .map_err(|e| StoreError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })
-    })
+    read_store_file(dir, name, written, parse_json)
+}
+
+/// A whole store file parsed, or refused with serde's message naming the file.
+fn parse_json<T: DeserializeOwned>(path: &Path, bytes: &[u8]) -> Result<T> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })
 }
 
 /// Files larger than this are hashed on a thread of their own while they are parsed.
@@ -706,8 +708,7 @@ fn read_coder_file<C: DeserializeOwned + Send>(
             file.codings = codings;
             return Ok(AnyCoderFile::Current(file));
         }
-        serde_json::from_slice(bytes)
-            .map_err(|e| StoreError::Corrupt { path: path.to_path_buf(), reason: e.to_string() })
+        parse_json(path, bytes)
     })
 }
 
