@@ -121,7 +121,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let (bytes, _report) = export_project(&p, profile)?;
         let export_s = t.elapsed().as_secs_f64();
         let export_peak = status_kb("VmHWM:").saturating_sub(held);
-        let file = tmp.path().join(format!("bench-{}.qdpx", profile.label()));
+        let file = tmp.path().join(format!("bench-{}.qdpx", profile.slug()));
         std::fs::write(&file, &bytes)?;
         drop(bytes);
 
@@ -131,12 +131,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let plan = plan_project_import(&file, &Limits::default(), &tema::progress::Progress::new())?;
         let plan_s = t.elapsed().as_secs_f64();
         let plan_peak = status_kb("VmHWM:").saturating_sub(held);
-        let store = import_into_new_project(&tmp.path().join(format!("imported-{}.tema", profile.label())), plan)?;
+        let store = import_into_new_project(&tmp.path().join(format!("imported-{}.tema", profile.slug())), plan)?;
         let import_s = t.elapsed().as_secs_f64();
         let import_peak = status_kb("VmHWM:").saturating_sub(held);
         println!(
             "{:>8}: reading and planning {plan_s:.2} s, peak +{:.0} MB; then applying and journaling {:.2} s",
-            profile.label(),
+            profile.slug(),
             mb(plan_peak),
             import_s - plan_s
         );
@@ -147,7 +147,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!(
             "{:>8}: export {export_s:.2} s (target < 3 s), peak +{:.0} MB; import {import_s:.2} s (target < 5 s), \
              peak +{:.0} MB; {imported} codings back; RSS / project size: export {:.2}, import {:.2} (target < 2)",
-            profile.label(),
+            profile.slug(),
             mb(export_peak),
             mb(import_peak),
             export_peak as f64 / project_kb.max(1) as f64,

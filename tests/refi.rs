@@ -274,10 +274,10 @@ fn the_sample_study_round_trips_through_valid_qdpx_in_both_profiles() -> R {
         assert_eq!(report.counts.codings, original.codings.len());
         // Exporting twice gives the same bytes (so the same GUIDs).
         assert_eq!(exchange::export_project(original, profile)?.0, bytes, "{profile:?} export is not stable");
-        let qdpx = tmp.path().join(format!("sample-{}.qdpx", profile.label()));
+        let qdpx = tmp.path().join(format!("sample-{}.qdpx", profile.slug()));
         std::fs::write(&qdpx, &bytes)?;
         let entries = unzip(&bytes)?;
-        let qde = tmp.path().join(format!("project-{}.qde", profile.label()));
+        let qde = tmp.path().join(format!("project-{}.qde", profile.slug()));
         std::fs::write(&qde, &entries["project.qde"])?;
         xmllint("Project-mrt2019.xsd", &qde);
         // Each source file holds exactly the bytes its positions count.

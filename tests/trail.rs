@@ -579,6 +579,18 @@ fn the_command_line_records_lists_answers_and_writes_the_appendix() -> TestResul
     assert!(out.contains("theme created: “Being believed”"), "{out}");
     let bad = tema(&["trail", &d, "--kind", "nonsense"])?;
     assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("theme_merged, theme_split"), "{bad:?}");
+    // `--kind` takes the kinds as `--json` writes them, and as the app shows them.
+    for (words, expected) in [
+        ("started", &["started"][..]),
+        ("theme_created,undone", &["theme_created", "undone"]),
+        ("Theme created", &["theme_created"]),
+    ] {
+        let out = ok(tema(&["trail", &d, "--kind", words, "--json"])?)?;
+        let v: serde_json::Value = serde_json::from_str(&out)?;
+        let kinds: Vec<&str> = v.as_array().ok_or("a list")?.iter().filter_map(|d| d["kind"].as_str()).collect();
+        assert_eq!(kinds, expected, "--kind {words}");
+    }
     // The map on a day before the trail began is empty; today it holds the sample's 13 themes.
     let early = ok(tema(&["trail", &d, "--map-at", "2020-01-01", "--json"])?)?;
     let v: serde_json::Value = serde_json::from_str(&early)?;

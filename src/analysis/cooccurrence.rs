@@ -28,14 +28,12 @@ pub enum Scope {
     Turn,
 }
 
-impl Scope {
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "overlap" | "overlapping" | "span" => Some(Scope::Overlap),
-            "turn" | "turns" | "same-turn" => Some(Scope::Turn),
-            _ => None,
-        }
-    }
+impl crate::model::Named for Scope {
+    const WHAT: &'static str = "scope";
+    const WORDS: &'static [Word<Self>] = &[
+        word(Scope::Overlap, "overlap").or(&["overlapping", "span"]).about("Codings whose spans share text"),
+        word(Scope::Turn, "turn").or(&["turns", "same-turn"]).about("Codes applied in the same speaker turn"),
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]

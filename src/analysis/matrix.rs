@@ -28,6 +28,14 @@ pub enum RowSource {
     Codes,
 }
 
+impl Named for RowSource {
+    const WHAT: &'static str = "rows";
+    const WORDS: &'static [Word<Self>] = &[
+        word(RowSource::Themes, "themes").about("Main themes, each followed by its subthemes"),
+        word(RowSource::Codes, "codes").about("The codebook in tree order"),
+    ];
+}
+
 /// What to build.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MatrixOptions {

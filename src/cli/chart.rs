@@ -4,30 +4,9 @@ use super::basic::open_for_reading;
 use crate::export::chart::{self, Chart, ChartKind};
 use crate::export::image::svg_to_png;
 use anyhow::{Context, Result, bail};
-use clap::ValueEnum;
 use std::path::Path;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ChartArg {
-    /// Participants of each group coded under each theme (n of N, as a share of the group).
-    ThemesByGroup,
-    /// Coded extracts of each code per group.
-    CodesByGroup,
-    /// The share of each document's text that is coded.
-    Progress,
-}
-
-impl ChartArg {
-    fn kind(self) -> ChartKind {
-        match self {
-            ChartArg::ThemesByGroup => ChartKind::ThemesByGroup,
-            ChartArg::CodesByGroup => ChartKind::CodesByGroup,
-            ChartArg::Progress => ChartKind::Progress,
-        }
-    }
-}
-
-pub fn chart(dir: &Path, kind: ChartArg, output: &Path, dpi: f32) -> Result<()> {
+pub fn chart(dir: &Path, kind: ChartKind, output: &Path, dpi: f32) -> Result<()> {
     let png = match output.extension().map(|e| e.to_string_lossy().to_lowercase()).as_deref() {
         Some("svg") => false,
         Some("png") => true,
@@ -39,7 +18,6 @@ pub fn chart(dir: &Path, kind: ChartArg, output: &Path, dpi: f32) -> Result<()> 
     crate::export::check_target(output)?;
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let kind = kind.kind();
     let c = Chart::build(p, kind);
     if c.categories.is_empty() {
         bail!(

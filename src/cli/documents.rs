@@ -37,9 +37,9 @@ pub enum DocCommand {
     Set {
         dir: PathBuf,
         doc: String,
-        /// interview, focus-group, field-notes or other.
-        #[arg(long)]
-        kind: Option<String>,
+        /// What the document is.
+        #[arg(long, value_parser = super::choice::Choice::<DocKind>::new())]
+        kind: Option<DocKind>,
         /// The language its words are stemmed in (english, norwegian, ...), or "project" to
         /// follow the project's language.
         #[arg(long)]
@@ -79,13 +79,6 @@ pub fn run(command: DocCommand) -> Result<()> {
         DocCommand::Delete { dir, doc, yes, json } => delete(&dir, &doc, yes, json),
         DocCommand::Sheet { dir, sheet, json } => sheet_import(&dir, &sheet, json),
         DocCommand::Set { dir, doc, kind, language, attributes, add_sets, remove_sets, position, json } => {
-            let kind = match kind {
-                Some(k) => match DocKind::parse(&k) {
-                    Some(k) => Some(k),
-                    None => bail!("unknown kind {k:?}: use interview, focus-group, field-notes or other"),
-                },
-                None => None,
-            };
             let language = match language {
                 Some(l) if matches!(l.trim().to_lowercase().as_str(), "project" | "default" | "") => Some(None),
                 Some(l) => match Language::parse(&l) {

@@ -6,7 +6,7 @@ use crate::edit::Edit;
 use crate::import::{FileOutcome, ImportOptions, ImportPlan, KindSource, Mapping, ParticipantAction, plan_import};
 use crate::model::*;
 use crate::progress::Progress;
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::json;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -18,10 +18,10 @@ pub struct ImportArgs {
     /// Files or folders to import.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// The kind of every document: interview, focus-group, field-notes or other
-    /// (default: from the folder name, else from the number of speakers).
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// The kind of every document (default: from the folder name, else from the number of
+    /// speakers).
+    #[arg(long, value_parser = super::choice::Choice::<DocKind>::new())]
+    pub kind: Option<DocKind>,
     /// A participants sheet (.csv, .tsv or .xlsx): label first, then group, aliases,
     /// interviewer and any attributes.
     #[arg(long)]
@@ -52,13 +52,7 @@ pub struct ImportArgs {
 }
 
 pub fn import(dir: &Path, args: ImportArgs) -> Result<()> {
-    let kind = match &args.kind {
-        Some(k) => Some(
-            DocKind::parse(k)
-                .with_context(|| format!("unknown kind {k:?}: use interview, focus-group, field-notes or other"))?,
-        ),
-        None => None,
-    };
+    let kind = args.kind;
     let options = ImportOptions {
         kind,
         participants: args.participants.clone(),

@@ -5,6 +5,7 @@
 //! project return only after the change is on disk, and print what they did.
 
 mod basic;
+mod choice;
 pub use basic::set_wait;
 mod chart;
 mod documents;
@@ -23,10 +24,10 @@ mod trail;
 
 use crate::export::report::Kind;
 use anyhow::Result;
+use choice::Choice;
 use clap::{Parser, Subcommand};
 use extracts::CodersFlag;
 use std::path::PathBuf;
-use table::ScopeArg;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -281,8 +282,8 @@ pub enum Command {
     Chart {
         dir: PathBuf,
         /// Which chart.
-        #[arg(long, value_enum, default_value = "themes-by-group")]
-        kind: chart::ChartArg,
+        #[arg(long, value_parser = Choice::<crate::export::chart::ChartKind>::new(), default_value = "themes-by-group")]
+        kind: crate::export::chart::ChartKind,
         /// The file to write: .svg, or .png at --dpi.
         #[arg(short, long)]
         output: PathBuf,
@@ -293,8 +294,8 @@ pub enum Command {
     /// Which codes occur together, in overlapping extracts or in the same speaker turn.
     Cooccurrence {
         dir: PathBuf,
-        #[arg(long, value_enum, default_value = "overlap")]
-        scope: ScopeArg,
+        #[arg(long, value_parser = Choice::<crate::analysis::cooccurrence::Scope>::new(), default_value = "overlap")]
+        scope: crate::analysis::cooccurrence::Scope,
         #[command(flatten)]
         coders: CodersFlag,
         /// Only the documents of this set ("Wave 1").
@@ -383,9 +384,9 @@ pub enum Command {
         /// Hits to show (0 for all).
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// relevance (best first) or document (in the order of the text).
-        #[arg(long, default_value = "relevance")]
-        order: String,
+        /// How the hits are ordered.
+        #[arg(long, value_parser = Choice::<crate::index::Order>::new(), default_value = "relevance")]
+        order: crate::index::Order,
         /// Characters of context on each side of a match.
         #[arg(long, default_value_t = 60)]
         context: usize,
@@ -408,9 +409,9 @@ pub enum Command {
         /// The code to apply (created if it does not exist).
         #[arg(long)]
         code: String,
-        /// What gets coded: match (the words), sentence, or turn (the whole turn or paragraph).
-        #[arg(long, default_value = "match")]
-        scope: String,
+        /// What gets coded around each match.
+        #[arg(long, value_parser = Choice::<crate::index::code_hits::Scope>::new(), default_value = "match")]
+        scope: crate::index::code_hits::Scope,
         #[command(flatten)]
         coder: basic::CoderFlag,
         #[command(flatten)]
@@ -594,11 +595,11 @@ pub fn run(command: Command) -> Result<()> {
         Command::Completions { shell } => generate::completions(shell),
         Command::Manual { out } => generate::manual(&out),
         Command::Search { dir, query, args, coder, limit, order, context, json } => {
-            search::search(&dir, &query, &args, coder, limit, &order, context, json)
+            search::search(&dir, &query, &args, coder, limit, order, context, json)
         }
         Command::Index { dir, rebuild, json } => search::index(&dir, rebuild, json),
         Command::CodeHits { dir, query, code, scope, coder, args, dry_run, json } => {
-            search::code_hits(&dir, &query, &args, &code, &scope, &coder, dry_run, json)
+            search::code_hits(&dir, &query, &args, &code, scope, &coder, dry_run, json)
         }
         Command::Themes { dir, coders, json } => themes::list(&dir, &coders, json),
         Command::Trail { dir, args } => trail::trail(&dir, args),

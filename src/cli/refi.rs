@@ -24,9 +24,9 @@ pub enum RefiCommand {
         /// The file to write; its extension (.qdpx or .qdc) says which.
         #[arg(short, long)]
         output: PathBuf,
-        /// standard (code points, LF) or nvivo (UTF-16 units, CRLF); projects only.
-        #[arg(long, default_value = "standard")]
-        profile: String,
+        /// How positions and line ends are written; projects only.
+        #[arg(long, value_parser = super::choice::Choice::<Profile>::new(), default_value = "standard")]
+        profile: Profile,
         #[arg(long)]
         json: bool,
     },
@@ -35,7 +35,7 @@ pub enum RefiCommand {
 pub fn run(command: RefiCommand) -> Result<()> {
     match command {
         RefiCommand::Import { dir, file, json } => import(&dir, &file, json),
-        RefiCommand::Export { dir, output, profile, json } => export(&dir, &output, &profile, json),
+        RefiCommand::Export { dir, output, profile, json } => export(&dir, &output, profile, json),
     }
 }
 
@@ -83,9 +83,7 @@ fn import(dir: &Path, file: &Path, json: bool) -> Result<()> {
     }
 }
 
-fn export(dir: &Path, output: &Path, profile: &str, json: bool) -> Result<()> {
-    let profile =
-        Profile::parse(profile).with_context(|| format!("unknown profile {profile:?}: use standard or nvivo"))?;
+fn export(dir: &Path, output: &Path, profile: Profile, json: bool) -> Result<()> {
     let store = open_for_reading(dir)?;
     let (bytes, report) = match FileKind::of(output) {
         Some(FileKind::Project) if output.extension().is_some_and(|e| e.eq_ignore_ascii_case("qdpx")) => {

@@ -22,9 +22,9 @@ pub struct SearchArgs {
     /// Only turns by this speaker or participant label (repeat for several).
     #[arg(long)]
     pub speaker: Vec<String>,
-    /// Only documents of this kind: interview, focus-group, field-notes, other.
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// Only documents of this kind.
+    #[arg(long, value_parser = super::choice::Choice::<DocKind>::new())]
+    pub kind: Option<DocKind>,
     /// Only matches in text nobody has coded yet (with --coder: that coder has not coded).
     #[arg(long)]
     pub uncoded: bool,
@@ -51,10 +51,7 @@ impl SearchArgs {
             }
         }
         if let Some(k) = &self.kind {
-            if DocKind::parse(k).is_none() {
-                bail!("unknown document kind {k:?}: use interview, focus-group, field-notes or other");
-            }
-            filters.push(Filter::new("kind", k));
+            filters.push(Filter::new("kind", k.slug()));
         }
         if self.uncoded && self.within.is_some() {
             bail!("use either --uncoded or --within, not both");
@@ -148,13 +145,12 @@ pub fn search(
     args: &SearchArgs,
     coder: Option<String>,
     limit: usize,
-    order: &str,
+    order: Order,
     context: usize,
     json: bool,
 ) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let order = Order::parse(order).with_context(|| format!("unknown order {order:?}: use relevance or document"))?;
     let coder = match coder {
         Some(name) => Some(p.coder_by_name(&name).with_context(|| format!("there is no coder named {name:?}"))?.id),
         None => None,
@@ -323,12 +319,11 @@ pub fn code_hits(
     query: &str,
     args: &SearchArgs,
     code: &str,
-    scope: &str,
+    scope: Scope,
     coder: &CoderFlag,
     dry_run: bool,
     json: bool,
 ) -> Result<()> {
-    let scope = Scope::parse(scope).with_context(|| format!("unknown scope {scope:?}: use match, sentence or turn"))?;
     if code.trim().is_empty() {
         bail!("--code needs a code name");
     }
@@ -377,7 +372,7 @@ pub fn code_hits(
         "{verb} {coded} {} as “{}” ({} scope, coder {coder_name}); {} already coded",
         if coded == 1 { "passage" } else { "passages" },
         code.trim(),
-        scope.label(),
+        scope.slug(),
         plan.skipped
     );
     if applied {

@@ -2,6 +2,7 @@
 //! cells from the command line.
 
 use super::basic::{finish, open, open_for_reading};
+use super::choice::Choice;
 use super::print_json;
 use crate::analysis::extract::ExtractBuilder;
 use crate::analysis::{Cooccurrence, CooccurrenceOptions, CountsFor, Matrix, MatrixOptions, RowSource, Scope};
@@ -13,24 +14,6 @@ use clap::ValueEnum;
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RowsArg {
-    Themes,
-    Codes,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum CellsArg {
-    /// The number of coded extracts.
-    Counts,
-    /// Distinct participants of the column's participants: "4 of 6".
-    Participants,
-    /// The researcher's summary of each cell.
-    Summaries,
-    /// The row's name where the column has extracts for it (a paper's Table 1).
-    Names,
-}
 
 /// `--format`: one of the core's table formats, or the view model as JSON. Its values come from
 /// `TableFormat::ALL`, so a new table format needs no change here.
@@ -67,20 +50,12 @@ impl ValueEnum for FormatArg {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum ScopeArg {
-    /// Codings whose spans share text.
-    Overlap,
-    /// Codes applied in the same speaker turn.
-    Turn,
-}
-
 /// What `tema table` was asked for (besides the project folder).
 #[derive(Debug, Clone, clap::Args)]
 pub struct TableArgs {
     /// What the rows are.
-    #[arg(long, value_enum, default_value = "themes")]
-    pub rows: RowsArg,
+    #[arg(long, value_parser = Choice::<RowSource>::new(), default_value = "themes")]
+    pub rows: RowSource,
     /// The columns: `group`, any participant attribute (`site`, `gender`, `label`...),
     /// `document`, or `set` (document sets, and "No set").
     #[arg(long, default_value = "group")]
@@ -89,8 +64,8 @@ pub struct TableArgs {
     #[arg(long)]
     pub set: Option<String>,
     /// What each cell says.
-    #[arg(long, value_enum, default_value = "counts")]
-    pub cells: CellsArg,
+    #[arg(long, value_parser = Choice::<CellContent>::new(), default_value = "counts")]
+    pub cells: CellContent,
     /// Output format (default: from the -o file's extension, else md).
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
@@ -156,10 +131,7 @@ pub fn table(dir: &Path, args: TableArgs) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
     let options = MatrixOptions {
-        rows: match args.rows {
-            RowsArg::Themes => RowSource::Themes,
-            RowsArg::Codes => RowSource::Codes,
-        },
+        rows: args.rows,
         columns: dimension(p, &args.cols)?,
         include_parked: args.include_parked,
         aggregate: !args.no_aggregate,
@@ -193,13 +165,7 @@ pub fn table(dir: &Path, args: TableArgs) -> Result<()> {
                     format.extension()
                 );
             }
-            let content = match args.cells {
-                CellsArg::Counts => CellContent::Counts,
-                CellsArg::Participants => CellContent::Participants,
-                CellsArg::Summaries => CellContent::Summaries,
-                CellsArg::Names => CellContent::Names,
-            };
-            TableText::new(&matrix, content).render(format)?
+            TableText::new(&matrix, args.cells).render(format)?
         }
     };
     match &args.output {
@@ -234,17 +200,13 @@ fn format_of(path: &Path) -> Result<FormatArg> {
 
 pub fn cooccurrence(
     dir: &Path,
-    scope: ScopeArg,
+    scope: Scope,
     coders: &super::CodersFlag,
     set: Option<&str>,
     json_out: bool,
 ) -> Result<()> {
     let store = open_for_reading(dir)?;
     let p = store.project();
-    let scope = match scope {
-        ScopeArg::Overlap => Scope::Overlap,
-        ScopeArg::Turn => Scope::Turn,
-    };
     let options =
         CooccurrenceOptions { scope, coders: coders.scope(p)?, set: set.map(|s| known_set(p, s)).transpose()? };
     let co = Cooccurrence::build(p, &options);
@@ -372,12 +334,9 @@ pub fn mark(dir: &Path, row: &RowFlags, across: &str, mark: &str, json_out: bool
     let p = store.project();
     let row = row.key(p)?;
     let across = dimension(p, across)?;
-    let mark =
-        match mark.trim().to_lowercase().as_str() {
-            "none" | "clear" | "" => None,
-            m => Some(RowMark::parse(m).with_context(|| {
-                format!("unknown mark {m:?}: use converge, diverge, silent, not-applicable or none")
-            })?),
-        };
+    let mark = match mark.trim().to_lowercase().as_str() {
+        "none" | "clear" | "" => None,
+        m => Some(RowMark::named(m).map_err(|e| anyhow::anyhow!("{e}, or none to clear it"))?),
+    };
     done(&mut store, Edit::SetRowMark { row, across, mark }, json_out)
 }

@@ -106,9 +106,9 @@ pub struct AddArgs {
     /// Make it a subtheme of this theme.
     #[arg(long)]
     pub parent: Option<String>,
-    /// candidate (the default), reviewed, final or parked.
-    #[arg(long)]
-    pub status: Option<String>,
+    /// Where it stands (default: candidate).
+    #[arg(long, value_parser = super::choice::Choice::<ThemeStatus>::new())]
+    pub status: Option<ThemeStatus>,
     /// The central organising concept, in one sentence.
     #[arg(long)]
     pub definition: Option<String>,
@@ -136,11 +136,8 @@ pub fn add(dir: &Path, args: AddArgs) -> Result<()> {
         };
         new.parent = Some(t.id);
     }
-    if let Some(s) = &args.status {
-        match ThemeStatus::parse(s) {
-            Some(status) => new.props.status = status,
-            None => bail!("unknown status {s:?}: use candidate, reviewed, final or parked"),
-        }
+    if let Some(status) = args.status {
+        new.props.status = status;
     }
     new.props.definition.concept = args.definition.unwrap_or_default().trim().to_string();
     let (id, status) = (new.id, new.status());

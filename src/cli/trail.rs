@@ -36,8 +36,8 @@ pub struct TrailArgs {
     #[arg(long)]
     pub since: Option<String>,
     /// Only these kinds, separated by commas (e.g. theme_merged,theme_split).
-    #[arg(long)]
-    pub kind: Option<String>,
+    #[arg(long, value_delimiter = ',', value_parser = super::choice::Choice::<Kind>::new())]
+    pub kind: Vec<Kind>,
     /// Only decisions this person made.
     #[arg(long)]
     pub coder: Option<String>,
@@ -70,19 +70,9 @@ pub fn trail(dir: &Path, args: TrailArgs) -> Result<()> {
     if let Some(s) = &args.since {
         filter.since = Some(parse_date(s)?);
     }
-    if let Some(k) = &args.kind {
-        for part in k.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            match Kind::parse(part) {
-                Some(kind) => filter.kinds.push(kind),
-                None => {
-                    let kinds: Vec<String> = Kind::ALL.iter().map(|k| k.slug()).collect();
-                    bail!("unknown kind {part:?}: use one of {}", kinds.join(", "))
-                }
-            }
-        }
-        if filter.kinds.contains(&Kind::Codings) {
-            filter.hide_codings = false;
-        }
+    filter.kinds = args.kind.clone();
+    if filter.kinds.contains(&Kind::Codings) {
+        filter.hide_codings = false;
     }
     filter.who = args.coder.clone();
     let shown: Vec<&crate::trail::Decision> = trail.filter(&filter).collect();

@@ -37,21 +37,16 @@ pub enum Profile {
 
 impl Profile {
     pub const ALL: [Profile; 2] = [Profile::Standard, Profile::Nvivo];
+}
 
-    pub fn parse(s: &str) -> Option<Profile> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "standard" | "spec" => Some(Profile::Standard),
-            "nvivo" => Some(Profile::Nvivo),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Profile::Standard => "standard",
-            Profile::Nvivo => "nvivo",
-        }
-    }
+impl crate::model::Named for Profile {
+    const WHAT: &'static str = "profile";
+    const WORDS: &'static [Word<Self>] = &[
+        word(Profile::Standard, "standard")
+            .or(&["spec"])
+            .about("LF text, positions in code points, as the standard says"),
+        word(Profile::Nvivo, "nvivo").about("CRLF text, positions in UTF-16 code units, as NVivo counts"),
+    ];
 }
 
 /// What an export wrote and what it could not carry.

@@ -12,6 +12,7 @@ use super::escape::html;
 use crate::analysis::coverage::coverage;
 use crate::analysis::{AttributionIndex, Cell, ColumnKind, Matrix, MatrixOptions, RowSource};
 use crate::model::Project;
+use crate::model::{Named, Word, word};
 use std::fmt::Write as _;
 
 /// Which chart.
@@ -29,23 +30,6 @@ pub enum ChartKind {
 impl ChartKind {
     pub const ALL: [ChartKind; 3] = [ChartKind::ThemesByGroup, ChartKind::CodesByGroup, ChartKind::Progress];
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "themes-by-group" | "themes" => Some(ChartKind::ThemesByGroup),
-            "codes-by-group" | "codes" => Some(ChartKind::CodesByGroup),
-            "progress" | "coding-progress" => Some(ChartKind::Progress),
-            _ => None,
-        }
-    }
-
-    pub fn slug(self) -> &'static str {
-        match self {
-            ChartKind::ThemesByGroup => "themes-by-group",
-            ChartKind::CodesByGroup => "codes-by-group",
-            ChartKind::Progress => "progress",
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             ChartKind::ThemesByGroup => "Themes by participant group",
@@ -53,6 +37,19 @@ impl ChartKind {
             ChartKind::Progress => "Coding progress by document",
         }
     }
+}
+
+impl Named for ChartKind {
+    const WHAT: &'static str = "chart";
+    const WORDS: &'static [Word<Self>] = &[
+        word(ChartKind::ThemesByGroup, "themes-by-group")
+            .or(&["themes"])
+            .about("Participants of each group coded under each theme (n of N, as a share of the group)"),
+        word(ChartKind::CodesByGroup, "codes-by-group").or(&["codes"]).about("Coded extracts of each code per group"),
+        word(ChartKind::Progress, "progress")
+            .or(&["coding-progress"])
+            .about("The share of each document's text that is coded"),
+    ];
 }
 
 /// One bar: its length on the axis and the figure printed beside it.

@@ -8,7 +8,7 @@ use super::units::{Fingerprinter, Unit, units};
 use super::vocabulary::Vocabulary;
 use super::words::StemmedWords;
 use super::{IndexError, IndexedDoc, Manifest, SearchIndex, commit};
-use crate::model::{DocId, Document, Language, ParticipantId, Project};
+use crate::model::{DocId, Document, Language, Named, ParticipantId, Project};
 use crate::progress::Progress;
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -21,23 +21,13 @@ pub enum Scope {
     Turn,
 }
 
-impl Scope {
-    pub fn parse(s: &str) -> Option<Scope> {
-        match s.trim().to_lowercase().as_str() {
-            "match" | "hit" | "word" => Some(Scope::Match),
-            "sentence" => Some(Scope::Sentence),
-            "turn" | "paragraph" | "passage" => Some(Scope::Turn),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Scope::Match => "match",
-            Scope::Sentence => "sentence",
-            Scope::Turn => "turn",
-        }
-    }
+impl crate::model::Named for Scope {
+    const WHAT: &'static str = "scope";
+    const WORDS: &'static [Word<Self>] = &[
+        word(Scope::Match, "match").or(&["hit", "word"]).about("The matched words only"),
+        word(Scope::Sentence, "sentence").about("The sentence the match is in"),
+        word(Scope::Turn, "turn").or(&["paragraph", "passage"]).about("The whole speaker turn (or paragraph)"),
+    ];
 }
 
 /// What coding all hits would do.

@@ -5,7 +5,7 @@
 //! for "J1" finds what was said about J1 rather than every turn J1 spoke, and so that
 //! coding a whole turn codes what was said. Units are trimmed of surrounding white space.
 
-use crate::model::{Document, Participant, ParticipantId, Project, Span};
+use crate::model::{Document, Named, Participant, ParticipantId, Project, Span};
 use std::collections::HashMap;
 use std::ops::Range;
 

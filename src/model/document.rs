@@ -2,6 +2,7 @@
 //! in it at import. The text changes only through a correction (`Edit::ReplaceText`).
 
 use super::{CharPos, CoderId, DocId, ParticipantId, Span, TextIndex};
+use super::{Named, Word, word};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,27 +31,18 @@ impl DocKind {
             DocKind::Other => "Other",
         }
     }
+}
 
-    /// The word used on the command line (`--kind focus-group`).
-    pub fn slug(self) -> &'static str {
-        match self {
-            DocKind::Interview => "interview",
-            DocKind::FocusGroup => "focus-group",
-            DocKind::FieldNotes => "field-notes",
-            DocKind::Other => "other",
-        }
-    }
+impl Named for DocKind {
+    const WHAT: &'static str = "kind";
 
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim().to_lowercase().replace(['_', ' '], "-");
-        match s.as_str() {
-            "interview" | "interviews" => Some(DocKind::Interview),
-            "focus-group" | "focusgroup" | "fg" => Some(DocKind::FocusGroup),
-            "field-notes" | "fieldnotes" | "notes" | "field-note" => Some(DocKind::FieldNotes),
-            "other" => Some(DocKind::Other),
-            _ => None,
-        }
-    }
+    /// The word used on the command line (`--kind focus-group`) and in sheets.
+    const WORDS: &'static [Word<Self>] = &[
+        word(DocKind::Interview, "interview").or(&["interviews"]),
+        word(DocKind::FocusGroup, "focus-group").or(&["focusgroup", "fg"]),
+        word(DocKind::FieldNotes, "field-notes").or(&["fieldnotes", "notes", "field-note"]),
+        word(DocKind::Other, "other"),
+    ];
 }
 
 /// Where a document came from.

@@ -7,6 +7,7 @@
 //! attribute (site instead of group) has its own cells and marks.
 
 use super::{CodeId, DocId, ThemeId};
+use super::{Named, Word, word};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -106,25 +107,16 @@ impl RowMark {
             RowMark::NotApplicable => "Not applicable",
         }
     }
+}
 
-    pub fn slug(self) -> &'static str {
-        match self {
-            RowMark::Converge => "converge",
-            RowMark::Diverge => "diverge",
-            RowMark::Silent => "silent",
-            RowMark::NotApplicable => "not-applicable",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().replace(['_', ' '], "-").as_str() {
-            "converge" | "convergence" | "converging" => Some(RowMark::Converge),
-            "diverge" | "divergence" | "diverging" => Some(RowMark::Diverge),
-            "silent" | "silence" => Some(RowMark::Silent),
-            "not-applicable" | "n/a" | "na" => Some(RowMark::NotApplicable),
-            _ => None,
-        }
-    }
+impl Named for RowMark {
+    const WHAT: &'static str = "mark";
+    const WORDS: &'static [Word<Self>] = &[
+        word(RowMark::Converge, "converge").or(&["convergence", "converging"]).about("The groups say the same thing"),
+        word(RowMark::Diverge, "diverge").or(&["divergence", "diverging"]).about("They disagree"),
+        word(RowMark::Silent, "silent").or(&["silence"]).about("Some group says nothing about it"),
+        word(RowMark::NotApplicable, "not-applicable").or(&["n/a", "na"]).about("The comparison does not apply"),
+    ];
 }
 
 /// Every summary and mark of the project. Empty summaries are not stored.
@@ -227,6 +219,7 @@ mod tests {
 
     #[test]
     fn marks_parse_their_slugs_and_labels() {
+        use crate::model::Named;
         for m in RowMark::ALL {
             assert_eq!(RowMark::parse(m.slug()), Some(m));
             assert_eq!(RowMark::parse(m.label()), Some(m));

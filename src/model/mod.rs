@@ -15,6 +15,7 @@ mod document;
 mod framework;
 mod ids;
 mod memo;
+mod named;
 mod participant;
 mod project;
 mod quote;
@@ -36,6 +37,7 @@ pub use document::{
 pub use framework::{ColumnKey, Dimension, Framework, RowKey, RowMark};
 pub use ids::{CodeId, CoderId, CodingId, ConsensusId, DocId, MemoId, ParticipantId, QuoteId, ThemeId};
 pub use memo::{Memo, MemoProps, MemoTarget};
+pub use named::{Named, UnknownName, Word, word};
 pub use participant::{Participant, ParticipantProps};
 pub use project::{Language, Project, Revisions, Settings, name_key, same_name};
 pub use quote::{Insertion, Quote, QuoteProps};

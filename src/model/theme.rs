@@ -1,6 +1,7 @@
 //! Themes and subthemes: first-class objects with a life cycle, not parent codes.
 
 use super::{CodeId, CodingId, ThemeId};
+use super::{Named, Word, word};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -29,16 +30,16 @@ impl ThemeStatus {
             ThemeStatus::Parked => "Parked",
         }
     }
+}
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "candidate" => Some(ThemeStatus::Candidate),
-            "reviewed" => Some(ThemeStatus::Reviewed),
-            "final" => Some(ThemeStatus::Final),
-            "parked" | "discarded" => Some(ThemeStatus::Parked),
-            _ => None,
-        }
-    }
+impl Named for ThemeStatus {
+    const WHAT: &'static str = "status";
+    const WORDS: &'static [Word<Self>] = &[
+        word(ThemeStatus::Candidate, "candidate"),
+        word(ThemeStatus::Reviewed, "reviewed"),
+        word(ThemeStatus::Final, "final"),
+        word(ThemeStatus::Parked, "parked").or(&["discarded"]),
+    ];
 }
 
 /// Phase 5: what the theme is about, and where it stops.

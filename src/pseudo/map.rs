@@ -6,6 +6,7 @@
 //! start from, with the suggestions filled in.
 
 use super::{Candidate, Kind, Matcher, PseudoError, key};
+use crate::model::Named;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
@@ -101,7 +102,7 @@ impl Map {
             }
             let kind = match cell(kind) {
                 k if k.is_empty() => None,
-                k => Some(Kind::parse(&k).ok_or_else(|| format!("line {}: unknown kind {k:?}", n + 2))?),
+                k => Some(Kind::named(&k).map_err(|e| format!("line {}: {e}", n + 2))?),
             };
             map.entries.push(MapEntry { original: orig, replacement: cell(Some(replacement)), kind });
         }

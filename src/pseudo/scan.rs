@@ -11,6 +11,7 @@
 
 use super::{Matcher, PseudoError, key};
 use crate::import::speakers::WEEKDAYS;
+use crate::model::{Named, Word, word};
 use crate::model::{Participant, Project};
 use crate::progress::Progress;
 use regex::Regex;
@@ -58,27 +59,6 @@ impl Kind {
         Kind::ProperNoun,
     ];
 
-    pub fn slug(self) -> &'static str {
-        match self {
-            Kind::Participant => "participant",
-            Kind::Speaker => "speaker",
-            Kind::Word => "word",
-            Kind::Pattern => "pattern",
-            Kind::Email => "email",
-            Kind::Phone => "phone",
-            Kind::NationalId => "national-id",
-            Kind::NiNumber => "ni-number",
-            Kind::Url => "url",
-            Kind::Address => "address",
-            Kind::DateOfBirth => "date-of-birth",
-            Kind::ProperNoun => "proper-noun",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.slug() == s.trim())
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             Kind::Participant => "participant",
@@ -109,6 +89,26 @@ impl Kind {
             Kind::DateOfBirth => "[date of birth]",
         }
     }
+}
+
+impl Named for Kind {
+    const WHAT: &'static str = "kind";
+
+    /// The word a map file's `kind` column holds.
+    const WORDS: &'static [Word<Self>] = &[
+        word(Kind::Participant, "participant"),
+        word(Kind::Speaker, "speaker"),
+        word(Kind::Word, "word"),
+        word(Kind::Pattern, "pattern"),
+        word(Kind::Email, "email"),
+        word(Kind::Phone, "phone"),
+        word(Kind::NationalId, "national-id"),
+        word(Kind::NiNumber, "ni-number"),
+        word(Kind::Url, "url"),
+        word(Kind::Address, "address"),
+        word(Kind::DateOfBirth, "date-of-birth"),
+        word(Kind::ProperNoun, "proper-noun"),
+    ];
 }
 
 /// What to look for beyond what Tema finds itself.

@@ -4,7 +4,7 @@
 
 use super::map::{MapChange, MapState};
 use super::{Decision, Kind, SubjectKind, Trail};
-use crate::model::{Memo, MemoTarget, Project, ThemeId, ThemeStatus, Timestamp};
+use crate::model::{Memo, MemoTarget, Named, Project, ThemeId, ThemeStatus, Timestamp};
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -28,6 +28,7 @@ pub use map::{MapChange, MapState, ThemeState, map_at};
 pub use record::{Draft, Recorder};
 
 use crate::model::Timestamp;
+use crate::model::{Named, Word, word};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -140,17 +141,6 @@ impl Kind {
         }
     }
 
-    /// The name used in files and on the command line (`theme_merged`).
-    pub fn slug(self) -> String {
-        self.label().replace(' ', "_")
-    }
-
-    /// Reads a kind from its slug or label (`theme_merged`, `theme merged`, `Theme-Merged`).
-    pub fn parse(s: &str) -> Option<Kind> {
-        let s = s.trim().to_lowercase().replace(['-', ' '], "_");
-        Kind::ALL.into_iter().find(|k| k.slug() == s)
-    }
-
     /// Whether a researcher may want to say why right after it (merges, splits, status changes).
     pub fn asks_why(self) -> bool {
         matches!(
@@ -163,6 +153,40 @@ impl Kind {
                 | Kind::ThemePromoted
         )
     }
+}
+
+impl Named for Kind {
+    const WHAT: &'static str = "kind";
+
+    /// The names the trail's files store (`theme_merged`), taken on the command line too; a
+    /// label (`themes merged`) reads as its name or as an alias.
+    const WORDS: &'static [Word<Self>] = &[
+        word(Kind::CodeCreated, "code_created"),
+        word(Kind::CodeRenamed, "code_renamed"),
+        word(Kind::CodeDefined, "code_defined"),
+        word(Kind::CodeMoved, "code_moved"),
+        word(Kind::CodeMerged, "code_merged").or(&["codes_merged"]),
+        word(Kind::CodeDeleted, "code_deleted"),
+        word(Kind::ThemeCreated, "theme_created"),
+        word(Kind::ThemeRenamed, "theme_renamed"),
+        word(Kind::ThemeDefined, "theme_defined"),
+        word(Kind::ThemeStatus, "theme_status"),
+        word(Kind::ThemeParked, "theme_parked"),
+        word(Kind::ThemePromoted, "theme_promoted"),
+        word(Kind::ThemeMoved, "theme_moved"),
+        word(Kind::ThemeCodes, "theme_codes"),
+        word(Kind::ThemeMerged, "theme_merged").or(&["themes_merged"]),
+        word(Kind::ThemeSplit, "theme_split"),
+        word(Kind::ThemeDeleted, "theme_deleted"),
+        word(Kind::Consensus, "consensus"),
+        word(Kind::TextCorrected, "text_corrected"),
+        word(Kind::Pseudonymised, "pseudonymised"),
+        word(Kind::Undone, "undone"),
+        word(Kind::Redone, "redone"),
+        word(Kind::Codings, "codings"),
+        word(Kind::Why, "why"),
+        word(Kind::Started, "started").or(&["trail_started"]),
+    ];
 }
 
 /// What a subject of a decision is.

@@ -14,6 +14,7 @@ mod xlsx;
 use crate::analysis::{ColumnKind, Matrix, RowSource};
 use crate::export::metrics::Faces;
 use crate::model::Dimension;
+use crate::model::{Named, Word, word};
 use serde::{Deserialize, Serialize};
 
 /// What each cell of an exported table says.
@@ -35,16 +36,6 @@ impl CellContent {
     pub const ALL: [CellContent; 4] =
         [CellContent::Counts, CellContent::Participants, CellContent::Summaries, CellContent::Names];
 
-    pub fn parse(s: &str) -> Option<Self> {
-        match s.trim().to_lowercase().as_str() {
-            "counts" | "count" | "extracts" => Some(CellContent::Counts),
-            "participants" | "n" | "n/n" | "nn" => Some(CellContent::Participants),
-            "summaries" | "summary" | "framework" => Some(CellContent::Summaries),
-            "names" | "themes" | "theme-names" => Some(CellContent::Names),
-            _ => None,
-        }
-    }
-
     pub fn label(self) -> &'static str {
         match self {
             CellContent::Counts => "Extract counts",
@@ -53,6 +44,22 @@ impl CellContent {
             CellContent::Names => "Names",
         }
     }
+}
+
+impl Named for CellContent {
+    const WHAT: &'static str = "cell content";
+    const WORDS: &'static [Word<Self>] = &[
+        word(CellContent::Counts, "counts").or(&["count", "extracts"]).about("The number of coded extracts"),
+        word(CellContent::Participants, "participants")
+            .or(&["n", "n/n", "nn"])
+            .about("Distinct participants of the column's participants: \"4 of 6\""),
+        word(CellContent::Summaries, "summaries")
+            .or(&["summary", "framework"])
+            .about("The researcher's summary of each cell"),
+        word(CellContent::Names, "names")
+            .or(&["themes", "theme-names"])
+            .about("The row's name where the column has extracts for it (a paper's Table 1)"),
+    ];
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

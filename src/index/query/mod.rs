@@ -47,14 +47,14 @@ pub enum Order {
     Document,
 }
 
-impl Order {
-    pub fn parse(s: &str) -> Option<Order> {
-        match s.trim().to_lowercase().as_str() {
-            "relevance" | "score" | "rank" => Some(Order::Relevance),
-            "document" | "doc" | "documents" | "text" => Some(Order::Document),
-            _ => None,
-        }
-    }
+impl crate::model::Named for Order {
+    const WHAT: &'static str = "order";
+    const WORDS: &'static [Word<Self>] = &[
+        word(Order::Relevance, "relevance").or(&["score", "rank"]).about("Best match first"),
+        word(Order::Document, "document")
+            .or(&["doc", "documents", "text"])
+            .about("In the project's order of documents, and text order within each"),
+    ];
 }
 
 /// Keeps only matches in text coded (or not coded) in some way.

@@ -4,7 +4,7 @@
 use crate::analysis::AttributionIndex;
 use crate::export::chart::{self, Chart, ChartKind};
 use crate::export::image::PRINT_SCALE;
-use crate::model::Project;
+use crate::model::{Named, Project};
 use crate::ui::ViewCtx;
 use egui::{Align2, Color32, FontId, RichText, Sense, Stroke, Ui, pos2, vec2};
 use std::sync::Arc;

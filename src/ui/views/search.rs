@@ -325,7 +325,7 @@ impl SearchView {
                 "coding",
                 &mut self.scope,
                 &[Scope::Match, Scope::Sentence, Scope::Turn],
-                Scope::label,
+                Scope::slug,
             );
             let ready = !self.code_name.trim().is_empty() && total > 0 && !cx.read_only;
             let label = format!("Code {total} hits");
