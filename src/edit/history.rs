@@ -54,8 +54,7 @@ impl From<StoredStep> for Step {
 
 impl Step {
     pub fn new(label: String, inverse: Arc<Edit>, coalesce: Option<String>, at: Timestamp) -> Self {
-        let mut adds_documents = false;
-        inverse.added_documents(&mut |_| adds_documents = true);
+        let adds_documents = inverse.added_documents().next().is_some();
         Step { label, inverse, coalesce, at, adds_documents }
     }
 

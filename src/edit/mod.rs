@@ -381,38 +381,45 @@ impl Edit {
         }
     }
 
-    /// Calls `f` on every document this edit adds, nested batches included, to read only
-    /// (which texts an undo history still needs).
-    pub fn added_documents(&self, f: &mut dyn FnMut(&Document)) {
+    /// The primitive edits inside, nested batches flattened, in the order they apply; an edit
+    /// that is not a batch is its own only primitive.
+    pub fn primitives(&self) -> Box<dyn Iterator<Item = &Edit> + '_> {
         match self {
-            Edit::AddDocument { document, .. } => f(document),
-            Edit::Batch { edits, .. } => {
-                for e in edits {
-                    e.added_documents(f);
-                }
-            }
-            _ => {}
+            Edit::Batch { edits, .. } => Box::new(edits.iter().flat_map(Edit::primitives)),
+            e => Box::new(std::iter::once(e)),
         }
     }
 
-    /// Calls `f` on every document this edit adds, nested batches included. The store uses
-    /// it to write texts before journaling and to fill them in when replaying.
-    pub fn for_each_added_document(&mut self, f: &mut dyn FnMut(&mut Document)) {
+    /// [`Edit::primitives`], to change.
+    pub fn primitives_mut(&mut self) -> Box<dyn Iterator<Item = &mut Edit> + '_> {
         match self {
-            Edit::AddDocument { document, .. } => f(document),
-            Edit::Batch { edits, .. } => {
-                for e in edits {
-                    e.for_each_added_document(f);
-                }
-            }
-            _ => {}
+            Edit::Batch { edits, .. } => Box::new(edits.iter_mut().flat_map(Edit::primitives_mut)),
+            e => Box::new(std::iter::once(e)),
         }
+    }
+
+    /// The documents this edit adds, nested batches included (which texts an undo history
+    /// still needs).
+    pub fn added_documents(&self) -> impl Iterator<Item = &Document> {
+        self.primitives().filter_map(|e| match e {
+            Edit::AddDocument { document, .. } => Some(&**document),
+            _ => None,
+        })
+    }
+
+    /// [`Edit::added_documents`], to change: the store writes their texts before journaling
+    /// and fills them in when replaying.
+    pub fn added_documents_mut(&mut self) -> impl Iterator<Item = &mut Document> {
+        self.primitives_mut().filter_map(|e| match e {
+            Edit::AddDocument { document, .. } => Some(&mut **document),
+            _ => None,
+        })
     }
 
     /// Number of primitive edits inside (for progress and statistics).
     pub fn len(&self) -> usize {
         match self {
-            Edit::Batch { edits, .. } => edits.iter().map(Edit::len).sum(),
+            Edit::Batch { .. } => self.primitives().count(),
             _ => 1,
         }
     }

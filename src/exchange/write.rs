@@ -91,8 +91,7 @@ fn escape(s: &str, attr: bool) -> String {
             '\n' if attr => out.push_str("&#10;"),
             '\t' if attr => out.push_str("&#9;"),
             '\r' => out.push_str("&#13;"),
-            // Not allowed in XML 1.0 at all.
-            c if (c < ' ' && c != '\n' && c != '\t') || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c if !crate::export::escape::xml_holds(c) => {}
             c => out.push(c),
         }
     }

@@ -119,8 +119,22 @@ pub fn markdown_cell(text: &str) -> String {
     text.trim().lines().map(|l| markdown_line(l.trim())).collect::<Vec<_>>().join("<br>")
 }
 
-/// Text safe in HTML and XML content and attribute values. Control characters XML 1.0
-/// cannot hold are dropped.
+/// Whether XML 1.0 can hold a character at all, even as a character reference: tab, line
+/// feed, carriage return, and everything from U+0020 except the non-characters U+FFFE and
+/// U+FFFF. Every XML writer (Word, SVG, HTML, REFI-QDA) drops what it cannot hold, so a stray
+/// character in a name cannot make a file no reader opens.
+pub fn xml_holds(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
+/// Whether a character stays in text written for reading (Word, SVG, HTML): what XML can
+/// hold, less the control characters other than tab and line feed.
+fn readable(c: char) -> bool {
+    xml_holds(c) && (!c.is_control() || matches!(c, '\t' | '\n'))
+}
+
+/// Text safe in HTML and XML content and attribute values. Characters XML 1.0 cannot hold,
+/// and control characters, are dropped.
 pub fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -130,8 +144,7 @@ pub fn html(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\n' | '\t' => out.push(c),
-            c if c.is_control() => {}
+            c if !readable(c) => {}
             _ => out.push(c),
         }
     }
@@ -141,8 +154,8 @@ pub fn html(text: &str) -> String {
 /// Text for an XML writer that escapes `& < >` itself (Word files): without the control
 /// characters XML 1.0 cannot hold, even escaped.
 pub fn xml_text(text: &str) -> Cow<'_, str> {
-    if text.chars().any(|c| c.is_control() && c != '\t' && c != '\n') {
-        Cow::Owned(text.chars().filter(|c| !c.is_control() || *c == '\t' || *c == '\n').collect())
+    if !text.chars().all(readable) {
+        Cow::Owned(text.chars().filter(|&c| readable(c)).collect())
     } else {
         Cow::Borrowed(text)
     }
@@ -218,6 +231,11 @@ mod tests {
     fn html_escapes_markup_and_drops_what_xml_cannot_hold() {
         assert_eq!(html("<a href=\"x\">'&'</a>\u{1}"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
         assert_eq!(xml_text("a\u{0}b\tc"), "ab\tc");
+        // Non-characters: no XML 1.0 reader takes them, escaped or not.
+        assert_eq!(html("a\u{FFFE}b\u{FFFF}\r\n"), "ab\n");
+        assert_eq!(xml_text("Møte\u{FFFE} 😀"), "Møte 😀");
+        assert!(['\t', '\n', '\r', ' ', 'ø', '\u{FFFD}', '😀'].into_iter().all(xml_holds));
+        assert!(!['\u{0}', '\u{1F}', '\u{FFFE}', '\u{FFFF}'].into_iter().any(xml_holds));
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn is_project(dir: &std::path::Path) -> bool {
 }
 
 use crate::edit::{Edit, History};
-use crate::model::{DocId, Document, Project, Timestamp};
+use crate::model::{DocId, Project, Timestamp};
 use journal::{Entry, JournalWriter, Op};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -373,10 +373,8 @@ impl Store {
             .filter(|d| !loaded.changed_texts.contains(&d.id))
             .map(|d| (d.id, d.text_hash.clone()))
             .collect();
-        for edit in loaded.history.document_edits() {
-            edit.added_documents(&mut |d| {
-                texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
-            });
+        for d in loaded.history.document_edits().flat_map(Edit::added_documents) {
+            texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
         }
         let mut store = Store {
             dir: dir.to_path_buf(),
@@ -591,16 +589,12 @@ impl Store {
     }
 
     fn fill_texts(&self, edit: &mut Edit) -> Result<()> {
-        let mut result = Ok(());
-        edit.for_each_added_document(&mut |d: &mut Document| {
-            if result.is_ok() && d.text.is_empty() && d.char_len > 0 {
-                match snapshot::read_text(&self.dir, d) {
-                    Ok(t) => d.text = t,
-                    Err(e) => result = Err(e),
-                }
+        for d in edit.added_documents_mut() {
+            if d.text.is_empty() && d.char_len > 0 {
+                d.text = snapshot::read_text(&self.dir, d)?;
             }
-        });
-        result
+        }
+        Ok(())
     }
 
     fn set_aside(&self, path: &Path, why: &str, read_only: bool) -> Result<PathBuf> {
@@ -874,10 +868,8 @@ impl Store {
         if self.older_history_forgotten {
             history = History::default();
         }
-        for edit in history.document_edits() {
-            edit.added_documents(&mut |d| {
-                self.texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
-            });
+        for d in history.document_edits().flat_map(Edit::added_documents) {
+            self.texts_on_disk.entry(d.id).or_insert_with(|| d.text_hash.clone());
         }
         let session = std::mem::take(Arc::make_mut(&mut self.history));
         if !session.undo.is_empty() || !session.redo.is_empty() {
@@ -965,24 +957,16 @@ impl Store {
 
     /// Writes the text of every document an edit adds, before the edit is journaled.
     fn write_texts(&mut self, edit: &mut Edit) -> Result<()> {
-        let mut result = Ok(());
-        let on_disk = &mut self.texts_on_disk;
-        let dir = &self.dir;
-        edit.for_each_added_document(&mut |d: &mut Document| {
-            if result.is_err() {
-                return;
-            }
-            let path = snapshot::text_path(dir, d.id);
+        for d in edit.added_documents() {
+            let path = snapshot::text_path(&self.dir, d.id);
             if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
-                return;
+                continue;
             }
-            result =
-                safe::ensure_dir(dir, snapshot::TEXTS_DIR).and_then(|_| atomic::write_atomic(&path, d.text.as_bytes()));
-            if result.is_ok() {
-                on_disk.insert(d.id, d.text_hash.clone());
-            }
-        });
-        result
+            safe::ensure_dir(&self.dir, snapshot::TEXTS_DIR)?;
+            atomic::write_atomic(&path, d.text.as_bytes())?;
+            self.texts_on_disk.insert(d.id, d.text_hash.clone());
+        }
+        Ok(())
     }
 
     /// The text files a snapshot must rewrite: documents whose text was corrected since their
@@ -1000,17 +984,12 @@ impl Store {
         let (on_disk, documents) = (&self.texts_on_disk, &self.project.documents);
         // Read only: a history shared with a save's ticket is not copied (at 20 M words its
         // steps copied one by one cost `begin_save` several milliseconds).
-        for edit in self.history.document_edits() {
-            edit.added_documents(&mut |d| {
-                let filled = !d.text.is_empty() || d.char_len == 0;
-                if filled
-                    && !documents.contains_key(&d.id)
-                    && seen.insert(d.id)
-                    && on_disk.get(&d.id) != Some(&d.text_hash)
-                {
-                    out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
-                }
-            });
+        for d in self.history.document_edits().flat_map(Edit::added_documents) {
+            let filled = !d.text.is_empty() || d.char_len == 0;
+            if filled && !documents.contains_key(&d.id) && seen.insert(d.id) && on_disk.get(&d.id) != Some(&d.text_hash)
+            {
+                out.push((d.id, d.text_hash.clone(), Arc::clone(&d.text)));
+            }
         }
         out
     }

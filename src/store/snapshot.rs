@@ -1185,18 +1185,10 @@ fn prune_framework(project: &mut Project) -> usize {
 
 /// Fills in the texts of documents that the history's steps would add back.
 fn fill_history_texts(dir: &Path, history: &mut History) -> Result<()> {
-    let mut result = Ok(());
-    for edit in history.document_edits_mut() {
-        edit.for_each_added_document(&mut |d| {
-            if result.is_ok() {
-                match read_text(dir, d) {
-                    Ok(t) => d.text = t,
-                    Err(e) => result = Err(e),
-                }
-            }
-        });
+    for d in history.document_edits_mut().flat_map(crate::edit::Edit::added_documents_mut) {
+        d.text = read_text(dir, d)?;
     }
-    result
+    Ok(())
 }
 
 /// Deletes the text files known to be on disk (`on_disk`) that neither the project nor its
@@ -1207,11 +1199,7 @@ pub fn remove_texts(dir: &Path, project: &Project, history: &History, on_disk: &
         return; // every file on disk may belong to a document
     }
     let mut live: std::collections::HashSet<DocId> = project.documents.keys().copied().collect();
-    for edit in history.document_edits() {
-        edit.added_documents(&mut |d| {
-            live.insert(d.id);
-        });
-    }
+    live.extend(history.document_edits().flat_map(crate::edit::Edit::added_documents).map(|d| d.id));
     on_disk.retain(|id, _| {
         let keep = live.contains(id);
         if !keep {
@@ -1228,11 +1216,7 @@ pub fn collect_texts(dir: &Path, project: &Project, history: &History) {
     if !matches!(safe::real_dir(dir, TEXTS_DIR), Ok(true)) {
         return;
     }
-    for edit in history.document_edits() {
-        edit.added_documents(&mut |d| {
-            live.insert(format!("{}.txt", d.id));
-        });
-    }
+    live.extend(history.document_edits().flat_map(crate::edit::Edit::added_documents).map(|d| format!("{}.txt", d.id)));
     let Ok(entries) = std::fs::read_dir(dir.join(TEXTS_DIR)) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
