@@ -32,13 +32,8 @@ use uuid::Uuid;
 /// Why a REFI-QDA file could not be read or written. Every message names the file.
 #[derive(Debug, thiserror::Error)]
 pub enum ExchangeError {
-    #[error("{path}: cannot {action}: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] crate::files::FileIo),
     #[error("{path}: not a REFI-QDA project archive (.qdpx): {reason}")]
     NotZip { path: PathBuf, reason: String },
     #[error("{path}: the archive holds no project file (*.qde); is it a REFI-QDA project?")]
@@ -83,8 +78,8 @@ pub enum ExchangeError {
 }
 
 impl ExchangeError {
-    pub(crate) fn io<'a>(action: &'static str, path: &'a std::path::Path) -> impl FnOnce(std::io::Error) -> Self + 'a {
-        move |source| ExchangeError::Io { action, path: path.to_path_buf(), source }
+    pub(crate) fn io(action: &'static str, path: &std::path::Path) -> impl FnOnce(std::io::Error) -> Self {
+        crate::files::FileIo::on(action, path)
     }
 }
 

@@ -614,6 +614,6 @@ pub fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExchangeError> {
     })();
     result.map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        ExchangeError::Io { action: "write", path: path.to_path_buf(), source: e }
+        ExchangeError::io("write", path)(e)
     })
 }

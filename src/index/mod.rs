@@ -63,13 +63,8 @@ pub enum IndexError {
         #[source]
         source: TantivyError,
     },
-    #[error("could not {action} {path}: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] crate::files::FileIo),
     #[error("the search index is being updated by another Tema; it cannot be changed from here until that one closes")]
     ReadOnly,
     #[error("indexing was cancelled")]
@@ -91,8 +86,8 @@ impl IndexError {
         move |source| IndexError::Tantivy { path: path.to_path_buf(), source }
     }
 
-    fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> IndexError + 'a {
-        move |source| IndexError::Io { action, path: path.to_path_buf(), source }
+    fn io(action: &'static str, path: &Path) -> impl FnOnce(std::io::Error) -> IndexError {
+        crate::files::FileIo::on(action, path)
     }
 }
 
@@ -478,7 +473,7 @@ fn commit(
         let file = root.join(vocabulary::FILE);
         if let Err(source) = v.write(&file) {
             let _ = prepared.abort();
-            return Err(IndexError::Io { action: "write", path: file, source });
+            return Err(crate::files::FileIo { action: "write", path: file, source }.into());
         }
     }
     prepared.set_payload(&payload);

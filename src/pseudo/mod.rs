@@ -26,13 +26,8 @@ pub use crate::edit::PSEUDONYMISE_PREFIX;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PseudoError {
-    #[error("cannot {action} {path}: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] crate::files::FileIo),
     #[error("{path}: {reason}")]
     Sheet { path: PathBuf, reason: String },
     #[error("the pattern {pattern:?} is not valid: {reason}")]
@@ -53,7 +48,6 @@ pub enum PseudoError {
 
 impl PseudoError {
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> PseudoError {
-        let path = path.into();
-        move |source| PseudoError::Io { action, path, source }
+        crate::files::FileIo::on(action, path)
     }
 }

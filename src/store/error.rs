@@ -1,17 +1,13 @@
 //! What can go wrong with a project folder. Every message names the file and says what to do.
 
 use crate::edit::EditError;
+use crate::files::FileIo;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("could not {action} {path}: {source}")]
-    Io {
-        action: &'static str,
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error(transparent)]
+    Io(#[from] FileIo),
     #[error("{path} is not valid Tema project data: {reason}")]
     Corrupt { path: PathBuf, reason: String },
     #[error("{path} is not a Tema project (no project.json); create one with `tema new`")]
@@ -63,7 +59,7 @@ impl StoreError {
     pub fn allows_reading(&self) -> bool {
         match self {
             StoreError::Locked { .. } | StoreError::Damaged { .. } | StoreError::TextsChanged { .. } => true,
-            StoreError::Io { source, .. } => {
+            StoreError::Io(FileIo { source, .. }) => {
                 matches!(source.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem)
                     || source.raw_os_error() == Some(30)
             } // EROFS, where the kind is not mapped
@@ -72,8 +68,7 @@ impl StoreError {
     }
 
     pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> StoreError {
-        let path = path.into();
-        move |source| StoreError::Io { action, path, source }
+        FileIo::on(action, path)
     }
 }
 

@@ -1096,7 +1096,7 @@ impl Store {
                 Ok(())
             }
             Err(e) => {
-                let e = StoreError::Io { action: "start a thread to save", path: self.dir.clone(), source: e };
+                let e = StoreError::io("start a thread to save", &self.dir)(e);
                 self.finish_save(Err(e))
             }
         }

@@ -769,10 +769,8 @@ pub enum TextFile {
 pub fn read_text_or_changed(dir: &Path, doc: &Document) -> Result<TextFile> {
     let path = text_path(dir, doc.id);
     safe::real_dir(dir, TEXTS_DIR)?;
-    let bytes = safe::read(&path)?.ok_or_else(|| StoreError::Io {
-        action: "read the text of a document from",
-        path: path.clone(),
-        source: std::io::ErrorKind::NotFound.into(),
+    let bytes = safe::read(&path)?.ok_or_else(|| {
+        StoreError::io("read the text of a document from", &path)(std::io::ErrorKind::NotFound.into())
     })?;
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -157,11 +157,9 @@ impl Opening {
         match self.rx.try_recv() {
             Ok(result) => Some(result),
             Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => Some(Err(StoreError::Io {
-                action: "open",
-                path: self.dir.clone(),
-                source: std::io::Error::other("the worker opening the project stopped unexpectedly"),
-            })),
+            Err(mpsc::TryRecvError::Disconnected) => Some(Err(StoreError::io("open", &self.dir)(
+                std::io::Error::other("the worker opening the project stopped unexpectedly"),
+            ))),
         }
     }
 

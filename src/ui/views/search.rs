@@ -53,11 +53,9 @@ struct Engine {
 impl Engine {
     fn new(dir: PathBuf, index: SearchIndex, notice: Option<String>, ctx: &egui::Context) -> Result<Self, IndexError> {
         let repaint = ctx.clone();
-        let worker = SearchWorker::spawn(move || repaint.request_repaint()).map_err(|source| IndexError::Io {
-            action: "start",
-            path: "a search thread".into(),
-            source,
-        })?;
+        let worker =
+            SearchWorker::spawn(move || repaint.request_repaint())
+                .map_err(crate::files::FileIo::on::<IndexError>("start", "a search thread"))?;
         Ok(Engine { dir, index: Arc::new(index), worker, sync: None, checked: None, notice })
     }
 }
