@@ -8,8 +8,8 @@ use egui::{Key, Modifiers};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use std::path::Path;
-use tema::ui::TemaApp;
 use tema::ui::startup::Places;
+use tema::ui::{TemaApp, ViewKind};
 
 type Result<T = ()> = anyhow::Result<T>;
 
@@ -80,6 +80,27 @@ fn clicking_a_hit_opens_the_document_with_the_match_selected() -> Result {
     let text = p.documents.get(&sel.doc).and_then(|d| d.slice(sel.span)).unwrap_or_default();
     assert!(text.to_lowercase().starts_with("collaboration meeting"), "{text:?}");
     assert_eq!(h.state().state.open_doc, Some(sel.doc));
+    Ok(())
+}
+
+/// Views with nothing to show before the first import show the first steps in their place;
+/// the codebook, memos and search do not need documents and draw themselves.
+#[test]
+fn an_empty_project_offers_the_first_steps_where_documents_are_needed() -> Result {
+    let tmp = tempfile::tempdir()?;
+    let dir = empty_project(tmp.path())?;
+    let mut h = app(&dir);
+    for view in [ViewKind::Document, ViewKind::ThemeMap, ViewKind::Phases, ViewKind::Triangulation, ViewKind::Memos] {
+        h.state_mut().state.view = view;
+        h.run();
+        let first_steps = h.query_by_label("No documents yet").is_some();
+        assert_eq!(first_steps, view != ViewKind::Memos, "{view:?}");
+    }
+    h.state_mut().state.view = ViewKind::Phases;
+    h.run();
+    h.get_by_label("Import documents…").click();
+    h.run();
+    assert!(h.query_by_label("Files and folders, one per line").is_some(), "the import dialog opens");
     Ok(())
 }
 

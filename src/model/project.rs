@@ -390,24 +390,25 @@ impl Project {
     /// The codings of one document, in id order (creation order): from the index when it is
     /// in step, else by a scan.
     pub fn codings_of_doc(&self, doc: DocId) -> Box<dyn Iterator<Item = &Coding> + '_> {
-        if !self.indexed() {
-            return Box::new(self.codings.values().filter(move |c| c.doc == doc));
-        }
-        match self.derived.by_doc.get(&doc) {
-            Some(ids) => Box::new(ids.iter().filter_map(|id| self.codings.get(id))),
-            None => Box::new(std::iter::empty()),
-        }
+        self.codings_listed(self.derived.by_doc.get(&doc), move |c| c.doc == doc)
     }
 
     /// The codings of one code (not its children), in id order.
     pub fn codings_of_code(&self, code: CodeId) -> Box<dyn Iterator<Item = &Coding> + '_> {
+        self.codings_listed(self.derived.by_code.get(&code), move |c| c.code == code)
+    }
+
+    /// The codings a look-up table lists (`listed`) when the tables are in step, else those a
+    /// scan finds `belonging`.
+    fn codings_listed<'a>(
+        &'a self,
+        listed: Option<&'a Shared<Vec<CodingId>>>,
+        belonging: impl Fn(&Coding) -> bool + 'a,
+    ) -> Box<dyn Iterator<Item = &'a Coding> + 'a> {
         if !self.indexed() {
-            return Box::new(self.codings.values().filter(move |c| c.code == code));
+            return Box::new(self.codings.values().filter(move |c| belonging(c)));
         }
-        match self.derived.by_code.get(&code) {
-            Some(ids) => Box::new(ids.iter().filter_map(|id| self.codings.get(id))),
-            None => Box::new(std::iter::empty()),
-        }
+        Box::new(listed.into_iter().flat_map(|ids| ids.iter()).filter_map(|id| self.codings.get(id)))
     }
 
     /// How many codings a document has: from the index when it is in step, else by a scan.

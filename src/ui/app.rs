@@ -1081,7 +1081,13 @@ impl TemaApp {
         let state = &mut self.state;
         let kind = state.view;
         if let Some(view) = self.views.iter_mut().find(|v| v.kind() == kind) {
-            with_cx(state, |cx| view.ui(cx, ui));
+            with_cx(state, |cx| {
+                if view.needs_documents() && cx.project.documents.is_empty() {
+                    crate::ui::views::document::first_steps(cx, ui);
+                } else {
+                    view.ui(cx, ui);
+                }
+            });
         }
         let ctx = ui.ctx().clone();
         for view in self.views.iter_mut().chain(self.panels.iter_mut()) {

@@ -129,6 +129,12 @@ pub trait View {
     /// actions (edits among them) onto `cx`.
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut egui::Ui);
 
+    /// Whether the view has nothing to show in a project without documents: the app then
+    /// shows the first steps (import, or open the sample) in its place.
+    fn needs_documents(&self) -> bool {
+        false
+    }
+
     /// The commands this view contributes beyond its [`UiCommand::Show`] (which is in [`SHOW`]):
     /// the [`UiCommand::Of`] commands it handles in [`View::on_command`]. The menu bar, the
     /// palette and the shortcuts pick them up from here (`command::registry`); they do not

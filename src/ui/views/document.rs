@@ -837,15 +837,15 @@ impl View for DocumentView {
         ViewKind::Document
     }
 
+    fn needs_documents(&self) -> bool {
+        true
+    }
+
     fn commands(&self) -> &'static [CommandSpec] {
         COMMANDS
     }
 
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        if cx.project.documents.is_empty() {
-            first_steps(cx, ui);
-            return;
-        }
         let Some(doc) = self.doc.and_then(|d| cx.project.documents.get(&d)) else {
             ui.add_space(40.0);
             ui.vertical_centered(|ui| {

@@ -355,11 +355,11 @@ impl View for MapView {
         ViewKind::ThemeMap
     }
 
+    fn needs_documents(&self) -> bool {
+        true
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        if cx.project.documents.is_empty() {
-            crate::ui::views::document::first_steps(cx, ui);
-            return;
-        }
         let map = self.map(cx.project);
         self.toolbar(cx, ui, &map);
         ui.add_space(4.0);

@@ -126,6 +126,10 @@ impl View for PhasesView {
         ViewKind::Phases
     }
 
+    fn needs_documents(&self) -> bool {
+        true
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         let key = (cx.project.revisions.all, cx.coders.clone());
         if self.cached.as_ref().is_none_or(|(k, _)| *k != key) {
@@ -133,10 +137,6 @@ impl View for PhasesView {
             self.cached = Some((key.clone(), std::rc::Rc::new(tracker_with(cx.project, &cx.coders, coded))));
         }
         let phases = self.cached.as_ref().map(|(_, v)| std::rc::Rc::clone(v)).unwrap_or_default();
-        if cx.project.documents.is_empty() {
-            crate::ui::views::document::first_steps(cx, ui);
-            return;
-        }
         egui::ScrollArea::vertical().id_salt("phases").auto_shrink([false, false]).show(ui, |ui| {
             ui.label(
                 RichText::new(

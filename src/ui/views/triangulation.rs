@@ -97,11 +97,11 @@ impl View for TriangulationView {
         ViewKind::Triangulation
     }
 
+    fn needs_documents(&self) -> bool {
+        true
+    }
+
     fn ui(&mut self, cx: &mut ViewCtx<'_>, ui: &mut Ui) {
-        if cx.project.documents.is_empty() {
-            crate::ui::views::document::first_steps(cx, ui);
-            return;
-        }
         ui.horizontal(|ui| {
             ui.selectable_value(&mut self.tab, Tab::Matrix, "Themes × groups");
             ui.selectable_value(&mut self.tab, Tab::Cooccurrence, "Co-occurrence");
