@@ -794,8 +794,7 @@ pub(crate) fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         ui.heading("No documents yet");
         ui.add_space(8.0);
         ui.label(
-            "Import your transcripts and field notes, then read them: select a passage and press C \
-             to code it.",
+            "Import transcripts and field notes, then select a passage and press C to code it.",
         );
         ui.label(
             "Cluster the codes into themes on the Themes board, review them against the data, and \
