@@ -214,10 +214,26 @@ impl JournalWriter {
 
     /// Appends one encoded line and waits until it is on disk.
     pub fn append(&mut self, line: &str) -> Result<()> {
+        self.write_line(line, true)
+    }
+
+    /// Appends one encoded line without waiting for the disk: it is in the file for every
+    /// reader, and [`JournalWriter::handle`] lets another thread bring it to disk.
+    pub fn write(&mut self, line: &str) -> Result<()> {
+        self.write_line(line, false)
+    }
+
+    /// A handle of the file (the same open file, for syncing elsewhere) and its path.
+    pub fn handle(&self) -> Result<(File, PathBuf)> {
+        let file = self.file.try_clone().map_err(StoreError::io("open again", &self.path))?;
+        Ok((file, self.path.clone()))
+    }
+
+    fn write_line(&mut self, line: &str, sync: bool) -> Result<()> {
         let result = self
             .file
             .write_all(line.as_bytes())
-            .and_then(|_| self.file.sync_data())
+            .and_then(|_| if sync { self.file.sync_data() } else { Ok(()) })
             .map_err(StoreError::io("write to", &self.path));
         match result {
             Ok(()) => {

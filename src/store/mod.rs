@@ -16,6 +16,7 @@ pub mod quarantine;
 pub mod safe;
 mod save;
 pub mod snapshot;
+mod syncer;
 
 pub use error::{Result, StoreError};
 pub use lock::{LOCK_FILE, held_by};
@@ -62,6 +63,9 @@ pub struct Store {
     /// `None` when opened read-only. Shared with a snapshot being written on another thread,
     /// which restarts it on top of the new files.
     journal: Option<Arc<Mutex<JournalWriter>>>,
+    /// Brings journal and trail lines to disk off the caller's thread, when the front end
+    /// asked for it ([`Store::sync_in_background`]); `None` waits for the disk in every change.
+    syncer: Option<syncer::Syncer>,
     /// The sequence number a snapshot being written covers, from [`Store::begin_save`] until
     /// [`Store::finish_save`].
     saving: Option<u64>,
@@ -184,6 +188,7 @@ impl Store {
             opening: next_opening(),
             staged: Vec::new(),
             journal: Some(Arc::new(Mutex::new(JournalWriter::open(&dir.join(journal::JOURNAL_FILE), 0)?))),
+            syncer: None,
             saving: None,
             worker: None,
             _lock: Some(lock),
@@ -385,6 +390,7 @@ impl Store {
             opening: next_opening(),
             staged,
             journal: None,
+            syncer: None,
             saving: None,
             worker: None,
             _lock: lock,
@@ -768,7 +774,12 @@ impl Store {
     /// Appends decisions to the trail. The change they record is already durable in the
     /// journal, so a failure to record is a warning, not a failed change.
     fn record(&mut self, decisions: Vec<crate::trail::Decision>) {
-        if let Err(e) = crate::trail::file::append(&self.dir, &self.actor, &decisions) {
+        let written = match &self.syncer {
+            None => crate::trail::file::append(&self.dir, &self.actor, &decisions),
+            Some(syncer) => crate::trail::file::append_unsynced(&self.dir, &self.actor, &decisions)
+                .map(|file| file.into_iter().for_each(|(f, path)| syncer.ask(self.seq, f, path))),
+        };
+        if let Err(e) = written {
             self.warnings.push(format!("could not record a decision in the analysis trail: {e}"));
         } else if !decisions.is_empty() {
             self.trail_started = Some(true);
@@ -949,10 +960,51 @@ impl Store {
     }
 
     fn append(&mut self, line: &str) -> Result<()> {
-        self.journal()?.append(line)?;
+        match &self.syncer {
+            None => self.journal()?.append(line)?,
+            Some(syncer) => {
+                if let Some(e) = syncer.failure() {
+                    return Err(e);
+                }
+                let mut journal = self.journal()?;
+                journal.write(line)?;
+                let (file, path) = journal.handle()?;
+                syncer.ask(self.seq + 1, file, path);
+            }
+        }
         self.seq += 1;
         self.pending += 1;
         Ok(())
+    }
+
+    /// From now on a change returns once its journal line is written, and a thread of its own
+    /// brings it to disk (see [`syncer`]): what the app asks for, so that no frame waits for
+    /// the disk. [`Store::is_durable`] says when the last change is on disk; closing the store
+    /// waits for it. Nothing happens on a read-only store or when already asked.
+    pub fn sync_in_background(&mut self) -> Result<()> {
+        self.sync_with(std::sync::Arc::new(std::fs::File::sync_data))
+    }
+
+    fn sync_with(&mut self, sync: syncer::SyncFn) -> Result<()> {
+        if self.syncer.is_none() && self.journal.is_some() {
+            self.syncer = Some(syncer::Syncer::start(self.seq, sync)?);
+        }
+        Ok(())
+    }
+
+    /// Whether every change so far is on disk (always, without [`Store::sync_in_background`]).
+    pub fn is_durable(&self) -> bool {
+        self.syncer.as_ref().is_none_or(|s| s.durable() >= self.seq)
+    }
+
+    /// Why bringing a change to disk failed, if it did: the project then takes no more changes.
+    pub fn sync_failure(&self) -> Option<StoreError> {
+        self.syncer.as_ref().and_then(syncer::Syncer::failure)
+    }
+
+    /// Waits until every change so far is on disk.
+    pub fn wait_durable(&self) -> Result<()> {
+        self.syncer.as_ref().map_or(Ok(()), |s| s.wait(self.seq))
     }
 
     /// Writes the text of every document an edit adds, before the edit is journaled.

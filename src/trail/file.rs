@@ -36,18 +36,31 @@ fn encode(d: &Decision) -> Result<String> {
 
 /// Appends decisions to `who`'s file and syncs it to disk.
 pub fn append(dir: &Path, who: &str, decisions: &[Decision]) -> Result<()> {
+    match append_unsynced(dir, who, decisions)? {
+        Some((f, path)) => f.sync_data().map_err(StoreError::io("sync", &path)),
+        None => Ok(()),
+    }
+}
+
+/// Appends decisions to `who`'s file without waiting for the disk; returns the file (and its
+/// path) for the caller to sync, `None` when there was nothing to write.
+pub(crate) fn append_unsynced(
+    dir: &Path,
+    who: &str,
+    decisions: &[Decision],
+) -> Result<Option<(std::fs::File, std::path::PathBuf)>> {
     if decisions.is_empty() {
-        return Ok(());
+        return Ok(None);
     }
     let mut text = String::new();
     for d in decisions {
         text.push_str(&encode(d)?);
         text.push('\n');
     }
-    append_lines(dir, &trail_file_name(who), &text)
+    append_lines(dir, &trail_file_name(who), &text).map(Some)
 }
 
-fn append_lines(dir: &Path, rel: &str, text: &str) -> Result<()> {
+fn append_lines(dir: &Path, rel: &str, text: &str) -> Result<(std::fs::File, std::path::PathBuf)> {
     safe::ensure_dir(dir, TRAIL_DIR)?;
     let path = dir.join(rel);
     let mut f = safe::open_write(&path, std::fs::OpenOptions::new().create(true).append(true))?;
@@ -59,7 +72,7 @@ fn append_lines(dir: &Path, rel: &str, text: &str) -> Result<()> {
     }
     out.push_str(text);
     f.write_all(out.as_bytes()).map_err(StoreError::io("write", &path))?;
-    f.sync_data().map_err(StoreError::io("sync", &path))
+    Ok((f, path))
 }
 
 fn ends_with_newline(path: &Path) -> Result<bool> {
@@ -247,7 +260,8 @@ pub fn merge_from(ours: &Path, theirs: &Path) -> Result<usize> {
             }
         }
         if !text.is_empty() {
-            append_lines(ours, &rel, &text)?;
+            let (f, path) = append_lines(ours, &rel, &text)?;
+            f.sync_data().map_err(StoreError::io("sync", &path))?;
         }
     }
     Ok(added)

@@ -793,9 +793,7 @@ pub(crate) fn first_steps(cx: &mut ViewCtx<'_>, ui: &mut Ui) {
         ui.set_max_width(ui.available_width().min(560.0));
         ui.heading("No documents yet");
         ui.add_space(8.0);
-        ui.label(
-            "Import transcripts and field notes, then select a passage and press C to code it.",
-        );
+        ui.label("Import transcripts and field notes, then select a passage and press C to code it.");
         ui.label(
             "Cluster the codes into themes on the Themes board, review them against the data, and \
              export the quotes and tables for your paper.",
