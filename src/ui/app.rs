@@ -1300,6 +1300,8 @@ impl TemaApp {
                     "NOT SAVED"
                 } else if s.is_read_only() {
                     "read-only"
+                } else if !s.is_durable() {
+                    "saving"
                 } else {
                     "saved"
                 };
