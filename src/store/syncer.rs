@@ -34,7 +34,7 @@ struct Shared {
 #[derive(Default)]
 struct State {
     /// Files written and not yet synced, each with the sequence number that is on disk once
-    /// it is (and everything before it is).
+    /// it is (and everything before it is); one entry a path (see [`Syncer::ask`]).
     queue: Vec<(u64, File, PathBuf)>,
     /// The highest sequence number known to be on disk.
     durable: u64,
@@ -63,8 +63,19 @@ impl Syncer {
     }
 
     /// Asks for `file` (written up to the change numbered `seq`) to be brought to disk.
+    ///
+    /// A newer handle of a path replaces the one waiting: it is the same open file, or (after
+    /// the journal was started afresh on a new snapshot) the file that replaced it, whose
+    /// earlier lines the snapshot and the fresh journal's own fsync already hold. So the queue
+    /// holds one handle a path however long a sync takes, and a stalled disk cannot use up
+    /// the process's file handles.
     pub(crate) fn ask(&self, seq: u64, file: File, path: PathBuf) {
-        self.shared.lock().queue.push((seq, file, path));
+        let mut state = self.shared.lock();
+        match state.queue.iter_mut().find(|(_, _, p)| *p == path) {
+            Some(waiting) => *waiting = (waiting.0.max(seq), file, path),
+            None => state.queue.push((seq, file, path)),
+        }
+        drop(state);
         self.shared.changed.notify_all();
     }
 
@@ -117,7 +128,7 @@ fn failure((path, kind, message): &(PathBuf, std::io::ErrorKind, String)) -> Sto
 
 fn run(shared: &Shared, sync: &SyncFn) {
     loop {
-        let mut batch = {
+        let batch = {
             let mut state = shared.lock();
             while state.queue.is_empty() && !state.stop {
                 state = shared.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
@@ -127,17 +138,7 @@ fn run(shared: &Shared, sync: &SyncFn) {
             }
             std::mem::take(&mut state.queue)
         };
-        // Handles of one file share its data: syncing the newest covers the older ones.
         let top = batch.iter().map(|(seq, ..)| *seq).max().unwrap_or(0);
-        batch.reverse();
-        let mut seen: Vec<PathBuf> = Vec::new();
-        batch.retain(|(_, _, path)| {
-            let new = !seen.contains(path);
-            if new {
-                seen.push(path.clone());
-            }
-            new
-        });
         let result = batch
             .iter()
             .try_for_each(|(_, file, path)| sync(file).map_err(|e| (path.clone(), e.kind(), e.to_string())));
@@ -216,9 +217,14 @@ mod tests {
         assert!(gate.syncs.load(Ordering::SeqCst) >= 1);
         let threads = gate.threads.lock().map(|t| t.clone()).unwrap_or_default();
         assert!(threads.iter().all(|t| t == "tema-sync"), "{threads:?}");
-        // Closing waits for what is still to sync.
+        // Closing waits for what is still to sync; while the disk is held, a hundred changes
+        // wait as one handle of the journal (and one of the trail file).
         *gate.open.lock().unwrap_or_else(PoisonError::into_inner) = false;
-        store.apply(code("Hope"))?;
+        for i in 0..100 {
+            store.apply(code(&format!("Hope {i}")))?;
+        }
+        let waiting = store.syncer.as_ref().map(|s| s.shared.lock().queue.len()).unwrap_or_default();
+        assert!(waiting <= 2, "{waiting} handles wait");
         let before = gate.syncs.load(Ordering::SeqCst);
         let opener = {
             let gate = Arc::clone(&gate);
@@ -231,7 +237,7 @@ mod tests {
         assert!(gate.syncs.load(Ordering::SeqCst) > before, "dropping the store synced the last change");
         let _ = opener.join();
         let store = Store::open(&dir)?;
-        assert_eq!(store.project().codes.len(), 3);
+        assert_eq!(store.project().codes.len(), 102);
         Ok(())
     }
 
