@@ -64,3 +64,35 @@ fn ctrl_s_saves_in_the_background_and_the_status_shows_it() -> Result {
     assert!(reopened.project().code_by_name("During the save").is_some());
     Ok(())
 }
+
+/// The app's edits return once their journal line is written; the store's sync thread brings
+/// them to disk, and the status bar says "saving…" until it has, then "all changes saved".
+#[test]
+fn the_app_syncs_on_a_thread_and_the_status_says_when_it_is_done() -> Result {
+    use egui_kittest::kittest::Queryable;
+    let tmp = tempfile::tempdir()?;
+    let dir = tmp.path().join("study.tema");
+    common::build(&dir, "Study", &["J3"], true)?;
+    let mut h = common::app_on(Some(&dir), "Tester", Places::default(), (1400.0, 900.0));
+    h.run();
+    assert!(store(&mut h).is_some_and(|s| s.syncs_in_background()), "the app never waits for the disk");
+    for i in 0..20 {
+        h.state_mut()
+            .state
+            .actions
+            .push(tema::ui::Action::Edit { edit: new_code(&format!("Code {i}")), coalesce: None });
+        h.step();
+    }
+    // Every change is in the journal file already, whatever the sync thread has done.
+    let journal = std::fs::read_to_string(dir.join("journal.jsonl"))?;
+    assert!((0..20).all(|i| journal.contains(&format!("Code {i}\""))));
+    let started = Instant::now();
+    while !store(&mut h).is_some_and(|s| s.is_durable()) {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(60), "the changes never reached the disk");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    h.step();
+    assert!(h.query_by_label("✔ all changes saved").is_some(), "the status says the changes are on disk");
+    assert!(store(&mut h).and_then(|s| s.sync_failure()).is_none());
+    Ok(())
+}

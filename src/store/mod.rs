@@ -992,6 +992,12 @@ impl Store {
         Ok(())
     }
 
+    /// Whether changes are brought to disk on the store's sync thread
+    /// ([`Store::sync_in_background`]) rather than before [`Store::apply`] returns.
+    pub fn syncs_in_background(&self) -> bool {
+        self.syncer.is_some()
+    }
+
     /// Whether every change so far is on disk (always, without [`Store::sync_in_background`]).
     pub fn is_durable(&self) -> bool {
         self.syncer.as_ref().is_none_or(|s| s.durable() >= self.seq)
