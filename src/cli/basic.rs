@@ -140,14 +140,7 @@ pub(crate) fn apply_planned(store: &mut Store, edit: Option<&Edit>, dry_run: boo
     }
 }
 
-pub fn new(dir: &Path, name: Option<String>, language: Option<String>, json: bool) -> Result<()> {
-    let language = match language {
-        Some(l) => Some(
-            Language::parse(&l)
-                .with_context(|| format!("unknown language {l:?}: use one of {}", Language::names().join(", ")))?,
-        ),
-        None => None,
-    };
+pub fn new(dir: &Path, name: Option<String>, language: Option<Language>, json: bool) -> Result<()> {
     let mut store = Store::create(dir, name.as_deref().unwrap_or(""))?;
     if let Some(language) = language {
         let settings = Settings { language, ..store.project().settings.clone() };

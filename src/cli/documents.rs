@@ -81,10 +81,7 @@ pub fn run(command: DocCommand) -> Result<()> {
         DocCommand::Set { dir, doc, kind, language, attributes, add_sets, remove_sets, position, json } => {
             let language = match language {
                 Some(l) if matches!(l.trim().to_lowercase().as_str(), "project" | "default" | "") => Some(None),
-                Some(l) => match Language::parse(&l) {
-                    Some(l) => Some(Some(l)),
-                    None => bail!("unknown language {l:?}: use one of {}", Language::names().join(", ")),
-                },
+                Some(l) => Some(Some(Language::named(&l).map_err(|e| anyhow::anyhow!("{e}, or project"))?)),
                 None => None,
             };
             let mut attrs = Vec::new();

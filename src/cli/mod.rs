@@ -54,9 +54,9 @@ pub enum Command {
         /// The project's name (default: the folder's name).
         #[arg(long)]
         name: Option<String>,
-        /// Language of the corpus, for search stemming: english or norwegian.
-        #[arg(long)]
-        language: Option<String>,
+        /// Language of the corpus, for search stemming (default: english).
+        #[arg(long, value_parser = Choice::<crate::model::Language>::new())]
+        language: Option<crate::model::Language>,
         #[arg(long)]
         json: bool,
     },

@@ -153,6 +153,7 @@ mod tests {
         consistent(&DocKind::ALL);
         consistent(&ThemeStatus::ALL);
         consistent(&RowMark::ALL);
+        consistent(&crate::model::Language::ALL);
         consistent(&crate::trail::Kind::ALL);
         consistent(&crate::pseudo::Kind::ALL);
         consistent(&[Order::Relevance, Order::Document]);

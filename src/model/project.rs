@@ -43,46 +43,40 @@ impl Language {
         Language::Italian,
     ];
 
-    /// (language, name in files and on the command line, ISO 639-1 code, label).
-    const TABLE: [(Language, &'static str, &'static str, &'static str); 11] = [
-        (Language::English, "english", "en", "English"),
-        (Language::Norwegian, "norwegian", "no", "Norwegian"),
-        (Language::Danish, "danish", "da", "Danish"),
-        (Language::Swedish, "swedish", "sv", "Swedish"),
-        (Language::Finnish, "finnish", "fi", "Finnish"),
-        (Language::German, "german", "de", "German"),
-        (Language::Dutch, "dutch", "nl", "Dutch"),
-        (Language::French, "french", "fr", "French"),
-        (Language::Spanish, "spanish", "es", "Spanish"),
-        (Language::Portuguese, "portuguese", "pt", "Portuguese"),
-        (Language::Italian, "italian", "it", "Italian"),
-    ];
-
-    fn row(self) -> (Language, &'static str, &'static str, &'static str) {
-        Self::TABLE.into_iter().find(|r| r.0 == self).unwrap_or(Self::TABLE[0])
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.trim().to_lowercase();
-        if matches!(s.as_str(), "nb" | "nn" | "norsk" | "bokmål") {
-            return Some(Language::Norwegian);
-        }
-        Self::TABLE.into_iter().find(|r| r.1 == s || r.2 == s || r.3.to_lowercase() == s).map(|r| r.0)
-    }
-
-    /// The name used in files and on the command line (`english`).
-    pub fn slug(self) -> &'static str {
-        self.row().1
-    }
-
     /// The name shown to people (`English`).
     pub fn label(self) -> &'static str {
-        self.row().3
+        match self {
+            Language::English => "English",
+            Language::Norwegian => "Norwegian",
+            Language::Danish => "Danish",
+            Language::Swedish => "Swedish",
+            Language::Finnish => "Finnish",
+            Language::German => "German",
+            Language::Dutch => "Dutch",
+            Language::French => "French",
+            Language::Spanish => "Spanish",
+            Language::Portuguese => "Portuguese",
+            Language::Italian => "Italian",
+        }
     }
+}
 
-    pub fn names() -> Vec<&'static str> {
-        Self::TABLE.iter().map(|r| r.1).collect()
-    }
+/// The name in files and on the command line (`english`), and the ISO 639-1 code (`en`).
+impl super::Named for Language {
+    const WHAT: &'static str = "language";
+    const WORDS: &'static [super::Word<Self>] = &[
+        super::word(Language::English, "english").or(&["en"]),
+        super::word(Language::Norwegian, "norwegian").or(&["no", "nb", "nn", "norsk", "bokmål"]),
+        super::word(Language::Danish, "danish").or(&["da"]),
+        super::word(Language::Swedish, "swedish").or(&["sv"]),
+        super::word(Language::Finnish, "finnish").or(&["fi"]),
+        super::word(Language::German, "german").or(&["de"]),
+        super::word(Language::Dutch, "dutch").or(&["nl"]),
+        super::word(Language::French, "french").or(&["fr"]),
+        super::word(Language::Spanish, "spanish").or(&["es"]),
+        super::word(Language::Portuguese, "portuguese").or(&["pt"]),
+        super::word(Language::Italian, "italian").or(&["it"]),
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
