@@ -777,7 +777,7 @@ impl Store {
         let written = match &self.syncer {
             None => crate::trail::file::append(&self.dir, &self.actor, &decisions),
             Some(syncer) => crate::trail::file::append_unsynced(&self.dir, &self.actor, &decisions)
-                .map(|file| file.into_iter().for_each(|(f, path)| syncer.ask(self.seq, f, path))),
+                .map(|file| file.into_iter().for_each(|(f, path)| syncer.ask(f, path))),
         };
         if let Err(e) = written {
             self.warnings.push(format!("could not record a decision in the analysis trail: {e}"));
@@ -969,7 +969,7 @@ impl Store {
                 let mut journal = self.journal()?;
                 journal.write(line)?;
                 let (file, path) = journal.handle()?;
-                syncer.ask(self.seq + 1, file, path);
+                syncer.ask(file, path);
             }
         }
         self.seq += 1;
@@ -987,7 +987,7 @@ impl Store {
 
     fn sync_with(&mut self, sync: syncer::SyncFn) -> Result<()> {
         if self.syncer.is_none() && self.journal.is_some() {
-            self.syncer = Some(syncer::Syncer::start(self.seq, sync)?);
+            self.syncer = Some(syncer::Syncer::start(sync)?);
         }
         Ok(())
     }
@@ -1000,7 +1000,7 @@ impl Store {
 
     /// Whether every change so far is on disk (always, without [`Store::sync_in_background`]).
     pub fn is_durable(&self) -> bool {
-        self.syncer.as_ref().is_none_or(|s| s.durable() >= self.seq)
+        self.syncer.as_ref().is_none_or(syncer::Syncer::is_done)
     }
 
     /// Why bringing a change to disk failed, if it did: the project then takes no more changes.
@@ -1010,7 +1010,7 @@ impl Store {
 
     /// Waits until every change so far is on disk.
     pub fn wait_durable(&self) -> Result<()> {
-        self.syncer.as_ref().map_or(Ok(()), |s| s.wait(self.seq))
+        self.syncer.as_ref().map_or(Ok(()), syncer::Syncer::wait)
     }
 
     /// Writes the text of every document an edit adds, before the edit is journaled.

@@ -6,8 +6,9 @@
 //! synchronous path waits for that (`fdatasync`) before it returns, which on a busy disk takes
 //! tens of milliseconds: a stall in every frame that applies an edit, one per keystroke while a
 //! definition is typed. With a [`Syncer`] the store writes the line, hands this thread a handle
-//! of the file, and returns; the thread syncs and then marks the edit's sequence number
-//! durable. The app shows "saving…" until then, so "all changes saved" still means on disk.
+//! of the file (the journal's, and the trail file's when the edit recorded a decision), and
+//! returns; the thread syncs them. The app shows "saving…" until every file asked for is
+//! synced, so "all changes saved" still means on disk.
 //! The command line keeps the synchronous path: it says a change is done only when it is.
 
 use super::error::StoreError;
@@ -33,11 +34,13 @@ struct Shared {
 
 #[derive(Default)]
 struct State {
-    /// Files written and not yet synced, each with the sequence number that is on disk once
-    /// it is (and everything before it is); one entry a path (see [`Syncer::ask`]).
+    /// Files written and not yet synced, one entry a path (see [`Syncer::ask`]), each with how
+    /// many asks it answers.
     queue: Vec<(u64, File, PathBuf)>,
-    /// The highest sequence number known to be on disk.
-    durable: u64,
+    /// Asks so far, and asks answered by a finished sync: everything asked for is on disk
+    /// when the two are equal.
+    asked: u64,
+    synced: u64,
     /// The first failure: once a sync failed, no later change counts as on disk.
     failed: Option<(PathBuf, std::io::ErrorKind, String)>,
     stop: bool,
@@ -50,10 +53,9 @@ impl Shared {
 }
 
 impl Syncer {
-    /// Starts the thread; everything up to `durable` is on disk already.
-    pub(crate) fn start(durable: u64, sync: SyncFn) -> Result<Syncer, StoreError> {
-        let shared =
-            Arc::new(Shared { state: Mutex::new(State { durable, ..State::default() }), changed: Condvar::new() });
+    /// Starts the thread.
+    pub(crate) fn start(sync: SyncFn) -> Result<Syncer, StoreError> {
+        let shared = Arc::new(Shared { state: Mutex::new(State::default()), changed: Condvar::new() });
         let worker = Arc::clone(&shared);
         let thread = std::thread::Builder::new()
             .name("tema-sync".into())
@@ -62,26 +64,28 @@ impl Syncer {
         Ok(Syncer { shared, thread: Some(thread) })
     }
 
-    /// Asks for `file` (written up to the change numbered `seq`) to be brought to disk.
+    /// Asks for what was written to `file` to be brought to disk.
     ///
     /// A newer handle of a path replaces the one waiting: it is the same open file, or (after
     /// the journal was started afresh on a new snapshot) the file that replaced it, whose
     /// earlier lines the snapshot and the fresh journal's own fsync already hold. So the queue
     /// holds one handle a path however long a sync takes, and a stalled disk cannot use up
     /// the process's file handles.
-    pub(crate) fn ask(&self, seq: u64, file: File, path: PathBuf) {
+    pub(crate) fn ask(&self, file: File, path: PathBuf) {
         let mut state = self.shared.lock();
+        state.asked += 1;
         match state.queue.iter_mut().find(|(_, _, p)| *p == path) {
-            Some(waiting) => *waiting = (waiting.0.max(seq), file, path),
-            None => state.queue.push((seq, file, path)),
+            Some(waiting) => *waiting = (waiting.0 + 1, file, path),
+            None => state.queue.push((1, file, path)),
         }
         drop(state);
         self.shared.changed.notify_all();
     }
 
-    /// The highest sequence number known to be on disk.
-    pub(crate) fn durable(&self) -> u64 {
-        self.shared.lock().durable
+    /// Whether everything asked for so far is on disk.
+    pub(crate) fn is_done(&self) -> bool {
+        let state = self.shared.lock();
+        state.synced == state.asked
     }
 
     /// Why a sync failed, if one did.
@@ -89,14 +93,15 @@ impl Syncer {
         self.shared.lock().failed.as_ref().map(failure)
     }
 
-    /// Waits until the change numbered `seq` is on disk, or a sync fails.
-    pub(crate) fn wait(&self, seq: u64) -> Result<(), StoreError> {
+    /// Waits until everything asked for so far is on disk, or a sync fails.
+    pub(crate) fn wait(&self) -> Result<(), StoreError> {
         let mut state = self.shared.lock();
+        let target = state.asked;
         loop {
             if let Some(f) = &state.failed {
                 return Err(failure(f));
             }
-            if state.durable >= seq {
+            if state.synced >= target {
                 return Ok(());
             }
             state = self.shared.changed.wait(state).unwrap_or_else(PoisonError::into_inner);
@@ -106,7 +111,7 @@ impl Syncer {
 
 impl std::fmt::Debug for Syncer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Syncer").field("durable", &self.durable()).finish_non_exhaustive()
+        f.debug_struct("Syncer").field("done", &self.is_done()).finish_non_exhaustive()
     }
 }
 
@@ -138,13 +143,13 @@ fn run(shared: &Shared, sync: &SyncFn) {
             }
             std::mem::take(&mut state.queue)
         };
-        let top = batch.iter().map(|(seq, ..)| *seq).max().unwrap_or(0);
+        let answered: u64 = batch.iter().map(|(asks, ..)| asks).sum();
         let result = batch
             .iter()
             .try_for_each(|(_, file, path)| sync(file).map_err(|e| (path.clone(), e.kind(), e.to_string())));
         let mut state = shared.lock();
         match result {
-            Ok(()) => state.durable = state.durable.max(top),
+            Ok(()) => state.synced += answered,
             Err(f) => {
                 state.failed.get_or_insert(f);
             }
