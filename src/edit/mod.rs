@@ -382,19 +382,21 @@ impl Edit {
     }
 
     /// The primitive edits inside, nested batches flattened, in the order they apply; an edit
-    /// that is not a batch is its own only primitive.
-    pub fn primitives(&self) -> Box<dyn Iterator<Item = &Edit> + '_> {
+    /// that is not a batch is its own only primitive. Every edit the store applies is walked
+    /// this way (for the documents it adds), an import's batch of 50,000 codings too, so the
+    /// walk keeps a stack of slice iterators and allocates nothing per edit.
+    pub fn primitives(&self) -> Primitives<'_> {
         match self {
-            Edit::Batch { edits, .. } => Box::new(edits.iter().flat_map(Edit::primitives)),
-            e => Box::new(std::iter::once(e)),
+            Edit::Batch { edits, .. } => Primitives { first: None, stack: vec![edits.iter()] },
+            e => Primitives { first: Some(e), stack: Vec::new() },
         }
     }
 
     /// [`Edit::primitives`], to change.
-    pub fn primitives_mut(&mut self) -> Box<dyn Iterator<Item = &mut Edit> + '_> {
+    pub fn primitives_mut(&mut self) -> PrimitivesMut<'_> {
         match self {
-            Edit::Batch { edits, .. } => Box::new(edits.iter_mut().flat_map(Edit::primitives_mut)),
-            e => Box::new(std::iter::once(e)),
+            Edit::Batch { edits, .. } => PrimitivesMut { first: None, stack: vec![edits.iter_mut()] },
+            e => PrimitivesMut { first: Some(e), stack: Vec::new() },
         }
     }
 
@@ -429,7 +431,101 @@ impl Edit {
     }
 }
 
+/// The iterator of [`Edit::primitives`].
+pub struct Primitives<'a> {
+    first: Option<&'a Edit>,
+    stack: Vec<std::slice::Iter<'a, Edit>>,
+}
+
+impl<'a> Iterator for Primitives<'a> {
+    type Item = &'a Edit;
+
+    fn next(&mut self) -> Option<&'a Edit> {
+        if let Some(e) = self.first.take() {
+            return Some(e);
+        }
+        loop {
+            match self.stack.last_mut()?.next() {
+                None => {
+                    self.stack.pop();
+                }
+                Some(Edit::Batch { edits, .. }) => self.stack.push(edits.iter()),
+                Some(e) => return Some(e),
+            }
+        }
+    }
+}
+
+/// The iterator of [`Edit::primitives_mut`].
+pub struct PrimitivesMut<'a> {
+    first: Option<&'a mut Edit>,
+    stack: Vec<std::slice::IterMut<'a, Edit>>,
+}
+
+impl<'a> Iterator for PrimitivesMut<'a> {
+    type Item = &'a mut Edit;
+
+    fn next(&mut self) -> Option<&'a mut Edit> {
+        if let Some(e) = self.first.take() {
+            return Some(e);
+        }
+        loop {
+            match self.stack.last_mut()?.next() {
+                None => {
+                    self.stack.pop();
+                }
+                Some(Edit::Batch { edits, .. }) => self.stack.push(edits.iter_mut()),
+                Some(e) => return Some(e),
+            }
+        }
+    }
+}
+
 /// The label of an edit to a code's or a theme's properties: a rename when the name changes.
 fn rename_or_edit(what: &str, old: &str, new: &str) -> String {
     if old != new { format!("Rename {what} “{old}” to “{new}”") } else { format!("Edit {what} “{new}”") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Code, CodeId, Colour};
+
+    fn code(name: &str) -> Edit {
+        Edit::CreateCode { code: Code::new(CodeId::new(), name, Colour::rgb(1, 2, 3)), index: None }
+    }
+
+    fn names<'a>(edits: impl Iterator<Item = &'a Edit>) -> Vec<String> {
+        edits
+            .map(|e| match e {
+                Edit::CreateCode { code, .. } => code.name().to_string(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn primitives_flatten_nested_batches_in_order() {
+        let single = code("A");
+        assert_eq!(names(single.primitives()), ["A"]);
+        let nested = Edit::batch(
+            "outer",
+            vec![
+                code("A"),
+                Edit::batch("empty", vec![]),
+                Edit::batch("inner", vec![code("B"), Edit::batch("deeper", vec![code("C")]), code("D")]),
+                code("E"),
+            ],
+        );
+        assert_eq!(names(nested.primitives()), ["A", "B", "C", "D", "E"]);
+        assert_eq!(nested.len(), 5);
+        assert!(Edit::batch("empty", vec![]).is_empty());
+        let mut nested = nested;
+        for e in nested.primitives_mut() {
+            if let Edit::CreateCode { code, .. } = e {
+                code.props.name = code.props.name.to_lowercase();
+            }
+        }
+        assert_eq!(names(nested.primitives()), ["a", "b", "c", "d", "e"]);
+    }
 }
