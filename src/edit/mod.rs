@@ -385,19 +385,13 @@ impl Edit {
     /// that is not a batch is its own only primitive. Every edit the store applies is walked
     /// this way (for the documents it adds), an import's batch of 50,000 codings too, so the
     /// walk keeps a stack of slice iterators and allocates nothing per edit.
-    pub fn primitives(&self) -> Primitives<'_> {
-        match self {
-            Edit::Batch { edits, .. } => Primitives { first: None, stack: vec![edits.iter()] },
-            e => Primitives { first: Some(e), stack: Vec::new() },
-        }
+    pub fn primitives(&self) -> Primitives<&Edit> {
+        Primitives::new(self)
     }
 
     /// [`Edit::primitives`], to change.
-    pub fn primitives_mut(&mut self) -> PrimitivesMut<'_> {
-        match self {
-            Edit::Batch { edits, .. } => PrimitivesMut { first: None, stack: vec![edits.iter_mut()] },
-            e => PrimitivesMut { first: Some(e), stack: Vec::new() },
-        }
+    pub fn primitives_mut(&mut self) -> Primitives<&mut Edit> {
+        Primitives::new(self)
     }
 
     /// The documents this edit adds, nested batches included (which texts an undo history
@@ -431,51 +425,63 @@ impl Edit {
     }
 }
 
-/// The iterator of [`Edit::primitives`].
-pub struct Primitives<'a> {
-    first: Option<&'a Edit>,
-    stack: Vec<std::slice::Iter<'a, Edit>>,
+/// A shared or a mutable reference to an edit: what [`Primitives`] walks.
+pub trait EditRef: Sized {
+    type Children: Iterator<Item = Self>;
+    /// A batch's edits, or the edit itself when it is not a batch.
+    fn children(self) -> Result<Self::Children, Self>;
 }
 
-impl<'a> Iterator for Primitives<'a> {
-    type Item = &'a Edit;
-
-    fn next(&mut self) -> Option<&'a Edit> {
-        if let Some(e) = self.first.take() {
-            return Some(e);
-        }
-        loop {
-            match self.stack.last_mut()?.next() {
-                None => {
-                    self.stack.pop();
-                }
-                Some(Edit::Batch { edits, .. }) => self.stack.push(edits.iter()),
-                Some(e) => return Some(e),
-            }
+impl<'a> EditRef for &'a Edit {
+    type Children = std::slice::Iter<'a, Edit>;
+    fn children(self) -> Result<Self::Children, Self> {
+        match self {
+            Edit::Batch { edits, .. } => Ok(edits.iter()),
+            e => Err(e),
         }
     }
 }
 
-/// The iterator of [`Edit::primitives_mut`].
-pub struct PrimitivesMut<'a> {
-    first: Option<&'a mut Edit>,
-    stack: Vec<std::slice::IterMut<'a, Edit>>,
+impl<'a> EditRef for &'a mut Edit {
+    type Children = std::slice::IterMut<'a, Edit>;
+    fn children(self) -> Result<Self::Children, Self> {
+        match self {
+            Edit::Batch { edits, .. } => Ok(edits.iter_mut()),
+            e => Err(e),
+        }
+    }
 }
 
-impl<'a> Iterator for PrimitivesMut<'a> {
-    type Item = &'a mut Edit;
+/// The iterator of [`Edit::primitives`] and [`Edit::primitives_mut`]: depth first, with a
+/// stack of the batches it is inside.
+pub struct Primitives<R: EditRef> {
+    first: Option<R>,
+    stack: Vec<R::Children>,
+}
 
-    fn next(&mut self) -> Option<&'a mut Edit> {
+impl<R: EditRef> Primitives<R> {
+    fn new(edit: R) -> Self {
+        match edit.children() {
+            Ok(children) => Primitives { first: None, stack: vec![children] },
+            Err(leaf) => Primitives { first: Some(leaf), stack: Vec::new() },
+        }
+    }
+}
+
+impl<R: EditRef> Iterator for Primitives<R> {
+    type Item = R;
+
+    fn next(&mut self) -> Option<R> {
         if let Some(e) = self.first.take() {
             return Some(e);
         }
         loop {
-            match self.stack.last_mut()?.next() {
+            match self.stack.last_mut()?.next().map(EditRef::children) {
                 None => {
                     self.stack.pop();
                 }
-                Some(Edit::Batch { edits, .. }) => self.stack.push(edits.iter_mut()),
-                Some(e) => return Some(e),
+                Some(Ok(children)) => self.stack.push(children),
+                Some(Err(leaf)) => return Some(leaf),
             }
         }
     }
