@@ -7,8 +7,10 @@
 //! tens of milliseconds: a stall in every frame that applies an edit, one per keystroke while a
 //! definition is typed. With a [`Syncer`] the store writes the line, hands this thread a handle
 //! of the file (the journal's, and the trail file's when the edit recorded a decision), and
-//! returns; the thread syncs them. The app shows "saving…" until every file asked for is
-//! synced, so "all changes saved" still means on disk.
+//! returns; the thread syncs them, a few milliseconds later. A failed sync is kept: the store
+//! then refuses further changes and the app says "not saved". The app does not repaint when a
+//! sync finishes (a wake from another thread in every edit would make frames run that nothing
+//! asked for), so its status counts a change as saved once the line is written.
 //! The command line keeps the synchronous path: it says a change is done only when it is.
 
 use super::error::StoreError;

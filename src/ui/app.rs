@@ -269,11 +269,6 @@ impl TemaApp {
         match opened {
             Ok((mut store, read_only)) => {
                 self.close_project();
-                // No frame waits for the disk: a change's line is written at once and synced
-                // on a thread of the store's (the status says "saving…" until it is on disk).
-                if let Err(e) = store.sync_in_background() {
-                    self.state.save_error = Some(e.to_string());
-                }
                 let warnings = store.take_warnings();
                 let name = store.project().settings.name.clone();
                 self.state.status = Some(if read_only {
@@ -920,9 +915,7 @@ impl TemaApp {
                     let saved = match (&self.state.save_error, store.is_read_only()) {
                         (Some(_), _) => RichText::new("⚠ not saved").color(t.danger),
                         (None, true) => RichText::new("read-only").color(t.danger),
-                        (None, false) if store.is_saving() || !store.is_durable() => {
-                            RichText::new("✔ saving…").color(t.ok)
-                        }
+                        (None, false) if store.is_saving() => RichText::new("✔ saving…").color(t.ok),
                         (None, false) => RichText::new("✔ all changes saved").color(t.ok),
                     };
                     ui.label(saved)
@@ -1204,12 +1197,17 @@ impl eframe::App for TemaApp {
         if let Some(result) = self.state.store.as_mut().and_then(|s| s.poll_save()) {
             self.save_finished(result);
         }
-        if let Some(store) = &self.state.store {
+        if let Some(store) = self.state.store.as_mut() {
+            // No frame waits for the disk: a change's line is written at once and synced on a
+            // thread of the store's. Asked before this frame's edits are applied.
+            if !store.syncs_in_background()
+                && !store.is_read_only()
+                && let Err(e) = store.sync_in_background()
+            {
+                self.state.save_error = Some(e.to_string());
+            }
             if let Some(e) = store.sync_failure() {
                 self.state.save_error = Some(e.to_string());
-            } else if !store.is_durable() {
-                // The status turns to "all changes saved" when the sync thread is done.
-                ctx.request_repaint_after(Duration::from_millis(30));
             }
         }
         // Fold the journal into the snapshot once the researcher pauses.
@@ -1300,8 +1298,6 @@ impl TemaApp {
                     "NOT SAVED"
                 } else if s.is_read_only() {
                     "read-only"
-                } else if !s.is_durable() {
-                    "saving"
                 } else {
                     "saved"
                 };
